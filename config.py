@@ -1,0 +1,88 @@
+"""Configuration classes, read from the environment."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'portal.db'}")
+    # Hosting platforms still hand out the old "postgres://" scheme.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class DefaultConfig:
+    """Settings for a developer's machine: SQLite in instance/, mail to the local sink."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "8025"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "School Portal <portal@demo.school>")
+    MAIL_SUPPRESS_SEND = False
+
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
+    INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(14 * 24 * 60 * 60)))
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    PORTAL_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+    SEND_FILE_MAX_AGE_DEFAULT = 0
+    PLOTLY_JS_MAX_AGE = 365 * 24 * 60 * 60
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    TESTING = False
+
+
+class TestConfig(DefaultConfig):
+    """Settings for pytest: a database of the test's own, no real limits on login."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 1
+    PORTAL_BASE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+class ProductionConfig(DefaultConfig):
+    """Settings for a real school: refuses to start with the default secret key."""
+
+    SESSION_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to run with the development secret key or without one."""
+        if not cls.SECRET_KEY or cls.SECRET_KEY == DEFAULT_SECRET_KEY:
+            raise RuntimeError(
+                "SECRET_KEY is not set: production refuses to start with the default key. "
+                "Set the SECRET_KEY environment variable to a long random value."
+            )
+
+
+CONFIGS = {"default": DefaultConfig, "test": TestConfig, "production": ProductionConfig}

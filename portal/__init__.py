@@ -1,0 +1,91 @@
+"""The school–family portal: create_app() builds the Flask application."""
+
+import importlib
+import os
+
+from flask import Flask
+
+from config import CONFIGS, DefaultConfig, ProductionConfig
+
+FEATURES = (
+    "auth", "people", "interactions", "needs", "events", "outcomes", "messaging",
+    "risk", "dashboards", "family", "imports", "audit", "health",
+)
+
+
+def create_app(config: type | str | None = None) -> Flask:
+    """Build the portal application from a config class (or its name in CONFIGS)."""
+    if config is None:
+        config = os.environ.get("PORTAL_CONFIG", "default")
+    if isinstance(config, str):
+        config = CONFIGS[config]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    app.config.from_object(config or DefaultConfig)
+    if issubclass(config, ProductionConfig):
+        config.check()
+    os.makedirs(app.instance_path, exist_ok=True)
+    register_extensions(app)
+    register_features(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of portal.extensions to this app."""
+    from portal import models  # noqa: F401 — every model, for SQLAlchemy and Alembic
+    from portal.core.locale import select_locale, select_timezone
+    from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=os.path.join(app.root_path, "translations"))
+
+
+def register_features(app: Flask) -> None:
+    """Register each feature's blueprint, its CLI commands and its signal listeners."""
+    for name in FEATURES:
+        package = importlib.import_module(f"portal.{name}")
+        _optional_module(f"portal.{name}.routes")  # attaches the views to package.bp
+        if hasattr(package, "bp"):
+            app.register_blueprint(package.bp)
+        for command in getattr(_optional_module(f"portal.{name}.cli"), "commands", ()):
+            app.cli.add_command(command)
+        listeners = _optional_module(f"portal.{name}.listeners")
+        if listeners is not None:
+            listeners.connect()
+
+
+def _optional_module(dotted: str):
+    try:
+        return importlib.import_module(dotted)
+    except ModuleNotFoundError as error:
+        if error.name != dotted:
+            raise
+        return None
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn domain errors and HTTP errors into pages (or JSON)."""
+    from portal.core.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the shared filters and globals available in every template."""
+    from portal.core.templating import register
+
+    register(app)

@@ -1,0 +1,44 @@
+"""Forms for signing in, resetting a password and inviting people."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address.")),
+                                                Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(_l("Enter your email address.")),
+        Email(_l("That is not a valid email address.")), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Choose a password.")),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=_l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)),
+    ])
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(_l("Repeat the password.")),
+        EqualTo("password", _l("The two passwords are not the same.")),
+    ])
+
+
+class InvitationForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[
+        DataRequired(_l("Enter an email address.")),
+        Email(_l("That is not a valid email address.")), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[
+        DataRequired(_l("Enter the person's name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[
+        ("teacher", _l("Teacher")), ("counsellor", _l("Counsellor")),
+        ("administrator", _l("Administrator")),
+    ])

@@ -1,0 +1,69 @@
+"""User accounts: one table for staff and guardians; the role decides what they may do."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.core.models import TimestampMixin
+from portal.extensions import db
+
+
+class Role:
+    """The four kinds of people who log in."""
+
+    ADMINISTRATOR = "administrator"
+    TEACHER = "teacher"
+    COUNSELLOR = "counsellor"
+    GUARDIAN = "guardian"
+    STAFF = (ADMINISTRATOR, TEACHER, COUNSELLOR)
+    ALL = (ADMINISTRATOR, TEACHER, COUNSELLOR, GUARDIAN)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """Anyone who logs in: administrator, teacher, counsellor or guardian."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # An administrator with a district and no school sees every school of the district.
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    preferred_language: Mapped[str] = mapped_column(String(10), default="en")
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    activated_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    invited_at: Mapped[datetime | None]
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        """Return True when the password matches the stored hash."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in Role.STAFF
+
+    @property
+    def is_guardian(self) -> bool:
+        return self.role == Role.GUARDIAN
+
+    @property
+    def is_district_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR and self.school_id is None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

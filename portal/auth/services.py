@@ -1,0 +1,122 @@
+"""Account use cases: sign in, reset a password, invite people, create users."""
+
+from flask import current_app, render_template
+from sqlalchemy import func, select
+
+from portal.auth.models import Role, User
+from portal.auth.tokens import make_token, read_token
+from portal.core.errors import Conflict, DomainError
+from portal.core.signals import account_event
+from portal.core.time import utcnow
+from portal.core.urls import portal_url
+from portal.extensions import db
+from portal.messaging.outbox import queue_email
+
+
+class WrongCredentials(DomainError):
+    """Email or password did not match an active account."""
+
+    status = 401
+
+
+def normalize_email(email: str) -> str:
+    """Return the email address as stored: trimmed and lower-cased."""
+    return (email or "").strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the account with this email address, if any."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def authenticate(*, email: str, password: str) -> User:
+    """Return the active user with this email and password, or raise WrongCredentials."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account or not user.check_password(password):
+        account_event.send(user, action="login_failed", email=normalize_email(email))
+        raise WrongCredentials("The email address or the password is not right.")
+    user.last_login_at = utcnow()
+    if user.activated_at is None:
+        user.activated_at = user.last_login_at
+    account_event.send(user, action="login")
+    return user
+
+
+def _queue_account_email(user: User, *, template: str, subject: str, link: str) -> None:
+    context = {"user": user, "link": link}
+    queue_email(
+        to_address=user.email,
+        subject=subject,
+        body_text=render_template(f"email/{template}.txt", **context),
+        body_html=render_template(f"email/{template}.html", **context),
+        kind="urgent",
+        user_id=user.id,
+    )
+
+
+def request_password_reset(*, email: str) -> None:
+    """Email a single-use reset link when the address belongs to an active account.
+
+    Says nothing either way, so the form cannot be used to find out who has an account.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active_account:
+        return
+    link = portal_url("auth.reset_password", token=make_token(user, "reset"))
+    _queue_account_email(user, template="password_reset", link=link,
+                         subject="Reset your school portal password")
+
+
+def reset_password(*, token: str, password: str) -> User:
+    """Set a new password from a reset link; the link then stops working."""
+    user = read_token(token, "reset", current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user.set_password(password)
+    account_event.send(user, action="password_reset")
+    return user
+
+
+def invite_user(*, email: str, full_name: str, role: str, school_id: int | None,
+                actor: User | None, district_id: int | None = None) -> User:
+    """Create an account without a password and email its owner a link to set one."""
+    if role not in Role.ALL:
+        raise DomainError(f"Unknown role {role!r}.", field="role")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if existing.password_hash:
+            raise Conflict(f"{normalize_email(email)} already has an account.", field="email")
+        user = existing
+    else:
+        user = User(email=normalize_email(email), full_name=full_name.strip(), role=role,
+                    school_id=school_id, district_id=district_id)
+        db.session.add(user)
+        db.session.flush()
+    user.invited_at = utcnow()
+    link = portal_url("auth.accept_invitation", token=make_token(user, "invitation"))
+    _queue_account_email(user, template="invitation", link=link,
+                         subject="You are invited to the school portal")
+    account_event.send(actor, action="invited", invited_user_id=user.id)
+    return user
+
+
+def accept_invitation(*, token: str, password: str) -> User:
+    """Set the password of an invited account and activate it."""
+    user = read_token(token, "invitation", current_app.config["INVITATION_MAX_AGE"])
+    user.set_password(password)
+    user.activated_at = utcnow()
+    account_event.send(user, action="activated")
+    return user
+
+
+def create_user(*, email: str, full_name: str, role: str, password: str,
+                school_id: int | None = None, district_id: int | None = None) -> User:
+    """Create an active account with a password (for the first administrator)."""
+    if role not in Role.ALL:
+        raise DomainError(f"Unknown role {role!r}; choose one of {', '.join(Role.ALL)}.")
+    if find_user_by_email(email) is not None:
+        raise Conflict(f"{normalize_email(email)} already has an account.")
+    user = User(email=normalize_email(email), full_name=full_name.strip(), role=role,
+                school_id=school_id, district_id=district_id, activated_at=utcnow())
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user

@@ -1,0 +1,1 @@
+"""Shared kernel: permissions, errors, signals, model mixins, time and locale helpers."""

@@ -1,0 +1,22 @@
+"""Model mixins shared by every feature."""
+
+from datetime import datetime
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.time import utcnow
+
+
+class TimestampMixin:
+    """Adds created_at and updated_at, in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Visibility:
+    """Who may read a record: staff only, or also the student's family."""
+
+    STAFF = "staff"
+    FAMILY = "family"
+    ALL = (STAFF, FAMILY)

@@ -1,0 +1,181 @@
+"""Who may see which student, in one place: every list and every load goes through here.
+
+A teacher sees the students of their sections, a counsellor their caseload and the grade
+levels they are assigned, an administrator their school (or district), a guardian only
+their own linked children whose link allows receiving information, and only records
+marked as shared with the family.
+"""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+
+from portal.auth.models import Role, User
+from portal.core.models import Visibility
+from portal.extensions import db
+from portal.people.models import (
+    CounsellorAssignment,
+    Enrollment,
+    Guardian,
+    School,
+    Section,
+    Student,
+    StudentGuardian,
+)
+
+
+def _signed_in(user: User | None) -> bool:
+    return bool(user) and user.is_authenticated and user.is_active
+
+
+def visible_school_ids(user: User) -> Select:
+    """Select the ids of the schools this user works in (or whose children they have)."""
+    if not _signed_in(user):
+        return select(School.id).where(false())
+    if user.is_district_administrator:
+        return select(School.id).where(School.district_id == user.district_id)
+    if user.is_guardian:
+        return select(Guardian.school_id).where(Guardian.user_id == user.id)
+    return select(School.id).where(School.id == user.school_id)
+
+
+def student_condition(user: User) -> ColumnElement[bool]:
+    """Return the SQL condition on Student that keeps only students this user may see."""
+    if not _signed_in(user):
+        return false()
+    if user.role == Role.ADMINISTRATOR:
+        return Student.school_id.in_(visible_school_ids(user))
+    if user.role == Role.TEACHER:
+        taught = (
+            select(Enrollment.student_id)
+            .join(Section, Section.id == Enrollment.section_id)
+            .where(Section.teacher_id == user.id)
+        )
+        return Student.id.in_(taught)
+    if user.role == Role.COUNSELLOR:
+        grade_levels = select(CounsellorAssignment.grade_level).where(
+            CounsellorAssignment.counsellor_id == user.id,
+            CounsellorAssignment.school_id == user.school_id,
+        )
+        return or_(
+            and_(Student.counsellor_id == user.id, Student.school_id == user.school_id),
+            and_(Student.school_id == user.school_id, Student.grade_level.in_(grade_levels)),
+        )
+    if user.role == Role.GUARDIAN:
+        return Student.id.in_(guardian_child_ids(user))
+    return false()
+
+
+def guardian_child_ids(user: User) -> Select:
+    """Select the ids of the children this guardian may receive information about."""
+    return (
+        select(StudentGuardian.student_id)
+        .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+        .where(Guardian.user_id == user.id, StudentGuardian.may_receive_information.is_(true()))
+    )
+
+
+def visible_student_ids(user: User) -> Select:
+    """Select the ids of the students this user may see."""
+    return select(Student.id).where(student_condition(user))
+
+
+def visible_students(user: User) -> Select:
+    """Select the students this user may see (add filters and ordering to it)."""
+    return select(Student).where(student_condition(user))
+
+
+def can_see_student(user: User, student_id: int) -> bool:
+    """Return True when this user may see this student."""
+    found = db.session.scalar(
+        select(Student.id).where(Student.id == student_id, student_condition(user))
+    )
+    return found is not None
+
+
+def get_student_or_404(user: User, student_id: int) -> Student:
+    """Load a student this user may see, or answer 404 (never someone else's data)."""
+    student = db.session.scalar(visible_students(user).where(Student.id == student_id))
+    if student is None:
+        abort(404)
+    return student
+
+
+def visible_records(user: User, model) -> Select:
+    """Select rows of a student-owned model (with student_id) that this user may see.
+
+    Guardians only get rows shared with the family when the model has a visibility.
+    """
+    stmt = select(model).where(model.student_id.in_(visible_student_ids(user)))
+    if user.is_guardian and hasattr(model, "visibility"):
+        stmt = stmt.where(model.visibility == Visibility.FAMILY)
+    return stmt
+
+
+def get_record_or_404(user: User, model, record_id: int):
+    """Load one student-owned record this user may see, or answer 404."""
+    record = db.session.scalar(visible_records(user, model).where(model.id == record_id))
+    if record is None:
+        abort(404)
+    return record
+
+
+def visible_guardians(user: User) -> Select:
+    """Select the guardians this user may see: staff, those of visible students; a guardian, self."""
+    if not _signed_in(user):
+        return select(Guardian).where(false())
+    if user.is_guardian:
+        return select(Guardian).where(Guardian.user_id == user.id)
+    linked = select(StudentGuardian.guardian_id).where(
+        StudentGuardian.student_id.in_(visible_student_ids(user))
+    )
+    return select(Guardian).where(Guardian.id.in_(linked))
+
+
+def get_guardian_or_404(user: User, guardian_id: int) -> Guardian:
+    """Load a guardian this user may see, or answer 404."""
+    guardian = db.session.scalar(visible_guardians(user).where(Guardian.id == guardian_id))
+    if guardian is None:
+        abort(404)
+    return guardian
+
+
+def guardian_for(user: User) -> Guardian | None:
+    """Return the guardian record of a guardian's account."""
+    if not _signed_in(user) or not user.is_guardian:
+        return None
+    return db.session.scalar(select(Guardian).where(Guardian.user_id == user.id))
+
+
+def can_manage_school(user: User, school_id: int) -> bool:
+    """Return True when the user administers this school (directly or through the district)."""
+    if not _signed_in(user) or user.role != Role.ADMINISTRATOR:
+        return False
+    ids = db.session.scalars(visible_school_ids(user)).all()
+    return school_id in ids
+
+
+def roles_required(*roles: str):
+    """Let only signed-in users with one of these roles into a view (others get 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not _signed_in(current_user):
+                from portal.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = roles_required(*Role.STAFF)
+guardian_required = roles_required(Role.GUARDIAN)
+administrator_required = roles_required(Role.ADMINISTRATOR)

@@ -1,0 +1,11 @@
+"""Text helpers shared by search and imports."""
+
+import unicodedata
+
+
+def fold(text: str | None) -> str:
+    """Return text lower-cased and without accents, for accent-insensitive search."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()

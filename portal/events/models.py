@@ -1,0 +1,108 @@
+"""School events, invitations and RSVPs, check-in, and conference slots."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.models import TimestampMixin
+from portal.extensions import db
+
+
+class EventKind:
+    """The kinds of event a school holds."""
+
+    ALL = ("school_event", "class_meeting", "conference", "parent_workshop", "student_activity")
+
+
+class Event(TimestampMixin, db.Model):
+    """Something families are invited to; times are stored in UTC."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_school_starts", "school_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    kind: Mapped[str] = mapped_column(String(30))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(200))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # {"whole_school": bool, "grade_levels": [..], "section_ids": [..], "program_id": ..}
+    audience: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    rsvp_requested: Mapped[bool] = mapped_column(default=False)
+    capacity: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    # Stable iCalendar UID, shared by the staff calendar and the family feed.
+    uid: Mapped[str] = mapped_column(String(120), unique=True)
+    series_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    booking_closes_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class EventInvitation(db.Model):
+    """One guardian invited to one event, and their answer."""
+
+    __tablename__ = "event_invitations"
+    __table_args__ = (UniqueConstraint("event_id", "guardian_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    invited_at: Mapped[datetime]
+    rsvp: Mapped[str | None] = mapped_column(String(10))
+    rsvp_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+
+
+class EventAttendance(db.Model):
+    """Someone who came to an event (checked in), invited or walk-in."""
+
+    __tablename__ = "event_attendances"
+    __table_args__ = (UniqueConstraint("event_id", "guardian_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"), index=True)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    checked_in_at: Mapped[datetime]
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    is_walk_in: Mapped[bool] = mapped_column(default=False)
+
+
+class SlotStatus:
+    """The life of a conference slot."""
+
+    OPEN = "open"
+    BOOKED = "booked"
+    BLOCKED = "blocked"
+    HELD = "held"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    ALL = (OPEN, BOOKED, BLOCKED, HELD, NO_SHOW, CANCELLED)
+
+
+class ConferenceSlot(TimestampMixin, db.Model):
+    """A bookable parent–teacher conference slot with one staff member."""
+
+    __tablename__ = "conference_slots"
+    __table_args__ = (
+        # One slot per child and teacher within a conference event.
+        UniqueConstraint("event_id", "staff_id", "student_id"),
+        Index("ix_conference_slots_staff_starts", "staff_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    mode: Mapped[str] = mapped_column(String(20), default="in_person")
+    location: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.OPEN)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"), index=True)
+    booked_at: Mapped[datetime | None]
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,12 @@
+"""The parents' and guardians' portal."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from portal.auth.models import Role
+from portal.core.navigation import add_nav_item
+
+bp = Blueprint("family", __name__, url_prefix="/family")
+
+add_nav_item("family.home", _l("My children"), roles=(Role.GUARDIAN,), order=10)
+

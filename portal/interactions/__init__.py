@@ -1,0 +1,5 @@
+"""Communication history: calls, emails, meetings, notes, follow-ups."""
+
+from flask import Blueprint
+
+bp = Blueprint("interactions", __name__, url_prefix="/interactions")

@@ -1,0 +1,48 @@
+"""`flask --app portal outbox work [--once]`: the delivery worker."""
+
+import time
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.messaging.mailsink import run_mail_sink
+from portal.messaging.worker import drain
+
+
+@click.group("outbox")
+def outbox() -> None:
+    """Send what the portal has queued."""
+
+
+@outbox.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option("--batch-size", default=50, show_default=True, help="Messages per SMTP connection.")
+@click.option("--idle-seconds", default=5.0, show_default=True, help="Pause when nothing is due.")
+@with_appcontext
+def work(once: bool, batch_size: int, idle_seconds: float) -> None:
+    """Send due deliveries; with --once drain and exit, otherwise run until stopped."""
+    while True:
+        report = drain(batch_size=batch_size)
+        if report.handled:
+            click.echo(f"outbox: sent {report.sent}, retrying {report.retried}, "
+                       f"failed {report.failed}")
+            for error in report.errors[:5]:
+                click.echo(f"  {error}", err=True)
+        if once:
+            return
+        time.sleep(idle_seconds)
+
+
+@click.command("mail-sink")
+@click.option("--port", default=None, type=int, help="Defaults to MAIL_PORT.")
+@with_appcontext
+def mail_sink(port: int | None) -> None:
+    """Run a local SMTP server that saves every email in instance/mail/ (for developers)."""
+    folder = Path(current_app.instance_path) / "mail"
+    run_mail_sink(folder=folder, host="127.0.0.1", port=port or current_app.config["MAIL_PORT"])
+
+
+commands = [outbox, mail_sink]

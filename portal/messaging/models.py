@@ -1,0 +1,174 @@
+"""Segments, templates, campaigns, inbox messages, deliveries (the outbox), preferences."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.models import TimestampMixin
+from portal.core.time import utcnow
+from portal.extensions import db
+
+
+class UpdateKind:
+    """Kinds of update a guardian can choose to receive; urgent ones cannot be turned off."""
+
+    PROGRESS = "progress"
+    EVENTS = "events"
+    ABSENCE = "absence"
+    INTERVENTION = "intervention"
+    GENERAL = "general"
+    URGENT = "urgent"
+    OPTIONAL = (PROGRESS, EVENTS, ABSENCE, INTERVENTION, GENERAL)
+    ALL = OPTIONAL + (URGENT,)
+
+
+class Segment(TimestampMixin, db.Model):
+    """A saved audience: criteria over students and their guardians."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    criteria: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class MessageTemplate(TimestampMixin, db.Model):
+    """A reusable message, with one variant per language."""
+
+    __tablename__ = "message_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TemplateVariant(db.Model):
+    """A template's subject and body in one language (sandboxed Jinja)."""
+
+    __tablename__ = "template_variants"
+    __table_args__ = (UniqueConstraint("template_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("message_templates.id"), index=True)
+    language: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class Campaign(TimestampMixin, db.Model):
+    """A message sent to an audience, now or at a scheduled time."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (Index("ix_campaigns_school_created", "school_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("message_templates.id"))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
+    criteria: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    scheduled_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Colleagues the sender shares the send report with.
+    shared_with: Mapped[list] = mapped_column(db.JSON, default=list)
+
+
+class Message(db.Model):
+    """One message in a guardian's portal inbox (every email is kept here too)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_guardian_created", "guardian_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    # Replies point at the first message of their thread.
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    sender_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_family: Mapped[bool] = mapped_column(default=False)
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+
+
+class DeliveryStatus:
+    """Where a delivery is in the outbox."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    ALL = (QUEUED, SENDING, SENT, FAILED, CANCELLED)
+
+
+class Delivery(TimestampMixin, db.Model):
+    """One message to one address over one channel: status, attempts, last error."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_status_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The inbox copy for messages to guardians; account emails (reset, invitation) have none.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    # Extra headers (List-Unsubscribe …) and attachments [{"filename","content_type","text"}].
+    headers: Mapped[dict] = mapped_column(db.JSON, default=dict)
+    attachments: Mapped[list] = mapped_column(db.JSON, default=list)
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    # A worker that claimed the row owns it until then; a crashed worker's rows come back.
+    locked_until: Mapped[datetime | None]
+    # Stable Message-ID, so a resend after a crash is recognisable as the same message.
+    message_id_header: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class DeliveryAttempt(db.Model):
+    """One try at sending a delivery, kept for the record."""
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    succeeded: Mapped[bool]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationPreference(db.Model):
+    """Whether a guardian wants one kind of update (absent row: yes)."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (UniqueConstraint("guardian_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    enabled: Mapped[bool] = mapped_column(default=True)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # "portal" when the guardian changed it, "unsubscribe-link" for a one-click unsubscribe.
+    changed_via: Mapped[str] = mapped_column(String(30), default="portal")

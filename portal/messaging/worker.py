@@ -1,0 +1,201 @@
+"""The delivery worker: claims due deliveries, sends them over SMTP, records every attempt.
+
+Rows are claimed with a lease (`locked_until`) in a short transaction; on PostgreSQL the
+claim uses FOR UPDATE SKIP LOCKED so several workers never take the same row. Each
+accepted message is committed as sent before the next one is tried, so a worker killed at
+any moment loses nothing and, on restart, resends at most the one message in flight.
+"""
+
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_mail import Message as MailMessage
+from sqlalchemy import or_, select
+
+from portal.core.time import utcnow
+from portal.extensions import db, mail
+from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus
+from portal.people.models import Guardian
+
+LEASE = timedelta(minutes=5)
+
+
+class TemporaryFailure(Exception):
+    """The server could not take the message now (4xx, connection lost): try again later."""
+
+
+class PermanentFailure(Exception):
+    """The server refused the message for good (5xx): do not try again."""
+
+
+@dataclass
+class BatchReport:
+    """What one pass of the worker did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+def claim_due(*, limit: int) -> list[int]:
+    """Take up to `limit` due deliveries for this worker and commit the claim."""
+    now = utcnow()
+    stmt = (
+        select(Delivery)
+        .where(
+            Delivery.channel == "email",
+            Delivery.next_attempt_at <= now,
+            or_(
+                Delivery.status == DeliveryStatus.QUEUED,
+                # A worker died holding these: its lease ran out.
+                (Delivery.status == DeliveryStatus.SENDING) & (Delivery.locked_until < now),
+            ),
+        )
+        .order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    deliveries = db.session.scalars(stmt).all()
+    for delivery in deliveries:
+        delivery.status = DeliveryStatus.SENDING
+        delivery.locked_until = now + LEASE
+    ids = [delivery.id for delivery in deliveries]
+    db.session.commit()
+    return ids
+
+
+def build_mail(delivery: Delivery) -> MailMessage:
+    """Turn a delivery row into the email the SMTP server receives."""
+    message = MailMessage(
+        subject=delivery.subject, recipients=[delivery.to_address], body=delivery.body_text,
+        html=delivery.body_html, extra_headers=dict(delivery.headers or {}),
+    )
+    message.msgId = delivery.message_id_header
+    for attachment in delivery.attachments or []:
+        message.attach(attachment["filename"], attachment["content_type"],
+                       attachment["text"].encode("utf-8"))
+    return message
+
+
+def _classify(error: Exception) -> Exception:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reason = next(iter(error.recipients.values()))
+        return _by_code(code, reason)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _by_code(error.smtp_code, error.smtp_error)
+    return TemporaryFailure(f"Could not reach the mail server: {error}")
+
+
+def _by_code(code: int, reason) -> Exception:
+    text = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    if 500 <= code < 600:
+        return PermanentFailure(f"{code} {text}")
+    return TemporaryFailure(f"{code} {text}")
+
+
+def _record(delivery: Delivery, *, error: Exception | None) -> str:
+    now = utcnow()
+    delivery.attempts += 1
+    delivery.locked_until = None
+    db.session.add(DeliveryAttempt(delivery_id=delivery.id, attempted_at=now,
+                                   succeeded=error is None,
+                                   error=str(error) if error else None))
+    if error is None:
+        delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
+        return "sent"
+    delivery.last_error = str(error)[:2000]
+    max_attempts = current_app.config.get("OUTBOX_MAX_ATTEMPTS", 8)
+    if isinstance(error, PermanentFailure) or delivery.attempts >= max_attempts:
+        delivery.status = DeliveryStatus.FAILED
+        if isinstance(error, PermanentFailure) and delivery.guardian_id:
+            _flag_invalid_address(delivery, str(error))
+        return "failed"
+    base = current_app.config.get("OUTBOX_RETRY_BASE_SECONDS", 60)
+    delivery.status = DeliveryStatus.QUEUED
+    delivery.next_attempt_at = now + timedelta(seconds=base * 2 ** (delivery.attempts - 1))
+    return "retried"
+
+
+def _flag_invalid_address(delivery: Delivery, reason: str) -> None:
+    guardian = db.session.get(Guardian, delivery.guardian_id)
+    if guardian is not None and guardian.email == delivery.to_address:
+        guardian.email_invalid = True
+        guardian.email_invalid_reason = reason[:500]
+
+
+def _pause_for_rate(last_sent_at: float | None) -> float:
+    per_minute = current_app.config.get("OUTBOX_RATE_PER_MINUTE", 0)
+    if per_minute and last_sent_at is not None:
+        wait = 60.0 / per_minute - (time.monotonic() - last_sent_at)
+        if wait > 0:
+            time.sleep(wait)
+    return time.monotonic()
+
+
+def send_batch(ids: list[int], report: BatchReport) -> None:
+    """Send the claimed deliveries over one SMTP connection, committing after each."""
+    try:
+        connection = mail.connect()
+        connection.__enter__()
+    except (OSError, smtplib.SMTPException) as error:
+        _release(ids, _classify(error), report)
+        return
+    last_sent_at = None
+    try:
+        for position, delivery_id in enumerate(ids):
+            delivery = db.session.get(Delivery, delivery_id)
+            last_sent_at = _pause_for_rate(last_sent_at)
+            try:
+                connection.send(build_mail(delivery))
+                error = None
+            except (OSError, smtplib.SMTPException) as raw:
+                error = _classify(raw)
+            outcome = _record(delivery, error=error)
+            db.session.commit()
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if error is not None:
+                report.errors.append(f"delivery {delivery_id}: {error}")
+            if isinstance(error, TemporaryFailure) and "reach" in str(error):
+                _release(ids[position + 1:], error, report)
+                return
+    finally:
+        try:
+            connection.__exit__(None, None, None)
+        except (OSError, smtplib.SMTPException):
+            pass
+
+
+def _release(ids: list[int], error: Exception, report: BatchReport) -> None:
+    """Give claimed deliveries back (counting an attempt) when the server is unreachable."""
+    for delivery_id in ids:
+        delivery = db.session.get(Delivery, delivery_id)
+        outcome = _record(delivery, error=error)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    if ids:
+        report.errors.append(str(error))
+    db.session.commit()
+
+
+def drain(*, batch_size: int = 50, max_batches: int | None = None) -> BatchReport:
+    """Send everything that is due now, batch by batch, and report what happened."""
+    report = BatchReport()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = claim_due(limit=batch_size)
+        if not ids:
+            break
+        before = report.sent
+        send_batch(ids, report)
+        batches += 1
+        if report.sent == before and report.retried:
+            break  # the server is down; wait for the next pass instead of spinning
+    return report

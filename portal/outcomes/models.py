@@ -1,0 +1,161 @@
+"""Grades, daily attendance, behaviour, programs and activities, interventions."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.models import TimestampMixin, Visibility
+from portal.extensions import db
+
+
+class Grade(TimestampMixin, db.Model):
+    """A mark for an assessment, or a student's grade for a whole grading period."""
+
+    __tablename__ = "grades"
+    __table_args__ = (
+        Index("ix_grades_student_period", "student_id", "grading_period_id"),
+        Index("ix_grades_section_period", "section_id", "grading_period_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="assessment")  # or "period"
+    assessment_name: Mapped[str | None] = mapped_column(String(200))
+    score: Mapped[float]
+    max_score: Mapped[float] = mapped_column(default=100.0)
+    recorded_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.score / self.max_score if self.max_score else 0.0
+
+
+class AttendanceStatus:
+    """A student's status for one school day."""
+
+    PRESENT = "present"
+    ABSENT_EXCUSED = "absent_excused"
+    ABSENT_UNEXCUSED = "absent_unexcused"
+    TARDY = "tardy"
+    ABSENT = (ABSENT_EXCUSED, ABSENT_UNEXCUSED)
+    ALL = (PRESENT, ABSENT_EXCUSED, ABSENT_UNEXCUSED, TARDY)
+
+
+class DailyAttendance(db.Model):
+    """A student's attendance for one school day."""
+
+    __tablename__ = "daily_attendance"
+    __table_args__ = (
+        UniqueConstraint("student_id", "on_date"),
+        Index("ix_daily_attendance_school_date", "school_id", "on_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    on_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+
+
+class BehaviourIncident(TimestampMixin, db.Model):
+    """A positive or negative behaviour note, with severity and action taken."""
+
+    __tablename__ = "behaviour_incidents"
+    __table_args__ = (Index("ix_behaviour_student_occurred", "student_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    occurred_at: Mapped[datetime]
+    is_positive: Mapped[bool] = mapped_column(default=False)
+    severity: Mapped[int] = mapped_column(default=1)  # 1 minor, 2 moderate, 3 major
+    category: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(Text)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
+
+
+class ProgramKind:
+    """Kinds of special programs and activities."""
+
+    ALL = ("special_program", "tutoring", "club", "sport", "other")
+
+
+class Program(TimestampMixin, db.Model):
+    """A special program or activity students take part in."""
+
+    __tablename__ = "programs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str | None] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+
+class ProgramEnrollment(db.Model):
+    """A student's participation in a program, from a start date to an optional end."""
+
+    __tablename__ = "program_enrollments"
+    __table_args__ = (Index("ix_program_enrollments_program_student", "program_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+
+
+class InterventionStatus:
+    """An intervention is open until closed with an outcome."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+    OUTCOMES = ("improved", "no_change", "worse", "moved")
+
+
+class Intervention(TimestampMixin, db.Model):
+    """A plan for a student who needs help: owner, goal, actions, review date, outcome."""
+
+    __tablename__ = "interventions"
+    __table_args__ = (
+        Index("ix_interventions_student_status", "student_id", "status"),
+        Index("ix_interventions_owner_status", "owner_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(30), default="other")
+    reason: Mapped[str] = mapped_column(Text)
+    risk_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("risk_assessments.id"))
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"))
+    goal: Mapped[str] = mapped_column(Text)
+    actions: Mapped[str | None] = mapped_column(Text)
+    review_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(20), default=InterventionStatus.OPEN)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    opened_on: Mapped[date]
+    closed_on: Mapped[date | None]
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
+
+
+class InterventionNote(db.Model):
+    """A progress note on an intervention."""
+
+    __tablename__ = "intervention_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intervention_id: Mapped[int] = mapped_column(ForeignKey("interventions.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

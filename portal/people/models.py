@@ -1,0 +1,234 @@
+"""Schools and their year, courses and sections, students, guardians and their links."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.models import TimestampMixin
+from portal.core.text import fold
+from portal.core.time import utcnow
+from portal.extensions import db
+
+
+class District(db.Model):
+    """A group of schools run together."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class School(TimestampMixin, db.Model):
+    """One school: its time zone, default language and grading rules."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    default_language: Mapped[str] = mapped_column(String(10), default="en")
+    pass_mark_percent: Mapped[float] = mapped_column(default=60.0)
+    # Non-urgent messages are only sent inside this window, in the guardian's time zone.
+    sending_window_start_hour: Mapped[int] = mapped_column(default=7)
+    sending_window_end_hour: Mapped[int] = mapped_column(default=20)
+    notify_family_of_risk_flags: Mapped[bool] = mapped_column(default=False)
+
+
+class AcademicTerm(db.Model):
+    """A school year (or semester) with its grading periods."""
+
+    __tablename__ = "academic_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    grading_periods: Mapped[list["GradingPeriod"]] = relationship(
+        back_populates="term", order_by="GradingPeriod.starts_on"
+    )
+
+
+class GradingPeriod(db.Model):
+    """A quarter or semester inside a term, for which period grades are given."""
+
+    __tablename__ = "grading_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("academic_terms.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    term: Mapped[AcademicTerm] = relationship(back_populates="grading_periods")
+
+
+class Course(db.Model):
+    """A subject taught at the school; core subjects count for early warning."""
+
+    __tablename__ = "courses"
+    __table_args__ = (UniqueConstraint("school_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(100))
+    is_core: Mapped[bool] = mapped_column(default=False)
+
+
+class Section(db.Model):
+    """A class: one course in one term, taught by one teacher."""
+
+    __tablename__ = "sections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("academic_terms.id"), index=True)
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    grade_level: Mapped[int | None]
+    room: Mapped[str | None] = mapped_column(String(50))
+
+    course: Mapped[Course] = relationship()
+    teacher: Mapped["User"] = relationship("User")  # noqa: F821
+
+
+class Enrollment(db.Model):
+    """A student in a section: this is how a teacher comes to see a student."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("section_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+
+    section: Mapped[Section] = relationship()
+
+
+class Student(TimestampMixin, db.Model):
+    """A student of a school."""
+
+    __tablename__ = "students"
+    __table_args__ = (
+        UniqueConstraint("school_id", "external_id"),
+        Index("ix_students_school_grade", "school_id", "grade_level"),
+        Index("ix_students_school_search", "school_id", "search_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    preferred_name: Mapped[str | None] = mapped_column(String(100))
+    date_of_birth: Mapped[date | None]
+    grade_level: Mapped[int]
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Lower-cased, accent-free "first last preferred", so "Novak" finds "Novák" on any database.
+    search_name: Mapped[str] = mapped_column(String(320), default="")
+
+    school: Mapped[School] = relationship()
+    guardian_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="student")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.first_name} {self.last_name}"
+
+    def refresh_search_name(self) -> None:
+        """Recompute the folded name used by search."""
+        self.search_name = fold(" ".join(filter(None, [self.first_name, self.last_name,
+                                                        self.preferred_name])))
+
+
+class Guardian(TimestampMixin, db.Model):
+    """A parent or guardian; one guardian may be linked to several children."""
+
+    __tablename__ = "guardians"
+    __table_args__ = (Index("ix_guardians_school_search", "school_id", "search_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    preferred_language: Mapped[str] = mapped_column(String(10), default="en")
+    preferred_channel: Mapped[str] = mapped_column(String(20), default="email")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    email_invalid: Mapped[bool] = mapped_column(default=False)
+    email_invalid_reason: Mapped[str | None] = mapped_column(String(500))
+    last_successful_contact_at: Mapped[datetime | None]
+    search_name: Mapped[str] = mapped_column(String(220), default="")
+
+    user: Mapped["User"] = relationship("User")  # noqa: F821
+    student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def refresh_search_name(self) -> None:
+        """Recompute the folded name used by search."""
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+
+
+class Relationship:
+    """How a guardian is related to a student."""
+
+    ALL = ("mother", "father", "parent", "grandparent", "guardian", "foster_parent", "other")
+
+
+class StudentGuardian(db.Model):
+    """The link between a student and a guardian, with what it allows."""
+
+    __tablename__ = "student_guardians"
+    __table_args__ = (UniqueConstraint("student_id", "guardian_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
+    relationship_kind: Mapped[str] = mapped_column(String(30), default="parent")
+    lives_with: Mapped[bool] = mapped_column(default=True)
+    may_receive_information: Mapped[bool] = mapped_column(default=True)
+    is_emergency_contact: Mapped[bool] = mapped_column(default=False)
+    # Children of separated parents live in two households; this labels which one.
+    household: Mapped[str | None] = mapped_column(String(100))
+
+    student: Mapped[Student] = relationship(back_populates="guardian_links")
+    guardian: Mapped[Guardian] = relationship(back_populates="student_links")
+
+
+class CounsellorAssignment(db.Model):
+    """A counsellor responsible for a whole grade level of a school."""
+
+    __tablename__ = "counsellor_assignments"
+    __table_args__ = (UniqueConstraint("counsellor_id", "school_id", "grade_level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    grade_level: Mapped[int]
+
+
+class Consent(db.Model):
+    """A guardian's recorded consent (or refusal) for one purpose, kept as history."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(50))
+    granted: Mapped[bool]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)

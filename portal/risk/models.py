@@ -1,0 +1,50 @@
+"""Risk rule sets (versioned school settings) and the history of risk assessments."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.time import utcnow
+from portal.extensions import db
+
+
+class RiskLevel:
+    """How worried the school should be about a student."""
+
+    NONE = "none"
+    WATCH = "watch"
+    HIGH = "high"
+    ALL = (NONE, WATCH, HIGH)
+
+
+class RiskRuleSet(db.Model):
+    """One version of a school's thresholds and weights; every edit makes a new version."""
+
+    __tablename__ = "risk_rule_sets"
+    __table_args__ = (UniqueConstraint("school_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    version: Mapped[int]
+    settings: Mapped[dict] = mapped_column(db.JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RiskAssessment(db.Model):
+    """A student's risk score, level and reasons at one moment, by one rule-set version."""
+
+    __tablename__ = "risk_assessments"
+    __table_args__ = (Index("ix_risk_assessments_student_computed", "student_id", "computed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    rule_set_id: Mapped[int] = mapped_column(ForeignKey("risk_rule_sets.id"), index=True)
+    score: Mapped[float]
+    level: Mapped[str] = mapped_column(String(10))
+    # [{"indicator", "label", "value", "threshold", "direction", "trend", "weight"}]
+    reasons: Mapped[list] = mapped_column(db.JSON, default=list)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_new_flag: Mapped[bool] = mapped_column(default=False)
+    acknowledged_at: Mapped[datetime | None]

@@ -1,0 +1,164 @@
+"""Fixtures: an app on a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
+a client, login_as, a real SMTP server, and a live server for the browser tests."""
+
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from portal import create_app
+from portal.extensions import db, limiter
+
+pytest_plugins = ["tests.smtp_server"]
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return None
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Create a database of this test run's own, migrated to head; drop it at the end."""
+    base = _postgres_url()
+    if base is None:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.db'}"
+        _migrate(url)
+        yield url
+        return
+    schema = f"portal_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _migrate(url: str) -> None:
+    app = create_app(_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _config(url: str, **overrides) -> type:
+    return type("RunConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+def is_postgres() -> bool:
+    """Return True when this run's tests use PostgreSQL."""
+    return _postgres_url() is not None
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(database_url):
+    """The config class of this test's app (tests may extend it with overrides)."""
+    return _config(database_url)
+
+
+@pytest.fixture
+def app(app_config):
+    """An app on the migrated test database, with an app context; tables emptied after."""
+    application = create_app(app_config)
+    limiter.reset()
+    context = application.app_context()
+    context.push()
+    try:
+        yield application
+    finally:
+        db.session.rollback()
+        db.session.remove()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+        context.pop()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a user in on the test client (without going through the form)."""
+
+    def sign_in(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app on a free local port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page (its own cookies), collecting JavaScript errors in page.errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
+    tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
+    yield tab
+    context.close()
