@@ -2,6 +2,7 @@
 
 import importlib
 import os
+import pkgutil
 
 from flask import Flask
 
@@ -58,7 +59,8 @@ def register_features(app: Flask) -> None:
     """Register each feature's blueprint, its CLI commands and its signal listeners."""
     for name in FEATURES:
         package = importlib.import_module(f"portal.{name}")
-        _optional_module(f"portal.{name}.routes")  # attaches the views to package.bp
+        for module in _route_modules(package):  # attach the views to package.bp
+            importlib.import_module(module)
         if hasattr(package, "bp"):
             app.register_blueprint(package.bp)
         for command in getattr(_optional_module(f"portal.{name}.cli"), "commands", ()):
@@ -66,6 +68,12 @@ def register_features(app: Flask) -> None:
         listeners = _optional_module(f"portal.{name}.listeners")
         if listeners is not None:
             listeners.connect()
+
+
+def _route_modules(package) -> list[str]:
+    """Return the package's routes.py and any *_routes.py modules (a feature may split)."""
+    names = [info.name for info in pkgutil.iter_modules(package.__path__)]
+    return [f"{package.__name__}.{n}" for n in sorted(names) if n == "routes" or n.endswith("_routes")]
 
 
 def _optional_module(dotted: str):

@@ -1,50 +1,18 @@
 """Import every feature's models so SQLAlchemy and Alembic see the whole schema."""
 
-from portal.audit.models import AuditEvent  # noqa: F401
-from portal.auth.models import Role, User  # noqa: F401
-from portal.events.models import (  # noqa: F401
-    ConferenceSlot,
-    Event,
-    EventAttendance,
-    EventInvitation,
-)
-from portal.interactions.models import (  # noqa: F401
-    Interaction,
-    InteractionParticipant,
-    InteractionRevision,
-)
-from portal.messaging.models import (  # noqa: F401
-    Campaign,
-    Delivery,
-    DeliveryAttempt,
-    Message,
-    MessageTemplate,
-    NotificationPreference,
-    Segment,
-    TemplateVariant,
-)
-from portal.needs.models import Feedback, FeedbackReply, Need  # noqa: F401
-from portal.outcomes.models import (  # noqa: F401
-    BehaviourIncident,
-    DailyAttendance,
-    Grade,
-    Intervention,
-    InterventionNote,
-    Program,
-    ProgramEnrollment,
-)
-from portal.people.models import (  # noqa: F401
-    AcademicTerm,
-    Consent,
-    CounsellorAssignment,
-    Course,
-    District,
-    Enrollment,
-    GradingPeriod,
-    Guardian,
-    School,
-    Section,
-    Student,
-    StudentGuardian,
-)
-from portal.risk.models import RiskAssessment, RiskRuleSet  # noqa: F401
+import importlib
+
+from portal import FEATURES
+
+
+def load_all_models() -> None:
+    """Import portal.<feature>.models for every feature that has one."""
+    for name in FEATURES:
+        try:
+            importlib.import_module(f"portal.{name}.models")
+        except ModuleNotFoundError as error:
+            if error.name != f"portal.{name}.models":
+                raise
+
+
+load_all_models()

@@ -162,3 +162,23 @@ def page(browser):
     tab.on("console", lambda msg: tab.errors.append(msg.text) if msg.type == "error" else None)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def browser_login(page, live_server):
+    """Sign in through the real login form in the browser page."""
+
+    def sign_in(email: str, password: str):
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return sign_in
+
+
+def no_horizontal_scroll(page) -> bool:
+    """Return True when the page fits its viewport's width (phone-first check)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -4,12 +4,17 @@ from blinker import Namespace
 
 portal_signals = Namespace()
 
-# sender: the acting user (or None); kwargs: action, object_type, object_id, student_id,
-# school_id, changes
+# sender: the acting user (or None); kwargs: action ("create", "update", "delete"),
+# object_type, object_id, student_id, school_id, changes ({field: [old, new]})
 record_changed = portal_signals.signal("record-changed")
 # sender: the acting user; kwargs: student
 student_viewed = portal_signals.signal("student-viewed")
-# sender: the user; kwargs: action ("login", "logout", "login_failed", "password_reset")
+# sender: the user; kwargs: action ("login", "logout", "login_failed", "password_reset", ...)
 account_event = portal_signals.signal("account-event")
-# sender: None; kwargs: student_id — a student's attendance, grades or behaviour changed
+# sender: the acting user (or None); kwargs: student_id — attendance, grades, behaviour,
+# programs or interventions changed, so the risk engine recomputes that student
 student_data_changed = portal_signals.signal("student-data-changed")
+# sender: the acting user; kwargs: records (list of DailyAttendance just saved for a day)
+attendance_recorded = portal_signals.signal("attendance-recorded")
+# sender: None; kwargs: assessment (a RiskAssessment whose student is newly flagged)
+student_flagged = portal_signals.signal("student-flagged")

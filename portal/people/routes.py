@@ -3,6 +3,7 @@
 from flask import render_template, request
 from flask_login import current_user
 
+from portal.core.extension_points import home_tiles, profile_panels
 from portal.core.permissions import get_student_or_404, staff_required
 from portal.core.signals import student_viewed
 from portal.extensions import db
@@ -13,7 +14,7 @@ from portal.people import bp, queries
 @staff_required
 def home():
     summary = queries.staff_home_summary(current_user)
-    return render_template("people/home.html", summary=summary)
+    return render_template("people/home.html", summary=summary, tiles=home_tiles(current_user))
 
 
 @bp.get("/students")
@@ -33,4 +34,5 @@ def profile(student_id: int):
     guardians = queries.guardian_links_of(student)
     student_viewed.send(current_user._get_current_object(), student=student)
     db.session.commit()
-    return render_template("people/profile.html", student=student, guardians=guardians)
+    return render_template("people/profile.html", student=student, guardians=guardians,
+                           panels=profile_panels(current_user, student))

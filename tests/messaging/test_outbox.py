@@ -1,0 +1,75 @@
+"""The outbox against a real SMTP server: delivery, refusal, server down."""
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus, Message
+from portal.messaging.services import notify_guardian
+from portal.messaging.worker import drain
+from portal.people.models import Guardian
+from tests import factories as f
+
+
+def _guardian(**fields):
+    school = f.make_school()
+    return f.make_guardian(school, **fields)
+
+
+def test_notify_guardian_keeps_inbox_copy_and_sends_one_email(app, smtp_server):
+    guardian = _guardian(email="mum@example.org")
+    message = notify_guardian(guardian=guardian, kind="general", subject="Trip on Friday",
+                              body_text="Bring a packed lunch.")
+    db.session.commit()
+    assert drain().sent == 1
+    (received,) = smtp_server.messages
+    assert received["Subject"] == "Trip on Friday"
+    assert received["To"] == "mum@example.org"
+    delivery = db.session.scalar(select(Delivery))
+    assert received["Message-ID"] == delivery.message_id_header
+    assert delivery.status == DeliveryStatus.SENT and delivery.sent_at is not None
+    assert db.session.get(Message, message.id).body_text == "Bring a packed lunch."
+
+
+def test_permanent_refusal_marks_failed_with_reason_and_flags_address(app, smtp_server):
+    smtp_server.handler.refuse["gone@example.org"] = "550 5.1.1 No such mailbox"
+    guardian = _guardian(email="gone@example.org")
+    notify_guardian(guardian=guardian, kind="general", subject="Hello", body_text="Hi")
+    db.session.commit()
+    report = drain()
+    assert report.failed == 1
+    delivery = db.session.scalar(select(Delivery))
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "550" in delivery.last_error and "No such mailbox" in delivery.last_error
+    assert db.session.get(Guardian, guardian.id).email_invalid is True
+
+
+def test_server_down_keeps_deliveries_queued_until_it_is_back(app, smtp_server):
+    guardian = _guardian(email="dad@example.org")
+    notify_guardian(guardian=guardian, kind="general", subject="Hello", body_text="Hi")
+    db.session.commit()
+    smtp_server.stop()
+    report = drain()
+    assert report.sent == 0 and report.retried == 1
+    delivery = db.session.scalar(select(Delivery))
+    assert delivery.status == DeliveryStatus.QUEUED and delivery.attempts == 1
+    assert delivery.next_attempt_at > delivery.created_at
+    smtp_server.start()
+    delivery.next_attempt_at = delivery.created_at  # the back-off has passed
+    db.session.commit()
+    assert drain().sent == 1
+    assert len(smtp_server.messages) == 1
+    attempts = db.session.scalars(select(DeliveryAttempt.succeeded)).all()
+    assert sorted(attempts) == [False, True]
+
+
+def test_guardian_who_opted_out_gets_nothing_but_urgent_notices(app, smtp_server):
+    from portal.messaging.models import NotificationPreference
+
+    guardian = _guardian(email="quiet@example.org")
+    db.session.add(NotificationPreference(guardian_id=guardian.id, kind="events", enabled=False))
+    assert notify_guardian(guardian=guardian, kind="events", subject="Fair",
+                           body_text="x") is None
+    notify_guardian(guardian=guardian, kind="urgent", subject="School closed", body_text="Snow")
+    db.session.commit()
+    drain()
+    assert [m["Subject"] for m in smtp_server.messages] == ["School closed"]
