@@ -7,7 +7,7 @@ from portal import FEATURES
 
 def load_all_models() -> None:
     """Import portal.<feature>.models for every feature that has one."""
-    for name in FEATURES:
+    for name in ("core", *FEATURES):
         try:
             importlib.import_module(f"portal.{name}.models")
         except ModuleNotFoundError as error:

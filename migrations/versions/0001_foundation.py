@@ -2,7 +2,7 @@
 
 Revision ID: 0001_foundation
 Revises: 
-Create Date: 2026-11-23 11:45:33.855833
+Create Date: 2026-11-23 11:54:00.145347
 
 """
 from alembic import op
@@ -22,6 +22,11 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_districts'))
+    )
+    op.create_table('job_runs',
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('last_run_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_job_runs'))
     )
     op.create_table('schools',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -992,5 +997,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_schools_district_id'))
 
     op.drop_table('schools')
+    op.drop_table('job_runs')
     op.drop_table('districts')
     # ### end Alembic commands ###

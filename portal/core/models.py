@@ -20,3 +20,6 @@ class Visibility:
     STAFF = "staff"
     FAMILY = "family"
     ALL = (STAFF, FAMILY)
+
+
+from portal.core.jobs import JobRun  # noqa: E402,F401 — so Alembic sees the table

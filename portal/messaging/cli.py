@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.core.jobs import run_due_jobs
 from portal.messaging.mailsink import run_mail_sink
 from portal.messaging.worker import drain
 
@@ -23,8 +24,10 @@ def outbox() -> None:
 @click.option("--idle-seconds", default=5.0, show_default=True, help="Pause when nothing is due.")
 @with_appcontext
 def work(once: bool, batch_size: int, idle_seconds: float) -> None:
-    """Send due deliveries; with --once drain and exit, otherwise run until stopped."""
+    """Run due periodic jobs and send due deliveries; --once does one pass and exits."""
     while True:
+        for name in run_due_jobs():
+            click.echo(f"outbox: ran periodic job {name}")
         report = drain(batch_size=batch_size)
         if report.handled:
             click.echo(f"outbox: sent {report.sent}, retrying {report.retried}, "
