@@ -50,13 +50,14 @@ def database_url(tmp_path_factory):
 
 
 def _migrate(url: str) -> None:
-    app = create_app(_config(url))
+    app = create_app(config_for(url))
     with app.app_context():
         upgrade()
         db.engine.dispose()
 
 
-def _config(url: str, **overrides) -> type:
+def config_for(url: str, **overrides) -> type:
+    """Return a TestConfig subclass on the given database URL."""
     return type("RunConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
 
 
@@ -65,7 +66,8 @@ def is_postgres() -> bool:
     return _postgres_url() is not None
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
+    """Delete every row of every table (the schema stays)."""
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{table.name}"' for table in tables)
@@ -79,7 +81,7 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def app_config(database_url):
     """The config class of this test's app (tests may extend it with overrides)."""
-    return _config(database_url)
+    return config_for(database_url)
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def app(app_config):
     finally:
         db.session.rollback()
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
         db.session.remove()
         db.engine.dispose()
         context.pop()

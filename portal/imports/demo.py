@@ -12,7 +12,12 @@ from datetime import date, timedelta
 from portal.extensions import db
 from portal.imports.demo_contacts import log_interactions, record_needs
 from portal.imports.demo_events import schedule_events
-from portal.imports.demo_names import DEMO_ACCOUNTS, DEMO_PASSWORD, SCHOOL_TIMEZONE
+from portal.imports.demo_names import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    SCHOOL_TIMEZONE,
+    school_days,
+)
 from portal.imports.demo_people import (
     DemoContext,
     create_families,
@@ -73,25 +78,6 @@ def load_demo_school(*, today: date, seed: int = 2026,
 def school_year_start(today: date) -> int:
     """Return the calendar year in which the school year containing today began."""
     return today.year if today.month >= 8 else today.year - 1
-
-
-def school_days(starts_on: date, until: date) -> list[date]:
-    """Return the demo school's days from starts_on to until: weekdays less the holidays."""
-    days = []
-    day = starts_on
-    while day <= until:
-        if day.weekday() < 5 and not _is_holiday(day):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
-
-
-def _is_holiday(day: date) -> bool:
-    if day.month == 11:
-        thanksgiving = 22 + (3 - date(day.year, 11, 1).weekday()) % 7  # fourth Thursday
-        return day.day in (thanksgiving, thanksgiving + 1)
-    # Winter break: December 24 to January 1.
-    return (day.month, day.day) >= (12, 24) or (day.month, day.day) == (1, 1)
 
 
 def _create_school_year(*, today: date, seed: int) -> DemoContext:

@@ -1,6 +1,7 @@
 """The demo school's events: a past Back-to-School Night, conferences and a Math Night."""
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from sqlalchemy import insert
@@ -14,6 +15,7 @@ from portal.events.models import (
     SlotStatus,
 )
 from portal.extensions import db
+from portal.imports.demo_names import is_holiday
 from portal.imports.demo_people import DemoContext
 from portal.people.models import Guardian, Student
 
@@ -30,6 +32,8 @@ def schedule_events(ctx: DemoContext) -> None:
         audience={"whole_school": True},
         description="Meet the teachers, walk your child's timetable, hear the year's plans.")
     first_day = _next_weekday(ctx.today + timedelta(days=10), 2)  # a Wednesday
+    while is_holiday(first_day) or is_holiday(first_day + timedelta(days=1)):
+        first_day += timedelta(days=7)
     season = "Fall" if first_day.month >= 8 else "Spring"
     conferences = _event(
         ctx, 2, kind="conference", title=f"{season} Parent–Teacher Conferences",
@@ -38,6 +42,8 @@ def schedule_events(ctx: DemoContext) -> None:
         booking_closes_at=ctx.at(first_day - timedelta(days=1), 17),
         description="Fifteen minutes with your child's teachers. Book a slot in the portal.")
     workshop_day = _next_weekday(ctx.today + timedelta(days=5), 1)  # a Tuesday
+    while is_holiday(workshop_day):
+        workshop_day += timedelta(days=7)
     math_night = _event(
         ctx, 3, kind="parent_workshop", title="Math Night for Grade 9 Families",
         location="Library", starts_at=ctx.at(workshop_day, 18, 30),
@@ -66,7 +72,8 @@ def _next_weekday(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _invitations(ctx: DemoContext, students_wanted) -> list[tuple[Guardian, list[Student]]]:
+def _invitations(ctx: DemoContext, students_wanted: Callable[[Student], bool],
+                 ) -> list[tuple[Guardian, list[Student]]]:
     """Pair each guardian with their children the event is for (informed links only)."""
     invited = []
     for students, guardians in ctx.families:
@@ -128,7 +135,8 @@ def _open_conference_slots(ctx: DemoContext, rng: random.Random, event: Event,
             _book(ctx, rng, free[len(free) // 2], demo_children[0], teacher)
 
 
-def _add_slots(ctx: DemoContext, event: Event, teacher: User, first_day: date) -> list:
+def _add_slots(ctx: DemoContext, event: Event, teacher: User,
+               first_day: date) -> list[ConferenceSlot]:
     room = next(section.room for section in ctx.sections if section.teacher_id == teacher.id)
     slots = []
     for day in (first_day, first_day + timedelta(days=1)):
