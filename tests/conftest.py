@@ -68,13 +68,9 @@ def is_postgres() -> bool:
 
 def empty_all_tables() -> None:
     """Delete every row of every table (the schema stays)."""
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+    # DELETE is much cheaper than TRUNCATE on the nearly empty tables of a test.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 
