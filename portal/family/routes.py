@@ -1,11 +1,17 @@
 """Guardian pages: home with their children, and one child's page."""
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.family import bp, charts, queries
+
+
+@bp.context_processor
+def optional_pages() -> dict:
+    """Let family templates link to pages other family features may or may not provide."""
+    return {"has_page": lambda endpoint: endpoint in current_app.view_functions}
 
 
 @bp.get("/")
