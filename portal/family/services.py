@@ -54,7 +54,7 @@ def submit_feedback(*, guardian: Guardian, author: User, student_id: int | None,
 def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> FeedbackReply:
     """Add the guardian's reply to their request; an answered request opens again."""
     if feedback.status == "closed":
-        raise DomainError(_("This request is closed. Send a new one instead."), field="body")
+        raise DomainError(_("This request is closed. Send a new one instead."))
     reply = FeedbackReply(feedback_id=feedback.id, author_id=author.id, body=body.strip(),
                           created_at=utcnow())
     db.session.add(reply)
