@@ -23,3 +23,22 @@ CONSENT_PURPOSES = {
                          "learning tools"),
     "trips": _l("Local walking trips during school hours"),
 }
+
+# Codes stored by other features, in the words the family pages show them.
+CODE_LABELS = {
+    "feedback": {"new": _l("New"), "in_progress": _l("In progress"),
+                 "answered": _l("Answered"), "closed": _l("Closed"), **FEEDBACK_KINDS},
+    "attendance": {"present": _l("Present"), "absent_excused": _l("Absent (excused)"),
+                   "absent_unexcused": _l("Absent (unexcused)"), "tardy": _l("Late")},
+    "program": {"special_program": _l("Special program"), "tutoring": _l("Tutoring"),
+                "club": _l("Club"), "sport": _l("Sport"), "other": _l("Other activity")},
+    "contact": {"phone": _l("Phone call"), "email": _l("Email"), "meeting": _l("Meeting"),
+                "home_visit": _l("Home visit"), "note": _l("Note"), "message": _l("Message"),
+                "sms": _l("Text message"), "video": _l("Video call")},
+    "rsvp": {"yes": _l("Coming"), "no": _l("Not coming"), "maybe": _l("Maybe")},
+}
+
+
+def label_of(group: str, code: str | None) -> str:
+    """Return the family-facing words for a stored code (the code itself when unknown)."""
+    return str(CODE_LABELS[group].get(code, code or ""))

@@ -6,12 +6,14 @@ from flask_login import current_user
 
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.family import bp, charts, queries
+from portal.family.choices import label_of
 
 
 @bp.context_processor
 def optional_pages() -> dict:
-    """Let family templates link to pages other family features may or may not provide."""
-    return {"has_page": lambda endpoint: endpoint in current_app.view_functions}
+    """Give family templates the words for stored codes and links to optional pages."""
+    return {"has_page": lambda endpoint: endpoint in current_app.view_functions,
+            "label_of": label_of}
 
 
 @bp.get("/")

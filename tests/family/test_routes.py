@@ -88,7 +88,7 @@ def test_child_page_shows_attendance_rate_absences_by_date_and_reason_and_trend(
     html = login_as(families.parent).get(f"/family/children/{families.child.id}").get_data(
         as_text=True)
     assert "87.5 %" in html  # 7 of 8 days this term
-    assert "Dentist" in html and "Absent (excused)" in html and "Tardy" in html
+    assert "Dentist" in html and "Absent (excused)" in html and "Late" in html
     assert "Last year" not in html and "Sibling&#39;s absence" not in html
     assert 'data-figure="' in html
     assert "/dashboards/plotly.min.js" in html
