@@ -40,7 +40,7 @@ def _figures(details: dict) -> dict:
     if details["attendance"]["weekly"]:
         figures["attendance"] = charts.attendance_figure(
             details["attendance"]["weekly"], title=_("Attendance by week"),
-            y_label=_("% of days present"))
+            y_label=_("Percent of days present"))
     if details["grades"]:
         figures["grades"] = charts.grades_figure(
             details["grades"], title=_("Grades by grading period"), y_label=_("Grade (%)"))
