@@ -82,7 +82,8 @@ def invite_to_event(guardian: Guardian, student: Student | None, title: str,
     """Add a school event and invite a guardian to it."""
     starts_at = datetime.combine(date.today() + timedelta(days=days_ahead), datetime.min.time())
     event = Event(school_id=guardian.school_id, kind="school_event", title=title,
-                  starts_at=starts_at + timedelta(hours=17), ends_at=starts_at + timedelta(hours=19),
+                  starts_at=starts_at + timedelta(hours=17),
+                  ends_at=starts_at + timedelta(hours=19),
                   uid=f"{uuid.uuid4()}@test")
     db.session.add(event)
     db.session.flush()

@@ -94,7 +94,8 @@ def test_guardian_replies_and_the_request_opens_again(app, login_as):
     feedback = _feedback(families.guardian, status="answered")
     db.session.commit()
     client = login_as(families.parent)
-    response = client.post(f"/family/requests/{feedback.id}", data={"body": "Thanks, and on Friday?"})
+    response = client.post(f"/family/requests/{feedback.id}",
+                           data={"body": "Thanks, and on Friday?"})
     assert response.status_code == 302
     reply = db.session.scalars(select(FeedbackReply)).one()
     assert reply.author_id == families.parent.id

@@ -6,9 +6,9 @@ import pytest
 
 from portal.auth.models import Role
 from portal.core.models import Visibility
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident, Program, ProgramEnrollment
-from portal.core.time import utcnow
 from tests import factories as f
 from tests.family.helpers import (
     add_day,

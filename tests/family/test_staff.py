@@ -1,8 +1,8 @@
 """Staff side: invite a guardian to the portal, and see who activated, signed in and read."""
 
 import re
-from email.header import decode_header, make_header
 from datetime import datetime
+from email.header import decode_header, make_header
 
 from flask_babel import refresh
 from sqlalchemy import select
