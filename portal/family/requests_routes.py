@@ -4,12 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.core.errors import DomainError
 from portal.core.permissions import guardian_required
-from portal.extensions import db
 from portal.family import account_queries, bp, queries, services
 from portal.family.forms import FeedbackForm, ReplyForm
-from portal.family.web import my_guardian, show_error
+from portal.family.web import my_guardian, save_or_show_error
 
 
 @bp.get("/requests")
@@ -27,15 +25,10 @@ def new_request():
     form.student_id.choices = [(0, _("The school in general"))] + [
         (child.id, child.display_name) for child in queries.children_of(current_user)]
     if form.validate_on_submit():
-        try:
-            feedback = services.submit_feedback(
-                guardian=guardian, author=current_user, student_id=form.student_id.data,
-                kind=form.kind.data, subject=form.subject.data, body=form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        feedback = save_or_show_error(form, lambda: services.submit_feedback(
+            guardian=guardian, author=current_user, student_id=form.student_id.data,
+            kind=form.kind.data, subject=form.subject.data, body=form.body.data))
+        if feedback is not None:
             flash(_("Thank you. The school has your message and will answer here."), "success")
             return redirect(url_for("family.request_detail", feedback_id=feedback.id))
     status = 400 if request.method == "POST" else 200
@@ -49,13 +42,8 @@ def request_detail(feedback_id: int):
                                                           feedback_id)
     form = ReplyForm()
     if form.validate_on_submit():
-        try:
-            services.reply_to_feedback(feedback=feedback, author=current_user, body=form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if save_or_show_error(form, lambda: services.reply_to_feedback(
+                feedback=feedback, author=current_user, body=form.body.data)):
             flash(_("Your reply is sent."), "success")
             return redirect(url_for("family.request_detail", feedback_id=feedback.id))
     status = 400 if request.method == "POST" else 200

@@ -67,7 +67,8 @@ def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> Feedbac
     return reply
 
 
-def update_preferences(*, guardian: Guardian, user: User, language: str, channel: str) -> None:
+def update_preferences(*, guardian: Guardian, user: User, language: str,
+                       channel: str) -> Guardian:
     """Save the guardian's language (portal and emails) and the channel they prefer."""
     if language not in current_app.config["PORTAL_LANGUAGES"]:
         raise DomainError(_("Choose one of the languages offered."), field="preferred_language")
@@ -82,6 +83,7 @@ def update_preferences(*, guardian: Guardian, user: User, language: str, channel
     if changes:
         record_changed.send(user, action="update", object_type="guardian", object_id=guardian.id,
                             school_id=guardian.school_id, changes=changes)
+    return guardian
 
 
 def record_consent(*, guardian: Guardian, purpose: str, granted: bool, actor: User) -> Consent:

@@ -6,14 +6,13 @@ from flask import current_app, flash, redirect, render_template, request, send_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.core.errors import DomainError
 from portal.core.permissions import guardian_required
 from portal.core.signals import account_event
 from portal.extensions import db
 from portal.family import account_queries, bp, export, services
 from portal.family.choices import CONSENT_PURPOSES
 from portal.family.forms import ConsentForm, PreferencesForm
-from portal.family.web import my_guardian, show_error
+from portal.family.web import my_guardian, save_or_show_error
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -23,15 +22,9 @@ def settings():
     form = PreferencesForm(obj=guardian)
     form.preferred_language.choices = list(current_app.config["PORTAL_LANGUAGES"].items())
     if form.validate_on_submit():
-        try:
-            services.update_preferences(guardian=guardian, user=current_user,
-                                        language=form.preferred_language.data,
-                                        channel=form.preferred_channel.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if save_or_show_error(form, lambda: services.update_preferences(
+                guardian=guardian, user=current_user, language=form.preferred_language.data,
+                channel=form.preferred_channel.data)):
             flash(_("Your preferences are saved."), "success")
             return redirect(url_for("family.settings"))
     history = account_queries.consent_history(guardian)
