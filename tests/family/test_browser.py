@@ -44,17 +44,23 @@ def _family_with_a_full_term():
     return families, feedback
 
 
-def test_every_family_page_fits_a_phone(app, page, live_server, browser_login):
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_family_page_fits_a_phone(app, page, live_server, browser_login, language):
     families, feedback = _family_with_a_full_term()
+    families.parent.preferred_language = language
+    db.session.commit()
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login("ana@example.org", f.PASSWORD)
     for path in ("/family/", f"/family/children/{families.child.id}", "/family/requests",
                  "/family/requests/new", f"/family/requests/{feedback.id}", "/family/settings"):
         page.goto(live_server + path)
         page.wait_for_load_state("networkidle")
-        page.screenshot(path=f"/tmp/family{path.replace('/', '_')}.png", full_page=True)
+        page.screenshot(path=f"/tmp/family-{language}{path.replace('/', '_')}.png",
+                        full_page=True)
         assert no_horizontal_scroll(page), path
     assert page.errors == []
+    response = page.goto(f"{live_server}/family/children/{families.other_child.id}")
+    assert response.status == 404 and no_horizontal_scroll(page)
 
 
 def test_child_page_draws_both_trend_charts(app, page, live_server, browser_login):
