@@ -1,6 +1,7 @@
 """Account use cases: sign in, reset a password, invite people, create users."""
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
@@ -64,7 +65,7 @@ def request_password_reset(*, email: str) -> None:
         return
     link = portal_url("auth.reset_password", token=make_token(user, "reset"))
     _queue_account_email(user, template="password_reset", link=link,
-                         subject="Reset your school portal password")
+                         subject=_("Reset your school portal password"))
 
 
 def reset_password(*, token: str, password: str) -> User:
@@ -93,7 +94,7 @@ def invite_user(*, email: str, full_name: str, role: str, school_id: int | None,
     user.invited_at = utcnow()
     link = portal_url("auth.accept_invitation", token=make_token(user, "invitation"))
     _queue_account_email(user, template="invitation", link=link,
-                         subject="You are invited to the school portal")
+                         subject=_("You are invited to the school portal"))
     account_event.send(actor, action="invited", invited_user_id=user.id)
     return user
 

@@ -1,7 +1,7 @@
 """Filters and globals shared by every template."""
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -41,4 +41,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else "")
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["get_locale"] = get_locale  # base.html's <html lang>
     app.jinja_env.globals["portal_languages"] = lambda: current_app.config["PORTAL_LANGUAGES"]

@@ -9,4 +9,6 @@ from portal.core.navigation import add_nav_item
 bp = Blueprint("family", __name__, url_prefix="/family")
 
 add_nav_item("family.home", _l("My children"), roles=(Role.GUARDIAN,), order=10)
+add_nav_item("family.requests", _l("Ask the school"), roles=(Role.GUARDIAN,), order=60)
+add_nav_item("family.settings", _l("Settings"), roles=(Role.GUARDIAN,), order=90)
 

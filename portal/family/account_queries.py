@@ -1,0 +1,87 @@
+"""Read-only selects about a guardian's own records: requests, consents, portal activity."""
+
+from flask import abort
+from sqlalchemy import func, or_, select
+
+from portal.auth.models import User
+from portal.core.permissions import guardian_child_ids
+from portal.extensions import db
+from portal.family.choices import CONSENT_PURPOSES
+from portal.messaging.models import Message
+from portal.needs.models import Feedback, FeedbackReply
+from portal.people.models import Consent, Guardian, Student, StudentGuardian
+
+
+def guardian_feedback(user: User, guardian: Guardian):
+    """Select the guardian's own requests about the school or a child they may still see."""
+    return select(Feedback).where(
+        Feedback.guardian_id == guardian.id,
+        or_(Feedback.student_id.is_(None), Feedback.student_id.in_(guardian_child_ids(user))),
+    )
+
+
+def _with_child(stmt):
+    return stmt.add_columns(Student).outerjoin(Student, Student.id == Feedback.student_id)
+
+
+def list_feedback(user: User, guardian: Guardian) -> list[tuple[Feedback, Student | None]]:
+    """Return the guardian's requests, newest first, with the child each is about."""
+    stmt = _with_child(guardian_feedback(user, guardian)).order_by(
+        Feedback.created_at.desc(), Feedback.id.desc())
+    return [(feedback, student) for feedback, student in db.session.execute(stmt)]
+
+
+def get_feedback_or_404(user: User, guardian: Guardian,
+                        feedback_id: int) -> tuple[Feedback, Student | None]:
+    """Load one of the guardian's own requests and its child, or answer 404."""
+    row = db.session.execute(_with_child(guardian_feedback(user, guardian))
+                             .where(Feedback.id == feedback_id)).first()
+    if row is None:
+        abort(404)
+    return row[0], row[1]
+
+
+def replies_to(feedback: Feedback) -> list[tuple[FeedbackReply, User | None]]:
+    """Return the replies in a request's thread, oldest first, with their authors."""
+    stmt = (select(FeedbackReply, User).outerjoin(User, User.id == FeedbackReply.author_id)
+            .where(FeedbackReply.feedback_id == feedback.id)
+            .order_by(FeedbackReply.created_at, FeedbackReply.id))
+    return [(reply, author) for reply, author in db.session.execute(stmt)]
+
+
+def consent_history(guardian: Guardian) -> list[Consent]:
+    """Return every consent the guardian gave or withdrew, newest first."""
+    return list(db.session.scalars(
+        select(Consent).where(Consent.guardian_id == guardian.id)
+        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
+    ))
+
+
+def current_consents(history: list[Consent]) -> dict[str, Consent | None]:
+    """Return the latest consent row for each purpose (None: never answered)."""
+    latest: dict[str, Consent | None] = dict.fromkeys(CONSENT_PURPOSES)
+    for consent in reversed(history):  # oldest first, so the newest wins
+        latest[consent.purpose] = consent
+    return latest
+
+
+def portal_activity(student: Student) -> list[dict]:
+    """Return, per guardian of the student, their account state and the messages they read."""
+    links = db.session.scalars(
+        select(StudentGuardian).where(StudentGuardian.student_id == student.id)
+        .order_by(StudentGuardian.id)
+    ).all()
+    return [_guardian_activity(link, student) for link in links]
+
+
+def _guardian_activity(link: StudentGuardian, student: Student) -> dict:
+    about = or_(Message.student_id == student.id, Message.student_id.is_(None))
+    mine = select(Message).where(Message.guardian_id == link.guardian_id, about,
+                                 Message.from_family.is_(False))
+    total = db.session.scalar(select(func.count()).select_from(mine.subquery()))
+    read = db.session.scalars(mine.where(Message.read_at.is_not(None))
+                              .order_by(Message.read_at.desc()).limit(10)).all()
+    read_count = db.session.scalar(select(func.count()).select_from(
+        mine.where(Message.read_at.is_not(None)).subquery()))
+    return {"link": link, "guardian": link.guardian, "user": link.guardian.user,
+            "messages_total": total, "messages_read": read_count, "recent_reads": read}

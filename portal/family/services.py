@@ -1,0 +1,100 @@
+"""Family use cases: invite a guardian, requests and feedback, preferences and consents."""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from portal.auth.models import Role, User
+from portal.auth.services import find_user_by_email, invite_user
+from portal.core.errors import Conflict, DomainError
+from portal.core.permissions import can_see_student
+from portal.core.signals import record_changed
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.family.choices import CHANNELS, CONSENT_PURPOSES, FEEDBACK_KINDS
+from portal.needs.models import Feedback, FeedbackReply
+from portal.people.models import Consent, Guardian
+
+
+def invite_guardian(*, guardian: Guardian, actor: User) -> User:
+    """Create (or reuse) the guardian's portal account and email an invitation to it."""
+    if not guardian.email or guardian.email_invalid:
+        raise DomainError(_("%(name)s has no working email address to invite.",
+                            name=guardian.display_name), field="email")
+    existing = guardian.user or find_user_by_email(guardian.email)
+    if existing is not None and (existing.role != Role.GUARDIAN or existing.password_hash):
+        raise Conflict(_("%(name)s already has a portal account.", name=guardian.display_name))
+    with force_locale(guardian.preferred_language):  # the invitation email in their language
+        user = invite_user(email=guardian.email, full_name=guardian.display_name,
+                           role=Role.GUARDIAN, school_id=None, actor=actor)
+    user.preferred_language = guardian.preferred_language
+    guardian.user_id = user.id
+    db.session.flush()
+    return user
+
+
+def submit_feedback(*, guardian: Guardian, author: User, student_id: int | None, kind: str,
+                    subject: str, body: str) -> Feedback:
+    """Record a guardian's request, question, complaint or compliment for staff to handle."""
+    if kind not in FEEDBACK_KINDS:
+        raise DomainError(_("Choose what kind of message this is."), field="kind")
+    if student_id and not can_see_student(author, student_id):
+        raise DomainError(_("You can only write about your own children. Choose one of them "
+                            "or the school in general."), field="student_id")
+    feedback = Feedback(school_id=guardian.school_id, guardian_id=guardian.id,
+                        student_id=student_id or None, kind=kind, subject=subject.strip(),
+                        body=body.strip(), status="new")
+    db.session.add(feedback)
+    db.session.flush()
+    record_changed.send(author, action="create", object_type="feedback", object_id=feedback.id,
+                        student_id=feedback.student_id, school_id=feedback.school_id)
+    return feedback
+
+
+def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> FeedbackReply:
+    """Add the guardian's reply to their request; an answered request opens again."""
+    if feedback.status == "closed":
+        raise DomainError(_("This request is closed. Send a new one instead."))
+    reply = FeedbackReply(feedback_id=feedback.id, author_id=author.id, body=body.strip(),
+                          created_at=utcnow())
+    db.session.add(reply)
+    if feedback.status == "answered":
+        feedback.status = "in_progress"
+    db.session.flush()
+    record_changed.send(author, action="create", object_type="feedback_reply",
+                        object_id=reply.id, student_id=feedback.student_id,
+                        school_id=feedback.school_id)
+    return reply
+
+
+def update_preferences(*, guardian: Guardian, user: User, language: str,
+                       channel: str) -> Guardian:
+    """Save the guardian's language (portal and emails) and the channel they prefer."""
+    if language not in current_app.config["PORTAL_LANGUAGES"]:
+        raise DomainError(_("Choose one of the languages offered."), field="preferred_language")
+    if channel not in CHANNELS:
+        raise DomainError(_("Choose one of the ways offered."), field="preferred_channel")
+    changes = {name: [getattr(guardian, name), value] for name, value in
+               (("preferred_language", language), ("preferred_channel", channel))
+               if getattr(guardian, name) != value}
+    guardian.preferred_language = user.preferred_language = language
+    guardian.preferred_channel = channel
+    db.session.flush()
+    if changes:
+        record_changed.send(user, action="update", object_type="guardian", object_id=guardian.id,
+                            school_id=guardian.school_id, changes=changes)
+    return guardian
+
+
+def record_consent(*, guardian: Guardian, purpose: str, granted: bool, actor: User) -> Consent:
+    """Add a consent (or its withdrawal) to the guardian's history; earlier rows stay."""
+    if purpose not in CONSENT_PURPOSES:
+        raise DomainError(_("Unknown consent."), field="purpose")
+    consent = Consent(guardian_id=guardian.id, purpose=purpose, granted=granted,
+                      recorded_at=utcnow(), recorded_by_id=actor.id)
+    db.session.add(consent)
+    db.session.flush()
+    record_changed.send(actor, action="create", object_type="consent", object_id=consent.id,
+                        school_id=guardian.school_id,
+                        changes={"purpose": [None, purpose], "granted": [None, granted]})
+    return consent

@@ -1,0 +1,116 @@
+"""Preferences, consents kept as history, and "download my family's data"."""
+
+import csv
+import io
+import json
+import zipfile
+
+from flask_babel import refresh
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.core.models import Visibility
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.messaging.models import Message
+from portal.needs.models import Feedback
+from portal.outcomes.models import BehaviourIncident
+from portal.people.models import Consent, Guardian
+from tests import factories as f
+from tests.family.helpers import add_day, add_grade, add_intervention, make_families
+
+
+def test_guardian_chooses_spanish_and_email_and_the_portal_switches(app, login_as):
+    families = make_families()
+    db.session.commit()
+    client = login_as(families.parent)
+    response = client.post("/family/settings", data={"preferred_language": "es",
+                                                     "preferred_channel": "sms"})
+    assert response.status_code == 302
+    guardian = db.session.get(Guardian, families.guardian.id)
+    assert (guardian.preferred_language, guardian.preferred_channel) == ("es", "sms")
+    assert db.session.get(User, families.parent.id).preferred_language == "es"
+    refresh()  # the test's app context outlives requests; Flask-Babel caches the locale there
+    html = client.get("/family/").get_data(as_text=True)
+    assert '<html lang="es">' in html and "Mis hijos" in html
+
+
+def test_unknown_language_is_refused_next_to_the_field(app, login_as):
+    families = make_families()
+    db.session.commit()
+    response = login_as(families.parent).post("/family/settings", data={
+        "preferred_language": "xx", "preferred_channel": "email"})
+    assert response.status_code == 400
+    assert 'id="preferred_language-error" role="alert"' in response.get_data(as_text=True)
+    assert db.session.get(Guardian, families.guardian.id).preferred_language == "en"
+
+
+def test_consents_are_kept_as_history(app, login_as):
+    families = make_families()
+    db.session.commit()
+    client = login_as(families.parent)
+    client.post("/family/consents", data={"purpose": "photos", "grant": "1"})
+    client.post("/family/consents", data={"purpose": "photos", "withdraw": "1"})
+    rows = db.session.scalars(select(Consent).order_by(Consent.id)).all()
+    assert [(row.purpose, row.granted) for row in rows] == [("photos", True), ("photos", False)]
+    assert all(row.guardian_id == families.guardian.id for row in rows)
+    html = client.get("/family/settings").get_data(as_text=True)
+    assert "You did not agree" in html and "History of your answers" in html
+
+
+def test_unknown_consent_purpose_is_refused(app, login_as):
+    families = make_families()
+    db.session.commit()
+    response = login_as(families.parent).post("/family/consents", data={"purpose": "selling",
+                                                                        "grant": "1"})
+    assert response.status_code == 302
+    assert db.session.scalars(select(Consent)).all() == []
+
+
+def _download(client) -> dict:
+    response = client.get("/family/my-data.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    tables = json.loads(archive.read("family.json"))["tables"]
+    children = list(csv.DictReader(io.StringIO(archive.read("children.csv").decode())))
+    assert [row["first_name"] for row in children] == [c["first_name"] for c in tables["children"]]
+    return tables
+
+
+def _everyone_has_records(families) -> None:
+    for student, guardian in ((families.child, families.guardian),
+                              (families.other_child, families.other_guardian)):
+        add_day(student, utcnow().date(), "absent_excused", f"Reason of {student.first_name}")
+        add_grade(student, families.section, 0, 77)
+        add_intervention(student, f"Shared plan of {student.first_name}")
+        add_intervention(student, f"Staff plan of {student.first_name}",
+                         visibility=Visibility.STAFF)
+        f.make_interaction(student, families.teacher, summary=f"Note on {student.first_name}")
+        db.session.add(BehaviourIncident(student_id=student.id, occurred_at=utcnow(),
+                                         category="effort", description="Shared praise",
+                                         visibility=Visibility.FAMILY))
+        db.session.add(Message(guardian_id=guardian.id, student_id=student.id,
+                               subject=f"Letter about {student.first_name}", body_text="..."))
+        db.session.add(Feedback(school_id=families.school.id, guardian_id=guardian.id,
+                                kind="question", subject=f"Question of {guardian.first_name}",
+                                body="?"))
+        db.session.add(Consent(guardian_id=guardian.id, purpose="photos", granted=True))
+
+
+def test_download_holds_my_family_and_only_what_the_family_may_see(app, login_as):
+    families = make_families()
+    hidden = f.make_student(families.school, first_name="Hidden")
+    f.link(hidden, families.guardian, may_receive_information=False)
+    add_day(hidden, utcnow().date(), "absent_unexcused", "Reason of Hidden")
+    _everyone_has_records(families)
+    db.session.commit()
+    tables = _download(login_as(families.parent))
+    text = json.dumps(tables)
+    assert {row["first_name"] for row in tables["children"]} == {"Maya", "Leo"}
+    assert tables["guardian"][0]["email"] == "ana@example.org"
+    assert "Reason of Maya" in text and "Shared plan of Maya" in text
+    assert "Letter about Maya" in text and "Shared praise" in text
+    assert len(tables["consents"]) == 1 and len(tables["requests"]) == 1
+    for never in ("Zoe", "Hidden", "Staff plan", "Note on Maya", "sam@example.org",
+                  "Question of Parent"):
+        assert never not in text
