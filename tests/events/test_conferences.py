@@ -7,8 +7,14 @@ from sqlalchemy import func, select
 
 from portal.core.errors import Conflict, DomainError
 from portal.events.conference_queries import families_not_booked
-from portal.events.conferences import SlotPlan, block_slot, book_slot, mark_slot, move_booking
-from portal.events.conferences import publish_slots
+from portal.events.conferences import (
+    SlotPlan,
+    block_slot,
+    book_slot,
+    mark_slot,
+    move_booking,
+    publish_slots,
+)
 from portal.events.models import ConferenceSlot, SlotStatus
 from portal.extensions import db
 from portal.messaging.models import Delivery
@@ -54,8 +60,8 @@ def test_staff_book_for_a_family_who_gets_a_confirmation_with_ics(app):
     world = school_with_families()
     slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
     book_slot(actor=world.teacher, slot=slot, student=world.cleo, guardian=world.diaz)
-    delivery = db.session.scalar(select(Delivery).where(Delivery.guardian_id == world.diaz.id,
-                                                        Delivery.subject.like("Conference booked%")))
+    delivery = db.session.scalar(select(Delivery).where(
+        Delivery.guardian_id == world.diaz.id, Delivery.subject.like("Conference booked%")))
     assert delivery.attachments[0]["filename"] == "conference.ics"
     assert "BEGIN:VEVENT" in delivery.attachments[0]["text"]
 

@@ -25,7 +25,8 @@ def test_an_administrator_creates_an_event_in_the_school_time_zone(app, login_as
 
 def test_end_before_start_is_shown_next_to_the_field_and_nothing_is_saved(app, login_as):
     world = school_with_families()
-    response = login_as(world.admin).post("/events/new", data={**FORM, "ends_at": "2027-03-10T17:00"})
+    response = login_as(world.admin).post("/events/new",
+                                          data={**FORM, "ends_at": "2027-03-10T17:00"})
     assert response.status_code == 400
     assert 'id="ends_at-error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
@@ -35,7 +36,8 @@ def test_a_teacher_sees_school_wide_events_and_their_sections_only(app, login_as
     world = school_with_families()
     everyone = add_event(world, title="Open house")
     mine = add_event(world, title="Class 9 meeting", audience={"section_ids": [world.section.id]})
-    theirs = add_event(world, title="Other class", audience={"section_ids": [world.other_section.id]})
+    theirs = add_event(world, title="Other class",
+                       audience={"section_ids": [world.other_section.id]})
     client = login_as(world.teacher)
     page = client.get("/events/?view=month&month=2027-03").get_data(as_text=True)
     assert "Open house" in page and "Class 9 meeting" in page and "Other class" not in page

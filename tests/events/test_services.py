@@ -51,7 +51,8 @@ def test_capacity_below_those_who_said_yes_is_refused(app):
         record_rsvp(invitation=invitation, answer="yes")
     db.session.commit()
     with pytest.raises(DomainError, match="2 families") as refused:
-        update_event(actor=world.admin, event=event, details=details(capacity=1, rsvp_requested=True))
+        update_event(actor=world.admin, event=event,
+                     details=details(capacity=1, rsvp_requested=True))
     assert refused.value.field == "capacity"
 
 
