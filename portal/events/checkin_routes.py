@@ -35,25 +35,23 @@ def _guardian_for(event, form: GuardianChoiceForm) -> int:
     return get_guardian_or_404(current_user, guardian.id).id
 
 
+def _record(event_id: int, change, message: str):
+    event = queries.get_event_or_404(current_user, event_id)
+    guardian_id = _guardian_for(event, GuardianChoiceForm())
+    change(actor=current_user, event=event, guardian_id=guardian_id)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("events.check_in_list", event_id=event.id,
+                            q=request.args.get("q", "")))
+
+
 @bp.post("/<int:event_id>/check-in")
 @staff_required
 def check_in(event_id: int):
-    event = queries.get_event_or_404(current_user, event_id)
-    guardian_id = _guardian_for(event, GuardianChoiceForm())
-    checkin.check_in(actor=current_user, event=event, guardian_id=guardian_id)
-    db.session.commit()
-    flash(_("Checked in."), "success")
-    return redirect(url_for("events.check_in_list", event_id=event.id,
-                            q=request.args.get("q", "")))
+    return _record(event_id, checkin.check_in, _("Checked in."))
 
 
 @bp.post("/<int:event_id>/check-in/undo")
 @staff_required
 def undo_check_in(event_id: int):
-    event = queries.get_event_or_404(current_user, event_id)
-    guardian_id = _guardian_for(event, GuardianChoiceForm())
-    checkin.undo_check_in(actor=current_user, event=event, guardian_id=guardian_id)
-    db.session.commit()
-    flash(_("Check-in removed."), "success")
-    return redirect(url_for("events.check_in_list", event_id=event.id,
-                            q=request.args.get("q", "")))
+    return _record(event_id, checkin.undo_check_in, _("Check-in removed."))

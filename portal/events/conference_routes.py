@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from portal.events.forms import (
     show_error,
 )
 from portal.events.models import ConferenceSlot, Event
+from portal.events.routes import saved
 from portal.extensions import db
 
 
@@ -60,9 +61,8 @@ def conference(event_id: int):
         db.session.rollback()
         show_error(form, error)
         return _page(event, form, 400)
-    db.session.commit()
-    flash(_("%(count)s slots are published.", count=len(slots)), "success")
-    return redirect(url_for("events.conference", event_id=event.id))
+    return saved(_("%(count)s slots are published.", count=len(slots)), "events.conference",
+                 event_id=event.id)
 
 
 def _my_slot_or_404(slot_id: int) -> ConferenceSlot:
@@ -76,9 +76,7 @@ def _my_slot_or_404(slot_id: int) -> ConferenceSlot:
 
 
 def _done(slot: ConferenceSlot, message: str):
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("events.conference", event_id=slot.event_id))
+    return saved(message, "events.conference", event_id=slot.event_id)
 
 
 @bp.post("/<int:event_id>/book")

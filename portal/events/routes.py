@@ -77,20 +77,29 @@ def _fill(form: EventForm, event) -> None:
         form.booking_closes_at.data = to_local(event.booking_closes_at, zone).replace(tzinfo=None)
 
 
+def saved(message: str, endpoint: str, **values):
+    """Commit the action, say it worked, and go back to the page."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
+
+
+def _form_page(form: EventForm, event, save, message: str):
+    if form.validate_on_submit():
+        try:
+            return saved(message, "events.detail", event_id=save().id)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+    return render_template("events/form.html", form=form, event=event), 400 if form.errors else 200
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 def new():
     form = _event_form()
-    if form.validate_on_submit():
-        try:
-            event = _create(form)
-            db.session.commit()
-            flash(_("The event is saved and the families are invited."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-    return render_template("events/form.html", form=form, event=None), 400 if form.errors else 200
+    return _form_page(form, None, lambda: _create(form),
+                      _("The event is saved and the families are invited."))
 
 
 def _create(form: EventForm):
@@ -114,16 +123,8 @@ def _managed_event(event_id: int):
 def edit(event_id: int):
     event = _managed_event(event_id)
     form = _event_form(event)
-    if form.validate_on_submit():
-        try:
-            services.update_event(actor=current_user, event=event, details=event_details(form))
-            db.session.commit()
-            flash(_("The event is saved."), "success")
-            return redirect(url_for("events.detail", event_id=event.id))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-    return render_template("events/form.html", form=form, event=event), 400 if form.errors else 200
+    return _form_page(form, event, lambda: services.update_event(
+        actor=current_user, event=event, details=event_details(form)), _("The event is saved."))
 
 
 @bp.get("/<int:event_id>")
@@ -141,11 +142,10 @@ def detail(event_id: int):
 @staff_required
 def cancel(event_id: int):
     event = _managed_event(event_id)
-    form = CancelForm()
-    told = services.cancel_event(actor=current_user, event=event, reason=form.reason.data or "")
-    db.session.commit()
-    flash(_("The event is cancelled; %(count)s families were told.", count=told), "success")
-    return redirect(url_for("events.detail", event_id=event.id))
+    told = services.cancel_event(actor=current_user, event=event,
+                                 reason=CancelForm().reason.data or "")
+    return saved(_("The event is cancelled; %(count)s families were told.", count=told),
+                 "events.detail", event_id=event.id)
 
 
 @bp.post("/<int:event_id>/remind")
@@ -153,9 +153,8 @@ def cancel(event_id: int):
 def remind(event_id: int):
     event = _managed_event(event_id)
     count = remind_non_responders(actor=current_user, event=event)
-    db.session.commit()
-    flash(_("A reminder was sent to %(count)s families.", count=count), "success")
-    return redirect(url_for("events.detail", event_id=event.id))
+    return saved(_("A reminder was sent to %(count)s families.", count=count),
+                 "events.detail", event_id=event.id)
 
 
 @bp.get("/<int:event_id>/event.ics")
