@@ -1,12 +1,44 @@
 """A small school with two teachers, three children and their families, for event tests."""
 
+import itertools
 from datetime import datetime
+from functools import cache
 from types import SimpleNamespace
 
-from portal.auth.models import Role
+from werkzeug.security import generate_password_hash
+
+from portal.auth.models import Role, User
 from portal.events.services import EventDetails, create_event
 from portal.extensions import db
-from tests.factories import make_family, make_school, make_section, make_student, make_user
+from tests.factories import PASSWORD, link, make_guardian, make_school, make_section, make_student
+
+_numbers = itertools.count(1)
+
+
+@cache
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+def make_user(role: str, school=None, **fields) -> User:
+    """Add a user whose password is PASSWORD (hashed once per run: scrypt is slow on purpose)."""
+    n = next(_numbers)
+    user = User(email=f"events-{role}{n}@example.org",
+                full_name=fields.pop("full_name", f"{role} {n}"),
+                role=role, school_id=school.id if school else None,
+                password_hash=_password_hash(), **fields)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_family(school, *children, may_receive_information: bool = True, **fields):
+    """Add a guardian with a portal account, linked to the children."""
+    user = make_user(Role.GUARDIAN)
+    guardian = make_guardian(school, user=user, **fields)
+    for child in children:
+        link(child, guardian, may_receive_information=may_receive_information)
+    return user, guardian
 
 
 def school_with_families(timezone: str = "America/New_York") -> SimpleNamespace:
