@@ -159,3 +159,14 @@ def test_a_wrong_or_revoked_feed_link_gives_a_clear_page(app, login_as):
     client.post("/family/calendar/revoke")
     revoked = anonymous.get(f"/family/calendar/{newer}.ics")
     assert revoked.status_code == 410 and "switched off" in revoked.get_data(as_text=True)
+
+
+def test_the_feed_includes_the_booked_conference_of_a_child(app, login_as):
+    world = school_with_families()
+    _event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    client.post(f"/family/conferences/slots/{slots[2].id}/book", data={"student_id": world.ann.id})
+    token = _feed_token(client)
+    calendar = Calendar.from_ical(app.test_client().get(f"/family/calendar/{token}.ics").data)
+    summaries = [str(entry["summary"]) for entry in calendar.walk("VEVENT")]
+    assert "Spring conferences: Tara Teach · Ann Novak" in summaries
