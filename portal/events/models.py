@@ -106,3 +106,15 @@ class ConferenceSlot(TimestampMixin, db.Model):
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"), index=True)
     booked_at: Mapped[datetime | None]
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CalendarFeed(db.Model):
+    """A guardian's personal calendar feed link: a secret token, kept only as a hash."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

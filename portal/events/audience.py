@@ -1,0 +1,95 @@
+"""Who an event is for: the students of its audience and the guardians who may be told."""
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, false, or_, select, true
+
+from portal.auth.models import Role, User
+from portal.core.errors import DomainError
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.outcomes.models import Program, ProgramEnrollment
+from portal.people.models import (
+    CounsellorAssignment,
+    Course,
+    Enrollment,
+    Section,
+    Student,
+    StudentGuardian,
+)
+
+
+def audience_student_ids(school_id: int, audience: dict) -> Select:
+    """Select the ids of the active students of the school an audience covers."""
+    parts = []
+    if audience.get("whole_school"):
+        parts.append(true())
+    if audience.get("grade_levels"):
+        parts.append(Student.grade_level.in_(audience["grade_levels"]))
+    if audience.get("section_ids"):
+        parts.append(Student.id.in_(select(Enrollment.student_id).where(
+            Enrollment.section_id.in_(audience["section_ids"]))))
+    if audience.get("program_id"):
+        today = utcnow().date()
+        parts.append(Student.id.in_(select(ProgramEnrollment.student_id).where(
+            ProgramEnrollment.program_id == audience["program_id"],
+            or_(ProgramEnrollment.ends_on.is_(None), ProgramEnrollment.ends_on >= today))))
+    return select(Student.id).where(
+        Student.school_id == school_id, Student.is_active.is_(true()), or_(false(), *parts))
+
+
+def informable_links(school_id: int, audience: dict) -> list[StudentGuardian]:
+    """Return the guardian links of the audience's students that allow telling the guardian."""
+    return list(db.session.scalars(
+        select(StudentGuardian)
+        .where(StudentGuardian.student_id.in_(audience_student_ids(school_id, audience)),
+               StudentGuardian.may_receive_information.is_(true()))
+        .order_by(StudentGuardian.guardian_id, StudentGuardian.student_id)
+    ))
+
+
+def check_audience(*, actor: User, school_id: int, audience: dict) -> None:
+    """Refuse an empty audience, or one that is not the actor's to invite."""
+    if not any(audience.get(key) for key in ("whole_school", "grade_levels", "section_ids",
+                                              "program_id")):
+        raise DomainError(_("Choose who the event is for."), field="whole_school")
+    sections = audience.get("section_ids") or []
+    in_school = db.session.scalars(select(Section.id).join(Course).where(
+        Section.id.in_(sections), Course.school_id == school_id)).all()
+    if len(set(in_school)) != len(set(sections)):
+        raise DomainError(_("A chosen section is not a section of this school."),
+                          field="section_ids")
+    program_id = audience.get("program_id")
+    if program_id and db.session.scalar(select(Program.id).where(
+            Program.id == program_id, Program.school_id == school_id)) is None:
+        raise DomainError(_("The chosen program is not a program of this school."),
+                          field="program_id")
+    if actor.role != Role.ADMINISTRATOR:
+        _check_own_audience(actor, audience)
+
+
+def _check_own_audience(actor: User, audience: dict) -> None:
+    if audience.get("whole_school") or audience.get("program_id"):
+        raise DomainError(_("Only an administrator can invite the whole school or a program."),
+                          field="whole_school")
+    taught = set(db.session.scalars(select(Section.id).where(Section.teacher_id == actor.id)))
+    if not set(audience.get("section_ids") or []) <= taught:
+        raise DomainError(_("You can only invite the sections you teach."), field="section_ids")
+    counselled = set(db.session.scalars(select(CounsellorAssignment.grade_level).where(
+        CounsellorAssignment.counsellor_id == actor.id)))
+    if not set(audience.get("grade_levels") or []) <= counselled:
+        raise DomainError(_("You can only invite the grade levels you are counsellor for."),
+                          field="grade_levels")
+
+
+def reaches_staff(user: User, audience: dict) -> bool:
+    """Return True when an audience concerns this staff member (their sections or grades)."""
+    if audience.get("whole_school"):
+        return True
+    sections = set(audience.get("section_ids") or [])
+    if sections and sections & set(db.session.scalars(
+            select(Section.id).where(Section.teacher_id == user.id))):
+        return True
+    grades = set(audience.get("grade_levels") or [])
+    return bool(grades and grades & set(db.session.scalars(
+        select(CounsellorAssignment.grade_level).where(
+            CounsellorAssignment.counsellor_id == user.id))))

@@ -1,0 +1,87 @@
+"""Invitations: one per guardian per event, RSVP answers and reminders."""
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.core.errors import Conflict, DomainError
+from portal.core.time import utcnow
+from portal.events.audience import informable_links
+from portal.events.models import Event, EventInvitation
+from portal.events.notices import when_text
+from portal.extensions import db
+from portal.messaging.models import UpdateKind
+from portal.messaging.services import notify_guardian
+from portal.people.models import Guardian, School, Student
+
+RSVP_ANSWERS = ("yes", "no", "maybe")
+
+
+def invite_audience(*, event: Event, actor: User, notify: bool = True) -> list[EventInvitation]:
+    """Invite each guardian of the audience once (even with several children), if allowed."""
+    already = set(db.session.scalars(select(EventInvitation.guardian_id).where(
+        EventInvitation.event_id == event.id)))
+    first_child: dict[int, int] = {}
+    for link in informable_links(event.school_id, event.audience or {}):
+        first_child.setdefault(link.guardian_id, link.student_id)
+    now, added = utcnow(), []
+    for guardian_id, student_id in first_child.items():
+        if guardian_id in already:
+            continue
+        invitation = EventInvitation(event_id=event.id, guardian_id=guardian_id,
+                                     student_id=student_id, invited_at=now)
+        db.session.add(invitation)
+        added.append(invitation)
+    db.session.flush()
+    if notify:
+        for invitation in added:
+            _send(invitation, event, actor, reminder=False)
+    return added
+
+
+def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: bool) -> None:
+    guardian = db.session.get(Guardian, invitation.guardian_id)
+    school = db.session.get(School, event.school_id)
+    with force_locale(guardian.preferred_language):
+        when = when_text(event.starts_at, school=school, language=guardian.preferred_language)
+        subject = (_("Reminder: please answer — %(title)s", title=event.title) if reminder
+                   else _("Invitation: %(title)s", title=event.title))
+        body = _("%(title)s, %(when)s, %(place)s.", title=event.title, when=when,
+                 place=event.location or "")
+        if event.rsvp_requested:
+            body += "\n\n" + _("Please tell us in the portal whether you will come.")
+    notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body,
+                    sender=actor, student=db.session.get(Student, invitation.student_id)
+                    if invitation.student_id else None)
+
+
+def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
+    """Record a guardian's answer (yes, no, maybe), refusing a yes when the event is full."""
+    event = db.session.get(Event, invitation.event_id)
+    if answer not in RSVP_ANSWERS:
+        raise DomainError(_("Choose yes, no or maybe."), field="answer")
+    if event.status == "cancelled" or event.starts_at <= utcnow():
+        raise DomainError(_("This event is cancelled or already over."))
+    if answer == "yes" and invitation.rsvp != "yes" and event.capacity is not None:
+        taken = db.session.scalar(select(func.count()).select_from(EventInvitation).where(
+            EventInvitation.event_id == event.id, EventInvitation.rsvp == "yes"))
+        if taken >= event.capacity:
+            raise Conflict(_("Sorry, this event is full."), field="answer")
+    invitation.rsvp, invitation.rsvp_at = answer, utcnow()
+    db.session.flush()
+    return invitation
+
+
+def remind_non_responders(*, actor: User, event: Event) -> int:
+    """Send a reminder to every invited guardian who has not answered; return how many."""
+    if not event.rsvp_requested or event.status == "cancelled":
+        raise DomainError(_("This event does not ask for answers."))
+    waiting = db.session.scalars(select(EventInvitation).where(
+        EventInvitation.event_id == event.id, EventInvitation.rsvp.is_(None))).all()
+    now = utcnow()
+    for invitation in waiting:
+        _send(invitation, event, actor, reminder=True)
+        invitation.reminded_at = now
+    db.session.flush()
+    return len(waiting)

@@ -1,0 +1,64 @@
+"""What families are told about events and conferences, in their language and the school's zone."""
+
+from babel.dates import format_datetime
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.core.time import to_local
+from portal.events.ical import build_calendar
+from portal.events.models import ConferenceSlot, Event, EventInvitation
+from portal.extensions import db
+from portal.messaging.models import UpdateKind
+from portal.messaging.services import notify_guardian
+from portal.people.models import Guardian, School, Student
+
+
+def when_text(moment, *, school: School, language: str) -> str:
+    """Return a moment as a family reads it: in the school's zone and their language."""
+    return format_datetime(to_local(moment, school.timezone), "medium", locale=language)
+
+
+def tell_invited(event: Event, *, sender: User, subject, body) -> int:
+    """Tell every invited guardian; subject and body are callables of (guardian, when)."""
+    school = db.session.get(School, event.school_id)
+    told = 0
+    for invitation in db.session.scalars(
+            select(EventInvitation).where(EventInvitation.event_id == event.id)).all():
+        guardian = db.session.get(Guardian, invitation.guardian_id)
+        with force_locale(guardian.preferred_language):
+            when = when_text(event.starts_at, school=school, language=guardian.preferred_language)
+            told += notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, sender=sender,
+                                    subject=subject(event, when), body_text=body(event, when),
+                                    student=db.session.get(Student, invitation.student_id)
+                                    if invitation.student_id else None) is not None
+    return told
+
+
+def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | None,
+                    what: str) -> None:
+    """Tell a guardian their conference slot was booked, moved or cancelled (with the .ics)."""
+    event = db.session.get(Event, slot.event_id)
+    school = db.session.get(School, event.school_id)
+    staff = db.session.get(User, slot.staff_id)
+    student = db.session.get(Student, slot.student_id) if slot.student_id else None
+    with force_locale(guardian.preferred_language):
+        when = when_text(slot.starts_at, school=school, language=guardian.preferred_language)
+        names = {"event": event.title, "staff": staff.full_name, "when": when,
+                 "child": student.display_name if student else ""}
+        subjects = {
+            "booked": _("Conference booked: %(when)s with %(staff)s", **names),
+            "moved": _("Conference moved to %(when)s with %(staff)s", **names),
+            "cancelled": _("Conference cancelled: %(when)s with %(staff)s", **names),
+        }
+        body = subjects[what] + "\n\n" + _("%(event)s, about %(child)s.", **names)
+        if slot.location:
+            body += "\n" + _("Where: %(place)s", place=slot.location)
+    attachments = None
+    if what != "cancelled":
+        text = build_calendar(name=event.title, timezone=school.timezone, slots=[slot])
+        attachments = [{"filename": "conference.ics", "content_type": "text/calendar",
+                        "text": text}]
+    notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
+                    body_text=body, student=student, sender=sender, attachments=attachments)

@@ -1,0 +1,133 @@
+"""Guardian pages for events: RSVP, conference booking, and the personal calendar feed."""
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField
+from wtforms.validators import InputRequired
+
+from portal.auth.models import Role
+from portal.core.navigation import add_nav_item
+from portal.core.permissions import get_student_or_404, guardian_for, guardian_required
+from portal.core.urls import portal_url
+from portal.events import conference_queries, conferences, feeds
+from portal.events import family_queries as queries
+from portal.events.ical import build_calendar
+from portal.events.invitations import record_rsvp
+from portal.extensions import db
+from portal.family import bp
+from portal.family.queries import children_of
+from portal.people.models import Guardian, School
+
+add_nav_item("family.events", _l("Events"), roles=(Role.GUARDIAN,), order=20)
+
+
+class RsvpForm(FlaskForm):
+    answer = RadioField(_l("Will you come?"), choices=[
+        ("yes", _l("Yes")), ("maybe", _l("Maybe")), ("no", _l("No"))],
+        validators=[InputRequired()])
+
+
+class BookForm(FlaskForm):
+    student_id = IntegerField(_l("Child"), validators=[InputRequired()])
+
+
+def _guardian() -> Guardian:
+    guardian = guardian_for(current_user)
+    if guardian is None:
+        abort(404)
+    return guardian
+
+
+@bp.get("/events")
+@guardian_required
+def events():
+    guardian = _guardian()
+    return render_template("family/events_list.html", form=RsvpForm(),
+                           rows=queries.family_events(current_user, guardian),
+                           has_feed=feeds.has_active_feed(guardian))
+
+
+@bp.post("/events/invitations/<int:invitation_id>/rsvp")
+@guardian_required
+def rsvp(invitation_id: int):
+    invitation = queries.get_invitation_or_404(current_user, _guardian(), invitation_id)
+    form = RsvpForm()
+    if not form.validate_on_submit():
+        flash(_("Choose yes, maybe or no."), "error")
+        return redirect(url_for("family.events"))
+    record_rsvp(invitation=invitation, answer=form.answer.data)
+    db.session.commit()
+    flash(_("Thank you, your answer is saved."), "success")
+    return redirect(url_for("family.events"))
+
+
+@bp.get("/conferences/<int:event_id>")
+@guardian_required
+def conference(event_id: int):
+    event = queries.get_conference_or_404(current_user, _guardian(), event_id)
+    options = conference_queries.family_conference_options(event, children_of(current_user))
+    return render_template("family/events_conference.html", event=event, options=options,
+                           form=BookForm(), booking_open=conference_queries.booking_open(event),
+                           closes_at=conferences.booking_closes_at(event))
+
+
+@bp.post("/conferences/slots/<int:slot_id>/book")
+@guardian_required
+def book(slot_id: int):
+    guardian = _guardian()
+    slot = queries.get_family_slot_or_404(current_user, guardian, slot_id)
+    form = BookForm()
+    if not form.validate_on_submit():
+        abort(400)
+    student = get_student_or_404(current_user, form.student_id.data)
+    conferences.book_slot(actor=current_user, slot=slot, student=student, guardian=guardian)
+    db.session.commit()
+    flash(_("Booked. A confirmation is on its way by email."), "success")
+    return redirect(url_for("family.conference", event_id=slot.event_id))
+
+
+@bp.post("/conferences/slots/<int:slot_id>/cancel")
+@guardian_required
+def cancel_booking(slot_id: int):
+    guardian = _guardian()
+    slot = queries.get_family_slot_or_404(current_user, guardian, slot_id)
+    if slot.student_id is None:
+        abort(404)
+    conferences.cancel_booking(actor=current_user, slot=slot)
+    db.session.commit()
+    flash(_("Your booking is cancelled. You can choose another slot."), "success")
+    return redirect(url_for("family.conference", event_id=slot.event_id))
+
+
+@bp.post("/calendar")
+@guardian_required
+def new_calendar_link():
+    token = feeds.create_feed(guardian=_guardian())
+    db.session.commit()
+    return render_template("family/events_feed_link.html",
+                           feed_url=portal_url("family.calendar_feed", token=token))
+
+
+@bp.post("/calendar/revoke")
+@guardian_required
+def revoke_calendar_link():
+    feeds.revoke_feeds(guardian=_guardian())
+    db.session.commit()
+    flash(_("Your calendar link is switched off."), "success")
+    return redirect(url_for("family.events"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    feed = feeds.find_feed(token)
+    if feed is None or feed.revoked_at is not None:
+        status = 404 if feed is None else 410
+        return render_template("family/events_feed_invalid.html", status=status), status
+    guardian = db.session.get(Guardian, feed.guardian_id)
+    events, slots = queries.feed_contents(guardian.user, guardian)
+    school = db.session.get(School, guardian.school_id)
+    text = build_calendar(name=school.name, timezone=school.timezone, events=events, slots=slots)
+    return Response(text, mimetype="text/calendar")

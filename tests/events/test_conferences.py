@@ -1,0 +1,145 @@
+"""Conference slots: publish, overlap, book for a family, block, move, mark, who has not booked."""
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.core.errors import Conflict, DomainError
+from portal.events.conference_queries import families_not_booked
+from portal.events.conferences import (
+    SlotPlan,
+    block_slot,
+    book_slot,
+    mark_slot,
+    move_booking,
+    publish_slots,
+)
+from portal.events.models import ConferenceSlot, SlotStatus
+from portal.extensions import db
+from portal.messaging.models import Delivery
+from tests.events.helpers import add_event, school_with_families
+
+
+def _conference(world):
+    return add_event(world, kind="conference", title="Fall conferences",
+                     starts_local=datetime(2027, 3, 10, 16), ends_local=datetime(2027, 3, 11, 19))
+
+
+def _plan(**fields) -> SlotPlan:
+    values = {"days": [date(2027, 3, 10), date(2027, 3, 11)], "day_starts": time(16),
+              "day_ends": time(17), "length_minutes": 15, "break_minutes": 5,
+              "mode": "video", "location": "https://meet.example.org/tara"}
+    values.update(fields)
+    return SlotPlan(**values)
+
+
+def test_slots_are_laid_out_with_breaks_over_several_days_in_school_time(app):
+    world = school_with_families()
+    slots = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())
+    assert len(slots) == 6  # 16:00, 16:20, 16:40 on each of two days
+    assert [s.starts_at for s in slots[:3]] == [
+        datetime(2027, 3, 10, 21), datetime(2027, 3, 10, 21, 20), datetime(2027, 3, 10, 21, 40)]
+
+
+def test_an_overlapping_slot_of_the_same_teacher_is_refused_and_nothing_is_saved(app):
+    world = school_with_families()
+    event = _conference(world)
+    publish_slots(actor=world.teacher, event=event, plan=_plan(days=[date(2027, 3, 10)]))
+    db.session.commit()
+    with pytest.raises(DomainError, match="overlap"):
+        publish_slots(actor=world.teacher, event=event, plan=_plan(day_starts=time(16, 50),
+                                                                   day_ends=time(18)))
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ConferenceSlot)) == 3
+    # another teacher may use the same hours
+    assert publish_slots(actor=world.other_teacher, event=event, plan=_plan())
+
+
+def test_staff_book_for_a_family_who_gets_a_confirmation_with_ics(app):
+    world = school_with_families()
+    slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
+    book_slot(actor=world.teacher, slot=slot, student=world.cleo, guardian=world.diaz)
+    delivery = db.session.scalar(select(Delivery).where(
+        Delivery.guardian_id == world.diaz.id, Delivery.subject.like("Conference booked%")))
+    assert delivery.attachments[0]["filename"] == "conference.ics"
+    assert "BEGIN:VEVENT" in delivery.attachments[0]["text"]
+
+
+def test_one_slot_per_child_and_teacher(app):
+    world = school_with_families()
+    first, second, *_ = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())
+    book_slot(actor=world.teacher, slot=first, student=world.cleo, guardian=world.diaz)
+    with pytest.raises(Conflict, match="already has a slot"):
+        book_slot(actor=world.teacher, slot=second, student=world.cleo, guardian=world.diaz)
+
+
+def test_a_guardian_whose_link_forbids_information_cannot_be_booked(app):
+    world = school_with_families()
+    slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
+    with pytest.raises(DomainError, match="cannot be booked"):
+        book_slot(actor=world.teacher, slot=slot, student=world.ann, guardian=world.barred)
+
+
+def test_blocking_a_booked_slot_frees_it_and_tells_the_family(app):
+    world = school_with_families()
+    slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
+    book_slot(actor=world.teacher, slot=slot, student=world.ann, guardian=world.marta)
+    block_slot(actor=world.teacher, slot=slot)
+    assert slot.status == SlotStatus.BLOCKED and slot.student_id is None
+    assert db.session.scalar(select(Delivery.id).where(
+        Delivery.guardian_id == world.marta.id, Delivery.subject.like("Conference cancelled%")))
+
+
+def test_moving_a_booking_tells_the_family_the_new_time(app):
+    world = school_with_families()
+    first, second, *_ = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())
+    book_slot(actor=world.teacher, slot=first, student=world.ann, guardian=world.marta)
+    moved = move_booking(actor=world.teacher, slot=first, to_slot=second)
+    assert (first.status, moved.status, moved.student_id) == ("open", "booked", world.ann.id)
+    assert db.session.scalar(select(Delivery.id).where(Delivery.subject.like("Conference moved%")))
+
+
+def test_slots_are_marked_held_or_no_show(app):
+    world = school_with_families()
+    slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
+    with pytest.raises(DomainError):
+        mark_slot(actor=world.teacher, slot=slot, outcome="held")
+    book_slot(actor=world.teacher, slot=slot, student=world.ann, guardian=world.marta)
+    assert mark_slot(actor=world.teacher, slot=slot, outcome="no_show").status == "no_show"
+
+
+def test_staff_see_the_families_of_their_students_who_have_not_booked(app):
+    world = school_with_families()
+    event = _conference(world)
+    slot = publish_slots(actor=world.teacher, event=event, plan=_plan())[0]
+    book_slot(actor=world.teacher, slot=slot, student=world.ann, guardian=world.marta)
+    rows = families_not_booked(world.teacher, event)
+    assert [row["student"].id for row in rows] == [world.cleo.id]
+    assert [g.id for g in rows[0]["guardians"]] == [world.diaz.id]
+
+
+def test_the_conference_page_lets_staff_publish_and_book_for_a_family(app, login_as):
+    world = school_with_families()
+    event = _conference(world)
+    client = login_as(world.teacher)
+    page = client.post(f"/events/{event.id}/conference", data={
+        "days": "2027-03-10", "day_starts": "16:00", "day_ends": "15:00", "length_minutes": 15,
+        "break_minutes": 0, "mode": "phone"})
+    assert page.status_code == 400 and b"must end after" in page.data
+    client.post(f"/events/{event.id}/conference", data={
+        "days": "2027-03-10", "day_starts": "16:00", "day_ends": "17:00", "length_minutes": 15,
+        "break_minutes": 0, "mode": "phone"})
+    slot = db.session.scalars(select(ConferenceSlot).order_by(ConferenceSlot.id)).first()
+    response = client.post(f"/events/{event.id}/book", data={
+        "slot_id": slot.id, "student_id": world.cleo.id, "guardian_id": world.diaz.id})
+    assert response.status_code == 302
+    page = client.get(f"/events/{event.id}/conference").get_data(as_text=True)
+    assert "Cleo Diaz" in page and "Dora Diaz" in page
+
+
+def test_another_teacher_cannot_touch_my_slots(app, login_as):
+    world = school_with_families()
+    slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
+    db.session.commit()
+    assert login_as(world.other_teacher).post(f"/events/slots/{slot.id}/block").status_code == 404

@@ -1,0 +1,133 @@
+"""Staff event pages: create with errors next to fields, who sees which event, check-in, history."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from portal.auth.models import Role
+from portal.events.checkin import check_in
+from portal.events.models import Event, EventAttendance
+from portal.extensions import db
+from tests.events.helpers import add_event, school_with_families
+from tests.factories import make_family, make_school, make_student, make_user
+
+FORM = {"kind": "parent_workshop", "title": "Math Night", "location": "Library",
+        "starts_at": "2027-03-10T18:30", "ends_at": "2027-03-10T20:00", "whole_school": "y"}
+
+
+def test_an_administrator_creates_an_event_in_the_school_time_zone(app, login_as):
+    world = school_with_families()
+    response = login_as(world.admin).post("/events/new", data=FORM)
+    assert response.status_code == 302
+    event = db.session.scalar(select(Event))
+    assert event.starts_at == datetime(2027, 3, 10, 23, 30)
+
+
+def test_end_before_start_is_shown_next_to_the_field_and_nothing_is_saved(app, login_as):
+    world = school_with_families()
+    response = login_as(world.admin).post("/events/new",
+                                          data={**FORM, "ends_at": "2027-03-10T17:00"})
+    assert response.status_code == 400
+    assert 'id="ends_at-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_a_teacher_sees_school_wide_events_and_their_sections_only(app, login_as):
+    world = school_with_families()
+    everyone = add_event(world, title="Open house")
+    mine = add_event(world, title="Class 9 meeting", audience={"section_ids": [world.section.id]})
+    theirs = add_event(world, title="Other class",
+                       audience={"section_ids": [world.other_section.id]})
+    client = login_as(world.teacher)
+    page = client.get("/events/?view=month&month=2027-03").get_data(as_text=True)
+    assert "Open house" in page and "Class 9 meeting" in page and "Other class" not in page
+    assert client.get(f"/events/{theirs.id}").status_code == 404
+    assert client.get(f"/events/{mine.id}").status_code == 200
+    assert client.get(f"/events/{everyone.id}/edit").status_code == 403
+
+
+def test_staff_of_another_school_get_404(app, login_as):
+    world = school_with_families()
+    event = add_event(world)
+    stranger = make_user(Role.ADMINISTRATOR, make_school())
+    assert login_as(stranger).get(f"/events/{event.id}").status_code == 404
+
+
+def test_the_event_page_counts_and_lists_only_families_the_viewer_may_see(app, login_as):
+    world = school_with_families()
+    event = add_event(world, starts_local=datetime(2026, 10, 1, 18),
+                      ends_local=datetime(2026, 10, 1, 20))
+    check_in(actor=world.admin, event=event, guardian_id=world.marta.id)
+    db.session.commit()
+    page = login_as(world.other_teacher).get(f"/events/{event.id}").get_data(as_text=True)
+    assert "Marta Novak" in page and "Dora Diaz" not in page  # Ben is theirs, Cleo is not
+    assert "<dt>Invited</dt><dd>2</dd>" in page and "<dt>Attended</dt><dd>1</dd>" in page
+
+
+def test_check_in_by_child_name_with_walk_ins_and_corrections(app, login_as):
+    world = school_with_families()
+    event = add_event(world, audience={"grade_levels": [10]})  # only Marta is invited
+    client = login_as(world.admin)
+    page = client.get(f"/events/{event.id}/check-in?q=cleo").get_data(as_text=True)
+    assert "Dora Diaz" in page and "walk-in" in page
+    client.post(f"/events/{event.id}/check-in", data={"guardian_id": world.diaz.id})
+    client.post(f"/events/{event.id}/check-in", data={"guardian_id": world.marta.id})
+    walk_in = db.session.scalar(select(EventAttendance.is_walk_in).where(
+        EventAttendance.guardian_id == world.diaz.id))
+    assert walk_in is True
+    client.post(f"/events/{event.id}/check-in/undo", data={"guardian_id": world.marta.id})
+    assert db.session.scalars(select(EventAttendance.guardian_id)).all() == [world.diaz.id]
+
+
+def test_check_in_of_a_family_of_another_school_is_refused_with_a_message(app, login_as):
+    world = school_with_families()
+    event = add_event(world)
+    other = make_school()
+    _user, outsider = make_family(other, make_student(other))
+    db.session.commit()
+    response = login_as(world.admin).post(f"/events/{event.id}/check-in",
+                                          data={"guardian_id": outsider.id})
+    assert response.status_code == 400
+    assert "not a family of this school" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(EventAttendance)) == 0
+
+
+def test_the_profile_shows_events_attended_and_missed(app, login_as):
+    world = school_with_families()
+    came = add_event(world, title="Back to school", starts_local=datetime(2026, 9, 10, 18),
+                     ends_local=datetime(2026, 9, 10, 20))
+    add_event(world, title="Book fair", starts_local=datetime(2026, 10, 10, 18),
+              ends_local=datetime(2026, 10, 10, 20))
+    check_in(actor=world.admin, event=came, guardian_id=world.marta.id)
+    db.session.commit()
+    page = login_as(world.teacher).get(f"/students/{world.ann.id}").get_data(as_text=True)
+    assert "Attended 1 · missed 1" in page
+    assert "Back to school" in page and "Book fair" in page
+
+
+def test_figures_give_shares_per_grade_and_families_who_came_to_nothing(app, login_as):
+    world = school_with_families()
+    event = add_event(world, title="Back to school", starts_local=datetime(2026, 9, 10, 18),
+                      ends_local=datetime(2026, 9, 10, 20))
+    check_in(actor=world.admin, event=event, guardian_id=world.marta.id)
+    db.session.commit()
+    page = login_as(world.admin).get("/events/figures").get_data(as_text=True)
+    assert "Dora Diaz" in page and "Marta Novak" not in page.split("came to nothing")[1]
+    assert "50 %" in page  # grade 9: Marta came, Dora did not
+
+
+def test_families_who_came_to_nothing_are_only_those_the_teacher_may_see(app, login_as):
+    world = school_with_families()
+    add_event(world, title="Back to school", starts_local=datetime(2026, 9, 10, 18),
+              ends_local=datetime(2026, 9, 10, 20))
+    page = login_as(world.other_teacher).get("/events/figures").get_data(as_text=True)
+    assert "Marta Novak" in page and "Dora Diaz" not in page  # Cleo is not their student
+
+
+def test_the_event_ics_has_the_stable_uid(app, login_as):
+    world = school_with_families()
+    event = add_event(world)
+    response = login_as(world.admin).get(f"/events/{event.id}/event.ics")
+    assert response.mimetype == "text/calendar"
+    assert f"UID:{event.uid}" in response.get_data(as_text=True).replace("\r\n ", "")
+    assert "TZID=America/New_York" in response.get_data(as_text=True)

@@ -1,0 +1,172 @@
+"""A guardian's side of events: RSVP, conference booking, confirmation email, calendar feed."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from portal.core.time import utcnow
+from portal.events.conferences import SlotPlan, publish_slots
+from portal.events.models import ConferenceSlot, EventInvitation
+from portal.extensions import db
+from portal.messaging.worker import drain
+from tests.events.helpers import add_event, school_with_families
+
+
+def _conference(world, **fields):
+    event = add_event(world, kind="conference", title="Spring conferences",
+                      starts_local=datetime(2027, 3, 10, 16), ends_local=datetime(2027, 3, 10, 19),
+                      **fields)
+    slots = publish_slots(actor=world.teacher, event=event, plan=SlotPlan(
+        days=[date(2027, 3, 10)], day_starts=time(16), day_ends=time(17), length_minutes=15,
+        location="Room 12"))
+    db.session.commit()
+    return event, slots
+
+
+def _invitation(event, guardian):
+    return db.session.scalar(select(EventInvitation).where(
+        EventInvitation.event_id == event.id, EventInvitation.guardian_id == guardian.id))
+
+
+def test_a_guardian_answers_an_invitation(app, login_as):
+    world = school_with_families()
+    event = add_event(world, rsvp_requested=True)
+    client = login_as(world.marta_user)
+    assert "Science Fair" in client.get("/family/events").get_data(as_text=True)
+    invitation = _invitation(event, world.marta)
+    assert client.post(f"/family/events/invitations/{invitation.id}/rsvp",
+                       data={"answer": "maybe"}).status_code == 302
+    assert db.session.get(EventInvitation, invitation.id).rsvp == "maybe"
+
+
+def test_a_guardian_cannot_answer_another_familys_invitation(app, login_as):
+    world = school_with_families()
+    event = add_event(world, rsvp_requested=True)
+    theirs = _invitation(event, world.diaz)
+    response = login_as(world.marta_user).post(f"/family/events/invitations/{theirs.id}/rsvp",
+                                               data={"answer": "no"})
+    assert response.status_code == 404
+    assert db.session.get(EventInvitation, theirs.id).rsvp is None
+
+
+def test_a_barred_guardian_sees_no_event_and_cannot_open_the_conference(app, login_as):
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.barred_user)
+    assert "Spring conferences" not in client.get("/family/events").get_data(as_text=True)
+    assert client.get(f"/family/conferences/{event.id}").status_code == 404
+    response = client.post(f"/family/conferences/slots/{slots[0].id}/book",
+                           data={"student_id": world.ann.id})
+    assert response.status_code == 404
+    assert db.session.get(ConferenceSlot, slots[0].id).status == "open"
+
+
+def test_booking_for_a_child_who_is_not_theirs_is_refused(app, login_as):
+    world = school_with_families()
+    event, slots = _conference(world)
+    response = login_as(world.marta_user).post(f"/family/conferences/slots/{slots[0].id}/book",
+                                               data={"student_id": world.cleo.id})
+    assert response.status_code == 404
+    assert db.session.get(ConferenceSlot, slots[0].id).student_id is None
+
+
+def test_a_guardian_books_and_gets_an_email_with_the_ics(app, login_as, smtp_server):
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    page = client.get(f"/family/conferences/{event.id}").get_data(as_text=True)
+    assert "Ann Novak" in page and "Tara Teach" in page
+    response = client.post(f"/family/conferences/slots/{slots[1].id}/book",
+                           data={"student_id": world.ann.id})
+    assert response.status_code == 302
+    drain()
+    email = next(m for m in smtp_server.messages if m["Subject"].startswith("Conference booked"))
+    assert email["To"] == world.marta.email
+    attachment = next(part for part in email.walk()
+                      if part.get_filename() == "conference.ics")
+    calendar = Calendar.from_ical(attachment.get_payload(decode=True))
+    entry = calendar.walk("VEVENT")[0]
+    assert entry.decoded("dtstart").hour == 16 and entry.decoded("dtstart").minute == 15
+    assert str(entry["location"]) == "Room 12"
+
+
+def test_cancel_and_rebook_until_the_cut_off(app, login_as):
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    client.post(f"/family/conferences/slots/{slots[0].id}/book", data={"student_id": world.ann.id})
+    second = client.post(f"/family/conferences/slots/{slots[1].id}/book",
+                         data={"student_id": world.ann.id})
+    assert second.status_code == 409 and "cancel it first" in second.get_data(as_text=True)
+    client.post(f"/family/conferences/slots/{slots[0].id}/cancel")
+    client.post(f"/family/conferences/slots/{slots[1].id}/book", data={"student_id": world.ann.id})
+    assert [s.status for s in slots[:2]] == ["open", "booked"]
+    event.booking_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    late = client.post(f"/family/conferences/slots/{slots[1].id}/cancel")
+    assert late.status_code == 400 and "cut-off" in late.get_data(as_text=True)
+    assert db.session.get(ConferenceSlot, slots[1].id).status == "booked"
+
+
+def test_the_family_sees_an_event_on_the_clock_change_night_in_school_time(app, login_as):
+    world = school_with_families()
+    add_event(world, title="Night sky watch", starts_local=datetime(2026, 11, 1, 0, 30),
+              ends_local=datetime(2026, 11, 1, 3, 30))
+    page = login_as(world.diaz_user).get("/family/events").get_data(as_text=True)
+    assert re.search(r"November 1, 2026.{0,12}12:30:00\W+AM Eastern Daylight Time", page)
+    assert re.search(r"3:30\W+AM", page)
+
+
+def _feed_token(client) -> str:
+    page = client.post("/family/calendar").get_data(as_text=True)
+    return re.search(r"/family/calendar/([\w-]+)\.ics", page).group(1)
+
+
+def test_the_calendar_feed_has_the_childrens_events_and_nothing_else(app, login_as):
+    world = school_with_families()
+    for_all = add_event(world, title="Open house")
+    other_class = add_event(world, title="Cleo's class meeting",
+                            audience={"section_ids": [world.section.id]}, kind="class_meeting")
+    only_grade_9 = add_event(world, title="Grade 9 trip", audience={"grade_levels": [9]})
+    token = _feed_token(login_as(world.diaz_user))
+    response = app.test_client().get(f"/family/calendar/{token}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    uids = {str(entry["uid"]) for entry in calendar.walk("VEVENT")}
+    assert uids == {for_all.uid, other_class.uid, only_grade_9.uid}
+    assert calendar.walk("VTIMEZONE")[0]["tzid"] == "America/New_York"
+
+
+def test_the_feed_of_one_family_never_shows_another_familys_events(app, login_as):
+    world = school_with_families()
+    add_event(world, title="Grade 10 evening", audience={"grade_levels": [10]})
+    token = _feed_token(login_as(world.diaz_user))
+    assert b"Grade 10 evening" not in app.test_client().get(f"/family/calendar/{token}.ics").data
+
+
+def test_a_wrong_or_revoked_feed_link_gives_a_clear_page(app, login_as):
+    world = school_with_families()
+    client = login_as(world.marta_user)
+    token = _feed_token(client)
+    anonymous = app.test_client()
+    wrong = anonymous.get("/family/calendar/not-a-token.ics")
+    assert wrong.status_code == 404 and "do not know this calendar link" in wrong.get_data(
+        as_text=True)
+    newer = _feed_token(client)  # a new link switches off the old one
+    assert anonymous.get(f"/family/calendar/{token}.ics").status_code == 410
+    client.post("/family/calendar/revoke")
+    revoked = anonymous.get(f"/family/calendar/{newer}.ics")
+    assert revoked.status_code == 410 and "switched off" in revoked.get_data(as_text=True)
+
+
+def test_the_feed_includes_the_booked_conference_of_a_child(app, login_as):
+    world = school_with_families()
+    _event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    client.post(f"/family/conferences/slots/{slots[2].id}/book", data={"student_id": world.ann.id})
+    token = _feed_token(client)
+    calendar = Calendar.from_ical(app.test_client().get(f"/family/calendar/{token}.ics").data)
+    summaries = [str(entry["summary"]) for entry in calendar.walk("VEVENT")]
+    assert "Spring conferences: Tara Teach · Ann Novak" in summaries

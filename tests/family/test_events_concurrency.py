@@ -1,0 +1,65 @@
+"""Two guardians clicking the same last slot at the same moment: only one gets it."""
+
+import threading
+
+import pytest
+
+from portal.events.models import ConferenceSlot
+from portal.extensions import db
+from tests.conftest import is_postgres
+from tests.events.helpers import school_with_families
+from tests.family.test_events import _conference
+
+
+def _signed_in_client(app, user):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+def _in_own_thread(send, url):
+    # A request in its own thread gets its own app context (and signed-in user).
+    answers = []
+    thread = threading.Thread(target=lambda: answers.append(send(url)))
+    thread.start()
+    thread.join(timeout=30)
+    return answers[0]
+
+
+@pytest.mark.postgres_only
+def test_two_guardians_booking_the_same_slot_at_once_only_one_gets_it(app):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    world = school_with_families()
+    _event, slots = _conference(world)
+    clients = [_signed_in_client(app, world.marta_user), _signed_in_client(app, world.diaz_user)]
+    children = [world.ann.id, world.cleo.id]
+    slot_ids = [slot.id for slot in slots]
+    db.session.remove()
+    for slot_id in slot_ids:
+        barrier, statuses = threading.Barrier(2), {}
+
+        def book(index, slot_id=slot_id, barrier=barrier, statuses=statuses):
+            barrier.wait()
+            response = clients[index].post(f"/family/conferences/slots/{slot_id}/book",
+                                           data={"student_id": children[index]})
+            statuses[index] = response.status_code
+
+        threads = [threading.Thread(target=book, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert sorted(statuses.values()) == [302, 409]
+        # the loser may book the next slot: cancel the winner's so both can race again
+        slot = db.session.get(ConferenceSlot, slot_id)
+        assert slot.status == "booked"
+        winner = children.index(slot.student_id)
+        db.session.remove()
+        cancel = clients[winner].post
+        cancelled = _in_own_thread(cancel, f"/family/conferences/slots/{slot_id}/cancel")
+        assert cancelled.status_code == 302
+        assert db.session.get(ConferenceSlot, slot_id).status == "open"
+        db.session.remove()
