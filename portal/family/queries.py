@@ -1,6 +1,5 @@
 """What a guardian may read about their children (always through the permissions module)."""
 
-from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.permissions import visible_records, visible_students
