@@ -22,7 +22,7 @@ class StudentFilterForm(FlaskForm):
     grade_level = SelectField(_l("Grade level"), coerce=optional_int, validate_choice=True)
     section_id = SelectField(_l("Class"), coerce=optional_int)
     program_id = SelectField(_l("Program or activity"), coerce=optional_int)
-    risk_level = SelectField(_l("Risk level"), choices=[
+    risk_level = SelectField(_l("Risk level"), default="", choices=[
         ("", _l("Any")), (RiskLevel.HIGH, _l("High")), (RiskLevel.WATCH, _l("Watch")),
         (RiskLevel.NONE, _l("None")), (NOT_ASSESSED, _l("Not assessed"))])
     attendance_below = DecimalField(_l("Attendance below (%)"), places=None, validators=[
@@ -30,7 +30,7 @@ class StudentFilterForm(FlaskForm):
     no_contact_days = IntegerField(_l("No family contact in (days)"), validators=[
         Optional(), NumberRange(1, 3650, _l("Enter a number of days from 1 to 3650."))])
     open_needs = BooleanField(_l("Only students with open needs"))
-    sort = SelectField(_l("Sort by"), choices=[
+    sort = SelectField(_l("Sort by"), default="name", choices=[
         ("name", _l("Name")), ("grade", _l("Grade level")), ("risk", _l("Risk level")),
         ("attendance", _l("Attendance (lowest first)")),
         ("last_contact", _l("Last family contact (oldest first)"))])
