@@ -1,6 +1,6 @@
 """Log and edit contacts from a student's page; the staff member's follow-ups."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -62,6 +62,8 @@ def new(student_id: int):
 def edit(interaction_id: int):
     interaction = get_record_or_404(current_user, Interaction, interaction_id)
     student = get_student_or_404(current_user, interaction.student_id)
+    if not services.may_edit(current_user, interaction):
+        abort(403)
     form = interaction_form(student, guardian_links_of(student), author=current_user,
                             interaction=interaction)
     if not form.is_submitted():

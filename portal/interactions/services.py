@@ -86,10 +86,15 @@ def log_interaction(*, student: Student, author: User, channel: str, occurred_at
     return interaction
 
 
+def may_edit(user: User, interaction: Interaction) -> bool:
+    """Return True when the user wrote the interaction or is an administrator."""
+    return user.id == interaction.author_id or user.role == Role.ADMINISTRATOR
+
+
 def edit_interaction(*, interaction: Interaction, student: Student, editor: User,
                      **fields) -> Interaction:
     """Change an interaction, keeping its earlier text as a revision."""
-    if editor.id != interaction.author_id and editor.role != Role.ADMINISTRATOR:
+    if not may_edit(editor, interaction):
         raise Forbidden(_("Only the author or an administrator may edit this record."))
     owner = fields.pop("follow_up_owner", None)
     check_staff_member(owner, student, field="follow_up_owner_id")
