@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from flask import g
 from sqlalchemy import event
 
 from portal.auth.models import Role
@@ -41,3 +42,17 @@ def count_queries():
         yield counter
     finally:
         event.remove(db.engine, "before_cursor_execute", on_execute)
+
+
+def client_for(app, user):
+    """Return a new test client signed in as this user (use one person's client at a time).
+
+    The tests' app context is shared by every request, so Flask-Login's cached user in `g`
+    is forgotten here; otherwise the previous person would stay signed in.
+    """
+    g.pop("_login_user", None)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
