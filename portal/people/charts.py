@@ -11,6 +11,7 @@ def attendance_figure(months: list[str], rates: list[float | None], *, title: st
     figure = go.Figure(go.Scatter(x=months, y=rates, mode="lines+markers", name=title,
                                   connectgaps=False, hovertemplate="%{x}: %{y:.1f}%"))
     figure.update_layout(title=title, **_LAYOUT)
+    figure.update_xaxes(type="category")
     figure.update_yaxes(range=[0, 100], ticksuffix="%")
     return figure
 
@@ -26,5 +27,6 @@ def grades_figure(periods: list[str], averages: dict[str, list[float | None]], *
     if pass_mark is not None:
         figure.add_hline(y=pass_mark, line_dash="dot", line_color="#b42318")
     figure.update_layout(title=title, **_LAYOUT)
+    figure.update_xaxes(type="category")
     figure.update_yaxes(range=[0, 100], ticksuffix="%")
     return figure
