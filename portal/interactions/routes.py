@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.auth.models import Role, User
-from portal.core.errors import DomainError
 from portal.core.locale import school_timezone
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
@@ -16,8 +15,8 @@ from portal.extensions import db
 from portal.interactions import bp, queries, services
 from portal.interactions.forms import interaction_form
 from portal.interactions.models import Interaction
-from portal.people.forms import attach_error
 from portal.people.queries import guardian_links_of
+from portal.people.saving import save_or_refuse
 
 add_nav_item("interactions.follow_ups", _l("My follow-ups"), roles=Role.STAFF, order=30)
 
@@ -42,16 +41,10 @@ def new(student_id: int):
     form = interaction_form(student, guardian_links_of(student), author=current_user)
     if form.validate_on_submit():
         staff = list(db.session.scalars(select(User).where(User.id.in_(form.staff_ids.data))))
-        try:
-            services.log_interaction(student=student, author=current_user, staff=staff,
-                                     guardian_ids=form.guardian_ids.data, follows=follows,
-                                     **_fields(form, student))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Contact logged."), "success")
+        if save_or_refuse(form, lambda: services.log_interaction(
+                student=student, author=current_user, staff=staff,
+                guardian_ids=form.guardian_ids.data, follows=follows, **_fields(form, student)),
+                _("Contact logged.")) is None:
             return redirect(url_for("people.profile", student_id=student.id))
     return render_template("interactions/form.html", form=form, student=student,
                            follows=follows), 400 if form.errors else 200
@@ -68,17 +61,10 @@ def edit(interaction_id: int):
                             interaction=interaction)
     if not form.is_submitted():
         form.staff_ids.data, form.guardian_ids.data = queries.participant_ids(interaction)
-    if form.validate_on_submit():
-        try:
-            services.edit_interaction(interaction=interaction, student=student,
-                                      editor=current_user, **_fields(form, student))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Changes saved; the earlier version is kept."), "success")
-            return redirect(url_for("people.profile", student_id=student.id))
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.edit_interaction(
+            interaction=interaction, student=student, editor=current_user,
+            **_fields(form, student)), _("Changes saved; the earlier version is kept.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
     return render_template("interactions/form.html", form=form, student=student,
                            interaction=interaction,
                            revisions=queries.revisions_of(interaction)), 400 if form.errors else 200

@@ -1,20 +1,19 @@
 """The needs and requests queue; recording a need; answering a family's request."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.models import Role, User
-from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
 from portal.extensions import db
 from portal.needs import bp, queries, services
 from portal.needs.forms import ConvertToNeedForm, FeedbackReplyForm, FeedbackUpdateForm, NeedForm
 from portal.needs.models import Need
-from portal.people.forms import attach_error
 from portal.people.queries import staff_of_school
+from portal.people.saving import save_or_refuse
 
 add_nav_item("needs.queue", _l("Needs and requests"), roles=Role.STAFF, order=40)
 
@@ -43,21 +42,15 @@ def queue():
 
 def _save_need(form: NeedForm, student, need: Need | None):
     """Validate and save a new or changed need; return a redirect or None to re-render."""
-    if not form.validate_on_submit():
-        return None
-    try:
+    def save():
         if need is None:
-            services.record_need(student=student, actor=current_user, **_need_fields(form))
-        else:
-            services.update_need(need=need, student=student, actor=current_user,
-                                 **_need_fields(form))
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return None
-    db.session.commit()
-    flash(_("Need saved."), "success")
-    return redirect(url_for("people.profile", student_id=student.id))
+            return services.record_need(student=student, actor=current_user, **_need_fields(form))
+        return services.update_need(need=need, student=student, actor=current_user,
+                                    **_need_fields(form))
+
+    if form.validate_on_submit() and save_or_refuse(form, save, _("Need saved.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
+    return None
 
 
 @bp.route("/new/<int:student_id>", methods=["GET", "POST"])
@@ -106,16 +99,8 @@ def request_action(feedback_id: int, action: str):
     if action not in actions:
         abort(404)
     form, run = actions[action]
-    if form.validate_on_submit():
-        try:
-            run(form)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("needs.request_detail", feedback_id=feedback.id))
+    if form.validate_on_submit() and save_or_refuse(form, lambda: run(form), _("Saved.")) is None:
+        return redirect(url_for("needs.request_detail", feedback_id=feedback.id))
     return _request_page(feedback, status=400, **{f"{action}_form": form})
 
 

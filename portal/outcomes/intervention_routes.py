@@ -1,20 +1,20 @@
 """Intervention plans: open from a student's page, add progress notes, close."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.models import User
-from portal.core.errors import DomainError
 from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.needs.queries import needs_of_student
-from portal.outcomes import bp, entry_queries, intervention_services
+from portal.outcomes import bp, entry_queries
+from portal.outcomes import intervention_services as services
 from portal.outcomes.forms import CloseInterventionForm, InterventionForm, InterventionNoteForm
 from portal.outcomes.models import Intervention
-from portal.people.forms import attach_error
 from portal.people.queries import latest_risk, staff_of_school
+from portal.people.saving import save_or_refuse
 
 
 def _plan_form(student) -> InterventionForm:
@@ -33,21 +33,13 @@ def _plan_form(student) -> InterventionForm:
 def new_intervention(student_id: int):
     student = get_student_or_404(current_user, student_id)
     form = _plan_form(student)
-    if form.validate_on_submit():
-        try:
-            plan = intervention_services.open_intervention(
-                student=student, actor=current_user, owner=db.session.get(User, form.owner_id.data),
-                reason=form.reason.data,
-                goal=form.goal.data, actions=form.actions.data, review_on=form.review_on.data,
-                need_id=form.need_id.data, risk_assessment_id=form.risk_assessment_id.data,
-                visibility=form.visibility.data, today=today_in(student.school.timezone))
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Intervention opened."), "success")
-            return redirect(url_for(".intervention", intervention_id=plan.id))
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.open_intervention(
+            student=student, actor=current_user, owner=db.session.get(User, form.owner_id.data),
+            reason=form.reason.data, goal=form.goal.data, actions=form.actions.data,
+            review_on=form.review_on.data, need_id=form.need_id.data,
+            risk_assessment_id=form.risk_assessment_id.data, visibility=form.visibility.data,
+            today=today_in(student.school.timezone)), _("Intervention opened.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
     return render_template("outcomes/intervention_form.html", form=form,
                            student=student), 400 if form.errors else 200
 
@@ -66,32 +58,28 @@ def intervention(intervention_id: int):
     return _plan_page(plan, get_student_or_404(current_user, plan.student_id))
 
 
-@bp.post("/interventions/<int:intervention_id>/notes")
-@staff_required
-def add_note(intervention_id: int):
-    plan = get_record_or_404(current_user, Intervention, intervention_id)
-    student = get_student_or_404(current_user, plan.student_id)
-    form = InterventionNoteForm()
-    if not form.validate_on_submit():
-        return _plan_page(plan, student, status=400, note_form=form)
-    intervention_services.add_intervention_note(plan=plan, student=student, actor=current_user,
-                                                body=form.body.data)
-    db.session.commit()
-    flash(_("Note added."), "success")
-    return redirect(url_for(".intervention", intervention_id=plan.id))
+def _plan_actions(plan, student) -> dict:
+    today = today_in(student.school.timezone)
+    return {
+        "note": (InterventionNoteForm(), _("Note added."),
+                 lambda form: services.add_intervention_note(
+                     plan=plan, student=student, actor=current_user, body=form.body.data)),
+        "close": (CloseInterventionForm(), _("Intervention closed."),
+                  lambda form: services.close_intervention(
+                      plan=plan, student=student, actor=current_user, outcome=form.outcome.data,
+                      today=today)),
+    }
 
 
-@bp.post("/interventions/<int:intervention_id>/close")
+@bp.post("/interventions/<int:intervention_id>/<action>")
 @staff_required
-def close(intervention_id: int):
+def plan_action(intervention_id: int, action: str):
     plan = get_record_or_404(current_user, Intervention, intervention_id)
     student = get_student_or_404(current_user, plan.student_id)
-    form = CloseInterventionForm()
-    if not form.validate_on_submit():
-        return _plan_page(plan, student, status=400, close_form=form)
-    intervention_services.close_intervention(plan=plan, student=student, actor=current_user,
-                                             outcome=form.outcome.data,
-                                             today=today_in(student.school.timezone))
-    db.session.commit()
-    flash(_("Intervention closed."), "success")
-    return redirect(url_for(".intervention", intervention_id=plan.id))
+    actions = _plan_actions(plan, student)
+    if action not in actions:
+        abort(404)
+    form, success, run = actions[action]
+    if form.validate_on_submit() and save_or_refuse(form, lambda: run(form), success) is None:
+        return redirect(url_for(".intervention", intervention_id=plan.id))
+    return _plan_page(plan, student, status=400, **{f"{action}_form": form})

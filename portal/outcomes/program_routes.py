@@ -6,39 +6,25 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.models import Role
-from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import administrator_required, get_record_or_404, get_student_or_404
-from portal.extensions import db
 from portal.outcomes import bp, entry_queries, program_services
 from portal.outcomes.forms import EndEnrollmentForm, ProgramEnrollmentForm, ProgramForm
 from portal.outcomes.models import ProgramEnrollment
-from portal.people.forms import attach_error
+from portal.people.saving import save_or_refuse
 
 add_nav_item("outcomes.programs", _l("Programs"), roles=(Role.ADMINISTRATOR,), order=60)
-
-
-def _commit_or_show(form, save, success: str) -> bool:
-    """Save in one transaction; on a refusal show it next to the field and return False."""
-    try:
-        save()
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
 
 
 @bp.route("/programs", methods=["GET", "POST"])
 @administrator_required
 def programs():
     form = ProgramForm()
-    if form.validate_on_submit() and current_user.school_id and _commit_or_show(
+    if form.validate_on_submit() and current_user.school_id and save_or_refuse(
             form, lambda: program_services.create_program(
                 school_id=current_user.school_id, actor=current_user, name=form.name.data,
-                kind=form.kind.data, description=form.description.data), _("Program added.")):
+                kind=form.kind.data, description=form.description.data),
+            _("Program added.")) is None:
         return redirect(url_for(".programs"))
     return render_template("outcomes/programs.html", form=form,
                            programs=entry_queries.programs_of(current_user)
@@ -58,10 +44,10 @@ def _enrollment_form(program) -> ProgramEnrollmentForm:
 def program(program_id: int):
     found = entry_queries.get_program_or_404(current_user, program_id)
     form = _enrollment_form(found)
-    if form.validate_on_submit() and _commit_or_show(form, lambda: program_services.enroll_student(
+    if form.validate_on_submit() and save_or_refuse(form, lambda: program_services.enroll_student(
             program=found, student=get_student_or_404(current_user, form.student_id.data),
             actor=current_user, starts_on=form.starts_on.data, ends_on=form.ends_on.data),
-            _("Student added to the program.")):
+            _("Student added to the program.")) is None:
         return redirect(url_for(".program", program_id=found.id))
     return render_template("outcomes/program.html", program=found, form=form,
                            end_form=EndEnrollmentForm(formdata=None),
@@ -77,8 +63,8 @@ def end_enrollment(enrollment_id: int):
     form = EndEnrollmentForm()
     if not form.validate_on_submit():
         flash(" ".join(form.ends_on.errors) or _("Enter a date as YYYY-MM-DD."), "error")
-    elif _commit_or_show(form, lambda: program_services.end_enrollment(
+    elif save_or_refuse(form, lambda: program_services.end_enrollment(
             enrollment=enrollment, student=student, actor=current_user,
-            ends_on=form.ends_on.data), _("Participation ended.")) is False:
+            ends_on=form.ends_on.data), _("Participation ended.")) is not None:
         flash(" ".join(form.ends_on.errors + form.form_errors), "error")
     return redirect(url_for(".program", program_id=enrollment.program_id))

@@ -2,13 +2,12 @@
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.models import Role
-from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_student_or_404, staff_required
 from portal.core.time import to_local, to_utc, utcnow
@@ -16,8 +15,7 @@ from portal.extensions import db
 from portal.outcomes import bp, entry_queries, services
 from portal.outcomes.forms import AttendanceForm, BehaviourForm, GradeGridForm
 from portal.outcomes.models import AttendanceStatus
-from portal.outcomes.services import GridError
-from portal.people.forms import attach_error
+from portal.people.saving import save_or_refuse
 
 add_nav_item("outcomes.sections", _l("Attendance and grades"),
              roles=(Role.TEACHER, Role.ADMINISTRATOR), order=25)
@@ -30,20 +28,10 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _save_grid(form, save) -> dict[int, str] | None:
+def _save_grid(form, save, success: str) -> dict[int, str] | None:
     """Run a grid's save in one transaction; return the row errors, or None when saved."""
-    try:
-        save()
-    except GridError as error:
-        db.session.rollback()
-        form.form_errors.append(error.message)
-        return error.errors
-    except DomainError as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return {}
-    db.session.commit()
-    return None
+    refusal = save_or_refuse(form, save, success)
+    return None if refusal is None else getattr(refusal, "errors", {})
 
 
 @bp.get("/")
@@ -65,9 +53,9 @@ def attendance(section_id: int):
                         request.form.get(f"reason-{s.id}", "").strip()) for s in students}
         errors = _save_grid(form, lambda: services.record_attendance(
             section=section, roster=students, on_date=form.on_date.data, actor=current_user,
-            marks=marks, today=today))
+            marks=marks, today=today), _("Attendance saved for %(count)d students.",
+                                         count=len(students)))
         if errors is None:
-            flash(_("Attendance saved for %(count)d students.", count=len(students)), "success")
             return redirect(url_for(".attendance", section_id=section.id,
                                     on_date=form.on_date.data.isoformat()))
     recorded = entry_queries.attendance_marks(students, form.on_date.data or today)
@@ -91,9 +79,8 @@ def grades(section_id: int):
             section=section, roster=students, grading_period=period, actor=current_user,
             kind=form.kind.data, assessment_name=form.assessment_name.data,
             max_score=float(form.max_score.data), recorded_on=form.recorded_on.data,
-            scores=scores))
+            scores=scores), _("Grades saved."))
         if errors is None:
-            flash(_("Grades saved."), "success")
             return redirect(url_for(".grades", section_id=section.id))
     return render_template("outcomes/grades.html", section=section, students=students,
                            form=form, errors=errors or {}), 400 if form.errors or errors else 200
@@ -106,20 +93,12 @@ def behaviour(student_id: int):
     zone = student.school.timezone
     form = BehaviourForm(data={"occurred_at": to_local(utcnow(), zone).replace(
         tzinfo=None, second=0, microsecond=0)})
-    if form.validate_on_submit():
-        try:
-            services.record_behaviour(
-                student=student, actor=current_user,
-                occurred_at=to_utc(form.occurred_at.data, zone),
-                category=form.category.data, description=form.description.data,
-                is_positive=form.is_positive.data, severity=form.severity.data,
-                action_taken=form.action_taken.data, visibility=form.visibility.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Behaviour logged."), "success")
-            return redirect(url_for("people.profile", student_id=student.id))
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.record_behaviour(
+            student=student, actor=current_user, occurred_at=to_utc(form.occurred_at.data, zone),
+            category=form.category.data, description=form.description.data,
+            is_positive=form.is_positive.data, severity=form.severity.data,
+            action_taken=form.action_taken.data, visibility=form.visibility.data),
+            _("Behaviour logged.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
     return render_template("outcomes/behaviour.html", form=form,
                            student=student), 400 if form.errors else 200

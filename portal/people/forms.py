@@ -51,12 +51,3 @@ class StudentFilterForm(FlaskForm):
             open_needs=bool(self.open_needs.data), risk_level=self.risk_level.data or None,
             attendance_below=float(below) if below is not None else None,
             no_contact_days=self.no_contact_days.data, sort=self.sort.data or "name")
-
-
-def attach_error(form, error) -> None:
-    """Show a service's refusal next to the field it names (or at the top of the form)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)

@@ -41,7 +41,8 @@ def test_program_dates_and_duplicates_are_checked(app, login_as):
                                       "starts_on": "2026-09-15", "ends_on": "2026-09-01"})
     assert "The end date must be on or after the start date." in response.get_data(as_text=True)
     client.post(url, data={"student_id": str(room.student.id), "starts_on": "2026-09-15"})
-    response = client.post(url, data={"student_id": str(room.student.id), "starts_on": "2026-10-01"})
+    response = client.post(url, data={"student_id": str(room.student.id),
+                                      "starts_on": "2026-10-01"})
     assert "already takes part" in response.get_data(as_text=True)
     assert len(db.session.scalars(select(ProgramEnrollment)).all()) == 1
 
@@ -73,7 +74,7 @@ def test_open_note_and_close_an_intervention(app, login_as):
     assert plan.status == "open" and plan.owner_id == room.teacher.id
     assert "Attend every day" in client.get("/interactions/follow-ups").get_data(as_text=True)
     assert "Attend every day" in client.get(f"/students/{room.student.id}").get_data(as_text=True)
-    client.post(f"/outcomes/interventions/{plan.id}/notes", data={"body": "Came 4 days of 5"})
+    client.post(f"/outcomes/interventions/{plan.id}/note", data={"body": "Came 4 days of 5"})
     client.post(f"/outcomes/interventions/{plan.id}/close", data={"outcome": "improved"})
     db.session.expire_all()
     plan = db.session.get(Intervention, plan.id)

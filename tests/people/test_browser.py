@@ -17,7 +17,8 @@ def test_teacher_finds_a_student_and_logs_a_call(app, page, live_server, browser
     room = classroom()
     for day in range(1, 20):
         db.session.add(DailyAttendance(school_id=room.school.id, student_id=room.student.id,
-                                       on_date=date(2026, 10, day), recorded_at=datetime(2026, 10, 1),
+                                       on_date=date(2026, 10, day),
+                                       recorded_at=datetime(2026, 10, 1),
                                        status="absent_unexcused" if day % 6 == 0 else "present"))
     db.session.commit()
     browser_login(room.teacher.email, f.PASSWORD)

@@ -92,7 +92,8 @@ def _full_year(room):
     db.session.add(ProgramEnrollment(program_id=program.id, student_id=room.student.id,
                                      starts_on=date(2026, 9, 15)))
     db.session.add(Intervention(student_id=room.student.id, owner_id=room.teacher.id,
-                                reason="Absences", goal="Attend every day", opened_on=date(2026, 10, 5)))
+                                reason="Absences", goal="Attend every day",
+                                opened_on=date(2026, 10, 5)))
     db.session.commit()
 
 
@@ -106,7 +107,8 @@ def test_profile_of_a_full_year_renders_in_a_bounded_number_of_queries(app, logi
     assert response.status_code == 200
     assert queries.count <= 40, queries.count
     for text in ("Open evening", "Science fair", "Chess club", "Attend every day", "Quiz 5",
-                 "Weekly update 0", "Chatty", "Need 20", "Absent (unexcused)", "Attended", "Missed"):
+                 "Weekly update 0", "Chatty", "Need 20", "Absent (unexcused)", "Attended",
+                 "Missed"):
         assert text in page, text
     assert 'id="chart-attendance"' in page and 'id="chart-grades"' in page
     assert "/dashboards/plotly.min.js" in page
@@ -124,7 +126,8 @@ def test_timeline_is_newest_first_and_filterable_by_kind(app, login_as):
     page = client.get(f"/students/{room.student.id}").get_data(as_text=True)
     timeline = page[page.index('id="timeline"'):]
     assert timeline.index("New call") < timeline.index("Old call")
-    only_contacts = client.get(f"/students/{room.student.id}?kind=interaction").get_data(as_text=True)
+    only_contacts = client.get(f"/students/{room.student.id}?kind=interaction").get_data(
+        as_text=True)
     only_contacts = only_contacts[only_contacts.index('id="timeline"'):]
     assert "New call" in only_contacts and "Glasses" not in only_contacts
 
