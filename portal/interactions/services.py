@@ -16,7 +16,7 @@ from portal.interactions.models import (
     InteractionRevision,
     Outcome,
 )
-from portal.people.changes import announce_change, changes_since, created_fields, snapshot
+from portal.people.changes import add_record, announce_change, changes_since, snapshot
 from portal.people.models import Guardian, Student, StudentGuardian
 
 EDITABLE = ("channel", "direction", "occurred_at", "summary", "outcome", "follow_up_due_on",
@@ -76,11 +76,9 @@ def log_interaction(*, student: Student, author: User, channel: str, occurred_at
     interaction.participants = (
         [InteractionParticipant(user_id=member.id) for member in staff]
         + [InteractionParticipant(guardian_id=guardian.id) for guardian in guardians])
-    db.session.add(interaction)
-    db.session.flush()
+    add_record(interaction, actor=author, object_type="interaction", student=student,
+               fields=EDITABLE)
     _record_successful_contact(interaction, guardians, student)
-    announce_change(actor=author, action="create", object_type="interaction", record=interaction,
-                    student=student, changes=created_fields(interaction, EDITABLE))
     if follows is not None:
         complete_follow_up(interaction=follows, actor=author, student=student)
     return interaction

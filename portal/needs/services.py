@@ -14,7 +14,7 @@ from portal.interactions.services import check_staff_member
 from portal.messaging.models import UpdateKind
 from portal.messaging.services import notify_guardian
 from portal.needs.models import Feedback, FeedbackReply, FeedbackStatus, Need, NeedStatus
-from portal.people.changes import announce_change, changes_since, created_fields, snapshot
+from portal.people.changes import add_record, announce_change, changes_since, snapshot
 from portal.people.models import Guardian, School, Student
 
 NEED_FIELDS = ("kind", "is_family_request", "title", "details", "status", "owner_id", "due_on",
@@ -31,10 +31,8 @@ def record_need(*, student: Student, actor: User, kind: str, title: str,
                 owner_id=owner.id if owner else None, status=status, due_on=due_on,
                 visibility=visibility, is_family_request=is_family_request,
                 created_by_id=actor.id)
-    db.session.add(need)
-    db.session.flush()
-    announce_change(actor=actor, action="create", object_type="need", record=need,
-                    student=student, changes=created_fields(need, NEED_FIELDS))
+    add_record(need, actor=actor, object_type="need", student=student,
+               fields=NEED_FIELDS)
     return need
 
 

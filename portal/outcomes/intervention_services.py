@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.interactions.services import check_staff_member
 from portal.needs.models import Need
 from portal.outcomes.models import Intervention, InterventionNote, InterventionStatus
-from portal.people.changes import announce_change, changes_since, created_fields, snapshot
+from portal.people.changes import add_record, announce_change, changes_since, snapshot
 from portal.people.models import Student
 from portal.risk.models import RiskAssessment
 
@@ -42,10 +42,8 @@ def open_intervention(*, student: Student, actor: User, owner: User, reason: str
                         goal=goal.strip(), actions=actions or None, review_on=review_on,
                         need_id=need_id, risk_assessment_id=risk_assessment_id,
                         visibility=visibility, opened_on=today)
-    db.session.add(plan)
-    db.session.flush()
-    announce_change(actor=actor, action="create", object_type="intervention", record=plan,
-                    student=student, changes=created_fields(plan, PLAN_FIELDS))
+    add_record(plan, actor=actor, object_type="intervention", student=student,
+               fields=PLAN_FIELDS)
     return plan
 
 

@@ -10,7 +10,7 @@ from portal.core.errors import Conflict, DomainError
 from portal.core.signals import record_changed
 from portal.extensions import db
 from portal.outcomes.models import Program, ProgramEnrollment, ProgramKind
-from portal.people.changes import announce_change, changes_since, created_fields, snapshot
+from portal.people.changes import add_record, announce_change, changes_since, snapshot
 from portal.people.models import Student
 
 ENROLLMENT_FIELDS = ("program_id", "starts_on", "ends_on")
@@ -48,11 +48,8 @@ def enroll_student(*, program: Program, student: Student, actor: User, starts_on
         raise Conflict(_("This student already takes part in the program."), field="student_id")
     enrollment = ProgramEnrollment(program_id=program.id, student_id=student.id,
                                    starts_on=starts_on, ends_on=ends_on)
-    db.session.add(enrollment)
-    db.session.flush()
-    announce_change(actor=actor, action="create", object_type="program_enrollment",
-                    record=enrollment, student=student,
-                    changes=created_fields(enrollment, ENROLLMENT_FIELDS))
+    add_record(enrollment, actor=actor, object_type="program_enrollment", student=student,
+               fields=ENROLLMENT_FIELDS)
     return enrollment
 
 

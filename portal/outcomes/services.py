@@ -12,7 +12,12 @@ from portal.core.signals import attendance_recorded
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
-from portal.people.changes import announce_change, changes_since, created_fields, snapshot
+from portal.people.changes import (
+    add_record,
+    announce_change,
+    changes_since,
+    snapshot,
+)
 from portal.people.models import GradingPeriod, Section, Student
 
 ATTENDANCE_FIELDS = ("on_date", "status", "reason")
@@ -33,14 +38,12 @@ def _save(record, before: dict | None, *, fields: tuple[str, ...], actor: User,
           object_type: str, student: Student) -> None:
     """Announce a new or changed row of a grid (unchanged rows stay quiet)."""
     if before is None:
-        db.session.add(record)
-        db.session.flush()
-        changes, action = created_fields(record, fields), "create"
-    else:
-        db.session.flush()
-        changes, action = changes_since(before, record), "update"
+        add_record(record, actor=actor, object_type=object_type, student=student, fields=fields)
+        return
+    db.session.flush()
+    changes = changes_since(before, record)
     if changes:
-        announce_change(actor=actor, action=action, object_type=object_type, record=record,
+        announce_change(actor=actor, action="update", object_type=object_type, record=record,
                         student=student, changes=changes)
 
 
@@ -134,9 +137,6 @@ def record_behaviour(*, student: Student, actor: User, occurred_at: datetime, ca
         student_id=student.id, occurred_at=occurred_at, is_positive=is_positive,
         severity=severity, category=category.strip(), description=description.strip(),
         action_taken=action_taken or None, reported_by_id=actor.id, visibility=visibility)
-    db.session.add(incident)
-    db.session.flush()
-    announce_change(actor=actor, action="create", object_type="behaviour_incident",
-                    record=incident, student=student,
-                    changes=created_fields(incident, BEHAVIOUR_FIELDS))
+    add_record(incident, actor=actor, object_type="behaviour_incident", student=student,
+               fields=BEHAVIOUR_FIELDS)
     return incident

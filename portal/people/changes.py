@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from portal.core.signals import record_changed, student_data_changed
+from portal.extensions import db
 
 # Models whose changes feed the early-warning indicators.
 OUTCOME_TYPES = ("grade", "daily_attendance", "behaviour_incident", "program_enrollment",
@@ -38,3 +39,11 @@ def announce_change(*, actor, action: str, object_type: str, record, student,
                         student_id=student.id, school_id=student.school_id, changes=changes)
     if object_type in OUTCOME_TYPES:
         student_data_changed.send(actor, student_id=student.id)
+
+
+def add_record(record, *, actor, object_type: str, student, fields: tuple[str, ...]) -> None:
+    """Add a new student record, flush it, and announce its creation with these fields."""
+    db.session.add(record)
+    db.session.flush()
+    announce_change(actor=actor, action="create", object_type=object_type, record=record,
+                    student=student, changes=created_fields(record, fields))
