@@ -1,7 +1,6 @@
 """`flask --app portal outbox work [--once]`: the delivery worker."""
 
 import time
-
 from pathlib import Path
 
 import click

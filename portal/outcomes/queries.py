@@ -4,7 +4,7 @@ from sqlalchemy import case, func, select
 
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus, DailyAttendance, Grade
-from portal.people.models import Course, Section, Student
+from portal.people.models import Course, GradingPeriod, Section, Student
 
 
 def attendance_summary(student: Student, since=None) -> dict:
@@ -31,3 +31,36 @@ def latest_grades(student: Student, limit: int = 10) -> list[dict]:
         .limit(limit)
     ).all()
     return [{"grade": grade, "course": course} for grade, course in rows]
+
+
+def attendance_by_month(student: Student) -> list[tuple[str, float]]:
+    """Return (YYYY-MM, attendance rate in percent) for each month with recorded days."""
+    rows = db.session.execute(select(DailyAttendance.on_date, DailyAttendance.status)
+                              .where(DailyAttendance.student_id == student.id))
+    days: dict[str, list[int]] = {}
+    for on_date, status in rows:
+        counts = days.setdefault(on_date.strftime("%Y-%m"), [0, 0])
+        counts[0] += 1
+        counts[1] += status not in AttendanceStatus.ABSENT
+    return [(month, round(100.0 * came / total, 1))
+            for month, (total, came) in sorted(days.items())]
+
+
+def grades_by_period(student: Student) -> tuple[list[str], dict[str, list[float | None]]]:
+    """Return the grading periods in order and each course's average percent per period."""
+    rows = db.session.execute(
+        select(GradingPeriod.name, GradingPeriod.starts_on, Course.name,
+               func.avg(100.0 * Grade.score / func.nullif(Grade.max_score, 0)))
+        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
+        .join(Section, Section.id == Grade.section_id)
+        .join(Course, Course.id == Section.course_id)
+        .where(Grade.student_id == student.id)
+        .group_by(GradingPeriod.id, GradingPeriod.name, GradingPeriod.starts_on, Course.name)
+        .order_by(GradingPeriod.starts_on)
+    ).all()
+    periods = list(dict.fromkeys(name for name, _, _, _ in rows))
+    averages: dict[str, list[float | None]] = {}
+    for period, _, course, average in rows:
+        values = averages.setdefault(course, [None] * len(periods))
+        values[periods.index(period)] = round(float(average), 1)
+    return periods, averages

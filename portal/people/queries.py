@@ -5,13 +5,21 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from portal.auth.models import User
-from portal.core.permissions import visible_student_ids, visible_students
-from portal.core.text import fold
+from portal.auth.models import Role, User
+from portal.core.permissions import visible_school_ids, visible_student_ids
+from portal.core.time import today_in
 from portal.extensions import db
-from portal.people.models import AcademicTerm, Guardian, School, Section, Student, StudentGuardian
-
-PER_PAGE = 50
+from portal.outcomes.models import Program
+from portal.people.models import (
+    AcademicTerm,
+    Course,
+    Guardian,
+    School,
+    Section,
+    Student,
+    StudentGuardian,
+)
+from portal.risk.models import RiskAssessment
 
 
 def school_of(user: User) -> School | None:
@@ -36,19 +44,6 @@ def current_term(school_id: int, on_date: date) -> AcademicTerm | None:
     )
 
 
-def list_students(user: User, *, search: str = "", page: int = 1) -> tuple[list[Student], int]:
-    """Return one page of the students this user may see, matching a name search."""
-    stmt = visible_students(user)
-    for word in fold(search).split():
-        stmt = stmt.where(Student.search_name.contains(word, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    students = db.session.scalars(
-        stmt.order_by(Student.last_name, Student.first_name, Student.id)
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    ).all()
-    return list(students), total
-
-
 def guardian_links_of(student: Student) -> list[StudentGuardian]:
     """Return the student's guardian links with their guardians, emergency contacts first."""
     return list(db.session.scalars(
@@ -67,3 +62,46 @@ def staff_home_summary(user: User) -> dict:
         select(Section).where(Section.teacher_id == user.id).order_by(Section.name)
     ).all()
     return {"student_count": student_count, "sections": sections, "school": school_of(user)}
+
+
+def staff_of_school(school_id: int) -> list[User]:
+    """Return the active staff members of a school, by name."""
+    return list(db.session.scalars(
+        select(User).where(User.school_id == school_id, User.role.in_(Role.STAFF),
+                           User.is_active_account.is_(True)).order_by(User.full_name)
+    ))
+
+
+def latest_risk(student: Student) -> RiskAssessment | None:
+    """Return the student's most recent risk assessment, or None when never assessed."""
+    return db.session.scalar(
+        select(RiskAssessment).where(RiskAssessment.student_id == student.id)
+        .order_by(RiskAssessment.computed_at.desc(), RiskAssessment.id.desc()).limit(1)
+    )
+
+
+def filter_choices(user: User) -> dict:
+    """Return the sections, programs and grade levels the student list can filter by."""
+    schools = visible_school_ids(user)
+    sections = select(Section).join(Course, Course.id == Section.course_id).where(
+        Course.school_id.in_(schools))
+    if user.role == Role.TEACHER:
+        sections = sections.where(Section.teacher_id == user.id)
+    grade_levels = db.session.scalars(
+        select(Student.grade_level).where(Student.id.in_(visible_student_ids(user)))
+        .distinct().order_by(Student.grade_level))
+    return {
+        "sections": list(db.session.scalars(sections.order_by(Section.name))),
+        "programs": list(db.session.scalars(
+            select(Program).where(Program.school_id.in_(schools)).order_by(Program.name))),
+        "grade_levels": list(grade_levels),
+    }
+
+
+def term_start(user: User) -> date | None:
+    """Return the first day of the user's school's current term (attendance rates count from it)."""
+    school = school_of(user)
+    if school is None:
+        return None
+    term = current_term(school.id, today_in(school.timezone))
+    return term.starts_on if term else None

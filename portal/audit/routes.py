@@ -1,0 +1,17 @@
+"""Administrators read a student's audit trail."""
+
+from flask import render_template, request
+from flask_login import current_user
+
+from portal.audit import bp, queries
+from portal.core.permissions import administrator_required, get_student_or_404
+
+
+@bp.get("/students/<int:student_id>")
+@administrator_required
+def student_trail(student_id: int):
+    student = get_student_or_404(current_user, student_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    events, total = queries.student_trail(student, page=page)
+    return render_template("audit/student_trail.html", student=student, events=events,
+                           total=total, page=page, per_page=queries.PER_PAGE)

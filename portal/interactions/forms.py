@@ -1,0 +1,60 @@
+"""The form to log (or edit) a contact with a family."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.core.models import Visibility
+from portal.interactions.models import Channel, Outcome
+from portal.people.forms import optional_int
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class InteractionForm(FlaskForm):
+    channel = SelectField(_l("Channel"), choices=[(c, _l(c.replace("_", " ").capitalize()))
+                                                  for c in Channel.ALL])
+    direction = SelectField(_l("Direction"), choices=[
+        ("outbound", _l("We contacted the family")), ("inbound", _l("The family contacted us")),
+        ("internal", _l("Internal note"))])
+    occurred_at = DateTimeLocalField(_l("Date and time"), format=DATETIME_FORMATS, validators=[
+        DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM."))])
+    staff_ids = SelectMultipleField(_l("Staff who took part"), coerce=int)
+    guardian_ids = SelectMultipleField(_l("Family members who took part"), coerce=int)
+    summary = TextAreaField(_l("Summary"), validators=[
+        DataRequired(_l("Write a short summary.")), Length(max=5000)])
+    outcome = SelectField(_l("Outcome"), choices=[("", _l("—"))] + [
+        (o, _l(o.replace("_", " ").capitalize())) for o in Outcome.ALL])
+    follow_up_due_on = DateField(_l("Follow-up due"), validators=[Optional()])
+    follow_up_owner_id = SelectField(_l("Follow-up owner"), coerce=optional_int,
+                                     validate_choice=False)
+    visibility = SelectField(_l("Who may read it"), choices=[
+        (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])
+
+    def set_people(self, staff, guardian_links) -> None:
+        """Offer the school's staff and the student's guardians as participants and owners."""
+        self.staff_ids.choices = [(u.id, u.full_name) for u in staff]
+        self.guardian_ids.choices = [(link.guardian.id, link.guardian.display_name)
+                                     for link in guardian_links]
+        self.follow_up_owner_id.choices = [(None, _l("Nobody"))] + self.staff_ids.choices
+
+
+
+def interaction_form(student, guardian_links, *, author, interaction=None, **kwargs):
+    """Build the interaction form for a student: their guardians and school's staff offered."""
+    from portal.core.time import to_local, utcnow
+    from portal.people.queries import staff_of_school
+
+    zone = student.school.timezone
+    moment = interaction.occurred_at if interaction else utcnow()
+    defaults = {"occurred_at": to_local(moment, zone).replace(tzinfo=None, second=0,
+                                                              microsecond=0)}
+    if interaction is None:
+        defaults["staff_ids"] = [author.id]
+    form = InteractionForm(obj=interaction, data=defaults if interaction is None else None,
+                           **kwargs)
+    if interaction is not None and not form.is_submitted():
+        form.occurred_at.data = defaults["occurred_at"]
+    form.set_people(staff_of_school(student.school_id), guardian_links)
+    return form

@@ -1,0 +1,123 @@
+"""Log, edit and follow up contacts with a family."""
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.core.errors import DomainError, Forbidden
+from portal.core.models import Visibility
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.interactions.models import (
+    Interaction,
+    InteractionParticipant,
+    InteractionRevision,
+    Outcome,
+)
+from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.models import Guardian, Student, StudentGuardian
+
+EDITABLE = ("channel", "direction", "occurred_at", "summary", "outcome", "follow_up_due_on",
+            "follow_up_owner_id", "visibility")
+
+
+def check_staff_member(user: User | None, student: Student, *, field: str) -> None:
+    """Refuse a person who is not an active staff member of the student's school."""
+    if user is not None and not (user.is_staff and user.is_active
+                                 and user.school_id == student.school_id):
+        raise DomainError(_("Choose a staff member of this school."), field=field)
+
+
+def _linked_guardians(student: Student, guardian_ids) -> list[Guardian]:
+    if not guardian_ids:
+        return []
+    guardians = list(db.session.scalars(
+        select(Guardian).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+        .where(StudentGuardian.student_id == student.id, Guardian.id.in_(guardian_ids))))
+    if len(guardians) != len(set(guardian_ids)):
+        raise DomainError(_("Choose guardians of this student."), field="guardian_ids")
+    return guardians
+
+
+def _record_successful_contact(interaction: Interaction, guardians: list[Guardian],
+                               student: Student) -> None:
+    """Keep each family's last successful contact current (all linked ones if none named)."""
+    if interaction.outcome not in Outcome.SUCCESSFUL:
+        return
+    if not guardians:
+        guardians = [link.guardian for link in student.guardian_links]
+    for guardian in guardians:
+        last = guardian.last_successful_contact_at
+        if last is None or last < interaction.occurred_at:
+            guardian.last_successful_contact_at = interaction.occurred_at
+
+
+def log_interaction(*, student: Student, author: User, channel: str, occurred_at: datetime,
+                    summary: str, direction: str = "outbound", outcome: str | None = None,
+                    staff: list[User] = (), guardian_ids: list[int] = (),
+                    follow_up_due_on: date | None = None, follow_up_owner: User | None = None,
+                    visibility: str = Visibility.STAFF,
+                    follows: Interaction | None = None) -> Interaction:
+    """Record a contact with the student's family, with who took part and any follow-up."""
+    for member in staff:
+        check_staff_member(member, student, field="staff_ids")
+    check_staff_member(follow_up_owner, student, field="follow_up_owner_id")
+    if follow_up_due_on and follow_up_owner is None:
+        follow_up_owner = author
+    guardians = _linked_guardians(student, guardian_ids)
+    interaction = Interaction(
+        student_id=student.id, author_id=author.id, channel=channel, direction=direction,
+        occurred_at=occurred_at, summary=summary.strip(), outcome=outcome or None,
+        follow_up_due_on=follow_up_due_on,
+        follow_up_owner_id=follow_up_owner.id if follow_up_owner else None,
+        visibility=visibility)
+    interaction.participants = (
+        [InteractionParticipant(user_id=member.id) for member in staff]
+        + [InteractionParticipant(guardian_id=guardian.id) for guardian in guardians])
+    add_record(interaction, actor=author, object_type="interaction", student=student,
+               fields=EDITABLE)
+    _record_successful_contact(interaction, guardians, student)
+    if follows is not None:
+        complete_follow_up(interaction=follows, actor=author, student=student)
+    return interaction
+
+
+def may_edit(user: User, interaction: Interaction) -> bool:
+    """Return True when the user wrote the interaction or is an administrator."""
+    return user.id == interaction.author_id or user.role == Role.ADMINISTRATOR
+
+
+def edit_interaction(*, interaction: Interaction, student: Student, editor: User,
+                     **fields) -> Interaction:
+    """Change an interaction, keeping its earlier text as a revision."""
+    if not may_edit(editor, interaction):
+        raise Forbidden(_("Only the author or an administrator may edit this record."))
+    owner = fields.pop("follow_up_owner", None)
+    check_staff_member(owner, student, field="follow_up_owner_id")
+    fields["follow_up_owner_id"] = owner.id if owner else None
+    before = snapshot(interaction, EDITABLE)
+    for name, value in fields.items():
+        setattr(interaction, name, value)
+    interaction.outcome = interaction.outcome or None
+    changes = changes_since(before, interaction)
+    if not changes:
+        return interaction
+    db.session.add(InteractionRevision(interaction_id=interaction.id, edited_by_id=editor.id,
+                                       edited_at=utcnow(), previous=before))
+    db.session.flush()
+    _record_successful_contact(interaction, [], student)
+    announce_change(actor=editor, action="update", object_type="interaction", record=interaction,
+                    student=student, changes=changes)
+    return interaction
+
+
+def complete_follow_up(*, interaction: Interaction, actor: User, student: Student) -> None:
+    """Mark an interaction's follow-up as done."""
+    if interaction.follow_up_done_at is not None:
+        return
+    interaction.follow_up_done_at = utcnow()
+    db.session.flush()
+    announce_change(actor=actor, action="update", object_type="interaction", record=interaction,
+                    student=student, changes={"follow_up_done_at": [None, "done"]})

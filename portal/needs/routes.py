@@ -1,0 +1,118 @@
+"""The needs and requests queue; recording a need; answering a family's request."""
+
+from flask import abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.auth.models import Role, User
+from portal.core.navigation import add_nav_item
+from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
+from portal.extensions import db
+from portal.needs import bp, queries, services
+from portal.needs.forms import ConvertToNeedForm, FeedbackReplyForm, FeedbackUpdateForm, NeedForm
+from portal.needs.models import Need
+from portal.people.queries import staff_of_school
+from portal.people.saving import save_or_refuse
+
+add_nav_item("needs.queue", _l("Needs and requests"), roles=Role.STAFF, order=40)
+
+
+def _user(user_id: int | None) -> User | None:
+    return db.session.get(User, user_id) if user_id else None
+
+
+def _need_fields(form: NeedForm) -> dict:
+    return {"kind": form.kind.data, "title": form.title.data, "details": form.details.data,
+            "status": form.status.data, "due_on": form.due_on.data,
+            "visibility": form.visibility.data, "is_family_request": form.is_family_request.data,
+            "owner": _user(form.owner_id.data)}
+
+
+@bp.get("/")
+@staff_required
+def queue():
+    only_active = request.args.get("all") != "1"
+    mine = request.args.get("mine") == "1"
+    return render_template(
+        "needs/queue.html", only_active=only_active, mine=mine,
+        needs=queries.need_queue(current_user, only_active=only_active, mine=mine),
+        requests=queries.feedback_queue(current_user, only_active=only_active, mine=mine))
+
+
+def _save_need(form: NeedForm, student, need: Need | None):
+    """Validate and save a new or changed need; return a redirect or None to re-render."""
+    def save():
+        if need is None:
+            return services.record_need(student=student, actor=current_user, **_need_fields(form))
+        return services.update_need(need=need, student=student, actor=current_user,
+                                    **_need_fields(form))
+
+    if form.validate_on_submit() and save_or_refuse(form, save, _("Need saved.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
+    return None
+
+
+@bp.route("/new/<int:student_id>", methods=["GET", "POST"])
+@staff_required
+def new_need(student_id: int):
+    student = get_student_or_404(current_user, student_id)
+    form = NeedForm(data={"owner_id": current_user.id})
+    form.set_staff(staff_of_school(student.school_id))
+    response = _save_need(form, student, None)
+    return response or (render_template("needs/need_form.html", form=form, student=student),
+                        400 if form.errors else 200)
+
+
+@bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_need(need_id: int):
+    need = get_record_or_404(current_user, Need, need_id)
+    student = get_student_or_404(current_user, need.student_id)
+    form = NeedForm(obj=need)
+    form.set_staff(staff_of_school(student.school_id))
+    response = _save_need(form, student, need)
+    return response or (render_template("needs/need_form.html", form=form, student=student,
+                                        need=need), 400 if form.errors else 200)
+
+
+def _request_page(feedback, *, status=200, **forms):
+    forms.setdefault("update_form", FeedbackUpdateForm(obj=feedback, formdata=None))
+    forms.setdefault("reply_form", FeedbackReplyForm(formdata=None))
+    forms.setdefault("convert_form", ConvertToNeedForm(formdata=None))
+    forms["update_form"].set_staff(staff_of_school(feedback.school_id))
+    return render_template("needs/request.html", feedback=feedback,
+                           replies=queries.replies_of(feedback), **forms), status
+
+
+@bp.get("/requests/<int:feedback_id>")
+@staff_required
+def request_detail(feedback_id: int):
+    return _request_page(queries.get_feedback_or_404(current_user, feedback_id))
+
+
+@bp.post("/requests/<int:feedback_id>/<action>")
+@staff_required
+def request_action(feedback_id: int, action: str):
+    feedback = queries.get_feedback_or_404(current_user, feedback_id)
+    actions = _request_actions(feedback)
+    if action not in actions:
+        abort(404)
+    form, run = actions[action]
+    if form.validate_on_submit() and save_or_refuse(form, lambda: run(form), _("Saved.")) is None:
+        return redirect(url_for("needs.request_detail", feedback_id=feedback.id))
+    return _request_page(feedback, status=400, **{f"{action}_form": form})
+
+
+def _request_actions(feedback) -> dict:
+    update_form = FeedbackUpdateForm()
+    update_form.set_staff(staff_of_school(feedback.school_id))
+    return {
+        "update": (update_form, lambda form: services.update_feedback(
+            feedback=feedback, actor=current_user, assignee=_user(form.assigned_to_id.data),
+            status=form.status.data)),
+        "reply": (FeedbackReplyForm(), lambda form: services.reply_to_feedback(
+            feedback=feedback, actor=current_user, body=form.body.data)),
+        "convert": (ConvertToNeedForm(), lambda form: services.convert_feedback_to_need(
+            feedback=feedback, actor=current_user, kind=form.kind.data)),
+    }

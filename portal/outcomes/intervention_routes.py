@@ -1,0 +1,85 @@
+"""Intervention plans: open from a student's page, add progress notes, close."""
+
+from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.auth.models import User
+from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
+from portal.core.time import today_in
+from portal.extensions import db
+from portal.needs.queries import needs_of_student
+from portal.outcomes import bp, entry_queries
+from portal.outcomes import intervention_services as services
+from portal.outcomes.forms import CloseInterventionForm, InterventionForm, InterventionNoteForm
+from portal.outcomes.models import Intervention
+from portal.people.queries import latest_risk, staff_of_school
+from portal.people.saving import save_or_refuse
+
+
+def _plan_form(student) -> InterventionForm:
+    form = InterventionForm(data={"owner_id": current_user.id})
+    form.owner_id.choices = [(None, "—")] + [(u.id, u.full_name)
+                                             for u in staff_of_school(student.school_id)]
+    form.need_id.choices = [(None, "—")] + [(n.id, n.title) for n in needs_of_student(student)]
+    risk = latest_risk(student)
+    form.risk_assessment_id.choices = [(None, "—")] + (
+        [(risk.id, _("Latest risk flag: %(level)s", level=risk.level))] if risk else [])
+    return form
+
+
+@bp.route("/students/<int:student_id>/interventions/new", methods=["GET", "POST"])
+@staff_required
+def new_intervention(student_id: int):
+    student = get_student_or_404(current_user, student_id)
+    form = _plan_form(student)
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.open_intervention(
+            student=student, actor=current_user, owner=db.session.get(User, form.owner_id.data),
+            reason=form.reason.data, goal=form.goal.data, actions=form.actions.data,
+            review_on=form.review_on.data, need_id=form.need_id.data,
+            risk_assessment_id=form.risk_assessment_id.data, visibility=form.visibility.data,
+            today=today_in(student.school.timezone)), _("Intervention opened.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
+    return render_template("outcomes/intervention_form.html", form=form,
+                           student=student), 400 if form.errors else 200
+
+
+def _plan_page(plan, student, *, status=200, **forms):
+    forms.setdefault("note_form", InterventionNoteForm(formdata=None))
+    forms.setdefault("close_form", CloseInterventionForm(formdata=None))
+    return render_template("outcomes/intervention.html", plan=plan, student=student,
+                           notes=entry_queries.notes_of(plan), **forms), status
+
+
+@bp.get("/interventions/<int:intervention_id>")
+@staff_required
+def intervention(intervention_id: int):
+    plan = get_record_or_404(current_user, Intervention, intervention_id)
+    return _plan_page(plan, get_student_or_404(current_user, plan.student_id))
+
+
+def _plan_actions(plan, student) -> dict:
+    today = today_in(student.school.timezone)
+    return {
+        "note": (InterventionNoteForm(), _("Note added."),
+                 lambda form: services.add_intervention_note(
+                     plan=plan, student=student, actor=current_user, body=form.body.data)),
+        "close": (CloseInterventionForm(), _("Intervention closed."),
+                  lambda form: services.close_intervention(
+                      plan=plan, student=student, actor=current_user, outcome=form.outcome.data,
+                      today=today)),
+    }
+
+
+@bp.post("/interventions/<int:intervention_id>/<action>")
+@staff_required
+def plan_action(intervention_id: int, action: str):
+    plan = get_record_or_404(current_user, Intervention, intervention_id)
+    student = get_student_or_404(current_user, plan.student_id)
+    actions = _plan_actions(plan, student)
+    if action not in actions:
+        abort(404)
+    form, success, run = actions[action]
+    if form.validate_on_submit() and save_or_refuse(form, lambda: run(form), success) is None:
+        return redirect(url_for(".intervention", intervention_id=plan.id))
+    return _plan_page(plan, student, status=400, **{f"{action}_form": form})

@@ -1,0 +1,74 @@
+"""Open an intervention plan for a student, note its progress, close it with an outcome."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from portal.auth.models import User
+from portal.core.errors import Conflict, DomainError
+from portal.core.models import Visibility
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.interactions.services import check_staff_member
+from portal.needs.models import Need
+from portal.outcomes.models import Intervention, InterventionNote, InterventionStatus
+from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.models import Student
+from portal.risk.models import RiskAssessment
+
+PLAN_FIELDS = ("owner_id", "reason", "goal", "actions", "review_on", "need_id",
+               "risk_assessment_id", "status", "outcome", "closed_on", "visibility")
+
+
+def _check_reference(model, record_id: int | None, student: Student, field: str) -> None:
+    if record_id is None:
+        return
+    record = db.session.get(model, record_id)
+    if record is None or record.student_id != student.id:
+        raise DomainError(_("Choose one of this student's records."), field=field)
+
+
+def open_intervention(*, student: Student, actor: User, owner: User, reason: str, goal: str,
+                      actions: str | None = None, review_on: date | None = None,
+                      need_id: int | None = None, risk_assessment_id: int | None = None,
+                      visibility: str = Visibility.STAFF, today: date) -> Intervention:
+    """Open a plan for the student: why, the goal, the actions, who owns it, when to review."""
+    check_staff_member(owner, student, field="owner_id")
+    _check_reference(Need, need_id, student, "need_id")
+    _check_reference(RiskAssessment, risk_assessment_id, student, "risk_assessment_id")
+    if review_on is not None and review_on < today:
+        raise DomainError(_("The review date cannot be in the past."), field="review_on")
+    plan = Intervention(student_id=student.id, owner_id=owner.id, reason=reason.strip(),
+                        goal=goal.strip(), actions=actions or None, review_on=review_on,
+                        need_id=need_id, risk_assessment_id=risk_assessment_id,
+                        visibility=visibility, opened_on=today)
+    add_record(plan, actor=actor, object_type="intervention", student=student,
+               fields=PLAN_FIELDS)
+    return plan
+
+
+def add_intervention_note(*, plan: Intervention, student: Student, actor: User,
+                          body: str) -> InterventionNote:
+    """Add a progress note to an intervention plan."""
+    note = InterventionNote(intervention_id=plan.id, author_id=actor.id, body=body.strip(),
+                            created_at=utcnow())
+    db.session.add(note)
+    db.session.flush()
+    announce_change(actor=actor, action="update", object_type="intervention", record=plan,
+                    student=student, changes={"note": [None, note.body]})
+    return note
+
+
+def close_intervention(*, plan: Intervention, student: Student, actor: User, outcome: str,
+                       today: date) -> Intervention:
+    """Close an intervention with its outcome: improved, no change, worse or moved."""
+    if plan.status == InterventionStatus.CLOSED:
+        raise Conflict(_("This intervention is already closed."))
+    if outcome not in InterventionStatus.OUTCOMES:
+        raise DomainError(_("Choose an outcome from the list."), field="outcome")
+    before = snapshot(plan, PLAN_FIELDS)
+    plan.status, plan.outcome, plan.closed_on = InterventionStatus.CLOSED, outcome, today
+    db.session.flush()
+    announce_change(actor=actor, action="update", object_type="intervention", record=plan,
+                    student=student, changes=changes_since(before, plan))
+    return plan

@@ -1,0 +1,104 @@
+"""Teachers' outcomes entry: the day's attendance and grade grids for a section; behaviour."""
+
+from datetime import date
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.auth.models import Role
+from portal.core.navigation import add_nav_item
+from portal.core.permissions import get_student_or_404, staff_required
+from portal.core.time import to_local, to_utc, utcnow
+from portal.extensions import db
+from portal.outcomes import bp, entry_queries, services
+from portal.outcomes.forms import AttendanceForm, BehaviourForm, GradeGridForm
+from portal.outcomes.models import AttendanceStatus
+from portal.people.saving import save_or_refuse
+
+add_nav_item("outcomes.sections", _l("Attendance and grades"),
+             roles=(Role.TEACHER, Role.ADMINISTRATOR), order=25)
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _save_grid(form, save, success: str) -> dict[int, str] | None:
+    """Run a grid's save in one transaction; return the row errors, or None when saved."""
+    refusal = save_or_refuse(form, save, success)
+    return None if refusal is None else getattr(refusal, "errors", {})
+
+
+@bp.get("/")
+@staff_required
+def sections():
+    found = db.session.scalars(entry_queries.entry_sections(current_user)).all()
+    return render_template("outcomes/sections.html", sections=found)
+
+
+@bp.route("/sections/<int:section_id>/attendance", methods=["GET", "POST"])
+@staff_required
+def attendance(section_id: int):
+    section = entry_queries.get_section_or_404(current_user, section_id)
+    students, today = entry_queries.roster(section), entry_queries.school_day(section)
+    form = AttendanceForm(data={"on_date": _day(request.args.get("on_date")) or today})
+    errors = {}
+    if form.validate_on_submit():
+        marks = {s.id: (request.form.get(f"status-{s.id}", AttendanceStatus.PRESENT),
+                        request.form.get(f"reason-{s.id}", "").strip()) for s in students}
+        errors = _save_grid(form, lambda: services.record_attendance(
+            section=section, roster=students, on_date=form.on_date.data, actor=current_user,
+            marks=marks, today=today), _("Attendance saved for %(count)d students.",
+                                         count=len(students)))
+        if errors is None:
+            return redirect(url_for(".attendance", section_id=section.id,
+                                    on_date=form.on_date.data.isoformat()))
+    recorded = entry_queries.attendance_marks(students, form.on_date.data or today)
+    return render_template("outcomes/attendance.html", section=section, students=students,
+                           form=form, recorded=recorded, errors=errors or {},
+                           statuses=AttendanceStatus.ALL), 400 if form.errors or errors else 200
+
+
+@bp.route("/sections/<int:section_id>/grades", methods=["GET", "POST"])
+@staff_required
+def grades(section_id: int):
+    section = entry_queries.get_section_or_404(current_user, section_id)
+    students, periods = entry_queries.roster(section), entry_queries.grading_periods(section)
+    form = GradeGridForm(data={"recorded_on": entry_queries.school_day(section)})
+    form.grading_period_id.choices = [(p.id, p.name) for p in periods]
+    errors = {}
+    if form.validate_on_submit():
+        scores = {s.id: request.form.get(f"score-{s.id}", "") for s in students}
+        period = next(p for p in periods if p.id == form.grading_period_id.data)
+        errors = _save_grid(form, lambda: services.record_grades(
+            section=section, roster=students, grading_period=period, actor=current_user,
+            kind=form.kind.data, assessment_name=form.assessment_name.data,
+            max_score=float(form.max_score.data), recorded_on=form.recorded_on.data,
+            scores=scores), _("Grades saved."))
+        if errors is None:
+            return redirect(url_for(".grades", section_id=section.id))
+    return render_template("outcomes/grades.html", section=section, students=students,
+                           form=form, errors=errors or {}), 400 if form.errors or errors else 200
+
+
+@bp.route("/students/<int:student_id>/behaviour", methods=["GET", "POST"])
+@staff_required
+def behaviour(student_id: int):
+    student = get_student_or_404(current_user, student_id)
+    zone = student.school.timezone
+    form = BehaviourForm(data={"occurred_at": to_local(utcnow(), zone).replace(
+        tzinfo=None, second=0, microsecond=0)})
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.record_behaviour(
+            student=student, actor=current_user, occurred_at=to_utc(form.occurred_at.data, zone),
+            category=form.category.data, description=form.description.data,
+            is_positive=form.is_positive.data, severity=form.severity.data,
+            action_taken=form.action_taken.data, visibility=form.visibility.data),
+            _("Behaviour logged.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
+    return render_template("outcomes/behaviour.html", form=form,
+                           student=student), 400 if form.errors else 200

@@ -1,0 +1,142 @@
+"""Take a section's attendance, enter its grades, log behaviour (each grid in one go)."""
+
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.core.errors import DomainError
+from portal.core.models import Visibility
+from portal.core.signals import attendance_recorded
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
+from portal.people.changes import (
+    add_record,
+    announce_change,
+    changes_since,
+    snapshot,
+)
+from portal.people.models import GradingPeriod, Section, Student
+
+ATTENDANCE_FIELDS = ("on_date", "status", "reason")
+GRADE_FIELDS = ("kind", "assessment_name", "score", "max_score", "recorded_on")
+BEHAVIOUR_FIELDS = ("occurred_at", "is_positive", "severity", "category", "description",
+                    "action_taken", "visibility")
+
+
+class GridError(DomainError):
+    """Some rows of a grid are wrong; nothing was saved. errors: {student_id: message}."""
+
+    def __init__(self, errors: dict[int, str], message: str | None = None, *, field=None):
+        super().__init__(message or _("Nothing was saved: correct the marked rows."), field=field)
+        self.errors = errors
+
+
+def _save(record, before: dict | None, *, fields: tuple[str, ...], actor: User,
+          object_type: str, student: Student) -> None:
+    """Announce a new or changed row of a grid (unchanged rows stay quiet)."""
+    if before is None:
+        add_record(record, actor=actor, object_type=object_type, student=student, fields=fields)
+        return
+    db.session.flush()
+    changes = changes_since(before, record)
+    if changes:
+        announce_change(actor=actor, action="update", object_type=object_type, record=record,
+                        student=student, changes=changes)
+
+
+def record_attendance(*, section: Section, roster: list[Student], on_date: date, actor: User,
+                      marks: dict[int, tuple[str, str | None]], today: date
+                      ) -> list[DailyAttendance]:
+    """Save a day's attendance for the section: everyone present unless marked otherwise."""
+    if on_date > today:
+        raise DomainError(_("Attendance cannot be taken for a day in the future."), field="on_date")
+    errors = {sid: _("Choose a status from the list.") for sid, (status, _reason) in marks.items()
+              if status not in AttendanceStatus.ALL}
+    if errors:
+        raise GridError(errors)
+    existing = {row.student_id: row for row in db.session.scalars(select(DailyAttendance).where(
+        DailyAttendance.on_date == on_date,
+        DailyAttendance.student_id.in_([s.id for s in roster])))}
+    saved = []
+    for student in roster:
+        status, reason = marks.get(student.id, (AttendanceStatus.PRESENT, None))
+        row = existing.get(student.id)
+        before = snapshot(row, ATTENDANCE_FIELDS) if row else None
+        if row is None:
+            row = DailyAttendance(school_id=student.school_id, student_id=student.id,
+                                  on_date=on_date)
+        row.status, row.reason = status, (reason or None) if status != "present" else None
+        row.section_id, row.recorded_by_id, row.recorded_at = section.id, actor.id, utcnow()
+        _save(row, before, fields=ATTENDANCE_FIELDS, actor=actor,
+              object_type="daily_attendance", student=student)
+        saved.append(row)
+    attendance_recorded.send(actor, records=saved)
+    return saved
+
+
+def _parse_scores(scores: dict[int, str], max_score: float) -> dict[int, float]:
+    parsed, errors = {}, {}
+    for student_id, text in scores.items():
+        if not (text or "").strip():
+            continue
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            errors[student_id] = _("Enter a number.")
+            continue
+        if not 0 <= value <= max_score:
+            errors[student_id] = _("Enter a score from 0 to %(max)s.", max=f"{max_score:g}")
+        parsed[student_id] = value
+    if errors:
+        raise GridError(errors)
+    return parsed
+
+
+def record_grades(*, section: Section, roster: list[Student], grading_period: GradingPeriod,
+                  actor: User, kind: str, assessment_name: str | None, max_score: float,
+                  recorded_on: date, scores: dict[int, str]) -> list[Grade]:
+    """Save one assessment's (or the period's) grades for the whole section at once."""
+    if grading_period.term_id != section.term_id:
+        raise DomainError(_("Choose a grading period of this class's year."),
+                          field="grading_period_id")
+    if kind == "assessment" and not (assessment_name or "").strip():
+        raise DomainError(_("Name the assessment."), field="assessment_name")
+    parsed = _parse_scores(scores, max_score)
+    name = assessment_name.strip() if kind == "assessment" else None
+    existing = {g.student_id: g for g in db.session.scalars(select(Grade).where(
+        Grade.section_id == section.id, Grade.grading_period_id == grading_period.id,
+        Grade.kind == kind, Grade.assessment_name.is_(None) if name is None
+        else Grade.assessment_name == name))}
+    saved = []
+    for student in roster:
+        if student.id not in parsed:
+            continue
+        grade = existing.get(student.id)
+        before = snapshot(grade, GRADE_FIELDS) if grade else None
+        grade = grade or Grade(student_id=student.id, section_id=section.id,
+                               grading_period_id=grading_period.id, kind=kind,
+                               assessment_name=name)
+        grade.score, grade.max_score, grade.recorded_on = parsed[student.id], max_score, recorded_on
+        grade.recorded_by_id = actor.id
+        _save(grade, before, fields=GRADE_FIELDS, actor=actor, object_type="grade", student=student)
+        saved.append(grade)
+    return saved
+
+
+def record_behaviour(*, student: Student, actor: User, occurred_at: datetime, category: str,
+                     description: str, is_positive: bool = False, severity: int = 1,
+                     action_taken: str | None = None,
+                     visibility: str = Visibility.STAFF) -> BehaviourIncident:
+    """Log a positive or negative behaviour incident with its severity and action taken."""
+    if severity not in (1, 2, 3):
+        raise DomainError(_("Choose minor, moderate or major."), field="severity")
+    incident = BehaviourIncident(
+        student_id=student.id, occurred_at=occurred_at, is_positive=is_positive,
+        severity=severity, category=category.strip(), description=description.strip(),
+        action_taken=action_taken or None, reported_by_id=actor.id, visibility=visibility)
+    add_record(incident, actor=actor, object_type="behaviour_incident", student=student,
+               fields=BEHAVIOUR_FIELDS)
+    return incident

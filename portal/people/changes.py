@@ -1,0 +1,49 @@
+"""Announce changes to student data: the audit trail and the risk engine listen."""
+
+from datetime import date, datetime
+
+from portal.core.signals import record_changed, student_data_changed
+from portal.extensions import db
+
+# Models whose changes feed the early-warning indicators.
+OUTCOME_TYPES = ("grade", "daily_attendance", "behaviour_incident", "program_enrollment",
+                 "intervention")
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(record, fields: tuple[str, ...]) -> dict:
+    """Return the current values of these fields, ready to compare after an edit."""
+    return {name: _plain(getattr(record, name)) for name in fields}
+
+
+def changes_since(before: dict, record) -> dict:
+    """Return {field: [old, new]} for the fields that differ from the snapshot."""
+    after = snapshot(record, tuple(before))
+    return {name: [old, after[name]] for name, old in before.items() if old != after[name]}
+
+
+def created_fields(record, fields: tuple[str, ...]) -> dict:
+    """Return {field: [None, value]} for a new record."""
+    return {name: [None, value] for name, value in snapshot(record, fields).items()}
+
+
+def announce_change(*, actor, action: str, object_type: str, record, student,
+                    changes: dict) -> None:
+    """Send record_changed (and student_data_changed for outcome data) for one record."""
+    record_changed.send(actor, action=action, object_type=object_type, object_id=record.id,
+                        student_id=student.id, school_id=student.school_id, changes=changes)
+    if object_type in OUTCOME_TYPES:
+        student_data_changed.send(actor, student_id=student.id)
+
+
+def add_record(record, *, actor, object_type: str, student, fields: tuple[str, ...]) -> None:
+    """Add a new student record, flush it, and announce its creation with these fields."""
+    db.session.add(record)
+    db.session.flush()
+    announce_change(actor=actor, action="create", object_type=object_type, record=record,
+                    student=student, changes=created_fields(record, fields))

@@ -1,0 +1,138 @@
+"""The staff student list: search, filters, sorting, one page or the whole list for CSV."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, case, exists, func, literal, nulls_first, nulls_last, select
+
+from portal.auth.models import User
+from portal.core.permissions import student_condition, visible_student_ids
+from portal.core.text import fold
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.needs.models import Need, NeedStatus
+from portal.outcomes.models import AttendanceStatus, DailyAttendance, ProgramEnrollment
+from portal.people.models import Enrollment, Guardian, Student, StudentGuardian
+from portal.risk.models import RiskAssessment, RiskLevel
+
+PER_PAGE = 50
+NOT_ASSESSED = "not_assessed"
+SORTS = ("name", "grade", "risk", "attendance", "last_contact")
+
+
+@dataclass(frozen=True)
+class StudentFilters:
+    """What the staff member asked the list for."""
+
+    search: str = ""
+    grade_level: int | None = None
+    section_id: int | None = None
+    program_id: int | None = None
+    open_needs: bool = False
+    risk_level: str | None = None
+    attendance_below: float | None = None
+    no_contact_days: int | None = None
+    sort: str = "name"
+
+
+def latest_risk_levels(student_ids: Select):
+    """Return a subquery (student_id, level) of each student's latest risk assessment."""
+    ranked = select(
+        RiskAssessment.student_id, RiskAssessment.level,
+        func.row_number().over(partition_by=RiskAssessment.student_id,
+                               order_by=(RiskAssessment.computed_at.desc(),
+                                         RiskAssessment.id.desc())).label("rank"),
+    ).where(RiskAssessment.student_id.in_(student_ids)).subquery()
+    return select(ranked.c.student_id, ranked.c.level).where(ranked.c.rank == 1).subquery()
+
+
+def _attendance_rates(student_ids: Select, since: date | None):
+    attended = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 0), else_=1)
+    stmt = (select(DailyAttendance.student_id,
+                   (100.0 * func.sum(attended) / func.count()).label("rate"))
+            .where(DailyAttendance.student_id.in_(student_ids))
+            .group_by(DailyAttendance.student_id))
+    if since is not None:
+        stmt = stmt.where(DailyAttendance.on_date >= since)
+    return stmt.subquery()
+
+
+def _last_contacts(student_ids: Select):
+    return (select(StudentGuardian.student_id,
+                   func.max(Guardian.last_successful_contact_at).label("last_contact"))
+            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+            .where(StudentGuardian.student_id.in_(student_ids))
+            .group_by(StudentGuardian.student_id).subquery())
+
+
+def _open_needs(student_ids: Select):
+    return (select(Need.student_id, func.count().label("open_needs"))
+            .where(Need.student_id.in_(student_ids), Need.status.in_(NeedStatus.ACTIVE))
+            .group_by(Need.student_id).subquery())
+
+
+def _list_statement(user: User, filters: StudentFilters, since: date | None) -> Select:
+    ids = visible_student_ids(user)
+    risk, rates = latest_risk_levels(ids), _attendance_rates(ids, since)
+    contacts, needs = _last_contacts(ids), _open_needs(ids)
+    stmt = (
+        select(Student, risk.c.level.label("risk_level"), rates.c.rate.label("attendance_rate"),
+               contacts.c.last_contact, func.coalesce(needs.c.open_needs, 0).label("open_needs"))
+        .where(student_condition(user), Student.is_active.is_(True))
+        .outerjoin(risk, risk.c.student_id == Student.id)
+        .outerjoin(rates, rates.c.student_id == Student.id)
+        .outerjoin(contacts, contacts.c.student_id == Student.id)
+        .outerjoin(needs, needs.c.student_id == Student.id)
+    )
+    stmt = _apply_filters(stmt, filters, risk, rates, contacts, needs)
+    return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
+
+
+def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts, needs) -> Select:
+    for word in fold(filters.search).split():
+        stmt = stmt.where(Student.search_name.contains(word, autoescape=True))
+    if filters.grade_level is not None:
+        stmt = stmt.where(Student.grade_level == filters.grade_level)
+    if filters.section_id is not None:
+        stmt = stmt.where(exists().where(Enrollment.student_id == Student.id,
+                                         Enrollment.section_id == filters.section_id))
+    if filters.program_id is not None:
+        stmt = stmt.where(exists().where(
+            ProgramEnrollment.student_id == Student.id,
+            ProgramEnrollment.program_id == filters.program_id,
+            (ProgramEnrollment.ends_on.is_(None)) | (ProgramEnrollment.ends_on >= date.today())))
+    if filters.open_needs:
+        stmt = stmt.where(needs.c.open_needs > 0)
+    if filters.risk_level == NOT_ASSESSED:
+        stmt = stmt.where(risk.c.level.is_(None))
+    elif filters.risk_level:
+        stmt = stmt.where(risk.c.level == filters.risk_level)
+    if filters.attendance_below is not None:
+        stmt = stmt.where(rates.c.rate < filters.attendance_below)
+    if filters.no_contact_days is not None:
+        cutoff = utcnow() - timedelta(days=filters.no_contact_days)
+        stmt = stmt.where(contacts.c.last_contact.is_(None) | (contacts.c.last_contact < cutoff))
+    return stmt
+
+
+def _ordering(sort: str, risk, rates, contacts) -> tuple:
+    by_name = (Student.last_name, Student.first_name, Student.id)
+    severity = case({RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2},
+                    value=risk.c.level, else_=literal(3))
+    first = {
+        "grade": (Student.grade_level,),
+        "risk": (severity,),
+        "attendance": (nulls_last(rates.c.rate.asc()),),
+        "last_contact": (nulls_first(contacts.c.last_contact.asc()),),
+    }.get(sort, ())
+    return first + by_name
+
+
+def find_students(user: User, filters: StudentFilters, *, since: date | None = None,
+                  page: int | None = 1) -> tuple[list, int]:
+    """Return the matching rows (one page, or all when page is None) and how many match."""
+    stmt = _list_statement(user, filters, since)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if page is not None:
+        stmt = stmt.offset((page - 1) * PER_PAGE).limit(PER_PAGE)
+    return list(db.session.execute(stmt).all()), total

@@ -1,0 +1,145 @@
+"""A teacher takes a day's attendance and enters grades for a whole class; behaviour."""
+
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.core.signals import attendance_recorded, student_data_changed
+from portal.extensions import db
+from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
+from portal.people.models import Enrollment, GradingPeriod
+from tests import factories as f
+from tests.people.helpers import classroom
+
+
+def _second_student(room):
+    classmate = f.make_student(room.school, first_name="Bea", last_name="Classmate")
+    db.session.add(Enrollment(section_id=room.section.id, student_id=classmate.id))
+    db.session.commit()
+    return classmate
+
+
+def test_attendance_defaults_to_present_and_saves_the_exceptions(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    sent, changed = [], []
+
+    def on_recorded(sender, records):
+        sent.append(records)
+
+    def on_changed(sender, student_id):
+        changed.append(student_id)
+
+    attendance_recorded.connect(on_recorded)
+    student_data_changed.connect(on_changed)
+    try:
+        response = login_as(room.teacher).post(
+            f"/outcomes/sections/{room.section.id}/attendance",
+            data={"on_date": "2026-10-05", f"status-{classmate.id}": "absent_excused",
+                  f"reason-{classmate.id}": "Dentist"})
+    finally:
+        attendance_recorded.disconnect(on_recorded)
+        student_data_changed.disconnect(on_changed)
+    assert response.status_code == 302
+    rows = {r.student_id: r for r in db.session.scalars(select(DailyAttendance))}
+    assert rows[room.student.id].status == "present"
+    assert rows[classmate.id].status == "absent_excused" and rows[classmate.id].reason == "Dentist"
+    assert len(sent) == 1 and len(sent[0]) == 2
+    assert set(changed) == {room.student.id, classmate.id}
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.object_type == "daily_attendance")) == 2
+
+
+def test_retaking_attendance_updates_the_day(app, login_as):
+    room = classroom()
+    client = login_as(room.teacher)
+    url = f"/outcomes/sections/{room.section.id}/attendance"
+    client.post(url, data={"on_date": "2026-10-05"})
+    client.post(url, data={"on_date": "2026-10-05", f"status-{room.student.id}": "tardy"})
+    rows = db.session.scalars(select(DailyAttendance)).all()
+    assert len(rows) == 1 and rows[0].status == "tardy"
+    page = client.get(url + "?on_date=2026-10-05").get_data(as_text=True)
+    assert 'value="tardy" checked' in page
+
+
+def test_bad_attendance_is_refused_and_nothing_saved(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    client = login_as(room.teacher)
+    url = f"/outcomes/sections/{room.section.id}/attendance"
+    response = client.post(url, data={"on_date": "2026-10-05", f"status-{classmate.id}": "asleep"})
+    assert response.status_code == 400
+    assert "Choose a status from the list." in response.get_data(as_text=True)
+    response = client.post(url, data={"on_date": "2999-01-01"})
+    assert "Attendance cannot be taken for a day in the future." in response.get_data(as_text=True)
+    response = client.post(url, data={"on_date": "05/10/2026"})
+    assert response.status_code == 400
+    assert db.session.scalar(select(DailyAttendance)) is None
+
+
+def test_another_teacher_cannot_take_this_class(app, login_as):
+    room = classroom()
+    client = login_as(room.other_teacher)
+    assert client.get(f"/outcomes/sections/{room.section.id}/attendance").status_code == 404
+    assert client.post(f"/outcomes/sections/{room.section.id}/grades").status_code == 404
+
+
+def _period(room) -> GradingPeriod:
+    return db.session.scalar(select(GradingPeriod).where(GradingPeriod.term_id == room.term.id))
+
+
+def test_grade_grid_saves_every_score_at_once(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
+        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "Quiz 1",
+        "max_score": "20", "recorded_on": "2026-10-05",
+        f"score-{room.student.id}": "17,5", f"score-{classmate.id}": ""})
+    assert response.status_code == 302
+    grade = db.session.scalar(select(Grade))
+    assert grade.student_id == room.student.id and grade.score == 17.5 and grade.max_score == 20
+    assert db.session.scalar(select(func.count()).select_from(Grade)) == 1
+
+
+def test_a_score_outside_the_scale_saves_nothing(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
+        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "Quiz 1",
+        "max_score": "20", "recorded_on": "2026-10-05",
+        f"score-{room.student.id}": "15", f"score-{classmate.id}": "25"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter a score from 0 to 20." in page and f'id="score-{classmate.id}-error"' in page
+    assert db.session.scalar(select(Grade)) is None
+
+
+def test_an_assessment_needs_a_name(app, login_as):
+    room = classroom()
+    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
+        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "",
+        "max_score": "20", "recorded_on": "2026-10-05", f"score-{room.student.id}": "15"})
+    assert response.status_code == 400
+    assert "Name the assessment." in response.get_data(as_text=True)
+
+
+def test_behaviour_incident_is_logged_and_audited(app, login_as):
+    room = classroom()
+    response = login_as(room.teacher).post(f"/outcomes/students/{room.student.id}/behaviour", data={
+        "occurred_at": "2026-10-05T10:00", "severity": "2", "category": "disruption",
+        "description": "Threw a paper plane", "action_taken": "Talked after class",
+        "visibility": "staff"})
+    assert response.status_code == 302
+    incident = db.session.scalar(select(BehaviourIncident))
+    assert incident.severity == 2 and incident.reported_by_id == room.teacher.id
+    assert db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "behaviour_incident")).student_id == room.student.id
+
+
+def test_behaviour_needs_a_description(app, login_as):
+    room = classroom()
+    response = login_as(room.teacher).post(f"/outcomes/students/{room.student.id}/behaviour", data={
+        "occurred_at": "2026-10-05T10:00", "severity": "1", "category": "x", "description": "",
+        "visibility": "staff"})
+    assert response.status_code == 400
+    assert "Describe what happened." in response.get_data(as_text=True)
+    assert db.session.scalar(select(BehaviourIncident)) is None

@@ -1,0 +1,108 @@
+"""Programs and who takes part (administrators); intervention plans from a student's page."""
+
+from sqlalchemy import select
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+from portal.outcomes.models import (
+    Intervention,
+    InterventionNote,
+    Program,
+    ProgramEnrollment,
+)
+from tests import factories as f
+from tests.people.helpers import classroom, client_for
+
+
+def test_administrator_adds_a_program_and_its_participants(app, login_as):
+    room = classroom()
+    client = login_as(room.admin)
+    client.post("/outcomes/programs", data={"name": "Homework club", "kind": "tutoring"})
+    program = db.session.scalar(select(Program))
+    assert program.school_id == room.school.id
+    response = client.post(f"/outcomes/programs/{program.id}", data={
+        "student_id": str(room.student.id), "starts_on": "2026-09-15", "ends_on": ""})
+    assert response.status_code == 302
+    enrollment = db.session.scalar(select(ProgramEnrollment))
+    client.post(f"/outcomes/program-enrollments/{enrollment.id}/end",
+                data={"ends_on": "2026-12-20"})
+    db.session.expire_all()
+    assert db.session.get(ProgramEnrollment, enrollment.id).ends_on.isoformat() == "2026-12-20"
+    assert "Homework club" in client.get(f"/outcomes/programs/{program.id}").get_data(as_text=True)
+
+
+def test_program_dates_and_duplicates_are_checked(app, login_as):
+    room = classroom()
+    client = login_as(room.admin)
+    client.post("/outcomes/programs", data={"name": "Football", "kind": "sport"})
+    program = db.session.scalar(select(Program))
+    url = f"/outcomes/programs/{program.id}"
+    response = client.post(url, data={"student_id": str(room.student.id),
+                                      "starts_on": "2026-09-15", "ends_on": "2026-09-01"})
+    assert "The end date must be on or after the start date." in response.get_data(as_text=True)
+    client.post(url, data={"student_id": str(room.student.id), "starts_on": "2026-09-15"})
+    response = client.post(url, data={"student_id": str(room.student.id),
+                                      "starts_on": "2026-10-01"})
+    assert "already takes part" in response.get_data(as_text=True)
+    assert len(db.session.scalars(select(ProgramEnrollment)).all()) == 1
+
+
+def test_teachers_and_other_schools_cannot_manage_programs(app, login_as):
+    room = classroom()
+    program = Program(school_id=room.school.id, name="Chess", kind="club")
+    db.session.add(program)
+    stranger = f.make_user("administrator", f.make_school())
+    db.session.commit()
+    assert login_as(room.teacher).get("/outcomes/programs").status_code == 403
+    assert client_for(app, stranger).get(f"/outcomes/programs/{program.id}").status_code == 404
+
+
+def _open_plan(client, room, **changes):
+    data = {"reason": "Many absences", "goal": "Attend every day in November",
+            "actions": "Morning check-in", "owner_id": str(room.teacher.id),
+            "review_on": "2099-11-30", "visibility": "staff", "need_id": "",
+            "risk_assessment_id": ""}
+    data.update(changes)
+    return client.post(f"/outcomes/students/{room.student.id}/interventions/new", data=data)
+
+
+def test_open_note_and_close_an_intervention(app, login_as):
+    room = classroom()
+    client = login_as(room.teacher)
+    assert _open_plan(client, room).status_code == 302
+    plan = db.session.scalar(select(Intervention))
+    assert plan.status == "open" and plan.owner_id == room.teacher.id
+    assert "Attend every day" in client.get("/interactions/follow-ups").get_data(as_text=True)
+    assert "Attend every day" in client.get(f"/students/{room.student.id}").get_data(as_text=True)
+    client.post(f"/outcomes/interventions/{plan.id}/note", data={"body": "Came 4 days of 5"})
+    client.post(f"/outcomes/interventions/{plan.id}/close", data={"outcome": "improved"})
+    db.session.expire_all()
+    plan = db.session.get(Intervention, plan.id)
+    assert plan.status == "closed" and plan.outcome == "improved" and plan.closed_on
+    assert db.session.scalar(select(InterventionNote)).body == "Came 4 days of 5"
+    assert len(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "intervention")).all()) == 3
+
+
+def test_intervention_bad_input_is_refused(app, login_as):
+    room = classroom()
+    client = login_as(room.teacher)
+    response = _open_plan(client, room, goal="", review_on="2020-01-01",
+                          owner_id=str(room.parent.id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Write the goal." in page
+    response = _open_plan(client, room, owner_id=str(room.parent.id))
+    assert "Choose a staff member of this school." in response.get_data(as_text=True)
+    response = _open_plan(client, room, review_on="2020-01-01")
+    assert "The review date cannot be in the past." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Intervention)) is None
+
+
+def test_another_teacher_cannot_see_the_plan(app, login_as):
+    room = classroom()
+    _open_plan(login_as(room.teacher), room)
+    plan = db.session.scalar(select(Intervention))
+    client = client_for(app, room.other_teacher)
+    assert client.get(f"/outcomes/interventions/{plan.id}").status_code == 404
+    assert client.post(f"/outcomes/interventions/{plan.id}/close",
+                       data={"outcome": "worse"}).status_code == 404

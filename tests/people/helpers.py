@@ -1,0 +1,58 @@
+"""Test data for the staff workspace: a class with a teacher, its students and a family."""
+
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from flask import g
+from sqlalchemy import event
+
+from portal.auth.models import Role
+from portal.extensions import db
+from tests import factories as f
+
+
+def classroom() -> SimpleNamespace:
+    """Add a school with a teacher's class of one student (with a family) and an outsider."""
+    school = f.make_school()
+    teacher = f.make_user(Role.TEACHER, school)
+    other_teacher = f.make_user(Role.TEACHER, school)
+    admin = f.make_user(Role.ADMINISTRATOR, school)
+    student = f.make_student(school, first_name="Tomáš", last_name="Novák")
+    outsider = f.make_student(school, first_name="Ana", last_name="Other")
+    term = f.make_term(school)
+    section = f.make_section(school, teacher, student, term=term)
+    f.make_section(school, other_teacher, outsider, term=term)
+    parent, guardian = f.make_family(school, student)
+    db.session.commit()
+    return SimpleNamespace(school=school, teacher=teacher, other_teacher=other_teacher,
+                           admin=admin, student=student, outsider=outsider, section=section,
+                           term=term, parent=parent, guardian=guardian)
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block (in .count of the yielded object)."""
+    counter = SimpleNamespace(count=0)
+
+    def on_execute(*_args):
+        counter.count += 1
+
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+
+
+def client_for(app, user):
+    """Return a new test client signed in as this user (use one person's client at a time).
+
+    The tests' app context is shared by every request, so Flask-Login's cached user in `g`
+    is forgotten here; otherwise the previous person would stay signed in.
+    """
+    g.pop("_login_user", None)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client

@@ -1,0 +1,124 @@
+"""The staff student list: search, filters, sorting, CSV, and only visible students."""
+
+from datetime import date, timedelta
+
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.needs.models import Need
+from portal.outcomes.models import DailyAttendance, Program, ProgramEnrollment
+from portal.risk.models import RiskAssessment, RiskRuleSet
+from tests import factories as f
+from tests.people.helpers import classroom
+
+
+def _names(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_search_without_accents_finds_accented_names(app, login_as):
+    room = classroom()
+    page = _names(login_as(room.admin).get("/students?q=novak"))
+    assert "Novák, Tomáš" in page
+    assert "Other, Ana" not in page
+
+
+def test_teacher_lists_only_their_own_students_and_csv_too(app, login_as):
+    room = classroom()
+    client = login_as(room.other_teacher)
+    assert "Novák" not in _names(client.get("/students"))
+    csv_text = client.get("/students.csv").get_data(as_text=True)
+    assert "Other" in csv_text and "Novák" not in csv_text
+
+
+def test_guardian_cannot_open_the_staff_list(app, login_as):
+    room = classroom()
+    assert login_as(room.parent).get("/students").status_code == 403
+
+
+def _risk(student, level, days_ago):
+    rules = RiskRuleSet(school_id=student.school_id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=1.0,
+                                  level=level, computed_at=utcnow() - timedelta(days=days_ago)))
+
+
+def test_filters_by_latest_risk_level_and_not_assessed(app, login_as):
+    room = classroom()
+    _risk(room.student, "high", days_ago=10)
+    rules = db.session.query(RiskRuleSet).first()
+    db.session.add(RiskAssessment(student_id=room.student.id, rule_set_id=rules.id, score=0.2,
+                                  level="watch", computed_at=utcnow()))
+    db.session.commit()
+    client = login_as(room.admin)
+    assert "Novák" in _names(client.get("/students?risk_level=watch"))
+    assert "Novák" not in _names(client.get("/students?risk_level=high"))
+    not_assessed = _names(client.get("/students?risk_level=not_assessed"))
+    assert "Other, Ana" in not_assessed and "Novák" not in not_assessed
+
+
+def test_filters_by_attendance_below_a_rate(app, login_as):
+    room = classroom()
+    for day, status in ((1, "present"), (2, "absent_unexcused"), (3, "present"), (4, "present")):
+        db.session.add(DailyAttendance(school_id=room.school.id, student_id=room.student.id,
+                                       on_date=date(2026, 10, day), status=status,
+                                       recorded_at=utcnow()))
+    db.session.commit()
+    client = login_as(room.admin)
+    assert "Novák" in _names(client.get("/students?attendance_below=80"))
+    assert "Novák" not in _names(client.get("/students?attendance_below=70"))
+
+
+def test_filters_by_no_family_contact_open_needs_program_and_grade(app, login_as):
+    room = classroom()
+    room.guardian.last_successful_contact_at = utcnow() - timedelta(days=3)
+    db.session.add(Need(student_id=room.outsider.id, kind="health", title="Asthma plan"))
+    program = Program(school_id=room.school.id, name="Robotics", kind="club")
+    db.session.add(program)
+    db.session.flush()
+    db.session.add(ProgramEnrollment(program_id=program.id, student_id=room.student.id,
+                                     starts_on=date(2026, 9, 1)))
+    other_grade = f.make_student(room.school, grade_level=11, last_name="Eleven")
+    db.session.commit()
+    client = login_as(room.admin)
+    stale = _names(client.get("/students?no_contact_days=30"))
+    assert "Other, Ana" in stale and "Novák" not in stale
+    assert "Novák" in _names(client.get("/students?no_contact_days=2"))
+    needy = _names(client.get("/students?open_needs=y"))
+    assert "Other, Ana" in needy and "Novák" not in needy
+    assert "Novák" in _names(client.get(f"/students?program_id={program.id}"))
+    assert "Other, Ana" not in _names(client.get(f"/students?program_id={program.id}"))
+    by_grade = _names(client.get("/students?grade_level=11"))
+    assert other_grade.last_name in by_grade and "Novák" not in by_grade
+    assert "Novák" in _names(client.get(f"/students?section_id={room.section.id}"))
+
+
+def test_sorting_and_pagination(app, login_as):
+    room = classroom()
+    for n in range(55):
+        f.make_student(room.school, last_name=f"Zed{n:02d}")
+    db.session.commit()
+    client = login_as(room.admin)
+    first = _names(client.get("/students"))
+    assert "Novák" in first and "Zed54" not in first and "Next page" in first
+    assert "Zed54" in _names(client.get("/students?page=2"))
+    by_contact = _names(client.get("/students?sort=last_contact"))
+    assert "Page 1 of 2" in by_contact
+
+
+def test_bad_filter_values_are_refused_with_a_message(app, login_as):
+    room = classroom()
+    response = login_as(room.admin).get("/students?attendance_below=150&no_contact_days=abc")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Enter a rate between 0 and 100." in page
+    assert 'id="no_contact_days-error"' in page
+
+
+def test_csv_export_has_the_filtered_rows(app, login_as):
+    room = classroom()
+    response = login_as(room.admin).get("/students.csv?q=novak")
+    assert response.mimetype == "text/csv"
+    lines = response.get_data(as_text=True).strip().splitlines()
+    assert lines[0].startswith("student_id,last_name")
+    assert len(lines) == 2 and "Novák" in lines[1] and "not_assessed" in lines[1]
