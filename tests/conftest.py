@@ -6,7 +6,10 @@ import threading
 import uuid
 from pathlib import Path
 
+import flask_babel
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
@@ -80,10 +83,28 @@ def app_config(database_url):
     return config_for(database_url)
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose requests do not see the user or locale a previous request cached.
+
+    The test's app context stays pushed, and Flask reuses it for each request, so the
+    signed-in user and the locale cached in `g` would otherwise leak between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        flask_babel.refresh()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.pop("_login_user", None)
+            flask_babel.refresh()
+
+
 @pytest.fixture
 def app(app_config):
     """An app on the migrated test database, with an app context; tables emptied after."""
     application = create_app(app_config)
+    application.test_client_class = FreshRequestClient
     limiter.reset()
     context = application.app_context()
     context.push()
