@@ -63,5 +63,5 @@ for _rule in RULES:
 class InterventionForm(FlaskForm):
     """One click from a new flag: open an intervention of a kind."""
 
-    kind = SelectField(_l("Kind"), choices=[(kind, kind) for kind in INTERVENTION_KINDS])
+    kind = SelectField(_l("Kind"), choices=list(INTERVENTION_KINDS))
 
