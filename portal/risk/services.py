@@ -13,7 +13,13 @@ from portal.outcomes.models import Intervention
 from portal.people.models import School, Student
 from portal.risk.indicators import compute_indicators
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
-from portal.risk.scoring import DEFAULT_SETTINGS, cap_high_flags, merged_settings, score_student
+from portal.risk.scoring import (
+    DEFAULT_SETTINGS,
+    cap_high_flags,
+    describe_reason,
+    merged_settings,
+    score_student,
+)
 
 BATCH = 200
 
@@ -136,9 +142,9 @@ def acknowledge_flag(*, assessment: RiskAssessment, actor: User) -> None:
 def open_intervention(*, student: Student, actor: User, assessment: RiskAssessment | None,
                       kind: str, goal: str) -> Intervention:
     """Open an intervention for a flagged student, owned by the acting counsellor."""
-    reason = "; ".join(r["label"] for r in (assessment.reasons if assessment else [])) or goal
+    reason = "; ".join(describe_reason(r) for r in (assessment.reasons if assessment else []))
     intervention = Intervention(
-        student_id=student.id, owner_id=actor.id, kind=kind, reason=reason, goal=goal,
+        student_id=student.id, owner_id=actor.id, kind=kind, reason=reason or goal, goal=goal,
         risk_assessment_id=assessment.id if assessment else None,
         opened_on=today_in(student.school.timezone))
     db.session.add(intervention)

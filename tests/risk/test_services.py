@@ -82,3 +82,10 @@ def test_recompute_all_reports_progress(app):
     seen = []
     assert recompute_all(progress=lambda done, total: seen.append((done, total))) == 3
     assert seen[-1] == (3, 3)
+
+
+def test_the_nightly_recompute_is_a_registered_periodic_job(app):
+    from portal.core.jobs import registered_jobs
+
+    (job,) = [job for job in registered_jobs() if job.name == "risk-nightly-recompute"]
+    assert job.every.days == 1 and job.run is recompute_all
