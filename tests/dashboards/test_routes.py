@@ -80,3 +80,12 @@ def test_nav_shows_dashboards_to_counsellors(app, login_as):
     db.session.commit()
     home = login_as(counsellor).get("/staff").get_data(True)
     assert "/dashboards/" in home and "/risk/flags" in home
+
+
+def test_a_large_enough_program_shows_estimate_interval_and_group_sizes(app, login_as):
+    built = build_school(36)  # 12 participants, 24 others, both grade levels
+    db.session.commit()
+    page = login_as(built.admin).get(
+        f"/dashboards/programs?program_id={built.program.id}").get_data(True)
+    assert "95 % confidence interval" in page and "Too small" not in page
+    assert "<td>12</td>" in page and "<td>24</td>" in page
