@@ -3,13 +3,29 @@
 from pathlib import Path
 
 import plotly
-from flask import current_app, send_file
+from flask import abort, current_app, render_template, request, send_file
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from portal.auth.models import Role
+from portal.core.extension_points import add_profile_panel
+from portal.core.navigation import add_nav_item
+from portal.core.permissions import roles_required
+from portal.core.time import today_in
+from portal.dashboards import pages, queries
+from portal.dashboards.drilldown import CHARTS
+from portal.dashboards.impact_queries import OUTCOMES
 from portal.extensions import limiter
+from portal.people.queries import school_of
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+DASHBOARD_ROLES = (Role.ADMINISTRATOR, Role.COUNSELLOR)
 
 from portal.dashboards import bp  # noqa: E402
+
+add_nav_item("dashboards.overview", _l("Dashboards"), roles=DASHBOARD_ROLES, order=55)
+add_profile_panel("risk", "dashboards/_profile_panel.html", pages.profile_panel_context,
+                  order=20)
 
 
 @bp.get("/plotly.min.js")
@@ -18,3 +34,62 @@ def plotly_js():
     """Serve Plotly from the installed package (no CDN), cached for a long time."""
     return send_file(PLOTLY_JS, mimetype="text/javascript",
                      max_age=current_app.config["PLOTLY_JS_MAX_AGE"])
+
+
+def _filters() -> tuple[dict, dict]:
+    """Read the grade-level and section filters; a section the user cannot see is a 404."""
+    choices = queries.filter_choices(current_user)
+    filters = {"grade_level": request.args.get("grade_level", type=int),
+               "section_id": request.args.get("section_id", type=int)}
+    if filters["section_id"] and filters["section_id"] not in dict(choices["sections"]):
+        abort(404)
+    return filters, choices
+
+
+def _today():
+    school = school_of(current_user)
+    return today_in(school.timezone if school else "UTC")
+
+
+@bp.get("/")
+@roles_required(*DASHBOARD_ROLES)
+def overview():
+    filters, choices = _filters()
+    return render_template("dashboards/overview.html", filters=filters, choices=choices,
+                           **pages.overview(current_user, filters))
+
+
+@bp.get("/students")
+@roles_required(*DASHBOARD_ROLES)
+def students():
+    filters, _ = _filters()
+    chart = request.args.get("chart")
+    if chart not in CHARTS:
+        abort(404)
+    try:
+        listed = pages.students_behind(current_user, filters, chart, request.args)
+    except (KeyError, ValueError):
+        abort(404)
+    return render_template("dashboards/students.html", listed=listed, chart=chart,
+                           args=request.args)
+
+
+@bp.get("/programs")
+@roles_required(*DASHBOARD_ROLES)
+def programs():
+    listed = pages.programs(current_user)
+    program_id = request.args.get("program_id", type=int)
+    outcome = request.args.get("outcome", "attendance")
+    program = next((p for p in listed if p.id == program_id), None)
+    if (program_id and program is None) or outcome not in OUTCOMES:
+        abort(404)
+    result = pages.program_impact(current_user, program, outcome, _today()) if program else None
+    return render_template("dashboards/programs.html", programs=listed, program=program,
+                           outcome=outcome, result=result)
+
+
+@bp.get("/interventions")
+@roles_required(*DASHBOARD_ROLES)
+def interventions():
+    return render_template("dashboards/interventions.html",
+                           summary=pages.intervention_effectiveness(current_user, _today()))

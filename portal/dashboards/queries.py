@@ -1,0 +1,132 @@
+"""Read-only, aggregated selects behind the dashboards, limited to what the user may see.
+
+Each query groups in the database (per day, per period and band, per level); Python only
+folds the days into weeks.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, case, func, select
+
+from portal.auth.models import User
+from portal.core.permissions import visible_student_ids
+from portal.extensions import db
+from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
+from portal.people.models import Enrollment, GradingPeriod, Section, Student
+from portal.risk.models import RiskAssessment
+
+GRADE_BANDS = ((0, 50, "0–49"), (50, 60, "50–59"), (60, 70, "60–69"), (70, 80, "70–79"),
+               (80, 90, "80–89"), (90, 101, "90–100"))
+PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
+
+
+def scope(user: User, *, grade_level: int | None = None, section_id: int | None = None) -> Select:
+    """Select the ids of the visible students matching the dashboard filters."""
+    stmt = visible_student_ids(user)
+    if grade_level is not None:
+        stmt = stmt.where(Student.grade_level == grade_level)
+    if section_id is not None:
+        stmt = stmt.where(Student.id.in_(
+            select(Enrollment.student_id).where(Enrollment.section_id == section_id)))
+    return stmt
+
+
+def filter_choices(user: User) -> dict:
+    """Return the grade levels and sections the user's visible students belong to."""
+    students = visible_student_ids(user)
+    levels = db.session.scalars(select(Student.grade_level).distinct()
+                                .where(Student.id.in_(students)).order_by(Student.grade_level))
+    sections = db.session.execute(
+        select(Section.id, Section.name).distinct()
+        .join(Enrollment, Enrollment.section_id == Section.id)
+        .where(Enrollment.student_id.in_(students)).order_by(Section.name)).all()
+    return {"grade_levels": list(levels), "sections": [tuple(row) for row in sections]}
+
+
+def week_of(day) -> date:
+    """Return the Monday of a day's week (SQLite returns dates as text)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if isinstance(day, datetime):
+        day = day.date()
+    return day - timedelta(days=day.weekday())
+
+
+def attendance_by_week(student_ids: Select) -> list[dict]:
+    """Return per week: school days recorded, absences and the attendance rate (percent)."""
+    absent = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 1), else_=0)
+    rows = db.session.execute(
+        select(DailyAttendance.on_date, func.count(), func.sum(absent))
+        .where(DailyAttendance.student_id.in_(student_ids))
+        .group_by(DailyAttendance.on_date))
+    weeks = defaultdict(lambda: [0, 0])
+    for day, days, absences in rows:
+        weeks[week_of(day)][0] += days
+        weeks[week_of(day)][1] += int(absences or 0)
+    return [{"week": week, "days": days, "absences": absences,
+             "rate": round(100.0 * (days - absences) / days, 1)}
+            for week, (days, absences) in sorted(weeks.items())]
+
+
+def behaviour_by_week(student_ids: Select) -> list[dict]:
+    """Return the number of negative behaviour incidents per week."""
+    day = func.date(BehaviourIncident.occurred_at)
+    rows = db.session.execute(
+        select(day, func.count()).where(BehaviourIncident.student_id.in_(student_ids),
+                                        BehaviourIncident.is_positive.is_(False))
+        .group_by(day))
+    weeks = defaultdict(int)
+    for on_day, count in rows:
+        weeks[week_of(on_day)] += count
+    return [{"week": week, "incidents": count} for week, count in sorted(weeks.items())]
+
+
+def grade_band():
+    """Return a SQL expression naming the band of a percentage."""
+    return case(*[(PERCENT < upper, label) for _, upper, label in GRADE_BANDS], else_="90–100")
+
+
+def grade_distribution(student_ids: Select) -> dict:
+    """Return {period name: {band: number of grades}} of period grades (or assessments)."""
+    band = grade_band()
+    rows = db.session.execute(
+        select(GradingPeriod.name, GradingPeriod.starts_on, Grade.kind, band, func.count())
+        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
+        .where(Grade.student_id.in_(student_ids))
+        .group_by(GradingPeriod.name, GradingPeriod.starts_on, Grade.kind, band)
+        .order_by(GradingPeriod.starts_on))
+    periods: dict[str, dict] = {}
+    kinds: dict[str, set] = defaultdict(set)
+    for name, _, kind, band_label, count in rows:
+        periods.setdefault(name, {"period": {}, "assessment": {}})[kind][band_label] = count
+        kinds[name].add(kind)
+    # A period's final grades, once given, stand for it; before that its assessments do.
+    return {name: counts["period"] if "period" in kinds[name] else counts["assessment"]
+            for name, counts in periods.items()}
+
+
+def risk_levels_over_time(student_ids: Select) -> list[dict]:
+    """Return per day the number of students at each level (their last assessment that day)."""
+    day = func.date(RiskAssessment.computed_at)
+    last_of_day = (select(func.max(RiskAssessment.id))
+                   .where(RiskAssessment.student_id.in_(student_ids))
+                   .group_by(RiskAssessment.student_id, day))
+    rows = db.session.execute(
+        select(day, RiskAssessment.level, func.count())
+        .where(RiskAssessment.id.in_(last_of_day)).group_by(day, RiskAssessment.level)
+        .order_by(day))
+    days: dict = defaultdict(lambda: {"none": 0, "watch": 0, "high": 0})
+    for on_day, level, count in rows:
+        days[str(on_day)[:10]][level] = count
+    return [{"day": on_day, **counts} for on_day, counts in sorted(days.items())]
+
+
+def period_averages(student_id: int) -> list[tuple[str, float]]:
+    """Return a student's grade average per grading period, in order."""
+    rows = db.session.execute(
+        select(GradingPeriod.name, GradingPeriod.starts_on, func.avg(PERCENT))
+        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
+        .where(Grade.student_id == student_id)
+        .group_by(GradingPeriod.name, GradingPeriod.starts_on).order_by(GradingPeriod.starts_on))
+    return [(name, float(average)) for name, _, average in rows]

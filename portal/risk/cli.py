@@ -1,0 +1,58 @@
+"""`flask --app portal risk recompute` and `flask --app portal risk evaluate --uci PATH`."""
+
+import json
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.risk.uci import SETUPS, UciFormatError, default_path, read_students
+
+
+@click.group("risk")
+def risk() -> None:
+    """Early warning: recompute assessments, evaluate the engine on real data."""
+
+
+@risk.command("recompute")
+@with_appcontext
+def recompute() -> None:
+    """Recompute every active student's risk assessment, with a progress line."""
+    from portal.risk.services import recompute_all
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rrisk: assessed {done} of {total} students", nl=False)
+
+    count = recompute_all(progress=progress)
+    click.echo(f"\rrisk: assessed {count} students" + " " * 20)
+
+
+@risk.command("evaluate")
+@click.option("--uci", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A UCI Student Performance CSV (default: $PORTAL_UCI_CSV or the shared copy).")
+@click.option("--setup", type=click.Choice(sorted(SETUPS)), required=True,
+              help="A: G1 and G2; B: G1 only; C: no period grades.")
+@click.option("--runs", default=20, show_default=True, help="Repetitions of the cross-validation.")
+@click.option("--folds", default=10, show_default=True, help="Folds per repetition.")
+@click.option("--seed", default=2026, show_default=True, help="Seed of the fold shuffles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def evaluate(path: Path | None, setup: str, runs: int, folds: int, seed: int,
+             as_json: bool) -> None:
+    """Predict pass/fail on a UCI file with the engine, by repeated cross-validation."""
+    from portal.risk.evaluation import evaluate as run_evaluation
+    from portal.risk.evaluation import format_report
+
+    path = path or default_path(Path(current_app.root_path).parent)
+    if not path.exists():
+        raise click.ClickException(f"no such file: {path} (pass --uci PATH)")
+    try:
+        students = read_students(path.read_text(encoding="utf-8-sig"))
+    except UciFormatError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    report = run_evaluation(students, setup, runs=runs, folds=folds, seed=seed)
+    click.echo(json.dumps(report, indent=2) if as_json else format_report(report, str(path)))
+
+
+commands = [risk]

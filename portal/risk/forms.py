@@ -1,0 +1,67 @@
+"""The rule-set settings form: a threshold, a weight and an on/off switch per indicator."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, FloatField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from portal.risk.scoring import RULES
+
+INTERVENTION_KINDS = ("attendance", "academic", "behaviour", "family_contact", "other")
+WEIGHT_RANGE = NumberRange(min=0, max=10, message=_l("Give a weight from 0 to 10."))
+
+
+class RuleSetForm(FlaskForm):
+    """Cut-offs and the cap; the per-indicator fields are added below."""
+
+    watch_score = FloatField(_l("Score for “watch”"), validators=[
+        InputRequired(_l("Enter the score for “watch”.")), NumberRange(min=0, max=100)])
+    high_score = FloatField(_l("Score for “high”"), validators=[
+        InputRequired(_l("Enter the score for “high”.")), NumberRange(min=0, max=100)])
+    high_cap = IntegerField(_l("At most this many “high” flags (empty: no limit)"), validators=[
+        Optional(), NumberRange(min=1, message=_l("The limit must be at least 1."))])
+
+    def validate_high_score(self, field) -> None:
+        if self.watch_score.data is not None and field.data is not None \
+                and field.data < self.watch_score.data:
+            raise ValidationError(_l("The score for “high” must not be below the one for “watch”."))
+
+    def rule_fields(self) -> list[tuple]:
+        """Return (rule, enabled, threshold, weight) fields in the engine's order."""
+        return [(rule, self[f"{rule.name}_enabled"], self[f"{rule.name}_threshold"],
+                 self[f"{rule.name}_weight"]) for rule in RULES]
+
+    def fill(self, settings: dict) -> None:
+        """Set the fields from stored settings (for a GET)."""
+        self.watch_score.data = settings["watch_score"]
+        self.high_score.data = settings["high_score"]
+        self.high_cap.data = settings.get("high_cap")
+        for rule, enabled, threshold, weight in self.rule_fields():
+            chosen = settings["rules"][rule.name]
+            enabled.data, threshold.data, weight.data = (
+                chosen.get("enabled", True), chosen["threshold"], chosen["weight"])
+
+    def settings(self) -> dict:
+        """Return the settings the form describes."""
+        return {
+            "watch_score": self.watch_score.data, "high_score": self.high_score.data,
+            "high_cap": self.high_cap.data,
+            "rules": {rule.name: {"enabled": enabled.data, "threshold": threshold.data,
+                                  "weight": weight.data}
+                      for rule, enabled, threshold, weight in self.rule_fields()},
+        }
+
+
+for _rule in RULES:
+    setattr(RuleSetForm, f"{_rule.name}_enabled", BooleanField(_l("Use")))
+    setattr(RuleSetForm, f"{_rule.name}_threshold", FloatField(_l("Threshold"), validators=[
+        InputRequired(_l("Enter a threshold."))]))
+    setattr(RuleSetForm, f"{_rule.name}_weight", FloatField(_l("Weight"), validators=[
+        InputRequired(_l("Enter a weight.")), WEIGHT_RANGE]))
+
+
+class InterventionForm(FlaskForm):
+    """One click from a new flag: open an intervention of a kind."""
+
+    kind = SelectField(_l("Kind"), choices=list(INTERVENTION_KINDS))
+

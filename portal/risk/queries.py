@@ -1,0 +1,61 @@
+"""Read-only selects about risk assessments, always limited to the students a user may see."""
+
+from sqlalchemy import Select, func, select
+
+from portal.auth.models import User
+from portal.core.permissions import visible_student_ids
+from portal.extensions import db
+from portal.people.models import Student
+from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
+
+
+def newest_assessment_ids(student_ids: Select) -> Select:
+    """Select the id of each student's newest assessment, for the given student ids."""
+    return (select(func.max(RiskAssessment.id))
+            .where(RiskAssessment.student_id.in_(student_ids))
+            .group_by(RiskAssessment.student_id))
+
+
+def flagged_students(user: User, *, student_ids: Select | None = None,
+                     new_only: bool = False) -> list[tuple[RiskAssessment, Student]]:
+    """Return (newest assessment, student) of visible students at watch or high, worst first."""
+    scope = student_ids if student_ids is not None else visible_student_ids(user)
+    stmt = (select(RiskAssessment, Student).join(Student, Student.id == RiskAssessment.student_id)
+            .where(RiskAssessment.id.in_(newest_assessment_ids(scope)),
+                   Student.id.in_(visible_student_ids(user)),
+                   RiskAssessment.level != RiskLevel.NONE))
+    if new_only:
+        stmt = stmt.where(RiskAssessment.is_new_flag.is_(True),
+                          RiskAssessment.acknowledged_at.is_(None))
+    stmt = stmt.order_by(RiskAssessment.score.desc(), Student.last_name, Student.id)
+    return [(assessment, student) for assessment, student in db.session.execute(stmt)]
+
+
+def new_flag_count(user: User) -> int:
+    """Count the visible students newly flagged and not yet acknowledged."""
+    return db.session.scalar(
+        select(func.count()).select_from(RiskAssessment).where(
+            RiskAssessment.id.in_(newest_assessment_ids(visible_student_ids(user))),
+            RiskAssessment.is_new_flag.is_(True), RiskAssessment.acknowledged_at.is_(None),
+            RiskAssessment.level != RiskLevel.NONE))
+
+
+def latest_assessment(student: Student) -> RiskAssessment | None:
+    """Return the student's newest assessment."""
+    return db.session.scalar(select(RiskAssessment).where(RiskAssessment.student_id == student.id)
+                             .order_by(RiskAssessment.id.desc()).limit(1))
+
+
+def risk_history(student: Student, limit: int = 400) -> list[tuple]:
+    """Return (computed_at, score, level) of the student's assessments, oldest first."""
+    rows = db.session.execute(
+        select(RiskAssessment.computed_at, RiskAssessment.score, RiskAssessment.level)
+        .where(RiskAssessment.student_id == student.id)
+        .order_by(RiskAssessment.id.desc()).limit(limit)).all()
+    return list(reversed(rows))
+
+
+def rule_set_versions(school_id: int) -> list[RiskRuleSet]:
+    """Return the school's rule-set versions, newest first."""
+    return list(db.session.scalars(select(RiskRuleSet).where(RiskRuleSet.school_id == school_id)
+                                   .order_by(RiskRuleSet.version.desc())))

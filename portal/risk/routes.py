@@ -1,0 +1,91 @@
+"""Risk pages: the school's rule settings, the new-flags list and its one-click actions."""
+
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal.auth.models import Role
+from portal.core.extension_points import add_home_tile
+from portal.core.jobs import add_periodic_job
+from portal.core.navigation import add_nav_item
+from portal.core.permissions import (
+    administrator_required,
+    get_record_or_404,
+    get_student_or_404,
+    roles_required,
+)
+from portal.extensions import db
+from portal.people.queries import school_of
+from portal.risk import bp, queries, services
+from portal.risk.forms import InterventionForm, RuleSetForm
+from portal.risk.models import RiskAssessment
+from portal.risk.scoring import merged_settings
+
+FOLLOW_UP_ROLES = (Role.COUNSELLOR, Role.ADMINISTRATOR)
+
+add_nav_item("risk.flags", _l("Risk flags"), roles=FOLLOW_UP_ROLES, order=60)
+add_nav_item("risk.settings", _l("Risk settings"), roles=(Role.ADMINISTRATOR,), order=90)
+add_home_tile("risk-new-flags", lambda user: {
+    "number": queries.new_flag_count(user), "label": _("new risk flags"),
+    "url": url_for("risk.flags")}, roles=FOLLOW_UP_ROLES, order=20)
+add_periodic_job("risk-nightly-recompute", services.recompute_all, every=timedelta(days=1))
+
+
+@bp.get("/flags")
+@roles_required(*FOLLOW_UP_ROLES)
+def flags():
+    flagged = queries.flagged_students(current_user, new_only=True)
+    return render_template("risk/flags.html", flagged=flagged, form=InterventionForm(),
+                           has_profile="people.profile" in current_app.view_functions)
+
+
+@bp.post("/flags/<int:assessment_id>/acknowledge")
+@roles_required(*FOLLOW_UP_ROLES)
+def acknowledge(assessment_id: int):
+    assessment = get_record_or_404(current_user, RiskAssessment, assessment_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.acknowledge_flag(assessment=assessment, actor=current_user)
+    db.session.commit()
+    flash(_("Flag marked as seen."), "success")
+    return redirect(url_for("risk.flags"))
+
+
+@bp.post("/flags/<int:assessment_id>/intervention")
+@roles_required(*FOLLOW_UP_ROLES)
+def open_intervention(assessment_id: int):
+    assessment = get_record_or_404(current_user, RiskAssessment, assessment_id)
+    student = get_student_or_404(current_user, assessment.student_id)
+    form = InterventionForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a kind of intervention."), "error")
+        return redirect(url_for("risk.flags"))
+    services.open_intervention(student=student, actor=current_user, assessment=assessment,
+                               kind=form.kind.data,
+                               goal=_("Bring the flagged indicators back above their thresholds"))
+    db.session.commit()
+    flash(_("Intervention opened for %(name)s.", name=student.display_name), "success")
+    return redirect(url_for("risk.flags"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@administrator_required
+def settings():
+    school = school_of(current_user) or abort(404)
+    rule_set = services.current_rule_set(school)
+    form = RuleSetForm()
+    if form.validate_on_submit():
+        saved = services.save_rule_set(school=school, settings=form.settings(), actor=current_user)
+        db.session.commit()
+        flash(_("Saved as version %(version)d; new assessments use it.", version=saved.version),
+              "success")
+        return redirect(url_for("risk.settings"))
+    if not form.is_submitted():
+        form.fill(merged_settings(rule_set.settings))
+    db.session.commit()  # version 1 is created on first visit
+    return render_template("risk/settings.html", form=form, rule_set=rule_set,
+                           versions=queries.rule_set_versions(school.id))

@@ -1,0 +1,157 @@
+"""Write use cases of the early-warning engine: rule-set versions, assessments, follow-up."""
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.core.signals import record_changed, student_flagged
+from portal.core.time import today_in, utcnow
+from portal.extensions import db
+from portal.outcomes.models import Intervention
+from portal.people.models import School, Student
+from portal.risk.indicators import compute_indicators
+from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
+from portal.risk.scoring import (
+    DEFAULT_SETTINGS,
+    cap_high_flags,
+    describe_reason,
+    merged_settings,
+    score_student,
+)
+
+BATCH = 200
+
+
+def current_rule_set(school: School) -> RiskRuleSet:
+    """Return the school's newest rule set, creating version 1 from the defaults if none."""
+    rule_set = db.session.scalar(
+        select(RiskRuleSet).where(RiskRuleSet.school_id == school.id)
+        .order_by(RiskRuleSet.version.desc()).limit(1))
+    if rule_set is None:
+        rule_set = RiskRuleSet(school_id=school.id, version=1, settings=DEFAULT_SETTINGS)
+        db.session.add(rule_set)
+        db.session.flush()
+    return rule_set
+
+
+def save_rule_set(*, school: School, settings: dict, actor: User | None) -> RiskRuleSet:
+    """Store the school's edited thresholds and weights as a new rule-set version."""
+    version = (db.session.scalar(select(func.max(RiskRuleSet.version))
+                                 .where(RiskRuleSet.school_id == school.id)) or 0) + 1
+    rule_set = RiskRuleSet(school_id=school.id, version=version,
+                           settings=merged_settings(settings),
+                           created_by_id=getattr(actor, "id", None))
+    db.session.add(rule_set)
+    db.session.flush()
+    record_changed.send(actor, action="create", object_type="risk_rule_set",
+                        object_id=rule_set.id, school_id=school.id,
+                        changes={"version": [None, version]})
+    return rule_set
+
+
+def _previous_levels(student_ids: list[int]) -> dict[int, str]:
+    newest = (select(func.max(RiskAssessment.id)).where(RiskAssessment.student_id.in_(student_ids))
+              .group_by(RiskAssessment.student_id))
+    return dict(db.session.execute(
+        select(RiskAssessment.student_id, RiskAssessment.level)
+        .where(RiskAssessment.id.in_(newest))).all())
+
+
+def _high_scores_of_others(school: School, student_ids: list[int]) -> list[float]:
+    newest = (select(func.max(RiskAssessment.id)).join(Student)
+              .where(Student.school_id == school.id, Student.id.not_in(student_ids))
+              .group_by(RiskAssessment.student_id))
+    return list(db.session.scalars(select(RiskAssessment.score).where(
+        RiskAssessment.id.in_(newest), RiskAssessment.level == RiskLevel.HIGH)))
+
+
+def _cap(school: School, scored: dict, cap: int | None, whole_school: bool) -> None:
+    if cap is None or whole_school:
+        cap_high_flags(scored, cap)
+        return
+    # Only some students recomputed: compare them with the others' current high flags.
+    others = _high_scores_of_others(school, list(scored))
+    for assessment in scored.values():
+        if assessment.level == RiskLevel.HIGH:
+            if sum(1 for score in others if score >= assessment.score) >= cap:
+                assessment.level = RiskLevel.WATCH
+
+
+def assess_students(*, school: School, student_ids: list[int] | None = None,
+                    today: date | None = None,
+                    progress: Callable[[int], None] | None = None) -> list[RiskAssessment]:
+    """Score students of a school (all active ones when no ids) and store the assessments."""
+    whole_school = student_ids is None
+    if whole_school:
+        student_ids = list(db.session.scalars(select(Student.id).where(
+            Student.school_id == school.id, Student.is_active.is_(True)).order_by(Student.id)))
+    rule_set = current_rule_set(school)
+    settings = merged_settings(rule_set.settings)
+    today = today or today_in(school.timezone)
+    indicators = {}
+    for start in range(0, len(student_ids), BATCH):
+        indicators.update(compute_indicators(school, student_ids[start:start + BATCH], today))
+        if progress:
+            progress(len(indicators))
+    scored = {student_id: score_student(values, settings)
+              for student_id, values in indicators.items()}
+    _cap(school, scored, settings.get("high_cap"), whole_school)
+    previous = _previous_levels(student_ids)
+    stored = []
+    for student_id, result in scored.items():
+        was = previous.get(student_id, RiskLevel.NONE)
+        assessment = RiskAssessment(
+            student_id=student_id, rule_set_id=rule_set.id, score=result.score,
+            level=result.level, reasons=result.reasons, computed_at=utcnow(),
+            is_new_flag=_rank(result.level) > _rank(was))
+        db.session.add(assessment)
+        stored.append(assessment)
+    db.session.flush()
+    for assessment in stored:
+        if assessment.is_new_flag:
+            student_flagged.send(None, assessment=assessment)
+    return stored
+
+
+def _rank(level: str) -> int:
+    return RiskLevel.ALL.index(level)
+
+
+def recompute_all(*, progress: Callable[[int, int], None] | None = None,
+                  today: date | None = None) -> int:
+    """Assess every active student of every school; commit per batch; return the count."""
+    schools = db.session.scalars(select(School).order_by(School.id)).all()
+    total = db.session.scalar(select(func.count()).select_from(Student)
+                              .where(Student.is_active.is_(True)))
+    done = 0
+    for school in schools:
+        report = (lambda count, before=done: progress(before + count, total)) if progress else None
+        done += len(assess_students(school=school, today=today, progress=report))
+        db.session.commit()
+    return done
+
+
+def acknowledge_flag(*, assessment: RiskAssessment, actor: User) -> None:
+    """Mark a new flag as seen by the counsellor, so it leaves the new-flags list."""
+    assessment.acknowledged_at = utcnow()
+    db.session.flush()
+
+
+def open_intervention(*, student: Student, actor: User, assessment: RiskAssessment | None,
+                      kind: str, goal: str) -> Intervention:
+    """Open an intervention for a flagged student, owned by the acting counsellor."""
+    reason = "; ".join(describe_reason(r) for r in (assessment.reasons if assessment else []))
+    intervention = Intervention(
+        student_id=student.id, owner_id=actor.id, kind=kind, reason=reason or goal, goal=goal,
+        risk_assessment_id=assessment.id if assessment else None,
+        opened_on=today_in(student.school.timezone))
+    db.session.add(intervention)
+    if assessment is not None and assessment.acknowledged_at is None:
+        assessment.acknowledged_at = utcnow()
+    db.session.flush()
+    record_changed.send(actor, action="create", object_type="intervention",
+                        object_id=intervention.id, student_id=student.id,
+                        school_id=student.school_id, changes={"goal": [None, goal]})
+    return intervention

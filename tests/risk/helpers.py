@@ -1,0 +1,48 @@
+"""Hand-built school records for the risk and dashboard tests."""
+
+from datetime import date, datetime, timedelta
+
+from portal.extensions import db
+from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
+from portal.people.models import GradingPeriod
+
+TODAY = date(2026, 11, 20)  # a Friday in the second quarter of the factories' 2026–27 term
+
+
+def school_days(until: date, count: int) -> list[date]:
+    """Return the last `count` weekdays up to and including `until`, oldest first."""
+    days, day = [], until
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day -= timedelta(days=1)
+    return sorted(days)
+
+
+def record_attendance(student, days: list[date], absent_on: set[date] = frozenset()) -> None:
+    """Record a day for each date: absent (unexcused) on `absent_on`, present otherwise."""
+    for day in days:
+        db.session.add(DailyAttendance(
+            school_id=student.school_id, student_id=student.id, on_date=day,
+            status="absent_unexcused" if day in absent_on else "present",
+            recorded_at=datetime.combine(day, datetime.min.time())))
+    db.session.flush()
+
+
+def give_grade(student, section, period: GradingPeriod, score: float, *,
+               kind: str = "period") -> Grade:
+    """Record a grade out of 100 for a student in a section and grading period."""
+    grade = Grade(student_id=student.id, section_id=section.id, grading_period_id=period.id,
+                  kind=kind, score=score, max_score=100.0, recorded_on=period.starts_on)
+    db.session.add(grade)
+    db.session.flush()
+    return grade
+
+
+def record_incidents(student, count: int, on: date) -> None:
+    """Record `count` negative behaviour incidents on a day."""
+    for _ in range(count):
+        db.session.add(BehaviourIncident(student_id=student.id, category="disruption",
+                                         description="Disrupted the lesson",
+                                         occurred_at=datetime.combine(on, datetime.min.time())))
+    db.session.flush()

@@ -1,0 +1,64 @@
+"""`flask risk evaluate` on the shipped UCI file, and clear errors for malformed files."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portal.risk.uci import UciFormatError, default_path, read_students
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = default_path(ROOT)
+needs_shipped_csv = pytest.mark.skipif(
+    not SHIPPED.exists(),
+    reason=f"the UCI Student Performance file is not at {SHIPPED} (set PORTAL_UCI_CSV)")
+
+
+def _evaluate(app, *args):
+    result = app.test_cli_runner().invoke(args=["risk", "evaluate", *args])
+    return result
+
+
+@needs_shipped_csv
+def test_evaluation_runs_on_the_shipped_file_and_is_reproducible(app):
+    args = ["--uci", str(SHIPPED), "--setup", "B", "--runs", "2", "--json"]
+    first, second = _evaluate(app, *args), _evaluate(app, *args)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert json.loads(second.output) == report
+    assert report["rows"] == 395 and report["protocol"]["runs"] == 2
+    learned = report["results"]["learned, high"]
+    assert learned["pcc"]["mean"] > report["majority_baseline_pcc"]
+    assert set(report["fairness"]["watch or high"]) == {
+        "gender", "school", "address (U urban / R rural)"}
+
+
+@needs_shipped_csv
+def test_the_text_report_states_the_protocol_and_the_numbers(app):
+    result = _evaluate(app, "--uci", str(SHIPPED), "--setup", "C", "--runs", "1")
+    assert result.exit_code == 0, result.output
+    assert "1 runs x 10-fold cross-validation, seed 2026" in result.output
+    assert "rows: 395" in result.output and "recall" in result.output
+
+
+HEADER = "school,gender,address,past class failures,school absences," \
+         "first period grade,second period grade,final grade\n"
+
+
+def test_a_missing_column_is_named():
+    with pytest.raises(UciFormatError, match="line 1 .*missing column 'final grade'"):
+        read_students(HEADER.replace(",final grade", "") + "GP,F,U,0,4,10,11\n")
+
+
+def test_a_non_numeric_grade_names_the_line_and_column(app, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "GP,F,U,0,4,10,11,12\nGP,M,R,1,2,ten,9,8\n")
+    result = _evaluate(app, "--uci", str(bad), "--setup", "A")
+    assert result.exit_code != 0
+    assert "line 3, column 'first period grade': 'ten' is not a number" in result.output
+
+
+def test_the_original_semicolon_format_with_short_codes_is_read():
+    text = 'school;sex;address;failures;absences;G1;G2;G3\n"GP";"F";"U";0;6;5;6;6\n'
+    (student,) = read_students(text)
+    assert (student.gender, student.absences, student.g3, student.failed) == ("F", 6, 6, True)

@@ -1,0 +1,109 @@
+"""Risk pages: settings versions, the new-flags list and its one-click actions."""
+
+from sqlalchemy import select
+
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.outcomes.models import Intervention
+from portal.risk.models import RiskRuleSet
+from portal.risk.scoring import RULES
+from portal.risk.services import assess_students
+from tests import factories
+from tests.risk.helpers import TODAY, record_attendance, school_days
+
+
+def _settings_form(**changes) -> dict:
+    form = {"watch_score": "2", "high_score": "4", "high_cap": ""}
+    for rule in RULES:
+        form.update({f"{rule.name}_enabled": "y", f"{rule.name}_threshold": str(rule.threshold),
+                     f"{rule.name}_weight": str(rule.weight)})
+    form.update(changes)
+    return form
+
+
+def _flagged_school():
+    school = factories.make_school()
+    factories.make_term(school)
+    counsellor = factories.make_user(Role.COUNSELLOR, school)
+    factories.assign_counsellor(counsellor, school, 9)
+    student = factories.make_student(school, grade_level=9)
+    days = school_days(TODAY, 20)
+    record_attendance(student, days, absent_on=set(days[-8:]))
+    (assessment,) = assess_students(school=school, today=TODAY)
+    return school, counsellor, student, assessment
+
+
+def test_saving_settings_creates_a_new_version(app, login_as):
+    school = factories.make_school()
+    admin = factories.make_user(Role.ADMINISTRATOR, school)
+    db.session.commit()
+    client = login_as(admin)
+    assert b"Version 1 is in use" in client.get("/risk/settings").data
+    response = client.post("/risk/settings", data=_settings_form(
+        attendance_rate_term_threshold="95", high_cap="3"), follow_redirects=True)
+    assert b"Saved as version 2" in response.data
+    newest = db.session.scalars(select(RiskRuleSet).order_by(RiskRuleSet.version.desc())).first()
+    assert newest.settings["rules"]["attendance_rate_term"]["threshold"] == 95
+    assert newest.settings["high_cap"] == 3
+
+
+def test_bad_settings_name_the_field_and_save_nothing(app, login_as):
+    school = factories.make_school()
+    admin = factories.make_user(Role.ADMINISTRATOR, school)
+    db.session.commit()
+    client = login_as(admin)
+    client.get("/risk/settings")
+    response = client.post("/risk/settings", data=_settings_form(
+        grade_average_weight="99", high_score="1"))
+    page = response.get_data(as_text=True)
+    assert "grade average, latest period: Give a weight from 0 to 10." in page
+    assert "must not be below the one for “watch”" in page
+    assert db.session.scalar(select(db.func.count()).select_from(RiskRuleSet)) == 1
+
+
+def test_only_administrators_edit_settings(app, login_as):
+    school = factories.make_school()
+    counsellor = factories.make_user(Role.COUNSELLOR, school)
+    db.session.commit()
+    assert login_as(counsellor).get("/risk/settings").status_code == 403
+
+
+def test_counsellor_sees_new_flags_with_reasons_and_a_home_tile(app, login_as):
+    _, counsellor, student, _ = _flagged_school()
+    db.session.commit()
+    client = login_as(counsellor)
+    page = client.get("/risk/flags").get_data(as_text=True)
+    assert student.display_name in page and "attendance in the last 4 weeks" in page
+    assert f"/students/{student.id}#log-contact" in page
+    assert "new risk flags" in client.get("/staff").get_data(as_text=True)
+
+
+def test_one_click_opens_an_intervention_and_clears_the_flag(app, login_as):
+    _, counsellor, student, assessment = _flagged_school()
+    db.session.commit()
+    client = login_as(counsellor)
+    client.post(f"/risk/flags/{assessment.id}/intervention", data={"kind": "attendance"})
+    intervention = db.session.scalar(select(Intervention))
+    assert (intervention.student_id, intervention.kind, intervention.risk_assessment_id) == (
+        student.id, "attendance", assessment.id)
+    assert "attendance in the last 4 weeks 60%, below 90%" in intervention.reason
+    assert f"/risk/flags/{assessment.id}/" not in client.get("/risk/flags").get_data(as_text=True)
+
+
+def test_another_schools_counsellor_gets_404(app, login_as):
+    _, _, student, assessment = _flagged_school()
+    _, stranger, _, _ = _flagged_school()
+    db.session.commit()
+    client = login_as(stranger)
+    assert student.display_name not in client.get("/risk/flags").get_data(as_text=True)
+    assert client.post(f"/risk/flags/{assessment.id}/acknowledge").status_code == 404
+    assert client.post(f"/risk/flags/{assessment.id}/intervention",
+                       data={"kind": "other"}).status_code == 404
+
+
+def test_profile_panel_shows_current_risk_and_reasons(app, login_as):
+    _, counsellor, student, _ = _flagged_school()
+    db.session.commit()
+    page = login_as(counsellor).get(f"/students/{student.id}").get_data(as_text=True)
+    assert "Early warning" in page and "below 90%" in page
+    assert 'data-figure="student-risk-data"' in page

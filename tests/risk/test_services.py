@@ -1,0 +1,91 @@
+"""Assessments: rule-set versions, history, new flags, recompute on change, the cap."""
+
+from sqlalchemy import select
+
+from portal.core.signals import student_data_changed, student_flagged
+from portal.extensions import db
+from portal.risk.models import RiskAssessment
+from portal.risk.services import assess_students, current_rule_set, recompute_all, save_rule_set
+from tests import factories
+from tests.risk.helpers import TODAY, record_attendance, record_incidents, school_days
+
+
+def _student_with_attendance(school, absences: int):
+    student = factories.make_student(school)
+    days = school_days(TODAY, 40)
+    record_attendance(student, days, absent_on=set(days[len(days) - absences:]))
+    return student
+
+
+def test_a_new_threshold_is_a_new_version_and_changes_the_result(app):
+    school = factories.make_school()
+    factories.make_term(school)
+    student = _student_with_attendance(school, absences=3)  # 92.5 % this term, 85 % recently
+    first = assess_students(school=school, today=TODAY)[0]
+    assert "attendance_rate_term" not in [r["indicator"] for r in first.reasons]
+    admin = factories.make_user("administrator", school)
+    stricter = save_rule_set(school=school, actor=admin,
+                             settings={"rules": {"attendance_rate_term": {"threshold": 95}}})
+    second = assess_students(school=school, student_ids=[student.id], today=TODAY)[0]
+    assert (current_rule_set(school).version, stricter.version) == (2, 2)
+    assert second.rule_set_id == stricter.id != first.rule_set_id
+    assert second.reasons[0]["threshold"] == 95
+
+
+def test_becoming_flagged_sends_student_flagged_once(app):
+    school = factories.make_school()
+    factories.make_term(school)
+    _student_with_attendance(school, absences=12)  # 70 % this term, 40 % recently
+    received = []
+
+    def listener(sender, assessment):
+        received.append(assessment)
+
+    student_flagged.connect(listener)
+    try:
+        first = assess_students(school=school, today=TODAY)[0]
+        again = assess_students(school=school, today=TODAY)[0]
+    finally:
+        student_flagged.disconnect(listener)
+    assert first.level == "high" and first.is_new_flag
+    assert not again.is_new_flag
+    assert received == [first]
+
+
+def test_student_data_changed_recomputes_that_student(app):
+    school = factories.make_school()
+    factories.make_term(school)
+    student = _student_with_attendance(school, absences=0)
+    student_data_changed.send(None, student_id=student.id)
+    history = db.session.scalars(select(RiskAssessment)
+                                 .where(RiskAssessment.student_id == student.id)).all()
+    assert len(history) == 1
+
+
+def test_the_high_cap_keeps_the_top_scores_high(app):
+    school = factories.make_school()
+    factories.make_term(school)
+    worst = _student_with_attendance(school, absences=12)
+    record_incidents(worst, 3, TODAY)  # two more reasons than the other one
+    _student_with_attendance(school, absences=12)
+    save_rule_set(school=school, actor=None, settings={"high_cap": 1})
+    levels = {a.student_id: a.level for a in assess_students(school=school, today=TODAY)}
+    assert sorted(levels.values()) == ["high", "watch"]
+    assert levels[worst.id] == "high"
+
+
+def test_recompute_all_reports_progress(app):
+    school = factories.make_school()
+    factories.make_term(school)
+    for _ in range(3):
+        factories.make_student(school)
+    seen = []
+    assert recompute_all(progress=lambda done, total: seen.append((done, total))) == 3
+    assert seen[-1] == (3, 3)
+
+
+def test_the_nightly_recompute_is_a_registered_periodic_job(app):
+    from portal.core.jobs import registered_jobs
+
+    (job,) = [job for job in registered_jobs() if job.name == "risk-nightly-recompute"]
+    assert job.every.days == 1 and job.run is recompute_all
