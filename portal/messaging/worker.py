@@ -7,6 +7,7 @@ any moment loses nothing and, on restart, resends at most the one message in fli
 """
 
 import smtplib
+from email import policy as email_policy
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -76,9 +77,19 @@ def claim_due(*, limit: int, channel: str = "email") -> list[int]:
     return ids
 
 
-def build_mail(delivery: Delivery) -> MailMessage:
+class PortalMail(MailMessage):
+    """An email whose long headers stay plain (a List-Unsubscribe URL must not be encoded)."""
+
+    def _message(self):
+        message = super()._message()
+        # RFC 5322 allows 998 characters; folding a URL into encoded words breaks RFC 2369.
+        message.policy = email_policy.SMTP.clone(max_line_length=998)
+        return message
+
+
+def build_mail(delivery: Delivery) -> PortalMail:
     """Turn a delivery row into the email the SMTP server receives."""
-    message = MailMessage(
+    message = PortalMail(
         subject=delivery.subject, recipients=[delivery.to_address], body=delivery.body_text,
         html=delivery.body_html, extra_headers=dict(delivery.headers or {}),
     )
