@@ -55,3 +55,32 @@ def html_part(message) -> str:
         if part.get_content_type() == "text/html":
             return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
     return ""
+
+
+def start_worker(database_url: str, smtp_port: int, *extra: str):
+    """Start `flask --app portal outbox work` as a real process on the test database."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(smtp_port), "PORTAL_CONFIG": "default"}
+    flask = Path(sys.executable).with_name("flask")
+    return subprocess.Popen(
+        [str(flask), "--app", "portal", "outbox", "work", "--batch-size", "10",
+         "--idle-seconds", "0.2", "--lease-seconds", "2", *extra],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def wait_until(condition, *, timeout: float = 60.0) -> bool:
+    """Poll until condition() is true (or the timeout passes); return the last answer."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
