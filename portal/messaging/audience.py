@@ -30,16 +30,16 @@ def _sections(user: User) -> list[tuple[int, str]]:
 def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -> None:
     """Offer only the sections, students and events this sender may reach."""
     form.section_ids.choices = _sections(user)
-    form.program_ids.choices = list(db.session.execute(
+    form.program_ids.choices = [tuple(row) for row in db.session.execute(
         select(Program.id, Program.name).where(Program.school_id == user.school_id,
                                                Program.is_active.is_(True))
-        .order_by(Program.name)))
+        .order_by(Program.name))]
     form.need_kinds.choices = [(kind, kind.replace("_", " ").capitalize())
                                for kind in NeedKind.ALL]
-    form.event_without_rsvp.choices = [(0, "—")] + list(db.session.execute(
+    form.event_without_rsvp.choices = [(0, "—")] + [tuple(row) for row in db.session.execute(
         select(Event.id, Event.title).where(Event.school_id == user.school_id,
                                             Event.starts_at > utcnow())
-        .order_by(Event.starts_at).limit(100)))
+        .order_by(Event.starts_at).limit(100))]
     form.languages.choices = list(languages.items())
     form.student_ids.choices = [
         (student.id, f"{student.last_name}, {student.display_name}")

@@ -34,9 +34,6 @@ def _grade_levels(form, field) -> None:
 class AudienceForm(FlaskForm):
     """Who the message goes to; every filter is optional and they combine."""
 
-    class Meta:
-        csrf = False  # also read from the live-count query string
-
     segment_name = StringField(_l("Save this audience as"),
                                validators=[Optional(), Length(max=200)])
     grade_levels = StringField(_l("Grade levels"), validators=[Optional(), _grade_levels])
@@ -51,7 +48,7 @@ class AudienceForm(FlaskForm):
     event_without_rsvp = SelectField(_l("Invited to an event but no answer yet"), coerce=int,
                                      validate_choice=False)
     languages = SelectMultipleField(_l("Guardian's language"), validate_choice=False)
-    portal_activated = SelectField(_l("Portal account"), choices=[
+    portal_activated = SelectField(_l("Portal account"), default="", choices=[
         ("", _l("Any")), ("yes", _l("Has signed in")), ("no", _l("Has never signed in"))])
     student_ids = SelectMultipleField(_l("Hand-picked students"), coerce=int,
                                       validate_choice=False)
@@ -74,9 +71,6 @@ class AudienceForm(FlaskForm):
 
 class CampaignForm(AudienceForm):
     """A campaign: title, kind, schedule and one subject/body per language."""
-
-    class Meta:
-        csrf = True
 
     title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind of update"), choices=list(KIND_LABELS.items()),

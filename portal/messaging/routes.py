@@ -90,7 +90,7 @@ def _create(form, school: School, variants: dict):
 @bp.get("/audience/count")
 @staff_required
 def audience_count():
-    form = AudienceForm(formdata=request.args)
+    form = AudienceForm(formdata=request.args, meta={"csrf": False})  # a read-only GET
     fill_choices(form, user=current_user, languages=current_app.config["PORTAL_LANGUAGES"])
     if not form.validate():
         return jsonify({"errors": form.errors}), 400
@@ -153,10 +153,10 @@ def campaign_status(campaign_id: int):
 
 
 def _colleagues() -> list[tuple[int, str]]:
-    return list(db.session.execute(
+    return [tuple(row) for row in db.session.execute(
         select(User.id, User.full_name).where(User.school_id == current_user.school_id,
                                               User.role.in_(Role.STAFF), User.id != current_user.id)
-        .order_by(User.full_name)))
+        .order_by(User.full_name))]
 
 
 @bp.post("/campaigns/<int:campaign_id>/share")
