@@ -42,7 +42,7 @@ def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -
         .order_by(Event.starts_at).limit(100))]
     form.languages.choices = list(languages.items())
     form.student_ids.choices = [
-        (student.id, f"{student.last_name}, {student.display_name}")
+        (student.id, student.display_name)
         for student in db.session.scalars(visible_students(user).where(
             Student.is_active.is_(True)).order_by(Student.last_name, Student.first_name)
             .limit(1000))]

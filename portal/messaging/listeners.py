@@ -25,7 +25,7 @@ def run_event_reminders() -> None:
 
 
 def run_weekly_digests() -> None:
-    """Queue this week's digests and commit them."""
+    """Queue the weekly digests whose time has come and commit them."""
     send_weekly_digests()
     db.session.commit()
 
@@ -35,4 +35,4 @@ def connect() -> None:
     attendance_recorded.connect(_on_attendance_recorded, weak=False)
     student_flagged.connect(_on_student_flagged, weak=False)
     add_periodic_job("messaging-event-reminders", run_event_reminders, every=timedelta(hours=1))
-    add_periodic_job("messaging-weekly-digest", run_weekly_digests, every=timedelta(days=7))
+    add_periodic_job("messaging-weekly-digest", run_weekly_digests, every=timedelta(hours=1))

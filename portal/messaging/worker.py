@@ -7,10 +7,10 @@ any moment loses nothing and, on restart, resends at most the one message in fli
 """
 
 import smtplib
-from email import policy as email_policy
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email import policy as email_policy
 
 from flask import current_app
 from flask_mail import Message as MailMessage

@@ -3,7 +3,6 @@
 from sqlalchemy import select
 
 from portal.auth.models import Role
-
 from portal.core.signals import record_changed
 from portal.extensions import db
 from portal.interactions.models import Interaction
@@ -69,7 +68,8 @@ def test_reply_about_a_message_for_several_children_asks_which_child(app, login_
     client = login_as(world.mum.user)
     assert "About which child" in client.get(f"/family/inbox/{thread.id}").get_data(as_text=True)
     missing = client.post(f"/family/inbox/{thread.id}/reply", data={"body": ""})
-    assert missing.status_code == 400 and "This field is required." in missing.get_data(as_text=True)
+    assert missing.status_code == 400
+    assert "This field is required." in missing.get_data(as_text=True)
     client.post(f"/family/inbox/{thread.id}/reply",
                 data={"body": "About Cara", "student_id": str(world.cara.id)})
     assert db.session.scalar(select(Interaction.student_id)) == world.cara.id

@@ -109,12 +109,15 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
     term = f.make_term(world.school)
     db.session.add(Grade(student_id=world.ben.id, section_id=world.section.id,
                          grading_period_id=term.grading_periods[0].id, score=88,
-                         recorded_on=today_in("UTC") - timedelta(days=1)))
+                         recorded_on=date(2026, 11, 25)))
     db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Reading every day",
                                 opened_on=date.today(), visibility=Visibility.FAMILY))
     db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Staff-only plan",
                                 opened_on=date.today()))
-    send_weekly_digests()
+    thursday, friday_afternoon = datetime(2026, 11, 26, 17), datetime(2026, 11, 27, 17)
+    assert send_weekly_digests(thursday) == 0
+    assert send_weekly_digests(friday_afternoon) == 2
+    assert send_weekly_digests(friday_afternoon + timedelta(hours=1)) == 0
     db.session.commit()
     drain()
     by_address = {message["To"]: text_part(message) for message in smtp_server.messages}

@@ -37,8 +37,9 @@ def test_compose_page_shows_a_live_recipient_count(app, page, live_server, brows
     db.session.commit()
     browser_login(world.admin.email, f.PASSWORD)
     page.goto(f"{live_server}/messaging/campaigns/new")
-    page.wait_for_function("document.getElementById('recipient-count').textContent.includes('2 guardians')")
+    count = "document.getElementById('recipient-count').textContent"
+    page.wait_for_function(f"{count}.includes('2 guardians (3 students)')")
     page.fill("#grade_levels", "10")
-    page.wait_for_function("document.getElementById('recipient-count').textContent.includes('1 students')")
+    page.wait_for_function(f"{count}.includes('2 guardians (1 students)')")
     page.screenshot(path="/tmp/messaging-compose.png", full_page=True)
     assert page.errors == []

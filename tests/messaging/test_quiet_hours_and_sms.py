@@ -70,7 +70,8 @@ def sms_gateway(app):
     thread.start()
     app.config.update(SMS_GATEWAY_URL=f"http://127.0.0.1:{server.server_port}/send",
                       SMS_GATEWAY_TOKEN="secret-token",
-                      SMS_PAYLOAD_TEMPLATE='{"number": "$to", "text": "$message", "from": "SCHOOL"}')
+                      SMS_PAYLOAD_TEMPLATE='{"number": "$to", "text": "$message", '
+                                           '"from": "SCHOOL"}')
     yield Gateway
     server.shutdown()
 

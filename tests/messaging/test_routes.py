@@ -72,12 +72,13 @@ def test_send_report_is_for_the_sender_and_colleagues_they_share_it_with(app, lo
     campaign = db.session.scalar(select(Campaign))
     client.post(f"/messaging/campaigns/{campaign.id}/send")
     assert db.session.scalar(select(Message)) is not None  # one class: no confirmation needed
+    report = f"/messaging/campaigns/{campaign.id}"
     for user, expected in ((colleague, 404), (outsider, 404), (world.admin, 200)):
-        assert switch_user(login_as, user).get(f"/messaging/campaigns/{campaign.id}").status_code == expected
-    switch_user(login_as, world.teacher).post(f"/messaging/campaigns/{campaign.id}/share",
-                                 data={"colleagues": [str(colleague.id)]})
-    assert switch_user(login_as, colleague).get(f"/messaging/campaigns/{campaign.id}").status_code == 200
-    assert switch_user(login_as, outsider).get(f"/messaging/campaigns/{campaign.id}/status").status_code == 404
+        assert switch_user(login_as, user).get(report).status_code == expected
+    switch_user(login_as, world.teacher).post(f"{report}/share",
+                                              data={"colleagues": [str(colleague.id)]})
+    assert switch_user(login_as, colleague).get(report).status_code == 200
+    assert switch_user(login_as, outsider).get(f"{report}/status").status_code == 404
 
 
 def test_guardians_cannot_use_staff_messaging(app, login_as):
