@@ -14,6 +14,7 @@ from portal.family.inbox_forms import ReplyForm
 from portal.family.queries import children_of
 from portal.messaging import inbox as inbox_service
 from portal.messaging import queries
+from portal.messaging.rendering import text_to_html
 
 add_nav_item("family.inbox", _l("Messages"), roles=(Role.GUARDIAN,), order=20)
 
@@ -43,6 +44,12 @@ def _reply_form(thread, data=None) -> ReplyForm:
     return form
 
 
+def _show_thread(thread, form: ReplyForm) -> str:
+    return render_template("family/inbox_message.html", thread=thread,
+                           body=text_to_html(thread.body_text),
+                           replies=queries.thread_of(thread), form=form)
+
+
 @bp.get("/inbox/<int:message_id>")
 @guardian_required
 def inbox_message(message_id: int):
@@ -50,8 +57,7 @@ def inbox_message(message_id: int):
     thread = inbox_service.get_thread_or_404(guardian, message_id)
     inbox_service.open_message(guardian=guardian, message=thread)
     db.session.commit()
-    return render_template("family/inbox_message.html", thread=thread,
-                           replies=queries.thread_of(thread), form=_reply_form(thread))
+    return _show_thread(thread, _reply_form(thread))
 
 
 @bp.post("/inbox/<int:message_id>/reply")
@@ -61,8 +67,7 @@ def reply(message_id: int):
     thread = inbox_service.get_thread_or_404(guardian, message_id)
     form = _reply_form(thread)
     if not form.validate_on_submit():
-        return render_template("family/inbox_message.html", thread=thread,
-                               replies=queries.thread_of(thread), form=form), 400
+        return _show_thread(thread, form), 400
     student = get_student_or_404(current_user, thread.student_id or form.student_id.data)
     inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,
                            body=form.body.data, student=student)

@@ -8,7 +8,7 @@ from portal.core.time import utcnow
 from portal.events.models import Event
 from portal.extensions import db
 from portal.messaging.forms import AudienceForm
-from portal.messaging.models import Segment
+from portal.messaging.models import MessageTemplate, Segment, TemplateVariant
 from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
@@ -52,6 +52,23 @@ def saved_segments(user: User) -> list[Segment]:
     """Return the school's saved audiences."""
     return list(db.session.scalars(select(Segment).where(Segment.school_id == user.school_id)
                                    .order_by(Segment.name)))
+
+
+def saved_templates(user: User) -> list[MessageTemplate]:
+    """Return the school's message templates, newest first."""
+    return list(db.session.scalars(select(MessageTemplate).where(
+        MessageTemplate.school_id == user.school_id)
+        .order_by(MessageTemplate.created_at.desc()).limit(100)))
+
+
+def template_as_form_data(template: MessageTemplate) -> dict:
+    """Return a template's kind and its subject and body per language, as form values."""
+    data = {"kind": template.kind}
+    for variant in db.session.scalars(select(TemplateVariant).where(
+            TemplateVariant.template_id == template.id)):
+        data[f"subject_{variant.language}"] = variant.subject
+        data[f"body_{variant.language}"] = variant.body
+    return data
 
 
 def criteria_as_form_data(criteria: dict) -> dict:

@@ -27,6 +27,15 @@ def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:
     return [campaign for campaign in candidates if can_see_campaign(user, campaign)]
 
 
+def campaign_states(campaigns: list[Campaign]) -> dict[int, str]:
+    """Return each campaign's state: draft, scheduled, sending, or sent once nothing waits."""
+    waiting = set(db.session.scalars(select(Delivery.campaign_id).where(
+        Delivery.campaign_id.in_([campaign.id for campaign in campaigns]),
+        Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.SENDING))).distinct()))
+    return {campaign.id: campaign.status if campaign.status == "draft" or campaign.id in waiting
+            else "sent" for campaign in campaigns}
+
+
 def get_campaign_or_404(user: User, campaign_id: int) -> Campaign:
     """Load a campaign this user may see, or answer 404."""
     campaign = db.session.get(Campaign, campaign_id)

@@ -13,7 +13,13 @@ from portal.core.permissions import staff_required
 from portal.core.time import to_utc
 from portal.extensions import db
 from portal.messaging import bp, campaigns, queries
-from portal.messaging.audience import criteria_as_form_data, fill_choices, saved_segments
+from portal.messaging.audience import (
+    criteria_as_form_data,
+    fill_choices,
+    saved_segments,
+    saved_templates,
+    template_as_form_data,
+)
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
@@ -21,7 +27,7 @@ from portal.messaging.forms import (
     ShareForm,
     add_language_fields,
 )
-from portal.messaging.models import Segment
+from portal.messaging.models import MessageTemplate, Segment
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
 
@@ -44,18 +50,16 @@ def _campaign_form(data=None):
 @bp.get("/")
 @staff_required
 def campaign_list():
-    return render_template("messaging/campaigns.html",
-                           campaigns=queries.campaigns_for(current_user))
+    campaigns_shown = queries.campaigns_for(current_user)
+    return render_template("messaging/campaigns.html", campaigns=campaigns_shown,
+                           states=queries.campaign_states(campaigns_shown))
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @staff_required
 def new_campaign():
     school = _school()
-    segment = db.session.get(Segment, request.args.get("segment_id", type=int) or 0)
-    from_segment = segment is not None and segment.school_id == school.id
-    form, languages = _campaign_form(criteria_as_form_data(segment.criteria) if from_segment
-                                     else None)
+    form, languages = _campaign_form(_starting_point(school))
     if form.validate_on_submit():
         variants = {code: (form[f"subject_{code}"].data, form[f"body_{code}"].data)
                     for code in languages if form[f"body_{code}"].data}
@@ -70,7 +74,20 @@ def new_campaign():
                 db.session.rollback()
                 form[problem.field].errors.append(problem.message)
     return render_template("messaging/campaign_new.html", form=form, languages=languages,
-                           segments=saved_segments(current_user))
+                           segments=saved_segments(current_user),
+                           templates=saved_templates(current_user))
+
+
+def _starting_point(school: School) -> dict:
+    """Prefill from a saved audience and/or an earlier message of this school."""
+    data = {}
+    segment = db.session.get(Segment, request.args.get("segment_id", type=int) or 0)
+    if segment is not None and segment.school_id == school.id:
+        data.update(criteria_as_form_data(segment.criteria))
+    template = db.session.get(MessageTemplate, request.args.get("template_id", type=int) or 0)
+    if template is not None and template.school_id == school.id:
+        data.update(template_as_form_data(template))
+    return data or None
 
 
 def _create(form, school: School, variants: dict):

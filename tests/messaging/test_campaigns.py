@@ -122,3 +122,21 @@ def test_segment_filters_by_language_and_portal_activation(app):
                             sender=world.admin)["guardians"] == 1
     assert count_recipients(criteria={"portal_activated": "no"}, school_id=world.school.id,
                             sender=world.admin)["guardians"] == 2
+
+
+def test_scheduled_campaign_waits_in_the_outbox_and_the_inbox(app, smtp_server):
+    from datetime import timedelta
+
+    from portal.core.time import utcnow
+    from portal.messaging.queries import inbox_of
+
+    world = school_with_families()
+    later = utcnow() + timedelta(days=2)
+    campaign = create_campaign(sender=world.admin, school=world.school, title="Later",
+                               kind="general", criteria={"languages": ["fr"]},
+                               variants=VARIANTS, scheduled_at=later)
+    send_campaign(campaign=campaign, sender=world.admin, confirmed_count=None)
+    db.session.commit()
+    assert campaign.status == "scheduled"
+    assert drain().handled == 0 and inbox_of(world.gran.id) == []
+    assert db.session.scalar(select(Delivery.next_attempt_at)) == later

@@ -103,3 +103,29 @@ def test_reach_report_lists_unreached_families_highest_risk_first(app, login_as)
     assert "No valid email (550 No such mailbox)" in page and "Never signed in" in page
     other = switch_user(login_as, f.make_user(Role.TEACHER, world.school))
     assert "Gisele" not in other.get("/messaging/reach").get_data(as_text=True)
+
+
+def test_campaign_list_shows_sent_once_nothing_waits(app, login_as, smtp_server):
+    world = school_with_families()
+    db.session.commit()
+    client = login_as(world.teacher)
+    _compose(client, section_ids=str(world.section.id))
+    campaign = db.session.scalar(select(Campaign))
+    client.post(f"/messaging/campaigns/{campaign.id}/send")
+    assert "Sending" in client.get("/messaging/").get_data(as_text=True)
+    drain()
+    assert "Sent" in client.get("/messaging/").get_data(as_text=True)
+
+
+def test_compose_starts_from_a_saved_audience_and_an_earlier_message(app, login_as):
+    world = school_with_families()
+    db.session.commit()
+    client = login_as(world.admin)
+    _compose(client, segment_name="Grade 10", grade_levels="10", subject_es="Hola",
+             body_es="Hola {{ guardian_name }}")
+    segment = db.session.scalar(select(Segment))
+    template_id = db.session.scalar(select(Campaign.template_id))
+    page = client.get(f"/messaging/campaigns/new?segment_id={segment.id}"
+                      f"&template_id={template_id}").get_data(as_text=True)
+    assert 'value="10"' in page and "Hola {{ guardian_name }}" in page
+    assert "Trip for {{ student_name }}" in page
