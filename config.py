@@ -43,6 +43,10 @@ class DefaultConfig:
     MAIL_SUPPRESS_SEND = False
 
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    # Urgent notices also go by SMS through this HTTP gateway ($to and $message in the payload).
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN")
+    SMS_PAYLOAD_TEMPLATE = os.environ.get("SMS_PAYLOAD_TEMPLATE")
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(14 * 24 * 60 * 60)))
     BABEL_DEFAULT_LOCALE = "en"

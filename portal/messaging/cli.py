@@ -21,9 +21,13 @@ def outbox() -> None:
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
 @click.option("--batch-size", default=50, show_default=True, help="Messages per SMTP connection.")
 @click.option("--idle-seconds", default=5.0, show_default=True, help="Pause when nothing is due.")
+@click.option("--lease-seconds", default=None, type=int,
+              help="How long a claimed delivery stays with this worker (OUTBOX_LEASE_SECONDS).")
 @with_appcontext
-def work(once: bool, batch_size: int, idle_seconds: float) -> None:
+def work(once: bool, batch_size: int, idle_seconds: float, lease_seconds: int | None) -> None:
     """Run due periodic jobs and send due deliveries; --once does one pass and exits."""
+    if lease_seconds:
+        current_app.config["OUTBOX_LEASE_SECONDS"] = lease_seconds
     while True:
         for name in run_due_jobs():
             click.echo(f"outbox: ran periodic job {name}")

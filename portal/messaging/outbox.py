@@ -8,6 +8,8 @@ from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus
 
+SMS_MAX_LENGTH = 480  # three concatenated SMS parts
+
 
 def new_message_id_header() -> str:
     """Return a fresh, globally unique Message-ID for one delivery."""
@@ -26,6 +28,21 @@ def queue_email(*, to_address: str, subject: str, body_text: str, body_html: str
         kind=kind, user_id=user_id, guardian_id=guardian_id, message_id=message_id,
         campaign_id=campaign_id, headers=headers or {}, attachments=attachments or [],
         channel="email", status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
+        message_id_header=new_message_id_header(),
+    )
+    db.session.add(delivery)
+    db.session.flush()
+    return delivery
+
+
+def queue_sms(*, to_address: str, text: str, kind: str, guardian_id: int | None = None,
+              message_id: int | None = None, campaign_id: int | None = None,
+              not_before=None) -> Delivery:
+    """Write one short message to the outbox, for the worker to hand to the SMS gateway."""
+    delivery = Delivery(
+        to_address=to_address, subject=text[:300], body_text=text[:SMS_MAX_LENGTH], kind=kind,
+        guardian_id=guardian_id, message_id=message_id, campaign_id=campaign_id,
+        channel="sms", status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
         message_id_header=new_message_id_header(),
     )
     db.session.add(delivery)

@@ -1,12 +1,20 @@
 """Messaging use cases other features call: notify a guardian, notify a staff member."""
 
+from flask import current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.time import utcnow
+from portal.core.urls import portal_url
 from portal.extensions import db
 from portal.messaging.models import Message, NotificationPreference, UpdateKind
-from portal.messaging.outbox import queue_email
-from portal.people.models import Guardian, Student
+from portal.messaging.outbox import queue_email, queue_sms
+from portal.messaging.quiet_hours import next_sending_time
+from portal.messaging.rendering import text_to_html
+from portal.messaging.unsubscribe import unsubscribe_url
+from portal.people.models import Guardian, School, Student
 
 
 def wants_update(guardian: Guardian, kind: str) -> bool:
@@ -23,30 +31,65 @@ def can_email(guardian: Guardian) -> bool:
     return bool(guardian.email) and not guardian.email_invalid
 
 
+def sending_time(guardian: Guardian, kind: str, planned=None):
+    """Return when a message may go out: urgent at once, others inside the sending window."""
+    planned = planned or utcnow()
+    if kind == UpdateKind.URGENT:
+        return planned
+    school = db.session.get(School, guardian.school_id)
+    return next_sending_time(planned, timezone=guardian.timezone or school.timezone,
+                             start_hour=school.sending_window_start_hour,
+                             end_hour=school.sending_window_end_hour)
+
+
+def _email_parts(guardian: Guardian, *, kind: str, body_text: str, body_html: str | None,
+                 headers: dict) -> tuple[str, str, dict]:
+    school = db.session.get(School, guardian.school_id)
+    context = {"school": school, "body_text": body_text,
+               "body_html": Markup(body_html) if body_html else text_to_html(body_text),
+               "preferences_link": portal_url("family.updates"), "unsubscribe_link": None}
+    headers = dict(headers)
+    if kind in UpdateKind.OPTIONAL:
+        context["unsubscribe_link"] = unsubscribe_url(guardian, kind)
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_link']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    with force_locale(guardian.preferred_language):
+        return (render_template("email/update.txt", **context),
+                render_template("email/update.html", **context), headers)
+
+
 def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: str,
                     body_html: str | None = None, student: Student | None = None,
                     sender: User | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
-                    not_before=None) -> Message | None:
-    """Put a message in the guardian's portal inbox and queue its email.
+                    not_before=None, language: str | None = None) -> Message | None:
+    """Put a message in the guardian's portal inbox and queue its email (and SMS if urgent).
 
     Returns None (and writes nothing) when the guardian opted out of this kind of update.
+    Non-urgent email waits for the school's sending window in the guardian's time zone.
     """
     if not wants_update(guardian, kind):
         return None
     message = Message(
         guardian_id=guardian.id, student_id=student.id if student else None,
         sender_user_id=sender.id if sender else None, campaign_id=campaign_id, kind=kind,
-        language=guardian.preferred_language, subject=subject, body_text=body_text,
-        body_html=body_html,
+        language=language or guardian.preferred_language, subject=subject,
+        body_text=body_text, body_html=body_html, created_at=not_before or utcnow(),
     )
     db.session.add(message)
     db.session.flush()
+    due = sending_time(guardian, kind, not_before)
     if can_email(guardian):
-        queue_email(to_address=guardian.email, subject=subject, body_text=body_text,
-                    body_html=body_html, kind=kind, guardian_id=guardian.id,
-                    message_id=message.id, campaign_id=campaign_id, headers=headers,
-                    attachments=attachments, not_before=not_before)
+        text, html, all_headers = _email_parts(guardian, kind=kind, body_text=body_text,
+                                               body_html=body_html, headers=headers or {})
+        queue_email(to_address=guardian.email, subject=subject, body_text=text, body_html=html,
+                    kind=kind, guardian_id=guardian.id, message_id=message.id,
+                    campaign_id=campaign_id, headers=all_headers, attachments=attachments,
+                    not_before=due)
+    if kind == UpdateKind.URGENT and guardian.phone and current_app.config.get("SMS_GATEWAY_URL"):
+        queue_sms(to_address=guardian.phone, text=f"{subject}: {body_text}", kind=kind,
+                  guardian_id=guardian.id, message_id=message.id, campaign_id=campaign_id,
+                  not_before=due)
     return message
 
 

@@ -10,6 +10,7 @@ import smtplib
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email import policy as email_policy
 
 from flask import current_app
 from flask_mail import Message as MailMessage
@@ -18,9 +19,10 @@ from sqlalchemy import or_, select
 from portal.core.time import utcnow
 from portal.extensions import db, mail
 from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus
+from portal.messaging.sms import GatewayError, send_sms
 from portal.people.models import Guardian
 
-LEASE = timedelta(minutes=5)
+DEFAULT_LEASE_SECONDS = 300
 
 
 class TemporaryFailure(Exception):
@@ -45,13 +47,15 @@ class BatchReport:
         return self.sent + self.retried + self.failed
 
 
-def claim_due(*, limit: int) -> list[int]:
-    """Take up to `limit` due deliveries for this worker and commit the claim."""
+def claim_due(*, limit: int, channel: str = "email") -> list[int]:
+    """Take up to `limit` due deliveries of a channel for this worker and commit the claim."""
     now = utcnow()
+    lease = timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS",
+                                                     DEFAULT_LEASE_SECONDS))
     stmt = (
         select(Delivery)
         .where(
-            Delivery.channel == "email",
+            Delivery.channel == channel,
             Delivery.next_attempt_at <= now,
             or_(
                 Delivery.status == DeliveryStatus.QUEUED,
@@ -67,15 +71,25 @@ def claim_due(*, limit: int) -> list[int]:
     deliveries = db.session.scalars(stmt).all()
     for delivery in deliveries:
         delivery.status = DeliveryStatus.SENDING
-        delivery.locked_until = now + LEASE
+        delivery.locked_until = now + lease
     ids = [delivery.id for delivery in deliveries]
     db.session.commit()
     return ids
 
 
-def build_mail(delivery: Delivery) -> MailMessage:
+class PortalMail(MailMessage):
+    """An email whose long headers stay plain (a List-Unsubscribe URL must not be encoded)."""
+
+    def _message(self):
+        message = super()._message()
+        # RFC 5322 allows 998 characters; folding a URL into encoded words breaks RFC 2369.
+        message.policy = email_policy.SMTP.clone(max_line_length=998)
+        return message
+
+
+def build_mail(delivery: Delivery) -> PortalMail:
     """Turn a delivery row into the email the SMTP server receives."""
-    message = MailMessage(
+    message = PortalMail(
         subject=delivery.subject, recipients=[delivery.to_address], body=delivery.body_text,
         html=delivery.body_html, extra_headers=dict(delivery.headers or {}),
     )
@@ -116,7 +130,8 @@ def _record(delivery: Delivery, *, error: Exception | None) -> str:
     max_attempts = current_app.config.get("OUTBOX_MAX_ATTEMPTS", 8)
     if isinstance(error, PermanentFailure) or delivery.attempts >= max_attempts:
         delivery.status = DeliveryStatus.FAILED
-        if isinstance(error, PermanentFailure) and delivery.guardian_id:
+        if isinstance(error, PermanentFailure) and delivery.guardian_id and \
+                delivery.channel == "email":
             _flag_invalid_address(delivery, str(error))
         return "failed"
     base = current_app.config.get("OUTBOX_RETRY_BASE_SECONDS", 60)
@@ -174,6 +189,22 @@ def send_batch(ids: list[int], report: BatchReport) -> None:
             pass
 
 
+def send_sms_batch(ids: list[int], report: BatchReport) -> None:
+    """Hand the claimed short messages to the SMS gateway, committing after each."""
+    for delivery_id in ids:
+        delivery = db.session.get(Delivery, delivery_id)
+        try:
+            send_sms(to=delivery.to_address, message=delivery.body_text)
+            error = None
+        except GatewayError as failure:
+            error = (PermanentFailure if failure.permanent else TemporaryFailure)(str(failure))
+        outcome = _record(delivery, error=error)
+        db.session.commit()
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if error is not None:
+            report.errors.append(f"sms delivery {delivery_id}: {error}")
+
+
 def _release(ids: list[int], error: Exception, report: BatchReport) -> None:
     """Give claimed deliveries back (counting an attempt) when the server is unreachable."""
     for delivery_id in ids:
@@ -188,14 +219,15 @@ def _release(ids: list[int], error: Exception, report: BatchReport) -> None:
 def drain(*, batch_size: int = 50, max_batches: int | None = None) -> BatchReport:
     """Send everything that is due now, batch by batch, and report what happened."""
     report = BatchReport()
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        ids = claim_due(limit=batch_size)
-        if not ids:
-            break
-        before = report.sent
-        send_batch(ids, report)
-        batches += 1
-        if report.sent == before and report.retried:
-            break  # the server is down; wait for the next pass instead of spinning
+    for channel, send in (("email", send_batch), ("sms", send_sms_batch)):
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            ids = claim_due(limit=batch_size, channel=channel)
+            if not ids:
+                break
+            before = report.sent
+            send(ids, report)
+            batches += 1
+            if report.sent == before and report.retried:
+                break  # the server is down; wait for the next pass instead of spinning
     return report

@@ -1,0 +1,27 @@
+"""Forms of the family inbox and the choice of updates."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from portal.messaging.forms import KIND_LABELS
+from portal.messaging.models import UpdateKind
+
+
+class ReplyForm(FlaskForm):
+    """A guardian's reply to a message from the school."""
+
+    student_id = SelectField(_l("About which child"), coerce=int)
+    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Send reply"))
+
+
+class UpdatesForm(FlaskForm):
+    """Which kinds of update the guardian wants (urgent notices always come)."""
+
+    submit = SubmitField(_l("Save my choices"))
+
+
+for _kind in UpdateKind.OPTIONAL:
+    setattr(UpdatesForm, _kind, BooleanField(KIND_LABELS[_kind]))

@@ -1,0 +1,76 @@
+"""The family inbox: every message the school sent this guardian, and their replies."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.auth.models import Role
+from portal.core.navigation import add_nav_item
+from portal.core.permissions import get_student_or_404, guardian_for, guardian_required
+from portal.extensions import db
+from portal.family import bp
+from portal.family.inbox_forms import ReplyForm
+from portal.family.queries import children_of
+from portal.messaging import inbox as inbox_service
+from portal.messaging import queries
+from portal.messaging.rendering import text_to_html
+
+add_nav_item("family.inbox", _l("Messages"), roles=(Role.GUARDIAN,), order=20)
+
+
+def _guardian():
+    guardian = guardian_for(current_user)
+    if guardian is None:
+        abort(404)
+    return guardian
+
+
+@bp.get("/inbox")
+@guardian_required
+def inbox():
+    guardian = _guardian()
+    return render_template("family/inbox.html", threads=queries.inbox_of(guardian.id),
+                           unread=queries.unread_count(guardian.id))
+
+
+
+def _reply_form(thread, data=None) -> ReplyForm:
+    form = ReplyForm(data=data)
+    children = children_of(current_user)
+    form.student_id.choices = [(child.id, child.display_name) for child in children]
+    if thread.student_id:
+        form.student_id.data = thread.student_id
+    return form
+
+
+def _show_thread(thread, form: ReplyForm) -> str:
+    return render_template("family/inbox_message.html", thread=thread,
+                           body=text_to_html(thread.body_text),
+                           replies=queries.thread_of(thread), form=form)
+
+
+@bp.get("/inbox/<int:message_id>")
+@guardian_required
+def inbox_message(message_id: int):
+    guardian = _guardian()
+    thread = inbox_service.get_thread_or_404(guardian, message_id)
+    inbox_service.open_message(guardian=guardian, message=thread)
+    db.session.commit()
+    return _show_thread(thread, _reply_form(thread))
+
+
+@bp.post("/inbox/<int:message_id>/reply")
+@guardian_required
+def reply(message_id: int):
+    guardian = _guardian()
+    thread = inbox_service.get_thread_or_404(guardian, message_id)
+    form = _reply_form(thread)
+    if not form.validate_on_submit():
+        return _show_thread(thread, form), 400
+    student = get_student_or_404(current_user, thread.student_id or form.student_id.data)
+    inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,
+                           body=form.body.data, student=student)
+    db.session.commit()
+    flash(_("Your reply was sent to the school."), "success")
+    return redirect(url_for("family.inbox_message", message_id=thread.id))

@@ -1,0 +1,79 @@
+"""What a sender can pick from when building an audience (read-only)."""
+
+from sqlalchemy import select
+
+from portal.auth.models import Role, User
+from portal.core.permissions import visible_student_ids, visible_students
+from portal.core.time import utcnow
+from portal.events.models import Event
+from portal.extensions import db
+from portal.messaging.forms import AudienceForm
+from portal.messaging.models import MessageTemplate, Segment, TemplateVariant
+from portal.needs.models import NeedKind
+from portal.outcomes.models import Program
+from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
+
+
+def _sections(user: User) -> list[tuple[int, str]]:
+    stmt = (select(Section.id, Section.name, Course.name)
+            .join(Course, Course.id == Section.course_id)
+            .join(AcademicTerm, AcademicTerm.id == Section.term_id)
+            .where(AcademicTerm.school_id == user.school_id)
+            .order_by(Course.name, Section.name))
+    if user.role != Role.ADMINISTRATOR:
+        stmt = stmt.where(Section.id.in_(select(Enrollment.section_id).where(
+            Enrollment.student_id.in_(visible_student_ids(user)))))
+    return [(section_id, f"{name} ({course})") for section_id, name, course in
+            db.session.execute(stmt)]
+
+
+def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -> None:
+    """Offer only the sections, students and events this sender may reach."""
+    form.section_ids.choices = _sections(user)
+    form.program_ids.choices = [tuple(row) for row in db.session.execute(
+        select(Program.id, Program.name).where(Program.school_id == user.school_id,
+                                               Program.is_active.is_(True))
+        .order_by(Program.name))]
+    form.need_kinds.choices = [(kind, kind.replace("_", " ").capitalize())
+                               for kind in NeedKind.ALL]
+    form.event_without_rsvp.choices = [(0, "—")] + [tuple(row) for row in db.session.execute(
+        select(Event.id, Event.title).where(Event.school_id == user.school_id,
+                                            Event.starts_at > utcnow())
+        .order_by(Event.starts_at).limit(100))]
+    form.languages.choices = list(languages.items())
+    form.student_ids.choices = [
+        (student.id, student.display_name)
+        for student in db.session.scalars(visible_students(user).where(
+            Student.is_active.is_(True)).order_by(Student.last_name, Student.first_name)
+            .limit(1000))]
+
+
+def saved_segments(user: User) -> list[Segment]:
+    """Return the school's saved audiences."""
+    return list(db.session.scalars(select(Segment).where(Segment.school_id == user.school_id)
+                                   .order_by(Segment.name)))
+
+
+def saved_templates(user: User) -> list[MessageTemplate]:
+    """Return the school's message templates, newest first."""
+    return list(db.session.scalars(select(MessageTemplate).where(
+        MessageTemplate.school_id == user.school_id)
+        .order_by(MessageTemplate.created_at.desc()).limit(100)))
+
+
+def template_as_form_data(template: MessageTemplate) -> dict:
+    """Return a template's kind and its subject and body per language, as form values."""
+    data = {"kind": template.kind}
+    for variant in db.session.scalars(select(TemplateVariant).where(
+            TemplateVariant.template_id == template.id)):
+        data[f"subject_{variant.language}"] = variant.subject
+        data[f"body_{variant.language}"] = variant.body
+    return data
+
+
+def criteria_as_form_data(criteria: dict) -> dict:
+    """Turn stored criteria back into form values (to start from a saved audience)."""
+    data = dict(criteria)
+    if "grade_levels" in data:
+        data["grade_levels"] = ", ".join(str(level) for level in data["grade_levels"])
+    return data

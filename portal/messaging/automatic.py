@@ -1,0 +1,123 @@
+"""Automatic updates: same-day absence notice, new risk flag notice, event reminders."""
+
+from datetime import datetime, time, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, true
+
+from portal.auth.models import User
+from portal.core.time import to_local, to_utc, today_in, utcnow
+from portal.events.models import Event, EventInvitation
+from portal.extensions import db
+from portal.messaging.models import Message, UpdateKind
+from portal.messaging.services import notify_guardian, notify_staff
+from portal.outcomes.models import AttendanceStatus, DailyAttendance
+from portal.people.models import CounsellorAssignment, Guardian, School, Student, StudentGuardian
+
+
+def informed_guardians(student: Student) -> list[Guardian]:
+    """Return the student's guardians whose link allows receiving information."""
+    return list(db.session.scalars(
+        select(Guardian).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+        .where(StudentGuardian.student_id == student.id,
+               StudentGuardian.may_receive_information.is_(true()))
+        .order_by(Guardian.id)))
+
+
+def _already_told(guardian: Guardian, kind: str, student_id: int | None, subject: str,
+                  since: datetime) -> bool:
+    return db.session.scalar(select(Message.id).where(
+        Message.guardian_id == guardian.id, Message.kind == kind,
+        Message.student_id == student_id, Message.subject == subject,
+        Message.created_at >= since).limit(1)) is not None
+
+
+def send_absence_notices(records: list[DailyAttendance]) -> int:
+    """Tell each informed guardian, once, that their child was absent without excuse today."""
+    sent = 0
+    for record in records:
+        if record.status != AttendanceStatus.ABSENT_UNEXCUSED:
+            continue
+        student = db.session.get(Student, record.student_id)
+        school = db.session.get(School, student.school_id)
+        if record.on_date != today_in(school.timezone):
+            continue  # corrections of past days are not news to send
+        for guardian in informed_guardians(student):
+            with force_locale(guardian.preferred_language):
+                subject = _("%(name)s was absent from school today", name=student.display_name)
+                body = _("Dear %(guardian)s,\n\n%(name)s (grade %(grade)s) was marked absent "
+                         "today, %(day)s, and we have no excuse on record. If you know why, "
+                         "please reply to this message or call the school office.",
+                         guardian=guardian.display_name, name=student.display_name,
+                         grade=student.grade_level, day=record.on_date.isoformat())
+            start_of_day = to_utc(datetime.combine(record.on_date, time()), school.timezone)
+            if _already_told(guardian, UpdateKind.ABSENCE, student.id, subject, start_of_day):
+                continue
+            sent += notify_guardian(guardian=guardian, kind=UpdateKind.ABSENCE, subject=subject,
+                                    body_text=body, student=student) is not None
+    return sent
+
+
+def _counsellors_of(student: Student) -> list[User]:
+    ids = {student.counsellor_id} if student.counsellor_id else set(db.session.scalars(
+        select(CounsellorAssignment.counsellor_id).where(
+            CounsellorAssignment.school_id == student.school_id,
+            CounsellorAssignment.grade_level == student.grade_level)))
+    return [db.session.get(User, user_id) for user_id in sorted(ids)]
+
+
+def send_flag_notices(assessment) -> None:
+    """Tell the student's counsellor about a new risk flag, and the family if the school wants."""
+    student = db.session.get(Student, assessment.student_id)
+    school = db.session.get(School, student.school_id)
+    reasons = "\n".join(f"- {reason.get('label', reason.get('indicator'))}: {reason.get('value')}"
+                        for reason in assessment.reasons or [])
+    for counsellor in _counsellors_of(student):
+        notify_staff(user=counsellor, kind=UpdateKind.INTERVENTION,
+                     subject=f"{student.display_name} is newly flagged ({assessment.level})",
+                     body_text=f"{student.display_name}, grade {student.grade_level}, was "
+                               f"flagged at risk level {assessment.level}.\n\n{reasons}")
+    if not school.notify_family_of_risk_flags:
+        return
+    for guardian in informed_guardians(student):
+        with force_locale(guardian.preferred_language):
+            subject = _("We would like to talk with you about %(name)s", name=student.display_name)
+            body = _("Dear %(guardian)s,\n\nOur early-warning review suggests that %(name)s "
+                     "could use some extra support. The school counsellor will contact you; "
+                     "you are welcome to reply to this message.",
+                     guardian=guardian.display_name, name=student.display_name)
+        notify_guardian(guardian=guardian, kind=UpdateKind.INTERVENTION, subject=subject,
+                        body_text=body, student=student)
+
+
+def send_event_reminders(now: datetime | None = None) -> int:
+    """Remind invited guardians (who did not decline) of events starting tomorrow, once each."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(EventInvitation, Event, School)
+        .join(Event, Event.id == EventInvitation.event_id)
+        .join(School, School.id == Event.school_id)
+        .where(Event.starts_at > now, Event.starts_at <= now + timedelta(hours=48),
+               Event.status != "cancelled",
+               (EventInvitation.rsvp.is_(None)) | (EventInvitation.rsvp != "no"))).all()
+    sent = 0
+    for invitation, event, school in rows:
+        starts = to_local(event.starts_at, school.timezone)
+        if starts.date() != to_local(now, school.timezone).date() + timedelta(days=1):
+            continue
+        guardian = db.session.get(Guardian, invitation.guardian_id)
+        student = db.session.get(Student, invitation.student_id) if invitation.student_id else None
+        with force_locale(guardian.preferred_language):
+            subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title,
+                        time=f"{starts:%H:%M}")
+            body = _("Dear %(guardian)s,\n\nA reminder that %(title)s is tomorrow, %(day)s, "
+                     "at %(time)s%(place)s.", guardian=guardian.display_name, title=event.title,
+                     day=starts.date().isoformat(), time=f"{starts:%H:%M}",
+                     place=f", {event.location}" if event.location else "")
+        if _already_told(guardian, UpdateKind.EVENTS, invitation.student_id, subject,
+                         now - timedelta(days=2)):
+            continue
+        sent += notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject,
+                                body_text=body, student=student) is not None
+    return sent

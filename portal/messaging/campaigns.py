@@ -1,0 +1,120 @@
+"""Campaigns: compose a message for an audience, then queue it for every guardian at once."""
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from portal.auth.models import User
+from portal.core.errors import Conflict, DomainError
+from portal.extensions import db
+from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
+from portal.messaging.models import Campaign, MessageTemplate, Segment, TemplateVariant
+from portal.messaging.rendering import TemplateProblem, render_message
+from portal.messaging.segments import Recipient, count_recipients, resolve_recipients
+from portal.messaging.services import notify_guardian
+from portal.people.models import School
+
+
+class TemplateNotUsable(DomainError):
+    """A template that cannot be rendered; says why, next to the field."""
+
+    status = 422
+
+
+def check_variant(*, language: str, subject: str, body: str) -> None:
+    """Render a variant with sample merge fields; raise TemplateNotUsable when it fails."""
+    for field, source in (("subject", subject), ("body", body)):
+        try:
+            render_message(subject="", body=source, fields=SAMPLE_FIELDS)
+        except TemplateProblem as problem:
+            raise TemplateNotUsable(str(problem), field=f"{field}_{language}") from problem
+
+
+def create_campaign(*, sender: User, school: School, title: str, kind: str, criteria: dict,
+                    variants: dict[str, tuple[str, str]], scheduled_at: datetime | None = None,
+                    segment_id: int | None = None) -> Campaign:
+    """Save a draft campaign with its template (one variant per language given)."""
+    for language, (subject, body) in variants.items():
+        check_variant(language=language, subject=subject, body=body)
+    template = MessageTemplate(school_id=school.id, name=title, kind=kind,
+                               created_by_id=sender.id)
+    db.session.add(template)
+    db.session.flush()
+    for language, (subject, body) in variants.items():
+        db.session.add(TemplateVariant(template_id=template.id, language=language,
+                                       subject=subject, body=body))
+    campaign = Campaign(school_id=school.id, title=title, kind=kind, template_id=template.id,
+                        criteria=criteria, scheduled_at=scheduled_at, status="draft",
+                        created_by_id=sender.id, segment_id=segment_id, shared_with=[])
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def choose_variant(variants: list[TemplateVariant], language: str,
+                   default_language: str) -> TemplateVariant:
+    """Return the variant in the guardian's language, else the school's default, else any."""
+    by_language = {variant.language: variant for variant in variants}
+    return by_language.get(language) or by_language.get(default_language) or variants[0]
+
+
+def variants_of(campaign: Campaign) -> list[TemplateVariant]:
+    """Return the campaign's template variants."""
+    return list(db.session.scalars(db.select(TemplateVariant).where(
+        TemplateVariant.template_id == campaign.template_id).order_by(TemplateVariant.id)))
+
+
+def render_for(campaign: Campaign, recipient: Recipient, school: School) -> dict:
+    """Return subject, text, html and language of the campaign for one recipient."""
+    variant = choose_variant(variants_of(campaign), recipient.guardian.preferred_language,
+                             school.default_language)
+    fields = merge_fields(guardian=recipient.guardian, students=recipient.students, school=school)
+    try:
+        subject, text, html = render_message(subject=variant.subject, body=variant.body,
+                                             fields=fields)
+    except TemplateProblem as problem:
+        raise TemplateNotUsable(str(problem), field=f"body_{variant.language}") from problem
+    return {"subject": subject, "text": text, "html": html, "language": variant.language}
+
+
+def needs_confirmation(criteria: dict, guardians: int) -> bool:
+    """Return True when the audience reaches beyond one section (confirm the count first)."""
+    return guardians > 1 and len(criteria.get("section_ids") or []) != 1
+
+
+def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | None) -> int:
+    """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
+    if campaign.status != "draft":
+        raise Conflict(_("This campaign was already sent."))
+    school = db.session.get(School, campaign.school_id)
+    count = count_recipients(criteria=campaign.criteria, school_id=school.id, sender=sender)
+    if needs_confirmation(campaign.criteria, count["guardians"]) and \
+            confirmed_count != count["guardians"]:
+        raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
+                         num=count["guardians"]), field="confirm")
+    for recipient in resolve_recipients(criteria=campaign.criteria, school_id=school.id,
+                                        sender=sender):
+        rendered = render_for(campaign, recipient, school)
+        only_child = recipient.students[0] if len(recipient.students) == 1 else None
+        notify_guardian(guardian=recipient.guardian, kind=campaign.kind,
+                        subject=rendered["subject"], body_text=rendered["text"],
+                        body_html=rendered["html"], student=only_child, sender=sender,
+                        campaign_id=campaign.id, not_before=campaign.scheduled_at,
+                        language=rendered["language"])
+    campaign.status = "scheduled" if campaign.scheduled_at else "sending"
+    db.session.flush()
+    return count["guardians"]
+
+
+def share_campaign(*, campaign: Campaign, colleague_ids: list[int]) -> None:
+    """Let these colleagues see the campaign's send report."""
+    campaign.shared_with = sorted({int(colleague_id) for colleague_id in colleague_ids})
+    db.session.flush()
+
+
+def save_segment(*, school: School, author: User, name: str, criteria: dict) -> Segment:
+    """Save an audience under a name so it can be used again."""
+    segment = Segment(school_id=school.id, name=name, criteria=criteria, created_by_id=author.id)
+    db.session.add(segment)
+    db.session.flush()
+    return segment

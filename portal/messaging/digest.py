@@ -1,0 +1,100 @@
+"""The weekly progress digest: one email per guardian covering all their children.
+
+It goes out on Friday afternoon in the school's time zone; the hourly job skips guardians
+who already had this week's digest, so a restarted or late worker never sends it twice.
+"""
+
+from datetime import datetime, timedelta
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, true
+
+from portal.core.models import Visibility
+from portal.core.time import to_local, utcnow
+from portal.events.models import Event, EventInvitation
+from portal.extensions import db
+from portal.messaging.models import Message, UpdateKind
+from portal.messaging.services import notify_guardian
+from portal.outcomes.models import Intervention, InterventionStatus
+from portal.outcomes.queries import attendance_summary, latest_grades
+from portal.people.models import Guardian, School, Student, StudentGuardian
+
+
+def _child_section(student: Student, since) -> list[str]:
+    week = attendance_summary(student, since=since)
+    lines = [f"{student.display_name} ({_('grade %(level)s', level=student.grade_level)})"]
+    if week["days"]:
+        lines.append(_("Attendance this week: %(rate)s %% (%(absences)d absences)",
+                       rate=week["rate"], absences=week["absences"]))
+    grades = [row for row in latest_grades(student, 20) if row["grade"].recorded_on >= since]
+    lines += [_("New grade: %(course)s %(percent).0f %%", course=row["course"],
+                percent=row["grade"].percent) for row in grades]
+    interventions = db.session.scalars(select(Intervention).where(
+        Intervention.student_id == student.id, Intervention.status == InterventionStatus.OPEN,
+        Intervention.visibility == Visibility.FAMILY)).all()
+    lines += [_("Support in progress: %(goal)s", goal=item.goal) for item in interventions]
+    return lines
+
+
+def _upcoming_events(guardian: Guardian, school: School, now: datetime) -> list[str]:
+    events = db.session.scalars(
+        select(Event).join(EventInvitation, EventInvitation.event_id == Event.id)
+        .where(EventInvitation.guardian_id == guardian.id, Event.starts_at > now,
+               Event.starts_at <= now + timedelta(days=14), Event.status != "cancelled")
+        .order_by(Event.starts_at)).all()
+    return [f"{to_local(event.starts_at, school.timezone):%Y-%m-%d %H:%M} {event.title}"
+            for event in events]
+
+
+def digest_for(guardian: Guardian, children: list[Student], school: School,
+               now: datetime) -> tuple[str, str]:
+    """Return the subject and text of one guardian's weekly digest."""
+    since = to_local(now, school.timezone).date() - timedelta(days=7)
+    with force_locale(guardian.preferred_language):
+        parts = [_("Dear %(name)s,", name=guardian.display_name),
+                 _("Here is this week at %(school)s.", school=school.name)]
+        parts += ["\n".join(_child_section(child, since)) for child in children]
+        events = _upcoming_events(guardian, school, now)
+        if events:
+            parts.append("\n".join([_("Coming up:")] + events))
+        subject = _("Your weekly update: %(names)s",
+                    names=", ".join(child.display_name for child in children))
+    return subject, "\n\n".join(parts)
+
+
+DIGEST_WEEKDAY, DIGEST_HOUR = 4, 16  # Friday, 16:00
+
+
+def _digest_due(guardian: Guardian, school: School, now: datetime) -> bool:
+    local = to_local(now, school.timezone)
+    if local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR:
+        return False
+    already = db.session.scalar(select(Message.id).where(
+        Message.guardian_id == guardian.id, Message.kind == UpdateKind.PROGRESS,
+        Message.campaign_id.is_(None), Message.sender_user_id.is_(None),
+        Message.created_at >= now - timedelta(days=6)).limit(1))
+    return already is None
+
+
+def send_weekly_digests(now: datetime | None = None) -> int:
+    """Queue this week's digest for every guardian whose school's digest time has come."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Guardian, Student).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .where(StudentGuardian.may_receive_information.is_(true()), Student.is_active.is_(true()))
+        .order_by(Guardian.id, Student.first_name)).all()
+    families: dict[int, tuple[Guardian, list[Student]]] = {}
+    for guardian, student in rows:
+        families.setdefault(guardian.id, (guardian, []))[1].append(student)
+    sent = 0
+    for guardian, children in families.values():
+        school = db.session.get(School, guardian.school_id)
+        if not _digest_due(guardian, school, now):
+            continue
+        subject, body = digest_for(guardian, children, school, now)
+        only_child = children[0] if len(children) == 1 else None
+        sent += notify_guardian(guardian=guardian, kind=UpdateKind.PROGRESS, subject=subject,
+                                body_text=body, student=only_child) is not None
+    return sent

@@ -1,0 +1,105 @@
+"""Forms of the messaging pages: compose a campaign, confirm a send, share a report."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.messaging.models import UpdateKind
+from portal.risk.models import RiskLevel
+
+KIND_LABELS = {
+    UpdateKind.PROGRESS: _l("Progress"), UpdateKind.EVENTS: _l("Events"),
+    UpdateKind.ABSENCE: _l("Absences"), UpdateKind.INTERVENTION: _l("Support and interventions"),
+    UpdateKind.GENERAL: _l("General news"), UpdateKind.URGENT: _l("Urgent notices"),
+}
+
+
+def _grade_levels(form, field) -> None:
+    try:
+        [int(part) for part in (field.data or "").replace(",", " ").split()]
+    except ValueError as error:
+        raise ValidationError(_l("Write grade levels as numbers, e.g. 9, 10.")) from error
+
+
+class AudienceForm(FlaskForm):
+    """Who the message goes to; every filter is optional and they combine."""
+
+    segment_name = StringField(_l("Save this audience as"),
+                               validators=[Optional(), Length(max=200)])
+    grade_levels = StringField(_l("Grade levels"), validators=[Optional(), _grade_levels])
+    section_ids = SelectMultipleField(_l("Sections"), coerce=int, validate_choice=False)
+    program_ids = SelectMultipleField(_l("Programs and activities"), coerce=int,
+                                      validate_choice=False)
+    risk_levels = SelectMultipleField(_l("Risk level"), choices=[
+        (level, level.capitalize()) for level in RiskLevel.ALL])
+    attendance_below = DecimalField(_l("Attendance rate below (%)"),
+                                    validators=[Optional(), NumberRange(0, 100)])
+    need_kinds = SelectMultipleField(_l("Open need of kind"), validate_choice=False)
+    event_without_rsvp = SelectField(_l("Invited to an event but no answer yet"), coerce=int,
+                                     validate_choice=False)
+    languages = SelectMultipleField(_l("Guardian's language"), validate_choice=False)
+    portal_activated = SelectField(_l("Portal account"), default="", choices=[
+        ("", _l("Any")), ("yes", _l("Has signed in")), ("no", _l("Has never signed in"))])
+    student_ids = SelectMultipleField(_l("Hand-picked students"), coerce=int,
+                                      validate_choice=False)
+
+    def criteria(self) -> dict:
+        """Return the audience criteria as stored on a segment or campaign."""
+        levels = [int(part) for part in (self.grade_levels.data or "").replace(",", " ").split()]
+        found = {"grade_levels": levels, "section_ids": self.section_ids.data or [],
+                 "program_ids": self.program_ids.data or [],
+                 "risk_levels": self.risk_levels.data or [],
+                 "attendance_below": float(self.attendance_below.data)
+                 if self.attendance_below.data is not None else None,
+                 "need_kinds": self.need_kinds.data or [],
+                 "event_without_rsvp": self.event_without_rsvp.data or None,
+                 "languages": self.languages.data or [],
+                 "portal_activated": self.portal_activated.data or None,
+                 "student_ids": self.student_ids.data or []}
+        return {key: value for key, value in found.items() if value not in (None, [], "")}
+
+
+class CampaignForm(AudienceForm):
+    """A campaign: title, kind, schedule and one subject/body per language."""
+
+    title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of update"), choices=list(KIND_LABELS.items()),
+                       default=UpdateKind.GENERAL)
+    scheduled_at = DateTimeLocalField(_l("Send at (leave empty to send now)"),
+                                      format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    submit = SubmitField(_l("Review before sending"))
+
+
+def add_language_fields(form_class: type, languages: dict[str, str]) -> type:
+    """Return a subclass with a subject and a body field for every portal language."""
+    fields = {}
+    for code, name in languages.items():
+        fields[f"subject_{code}"] = StringField(_l("Subject (%(language)s)", language=name),
+                                                validators=[Optional(), Length(max=300)])
+        fields[f"body_{code}"] = TextAreaField(_l("Message (%(language)s)", language=name),
+                                               validators=[Optional()])
+    return type(f"{form_class.__name__}WithLanguages", (form_class,), fields)
+
+
+class SendForm(FlaskForm):
+    """Send a reviewed campaign; a broad audience needs its count confirmed."""
+
+    confirm = BooleanField(_l("I have checked the number of recipients"))
+    submit = SubmitField(_l("Send"))
+
+
+class ShareForm(FlaskForm):
+    """Colleagues who may see the send report."""
+
+    colleagues = SelectMultipleField(_l("Share the report with"), coerce=int)
+    submit = SubmitField(_l("Share"))

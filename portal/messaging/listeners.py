@@ -1,0 +1,38 @@
+"""React to other features: absences, new risk flags; register the periodic updates."""
+
+from datetime import timedelta
+
+from portal.core.jobs import add_periodic_job
+from portal.core.signals import attendance_recorded, student_flagged
+from portal.extensions import db
+from portal.messaging.automatic import send_absence_notices, send_event_reminders, send_flag_notices
+from portal.messaging.digest import send_weekly_digests
+
+
+def _on_attendance_recorded(sender, records=(), **extra) -> None:
+    send_absence_notices(list(records))
+
+
+def _on_student_flagged(sender, assessment=None, **extra) -> None:
+    if assessment is not None:
+        send_flag_notices(assessment)
+
+
+def run_event_reminders() -> None:
+    """Send tomorrow's event reminders and commit them."""
+    send_event_reminders()
+    db.session.commit()
+
+
+def run_weekly_digests() -> None:
+    """Queue the weekly digests whose time has come and commit them."""
+    send_weekly_digests()
+    db.session.commit()
+
+
+def connect() -> None:
+    """Connect the signal receivers and register the periodic jobs."""
+    attendance_recorded.connect(_on_attendance_recorded, weak=False)
+    student_flagged.connect(_on_student_flagged, weak=False)
+    add_periodic_job("messaging-event-reminders", run_event_reminders, every=timedelta(hours=1))
+    add_periodic_job("messaging-weekly-digest", run_weekly_digests, every=timedelta(hours=1))

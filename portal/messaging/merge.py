@@ -1,0 +1,67 @@
+"""Merge fields: what a template may say about one guardian and their children."""
+
+from sqlalchemy import select
+
+from portal.core.time import to_local, utcnow
+from portal.core.urls import portal_url
+from portal.events.models import Event, EventInvitation
+from portal.extensions import db
+from portal.outcomes.queries import attendance_summary, latest_grades
+from portal.people.models import Guardian, School, Student
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " & " + names[-1]
+
+
+def next_event_for(guardian: Guardian, school: School) -> str:
+    """Return "Title, date time" of the next event the guardian is invited to, or ""."""
+    event = db.session.scalar(
+        select(Event).join(EventInvitation, EventInvitation.event_id == Event.id)
+        .where(EventInvitation.guardian_id == guardian.id, Event.starts_at > utcnow(),
+               Event.status != "cancelled")
+        .order_by(Event.starts_at).limit(1))
+    if event is None:
+        return ""
+    return f"{event.title}, {to_local(event.starts_at, school.timezone):%Y-%m-%d %H:%M}"
+
+
+def _child_fields(student: Student) -> dict:
+    rate = attendance_summary(student)["rate"]
+    grades = [f"{row['course']} {row['grade'].percent:.0f} %" for row in latest_grades(student, 3)]
+    return {"name": student.display_name,
+            "attendance_rate": f"{rate:.1f} %" if rate is not None else "",
+            "latest_grades": ", ".join(grades)}
+
+
+def _per_child(children: list[dict], key: str) -> str:
+    if len(children) == 1:
+        return children[0][key]
+    return "; ".join(f"{child['name']}: {child[key] or '—'}" for child in children)
+
+
+def merge_fields(*, guardian: Guardian, students: list[Student], school: School) -> dict:
+    """Return the merge fields for one guardian; per-child values name the child when several."""
+    children = [_child_fields(student) for student in students]
+    return {
+        "guardian_name": guardian.display_name,
+        "student_name": _join_names([child["name"] for child in children]),
+        "children": children,
+        "attendance_rate": _per_child(children, "attendance_rate") if children else "",
+        "latest_grades": _per_child(children, "latest_grades") if children else "",
+        "next_event": next_event_for(guardian, school),
+        "portal_link": portal_url("family.inbox"),
+        "school_name": school.name,
+    }
+
+
+SAMPLE_FIELDS = {
+    "guardian_name": "Alex Sample", "student_name": "Sam Sample",
+    "children": [{"name": "Sam Sample", "attendance_rate": "96.0 %",
+                  "latest_grades": "Mathematics 81 %"}],
+    "attendance_rate": "96.0 %", "latest_grades": "Mathematics 81 %",
+    "next_event": "Parents' evening, 2026-11-30 18:00", "portal_link": "https://portal.example",
+    "school_name": "Sample School",
+}

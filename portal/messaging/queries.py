@@ -1,0 +1,95 @@
+"""Read-only selects: campaigns a user may see and their progress, a guardian's inbox."""
+
+from flask import abort
+from sqlalchemy import func, select
+
+from portal.auth.models import Role, User
+from portal.core.permissions import visible_school_ids
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.messaging.models import Campaign, Delivery, DeliveryStatus, Message
+
+
+def can_see_campaign(user: User, campaign: Campaign) -> bool:
+    """Return True for the sender, colleagues they shared it with, and school administrators."""
+    if not user.is_staff or campaign.school_id not in db.session.scalars(
+            visible_school_ids(user)).all():
+        return False
+    return (campaign.created_by_id == user.id or user.id in (campaign.shared_with or [])
+            or user.role == Role.ADMINISTRATOR)
+
+
+def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:
+    """Return the campaigns whose report this user may see, newest first."""
+    candidates = db.session.scalars(
+        select(Campaign).where(Campaign.school_id.in_(visible_school_ids(user)))
+        .order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit))
+    return [campaign for campaign in candidates if can_see_campaign(user, campaign)]
+
+
+def campaign_states(campaigns: list[Campaign]) -> dict[int, str]:
+    """Return each campaign's state: draft, scheduled, sending, or sent once nothing waits."""
+    waiting = set(db.session.scalars(select(Delivery.campaign_id).where(
+        Delivery.campaign_id.in_([campaign.id for campaign in campaigns]),
+        Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.SENDING))).distinct()))
+    return {campaign.id: campaign.status if campaign.status == "draft" or campaign.id in waiting
+            else "sent" for campaign in campaigns}
+
+
+def get_campaign_or_404(user: User, campaign_id: int) -> Campaign:
+    """Load a campaign this user may see, or answer 404."""
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or not can_see_campaign(user, campaign):
+        abort(404)
+    return campaign
+
+
+def campaign_progress(campaign: Campaign) -> dict:
+    """Return recipients, queued, sent, failed and read-in-portal counts of a campaign."""
+    by_status = dict(db.session.execute(
+        select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign.id,
+                                                    Delivery.channel == "email")
+        .group_by(Delivery.status)).all())
+    recipients, read = db.session.execute(
+        select(func.count(), func.count(Message.read_at))
+        .where(Message.campaign_id == campaign.id, Message.from_family.is_(False),
+               Message.thread_id.is_(None))).one()
+    queued = by_status.get(DeliveryStatus.QUEUED, 0) + by_status.get(DeliveryStatus.SENDING, 0)
+    sent = by_status.get(DeliveryStatus.SENT, 0)
+    failed = by_status.get(DeliveryStatus.FAILED, 0)
+    return {"recipients": recipients, "emails": queued + sent + failed, "queued": queued,
+            "sent": sent, "failed": failed, "read": read,
+            "done": campaign.status != "draft" and queued == 0}
+
+
+def failed_deliveries(campaign: Campaign) -> list[Delivery]:
+    """Return the campaign's failed deliveries, with their reasons."""
+    return list(db.session.scalars(select(Delivery).where(
+        Delivery.campaign_id == campaign.id, Delivery.status == DeliveryStatus.FAILED)
+        .order_by(Delivery.id)))
+
+
+def inbox_of(guardian_id: int) -> list[tuple[Message, int]]:
+    """Return the guardian's threads (newest first) with the number of replies in each."""
+    replies = (select(Message.thread_id, func.count().label("replies"))
+               .where(Message.thread_id.is_not(None)).group_by(Message.thread_id).subquery())
+    rows = db.session.execute(
+        select(Message, func.coalesce(replies.c.replies, 0))
+        .outerjoin(replies, replies.c.thread_id == Message.id)
+        .where(Message.guardian_id == guardian_id, Message.thread_id.is_(None),
+               Message.created_at <= utcnow())
+        .order_by(Message.created_at.desc(), Message.id.desc())).all()
+    return [(message, count) for message, count in rows]
+
+
+def thread_of(message: Message) -> list[Message]:
+    """Return the replies of a thread, oldest first."""
+    return list(db.session.scalars(select(Message).where(Message.thread_id == message.id)
+                                   .order_by(Message.created_at, Message.id)))
+
+
+def unread_count(guardian_id: int) -> int:
+    """Return how many messages from the school the guardian has not opened."""
+    return db.session.scalar(select(func.count()).where(
+        Message.guardian_id == guardian_id, Message.read_at.is_(None),
+        Message.from_family.is_(False), Message.created_at <= utcnow()))

@@ -1,0 +1,120 @@
+"""Audiences: criteria over students and their guardians, resolved to one row per guardian.
+
+Criteria (all optional, combined with AND): grade_levels, section_ids, program_ids,
+risk_levels, attendance_below (percent), need_kinds (open needs), event_without_rsvp
+(an event id), languages (the guardian's), portal_activated ("yes"/"no"), student_ids
+(a hand-picked list). Only students the sender may see, and only links that may receive
+information, are ever included.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, case, func, select, true
+
+from portal.auth.models import User
+from portal.core.permissions import visible_student_ids
+from portal.events.models import EventInvitation
+from portal.extensions import db
+from portal.needs.models import Need, NeedStatus
+from portal.outcomes.models import AttendanceStatus, DailyAttendance, ProgramEnrollment
+from portal.people.models import Enrollment, Guardian, Student, StudentGuardian
+from portal.risk.models import RiskAssessment
+
+
+@dataclass
+class Recipient:
+    """One guardian and the children of theirs the message is about."""
+
+    guardian: Guardian
+    students: list[Student] = field(default_factory=list)
+
+
+def _latest_risk_level():
+    latest = (select(RiskAssessment.student_id, func.max(RiskAssessment.id).label("last_id"))
+              .group_by(RiskAssessment.student_id).subquery())
+    return (select(RiskAssessment.student_id, RiskAssessment.level)
+            .join(latest, latest.c.last_id == RiskAssessment.id).subquery())
+
+
+def _students_below_attendance(rate: float) -> Select:
+    present = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 0), else_=1)
+    return (select(DailyAttendance.student_id).group_by(DailyAttendance.student_id)
+            .having(100.0 * func.sum(present) / func.count() < rate))
+
+
+def _student_filters(criteria: dict) -> list:
+    filters = []
+    if criteria.get("grade_levels"):
+        filters.append(Student.grade_level.in_(criteria["grade_levels"]))
+    if criteria.get("section_ids"):
+        filters.append(Student.id.in_(select(Enrollment.student_id).where(
+            Enrollment.section_id.in_(criteria["section_ids"]))))
+    if criteria.get("program_ids"):
+        filters.append(Student.id.in_(select(ProgramEnrollment.student_id).where(
+            ProgramEnrollment.program_id.in_(criteria["program_ids"]),
+            ProgramEnrollment.ends_on.is_(None))))
+    if criteria.get("risk_levels"):
+        levels = _latest_risk_level()
+        filters.append(Student.id.in_(select(levels.c.student_id).where(
+            levels.c.level.in_(criteria["risk_levels"]))))
+    if criteria.get("attendance_below") not in (None, ""):
+        filters.append(Student.id.in_(_students_below_attendance(
+            float(criteria["attendance_below"]))))
+    if criteria.get("need_kinds"):
+        filters.append(Student.id.in_(select(Need.student_id).where(
+            Need.kind.in_(criteria["need_kinds"]), Need.status.in_(NeedStatus.ACTIVE))))
+    if criteria.get("student_ids"):
+        filters.append(Student.id.in_(criteria["student_ids"]))
+    return filters
+
+
+def _guardian_filters(criteria: dict) -> list:
+    filters = []
+    if criteria.get("languages"):
+        filters.append(Guardian.preferred_language.in_(criteria["languages"]))
+    if criteria.get("portal_activated") == "yes":
+        filters.append(Guardian.user.has(User.activated_at.is_not(None)))
+    elif criteria.get("portal_activated") == "no":
+        filters.append(~Guardian.user.has(User.activated_at.is_not(None)))
+    if criteria.get("event_without_rsvp"):
+        filters.append(Guardian.id.in_(select(EventInvitation.guardian_id).where(
+            EventInvitation.event_id == int(criteria["event_without_rsvp"]),
+            EventInvitation.rsvp.is_(None))))
+    return filters
+
+
+def audience_links(*, criteria: dict, school_id: int, sender: User) -> Select:
+    """Select (guardian_id, student_id) pairs of the audience that the sender may reach."""
+    return (
+        select(StudentGuardian.guardian_id, StudentGuardian.student_id)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+        .where(StudentGuardian.may_receive_information.is_(true()),
+               Student.school_id == school_id, Student.is_active.is_(true()),
+               Student.id.in_(visible_student_ids(sender)),
+               *_student_filters(criteria), *_guardian_filters(criteria))
+    )
+
+
+def count_recipients(*, criteria: dict, school_id: int, sender: User) -> dict:
+    """Return how many guardians (each counted once) and students the audience holds."""
+    links = audience_links(criteria=criteria, school_id=school_id, sender=sender).subquery()
+    guardians, students = db.session.execute(select(
+        func.count(func.distinct(links.c.guardian_id)),
+        func.count(func.distinct(links.c.student_id)))).one()
+    return {"guardians": guardians, "students": students}
+
+
+def resolve_recipients(*, criteria: dict, school_id: int, sender: User) -> list[Recipient]:
+    """Return one Recipient per guardian in the audience, with their children in it."""
+    links = audience_links(criteria=criteria, school_id=school_id, sender=sender).subquery()
+    rows = db.session.execute(
+        select(Guardian, Student)
+        .join(links, links.c.guardian_id == Guardian.id)
+        .join(Student, Student.id == links.c.student_id)
+        .order_by(Guardian.id, Student.first_name, Student.id)
+    ).all()
+    recipients: dict[int, Recipient] = {}
+    for guardian, student in rows:
+        recipients.setdefault(guardian.id, Recipient(guardian)).students.append(student)
+    return list(recipients.values())

@@ -1,0 +1,62 @@
+"""One-click unsubscribe links (RFC 8058) and the guardian's choice of updates."""
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from portal.core.errors import DomainError
+from portal.core.time import utcnow
+from portal.core.urls import portal_url
+from portal.extensions import db
+from portal.messaging.models import NotificationPreference, UpdateKind
+from portal.people.models import Guardian
+
+
+class InvalidUnsubscribeLink(DomainError):
+    """An unsubscribe link that was altered or cut short."""
+
+    status = 404
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal-unsubscribe")
+
+
+def unsubscribe_url(guardian: Guardian, kind: str) -> str:
+    """Return the signed one-click link that stops this kind of update for this guardian."""
+    token = _serializer().dumps({"g": guardian.id, "k": kind})
+    return portal_url("messaging.unsubscribe", token=token)
+
+
+def read_unsubscribe_token(token: str) -> tuple[Guardian, str]:
+    """Return the guardian and kind a link names, or raise InvalidUnsubscribeLink."""
+    try:
+        payload = _serializer().loads(token)
+    except BadSignature as error:
+        raise InvalidUnsubscribeLink("This unsubscribe link is not valid.") from error
+    guardian = db.session.get(Guardian, payload.get("g"))
+    if guardian is None or payload.get("k") not in UpdateKind.OPTIONAL:
+        raise InvalidUnsubscribeLink("This unsubscribe link is not valid.")
+    return guardian, payload["k"]
+
+
+def set_preference(*, guardian: Guardian, kind: str, enabled: bool, via: str = "portal") -> None:
+    """Turn one kind of update on or off for a guardian (urgent notices stay on)."""
+    if kind not in UpdateKind.OPTIONAL:
+        return
+    preference = db.session.scalar(db.select(NotificationPreference).where(
+        NotificationPreference.guardian_id == guardian.id, NotificationPreference.kind == kind))
+    if preference is None:
+        preference = NotificationPreference(guardian_id=guardian.id, kind=kind)
+        db.session.add(preference)
+    elif preference.enabled == enabled:
+        return
+    preference.enabled, preference.changed_at, preference.changed_via = enabled, utcnow(), via
+    db.session.flush()
+
+
+def preferences_of(guardian: Guardian) -> dict[str, NotificationPreference | None]:
+    """Return the stored preference row (or None: wanted) for every optional kind."""
+    rows = db.session.scalars(db.select(NotificationPreference).where(
+        NotificationPreference.guardian_id == guardian.id)).all()
+    by_kind = {row.kind: row for row in rows}
+    return {kind: by_kind.get(kind) for kind in UpdateKind.OPTIONAL}

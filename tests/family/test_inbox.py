@@ -1,0 +1,93 @@
+"""The family inbox: own messages only, read receipts, replies into the communication history."""
+
+from sqlalchemy import select
+
+from portal.auth.models import Role
+from portal.core.signals import record_changed
+from portal.extensions import db
+from portal.interactions.models import Interaction
+from portal.messaging.models import Message
+from portal.messaging.services import notify_guardian
+from tests import factories as f
+from tests.messaging.helpers import school_with_families, switch_user
+
+
+def _message(world, guardian, student=None, subject="Trip on Friday"):
+    message = notify_guardian(guardian=guardian, kind="general", subject=subject,
+                              body_text="Bring <b>lunch</b>.", student=student,
+                              sender=world.teacher)
+    db.session.commit()
+    return message
+
+
+def test_inbox_lists_the_guardians_messages_and_opening_one_marks_it_read(app, login_as):
+    world = school_with_families()
+    mine = _message(world, world.mum, world.ana)
+    _message(world, world.gran, subject="For Gisele only")
+    client = login_as(world.mum.user)
+    page = client.get("/family/inbox").get_data(as_text=True)
+    assert "Trip on Friday" in page and "For Gisele only" not in page and "1 unread" in page
+    opened = client.get(f"/family/inbox/{mine.id}").get_data(as_text=True)
+    assert "Bring &lt;b&gt;lunch&lt;/b&gt;." in opened
+    assert db.session.get(Message, mine.id).read_at is not None
+
+
+def test_another_familys_message_is_not_found(app, login_as):
+    world = school_with_families()
+    theirs = _message(world, world.gran, world.cara)
+    client = login_as(world.mum.user)
+    assert client.get(f"/family/inbox/{theirs.id}").status_code == 404
+    assert client.post(f"/family/inbox/{theirs.id}/reply",
+                       data={"body": "hello"}).status_code == 404
+    assert db.session.get(Message, theirs.id).read_at is None
+
+
+def test_reply_lands_in_the_thread_and_the_students_history(app, login_as):
+    world = school_with_families()
+    thread = _message(world, world.mum, world.ben)
+    changes = []
+    record_changed.connect(lambda sender, **kw: changes.append(kw), weak=False)
+    response = login_as(world.mum.user).post(f"/family/inbox/{thread.id}/reply",
+                                             data={"body": "Ben will bring lunch."})
+    assert response.status_code == 302
+    reply = db.session.scalar(select(Message).where(Message.from_family.is_(True)))
+    assert (reply.thread_id, reply.student_id, reply.guardian_id) == (thread.id, world.ben.id,
+                                                                      world.mum.id)
+    interaction = db.session.scalar(select(Interaction))
+    assert (interaction.channel, interaction.direction, interaction.visibility,
+            interaction.student_id, interaction.message_id) == (
+        "message", "inbound", "family", world.ben.id, reply.id)
+    assert "Ben will bring lunch." in interaction.summary
+    assert any(c["object_type"] == "interaction" and c["object_id"] == interaction.id
+               for c in changes)
+
+
+def test_reply_about_a_message_for_several_children_asks_which_child(app, login_as):
+    world = school_with_families()
+    thread = _message(world, world.mum)
+    client = login_as(world.mum.user)
+    assert "About which child" in client.get(f"/family/inbox/{thread.id}").get_data(as_text=True)
+    missing = client.post(f"/family/inbox/{thread.id}/reply", data={"body": ""})
+    assert missing.status_code == 400
+    assert "This field is required." in missing.get_data(as_text=True)
+    client.post(f"/family/inbox/{thread.id}/reply",
+                data={"body": "About Cara", "student_id": str(world.cara.id)})
+    assert db.session.scalar(select(Interaction.student_id)) == world.cara.id
+
+
+def test_staff_see_read_in_portal_in_the_campaign_report(app, login_as):
+    from portal.messaging.campaigns import create_campaign, send_campaign
+
+    world = school_with_families()
+    campaign = create_campaign(sender=world.admin, school=world.school, title="News",
+                               kind="general", criteria={"languages": ["fr"]},
+                               variants={"en": ("Hello", "Hi {{ guardian_name }}")})
+    send_campaign(campaign=campaign, sender=world.admin, confirmed_count=None)
+    db.session.commit()
+    message = db.session.scalar(select(Message))
+    account = f.make_user(Role.GUARDIAN, None, email="gisele@example.org")
+    world.gran.user_id = account.id
+    db.session.commit()
+    switch_user(login_as, account).get(f"/family/inbox/{message.id}")
+    report = switch_user(login_as, world.admin).get(f"/messaging/campaigns/{campaign.id}/status")
+    assert report.get_json()["read"] == 1

@@ -1,0 +1,44 @@
+"""The guardian's choice of updates: saved per kind, urgent always on, unsubscribes shown."""
+
+from urllib.parse import urlparse
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.messaging.models import NotificationPreference
+from portal.messaging.services import wants_update
+from portal.messaging.unsubscribe import unsubscribe_url
+from tests.messaging.helpers import school_with_families, switch_user
+
+
+def test_guardian_turns_kinds_of_update_off_but_not_urgent(app, login_as):
+    world = school_with_families()
+    db.session.commit()
+    client = login_as(world.mum.user)
+    page = client.get("/family/updates").get_data(as_text=True)
+    assert "Urgent notices" in page and "disabled" in page
+    client.post("/family/updates", data={"progress": "y", "absence": "y", "general": "y",
+                                         "urgent": ""})
+    assert not wants_update(world.mum, "events") and not wants_update(world.mum, "intervention")
+    assert wants_update(world.mum, "progress") and wants_update(world.mum, "urgent")
+
+
+def test_one_click_unsubscribe_shows_on_the_preferences_page(app, client, login_as):
+    world = school_with_families()
+    db.session.commit()
+    path = urlparse(unsubscribe_url(world.mum, "events")).path
+    asked = client.get(path)  # a link scanner opening it changes nothing
+    assert asked.status_code == 200 and db.session.scalar(select(NotificationPreference)) is None
+    client.post(path)
+    assert not wants_update(world.mum, "events")
+    page = switch_user(login_as, world.mum.user).get("/family/updates").get_data(as_text=True)
+    assert "You unsubscribed with the link in an email" in page
+
+
+def test_altered_unsubscribe_link_is_refused(app, client):
+    world = school_with_families()
+    db.session.commit()
+    path = urlparse(unsubscribe_url(world.mum, "events")).path
+    assert client.post(path[:-2] + "xx").status_code == 404
+    urgent = urlparse(unsubscribe_url(world.mum, "urgent")).path  # signed, but not allowed
+    assert client.post(urgent).status_code == 404

@@ -1,0 +1,132 @@
+"""Automatic updates: absence notices, risk flags, event reminders, the weekly digest."""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from portal.auth.models import Role
+from portal.core.jobs import registered_jobs
+from portal.core.models import Visibility
+from portal.core.signals import attendance_recorded, student_flagged
+from portal.core.time import today_in, utcnow
+from portal.events.models import Event, EventInvitation
+from portal.extensions import db
+from portal.messaging.automatic import send_event_reminders
+from portal.messaging.digest import send_weekly_digests
+from portal.messaging.models import Delivery, Message, NotificationPreference
+from portal.messaging.worker import drain
+from portal.outcomes.models import DailyAttendance, Grade, Intervention
+from portal.risk.models import RiskAssessment, RiskRuleSet
+from tests import factories as f
+from tests.messaging.helpers import school_with_families, text_part
+
+
+def _absence(world, student, status="absent_unexcused"):
+    record = DailyAttendance(school_id=world.school.id, student_id=student.id,
+                             on_date=today_in(world.school.timezone), status=status,
+                             recorded_at=utcnow())
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def test_unexcused_absence_tells_each_informed_guardian_once_naming_the_child(app, smtp_server):
+    world = school_with_families()
+    records = [_absence(world, world.ana), _absence(world, world.ben, "absent_excused"),
+               _absence(world, world.cara, "present")]
+    attendance_recorded.send(world.teacher, records=records)
+    attendance_recorded.send(world.teacher, records=records)  # taken again: no second notice
+    db.session.commit()
+    drain()
+    (notice,) = smtp_server.messages  # Maria only: Diego may not be informed
+    assert notice["To"] == "mum@example.org"
+    assert "Ana Lopez" in notice["Subject"] and "Ana Lopez" in text_part(notice)
+
+
+def test_absence_notice_respects_the_guardians_choice(app):
+    world = school_with_families()
+    db.session.add(NotificationPreference(guardian_id=world.mum.id, kind="absence",
+                                          enabled=False))
+    attendance_recorded.send(world.teacher, records=[_absence(world, world.ana)])
+    assert db.session.scalar(select(Message)) is None
+
+
+def _flag(world, student):
+    rules = db.session.scalar(select(RiskRuleSet)) or RiskRuleSet(
+        school_id=world.school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=80,
+                                level="high", is_new_flag=True, reasons=[
+                                    {"indicator": "attendance", "label": "Attendance",
+                                     "value": "82 %"}])
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def test_new_flag_tells_the_counsellor_and_the_family_only_when_the_school_wants(app):
+    world = school_with_families()
+    counsellor = f.make_user(Role.COUNSELLOR, world.school)
+    world.cara.counsellor_id = counsellor.id
+    student_flagged.send(None, assessment=_flag(world, world.cara))
+    (to_counsellor,) = db.session.scalars(select(Delivery)).all()
+    assert to_counsellor.to_address == counsellor.email and "Cara Lopez" in to_counsellor.subject
+    assert "Attendance: 82 %" in to_counsellor.body_text
+    world.school.notify_family_of_risk_flags = True
+    student_flagged.send(None, assessment=_flag(world, world.cara))
+    told = {message.guardian_id for message in db.session.scalars(select(Message))}
+    assert told == {world.mum.id, world.gran.id}
+
+
+def _event(world, starts_at):
+    event = Event(school_id=world.school.id, kind="school_event", title="Science fair",
+                  starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
+                  uid=f"event-{starts_at.isoformat()}@test")
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def test_event_reminder_goes_the_day_before_once_and_not_to_those_who_declined(app):
+    world = school_with_families()
+    now = datetime(2026, 11, 23, 15, 0)
+    tomorrow, later = _event(world, now + timedelta(days=1)), _event(world, now + timedelta(days=3))
+    for event in (tomorrow, later):
+        db.session.add(EventInvitation(event_id=event.id, guardian_id=world.mum.id,
+                                       student_id=world.ana.id, invited_at=now))
+    db.session.add(EventInvitation(event_id=tomorrow.id, guardian_id=world.gran.id,
+                                   invited_at=now, rsvp="no"))
+    db.session.flush()
+    assert send_event_reminders(now) == 1
+    assert send_event_reminders(now + timedelta(hours=1)) == 0
+    (reminder,) = db.session.scalars(select(Message)).all()
+    assert reminder.guardian_id == world.mum.id and "Science fair" in reminder.subject
+
+
+def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp_server):
+    world = school_with_families()
+    term = f.make_term(world.school)
+    db.session.add(Grade(student_id=world.ben.id, section_id=world.section.id,
+                         grading_period_id=term.grading_periods[0].id, score=88,
+                         recorded_on=date(2026, 11, 25)))
+    db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Reading every day",
+                                opened_on=date.today(), visibility=Visibility.FAMILY))
+    db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Staff-only plan",
+                                opened_on=date.today()))
+    thursday, friday_afternoon = datetime(2026, 11, 26, 17), datetime(2026, 11, 27, 17)
+    assert send_weekly_digests(thursday) == 0
+    assert send_weekly_digests(friday_afternoon) == 2
+    assert send_weekly_digests(friday_afternoon + timedelta(hours=1)) == 0
+    db.session.commit()
+    drain()
+    by_address = {message["To"]: text_part(message) for message in smtp_server.messages}
+    assert sorted(by_address) == ["gran@example.org", "mum@example.org"]
+    mum = by_address["mum@example.org"]
+    assert all(name in mum for name in ("Ana Lopez", "Ben Lopez", "Cara Lopez"))
+    assert "88 %" in mum and "Reading every day" in mum and "Staff-only plan" not in mum
+
+
+def test_reminders_and_digest_are_registered_periodic_jobs(app):
+    names = {job.name for job in registered_jobs()}
+    assert {"messaging-event-reminders", "messaging-weekly-digest"} <= names

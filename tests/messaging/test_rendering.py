@@ -1,0 +1,46 @@
+"""Templates render in Jinja's sandbox: no way out, clear messages, escaped HTML."""
+
+import pytest
+
+from portal.messaging.rendering import TemplateProblem, render_message
+
+FIELDS = {"guardian_name": "Maria Lopez", "student_name": "Ana"}
+
+
+@pytest.mark.parametrize("source", [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ guardian_name.__class__.__base__.__subclasses__() }}",
+    "{{ cycler.__init__.__globals__ }}",
+])
+def test_template_reaching_python_internals_fails_with_a_clear_message(source):
+    with pytest.raises(TemplateProblem) as problem:
+        render_message(subject="Hello", body=source, fields=FIELDS)
+    message = str(problem.value)
+    assert "merge field" in message and "guardian_name" in message
+    assert "object at 0x" not in message
+
+
+def test_unknown_merge_field_is_named():
+    with pytest.raises(TemplateProblem, match="gardian_name"):
+        render_message(subject="Hi", body="Dear {{ gardian_name }}", fields=FIELDS)
+
+
+def test_syntax_error_names_the_line():
+    with pytest.raises(TemplateProblem, match="Line 2"):
+        render_message(subject="Hi", body="Hello\n{% if %}", fields=FIELDS)
+
+
+def test_html_in_a_students_name_is_escaped_in_the_html_part_only():
+    fields = {**FIELDS, "student_name": "<script>alert(1)</script>"}
+    subject, text, html = render_message(subject="About {{ student_name }}",
+                                         body="Dear {{ guardian_name }},\n\n{{ student_name }}",
+                                         fields=fields)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert(1)</script>" in text
+    assert subject == "About <script>alert(1)</script>"
+
+
+def test_links_become_clickable_in_html():
+    _, _, html = render_message(subject="s", body="See https://portal.example/family/inbox",
+                                fields=FIELDS)
+    assert '<a href="https://portal.example/family/inbox">' in html
