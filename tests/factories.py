@@ -29,9 +29,10 @@ def _n() -> int:
 
 
 def make_school(name: str | None = None, **fields) -> School:
-    """Add a school (time zone America/New_York unless told)."""
-    school = School(name=name or f"School {_n()}", timezone=fields.pop("timezone",
-                                                                    "America/New_York"), **fields)
+    """Add a school (America/New_York; sending all day, so no test depends on the clock)."""
+    fields = {"timezone": "America/New_York", "sending_window_start_hour": 0,
+              "sending_window_end_hour": 24, **fields}
+    school = School(name=name or f"School {_n()}", **fields)
     db.session.add(school)
     db.session.flush()
     return school

@@ -1,6 +1,7 @@
 """A real SMTP server (aiosmtpd) for tests: it keeps what it accepts, and can refuse."""
 
 import email
+import email.policy
 import socket
 from dataclasses import dataclass, field
 from email.message import Message
@@ -23,7 +24,8 @@ class RecordingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        parsed = email.message_from_bytes(envelope.original_content or envelope.content)
+        parsed = email.message_from_bytes(envelope.original_content or envelope.content,
+                                          policy=email.policy.default)
         parsed["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.messages.append(parsed)
         return "250 Message accepted for delivery"

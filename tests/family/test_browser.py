@@ -90,15 +90,15 @@ def test_guardian_writes_to_the_school_by_keyboard_and_hears_the_errors(app, pag
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "body"
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")  # send without a message
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # send without a message
     error = page.locator("#body-error")
     assert error.get_attribute("role") == "alert" and "Write your message." in error.inner_text()
     assert page.locator("#body").get_attribute("aria-describedby") == "body-error"
     assert page.locator("label[for=body]").inner_text() == "Your message"
     page.fill("#body", "When does the bus leave?")
     page.locator("#body").press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Thank you" in page.inner_text("main")
     assert no_horizontal_scroll(page)

@@ -23,8 +23,7 @@ class SchoolWithFamilies:
 
 def school_with_families(**school_fields) -> SchoolWithFamilies:
     """Add a school whose three children share a mother; one father may not be informed."""
-    school = f.make_school(**{"timezone": "UTC", "sending_window_start_hour": 0,
-                              "sending_window_end_hour": 24, **school_fields})
+    school = f.make_school(**{"timezone": "UTC", **school_fields})
     admin = f.make_user(Role.ADMINISTRATOR, school)
     teacher = f.make_user(Role.TEACHER, school)
     ana = f.make_student(school, first_name="Ana", last_name="Lopez")

@@ -51,7 +51,7 @@ class HoldUntilTwoWorkersConnect(RecordingHandler):
 
 
 def _queue(count: int) -> list[str]:
-    school = f.make_school(timezone="UTC", sending_window_start_hour=0, sending_window_end_hour=24)
+    school = f.make_school(timezone="UTC")
     for number in range(count):
         guardian = f.make_guardian(school, email=f"family{number}@example.org")
         notify_guardian(guardian=guardian, kind="general", subject=f"Note {number}",

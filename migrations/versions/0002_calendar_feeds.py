@@ -1,6 +1,6 @@
 """calendar feeds
 
-Revision ID: 0008_calendar_feeds
+Revision ID: 0002_calendar_feeds
 Revises: 0001_foundation
 Create Date: 2026-11-23 11:57:23.156308
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_calendar_feeds'
+revision = '0002_calendar_feeds'
 down_revision = '0001_foundation'
 branch_labels = None
 depends_on = None
