@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 translations: $(VENV)/.installed
 	@if ls portal/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -d portal/translations >/dev/null; fi
+		$(BIN)/pybabel --quiet compile -d portal/translations; fi
 
 ## make run: install, migrate, load the demo school if empty, serve on 127.0.0.1:5000
 run: translations

@@ -42,6 +42,12 @@ class DefaultConfig:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "School Portal <portal@demo.school>")
     MAIL_SUPPRESS_SEND = False
 
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "portal.local")
+    OUTBOX_RATE_PER_MINUTE = int(os.environ.get("OUTBOX_RATE_PER_MINUTE", "0"))  # 0: no limit
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
     # Urgent notices also go by SMS through this HTTP gateway ($to and $message in the payload).
     SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")

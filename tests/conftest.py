@@ -8,6 +8,7 @@ from pathlib import Path
 
 import flask_babel
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -19,6 +20,18 @@ from portal import create_app
 from portal.extensions import db, limiter
 
 pytest_plugins = ["tests.smtp_server"]
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "portal" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """Compile the translation catalogues when a .mo file is missing or older than its .po."""
+    catalogues = list(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    if any(not po.with_suffix(".mo").exists()
+           or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime for po in catalogues):
+        CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(TRANSLATIONS)])
+    return catalogues
 
 
 def _postgres_url() -> str | None:
