@@ -3,20 +3,22 @@
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from portal.core.navigation import navigation
 
 LABELS = {
-    "absent_excused": "Absent (excused)",
-    "absent_unexcused": "Absent (unexcused)",
-    "in_progress": "In progress",
-    "learning_support": "Learning support",
-    "home_visit": "Home visit",
-    "no_answer": "No answer",
-    "left_message": "Left message",
-    "no_show": "No show",
-    "in_person": "In person",
+    "absent_excused": _l("Absent (excused)"),
+    "absent_unexcused": _l("Absent (unexcused)"),
+    "in_progress": _l("In progress"),
+    "learning_support": _l("Learning support"),
+    "home_visit": _l("Home visit"),
+    "no_answer": _l("No answer"),
+    "left_message": _l("Left message"),
+    "no_show": _l("No show"),
+    "in_person": _l("In person"),
+    "video": _l("Video"),
 }
 
 
@@ -24,7 +26,10 @@ def humanize(value: str | None) -> str:
     """Turn a stored code like "absent_unexcused" into words for people."""
     if not value:
         return ""
-    return _(LABELS.get(value, value.replace("_", " ").capitalize()))
+    if value in LABELS:
+        return str(LABELS[value])
+    # Other codes read as words ("phone" → "Phone"); most are in the catalogues too.
+    return _(value.replace("_", " ").capitalize())
 
 
 def nl2br(text: str | None) -> Markup:

@@ -7,15 +7,16 @@ from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.outcomes.models import Program, ProgramEnrollment
+from portal.outcomes.models import Program
+from portal.outcomes.queries import program_participant_ids
 from portal.people.models import (
     CounsellorAssignment,
     Course,
-    Enrollment,
     Section,
     Student,
     StudentGuardian,
 )
+from portal.people.queries import section_student_ids
 
 
 def audience_student_ids(school_id: int, audience: dict) -> Select:
@@ -26,13 +27,10 @@ def audience_student_ids(school_id: int, audience: dict) -> Select:
     if audience.get("grade_levels"):
         parts.append(Student.grade_level.in_(audience["grade_levels"]))
     if audience.get("section_ids"):
-        parts.append(Student.id.in_(select(Enrollment.student_id).where(
-            Enrollment.section_id.in_(audience["section_ids"]))))
+        parts.append(Student.id.in_(section_student_ids(audience["section_ids"])))
     if audience.get("program_id"):
-        today = utcnow().date()
-        parts.append(Student.id.in_(select(ProgramEnrollment.student_id).where(
-            ProgramEnrollment.program_id == audience["program_id"],
-            or_(ProgramEnrollment.ends_on.is_(None), ProgramEnrollment.ends_on >= today))))
+        parts.append(Student.id.in_(program_participant_ids([audience["program_id"]],
+                                                            on=utcnow().date())))
     return select(Student.id).where(
         Student.school_id == school_id, Student.is_active.is_(true()), or_(false(), *parts))
 

@@ -23,7 +23,7 @@ from portal.people.models import Guardian, School, Student, StudentGuardian
 
 def _child_section(student: Student, since) -> list[str]:
     week = attendance_summary(student, since=since)
-    lines = [f"{student.display_name} ({_('grade %(level)s', level=student.grade_level)})"]
+    lines = [_("%(name)s (grade %(level)s)", name=student.display_name, level=student.grade_level)]
     if week["days"]:
         lines.append(_("Attendance this week: %(rate)s %% (%(absences)d absences)",
                        rate=week["rate"], absences=week["absences"]))

@@ -12,7 +12,8 @@ from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, Message
 from portal.people.models import Guardian, Student, StudentGuardian
-from portal.risk.models import RiskAssessment, RiskLevel
+from portal.risk.models import RiskLevel
+from portal.risk.queries import latest_risk_levels
 
 LEVEL_ORDER = {RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2, None: 3}
 FAILURES_THAT_COUNT = 2
@@ -50,10 +51,8 @@ def _recent_receivers(since) -> set[int]:
 
 
 def _latest_levels(student_ids: list[int]) -> dict[int, str]:
-    latest = (select(func.max(RiskAssessment.id)).where(RiskAssessment.student_id.in_(student_ids))
-              .group_by(RiskAssessment.student_id))
-    return dict(db.session.execute(select(RiskAssessment.student_id, RiskAssessment.level)
-                                   .where(RiskAssessment.id.in_(latest))).all())
+    levels = latest_risk_levels(student_ids)
+    return dict(db.session.execute(select(levels.c.student_id, levels.c.level)).all())
 
 
 def _problems(guardian: Guardian, *, failures: int, read: bool, received: bool,

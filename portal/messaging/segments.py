@@ -13,12 +13,15 @@ from sqlalchemy import Select, case, func, select, true
 
 from portal.auth.models import User
 from portal.core.permissions import visible_student_ids
+from portal.core.time import utcnow
 from portal.events.models import EventInvitation
 from portal.extensions import db
 from portal.needs.models import Need, NeedStatus
-from portal.outcomes.models import AttendanceStatus, DailyAttendance, ProgramEnrollment
-from portal.people.models import Enrollment, Guardian, Student, StudentGuardian
-from portal.risk.models import RiskAssessment
+from portal.outcomes.models import AttendanceStatus, DailyAttendance
+from portal.outcomes.queries import program_participant_ids
+from portal.people.models import Guardian, Student, StudentGuardian
+from portal.people.queries import section_student_ids
+from portal.risk.queries import latest_risk_levels
 
 
 @dataclass
@@ -27,13 +30,6 @@ class Recipient:
 
     guardian: Guardian
     students: list[Student] = field(default_factory=list)
-
-
-def _latest_risk_level():
-    latest = (select(RiskAssessment.student_id, func.max(RiskAssessment.id).label("last_id"))
-              .group_by(RiskAssessment.student_id).subquery())
-    return (select(RiskAssessment.student_id, RiskAssessment.level)
-            .join(latest, latest.c.last_id == RiskAssessment.id).subquery())
 
 
 def _students_below_attendance(rate: float) -> Select:
@@ -47,14 +43,12 @@ def _student_filters(criteria: dict) -> list:
     if criteria.get("grade_levels"):
         filters.append(Student.grade_level.in_(criteria["grade_levels"]))
     if criteria.get("section_ids"):
-        filters.append(Student.id.in_(select(Enrollment.student_id).where(
-            Enrollment.section_id.in_(criteria["section_ids"]))))
+        filters.append(Student.id.in_(section_student_ids(criteria["section_ids"])))
     if criteria.get("program_ids"):
-        filters.append(Student.id.in_(select(ProgramEnrollment.student_id).where(
-            ProgramEnrollment.program_id.in_(criteria["program_ids"]),
-            ProgramEnrollment.ends_on.is_(None))))
+        filters.append(Student.id.in_(program_participant_ids(criteria["program_ids"],
+                                                              on=utcnow().date())))
     if criteria.get("risk_levels"):
-        levels = _latest_risk_level()
+        levels = latest_risk_levels(select(Student.id))
         filters.append(Student.id.in_(select(levels.c.student_id).where(
             levels.c.level.in_(criteria["risk_levels"]))))
     if criteria.get("attendance_below") not in (None, ""):

@@ -1,6 +1,7 @@
 """One-click unsubscribe links (RFC 8058) and the guardian's choice of updates."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.core.errors import DomainError
@@ -32,10 +33,10 @@ def read_unsubscribe_token(token: str) -> tuple[Guardian, str]:
     try:
         payload = _serializer().loads(token)
     except BadSignature as error:
-        raise InvalidUnsubscribeLink("This unsubscribe link is not valid.") from error
+        raise InvalidUnsubscribeLink(_("This unsubscribe link is not valid.")) from error
     guardian = db.session.get(Guardian, payload.get("g"))
     if guardian is None or payload.get("k") not in UpdateKind.OPTIONAL:
-        raise InvalidUnsubscribeLink("This unsubscribe link is not valid.")
+        raise InvalidUnsubscribeLink(_("This unsubscribe link is not valid."))
     return guardian, payload["k"]
 
 

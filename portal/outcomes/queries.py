@@ -1,9 +1,9 @@
 """Read-only selects about a student's results (computed in the database)."""
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, or_, select
 
 from portal.extensions import db
-from portal.outcomes.models import AttendanceStatus, DailyAttendance, Grade
+from portal.outcomes.models import AttendanceStatus, DailyAttendance, Grade, ProgramEnrollment
 from portal.people.models import Course, GradingPeriod, Section, Student
 
 
@@ -64,3 +64,10 @@ def grades_by_period(student: Student) -> tuple[list[str], dict[str, list[float 
         values = averages.setdefault(course, [None] * len(periods))
         values[periods.index(period)] = round(float(average), 1)
     return periods, averages
+
+
+def program_participant_ids(program_ids, *, on) -> Select:
+    """Select the ids of students in any of these programs, not ended by the date `on`."""
+    return select(ProgramEnrollment.student_id).where(
+        ProgramEnrollment.program_id.in_(program_ids),
+        or_(ProgramEnrollment.ends_on.is_(None), ProgramEnrollment.ends_on >= on))

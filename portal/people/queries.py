@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import Role, User
@@ -13,6 +13,7 @@ from portal.outcomes.models import Program
 from portal.people.models import (
     AcademicTerm,
     Course,
+    Enrollment,
     Guardian,
     School,
     Section,
@@ -42,6 +43,11 @@ def current_term(school_id: int, on_date: date) -> AcademicTerm | None:
         .order_by(AcademicTerm.starts_on.desc())
         .limit(1)
     )
+
+
+def section_student_ids(section_ids) -> Select:
+    """Select the ids of the students enrolled in any of these sections."""
+    return select(Enrollment.student_id).where(Enrollment.section_id.in_(section_ids))
 
 
 def guardian_links_of(student: Student) -> list[StudentGuardian]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, exists, func, literal, nulls_first, nulls_last, select
+from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, select
 
 from portal.auth.models import User
 from portal.core.permissions import student_condition, visible_student_ids
@@ -11,9 +11,12 @@ from portal.core.text import fold
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.needs.models import Need, NeedStatus
-from portal.outcomes.models import AttendanceStatus, DailyAttendance, ProgramEnrollment
-from portal.people.models import Enrollment, Guardian, Student, StudentGuardian
-from portal.risk.models import RiskAssessment, RiskLevel
+from portal.outcomes.models import AttendanceStatus, DailyAttendance
+from portal.outcomes.queries import program_participant_ids
+from portal.people.models import Guardian, Student, StudentGuardian
+from portal.people.queries import section_student_ids
+from portal.risk.models import RiskLevel
+from portal.risk.queries import latest_risk_levels
 
 PER_PAGE = 50
 NOT_ASSESSED = "not_assessed"
@@ -33,17 +36,6 @@ class StudentFilters:
     attendance_below: float | None = None
     no_contact_days: int | None = None
     sort: str = "name"
-
-
-def latest_risk_levels(student_ids: Select):
-    """Return a subquery (student_id, level) of each student's latest risk assessment."""
-    ranked = select(
-        RiskAssessment.student_id, RiskAssessment.level,
-        func.row_number().over(partition_by=RiskAssessment.student_id,
-                               order_by=(RiskAssessment.computed_at.desc(),
-                                         RiskAssessment.id.desc())).label("rank"),
-    ).where(RiskAssessment.student_id.in_(student_ids)).subquery()
-    return select(ranked.c.student_id, ranked.c.level).where(ranked.c.rank == 1).subquery()
 
 
 def _attendance_rates(student_ids: Select, since: date | None):
@@ -94,13 +86,10 @@ def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
     if filters.grade_level is not None:
         stmt = stmt.where(Student.grade_level == filters.grade_level)
     if filters.section_id is not None:
-        stmt = stmt.where(exists().where(Enrollment.student_id == Student.id,
-                                         Enrollment.section_id == filters.section_id))
+        stmt = stmt.where(Student.id.in_(section_student_ids([filters.section_id])))
     if filters.program_id is not None:
-        stmt = stmt.where(exists().where(
-            ProgramEnrollment.student_id == Student.id,
-            ProgramEnrollment.program_id == filters.program_id,
-            (ProgramEnrollment.ends_on.is_(None)) | (ProgramEnrollment.ends_on >= date.today())))
+        stmt = stmt.where(Student.id.in_(program_participant_ids([filters.program_id],
+                                                                 on=utcnow().date())))
     if filters.open_needs:
         stmt = stmt.where(needs.c.open_needs > 0)
     if filters.risk_level == NOT_ASSESSED:

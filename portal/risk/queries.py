@@ -16,6 +16,12 @@ def newest_assessment_ids(student_ids: Select) -> Select:
             .group_by(RiskAssessment.student_id))
 
 
+def latest_risk_levels(student_ids):
+    """Return a subquery (student_id, level) of the given students' newest assessments."""
+    return (select(RiskAssessment.student_id, RiskAssessment.level)
+            .where(RiskAssessment.id.in_(newest_assessment_ids(student_ids))).subquery())
+
+
 def flagged_students(user: User, *, student_ids: Select | None = None,
                      new_only: bool = False) -> list[tuple[RiskAssessment, Student]]:
     """Return (newest assessment, student) of visible students at watch or high, worst first."""

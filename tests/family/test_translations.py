@@ -4,11 +4,13 @@ import pytest
 from babel.messages.pofile import read_po
 
 from portal.extensions import db
-from tests.family.conftest import TRANSLATIONS
+from tests.conftest import TRANSLATIONS
 from tests.family.helpers import make_families
 
 FAMILY_FACING = ("templates/family/", "portal/family/", "templates/auth/", "templates/base.html",
-                 "templates/errors/", "templates/email/", "portal/auth/", "portal/core/errors.py")
+                 "templates/errors/", "templates/email/", "portal/auth/", "portal/core/errors.py",
+                 "portal/messaging/unsubscribe.py", "portal/messaging/digest.py",
+                 "portal/messaging/automatic.py", "templates/messaging/unsubscribe.html")
 STAFF_ONLY = ("templates/family/_staff_panel.html", "portal/family/staff_routes.py",
               "templates/auth/invite.html")
 
