@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_school
 from portal.imports.demo_names import SCHOOL_TIMEZONE
 from portal.people.models import School, Student
+from portal.risk.services import recompute_all
 
 
 @click.command("demo-data")
@@ -35,6 +36,8 @@ def demo_data(force: bool, if_empty: bool) -> None:
     summary = load_demo_school(today=today_in(SCHOOL_TIMEZONE),
                                progress=lambda step: click.echo(f"  {step}…"))
     db.session.commit()
+    click.echo("  Assessing every student's risk…")
+    recompute_all()
     click.echo(
         f"Loaded Riverside High School in {time.perf_counter() - started:.1f} s: "
         f"{summary.students} students, {summary.guardians} guardians, {summary.staff} staff, "

@@ -19,6 +19,7 @@ from portal.people.models import (
     School,
     Student,
 )
+from portal.risk.models import RiskAssessment
 
 TODAY = date(2025, 12, 3)  # a Wednesday, a week after Thanksgiving
 
@@ -35,6 +36,8 @@ def test_demo_data_command_loads_300_students_and_prints_the_accounts(app):
     assert 280 <= sum(grade_levels.values()) <= 320
     assert all(60 <= count <= 90 for count in grade_levels.values())
     assert "Recording grades" in result.output
+    assessed = db.session.scalar(select(func.count(RiskAssessment.student_id.distinct())))
+    assert assessed == sum(grade_levels.values())
     assert DEMO_PASSWORD in result.output
     for email, _, _ in DEMO_ACCOUNTS:
         assert email in result.output
