@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 
 from portal.auth.models import User
+from portal.events.invitations import invite_audience
 from portal.events.models import (
     ConferenceSlot,
     Event,
@@ -53,6 +54,8 @@ def schedule_events(ctx: DemoContext) -> None:
     db.session.flush()
     _invite_and_check_in(ctx, rng, back_to_school, evening)
     _open_conference_slots(ctx, rng, conferences, first_day)
+    # Through the real use case, so families find the conferences on their events page.
+    invite_audience(event=conferences, actor=ctx.staff["admin@demo.school"], notify=False)
     _invite_with_rsvp(ctx, rng, math_night, grade_level=9)
 
 

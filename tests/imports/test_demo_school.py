@@ -215,3 +215,17 @@ def test_every_coded_value_is_one_the_models_know(demo):
 def test_school_year_starts_in_september_of_the_right_year():
     assert school_year_start(date(2025, 8, 1)) == 2025
     assert school_year_start(date(2026, 3, 15)) == 2025
+
+
+def test_the_demo_parent_is_invited_to_the_conferences_and_can_book(demo):
+    from portal.events.models import EventInvitation
+
+    parent = db.session.scalar(select(User).where(User.email == "parent@demo.school"))
+    guardian = db.session.scalar(select(Guardian).where(Guardian.user_id == parent.id))
+    conference = db.session.scalar(select(Event).where(Event.kind == "conference"))
+    invited = db.session.scalar(select(EventInvitation).where(
+        EventInvitation.event_id == conference.id, EventInvitation.guardian_id == guardian.id))
+    assert invited is not None
+    open_slots = db.session.scalars(select(ConferenceSlot).where(
+        ConferenceSlot.event_id == conference.id, ConferenceSlot.status == SlotStatus.OPEN)).all()
+    assert open_slots
