@@ -9,7 +9,7 @@ from pathlib import Path
 import flask_babel
 import pytest
 from babel.messages.frontend import CommandLineInterface
-from flask import g
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -104,11 +104,15 @@ class FreshRequestClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
-        flask_babel.refresh()
+        self._forget_cached_user()
         try:
             return super().open(*args, **kwargs)
         finally:
+            self._forget_cached_user()
+
+    @staticmethod
+    def _forget_cached_user() -> None:
+        if has_app_context():  # a request from another thread brings its own context
             g.pop("_login_user", None)
             flask_babel.refresh()
 
