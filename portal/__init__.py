@@ -73,7 +73,8 @@ def register_features(app: Flask) -> None:
 def _route_modules(package) -> list[str]:
     """Return the package's routes.py and any *_routes.py modules (a feature may split)."""
     names = [info.name for info in pkgutil.iter_modules(package.__path__)]
-    return [f"{package.__name__}.{n}" for n in sorted(names) if n == "routes" or n.endswith("_routes")]
+    return [f"{package.__name__}.{name}" for name in sorted(names)
+            if name == "routes" or name.endswith("_routes")]
 
 
 def _optional_module(dotted: str):

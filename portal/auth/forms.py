@@ -24,7 +24,8 @@ class SetPasswordForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[
         DataRequired(_l("Choose a password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200,
-               message=_l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)),
+               message=_l("The password must be at least %(n)d characters.",
+                          n=MIN_PASSWORD_LENGTH)),
     ])
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(_l("Repeat the password.")),

@@ -72,10 +72,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many_requests(error):
-        return _respond(
-            429, _("Too many attempts"), _("Too many attempts. Please wait a few minutes and try again.")
-        )
+        return _respond(429, _("Too many attempts"),
+                        _("Too many attempts. Please wait a few minutes and try again."))
 
     @app.errorhandler(500)
     def server_error(error):
-        return _respond(500, _("Something went wrong"), _("The error was recorded. Please try again."))
+        return _respond(500, _("Something went wrong"),
+                        _("The error was recorded. Please try again."))

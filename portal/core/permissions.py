@@ -123,7 +123,7 @@ def get_record_or_404(user: User, model, record_id: int):
 
 
 def visible_guardians(user: User) -> Select:
-    """Select the guardians this user may see: staff, those of visible students; a guardian, self."""
+    """Select the guardians this user may see (staff: of visible students; a guardian: self)."""
     if not _signed_in(user):
         return select(Guardian).where(false())
     if user.is_guardian:

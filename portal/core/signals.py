@@ -16,5 +16,6 @@ account_event = portal_signals.signal("account-event")
 student_data_changed = portal_signals.signal("student-data-changed")
 # sender: the acting user; kwargs: records (list of DailyAttendance just saved for a day)
 attendance_recorded = portal_signals.signal("attendance-recorded")
-# sender: None; kwargs: assessment (a RiskAssessment whose student is newly flagged)
-student_flagged = portal_signals.signal("student-flagged")
+# sender: None; kwargs: assessments (the RiskAssessments of one recompute whose students
+# are newly flagged), so a counsellor hears of a whole recompute in one notice
+students_flagged = portal_signals.signal("students-flagged")

@@ -8,6 +8,7 @@ from sqlalchemy import select, true
 
 from portal.auth.models import User
 from portal.core.time import to_local, to_utc, today_in, utcnow
+from portal.core.urls import portal_url
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
@@ -67,17 +68,34 @@ def _counsellors_of(student: Student) -> list[User]:
     return [db.session.get(User, user_id) for user_id in sorted(ids)]
 
 
-def send_flag_notices(assessment) -> None:
-    """Tell the student's counsellor about a new risk flag, and the family if the school wants."""
-    student = db.session.get(Student, assessment.student_id)
-    school = db.session.get(School, student.school_id)
+def send_flag_notices(assessments: list) -> None:
+    """Tell each counsellor of new flags in one notice, and families if the school wants."""
+    flagged_by_counsellor: dict[int, list[str]] = {}
+    for assessment in assessments:
+        student = db.session.get(Student, assessment.student_id)
+        for counsellor in _counsellors_of(student):
+            flagged_by_counsellor.setdefault(counsellor.id, []).append(
+                _flag_summary(student, assessment))
+        _tell_family_of_flag(student)
+    for counsellor_id, summaries in flagged_by_counsellor.items():
+        count = len(summaries)
+        subject = (f"{count} students newly flagged at risk" if count > 1
+                   else summaries[0].splitlines()[0])
+        notify_staff(user=db.session.get(User, counsellor_id), kind=UpdateKind.INTERVENTION,
+                     subject=subject,
+                     body_text="\n\n".join(summaries)
+                     + f"\n\nSee them all: {portal_url('risk.flags')}")
+
+
+def _flag_summary(student: Student, assessment) -> str:
     reasons = "\n".join(f"- {reason.get('label', reason.get('indicator'))}: {reason.get('value')}"
                         for reason in assessment.reasons or [])
-    for counsellor in _counsellors_of(student):
-        notify_staff(user=counsellor, kind=UpdateKind.INTERVENTION,
-                     subject=f"{student.display_name} is newly flagged ({assessment.level})",
-                     body_text=f"{student.display_name}, grade {student.grade_level}, was "
-                               f"flagged at risk level {assessment.level}.\n\n{reasons}")
+    return (f"{student.display_name} (grade {student.grade_level}) is newly flagged "
+            f"({assessment.level})\n{reasons}")
+
+
+def _tell_family_of_flag(student: Student) -> None:
+    school = db.session.get(School, student.school_id)
     if not school.notify_family_of_risk_flags:
         return
     for guardian in informed_guardians(student):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from portal.core.jobs import add_periodic_job
-from portal.core.signals import attendance_recorded, student_flagged
+from portal.core.signals import attendance_recorded, students_flagged
 from portal.extensions import db
 from portal.messaging.automatic import send_absence_notices, send_event_reminders, send_flag_notices
 from portal.messaging.digest import send_weekly_digests
@@ -13,9 +13,8 @@ def _on_attendance_recorded(sender, records=(), **extra) -> None:
     send_absence_notices(list(records))
 
 
-def _on_student_flagged(sender, assessment=None, **extra) -> None:
-    if assessment is not None:
-        send_flag_notices(assessment)
+def _on_students_flagged(sender, assessments=(), **extra) -> None:
+    send_flag_notices(list(assessments))
 
 
 def run_event_reminders() -> None:
@@ -33,6 +32,6 @@ def run_weekly_digests() -> None:
 def connect() -> None:
     """Connect the signal receivers and register the periodic jobs."""
     attendance_recorded.connect(_on_attendance_recorded, weak=False)
-    student_flagged.connect(_on_student_flagged, weak=False)
+    students_flagged.connect(_on_students_flagged, weak=False)
     add_periodic_job("messaging-event-reminders", run_event_reminders, every=timedelta(hours=1))
     add_periodic_job("messaging-weekly-digest", run_weekly_digests, every=timedelta(hours=1))

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.core.signals import record_changed, student_flagged
+from portal.core.signals import record_changed, students_flagged
 from portal.core.time import today_in, utcnow
 from portal.extensions import db
 from portal.outcomes.models import Intervention
@@ -109,9 +109,9 @@ def assess_students(*, school: School, student_ids: list[int] | None = None,
         db.session.add(assessment)
         stored.append(assessment)
     db.session.flush()
-    for assessment in stored:
-        if assessment.is_new_flag:
-            student_flagged.send(None, assessment=assessment)
+    newly_flagged = [assessment for assessment in stored if assessment.is_new_flag]
+    if newly_flagged:
+        students_flagged.send(None, assessments=newly_flagged)
     return stored
 
 

@@ -40,11 +40,20 @@ def test_guardian_login_lands_on_family_home(app, client):
     assert client.get("/", follow_redirects=True).request.path == "/family/"
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"email": "", "password": ""}, "Enter your email address."),
-    ({"email": "nobody@example.org", "password": "x"}, "The email address or the password is not right."),
-    ({"email": "a" * 300 + "@x.org", "password": "x"}, "Field cannot be longer than 254 characters."),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"email": "", "password": ""}, "Enter your email address."),
+        (
+            {"email": "nobody@example.org", "password": "x"},
+            "The email address or the password is not right.",
+        ),
+        (
+            {"email": "a" * 300 + "@x.org", "password": "x"},
+            "Field cannot be longer than 254 characters.",
+        ),
+    ],
+)
 def test_bad_login_input_gives_a_clear_message_and_no_stack_trace(app, client, form, message):
     response = client.post("/login", data=form)
     page = response.get_data(as_text=True)
@@ -59,8 +68,9 @@ def test_wrong_password_is_refused_and_audited(app, client):
     db.session.commit()
     response = client.post("/login", data={"email": user.email, "password": "wrong"})
     assert response.status_code == 401
-    failed = db.session.scalar(select(func.count()).select_from(AuditEvent)
-                               .where(AuditEvent.action == "login_failed"))
+    failed = db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_failed")
+    )
     assert failed == 1
     assert client.get("/staff").status_code == 302
 
@@ -68,21 +78,28 @@ def test_wrong_password_is_refused_and_audited(app, client):
 def test_deactivated_account_cannot_sign_in(app, client):
     user = f.make_user(Role.TEACHER, f.make_school(), is_active_account=False)
     db.session.commit()
-    assert client.post("/login", data={"email": user.email, "password": f.PASSWORD}).status_code == 401
+    assert (
+        client.post("/login", data={"email": user.email, "password": f.PASSWORD}).status_code == 401
+    )
 
 
 def test_login_attempts_are_throttled_per_account(app, client):
     user = f.make_user(Role.TEACHER, f.make_school())
     db.session.commit()
     for _ in range(5):
-        assert client.post("/login", data={"email": user.email, "password": "no"}).status_code == 401
+        assert (
+            client.post("/login", data={"email": user.email, "password": "no"}).status_code == 401
+        )
     blocked = client.post("/login", data={"email": user.email, "password": f.PASSWORD})
     assert blocked.status_code == 429
     assert "Too many sign-in attempts" in blocked.get_data(as_text=True)
     # Another account from the same address is not blocked by this account's limit.
     other = f.make_user(Role.TEACHER, f.make_school())
     db.session.commit()
-    assert client.post("/login", data={"email": other.email, "password": f.PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": other.email, "password": f.PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_login_attempts_are_throttled_per_address(app, client):
@@ -97,7 +114,10 @@ def test_successful_logins_do_not_count_against_the_limit(app, client):
     user = f.make_user(Role.TEACHER, f.make_school())
     db.session.commit()
     for _ in range(7):
-        assert client.post("/login", data={"email": user.email, "password": f.PASSWORD}).status_code == 302
+        assert (
+            client.post("/login", data={"email": user.email, "password": f.PASSWORD}).status_code
+            == 302
+        )
         client.post("/logout")
 
 
@@ -117,7 +137,10 @@ def test_password_reset_link_works_once(app, client, smtp_server):
     again = client.post(link, data=form)
     assert again.status_code == 400
     assert "already been used" in again.get_data(as_text=True)
-    assert client.post("/login", data={"email": user.email, "password": new_password}).status_code == 302
+    assert (
+        client.post("/login", data={"email": user.email, "password": new_password}).status_code
+        == 302
+    )
 
 
 def test_password_reset_link_expires(app, client, smtp_server):
@@ -148,8 +171,13 @@ def test_tampered_link_gives_a_clear_page(app, client):
 def test_invited_guardian_sets_a_password_and_signs_in(app, client, smtp_server):
     school = f.make_school()
     admin = f.make_user(Role.ADMINISTRATOR, school)
-    user = invite_user(email="New.Parent@example.org", full_name="Ana Novák", role=Role.GUARDIAN,
-                       school_id=None, actor=admin)
+    user = invite_user(
+        email="New.Parent@example.org",
+        full_name="Ana Novák",
+        role=Role.GUARDIAN,
+        school_id=None,
+        actor=admin,
+    )
     db.session.commit()
     drain()
     (message,) = smtp_server.messages
@@ -167,8 +195,10 @@ def test_administrator_invites_staff_from_the_page(app, login_as, smtp_server):
     school = f.make_school()
     admin = f.make_user(Role.ADMINISTRATOR, school)
     db.session.commit()
-    response = login_as(admin).post("/staff/invite", data={
-        "email": "new.teacher@example.org", "full_name": "New Teacher", "role": "teacher"})
+    response = login_as(admin).post(
+        "/staff/invite",
+        data={"email": "new.teacher@example.org", "full_name": "New Teacher", "role": "teacher"},
+    )
     assert response.status_code == 302
     invited = db.session.scalar(select(User).where(User.email == "new.teacher@example.org"))
     assert invited.school_id == school.id and invited.password_hash is None
@@ -209,8 +239,11 @@ def test_login_throttle_is_shared_through_redis_when_configured(app_config):
 
     url = _redis_url()
     redis.Redis.from_url(url).flushdb()
-    with_redis = type("WithRedis", (app_config,), {"RATELIMIT_STORAGE_URI": url,
-                                                   "LOGIN_LIMIT_PER_ACCOUNT": "2 per minute"})
+    with_redis = type(
+        "WithRedis",
+        (app_config,),
+        {"RATELIMIT_STORAGE_URI": url, "LOGIN_LIMIT_PER_ACCOUNT": "2 per minute"},
+    )
     first, second = create_app(with_redis), create_app(with_redis)
     try:
         form = {"email": "someone@example.org", "password": "wrong"}

@@ -74,7 +74,10 @@ def test_district_administrator_sees_every_school_of_the_district(app):
     district = District(name="North")
     db.session.add(district)
     db.session.flush()
-    school_a, school_b = f.make_school(district_id=district.id), f.make_school(district_id=district.id)
+    school_a, school_b = (
+        f.make_school(district_id=district.id),
+        f.make_school(district_id=district.id),
+    )
     outside = f.make_school()
     admin = f.make_user(Role.ADMINISTRATOR, None, district_id=district.id)
     a, b, c = f.make_student(school_a), f.make_student(school_b), f.make_student(outside)
@@ -101,10 +104,12 @@ def test_guardian_sees_shared_notes_but_never_staff_only_notes(app, login_as):
     teacher = f.make_user(Role.TEACHER, school)
     child = f.make_student(school)
     parent, _ = f.make_family(school, child)
-    shared = f.make_interaction(child, teacher, visibility=Visibility.FAMILY,
-                                summary="Great progress in reading")
-    hidden = f.make_interaction(child, teacher, visibility=Visibility.STAFF,
-                                summary="Suspected problems at home")
+    shared = f.make_interaction(
+        child, teacher, visibility=Visibility.FAMILY, summary="Great progress in reading"
+    )
+    hidden = f.make_interaction(
+        child, teacher, visibility=Visibility.STAFF, summary="Suspected problems at home"
+    )
     db.session.commit()
     assert _ids(visible_records(parent, Interaction)) == {shared.id}
     page = login_as(parent).get(f"/family/children/{child.id}").get_data(as_text=True)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.core.jobs import registered_jobs
 from portal.core.models import Visibility
-from portal.core.signals import attendance_recorded, student_flagged
+from portal.core.signals import attendance_recorded, students_flagged
 from portal.core.time import today_in, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
@@ -69,14 +69,27 @@ def test_new_flag_tells_the_counsellor_and_the_family_only_when_the_school_wants
     world = school_with_families()
     counsellor = f.make_user(Role.COUNSELLOR, world.school)
     world.cara.counsellor_id = counsellor.id
-    student_flagged.send(None, assessment=_flag(world, world.cara))
+    students_flagged.send(None, assessments=[_flag(world, world.cara)])
     (to_counsellor,) = db.session.scalars(select(Delivery)).all()
     assert to_counsellor.to_address == counsellor.email and "Cara Lopez" in to_counsellor.subject
     assert "Attendance: 82 %" in to_counsellor.body_text
+    assert "/risk/flags" in to_counsellor.body_text
     world.school.notify_family_of_risk_flags = True
-    student_flagged.send(None, assessment=_flag(world, world.cara))
+    students_flagged.send(None, assessments=[_flag(world, world.cara)])
     told = {message.guardian_id for message in db.session.scalars(select(Message))}
     assert told == {world.mum.id, world.gran.id}
+
+
+def test_a_recompute_with_many_new_flags_sends_each_counsellor_one_notice(app):
+    world = school_with_families()
+    counsellor = f.make_user(Role.COUNSELLOR, world.school)
+    flagged = [world.cara] + [f.make_student(world.school, counsellor_id=counsellor.id,
+                                             first_name=f"Kid{n}") for n in range(4)]
+    world.cara.counsellor_id = counsellor.id
+    students_flagged.send(None, assessments=[_flag(world, student) for student in flagged])
+    (notice,) = db.session.scalars(select(Delivery)).all()
+    assert notice.subject == "5 students newly flagged at risk"
+    assert all(student.display_name in notice.body_text for student in flagged)
 
 
 def _event(world, starts_at):

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from portal.core.signals import student_data_changed, student_flagged
+from portal.core.signals import student_data_changed, students_flagged
 from portal.extensions import db
 from portal.risk.models import RiskAssessment
 from portal.risk.services import assess_students, current_rule_set, recompute_all, save_rule_set
@@ -32,21 +32,21 @@ def test_a_new_threshold_is_a_new_version_and_changes_the_result(app):
     assert second.reasons[0]["threshold"] == 95
 
 
-def test_becoming_flagged_sends_student_flagged_once(app):
+def test_becoming_flagged_is_announced_once(app):
     school = factories.make_school()
     factories.make_term(school)
     _student_with_attendance(school, absences=12)  # 70 % this term, 40 % recently
     received = []
 
-    def listener(sender, assessment):
-        received.append(assessment)
+    def listener(sender, assessments):
+        received.extend(assessments)
 
-    student_flagged.connect(listener)
+    students_flagged.connect(listener)
     try:
         first = assess_students(school=school, today=TODAY)[0]
         again = assess_students(school=school, today=TODAY)[0]
     finally:
-        student_flagged.disconnect(listener)
+        students_flagged.disconnect(listener)
     assert first.level == "high" and first.is_new_flag
     assert not again.is_new_flag
     assert received == [first]
