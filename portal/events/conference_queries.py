@@ -31,7 +31,7 @@ def families_not_booked(user: User, event: Event) -> list[dict]:
         ConferenceSlot.student_id.is_not(None))
     students = db.session.scalars(
         visible_students(user)
-        .where(Student.id.in_(audience_student_ids(event.school_id, event.audience or {})),
+        .where(Student.id.in_(audience_student_ids(event)),
                Student.id.not_in(booked))
         .order_by(Student.last_name, Student.first_name)).all()
     return [{"student": student, "guardians": informable_guardians(student)}
@@ -48,8 +48,7 @@ def informable_guardians(student: Student) -> list[Guardian]:
 
 def family_conference_options(event: Event, children: list[Student]) -> list[dict]:
     """Return, per child, each of their teachers with the child's booking or the open slots."""
-    in_audience = set(db.session.scalars(audience_student_ids(event.school_id,
-                                                              event.audience or {})))
+    in_audience = set(db.session.scalars(audience_student_ids(event)))
     options = []
     for child in children:
         if child.id not in in_audience:

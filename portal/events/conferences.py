@@ -114,7 +114,7 @@ def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: 
     may_know = db.session.scalar(select(StudentGuardian.id).where(
         StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id,
         StudentGuardian.may_receive_information.is_(true())))
-    in_audience = db.session.scalar(audience_student_ids(event.school_id, event.audience or {})
+    in_audience = db.session.scalar(audience_student_ids(event)
                                     .where(Student.id == student.id))
     if may_know is None or in_audience is None:
         raise DomainError(_("This child cannot be booked by this guardian."), field="student_id")

@@ -45,7 +45,7 @@ def get_conference_or_404(user: User, guardian: Guardian, event_id: int) -> Even
     if event is None or event.kind != "conference" or event.school_id != guardian.school_id:
         abort(404)
     concerned = db.session.scalar(
-        audience_student_ids(event.school_id, event.audience or {})
+        audience_student_ids(event)
         .where(Student.id.in_(guardian_child_ids(user))).limit(1))
     if concerned is None:
         abort(404)

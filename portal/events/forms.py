@@ -38,6 +38,8 @@ class EventForm(FlaskForm):
     grade_levels = SelectMultipleField(_l("Grade levels"), coerce=int, validate_choice=False)
     section_ids = SelectMultipleField(_l("Sections"), coerce=int, validate_choice=False)
     program_id = SelectField(_l("Program"), coerce=int, validate_choice=False, default=0)
+    segment_id = SelectField(_l("A saved audience of this school"), coerce=int,
+                             validate_choice=False, default=0)
     rsvp_requested = BooleanField(_l("Ask families to answer (RSVP)"))
     capacity = IntegerField(_l("Capacity (families)"), validators=[Optional()])
     booking_closes_at = DateTimeLocalField(_l("Conference booking closes"), format=DATETIME,
@@ -52,7 +54,8 @@ class EventForm(FlaskForm):
         return {"whole_school": bool(self.whole_school.data),
                 "grade_levels": list(self.grade_levels.data or []),
                 "section_ids": list(self.section_ids.data or []),
-                "program_id": self.program_id.data or None}
+                "program_id": self.program_id.data or None,
+                "segment_id": self.segment_id.data or None}
 
 
 class CancelForm(FlaskForm):

@@ -23,7 +23,7 @@ def invite_audience(*, event: Event, actor: User, notify: bool = True) -> list[E
     already = set(db.session.scalars(select(EventInvitation.guardian_id).where(
         EventInvitation.event_id == event.id)))
     first_child: dict[int, int] = {}
-    for link in informable_links(event.school_id, event.audience or {}):
+    for link in informable_links(event):
         first_child.setdefault(link.guardian_id, link.student_id)
     now, added = utcnow(), []
     for guardian_id, student_id in first_child.items():

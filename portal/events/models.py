@@ -29,7 +29,8 @@ class Event(TimestampMixin, db.Model):
     location: Mapped[str | None] = mapped_column(String(200))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    # {"whole_school": bool, "grade_levels": [..], "section_ids": [..], "program_id": ..}
+    # {"whole_school": bool, "grade_levels": [..], "section_ids": [..], "program_id": ..,
+    #  "segment_id": a saved messaging segment}
     audience: Mapped[dict] = mapped_column(db.JSON, default=dict)
     rsvp_requested: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int | None]

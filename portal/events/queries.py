@@ -106,7 +106,8 @@ def event_numbers(event: Event) -> dict:
 
 
 def audience_choices(user: User) -> dict:
-    """Return the grade levels, sections and programs this user may choose as an audience."""
+    """Return the grade levels, sections, programs and saved audiences a user may choose."""
+    from portal.messaging.audience import saved_segments
     from portal.outcomes.models import Program
     from portal.people.models import Course, Section
 
@@ -120,4 +121,5 @@ def audience_choices(user: User) -> dict:
     return {"grade_levels": [(g, str(g)) for g in grades],
             "section_ids": [(s.id, s.name) for s in db.session.scalars(
                 sections.order_by(Section.name))],
-            "program_id": [(0, "—")] + [(p.id, p.name) for p in programs]}
+            "program_id": [(0, "—")] + [(p.id, p.name) for p in programs],
+            "segment_id": [(0, "—")] + [(s.id, s.name) for s in saved_segments(user)]}

@@ -72,6 +72,7 @@ def _fill(form: EventForm, event) -> None:
     form.grade_levels.data = audience.get("grade_levels") or []
     form.section_ids.data = audience.get("section_ids") or []
     form.program_id.data = audience.get("program_id") or 0
+    form.segment_id.data = audience.get("segment_id") or 0
     form.rsvp_requested.data, form.capacity.data = event.rsvp_requested, event.capacity
     if event.booking_closes_at:
         form.booking_closes_at.data = to_local(event.booking_closes_at, zone).replace(tzinfo=None)

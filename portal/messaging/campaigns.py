@@ -8,10 +8,17 @@ from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
 from portal.extensions import db
 from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
-from portal.messaging.models import Campaign, MessageTemplate, Segment, TemplateVariant
+from portal.messaging.models import (
+    Campaign,
+    CampaignStatus,
+    MessageTemplate,
+    Segment,
+    TemplateVariant,
+)
 from portal.messaging.rendering import TemplateProblem, render_message
 from portal.messaging.segments import Recipient, count_recipients, resolve_recipients
 from portal.messaging.services import notify_guardian
+from portal.messaging.worker import settle_campaign
 from portal.people.models import School
 
 
@@ -44,7 +51,7 @@ def create_campaign(*, sender: User, school: School, title: str, kind: str, crit
         db.session.add(TemplateVariant(template_id=template.id, language=language,
                                        subject=subject, body=body))
     campaign = Campaign(school_id=school.id, title=title, kind=kind, template_id=template.id,
-                        criteria=criteria, scheduled_at=scheduled_at, status="draft",
+                        criteria=criteria, scheduled_at=scheduled_at, status=CampaignStatus.DRAFT,
                         created_by_id=sender.id, segment_id=segment_id, shared_with=[])
     db.session.add(campaign)
     db.session.flush()
@@ -84,7 +91,7 @@ def needs_confirmation(criteria: dict, guardians: int) -> bool:
 
 def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | None) -> int:
     """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
-    if campaign.status != "draft":
+    if campaign.status != CampaignStatus.DRAFT:
         raise Conflict(_("This campaign was already sent."))
     school = db.session.get(School, campaign.school_id)
     count = count_recipients(criteria=campaign.criteria, school_id=school.id, sender=sender)
@@ -101,8 +108,10 @@ def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | No
                         body_html=rendered["html"], student=only_child, sender=sender,
                         campaign_id=campaign.id, not_before=campaign.scheduled_at,
                         language=rendered["language"])
-    campaign.status = "scheduled" if campaign.scheduled_at else "sending"
+    campaign.status = (CampaignStatus.SCHEDULED if campaign.scheduled_at
+                       else CampaignStatus.SENDING)
     db.session.flush()
+    settle_campaign(campaign.id)  # nothing to email (no addresses, all opted out): sent now
     return count["guardians"]
 
 

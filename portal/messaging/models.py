@@ -60,6 +60,17 @@ class TemplateVariant(db.Model):
     body: Mapped[str] = mapped_column(Text)
 
 
+class CampaignStatus:
+    """Where a campaign is: the worker marks it sent once none of its deliveries waits."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    SENT_WITH_FAILURES = "sent_with_failures"
+    FINISHED = (SENT, SENT_WITH_FAILURES)
+
+
 class Campaign(TimestampMixin, db.Model):
     """A message sent to an audience, now or at a scheduled time."""
 
@@ -75,7 +86,7 @@ class Campaign(TimestampMixin, db.Model):
     criteria: Mapped[dict] = mapped_column(db.JSON, default=dict)
     channel: Mapped[str] = mapped_column(String(20), default="email")
     scheduled_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=CampaignStatus.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Colleagues the sender shares the send report with.
     shared_with: Mapped[list] = mapped_column(db.JSON, default=list)

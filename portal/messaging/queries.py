@@ -7,7 +7,7 @@ from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.models import Campaign, Delivery, DeliveryStatus, Message
+from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Message
 
 
 def can_see_campaign(user: User, campaign: Campaign) -> bool:
@@ -25,15 +25,6 @@ def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:
         select(Campaign).where(Campaign.school_id.in_(visible_school_ids(user)))
         .order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit))
     return [campaign for campaign in candidates if can_see_campaign(user, campaign)]
-
-
-def campaign_states(campaigns: list[Campaign]) -> dict[int, str]:
-    """Return each campaign's state: draft, scheduled, sending, or sent once nothing waits."""
-    waiting = set(db.session.scalars(select(Delivery.campaign_id).where(
-        Delivery.campaign_id.in_([campaign.id for campaign in campaigns]),
-        Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.SENDING))).distinct()))
-    return {campaign.id: campaign.status if campaign.status == "draft" or campaign.id in waiting
-            else "sent" for campaign in campaigns}
 
 
 def get_campaign_or_404(user: User, campaign_id: int) -> Campaign:
@@ -59,7 +50,7 @@ def campaign_progress(campaign: Campaign) -> dict:
     failed = by_status.get(DeliveryStatus.FAILED, 0)
     return {"recipients": recipients, "emails": queued + sent + failed, "queued": queued,
             "sent": sent, "failed": failed, "read": read,
-            "done": campaign.status != "draft" and queued == 0}
+            "done": campaign.status in CampaignStatus.FINISHED}
 
 
 def failed_deliveries(campaign: Campaign) -> list[Delivery]:

@@ -14,11 +14,17 @@ from email import policy as email_policy
 
 from flask import current_app
 from flask_mail import Message as MailMessage
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from portal.core.time import utcnow
 from portal.extensions import db, mail
-from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus
+from portal.messaging.models import (
+    Campaign,
+    CampaignStatus,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+)
 from portal.messaging.sms import GatewayError, send_sms
 from portal.people.models import Guardian
 
@@ -116,7 +122,34 @@ def _by_code(code: int, reason) -> Exception:
     return TemporaryFailure(f"{code} {text}")
 
 
+def settle_campaign(campaign_id: int | None) -> None:
+    """Mark a campaign sent (or sent with failures) once none of its deliveries waits."""
+    if campaign_id is None:
+        return
+    # Lock the campaign so two workers finishing its last deliveries cannot both miss it.
+    campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
+                                 .with_for_update().execution_options(populate_existing=True))
+    if campaign is None or campaign.status in (CampaignStatus.DRAFT, *CampaignStatus.FINISHED):
+        return
+    counts = dict(db.session.execute(
+        select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign_id)
+        .group_by(Delivery.status)).all())
+    if counts.get(DeliveryStatus.QUEUED) or counts.get(DeliveryStatus.SENDING):
+        if campaign.status == CampaignStatus.SCHEDULED and counts.get(DeliveryStatus.SENT):
+            campaign.status = CampaignStatus.SENDING
+        return
+    if campaign.scheduled_at is None or campaign.scheduled_at <= utcnow():
+        campaign.status = (CampaignStatus.SENT_WITH_FAILURES if counts.get(DeliveryStatus.FAILED)
+                           else CampaignStatus.SENT)
+
+
 def _record(delivery: Delivery, *, error: Exception | None) -> str:
+    outcome = _record_attempt(delivery, error=error)
+    settle_campaign(delivery.campaign_id)
+    return outcome
+
+
+def _record_attempt(delivery: Delivery, *, error: Exception | None) -> str:
     now = utcnow()
     delivery.attempts += 1
     delivery.locked_until = None
