@@ -87,25 +87,23 @@ def _period(room) -> GradingPeriod:
     return db.session.scalar(select(GradingPeriod).where(GradingPeriod.term_id == room.term.id))
 
 
-def test_grade_grid_saves_every_score_at_once(app, login_as):
-    room = classroom()
-    classmate = _second_student(room)
-    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
-        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "Quiz 1",
-        "max_score": "20", "recorded_on": "2026-10-05",
-        f"score-{room.student.id}": "17,5", f"score-{classmate.id}": ""})
-    assert response.status_code == 302
-    grade = db.session.scalar(select(Grade))
-    assert grade.student_id == room.student.id and grade.score == 17.5 and grade.max_score == 20
-    assert db.session.scalar(select(func.count()).select_from(Grade)) == 1
-
-
 def _grade_grid(client, room, scores: dict, **fields):
     data = {"grading_period_id": _period(room).id, "kind": "assessment",
             "assessment_name": "Quiz 1", "max_score": "20", "recorded_on": "2026-10-05"}
     data.update(fields)
     data.update({f"score-{sid}": score for sid, score in scores.items()})
     return client.post(f"/outcomes/sections/{room.section.id}/grades", data=data)
+
+
+def test_grade_grid_saves_every_score_at_once(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    response = _grade_grid(login_as(room.teacher), room,
+                           {room.student.id: "17,5", classmate.id: ""})
+    assert response.status_code == 302
+    grade = db.session.scalar(select(Grade))
+    assert grade.student_id == room.student.id and grade.score == 17.5 and grade.max_score == 20
+    assert db.session.scalar(select(func.count()).select_from(Grade)) == 1
 
 
 def test_reopening_an_assessment_shows_its_scores_and_saving_updates_them(app, login_as):
@@ -146,10 +144,8 @@ def test_a_period_grade_is_reopened_and_updated_not_duplicated(app, login_as):
 def test_a_score_outside_the_scale_saves_nothing(app, login_as):
     room = classroom()
     classmate = _second_student(room)
-    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
-        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "Quiz 1",
-        "max_score": "20", "recorded_on": "2026-10-05",
-        f"score-{room.student.id}": "15", f"score-{classmate.id}": "25"})
+    response = _grade_grid(login_as(room.teacher), room,
+                           {room.student.id: "15", classmate.id: "25"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter a score from 0 to 20." in page and f'id="score-{classmate.id}-error"' in page
@@ -158,9 +154,8 @@ def test_a_score_outside_the_scale_saves_nothing(app, login_as):
 
 def test_an_assessment_needs_a_name(app, login_as):
     room = classroom()
-    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
-        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "",
-        "max_score": "20", "recorded_on": "2026-10-05", f"score-{room.student.id}": "15"})
+    response = _grade_grid(login_as(room.teacher), room, {room.student.id: "15"},
+                           assessment_name="")
     assert response.status_code == 400
     assert "Name the assessment." in response.get_data(as_text=True)
 
