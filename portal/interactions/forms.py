@@ -20,8 +20,10 @@ class InteractionForm(FlaskForm):
         ("internal", _l("Internal note"))])
     occurred_at = DateTimeLocalField(_l("Date and time"), format=DATETIME_FORMATS, validators=[
         DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM."))])
-    staff_ids = SelectMultipleField(_l("Staff who took part"), coerce=int)
-    guardian_ids = SelectMultipleField(_l("Family members who took part"), coerce=int)
+    # Choices are checked by the service, which names the field and the reason.
+    staff_ids = SelectMultipleField(_l("Staff who took part"), coerce=int, validate_choice=False)
+    guardian_ids = SelectMultipleField(_l("Family members who took part"), coerce=int,
+                                       validate_choice=False)
     summary = TextAreaField(_l("Summary"), validators=[
         DataRequired(_l("Write a short summary.")), Length(max=5000)])
     outcome = SelectField(_l("Outcome"), choices=[("", _l("—"))] + [

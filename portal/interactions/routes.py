@@ -4,7 +4,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.core.locale import school_timezone
@@ -29,6 +28,7 @@ def _fields(form, student) -> dict:
         "summary": form.summary.data, "outcome": form.outcome.data or None,
         "follow_up_due_on": form.follow_up_due_on.data, "visibility": form.visibility.data,
         "follow_up_owner": db.session.get(User, owner_id) if owner_id else None,
+        "staff_ids": form.staff_ids.data or [], "guardian_ids": form.guardian_ids.data or [],
     }
 
 
@@ -39,13 +39,10 @@ def new(student_id: int):
     follows_id = request.args.get("follows", type=int)
     follows = get_record_or_404(current_user, Interaction, follows_id) if follows_id else None
     form = interaction_form(student, guardian_links_of(student), author=current_user)
-    if form.validate_on_submit():
-        staff = list(db.session.scalars(select(User).where(User.id.in_(form.staff_ids.data))))
-        if save_or_refuse(form, lambda: services.log_interaction(
-                student=student, author=current_user, staff=staff,
-                guardian_ids=form.guardian_ids.data, follows=follows, **_fields(form, student)),
-                _("Contact logged.")) is None:
-            return redirect(url_for("people.profile", student_id=student.id))
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.log_interaction(
+            student=student, author=current_user, follows=follows, **_fields(form, student)),
+            _("Contact logged.")) is None:
+        return redirect(url_for("people.profile", student_id=student.id))
     return render_template("interactions/form.html", form=form, student=student,
                            follows=follows), 400 if form.errors else 200
 

@@ -16,7 +16,7 @@ from portal.interactions.models import (
     InteractionRevision,
     Outcome,
 )
-from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.changes import add_record, announce_change, snapshot
 from portal.people.models import Guardian, Student, StudentGuardian
 
 EDITABLE = ("channel", "direction", "occurred_at", "summary", "outcome", "follow_up_due_on",
@@ -28,6 +28,17 @@ def check_staff_member(user: User | None, student: Student, *, field: str) -> No
     if user is not None and not (user.is_staff and user.is_active
                                  and user.school_id == student.school_id):
         raise DomainError(_("Choose a staff member of this school."), field=field)
+
+
+def _staff_members(student: Student, staff_ids) -> list[User]:
+    if not staff_ids:
+        return []
+    staff = list(db.session.scalars(select(User).where(User.id.in_(staff_ids))))
+    if len(staff) != len(set(staff_ids)):
+        raise DomainError(_("Choose a staff member of this school."), field="staff_ids")
+    for member in staff:
+        check_staff_member(member, student, field="staff_ids")
+    return staff
 
 
 def _linked_guardians(student: Student, guardian_ids) -> list[Guardian]:
@@ -56,13 +67,12 @@ def _record_successful_contact(interaction: Interaction, guardians: list[Guardia
 
 def log_interaction(*, student: Student, author: User, channel: str, occurred_at: datetime,
                     summary: str, direction: str = "outbound", outcome: str | None = None,
-                    staff: list[User] = (), guardian_ids: list[int] = (),
+                    staff_ids: list[int] = (), guardian_ids: list[int] = (),
                     follow_up_due_on: date | None = None, follow_up_owner: User | None = None,
                     visibility: str = Visibility.STAFF,
                     follows: Interaction | None = None) -> Interaction:
     """Record a contact with the student's family, with who took part and any follow-up."""
-    for member in staff:
-        check_staff_member(member, student, field="staff_ids")
+    staff = _staff_members(student, staff_ids)
     check_staff_member(follow_up_owner, student, field="follow_up_owner_id")
     if follow_up_due_on and follow_up_owner is None:
         follow_up_owner = author
@@ -73,9 +83,7 @@ def log_interaction(*, student: Student, author: User, channel: str, occurred_at
         follow_up_due_on=follow_up_due_on,
         follow_up_owner_id=follow_up_owner.id if follow_up_owner else None,
         visibility=visibility)
-    interaction.participants = (
-        [InteractionParticipant(user_id=member.id) for member in staff]
-        + [InteractionParticipant(guardian_id=guardian.id) for guardian in guardians])
+    interaction.participants = _participants(staff, guardians)
     add_record(interaction, actor=author, object_type="interaction", student=student,
                fields=EDITABLE)
     _record_successful_contact(interaction, guardians, student)
@@ -84,30 +92,48 @@ def log_interaction(*, student: Student, author: User, channel: str, occurred_at
     return interaction
 
 
+def _participants(staff: list[User], guardians: list[Guardian]) -> list[InteractionParticipant]:
+    return ([InteractionParticipant(user_id=member.id) for member in staff]
+            + [InteractionParticipant(guardian_id=guardian.id) for guardian in guardians])
+
+
+def _participant_ids(interaction: Interaction) -> dict[str, list[int]]:
+    people = interaction.participants
+    return {"staff_ids": sorted(p.user_id for p in people if p.user_id),
+            "guardian_ids": sorted(p.guardian_id for p in people if p.guardian_id)}
+
+
 def may_edit(user: User, interaction: Interaction) -> bool:
     """Return True when the user wrote the interaction or is an administrator."""
     return user.id == interaction.author_id or user.role == Role.ADMINISTRATOR
 
 
 def edit_interaction(*, interaction: Interaction, student: Student, editor: User,
+                     staff_ids: list[int] | None = None, guardian_ids: list[int] | None = None,
                      **fields) -> Interaction:
-    """Change an interaction, keeping its earlier text as a revision."""
+    """Change an interaction (and who took part), keeping the earlier version as a revision."""
     if not may_edit(editor, interaction):
         raise Forbidden(_("Only the author or an administrator may edit this record."))
     owner = fields.pop("follow_up_owner", None)
     check_staff_member(owner, student, field="follow_up_owner_id")
     fields["follow_up_owner_id"] = owner.id if owner else None
-    before = snapshot(interaction, EDITABLE)
+    people = None if staff_ids is None and guardian_ids is None else (
+        _staff_members(student, staff_ids), _linked_guardians(student, guardian_ids))
+    before = snapshot(interaction, EDITABLE) | _participant_ids(interaction)
     for name, value in fields.items():
         setattr(interaction, name, value)
     interaction.outcome = interaction.outcome or None
-    changes = changes_since(before, interaction)
+    if people is not None:
+        interaction.participants = _participants(*people)
+    db.session.flush()
+    after = snapshot(interaction, EDITABLE) | _participant_ids(interaction)
+    changes = {name: [old, after[name]] for name, old in before.items() if old != after[name]}
     if not changes:
         return interaction
     db.session.add(InteractionRevision(interaction_id=interaction.id, edited_by_id=editor.id,
                                        edited_at=utcnow(), previous=before))
     db.session.flush()
-    _record_successful_contact(interaction, [], student)
+    _record_successful_contact(interaction, people[1] if people else [], student)
     announce_change(actor=editor, action="update", object_type="interaction", record=interaction,
                     student=student, changes=changes)
     return interaction

@@ -8,6 +8,7 @@ from portal.core.permissions import visible_school_ids
 from portal.extensions import db
 from portal.outcomes.models import (
     DailyAttendance,
+    Grade,
     Intervention,
     InterventionNote,
     Program,
@@ -53,6 +54,25 @@ def grading_periods(section: Section) -> list[GradingPeriod]:
     """Return the grading periods of the section's year."""
     return list(db.session.scalars(select(GradingPeriod).where(
         GradingPeriod.term_id == section.term_id).order_by(GradingPeriod.starts_on)))
+
+
+def stored_grades(section: Section, grading_period_id: int, kind: str,
+                  assessment_name: str | None) -> dict[int, Grade]:
+    """Return one assessment's (or the period's) grades already stored, by student id."""
+    name = (assessment_name or "").strip() if kind == "assessment" else None
+    return {grade.student_id: grade for grade in db.session.scalars(select(Grade).where(
+        Grade.section_id == section.id, Grade.grading_period_id == grading_period_id,
+        Grade.kind == kind,
+        Grade.assessment_name.is_(None) if name is None else Grade.assessment_name == name))}
+
+
+def graded_assessments(section: Section) -> list[tuple[int, str, str, str | None]]:
+    """Return the section's assessments and period grades entered so far, to reopen them."""
+    return list(db.session.execute(
+        select(Grade.grading_period_id, GradingPeriod.name, Grade.kind, Grade.assessment_name)
+        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
+        .where(Grade.section_id == section.id).distinct()
+        .order_by(GradingPeriod.name, Grade.kind, Grade.assessment_name)))
 
 
 def programs_of(user: User) -> list[Program]:

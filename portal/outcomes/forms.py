@@ -67,6 +67,12 @@ class ProgramForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
 
 
+class ProgramStatusForm(FlaskForm):
+    """Deactivate (is_active left out) or reactivate (is_active sent) a program."""
+
+    is_active = BooleanField(_l("Active"))
+
+
 class ProgramEnrollmentForm(FlaskForm):
     student_id = SelectField(_l("Student"), coerce=optional_int, validate_choice=False,
                              validators=[DataRequired(_l("Choose a student."))])

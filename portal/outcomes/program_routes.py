@@ -8,8 +8,14 @@ from flask_login import current_user
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import administrator_required, get_record_or_404, get_student_or_404
+from portal.extensions import db
 from portal.outcomes import bp, entry_queries, program_services
-from portal.outcomes.forms import EndEnrollmentForm, ProgramEnrollmentForm, ProgramForm
+from portal.outcomes.forms import (
+    EndEnrollmentForm,
+    ProgramEnrollmentForm,
+    ProgramForm,
+    ProgramStatusForm,
+)
 from portal.outcomes.models import ProgramEnrollment
 from portal.people.saving import save_or_refuse
 
@@ -50,9 +56,36 @@ def program(program_id: int):
             _("Student added to the program.")) is None:
         return redirect(url_for(".program", program_id=found.id))
     return render_template("outcomes/program.html", program=found, form=form,
-                           end_form=EndEnrollmentForm(formdata=None),
+                           status_form=ProgramStatusForm(formdata=None),
                            participants=entry_queries.participants(found)
                            ), 400 if form.errors else 200
+
+
+@bp.route("/programs/<int:program_id>/edit", methods=["GET", "POST"])
+@administrator_required
+def edit_program(program_id: int):
+    found = entry_queries.get_program_or_404(current_user, program_id)
+    form = ProgramForm(obj=found)
+    if form.validate_on_submit() and save_or_refuse(form, lambda: program_services.edit_program(
+            program=found, actor=current_user, name=form.name.data, kind=form.kind.data,
+            description=form.description.data), _("Program saved.")) is None:
+        return redirect(url_for(".program", program_id=found.id))
+    return render_template("outcomes/program_form.html", program=found,
+                           form=form), 400 if form.errors else 200
+
+
+@bp.post("/programs/<int:program_id>/status")
+@administrator_required
+def program_status(program_id: int):
+    found = entry_queries.get_program_or_404(current_user, program_id)
+    form = ProgramStatusForm()
+    if form.validate_on_submit():
+        program_services.set_program_active(program=found, actor=current_user,
+                                            is_active=form.is_active.data)
+        db.session.commit()
+        flash(_("Program reactivated.") if found.is_active else
+              _("Program deactivated: no new participants; its history stays."), "success")
+    return redirect(url_for(".program", program_id=found.id))
 
 
 @bp.post("/program-enrollments/<int:enrollment_id>/end")

@@ -14,20 +14,56 @@ from portal.people.changes import add_record, announce_change, changes_since, sn
 from portal.people.models import Student
 
 ENROLLMENT_FIELDS = ("program_id", "starts_on", "ends_on")
+PROGRAM_FIELDS = ("name", "kind", "description", "is_active")
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ProgramKind.ALL:
+        raise DomainError(_("Choose a kind from the list."), field="kind")
+
+
+def _announce_program(program: Program, *, actor: User, action: str, changes: dict) -> None:
+    record_changed.send(actor, action=action, object_type="program", object_id=program.id,
+                        school_id=program.school_id, changes=changes)
 
 
 def create_program(*, school_id: int, actor: User, name: str, kind: str,
                    description: str | None = None) -> Program:
     """Add a special program, tutoring, club or sport to the school."""
-    if kind not in ProgramKind.ALL:
-        raise DomainError(_("Choose a kind from the list."), field="kind")
+    _check_kind(kind)
     program = Program(school_id=school_id, name=name.strip(), kind=kind,
                       description=description or None)
     db.session.add(program)
     db.session.flush()
-    record_changed.send(actor, action="create", object_type="program", object_id=program.id,
-                        school_id=school_id, changes={"name": [None, program.name]})
+    _announce_program(program, actor=actor, action="create",
+                      changes={"name": [None, program.name]})
     return program
+
+
+def _update_program(program: Program, *, actor: User, **values) -> Program:
+    before = snapshot(program, PROGRAM_FIELDS)
+    for name, value in values.items():
+        setattr(program, name, value)
+    db.session.flush()
+    changes = changes_since(before, program)
+    if changes:
+        _announce_program(program, actor=actor, action="update", changes=changes)
+    return program
+
+
+def edit_program(*, program: Program, actor: User, name: str, kind: str,
+                 description: str | None = None) -> Program:
+    """Change a program's name, kind or description."""
+    _check_kind(kind)
+    if not (name or "").strip():
+        raise DomainError(_("Name the program."), field="name")
+    return _update_program(program, actor=actor, name=name.strip(), kind=kind,
+                           description=(description or "").strip() or None)
+
+
+def set_program_active(*, program: Program, actor: User, is_active: bool) -> Program:
+    """Deactivate a program (no new participants; its history stays) or reactivate it."""
+    return _update_program(program, actor=actor, is_active=is_active)
 
 
 def _check_dates(starts_on: date, ends_on: date | None) -> None:
@@ -40,6 +76,9 @@ def enroll_student(*, program: Program, student: Student, actor: User, starts_on
     """Add a student to a program from a start date (to an optional end date)."""
     if student.school_id != program.school_id:
         raise DomainError(_("Choose a student of this school."), field="student_id")
+    if not program.is_active:
+        raise Conflict(_("This program is inactive: reactivate it to add students."),
+                       field="student_id")
     _check_dates(starts_on, ends_on)
     current = db.session.scalar(select(ProgramEnrollment.id).where(
         ProgramEnrollment.program_id == program.id, ProgramEnrollment.student_id == student.id,

@@ -64,13 +64,26 @@ def attendance(section_id: int):
                            statuses=AttendanceStatus.ALL), 400 if form.errors or errors else 200
 
 
+def _grade_grid(section, periods) -> tuple[GradeGridForm, dict]:
+    """Build the grade grid, opened on the assessment the address names (scores pre-filled)."""
+    opened = {"grading_period_id": request.args.get("grading_period_id", type=int),
+              "kind": request.args.get("kind", "assessment"),
+              "assessment_name": request.args.get("assessment_name", "")}
+    stored = entry_queries.stored_grades(section, **opened) if opened["grading_period_id"] else {}
+    first = next(iter(stored.values()), None)
+    form = GradeGridForm(data={
+        **opened, "max_score": first.max_score if first else 100,
+        "recorded_on": first.recorded_on if first else entry_queries.school_day(section)})
+    form.grading_period_id.choices = [(p.id, p.name) for p in periods]
+    return form, stored
+
+
 @bp.route("/sections/<int:section_id>/grades", methods=["GET", "POST"])
 @staff_required
 def grades(section_id: int):
     section = entry_queries.get_section_or_404(current_user, section_id)
     students, periods = entry_queries.roster(section), entry_queries.grading_periods(section)
-    form = GradeGridForm(data={"recorded_on": entry_queries.school_day(section)})
-    form.grading_period_id.choices = [(p.id, p.name) for p in periods]
+    form, stored = _grade_grid(section, periods)
     errors = {}
     if form.validate_on_submit():
         scores = {s.id: request.form.get(f"score-{s.id}", "") for s in students}
@@ -81,9 +94,13 @@ def grades(section_id: int):
             max_score=float(form.max_score.data), recorded_on=form.recorded_on.data,
             scores=scores), _("Grades saved."))
         if errors is None:
-            return redirect(url_for(".grades", section_id=section.id))
+            return redirect(url_for(".grades", section_id=section.id, grading_period_id=period.id,
+                                    kind=form.kind.data,
+                                    assessment_name=form.assessment_name.data or None))
     return render_template("outcomes/grades.html", section=section, students=students,
-                           form=form, errors=errors or {}), 400 if form.errors or errors else 200
+                           form=form, stored=stored, errors=errors or {},
+                           graded=entry_queries.graded_assessments(section)
+                           ), 400 if form.errors or errors else 200
 
 
 @bp.route("/students/<int:student_id>/behaviour", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from portal.core.models import Visibility
 from portal.core.signals import attendance_recorded
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.outcomes import entry_queries
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.people.changes import (
     add_record,
@@ -106,10 +107,7 @@ def record_grades(*, section: Section, roster: list[Student], grading_period: Gr
         raise DomainError(_("Name the assessment."), field="assessment_name")
     parsed = _parse_scores(scores, max_score)
     name = assessment_name.strip() if kind == "assessment" else None
-    existing = {g.student_id: g for g in db.session.scalars(select(Grade).where(
-        Grade.section_id == section.id, Grade.grading_period_id == grading_period.id,
-        Grade.kind == kind, Grade.assessment_name.is_(None) if name is None
-        else Grade.assessment_name == name))}
+    existing = entry_queries.stored_grades(section, grading_period.id, kind, name)
     saved = []
     for student in roster:
         if student.id not in parsed:

@@ -128,3 +128,57 @@ def test_mark_done_from_the_follow_ups_page(app, login_as):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Interaction, interaction.id).follow_up_done_at is not None
+
+
+def _participants(interaction_id: int) -> tuple[set, set]:
+    people = db.session.scalars(select(InteractionParticipant).where(
+        InteractionParticipant.interaction_id == interaction_id)).all()
+    return {p.user_id for p in people} - {None}, {p.guardian_id for p in people} - {None}
+
+
+def test_editing_changes_who_took_part_and_keeps_the_earlier_participants(app, login_as):
+    room = classroom()
+    second = f.make_guardian(room.school)
+    f.link(room.student, second)
+    db.session.commit()
+    login_as(room.teacher).post(f"/interactions/new/{room.student.id}", data=_form(room))
+    interaction = db.session.scalar(select(Interaction))
+    client = login_as(room.admin)
+    page = client.get(f"/interactions/{interaction.id}/edit").get_data(as_text=True)
+    assert 'name="staff_ids"' in page and 'name="guardian_ids"' in page
+    response = client.post(f"/interactions/{interaction.id}/edit", data=_form(
+        room, staff_ids=[str(room.teacher.id), str(room.other_teacher.id)],
+        guardian_ids=[str(second.id)]))
+    assert response.status_code == 302
+    assert _participants(interaction.id) == ({room.teacher.id, room.other_teacher.id},
+                                             {second.id})
+    revision = db.session.scalar(select(InteractionRevision))
+    assert revision.previous["staff_ids"] == [room.teacher.id]
+    assert revision.previous["guardian_ids"] == [room.guardian.id]
+    audit = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "interaction", AuditEvent.action == "update"))
+    assert audit.changes["guardian_ids"] == [[room.guardian.id], [second.id]]
+
+
+def test_participants_from_another_family_or_school_are_refused(app, login_as):
+    room = classroom()
+    _parent, other_family = f.make_family(room.school, room.outsider)
+    foreign_teacher = f.make_user(Role.TEACHER, f.make_school())
+    db.session.commit()
+    client = login_as(room.teacher)
+    client.post(f"/interactions/new/{room.student.id}", data=_form(room))
+    interaction = db.session.scalar(select(Interaction))
+    response = client.post(f"/interactions/{interaction.id}/edit", data=_form(
+        room, summary="Changed", guardian_ids=[str(other_family.id)]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="guardian_ids-error"' in page and "Choose guardians of this student." in page
+    response = client.post(f"/interactions/{interaction.id}/edit", data=_form(
+        room, summary="Changed", staff_ids=[str(foreign_teacher.id)]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="staff_ids-error"' in page and "Choose a staff member of this school." in page
+    db.session.expire_all()
+    assert db.session.get(Interaction, interaction.id).summary == "Talked about homework"
+    assert _participants(interaction.id) == ({room.teacher.id}, {room.guardian.id})
+    assert db.session.scalar(select(InteractionRevision)) is None

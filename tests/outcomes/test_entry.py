@@ -87,26 +87,65 @@ def _period(room) -> GradingPeriod:
     return db.session.scalar(select(GradingPeriod).where(GradingPeriod.term_id == room.term.id))
 
 
+def _grade_grid(client, room, scores: dict, **fields):
+    data = {"grading_period_id": _period(room).id, "kind": "assessment",
+            "assessment_name": "Quiz 1", "max_score": "20", "recorded_on": "2026-10-05"}
+    data.update(fields)
+    data.update({f"score-{sid}": score for sid, score in scores.items()})
+    return client.post(f"/outcomes/sections/{room.section.id}/grades", data=data)
+
+
 def test_grade_grid_saves_every_score_at_once(app, login_as):
     room = classroom()
     classmate = _second_student(room)
-    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
-        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "Quiz 1",
-        "max_score": "20", "recorded_on": "2026-10-05",
-        f"score-{room.student.id}": "17,5", f"score-{classmate.id}": ""})
+    response = _grade_grid(login_as(room.teacher), room,
+                           {room.student.id: "17,5", classmate.id: ""})
     assert response.status_code == 302
     grade = db.session.scalar(select(Grade))
     assert grade.student_id == room.student.id and grade.score == 17.5 and grade.max_score == 20
     assert db.session.scalar(select(func.count()).select_from(Grade)) == 1
 
 
+def test_reopening_an_assessment_shows_its_scores_and_saving_updates_them(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    client = login_as(room.teacher)
+    response = _grade_grid(client, room, {room.student.id: "15", classmate.id: "12"})
+    assert "Quiz+1" in response.headers["Location"]  # back on the same assessment
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'name="score-{room.student.id}" value="15"' in page
+    assert f'name="score-{classmate.id}" value="12"' in page
+    listing = client.get(f"/outcomes/sections/{room.section.id}/grades").get_data(as_text=True)
+    assert "Quiz 1" in listing and f'name="score-{room.student.id}" value=""' in listing
+
+    assert _grade_grid(client, room, {room.student.id: "15", classmate.id: "18"}
+                       ).status_code == 302
+    rows = db.session.scalars(select(Grade).order_by(Grade.student_id)).all()
+    assert sorted((g.student_id, g.score) for g in rows) == sorted(
+        [(room.student.id, 15.0), (classmate.id, 18.0)])
+    updates = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "grade", AuditEvent.action == "update")).all()
+    assert [(u.student_id, u.changes["score"]) for u in updates] == [(classmate.id, [12.0, 18.0])]
+
+
+def test_a_period_grade_is_reopened_and_updated_not_duplicated(app, login_as):
+    room = classroom()
+    client = login_as(room.teacher)
+    _grade_grid(client, room, {room.student.id: "71"}, kind="period", assessment_name="",
+                max_score="100")
+    page = client.get(f"/outcomes/sections/{room.section.id}/grades", query_string={
+        "grading_period_id": _period(room).id, "kind": "period"}).get_data(as_text=True)
+    assert f'name="score-{room.student.id}" value="71"' in page
+    _grade_grid(client, room, {room.student.id: "74"}, kind="period", assessment_name="",
+                max_score="100")
+    assert [g.score for g in db.session.scalars(select(Grade))] == [74.0]
+
+
 def test_a_score_outside_the_scale_saves_nothing(app, login_as):
     room = classroom()
     classmate = _second_student(room)
-    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
-        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "Quiz 1",
-        "max_score": "20", "recorded_on": "2026-10-05",
-        f"score-{room.student.id}": "15", f"score-{classmate.id}": "25"})
+    response = _grade_grid(login_as(room.teacher), room,
+                           {room.student.id: "15", classmate.id: "25"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter a score from 0 to 20." in page and f'id="score-{classmate.id}-error"' in page
@@ -115,9 +154,8 @@ def test_a_score_outside_the_scale_saves_nothing(app, login_as):
 
 def test_an_assessment_needs_a_name(app, login_as):
     room = classroom()
-    response = login_as(room.teacher).post(f"/outcomes/sections/{room.section.id}/grades", data={
-        "grading_period_id": _period(room).id, "kind": "assessment", "assessment_name": "",
-        "max_score": "20", "recorded_on": "2026-10-05", f"score-{room.student.id}": "15"})
+    response = _grade_grid(login_as(room.teacher), room, {room.student.id: "15"},
+                           assessment_name="")
     assert response.status_code == 400
     assert "Name the assessment." in response.get_data(as_text=True)
 

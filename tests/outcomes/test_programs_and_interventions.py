@@ -106,3 +106,75 @@ def test_another_teacher_cannot_see_the_plan(app, login_as):
     assert client.get(f"/outcomes/interventions/{plan.id}").status_code == 404
     assert client.post(f"/outcomes/interventions/{plan.id}/close",
                        data={"outcome": "worse"}).status_code == 404
+
+
+def test_administrator_edits_deactivates_and_reactivates_a_program(app, login_as):
+    room = classroom()
+    client = login_as(room.admin)
+    client.post("/outcomes/programs", data={"name": "Chess", "kind": "club"})
+    program = db.session.scalar(select(Program))
+    client.post(f"/outcomes/programs/{program.id}", data={
+        "student_id": str(room.student.id), "starts_on": "2026-09-15"})
+    assert 'value="Chess"' in client.get(f"/outcomes/programs/{program.id}/edit").get_data(
+        as_text=True)
+    response = client.post(f"/outcomes/programs/{program.id}/edit", data={
+        "name": "Chess and go", "kind": "tutoring", "description": "Thursdays"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    program = db.session.get(Program, program.id)
+    assert (program.name, program.kind, program.description) == (
+        "Chess and go", "tutoring", "Thursdays")
+    audit = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "program", AuditEvent.action == "update"))
+    assert audit.changes["name"] == ["Chess", "Chess and go"]
+
+    client.post(f"/outcomes/programs/{program.id}/status", data={})
+    db.session.expire_all()
+    assert db.session.get(Program, program.id).is_active is False
+    page = client.get(f"/outcomes/programs/{program.id}").get_data(as_text=True)
+    assert "Inactive" in page and room.student.last_name in page  # history stays
+    assert 'name="student_id"' not in page  # no new participants offered
+    other = f.make_student(room.school, last_name="Newcomer")
+    db.session.commit()
+    response = client.post(f"/outcomes/programs/{program.id}", data={
+        "student_id": str(other.id), "starts_on": "2026-10-01"})
+    assert "inactive" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ProgramEnrollment).where(
+        ProgramEnrollment.student_id == other.id)) is None
+
+    client.post(f"/outcomes/programs/{program.id}/status", data={"is_active": "y"})
+    db.session.expire_all()
+    assert db.session.get(Program, program.id).is_active is True
+    assert 'name="student_id"' in client.get(f"/outcomes/programs/{program.id}").get_data(
+        as_text=True)
+
+
+def test_a_program_needs_a_name_and_a_known_kind_when_edited(app, login_as):
+    room = classroom()
+    program = Program(school_id=room.school.id, name="Chess", kind="club")
+    db.session.add(program)
+    db.session.commit()
+    response = login_as(room.admin).post(f"/outcomes/programs/{program.id}/edit", data={
+        "name": "", "kind": "nonsense"})
+    assert response.status_code == 400
+    assert "Name the program." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Program, program.id).name == "Chess"
+
+
+def test_only_administrators_of_the_school_edit_or_deactivate_a_program(app, login_as):
+    room = classroom()
+    program = Program(school_id=room.school.id, name="Chess", kind="club")
+    db.session.add(program)
+    stranger = f.make_user("administrator", f.make_school())
+    db.session.commit()
+    teacher = login_as(room.teacher)
+    assert teacher.get(f"/outcomes/programs/{program.id}/edit").status_code == 403
+    assert teacher.post(f"/outcomes/programs/{program.id}/status").status_code == 403
+    other = client_for(app, stranger)
+    assert other.post(f"/outcomes/programs/{program.id}/edit", data={
+        "name": "Mine", "kind": "club"}).status_code == 404
+    assert other.post(f"/outcomes/programs/{program.id}/status").status_code == 404
+    db.session.expire_all()
+    program = db.session.get(Program, program.id)
+    assert program.name == "Chess" and program.is_active is True

@@ -1,5 +1,6 @@
 """The student 360 profile: header, guardians, timeline, charts, and a bounded query count."""
 
+import re
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -169,3 +170,13 @@ def test_interactions_in_timeline_link_to_their_edit_page(app, login_as):
     page = login_as(room.teacher).get(f"/students/{room.student.id}").get_data(as_text=True)
     assert f"/interactions/{interaction.id}/edit" in page
     assert db.session.get(Interaction, interaction.id) is not None
+
+
+def test_log_a_contact_link_target_holds_the_contact_form(app, login_as):
+    # The risk flags page and the profile's own button link to /students/<id>#log-contact.
+    room = classroom()
+    page = login_as(room.teacher).get(f"/students/{room.student.id}").get_data(as_text=True)
+    assert page.count('id="log-contact"') == 1 and 'href="#log-contact"' in page
+    target = re.search(r'<section[^>]*id="log-contact".*?</section>', page, re.S).group(0)
+    assert f'action="/interactions/new/{room.student.id}"' in target
+    assert 'name="summary"' in target
