@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import get_student_or_404, guardian_for, guardian_required
+from portal.core.permissions import get_student_or_404, guardian_required
 from portal.core.urls import portal_url
 from portal.events import conference_queries, conferences, feeds
 from portal.events import family_queries as queries
@@ -19,6 +19,7 @@ from portal.events.invitations import record_rsvp
 from portal.extensions import db
 from portal.family import bp
 from portal.family.queries import children_of
+from portal.family.web import my_guardian
 from portal.people.models import Guardian, School
 
 add_nav_item("family.events", _l("Events"), roles=(Role.GUARDIAN,), order=20)
@@ -34,17 +35,10 @@ class BookForm(FlaskForm):
     student_id = IntegerField(_l("Child"), validators=[InputRequired()])
 
 
-def _guardian() -> Guardian:
-    guardian = guardian_for(current_user)
-    if guardian is None:
-        abort(404)
-    return guardian
-
-
 @bp.get("/events")
 @guardian_required
 def events():
-    guardian = _guardian()
+    guardian = my_guardian()
     return render_template("family/events_list.html", form=RsvpForm(),
                            rows=queries.family_events(current_user, guardian),
                            has_feed=feeds.has_active_feed(guardian))
@@ -53,7 +47,7 @@ def events():
 @bp.post("/events/invitations/<int:invitation_id>/rsvp")
 @guardian_required
 def rsvp(invitation_id: int):
-    invitation = queries.get_invitation_or_404(current_user, _guardian(), invitation_id)
+    invitation = queries.get_invitation_or_404(current_user, my_guardian(), invitation_id)
     form = RsvpForm()
     if not form.validate_on_submit():
         flash(_("Choose yes, maybe or no."), "error")
@@ -67,7 +61,7 @@ def rsvp(invitation_id: int):
 @bp.get("/conferences/<int:event_id>")
 @guardian_required
 def conference(event_id: int):
-    event = queries.get_conference_or_404(current_user, _guardian(), event_id)
+    event = queries.get_conference_or_404(current_user, my_guardian(), event_id)
     options = conference_queries.family_conference_options(event, children_of(current_user))
     return render_template("family/events_conference.html", event=event, options=options,
                            form=BookForm(), booking_open=conference_queries.booking_open(event),
@@ -77,7 +71,7 @@ def conference(event_id: int):
 @bp.post("/conferences/slots/<int:slot_id>/book")
 @guardian_required
 def book(slot_id: int):
-    guardian = _guardian()
+    guardian = my_guardian()
     slot = queries.get_family_slot_or_404(current_user, guardian, slot_id)
     form = BookForm()
     if not form.validate_on_submit():
@@ -92,7 +86,7 @@ def book(slot_id: int):
 @bp.post("/conferences/slots/<int:slot_id>/cancel")
 @guardian_required
 def cancel_booking(slot_id: int):
-    guardian = _guardian()
+    guardian = my_guardian()
     slot = queries.get_family_slot_or_404(current_user, guardian, slot_id)
     if slot.student_id is None:
         abort(404)
@@ -105,7 +99,7 @@ def cancel_booking(slot_id: int):
 @bp.post("/calendar")
 @guardian_required
 def new_calendar_link():
-    token = feeds.create_feed(guardian=_guardian())
+    token = feeds.create_feed(guardian=my_guardian())
     db.session.commit()
     return render_template("family/events_feed_link.html",
                            feed_url=portal_url("family.calendar_feed", token=token))
@@ -114,7 +108,7 @@ def new_calendar_link():
 @bp.post("/calendar/revoke")
 @guardian_required
 def revoke_calendar_link():
-    feeds.revoke_feeds(guardian=_guardian())
+    feeds.revoke_feeds(guardian=my_guardian())
     db.session.commit()
     flash(_("Your calendar link is switched off."), "success")
     return redirect(url_for("family.events"))

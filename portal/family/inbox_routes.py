@@ -1,17 +1,18 @@
 """The family inbox: every message the school sent this guardian, and their replies."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import get_student_or_404, guardian_for, guardian_required
+from portal.core.permissions import get_student_or_404, guardian_required
 from portal.extensions import db
 from portal.family import bp
 from portal.family.inbox_forms import ReplyForm
 from portal.family.queries import children_of
+from portal.family.web import my_guardian
 from portal.messaging import inbox as inbox_service
 from portal.messaging import queries
 from portal.messaging.rendering import text_to_html
@@ -19,17 +20,10 @@ from portal.messaging.rendering import text_to_html
 add_nav_item("family.inbox", _l("Messages"), roles=(Role.GUARDIAN,), order=20)
 
 
-def _guardian():
-    guardian = guardian_for(current_user)
-    if guardian is None:
-        abort(404)
-    return guardian
-
-
 @bp.get("/inbox")
 @guardian_required
 def inbox():
-    guardian = _guardian()
+    guardian = my_guardian()
     return render_template("family/inbox.html", threads=queries.inbox_of(guardian.id),
                            unread=queries.unread_count(guardian.id))
 
@@ -53,7 +47,7 @@ def _show_thread(thread, form: ReplyForm) -> str:
 @bp.get("/inbox/<int:message_id>")
 @guardian_required
 def inbox_message(message_id: int):
-    guardian = _guardian()
+    guardian = my_guardian()
     thread = inbox_service.get_thread_or_404(guardian, message_id)
     inbox_service.open_message(guardian=guardian, message=thread)
     db.session.commit()
@@ -63,7 +57,7 @@ def inbox_message(message_id: int):
 @bp.post("/inbox/<int:message_id>/reply")
 @guardian_required
 def reply(message_id: int):
-    guardian = _guardian()
+    guardian = my_guardian()
     thread = inbox_service.get_thread_or_404(guardian, message_id)
     form = _reply_form(thread)
     if not form.validate_on_submit():

@@ -1,16 +1,16 @@
 """The guardian's choice of which kinds of update they receive."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import guardian_for, guardian_required
+from portal.core.permissions import guardian_required
 from portal.extensions import db
 from portal.family import bp
 from portal.family.inbox_forms import UpdatesForm
+from portal.family.web import my_guardian
 from portal.messaging.forms import KIND_LABELS
 from portal.messaging.models import UpdateKind
 from portal.messaging.unsubscribe import preferences_of, set_preference
@@ -21,9 +21,7 @@ add_nav_item("family.updates", _l("My updates"), roles=(Role.GUARDIAN,), order=8
 @bp.route("/updates", methods=["GET", "POST"])
 @guardian_required
 def updates():
-    guardian = guardian_for(current_user)
-    if guardian is None:
-        abort(404)
+    guardian = my_guardian()
     preferences = preferences_of(guardian)
     form = UpdatesForm(data={kind: row is None or row.enabled for kind, row in preferences.items()})
     if form.validate_on_submit():
