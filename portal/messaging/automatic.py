@@ -15,6 +15,7 @@ from portal.messaging.models import Message, UpdateKind
 from portal.messaging.services import notify_guardian, notify_staff
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
 from portal.people.models import CounsellorAssignment, Guardian, School, Student, StudentGuardian
+from portal.risk.scoring import describe_reason
 
 
 def informed_guardians(student: Student) -> list[Guardian]:
@@ -88,8 +89,7 @@ def send_flag_notices(assessments: list) -> None:
 
 
 def _flag_summary(student: Student, assessment) -> str:
-    reasons = "\n".join(f"- {reason.get('label', reason.get('indicator'))}: {reason.get('value')}"
-                        for reason in assessment.reasons or [])
+    reasons = "\n".join(f"- {describe_reason(reason)}" for reason in assessment.reasons or [])
     return (f"{student.display_name} (grade {student.grade_level}) is newly flagged "
             f"({assessment.level})\n{reasons}")
 

@@ -58,8 +58,10 @@ def _flag(world, student):
     db.session.flush()
     assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=80,
                                 level="high", is_new_flag=True, reasons=[
-                                    {"indicator": "attendance", "label": "Attendance",
-                                     "value": "82 %"}])
+                                    {"indicator": "attendance_rate_recent",
+                                     "label": "attendance in the last 4 weeks", "value": 82,
+                                     "threshold": 90, "direction": "below", "trend": "falling",
+                                     "unit": " %"}])
     db.session.add(assessment)
     db.session.flush()
     return assessment
@@ -72,7 +74,7 @@ def test_new_flag_tells_the_counsellor_and_the_family_only_when_the_school_wants
     students_flagged.send(None, assessments=[_flag(world, world.cara)])
     (to_counsellor,) = db.session.scalars(select(Delivery)).all()
     assert to_counsellor.to_address == counsellor.email and "Cara Lopez" in to_counsellor.subject
-    assert "Attendance: 82 %" in to_counsellor.body_text
+    assert "attendance in the last 4 weeks 82 %, below 90 %, falling" in to_counsellor.body_text
     assert "/risk/flags" in to_counsellor.body_text
     world.school.notify_family_of_risk_flags = True
     students_flagged.send(None, assessments=[_flag(world, world.cara)])
