@@ -9,7 +9,7 @@ from portal.interactions.models import Interaction
 from portal.messaging.models import Message
 from portal.messaging.services import notify_guardian
 from tests import factories as f
-from tests.messaging.helpers import school_with_families, switch_user
+from tests.messaging.helpers import school_with_families
 
 
 def _message(world, guardian, student=None, subject="Trip on Friday"):
@@ -88,6 +88,6 @@ def test_staff_see_read_in_portal_in_the_campaign_report(app, login_as):
     account = f.make_user(Role.GUARDIAN, None, email="gisele@example.org")
     world.gran.user_id = account.id
     db.session.commit()
-    switch_user(login_as, account).get(f"/family/inbox/{message.id}")
-    report = switch_user(login_as, world.admin).get(f"/messaging/campaigns/{campaign.id}/status")
+    login_as(account).get(f"/family/inbox/{message.id}")
+    report = login_as(world.admin).get(f"/messaging/campaigns/{campaign.id}/status")
     assert report.get_json()["read"] == 1

@@ -5,7 +5,6 @@ import io
 import json
 import zipfile
 
-from flask_babel import refresh
 from sqlalchemy import select
 
 from portal.auth.models import User
@@ -30,7 +29,6 @@ def test_guardian_chooses_spanish_and_email_and_the_portal_switches(app, login_a
     guardian = db.session.get(Guardian, families.guardian.id)
     assert (guardian.preferred_language, guardian.preferred_channel) == ("es", "sms")
     assert db.session.get(User, families.parent.id).preferred_language == "es"
-    refresh()  # the test's app context outlives requests; Flask-Babel caches the locale there
     html = client.get("/family/").get_data(as_text=True)
     assert '<html lang="es">' in html and "Mis hijos" in html
 

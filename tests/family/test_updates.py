@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.messaging.models import NotificationPreference
 from portal.messaging.services import wants_update
 from portal.messaging.unsubscribe import unsubscribe_url
-from tests.messaging.helpers import school_with_families, switch_user
+from tests.messaging.helpers import school_with_families
 
 
 def test_guardian_turns_kinds_of_update_off_but_not_urgent(app, login_as):
@@ -31,7 +31,7 @@ def test_one_click_unsubscribe_shows_on_the_preferences_page(app, client, login_
     assert asked.status_code == 200 and db.session.scalar(select(NotificationPreference)) is None
     client.post(path)
     assert not wants_update(world.mum, "events")
-    page = switch_user(login_as, world.mum.user).get("/family/updates").get_data(as_text=True)
+    page = login_as(world.mum.user).get("/family/updates").get_data(as_text=True)
     assert "You unsubscribed with the link in an email" in page
 
 

@@ -83,11 +83,3 @@ def wait_until(condition, *, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.2)
     return condition()
-
-
-def switch_user(login_as, user):
-    """Sign in as another user mid-test (the test's app context caches the current user)."""
-    from flask import g
-
-    g.pop("_login_user", None)
-    return login_as(user)

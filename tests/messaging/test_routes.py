@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.messaging.models import Campaign, Delivery, Message, Segment
 from portal.messaging.worker import drain
 from tests import factories as f
-from tests.messaging.helpers import school_with_families, switch_user
+from tests.messaging.helpers import school_with_families
 
 COMPOSE = {"title": "Trip", "kind": "events", "subject_en": "Trip for {{ student_name }}",
            "body_en": "Dear {{ guardian_name }}, the trip is on Friday."}
@@ -74,11 +74,11 @@ def test_send_report_is_for_the_sender_and_colleagues_they_share_it_with(app, lo
     assert db.session.scalar(select(Message)) is not None  # one class: no confirmation needed
     report = f"/messaging/campaigns/{campaign.id}"
     for user, expected in ((colleague, 404), (outsider, 404), (world.admin, 200)):
-        assert switch_user(login_as, user).get(report).status_code == expected
-    switch_user(login_as, world.teacher).post(f"{report}/share",
+        assert login_as(user).get(report).status_code == expected
+    login_as(world.teacher).post(f"{report}/share",
                                               data={"colleagues": [str(colleague.id)]})
-    assert switch_user(login_as, colleague).get(report).status_code == 200
-    assert switch_user(login_as, outsider).get(f"{report}/status").status_code == 404
+    assert login_as(colleague).get(report).status_code == 200
+    assert login_as(outsider).get(f"{report}/status").status_code == 404
 
 
 def test_guardians_cannot_use_staff_messaging(app, login_as):
@@ -101,7 +101,7 @@ def test_reach_report_lists_unreached_families_highest_risk_first(app, login_as)
     page = login_as(world.admin).get("/messaging/reach").get_data(as_text=True)
     assert page.index("Gisele") < page.index("Maria")
     assert "No valid email (550 No such mailbox)" in page and "Never signed in" in page
-    other = switch_user(login_as, f.make_user(Role.TEACHER, world.school))
+    other = login_as(f.make_user(Role.TEACHER, world.school))
     assert "Gisele" not in other.get("/messaging/reach").get_data(as_text=True)
 
 

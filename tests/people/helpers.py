@@ -3,7 +3,6 @@
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from flask import g
 from sqlalchemy import event
 
 from portal.auth.models import Role
@@ -45,12 +44,7 @@ def count_queries():
 
 
 def client_for(app, user):
-    """Return a new test client signed in as this user (use one person's client at a time).
-
-    The tests' app context is shared by every request, so Flask-Login's cached user in `g`
-    is forgotten here; otherwise the previous person would stay signed in.
-    """
-    g.pop("_login_user", None)
+    """Return a new test client signed in as this user (a cookie jar of its own)."""
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
