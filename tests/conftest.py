@@ -4,6 +4,7 @@ a client, login_as, a real SMTP server, and a live server for the browser tests.
 import os
 import threading
 import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import flask_babel
@@ -17,6 +18,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from portal import create_app
+from portal.core import time as portal_time
 from portal.extensions import db, limiter
 
 pytest_plugins = ["tests.smtp_server"]
@@ -32,6 +34,45 @@ def compiled_translations():
            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime for po in catalogues):
         CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(TRANSLATIONS)])
     return catalogues
+
+
+# Every test runs at this moment (UTC) unless it sets the clock itself or is marked
+# real_clock: a Wednesday afternoon in the second quarter of the factories' 2026–27 term.
+TEST_NOW = datetime(2026, 11, 25, 15, 0)
+
+
+class Clock:
+    """The portal's clock in a test: fixed, and moved only when the test says so."""
+
+    def __init__(self, moment: datetime):
+        self.set(moment)
+
+    def set(self, moment: datetime) -> None:
+        """Fix "now" at a naive UTC moment."""
+        self.now = moment
+        portal_time.set_clock(moment)
+
+    def advance(self, **delta) -> None:
+        """Move the clock forward (or back, with negative values) by a timedelta's fields."""
+        self.set(self.now + timedelta(**delta))
+
+    @property
+    def today(self):
+        """Today's date in UTC at the fixed moment."""
+        return self.now.date()
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Fix the portal's clock at TEST_NOW, so no test depends on the day it runs."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    fixed = Clock(TEST_NOW)
+    try:
+        yield fixed
+    finally:
+        portal_time.set_clock(None)
 
 
 def _postgres_url() -> str | None:

@@ -1,17 +1,33 @@
-"""Time helpers: everything is stored in UTC and shown in the school's time zone."""
+"""Time helpers: everything is stored in UTC and shown in the school's time zone.
+
+Every "now" and "today" of the portal comes from `utcnow()`, so a test (or a replay of a
+past school year) can set the clock with `set_clock()` instead of depending on the date.
+"""
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+_fixed_now: list[datetime] = []  # empty: the system clock
+
 
 def utcnow() -> datetime:
     """Return the current time in UTC, without tzinfo (as stored in the database)."""
+    if _fixed_now:
+        return _fixed_now[0]
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def set_clock(moment: datetime | None) -> None:
+    """Fix "now" at a naive UTC moment; None goes back to the system clock."""
+    _fixed_now.clear()
+    if moment is not None:
+        _fixed_now.append(moment.replace(tzinfo=None) if moment.tzinfo is None
+                          else moment.astimezone(UTC).replace(tzinfo=None))
 
 
 def today_in(timezone: str) -> date:
     """Return today's date in the given time zone."""
-    return datetime.now(ZoneInfo(timezone)).date()
+    return utcnow().replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).date()
 
 
 def to_local(moment: datetime | None, timezone: str) -> datetime | None:

@@ -1,9 +1,10 @@
 """An event for a saved audience (a messaging segment): its families are invited once each."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import Message, Segment
@@ -25,7 +26,7 @@ def _robotics_world():
     eve = make_student(world.school, grade_level=10, first_name="Eve", last_name="Ortiz")
     for child in (world.ann, world.ben, dan, fay):
         db.session.add(ProgramEnrollment(program_id=program.id, student_id=child.id,
-                                         starts_on=date.today() - timedelta(days=30)))
+                                         starts_on=utcnow().date() - timedelta(days=30)))
     _, pia = make_family(world.school, dan, fay, first_name="Pia", last_name="Park")
     _, barred = make_family(world.school, dan, may_receive_information=False,
                             first_name="Paul", last_name="Barred")

@@ -33,7 +33,7 @@ def make_families() -> Families:
     """Add a school, a family with two children and another family with one child."""
     school = f.make_school(name="Lincoln High")
     teacher = f.make_user(Role.TEACHER, school, full_name="Ms Rivera")
-    today = date.today()
+    today = utcnow().date()
     term = f.make_term(school, starts_on=today - timedelta(days=70),
                        ends_on=today + timedelta(days=200))
     child = f.make_student(school, first_name="Maya", last_name="Lopez")
@@ -71,7 +71,7 @@ def add_intervention(student: Student, goal: str, visibility: str = Visibility.F
                      **fields) -> Intervention:
     """Open a support plan for a student."""
     plan = Intervention(student_id=student.id, reason="Falling grades", goal=goal,
-                        opened_on=date.today(), visibility=visibility, **fields)
+                        opened_on=utcnow().date(), visibility=visibility, **fields)
     db.session.add(plan)
     db.session.flush()
     return plan
@@ -80,7 +80,7 @@ def add_intervention(student: Student, goal: str, visibility: str = Visibility.F
 def invite_to_event(guardian: Guardian, student: Student | None, title: str,
                     days_ahead: int = 7) -> Event:
     """Add a school event and invite a guardian to it."""
-    starts_at = datetime.combine(date.today() + timedelta(days=days_ahead), datetime.min.time())
+    starts_at = datetime.combine(utcnow().date() + timedelta(days=days_ahead), datetime.min.time())
     event = Event(school_id=guardian.school_id, kind="school_event", title=title,
                   starts_at=starts_at + timedelta(hours=17),
                   ends_at=starts_at + timedelta(hours=19),

@@ -20,7 +20,7 @@ from tests.family.helpers import (
 
 
 def _monday_weeks_ago(weeks: int) -> date:
-    today = date.today()
+    today = utcnow().date()
     return today - timedelta(days=today.weekday() + 7 * weeks)
 
 
@@ -141,7 +141,7 @@ def test_child_page_shows_programs_and_this_familys_upcoming_events(app, login_a
     db.session.add(program)
     db.session.flush()
     db.session.add(ProgramEnrollment(program_id=program.id, student_id=families.child.id,
-                                     starts_on=date.today() - timedelta(days=30)))
+                                     starts_on=utcnow().date() - timedelta(days=30)))
     invite_to_event(families.guardian, families.child, "Science fair")
     invite_to_event(families.guardian, None, "Family picnic")
     invite_to_event(families.guardian, families.sibling, "Leo's concert")

@@ -126,9 +126,9 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
                          grading_period_id=term.grading_periods[0].id, score=88,
                          recorded_on=date(2026, 11, 25)))
     db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Reading every day",
-                                opened_on=date.today(), visibility=Visibility.FAMILY))
+                                opened_on=utcnow().date(), visibility=Visibility.FAMILY))
     db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Staff-only plan",
-                                opened_on=date.today()))
+                                opened_on=utcnow().date()))
     thursday, friday_afternoon = datetime(2026, 11, 26, 17), datetime(2026, 11, 27, 17)
     assert send_weekly_digests(thursday) == 0
     assert send_weekly_digests(friday_afternoon) == 2

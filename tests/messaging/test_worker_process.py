@@ -72,6 +72,7 @@ def _stop(worker) -> None:
         worker.wait(timeout=10)
 
 
+@pytest.mark.real_clock
 def test_worker_killed_mid_batch_sends_every_message_exactly_once(app, smtp_server,
                                                                    database_url):
     message_ids = _queue(6)
@@ -96,6 +97,7 @@ def test_worker_killed_mid_batch_sends_every_message_exactly_once(app, smtp_serv
     assert received == Counter({message_id: 1 for message_id in message_ids})
 
 
+@pytest.mark.real_clock
 @pytest.mark.postgres_only
 def test_two_workers_on_postgresql_never_send_the_same_delivery(app, smtp_server, database_url):
     if not is_postgres():
@@ -117,6 +119,7 @@ def test_two_workers_on_postgresql_never_send_the_same_delivery(app, smtp_server
     assert all("outbox: sent" in text for text in output), output
 
 
+@pytest.mark.real_clock
 def test_the_command_once_drains_what_is_due_and_exits(app, smtp_server, database_url):
     _queue(2)
     worker = start_worker(database_url, smtp_server.port, "--once")
