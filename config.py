@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+MIN_SECRET_KEY_BYTES = 32
 
 
 def _database_url() -> str:
@@ -24,7 +24,11 @@ def _bool(name: str, default: bool = False) -> bool:
 class DefaultConfig:
     """Settings for a developer's machine: SQLite in instance/, mail to the local sink."""
 
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # Unset: create_app() generates a random key into instance/secret_key on first start.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    INSTANCE_PATH = str(BASE_DIR / "instance")
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))  # reverse proxies in front
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
@@ -83,18 +87,31 @@ class TestConfig(DefaultConfig):
 
 
 class ProductionConfig(DefaultConfig):
-    """Settings for a real school: refuses to start with the default secret key."""
+    """Settings for a real school: refuses to start without a long secret key."""
 
     SESSION_COOKIE_SECURE = True
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to run with the development secret key or without one."""
-        if not cls.SECRET_KEY or cls.SECRET_KEY == DEFAULT_SECRET_KEY:
+        """Refuse to run without a SECRET_KEY of at least MIN_SECRET_KEY_BYTES bytes."""
+        if len((cls.SECRET_KEY or "").encode()) < MIN_SECRET_KEY_BYTES:
             raise RuntimeError(
-                "SECRET_KEY is not set: production refuses to start with the default key. "
-                "Set the SECRET_KEY environment variable to a long random value."
+                f"SECRET_KEY is not set or shorter than {MIN_SECRET_KEY_BYTES} bytes: "
+                "production refuses to start with it. Set the SECRET_KEY environment variable "
+                'to a long random value, e.g. python -c "import secrets; '
+                'print(secrets.token_hex(32))".'
             )
 
 
 CONFIGS = {"default": DefaultConfig, "test": TestConfig, "production": ProductionConfig}
+
+
+def config_named(name: str) -> type:
+    """Return the config class called name in CONFIGS, or refuse an unknown name clearly."""
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"PORTAL_CONFIG={name!r} is not a known configuration; "
+            f"choose one of {', '.join(CONFIGS)}."
+        ) from None

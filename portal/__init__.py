@@ -5,8 +5,9 @@ import os
 import pkgutil
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, DefaultConfig, ProductionConfig
+from config import ProductionConfig, config_named
 
 FEATURES = (
     "auth", "people", "interactions", "needs", "events", "outcomes", "messaging",
@@ -19,23 +20,35 @@ def create_app(config: type | str | None = None) -> Flask:
     if config is None:
         config = os.environ.get("PORTAL_CONFIG", "default")
     if isinstance(config, str):
-        config = CONFIGS[config]
+        config = config_named(config)
+    if issubclass(config, ProductionConfig):
+        config.check()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(
         __name__,
-        instance_path=os.path.join(root, "instance"),
+        instance_path=config.INSTANCE_PATH,
         template_folder=os.path.join(root, "templates"),
         static_folder=os.path.join(root, "static"),
     )
-    app.config.from_object(config or DefaultConfig)
-    if issubclass(config, ProductionConfig):
-        config.check()
+    app.config.from_object(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    register_security(app)
     register_extensions(app)
     register_features(app)
     register_error_handlers(app)
     register_template_helpers(app)
     return app
+
+
+def register_security(app: Flask) -> None:
+    """Make sure sessions are signed with a private key; trust the configured proxies."""
+    from portal.core.secret_key import load_or_create_secret_key
+
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_extensions(app: Flask) -> None:

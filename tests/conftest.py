@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from portal import create_app
+from portal.auth.sessions import LAST_SEEN
 from portal.core import time as portal_time
 from portal.extensions import db, limiter
 
@@ -189,11 +190,17 @@ def login_as(client):
 
     def sign_in(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+            sign_in_session(session, user)
         return client
 
     return sign_in
+
+
+def sign_in_session(session, user) -> None:
+    """Write a signed-in user into a test client's session, as login_user() does."""
+    session["_user_id"] = user.get_id()
+    session["_fresh"] = True
+    session[LAST_SEEN] = portal_time.utcnow().isoformat()
 
 
 @pytest.fixture

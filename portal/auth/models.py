@@ -1,6 +1,8 @@
 """User accounts: one table for staff and guardians; the role decides what they may do."""
 
+import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -22,6 +24,24 @@ class Role:
     ALL = (ADMINISTRATOR, TEACHER, COUNSELLOR, GUARDIAN)
 
 
+def new_nonce() -> str:
+    """Return a fresh random value for a session stamp or a link nonce."""
+    return secrets.token_urlsafe(24)
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Return True when password matches the hash; without a hash, spend the same time."""
+    if not password_hash:
+        check_password_hash(_dummy_hash(), password)  # unknown accounts answer as slowly
+        return False
+    return check_password_hash(password_hash, password)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     """Anyone who logs in: administrator, teacher, counsellor or guardian."""
 
@@ -40,14 +60,28 @@ class User(UserMixin, TimestampMixin, db.Model):
     activated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     invited_at: Mapped[datetime | None]
+    # Part of every session id: a new stamp ends all the sessions signed in before it.
+    session_stamp: Mapped[str] = mapped_column(String(64), default=new_nonce)
+    # Part of every reset and invitation link: a new nonce makes the old links invalid.
+    link_nonce: Mapped[str] = mapped_column(String(64), default=new_nonce)
 
     def set_password(self, password: str) -> None:
-        """Store a salted scrypt hash of the password."""
+        """Store a salted scrypt hash of the password; end sessions and outstanding links."""
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
+        self.link_nonce = new_nonce()
 
     def check_password(self, password: str) -> bool:
         """Return True when the password matches the stored hash."""
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Sign the user out everywhere: sessions carrying the old stamp stop working."""
+        self.session_stamp = new_nonce()
+
+    def get_id(self) -> str:
+        """Return the session id: the user's id and current session stamp."""
+        return f"{self.id}:{self.session_stamp}"
 
     @property
     def is_active(self) -> bool:

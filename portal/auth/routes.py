@@ -2,11 +2,11 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_required, login_user, logout_user, user_logged_in
 
-from portal.auth import bp, services
+from portal.auth import bp, services, sessions
 from portal.auth.forms import InvitationForm, LoginForm, ResetRequestForm, SetPasswordForm
-from portal.auth.models import User
 from portal.auth.tokens import InvalidLink, read_token
 from portal.core.permissions import administrator_required
 from portal.core.text import fold
@@ -14,15 +14,14 @@ from portal.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+login_manager.user_loader(sessions.load_user)
+user_logged_in.connect(sessions.start_idle_clock)
+bp.before_app_request(sessions.end_idle_session)
 
 
 def _account_key() -> str:
-    return "login-account:" + fold(request.form.get("email", ""))
+    # Per (account, address): failures elsewhere never lock the owner out of their account.
+    return f"login-account:{fold(request.form.get('email', ''))}:{get_remote_address()}"
 
 
 def _failed_login(response) -> bool:
@@ -67,6 +66,8 @@ def _safe_next() -> str | None:
 @bp.post("/logout")
 @login_required
 def logout():
+    services.sign_out_everywhere(user=current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -4,7 +4,7 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from portal.auth.models import Role, User
+from portal.auth.models import Role, User, verify_password
 from portal.auth.tokens import make_token, read_token
 from portal.core.errors import Conflict, DomainError
 from portal.core.signals import account_event
@@ -33,7 +33,9 @@ def find_user_by_email(email: str) -> User | None:
 def authenticate(*, email: str, password: str) -> User:
     """Return the active user with this email and password, or raise WrongCredentials."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active_account or not user.check_password(password):
+    # Always verify a hash (a dummy one without an account): timing tells no one who has one.
+    matches = verify_password(user.password_hash if user else None, password)
+    if user is None or not user.is_active_account or not matches:
         account_event.send(user, action="login_failed", email=normalize_email(email))
         raise WrongCredentials("The email address or the password is not right.")
     user.last_login_at = utcnow()
@@ -41,6 +43,12 @@ def authenticate(*, email: str, password: str) -> User:
         user.activated_at = user.last_login_at
     account_event.send(user, action="login")
     return user
+
+
+def sign_out_everywhere(*, user: User) -> None:
+    """End every session of this user, on every device."""
+    user.end_sessions()
+    account_event.send(user, action="logout")
 
 
 def _queue_account_email(user: User, *, template: str, subject: str, link: str) -> None:

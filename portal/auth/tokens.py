@@ -18,14 +18,9 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal-{purpose}")
 
 
-def _state(user: User) -> str:
-    # Changing the password changes this, so a link works once.
-    return (user.password_hash or "none")[-16:]
-
-
 def make_token(user: User, purpose: str) -> str:
     """Sign a link token for this user and purpose ("reset" or "invitation")."""
-    return _serializer(purpose).dumps({"uid": user.id, "state": _state(user)})
+    return _serializer(purpose).dumps({"uid": user.id, "nonce": user.link_nonce})
 
 
 def read_token(token: str, purpose: str, max_age: int) -> User:
@@ -37,6 +32,6 @@ def read_token(token: str, purpose: str, max_age: int) -> User:
     except BadSignature as error:
         raise InvalidLink("This link is not valid. Check that you copied all of it.") from error
     user = db.session.get(User, payload.get("uid"))
-    if user is None or not user.is_active_account or payload.get("state") != _state(user):
+    if user is None or not user.is_active_account or payload.get("nonce") != user.link_nonce:
         raise InvalidLink("This link has already been used or is no longer valid.")
     return user

@@ -6,7 +6,7 @@ import pytest
 
 from portal.events.models import ConferenceSlot
 from portal.extensions import db
-from tests.conftest import is_postgres
+from tests.conftest import is_postgres, sign_in_session
 from tests.events.helpers import school_with_families
 from tests.family.test_events import _conference
 
@@ -14,8 +14,7 @@ from tests.family.test_events import _conference
 def _signed_in_client(app, user):
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        sign_in_session(session, user)
     return client
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import event
 from portal.auth.models import Role
 from portal.extensions import db
 from tests import factories as f
+from tests.conftest import sign_in_session
 
 
 def classroom() -> SimpleNamespace:
@@ -47,6 +48,5 @@ def client_for(app, user):
     """Return a new test client signed in as this user (a cookie jar of its own)."""
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        sign_in_session(session, user)
     return client
