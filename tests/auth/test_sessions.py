@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.messaging.worker import drain
 from tests import factories as f
 from tests.auth.test_routes import _link_in
+from tests.conftest import sign_in_session
 
 
 def _signed_in(app, user):
@@ -66,8 +67,12 @@ def test_a_session_id_without_the_current_stamp_is_refused(app, client):
     db.session.commit()
     for session_id in (str(teacher.id), f"{teacher.id}:forged", f"{teacher.id}:"):
         with client.session_transaction() as session:
-            session["_user_id"] = session_id
+            sign_in_session(session, teacher)  # a fresh, non-idle session…
+            session["_user_id"] = session_id  # …with a stale or forged id
         assert _signed_out(client), session_id
+    with client.session_transaction() as session:
+        sign_in_session(session, teacher)
+    assert not _signed_out(client)
 
 
 def test_an_idle_session_ends_after_the_idle_timeout(app, client, clock):
