@@ -1,5 +1,11 @@
 """Application-wide behaviour: health check, production settings, plotly.js, migrations."""
 
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -7,6 +13,7 @@ from alembic.migration import MigrationContext
 from config import ProductionConfig, TestConfig
 from portal import create_app
 from portal.extensions import db
+from tests.conftest import config_for
 
 
 def test_healthz_reports_database_ok(client):
@@ -25,17 +32,49 @@ def test_healthz_is_503_with_reason_when_the_database_is_unreachable(tmp_path):
     assert "127.0.0.1" in body["reason"] or "refused" in body["reason"].lower()
 
 
-def test_production_refuses_the_default_secret_key(monkeypatch):
-    insecure = type("Prod", (ProductionConfig,), {"SECRET_KEY": ProductionConfig.SECRET_KEY})
-    monkeypatch.setattr(insecure, "SECRET_KEY", "dev-only-secret-key-change-me")
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+@pytest.mark.parametrize("key", [None, "", "dev-only-secret-key-change-me", "k" * 31])
+def test_production_refuses_a_missing_or_short_secret_key(key):
+    insecure = type("Prod", (ProductionConfig,), {"SECRET_KEY": key})
+    with pytest.raises(RuntimeError, match="SECRET_KEY is not set or shorter than 32 bytes"):
         create_app(insecure)
 
 
 def test_production_starts_with_a_real_secret_key():
-    secure = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 40,
+    secure = type("Prod", (ProductionConfig,), {"SECRET_KEY": "x" * 32,
                                                 "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert create_app(secure).config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_an_unknown_portal_config_is_refused_with_the_known_names(monkeypatch):
+    monkeypatch.setenv("PORTAL_CONFIG", "prod")
+    with pytest.raises(RuntimeError, match="PORTAL_CONFIG='prod' is not a known configuration; "
+                                           "choose one of default, test, production"):
+        create_app()
+
+
+def test_without_secret_key_apps_share_a_private_generated_key(database_url, tmp_path):
+    instance = tmp_path / "instance"
+    unset = config_for(database_url, SECRET_KEY=None, INSTANCE_PATH=str(instance))
+    first, second = create_app(unset), create_app(unset)
+
+    key_file = instance / "secret_key"
+    assert [p.name for p in instance.iterdir()] == ["secret_key"]  # no temporary file left
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    key = key_file.read_text().strip()
+    assert len(key) >= 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
+    other_school = create_app(config_for(database_url, SECRET_KEY=None,
+                                         INSTANCE_PATH=str(tmp_path / "elsewhere")))
+    assert other_school.config["SECRET_KEY"] != key  # random, not a shared default
+
+
+def test_the_default_config_has_no_secret_key_of_its_own():
+    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    printed = subprocess.run(
+        [sys.executable, "-c", "import config; print(config.DefaultConfig.SECRET_KEY)"],
+        cwd=Path(__file__).resolve().parents[1], env=environment,
+        capture_output=True, text=True, check=True).stdout
+    assert printed.strip() == "None"
 
 
 def test_plotly_js_is_served_by_the_app_with_a_long_cache(client):
