@@ -105,3 +105,10 @@ def test_csrf_is_required_on_forms_outside_tests(database_url):
     response = create_app(strict).test_client().post("/login", data={"email": "a@b.c",
                                                                       "password": "x"})
     assert response.status_code == 400
+
+
+def test_an_unusable_key_file_is_refused_saying_what_to_do(database_url, tmp_path):
+    (tmp_path / "secret_key").write_text("\n")  # e.g. truncated by a full disk
+    unset = config_for(database_url, SECRET_KEY=None, INSTANCE_PATH=str(tmp_path))
+    with pytest.raises(RuntimeError, match="holds no usable key: delete it"):
+        create_app(unset)
