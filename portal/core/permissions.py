@@ -87,6 +87,22 @@ def visible_students(user: User) -> Select:
     return select(Student).where(student_condition(user))
 
 
+def visible_children(user: User, guardian_ids) -> dict[int, list[Student]]:
+    """Return, per guardian id, the linked children this user may see (by first name).
+
+    A guardian the user may see can have other children the user may not: list only these.
+    """
+    rows = db.session.execute(
+        select(StudentGuardian.guardian_id, Student)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .where(StudentGuardian.guardian_id.in_(list(guardian_ids)), student_condition(user))
+        .order_by(Student.first_name, Student.id)).all()
+    children: dict[int, list[Student]] = {guardian_id: [] for guardian_id in guardian_ids}
+    for guardian_id, student in rows:
+        children[guardian_id].append(student)
+    return children
+
+
 def can_see_student(user: User, student_id: int) -> bool:
     """Return True when this user may see this student."""
     found = db.session.scalar(
