@@ -4,6 +4,13 @@ A teacher sees the students of their sections, a counsellor their caseload and t
 levels they are assigned, an administrator their school (or district), a guardian only
 their own linked children whose link allows receiving information, and only records
 marked as shared with the family.
+
+Who may change what (seeing a record is not enough to change it):
+- a need: its owner, the staff member who recorded it, or an administrator of its school
+  (status, owner, visibility, notes); other staff who see the student read it and add
+  their notes as a contact on the student's page;
+- a follow-up (an interaction's): its owner, the interaction's author, or an administrator
+  of the school may close it; the interaction itself stays its author's or an administrator's.
 """
 
 from functools import wraps
@@ -171,6 +178,28 @@ def can_manage_school(user: User, school_id: int) -> bool:
         return False
     ids = db.session.scalars(visible_school_ids(user)).all()
     return school_id in ids
+
+
+def _owner_author_or_administrator(user: User, owner_id, author_id, student_id: int) -> bool:
+    if not _signed_in(user) or not user.is_staff:
+        return False
+    if user.id in (owner_id, author_id):
+        return True
+    student = db.session.get(Student, student_id)
+    return student is not None and can_manage_school(user, student.school_id)
+
+
+def can_change_need(user: User, need) -> bool:
+    """Return True when the user may change this need: its owner, its author or an administrator."""
+    return _owner_author_or_administrator(user, need.owner_id, need.created_by_id,
+                                          need.student_id)
+
+
+def can_close_follow_up(user: User, interaction) -> bool:
+    """Return True when the user may close this follow-up: its owner, the interaction's author
+    or an administrator."""
+    return _owner_author_or_administrator(user, interaction.follow_up_owner_id,
+                                          interaction.author_id, interaction.student_id)
 
 
 def roles_required(*roles: str):
