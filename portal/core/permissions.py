@@ -84,6 +84,16 @@ def guardian_child_ids(user: User) -> Select:
     )
 
 
+def guardian_may_be_told(guardian_id: int, student_id: int | None) -> bool:
+    """Return True when a message about this student may go to this guardian: their link to
+    the child allows information (a message about no child in particular always may)."""
+    if student_id is None:
+        return True
+    return db.session.scalar(select(StudentGuardian.id).where(
+        StudentGuardian.guardian_id == guardian_id, StudentGuardian.student_id == student_id,
+        StudentGuardian.may_receive_information.is_(true()))) is not None
+
+
 def visible_student_ids(user: User) -> Select:
     """Select the ids of the students this user may see."""
     return select(Student.id).where(student_condition(user))
