@@ -6,22 +6,17 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import Role
 from portal.core.errors import Forbidden
 from portal.extensions import db
 from portal.interactions.models import Interaction
 from portal.interactions.services import complete_follow_up
 from tests import factories as f
-from tests.people.helpers import classroom
+from tests.people.helpers import classroom_with_counsellors
 
 
 def _follow_up_room() -> SimpleNamespace:
     """The teacher logged a call whose follow-up a counsellor owns; a colleague sees it too."""
-    room = classroom()
-    room.owner = f.make_user(Role.COUNSELLOR, room.school)
-    room.colleague = f.make_user(Role.COUNSELLOR, room.school)
-    for counsellor in (room.owner, room.colleague):
-        f.assign_counsellor(counsellor, room.school, room.student.grade_level)
+    room = classroom_with_counsellors()
     room.call = f.make_interaction(room.student, room.teacher, summary="Call about the trip",
                                    follow_up_due_on=date(2026, 12, 1),
                                    follow_up_owner_id=room.owner.id)

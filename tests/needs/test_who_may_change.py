@@ -4,13 +4,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.auth.models import Role
 from portal.core.errors import Forbidden
 from portal.extensions import db
 from portal.needs.models import Need
 from portal.needs.services import update_need
-from tests import factories as f
-from tests.people.helpers import classroom
+from tests.people.helpers import classroom_with_counsellors
 
 FORM = {"kind": "health", "title": "Changed title", "details": "Changed notes", "owner_id": "",
         "status": "resolved", "due_on": "", "visibility": "family"}
@@ -18,11 +16,7 @@ FORM = {"kind": "health", "title": "Changed title", "details": "Changed notes", 
 
 def _staff_room() -> SimpleNamespace:
     """The teacher records a need owned by a counsellor; a second counsellor also sees it."""
-    room = classroom()
-    room.owner = f.make_user(Role.COUNSELLOR, room.school)
-    room.colleague = f.make_user(Role.COUNSELLOR, room.school)
-    for counsellor in (room.owner, room.colleague):
-        f.assign_counsellor(counsellor, room.school, room.student.grade_level)
+    room = classroom_with_counsellors()
     room.need = Need(student_id=room.student.id, kind="learning_support", title="Reading support",
                      details="Screen in spring", status="open", owner_id=room.owner.id,
                      created_by_id=room.teacher.id, visibility="staff")
