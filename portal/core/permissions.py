@@ -4,6 +4,13 @@ A teacher sees the students of their sections, a counsellor their caseload and t
 levels they are assigned, an administrator their school (or district), a guardian only
 their own linked children whose link allows receiving information, and only records
 marked as shared with the family.
+
+Who may change what (seeing a record is not enough to change it):
+- a need: its owner, the staff member who recorded it, or an administrator of its school
+  (status, owner, visibility, notes); other staff who see the student read it and add
+  their notes as a contact on the student's page;
+- a follow-up (an interaction's): its owner, the interaction's author, or an administrator
+  of the school may close it; the interaction itself stays its author's or an administrator's.
 """
 
 from functools import wraps
@@ -77,6 +84,16 @@ def guardian_child_ids(user: User) -> Select:
     )
 
 
+def guardian_may_be_told(guardian_id: int, student_id: int | None) -> bool:
+    """Return True when a message about this student may go to this guardian: their link to
+    the child allows information (a message about no child in particular always may)."""
+    if student_id is None:
+        return True
+    return db.session.scalar(select(StudentGuardian.id).where(
+        StudentGuardian.guardian_id == guardian_id, StudentGuardian.student_id == student_id,
+        StudentGuardian.may_receive_information.is_(true()))) is not None
+
+
 def visible_student_ids(user: User) -> Select:
     """Select the ids of the students this user may see."""
     return select(Student.id).where(student_condition(user))
@@ -85,6 +102,22 @@ def visible_student_ids(user: User) -> Select:
 def visible_students(user: User) -> Select:
     """Select the students this user may see (add filters and ordering to it)."""
     return select(Student).where(student_condition(user))
+
+
+def visible_children(user: User, guardian_ids) -> dict[int, list[Student]]:
+    """Return, per guardian id, the linked children this user may see (by first name).
+
+    A guardian the user may see can have other children the user may not: list only these.
+    """
+    rows = db.session.execute(
+        select(StudentGuardian.guardian_id, Student)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .where(StudentGuardian.guardian_id.in_(list(guardian_ids)), student_condition(user))
+        .order_by(Student.first_name, Student.id)).all()
+    children: dict[int, list[Student]] = {guardian_id: [] for guardian_id in guardian_ids}
+    for guardian_id, student in rows:
+        children[guardian_id].append(student)
+    return children
 
 
 def can_see_student(user: User, student_id: int) -> bool:
@@ -155,6 +188,28 @@ def can_manage_school(user: User, school_id: int) -> bool:
         return False
     ids = db.session.scalars(visible_school_ids(user)).all()
     return school_id in ids
+
+
+def _owner_author_or_administrator(user: User, owner_id, author_id, student_id: int) -> bool:
+    if not _signed_in(user) or not user.is_staff:
+        return False
+    if user.id in (owner_id, author_id):
+        return True
+    student = db.session.get(Student, student_id)
+    return student is not None and can_manage_school(user, student.school_id)
+
+
+def can_change_need(user: User, need) -> bool:
+    """Return True when the user may change this need: its owner, its author or an administrator."""
+    return _owner_author_or_administrator(user, need.owner_id, need.created_by_id,
+                                          need.student_id)
+
+
+def can_close_follow_up(user: User, interaction) -> bool:
+    """Return True when the user may close this follow-up: its owner, the interaction's author
+    or an administrator."""
+    return _owner_author_or_administrator(user, interaction.follow_up_owner_id,
+                                          interaction.author_id, interaction.student_id)
 
 
 def roles_required(*roles: str):

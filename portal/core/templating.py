@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from portal.core.navigation import navigation
+from portal.core.permissions import can_close_follow_up
 
 LABELS = {
     "absent_excused": _l("Absent (excused)"),
@@ -46,5 +47,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         format_date(value, fmt) if value else "")
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["can_close_follow_up"] = can_close_follow_up
     app.jinja_env.globals["get_locale"] = get_locale  # base.html's <html lang>
     app.jinja_env.globals["portal_languages"] = lambda: current_app.config["PORTAL_LANGUAGES"]

@@ -19,8 +19,8 @@ def check_in_list(event_id: int):
     search = request.args.get("q", "").strip()
     families = queries.invitation_list(current_user, event, search=search)
     listed = {row["guardian"].id for row in families}
-    walk_ins = [g for g in queries.walk_in_candidates(current_user, event, search=search)
-                if g.id not in listed]
+    walk_ins = [row for row in queries.walk_in_candidates(current_user, event, search=search)
+                if row["guardian"].id not in listed]
     return render_template("events/check_in.html", event=event, families=families,
                            walk_ins=walk_ins, search=search, form=GuardianChoiceForm(),
                            numbers=queries.event_numbers(event))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.core.permissions import can_see_student, visible_guardians
+from portal.core.permissions import can_see_student, visible_children, visible_guardians
 from portal.core.time import today_in, utcnow
 from portal.events.models import (
     ConferenceSlot,
@@ -98,9 +98,9 @@ def families_who_came_to_nothing(viewer: User, school: School) -> list[dict]:
         ConferenceSlot.starts_at >= starts)))
     guardians = db.session.scalars(visible_guardians(viewer).where(
         Guardian.id.in_(set(counts) - came)).order_by(Guardian.last_name, Guardian.id)).all()
+    children = visible_children(viewer, [guardian.id for guardian in guardians])
     return [{"guardian": guardian, "invited": counts[guardian.id],
-             "children": [link.student for link in guardian.student_links]}
-            for guardian in guardians]
+             "children": children[guardian.id]} for guardian in guardians]
 
 
 def year_label(starts: datetime, ends: datetime) -> tuple[date, date]:

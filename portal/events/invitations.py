@@ -40,7 +40,7 @@ def invite_audience(*, event: Event, actor: User, notify: bool = True) -> list[E
     return added
 
 
-def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: bool) -> None:
+def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: bool) -> bool:
     guardian = db.session.get(Guardian, invitation.guardian_id)
     school = db.session.get(School, event.school_id)
     with force_locale(guardian.preferred_language):
@@ -51,9 +51,10 @@ def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: b
                  place=event.location or "")
         if event.rsvp_requested:
             body += "\n\n" + _("Please tell us in the portal whether you will come.")
-    notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body,
-                    sender=actor, student=db.session.get(Student, invitation.student_id)
-                    if invitation.student_id else None)
+    return notify_guardian(
+        guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body, sender=actor,
+        student=db.session.get(Student, invitation.student_id) if invitation.student_id else None,
+    ) is not None
 
 
 def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
@@ -74,14 +75,16 @@ def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
 
 
 def remind_non_responders(*, actor: User, event: Event) -> int:
-    """Send a reminder to every invited guardian who has not answered; return how many."""
+    """Send a reminder to every invited guardian who has not answered (and may still be told);
+    return how many were sent."""
     if not event.rsvp_requested or event.status == "cancelled":
         raise DomainError(_("This event does not ask for answers."))
     waiting = db.session.scalars(select(EventInvitation).where(
         EventInvitation.event_id == event.id, EventInvitation.rsvp.is_(None))).all()
-    now = utcnow()
+    now, sent = utcnow(), 0
     for invitation in waiting:
-        _send(invitation, event, actor, reminder=True)
-        invitation.reminded_at = now
+        if _send(invitation, event, actor, reminder=True):
+            invitation.reminded_at = now
+            sent += 1
     db.session.flush()
-    return len(waiting)
+    return sent

@@ -4,7 +4,12 @@ from flask import abort
 from sqlalchemy import func, or_, select
 
 from portal.auth.models import Role, User
-from portal.core.permissions import can_manage_school, visible_guardians
+from portal.core.permissions import (
+    can_manage_school,
+    student_condition,
+    visible_children,
+    visible_guardians,
+)
 from portal.core.text import fold
 from portal.events.audience import reaches_staff
 from portal.events.models import ConferenceSlot, Event, EventAttendance, EventInvitation
@@ -48,11 +53,11 @@ def may_manage_event(user: User, event: Event) -> bool:
     return event.created_by_id == user.id or can_manage_school(user, event.school_id)
 
 
-def _name_filter(stmt, search: str):
+def _name_filter(user: User, stmt, search: str):
     for word in fold(search).split():
         child_match = select(StudentGuardian.guardian_id).join(
             Student, Student.id == StudentGuardian.student_id).where(
-            Student.search_name.contains(word, autoescape=True))
+            Student.search_name.contains(word, autoescape=True), student_condition(user))
         stmt = stmt.where(or_(Guardian.search_name.contains(word, autoescape=True),
                               Guardian.id.in_(child_match)))
     return stmt
@@ -63,31 +68,29 @@ def invitation_list(user: User, event: Event, *, search: str = "") -> list[dict]
     guardians = visible_guardians(user).where(Guardian.school_id == event.school_id)
     invited = select(EventInvitation.guardian_id).where(EventInvitation.event_id == event.id)
     came = select(EventAttendance.guardian_id).where(EventAttendance.event_id == event.id)
-    guardians = _name_filter(guardians.where(or_(Guardian.id.in_(invited), Guardian.id.in_(came))),
-                             search)
+    guardians = _name_filter(
+        user, guardians.where(or_(Guardian.id.in_(invited), Guardian.id.in_(came))), search)
     rows = db.session.scalars(guardians.order_by(Guardian.last_name, Guardian.first_name)).all()
     invitations = {i.guardian_id: i for i in db.session.scalars(
         select(EventInvitation).where(EventInvitation.event_id == event.id))}
     attendance = {a.guardian_id: a for a in db.session.scalars(
         select(EventAttendance).where(EventAttendance.event_id == event.id))}
+    children = visible_children(user, [guardian.id for guardian in rows])
     return [{"guardian": guardian, "invitation": invitations.get(guardian.id),
-             "attendance": attendance.get(guardian.id), "children": _children(guardian)}
+             "attendance": attendance.get(guardian.id), "children": children[guardian.id]}
             for guardian in rows]
 
 
-def _children(guardian: Guardian) -> list[Student]:
-    return list(db.session.scalars(select(Student).join(
-        StudentGuardian, StudentGuardian.student_id == Student.id).where(
-        StudentGuardian.guardian_id == guardian.id).order_by(Student.first_name)))
-
-
-def walk_in_candidates(user: User, event: Event, *, search: str) -> list[Guardian]:
-    """Return families of the school (that the user may see) matching a family or child name."""
+def walk_in_candidates(user: User, event: Event, *, search: str) -> list[dict]:
+    """Return families of the school (that the user may see) matching a family or child name,
+    each with the children the user may see."""
     if not search.strip():
         return []
-    stmt = _name_filter(visible_guardians(user).where(Guardian.school_id == event.school_id),
-                        search)
-    return list(db.session.scalars(stmt.order_by(Guardian.last_name).limit(20)))
+    stmt = _name_filter(user, visible_guardians(user).where(
+        Guardian.school_id == event.school_id), search)
+    rows = db.session.scalars(stmt.order_by(Guardian.last_name).limit(20)).all()
+    children = visible_children(user, [guardian.id for guardian in rows])
+    return [{"guardian": guardian, "children": children[guardian.id]} for guardian in rows]
 
 
 def event_numbers(event: Event) -> dict:

@@ -117,10 +117,11 @@ def revoke_calendar_link():
 @bp.get("/calendar/<token>.ics")
 def calendar_feed(token: str):
     feed = feeds.find_feed(token)
-    if feed is None or feed.revoked_at is not None:
-        status = 404 if feed is None else 410
-        return render_template("family/events_feed_invalid.html", status=status), status
-    guardian = db.session.get(Guardian, feed.guardian_id)
+    guardian = db.session.get(Guardian, feed.guardian_id) if feed else None
+    if guardian is None or guardian.user is None or not guardian.user.is_active:
+        return render_template("family/events_feed_invalid.html", status=404), 404
+    if feed.revoked_at is not None:
+        return render_template("family/events_feed_invalid.html", status=410), 410
     events, slots = queries.feed_contents(guardian.user, guardian)
     school = db.session.get(School, guardian.school_id)
     text = build_calendar(name=school.name, timezone=school.timezone, events=events, slots=slots)

@@ -8,7 +8,12 @@ from flask_login import current_user
 from portal.auth.models import Role, User
 from portal.core.locale import school_timezone
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
+from portal.core.permissions import (
+    can_close_follow_up,
+    get_record_or_404,
+    get_student_or_404,
+    staff_required,
+)
 from portal.core.time import to_utc, today_in
 from portal.extensions import db
 from portal.interactions import bp, queries, services
@@ -38,6 +43,8 @@ def new(student_id: int):
     student = get_student_or_404(current_user, student_id)
     follows_id = request.args.get("follows", type=int)
     follows = get_record_or_404(current_user, Interaction, follows_id) if follows_id else None
+    if follows is not None and not can_close_follow_up(current_user, follows):
+        abort(403)
     form = interaction_form(student, guardian_links_of(student), author=current_user)
     if form.validate_on_submit() and save_or_refuse(form, lambda: services.log_interaction(
             student=student, author=current_user, follows=follows, **_fields(form, student)),
@@ -79,6 +86,8 @@ def follow_ups():
 def mark_done(interaction_id: int):
     interaction = get_record_or_404(current_user, Interaction, interaction_id)
     student = get_student_or_404(current_user, interaction.student_id)
+    if not can_close_follow_up(current_user, interaction):
+        abort(403)
     services.complete_follow_up(interaction=interaction, actor=current_user, student=student)
     db.session.commit()
     flash(_("Follow-up marked as done."), "success")

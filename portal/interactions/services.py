@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError, Forbidden
 from portal.core.models import Visibility
+from portal.core.permissions import can_close_follow_up
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.interactions.models import (
@@ -140,7 +141,10 @@ def edit_interaction(*, interaction: Interaction, student: Student, editor: User
 
 
 def complete_follow_up(*, interaction: Interaction, actor: User, student: Student) -> None:
-    """Mark an interaction's follow-up as done."""
+    """Mark an interaction's follow-up as done (its owner, the author or an administrator)."""
+    if not can_close_follow_up(actor, interaction):
+        raise Forbidden(_("Only the follow-up's owner, the contact's author or an administrator "
+                          "may close it."))
     if interaction.follow_up_done_at is not None:
         return
     interaction.follow_up_done_at = utcnow()

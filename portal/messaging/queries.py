@@ -7,7 +7,14 @@ from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Message
+from portal.messaging.models import (
+    Campaign,
+    CampaignStatus,
+    Delivery,
+    DeliveryStatus,
+    Message,
+    MessageTemplate,
+)
 
 
 def can_see_campaign(user: User, campaign: Campaign) -> bool:
@@ -17,6 +24,15 @@ def can_see_campaign(user: User, campaign: Campaign) -> bool:
         return False
     return (campaign.created_by_id == user.id or user.id in (campaign.shared_with or [])
             or user.role == Role.ADMINISTRATOR)
+
+
+def can_use_template(user: User, template: MessageTemplate) -> bool:
+    """Return True when the user wrote the template or may open a campaign that used it."""
+    if template.created_by_id == user.id and user.is_staff and template.school_id in (
+            db.session.scalars(visible_school_ids(user)).all()):
+        return True
+    used_by = db.session.scalars(select(Campaign).where(Campaign.template_id == template.id))
+    return any(can_see_campaign(user, campaign) for campaign in used_by)
 
 
 def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:

@@ -83,8 +83,12 @@ def _starting_point(school: School) -> dict:
     segment = db.session.get(Segment, request.args.get("segment_id", type=int) or 0)
     if segment is not None and segment.school_id == school.id:
         data.update(criteria_as_form_data(segment.criteria))
-    template = db.session.get(MessageTemplate, request.args.get("template_id", type=int) or 0)
-    if template is not None and template.school_id == school.id:
+    template_id = request.args.get("template_id", type=int)
+    if template_id:
+        template = db.session.get(MessageTemplate, template_id)
+        if template is None or template.school_id != school.id or not queries.can_use_template(
+                current_user, template):
+            abort(404)
         data.update(template_as_form_data(template))
     return data or None
 

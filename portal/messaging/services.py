@@ -6,6 +6,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.permissions import guardian_may_be_told
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
@@ -65,10 +66,13 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     not_before=None, language: str | None = None) -> Message | None:
     """Put a message in the guardian's portal inbox and queue its email (and SMS if urgent).
 
-    Returns None (and writes nothing) when the guardian opted out of this kind of update.
+    Returns None (and writes nothing) when the guardian opted out of this kind of update, or
+    when the message is about a child whose link no longer allows telling this guardian
+    (an invitation sent before the link changed, for instance).
     Non-urgent email waits for the school's sending window in the guardian's time zone.
     """
-    if not wants_update(guardian, kind):
+    if not wants_update(guardian, kind) or not guardian_may_be_told(
+            guardian.id, student.id if student else None):
         return None
     message = Message(
         guardian_id=guardian.id, student_id=student.id if student else None,

@@ -7,7 +7,12 @@ from flask_login import current_user
 
 from portal.auth.models import Role, User
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
+from portal.core.permissions import (
+    can_change_need,
+    get_record_or_404,
+    get_student_or_404,
+    staff_required,
+)
 from portal.extensions import db
 from portal.needs import bp, queries, services
 from portal.needs.forms import ConvertToNeedForm, FeedbackReplyForm, FeedbackUpdateForm, NeedForm
@@ -69,11 +74,15 @@ def new_need(student_id: int):
 def edit_need(need_id: int):
     need = get_record_or_404(current_user, Need, need_id)
     student = get_student_or_404(current_user, need.student_id)
+    may_change = can_change_need(current_user, need)
+    if request.method == "POST" and not may_change:
+        abort(403)
     form = NeedForm(obj=need)
     form.set_staff(staff_of_school(student.school_id))
     response = _save_need(form, student, need)
     return response or (render_template("needs/need_form.html", form=form, student=student,
-                                        need=need), 400 if form.errors else 200)
+                                        need=need, may_change=may_change),
+                        400 if form.errors else 200)
 
 
 def _request_page(feedback, *, status=200, **forms):

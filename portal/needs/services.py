@@ -5,8 +5,9 @@ from datetime import date
 from flask_babel import gettext as _
 
 from portal.auth.models import User
-from portal.core.errors import DomainError
+from portal.core.errors import DomainError, Forbidden
 from portal.core.models import Visibility
+from portal.core.permissions import can_change_need
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -38,7 +39,9 @@ def record_need(*, student: Student, actor: User, kind: str, title: str,
 
 def update_need(*, need: Need, student: Student, actor: User, owner: User | None,
                 **fields) -> Need:
-    """Change a need: its owner, status, due date or notes."""
+    """Change a need: its owner, status, due date or notes (owner, author or administrator)."""
+    if not can_change_need(actor, need):
+        raise Forbidden(_("Only the need's owner, its author or an administrator may change it."))
     check_staff_member(owner, student, field="owner_id")
     before = snapshot(need, NEED_FIELDS)
     for name, value in fields.items():

@@ -1,27 +1,86 @@
 """Dashboard pages: who may open them, filters, drill-down and program impact."""
 
+import html
+import json
+import re
+from collections import Counter
 from datetime import date
 
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.outcomes.models import DailyAttendance
+from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
+from portal.risk.models import RiskAssessment
 from portal.risk.services import assess_students
 from tests import factories
 from tests.dashboards.helpers import build_school
 from tests.risk.helpers import TODAY
 
 
-def test_administrator_sees_every_dashboard_page(app, login_as):
+def _figures(page: str) -> dict:
+    """Return the page's Plotly figures, by key, from their JSON blocks."""
+    found = re.findall(r'<script type="application/json" id="(\w+)-data">(.*?)</script>', page,
+                       re.S)
+    return {key: json.loads(html.unescape(text)) for key, text in found}
+
+
+def _linked_students(page: str, students) -> set:
+    return {s for s in students if f'href="/students/{s.id}"' in page}
+
+
+def test_the_overview_figures_carry_the_schools_numbers(app, login_as):
+    built = build_school(12)
+    assess_students(school=built.school, today=TODAY)
+    db.session.commit()
+    charts = _figures(login_as(built.admin).get("/dashboards/").get_data(True))
+    assert set(charts) == {"attendance", "grades", "behaviour", "risk"}
+    attendance = charts["attendance"]["data"][0]
+    week = attendance["x"].index("2026-11-16")
+    days = db.session.scalars(select(DailyAttendance.status).where(
+        DailyAttendance.on_date.between(date(2026, 11, 16), date(2026, 11, 20)))).all()
+    present = sum(status == "present" for status in days)
+    assert attendance["y"][week] == round(100 * present / len(days), 1)
+    grades = sum(sum(trace["y"]) for trace in charts["grades"]["data"])
+    assert grades == db.session.scalar(select(func.count()).select_from(Grade))
+    assert sum(charts["behaviour"]["data"][0]["y"]) == db.session.scalar(
+        select(func.count()).select_from(BehaviourIncident))
+    levels = {trace["name"]: trace["y"][-1] for trace in charts["risk"]["data"]}
+    stored = Counter(db.session.scalars(select(RiskAssessment.level)))
+    assert levels == {level: stored[level] for level in ("high", "watch", "none")}
+    assert sum(levels.values()) == 12
+
+
+def test_each_point_links_to_exactly_the_students_behind_it(app, login_as):
+    built = build_school(12)
+    assess_students(school=built.school, today=TODAY)
+    db.session.commit()
+    client = login_as(built.admin)
+    charts = _figures(client.get("/dashboards/").get_data(True))
+    attendance = charts["attendance"]["data"][0]
+    link = attendance["customdata"][attendance["x"].index("2026-11-16")]
+    listed = _linked_students(client.get(link).get_data(True), built.students)
+    assert listed == {s for s in built.students if _absent_that_week(s)} and listed
+    for trace in charts["risk"]["data"]:
+        page = client.get(trace["customdata"][-1]).get_data(True)
+        at_level = {s for s in built.students if db.session.scalar(select(
+            RiskAssessment.level).where(RiskAssessment.student_id == s.id)) == trace["name"]}
+        assert _linked_students(page, built.students) == at_level, trace["name"]
+
+
+def test_the_program_and_intervention_pages_show_their_groups(app, login_as):
     built = build_school(12)
     db.session.commit()
     client = login_as(built.admin)
-    for path in ("/dashboards/", "/dashboards/programs", "/dashboards/interventions",
-                 f"/dashboards/programs?program_id={built.program.id}&outcome=grades"):
-        response = client.get(path)
-        assert response.status_code == 200, path
-        assert b"/dashboards/plotly.min.js" in response.data or b"Program" in response.data
+    page = client.get(f"/dashboards/programs?program_id={built.program.id}&outcome=attendance")
+    text = page.get_data(True)
+    assert page.status_code == 200 and "<h2>Homework club</h2>" in text
+    participants = re.search(r"Participants</th><td>(\d+)</td>", text).group(1)
+    comparison = re.search(r"Comparison students</th><td>(\d+)</td>", text).group(1)
+    assert (int(participants), int(comparison)) == (4, 8)  # students[::3] of 12, the others
+    text = client.get("/dashboards/interventions").get_data(True)
+    counts = re.findall(r"<tr><td>\w+</td><td>(\d+)</td>", text)
+    assert sum(map(int, counts)) == 8  # each of the 4 plans, in the attendance and grades tables
 
 
 def test_teachers_and_guardians_are_kept_out(app, login_as):

@@ -29,6 +29,16 @@ def classroom() -> SimpleNamespace:
                            term=term, parent=parent, guardian=guardian)
 
 
+def classroom_with_counsellors() -> SimpleNamespace:
+    """Add a classroom() whose student two counsellors see: `owner` and `colleague`."""
+    room = classroom()
+    room.owner = f.make_user(Role.COUNSELLOR, room.school)
+    room.colleague = f.make_user(Role.COUNSELLOR, room.school)
+    for counsellor in (room.owner, room.colleague):
+        f.assign_counsellor(counsellor, room.school, room.student.grade_level)
+    return room
+
+
 @contextmanager
 def count_queries():
     """Count the SQL statements run inside the block (in .count of the yielded object)."""
