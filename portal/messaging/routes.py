@@ -129,7 +129,13 @@ def audience_count():
     fill_choices(form, user=current_user, languages=current_app.config["PORTAL_LANGUAGES"])
     if not form.validate():
         return jsonify({"errors": form.errors}), 400
-    return jsonify(count_recipients(criteria=form.criteria(), school_id=_school().id,
+    try:  # the count follows the saved audience chosen, as the send will
+        criteria, _segment = campaigns.choose_audience(
+            school=_school(), segment_id=request.args.get("segment_id", type=int),
+            criteria=form.criteria())
+    except campaigns.AudienceMismatch as problem:
+        return jsonify({"errors": {problem.field: [problem.message]}}), 400
+    return jsonify(count_recipients(criteria=criteria, school_id=_school().id,
                                     sender=current_user))
 
 

@@ -62,6 +62,16 @@ def test_starting_from_a_saved_audience_selects_it_in_the_form(app, login_as):
         as_text=True)
 
 
+def test_the_live_count_follows_the_saved_audience_chosen(app, login_as):
+    world = school_with_families()
+    segment = _french_families(world)
+    client = login_as(world.admin)
+    count = client.get(f"/messaging/audience/count?segment_id={segment.id}")
+    assert count.get_json() == {"guardians": 1, "students": 1}
+    mixed = client.get(f"/messaging/audience/count?segment_id={segment.id}&grade_levels=9")
+    assert mixed.status_code == 400 and "segment_id" in mixed.get_json()["errors"]
+
+
 def _composed(client) -> int:
     client.post("/messaging/campaigns/new", data=COMPOSE)
     return db.session.scalar(select(Campaign.id))
