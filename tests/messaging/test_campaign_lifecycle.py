@@ -25,6 +25,13 @@ def _send(client, **fields) -> Campaign:
     return campaign
 
 
+def _sent_by_admin(login_as, **fields):
+    world = school_with_families()
+    db.session.commit()
+    client = login_as(world.admin)
+    return world, client, _send(client, **fields)
+
+
 def _statuses(campaign_id: int) -> list[str]:
     db.session.expire_all()
     return sorted(db.session.scalars(select(Delivery.status).where(
@@ -32,10 +39,7 @@ def _statuses(campaign_id: int) -> list[str]:
 
 
 def test_a_cancelled_scheduled_campaign_never_goes_out(app, login_as, smtp_server, clock):
-    world = school_with_families()
-    db.session.commit()
-    client = login_as(world.admin)
-    campaign = _send(client, scheduled_at=LATER)
+    world, client, campaign = _sent_by_admin(login_as, scheduled_at=LATER)
     report = f"/messaging/campaigns/{campaign.id}"
     page = client.get(report).get_data(as_text=True)
     assert "Cancel it" in page and f"{report}/edit" in page
@@ -53,10 +57,7 @@ def test_a_cancelled_scheduled_campaign_never_goes_out(app, login_as, smtp_serve
 
 def test_an_edited_scheduled_campaign_goes_once_with_the_new_text(app, login_as, smtp_server,
                                                                   clock):
-    world = school_with_families()
-    db.session.commit()
-    client = login_as(world.admin)
-    campaign = _send(client, scheduled_at=LATER)
+    world, client, campaign = _sent_by_admin(login_as, scheduled_at=LATER)
     edit = f"/messaging/campaigns/{campaign.id}/edit"
     form = client.get(edit).get_data(as_text=True)
     assert 'value="Trip on Friday"' in form and f'value="{LATER}"' in form
@@ -74,10 +75,7 @@ def test_an_edited_scheduled_campaign_goes_once_with_the_new_text(app, login_as,
 
 
 def test_a_campaign_that_has_started_going_cannot_be_edited(app, login_as):
-    world = school_with_families()
-    db.session.commit()
-    client = login_as(world.admin)
-    campaign = _send(client)
+    _world, client, campaign = _sent_by_admin(login_as)
     response = client.post(f"/messaging/campaigns/{campaign.id}/edit",
                            data={**COMPOSE, "subject_en": "Changed"})
     assert response.status_code == 409 and "stop it instead" in response.get_data(as_text=True)
@@ -86,10 +84,7 @@ def test_a_campaign_that_has_started_going_cannot_be_edited(app, login_as):
 
 def test_stopping_a_sending_campaign_keeps_what_went_and_holds_the_rest(app, login_as,
                                                                        smtp_server):
-    world = school_with_families()
-    db.session.commit()
-    client = login_as(world.admin)
-    campaign = _send(client)
+    _world, client, campaign = _sent_by_admin(login_as)
     assert drain(batch_size=1, max_batches=1).sent == 1
     report = f"/messaging/campaigns/{campaign.id}"
     assert "Stop sending" in client.get(report).get_data(as_text=True)

@@ -10,6 +10,7 @@ from portal.messaging.models import Campaign, Delivery, Segment
 from portal.messaging.worker import drain
 from tests.conftest import is_postgres
 from tests.messaging.helpers import school_with_families
+from tests.people.helpers import client_for
 
 COMPOSE = {"title": "Trip", "kind": "events", "subject_en": "Trip for {{ student_name }}",
            "body_en": "Dear {{ guardian_name }}, the trip is on Friday."}
@@ -72,17 +73,17 @@ def test_the_live_count_follows_the_saved_audience_chosen(app, login_as):
     assert mixed.status_code == 400 and "segment_id" in mixed.get_json()["errors"]
 
 
-def _composed(client) -> int:
+def _composed_by_admin(login_as):
+    world = school_with_families()
+    db.session.commit()
+    client = login_as(world.admin)
     client.post("/messaging/campaigns/new", data=COMPOSE)
-    return db.session.scalar(select(Campaign.id))
+    return world, client, db.session.scalar(select(Campaign.id))
 
 
 def test_pressing_send_twice_sends_once_and_the_second_press_is_told_so(app, login_as,
                                                                          smtp_server):
-    world = school_with_families()
-    db.session.commit()
-    client = login_as(world.admin)
-    campaign_id = _composed(client)
+    _world, client, campaign_id = _composed_by_admin(login_as)
     send = {"confirm": "y", "confirm_count": "2"}
     assert client.post(f"/messaging/campaigns/{campaign_id}/send", data=send).status_code == 302
     again = client.post(f"/messaging/campaigns/{campaign_id}/send", data=send)
@@ -94,22 +95,12 @@ def test_pressing_send_twice_sends_once_and_the_second_press_is_told_so(app, log
                                                             "mum@example.org"]
 
 
-def _signed_in_client(app, user):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    return client
-
-
 @pytest.mark.postgres_only
 def test_four_tabs_pressing_send_at_once_queue_the_campaign_once(app, login_as):
     if not is_postgres():
         pytest.skip("needs PostgreSQL: SQLite serialises every writer")
-    world = school_with_families()
-    db.session.commit()
-    campaign_id = _composed(login_as(world.admin))
-    tabs = [_signed_in_client(app, world.admin) for _ in range(4)]
+    world, _client, campaign_id = _composed_by_admin(login_as)
+    tabs = [client_for(app, world.admin) for _ in range(4)]
     db.session.remove()
     barrier, statuses = threading.Barrier(len(tabs)), []
 
