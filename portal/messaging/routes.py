@@ -32,6 +32,7 @@ from portal.messaging.forms import (
 from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
+from portal.people.queries import school_languages
 
 add_nav_item("messaging.campaign_list", _l("Messages"), roles=Role.STAFF, order=40)
 
@@ -42,10 +43,10 @@ def _school() -> School:
     return db.session.get(School, current_user.school_id)
 
 
-def _campaign_form(data=None):
-    languages = current_app.config["PORTAL_LANGUAGES"]
+def _campaign_form(school: School, data=None):
+    languages = school_languages(school, current_app.config["PORTAL_LANGUAGES"])
     form = add_language_fields(CampaignForm, languages)(data=data)
-    fill_choices(form, user=current_user, languages=languages)
+    fill_choices(form, user=current_user, languages=current_app.config["PORTAL_LANGUAGES"])
     form.segment_id.choices = [(0, _("None: use the filters below"))] + [
         (segment.id, segment.name) for segment in saved_segments(current_user)]
     return form, languages
@@ -67,7 +68,7 @@ def campaign_list():
 @staff_required
 def new_campaign():
     school = _school()
-    form, languages = _campaign_form(_starting_point(school))
+    form, languages = _campaign_form(school, _starting_point(school))
     if form.validate_on_submit():
         return _save(form, school, languages, lambda values: campaigns.create_campaign(
             sender=current_user, school=school, **values))
@@ -79,7 +80,7 @@ def new_campaign():
 def edit_campaign(campaign_id: int):
     campaign = _changeable_campaign(campaign_id)
     school = db.session.get(School, campaign.school_id)
-    form, languages = _campaign_form(None if request.method == "POST"
+    form, languages = _campaign_form(school, None if request.method == "POST"
                                      else campaign_as_form_data(campaign, school.timezone))
     if form.validate_on_submit():
         return _save(form, school, languages, lambda values: lifecycle.update_campaign(

@@ -8,6 +8,7 @@ from wtforms import (
     IntegerField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
 )
@@ -67,6 +68,7 @@ class SchoolSettingsForm(FlaskForm):
     name = StringField(_l("School name"), validators=[DataRequired(), Length(max=200)])
     timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
     default_language = SelectField(_l("School's language (used when a family's is missing)"))
+    languages = SelectMultipleField(_l("Languages the school writes to families in"))
     pass_mark_percent = DecimalField(_l("Pass mark (%)"), places=None, validators=[
         InputRequired(), NumberRange(0, 100, _l("Enter a pass mark between 0 and 100."))])
     sending_window_start_hour = IntegerField(_l("Send messages from (hour, 0–23)"), validators=[
@@ -80,6 +82,7 @@ class SchoolSettingsForm(FlaskForm):
         """Return the submitted settings (call after validate())."""
         return {"name": self.name.data.strip(), "timezone": self.timezone.data.strip(),
                 "default_language": self.default_language.data,
+                "languages": list(self.languages.data or []),
                 "pass_mark_percent": float(self.pass_mark_percent.data),
                 "sending_window_start_hour": self.sending_window_start_hour.data,
                 "sending_window_end_hour": self.sending_window_end_hour.data,

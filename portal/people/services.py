@@ -10,7 +10,7 @@ from portal.core.signals import record_changed
 from portal.extensions import db
 from portal.people.models import School
 
-SCHOOL_SETTINGS = ("name", "timezone", "default_language", "pass_mark_percent",
+SCHOOL_SETTINGS = ("name", "timezone", "default_language", "languages", "pass_mark_percent",
                    "sending_window_start_hour", "sending_window_end_hour",
                    "notify_family_of_risk_flags")
 
@@ -33,6 +33,8 @@ def is_timezone(name: str) -> bool:
 def _check(settings: dict) -> None:
     if not is_timezone(settings["timezone"]):
         raise SettingNotValid(_("Choose a time zone such as Europe/Paris."), field="timezone")
+    if settings["default_language"] not in settings["languages"]:
+        raise SettingNotValid(_("Offer the school's own language too."), field="languages")
     start, end = settings["sending_window_start_hour"], settings["sending_window_end_hour"]
     if not 0 <= start < end <= 24:
         raise SettingNotValid(_("The sending window must start before it ends (0 to 24)."),

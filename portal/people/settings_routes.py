@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.people import bp, services
 from portal.people.forms import SchoolSettingsForm
 from portal.people.models import School
+from portal.people.queries import school_languages
 
 add_nav_item("people.school_settings", _l("School settings"), roles=(Role.ADMINISTRATOR,),
              order=95)
@@ -23,8 +24,11 @@ def school_settings():
     school = db.session.get(School, current_user.school_id or 0)
     if school is None or not can_manage_school(current_user, school.id):
         abort(404)
+    portal_languages = current_app.config["PORTAL_LANGUAGES"]
     form = SchoolSettingsForm(obj=school)
-    form.default_language.choices = list(current_app.config["PORTAL_LANGUAGES"].items())
+    form.default_language.choices = form.languages.choices = list(portal_languages.items())
+    if not form.is_submitted():
+        form.languages.data = list(school_languages(school, portal_languages))
     if form.validate_on_submit():
         try:
             services.update_school_settings(school=school, actor=current_user,
