@@ -174,13 +174,13 @@ def claim_campaign(campaign: Campaign) -> None:
 
 def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | None) -> int:
     """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
-    claim_campaign(campaign)
     school = db.session.get(School, campaign.school_id)
     count = count_recipients(criteria=campaign.criteria, school_id=school.id, sender=sender)
     if needs_confirmation(campaign.criteria, count["guardians"]) and \
             confirmed_count != count["guardians"]:
         raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
                          num=count["guardians"]), field="confirm")
+    claim_campaign(campaign)
     for recipient in resolve_recipients(criteria=campaign.criteria, school_id=school.id,
                                         sender=sender):
         rendered = render_for(campaign, recipient, school)
