@@ -79,6 +79,7 @@ def test_a_campaign_that_has_started_going_cannot_be_edited(app, login_as):
     response = client.post(f"/messaging/campaigns/{campaign.id}/edit",
                            data={**COMPOSE, "subject_en": "Changed"})
     assert response.status_code == 409 and "stop it instead" in response.get_data(as_text=True)
+    assert client.get(f"/messaging/campaigns/{campaign.id}/edit").status_code == 409
     assert db.session.scalars(select(TemplateVariant.subject)).all() == ["Trip on Friday"]
 
 
