@@ -51,15 +51,20 @@ def _unschedule(campaign: Campaign) -> None:
     campaign.status = CampaignStatus.DRAFT
 
 
+def check_editable(campaign: Campaign) -> None:
+    """Refuse to edit a campaign that is neither a draft nor scheduled."""
+    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
+        raise CampaignNotChangeable(_("This campaign has started going out: stop it instead."))
+
+
 def update_campaign(*, campaign: Campaign, editor: User, title: str, kind: str, criteria: dict,
                     variants: dict[str, tuple[str, str]], scheduled_at: datetime | None,
                     segment_id: int | None) -> Campaign:
     """Change a draft or a not yet started scheduled campaign; a scheduled one is a draft again."""
     old_status = campaign.status
+    check_editable(campaign)
     if old_status == CampaignStatus.SCHEDULED:
         _unschedule(campaign)
-    elif old_status != CampaignStatus.DRAFT:
-        raise CampaignNotChangeable(_("This campaign has started going out: stop it instead."))
     school = db.session.get(School, campaign.school_id)
     template = db.session.get(MessageTemplate, campaign.template_id)
     template.name, template.kind = title, kind

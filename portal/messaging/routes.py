@@ -29,7 +29,7 @@ from portal.messaging.forms import (
     ShareForm,
     add_language_fields,
 )
-from portal.messaging.models import Campaign, CampaignStatus, MessageTemplate, Segment
+from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
 from portal.people.queries import school_languages
@@ -79,9 +79,7 @@ def new_campaign():
 @staff_required
 def edit_campaign(campaign_id: int):
     campaign = _changeable_campaign(campaign_id)
-    if campaign.status not in (CampaignStatus.DRAFT, CampaignStatus.SCHEDULED):
-        raise lifecycle.CampaignNotChangeable(_("This campaign has started going out: "
-                                                "stop it instead."))
+    lifecycle.check_editable(campaign)
     school = db.session.get(School, campaign.school_id)
     form, languages = _campaign_form(school, None if request.method == "POST"
                                      else campaign_as_form_data(campaign, school.timezone))
