@@ -4,11 +4,11 @@ from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_student_ids, visible_students
-from portal.core.time import utcnow
+from portal.core.time import to_local, utcnow
 from portal.events.models import Event
 from portal.extensions import db
 from portal.messaging.forms import AudienceForm
-from portal.messaging.models import MessageTemplate, Segment, TemplateVariant
+from portal.messaging.models import Campaign, MessageTemplate, Segment, TemplateVariant
 from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
@@ -76,4 +76,14 @@ def criteria_as_form_data(criteria: dict) -> dict:
     data = dict(criteria)
     if "grade_levels" in data:
         data["grade_levels"] = ", ".join(str(level) for level in data["grade_levels"])
+    return data
+
+
+def campaign_as_form_data(campaign: Campaign, timezone: str) -> dict:
+    """Return a campaign's title, audience, schedule and message as form values (to edit it)."""
+    data = criteria_as_form_data(campaign.criteria)
+    data.update(template_as_form_data(db.session.get(MessageTemplate, campaign.template_id)))
+    scheduled = to_local(campaign.scheduled_at, timezone)
+    data.update(title=campaign.title, kind=campaign.kind, segment_id=campaign.segment_id or 0,
+                scheduled_at=scheduled.replace(tzinfo=None) if scheduled else None)
     return data

@@ -2,10 +2,13 @@
 
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import update
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
 from portal.messaging.models import (
@@ -14,7 +17,9 @@ from portal.messaging.models import (
     MessageTemplate,
     Segment,
     TemplateVariant,
+    UpdateKind,
 )
+from portal.messaging.quiet_hours import next_sending_time
 from portal.messaging.rendering import TemplateProblem, render_message
 from portal.messaging.segments import Recipient, count_recipients, resolve_recipients
 from portal.messaging.services import notify_guardian
@@ -26,6 +31,51 @@ class TemplateNotUsable(DomainError):
     """A template that cannot be rendered; says why, next to the field."""
 
     status = 422
+
+
+class AlreadySent(Conflict):
+    """A second Send (another click, another tab) of a campaign that has already gone."""
+
+
+class AudienceMismatch(DomainError):
+    """The saved audience chosen and the filters shown on the form are not the same."""
+
+    status = 422
+
+
+def choose_audience(*, school: School, segment_id: int | None,
+                    criteria: dict) -> tuple[dict, Segment | None]:
+    """Return the criteria to store: the chosen saved audience's, else the filters'."""
+    if not segment_id:
+        return criteria, None
+    segment = db.session.get(Segment, segment_id)
+    if segment is None or segment.school_id != school.id:
+        raise AudienceMismatch(_("Choose one of the saved audiences."), field="segment_id")
+    if criteria and criteria != segment.criteria:
+        raise AudienceMismatch(_("The filters below are not the saved audience "
+                                 "“%(name)s”: clear them, or choose no saved audience.",
+                                 name=segment.name), field="segment_id")
+    return dict(segment.criteria), segment
+
+
+def clean_variants(variants: dict[str, tuple[str, str]], *,
+                   default_language: str) -> dict[str, tuple[str, str]]:
+    """Drop blank languages; refuse one with a subject but no body (or the reverse)."""
+    names = current_app.config["PORTAL_LANGUAGES"]
+    kept = {}
+    for language, (subject, body) in variants.items():
+        subject, body = (subject or "").strip(), (body or "").strip()
+        if subject and body:
+            kept[language] = (subject, body)
+        elif subject or body:
+            raise TemplateNotUsable(
+                _("Write both a subject and a message in %(language)s, or leave both empty.",
+                  language=names.get(language, language)),
+                field=f"{'body' if subject else 'subject'}_{language}")
+    if default_language not in kept:
+        raise TemplateNotUsable(_("Write the subject and message in the school's default "
+                                  "language."), field=f"body_{default_language}")
+    return kept
 
 
 def check_variant(*, language: str, subject: str, body: str) -> None:
@@ -41,15 +91,11 @@ def create_campaign(*, sender: User, school: School, title: str, kind: str, crit
                     variants: dict[str, tuple[str, str]], scheduled_at: datetime | None = None,
                     segment_id: int | None = None) -> Campaign:
     """Save a draft campaign with its template (one variant per language given)."""
-    for language, (subject, body) in variants.items():
-        check_variant(language=language, subject=subject, body=body)
     template = MessageTemplate(school_id=school.id, name=title, kind=kind,
                                created_by_id=sender.id)
     db.session.add(template)
     db.session.flush()
-    for language, (subject, body) in variants.items():
-        db.session.add(TemplateVariant(template_id=template.id, language=language,
-                                       subject=subject, body=body))
+    save_variants(template=template, variants=variants, default_language=school.default_language)
     campaign = Campaign(school_id=school.id, title=title, kind=kind, template_id=template.id,
                         criteria=criteria, scheduled_at=scheduled_at, status=CampaignStatus.DRAFT,
                         created_by_id=sender.id, segment_id=segment_id, shared_with=[])
@@ -58,11 +104,28 @@ def create_campaign(*, sender: User, school: School, title: str, kind: str, crit
     return campaign
 
 
+def save_variants(*, template: MessageTemplate, variants: dict[str, tuple[str, str]],
+                  default_language: str) -> None:
+    """Replace the template's variants with the usable ones given (checked first)."""
+    kept = clean_variants(variants, default_language=default_language)
+    for language, (subject, body) in kept.items():
+        check_variant(language=language, subject=subject, body=body)
+    db.session.execute(db.delete(TemplateVariant).where(
+        TemplateVariant.template_id == template.id))
+    for language, (subject, body) in kept.items():
+        db.session.add(TemplateVariant(template_id=template.id, language=language,
+                                       subject=subject, body=body))
+    db.session.flush()
+
+
 def choose_variant(variants: list[TemplateVariant], language: str,
                    default_language: str) -> TemplateVariant:
     """Return the variant in the guardian's language, else the school's default, else any."""
-    by_language = {variant.language: variant for variant in variants}
-    return by_language.get(language) or by_language.get(default_language) or variants[0]
+    # A blank variant (saved before blanks were refused) never stands in for a language.
+    usable = [variant for variant in variants
+              if variant.subject.strip() and variant.body.strip()] or variants
+    by_language = {variant.language: variant for variant in usable}
+    return by_language.get(language) or by_language.get(default_language) or usable[0]
 
 
 def variants_of(campaign: Campaign) -> list[TemplateVariant]:
@@ -89,16 +152,35 @@ def needs_confirmation(criteria: dict, guardians: int) -> bool:
     return guardians > 1 and len(criteria.get("section_ids") or []) != 1
 
 
+def first_sending_time(campaign: Campaign, school: School) -> datetime:
+    """Return when the campaign really starts going: urgent at once, others in the window."""
+    planned = max(campaign.scheduled_at or utcnow(), utcnow())
+    if campaign.kind == UpdateKind.URGENT:
+        return planned
+    return next_sending_time(planned, timezone=school.timezone,
+                             start_hour=school.sending_window_start_hour,
+                             end_hour=school.sending_window_end_hour)
+
+
+def claim_campaign(campaign: Campaign) -> None:
+    """Mark a draft as going in one conditional update; a second Send finds it taken."""
+    claimed = db.session.execute(
+        update(Campaign).where(Campaign.id == campaign.id,
+                               Campaign.status == CampaignStatus.DRAFT)
+        .values(status=CampaignStatus.SENDING).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise AlreadySent(_("This campaign was already sent."))
+
+
 def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | None) -> int:
     """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
-    if campaign.status != CampaignStatus.DRAFT:
-        raise Conflict(_("This campaign was already sent."))
     school = db.session.get(School, campaign.school_id)
     count = count_recipients(criteria=campaign.criteria, school_id=school.id, sender=sender)
     if needs_confirmation(campaign.criteria, count["guardians"]) and \
             confirmed_count != count["guardians"]:
         raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
                          num=count["guardians"]), field="confirm")
+    claim_campaign(campaign)
     for recipient in resolve_recipients(criteria=campaign.criteria, school_id=school.id,
                                         sender=sender):
         rendered = render_for(campaign, recipient, school)

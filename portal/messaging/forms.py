@@ -73,6 +73,8 @@ class CampaignForm(AudienceForm):
     """A campaign: title, kind, schedule and one subject/body per language."""
 
     title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
+    # Chosen here, in the form that is sent, so what it shows is what the campaign uses.
+    segment_id = SelectField(_l("Saved audience"), coerce=int, default=0)
     kind = SelectField(_l("Kind of update"), choices=list(KIND_LABELS.items()),
                        default=UpdateKind.GENERAL)
     scheduled_at = DateTimeLocalField(_l("Send at (leave empty to send now)"),

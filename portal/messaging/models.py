@@ -68,7 +68,11 @@ class CampaignStatus:
     SENDING = "sending"
     SENT = "sent"
     SENT_WITH_FAILURES = "sent_with_failures"
-    FINISHED = (SENT, SENT_WITH_FAILURES)
+    # Cancelled before it went, or stopped while going: what was not sent stays unsent.
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"
+    # Nothing more will be sent (the worker no longer settles these).
+    FINISHED = (SENT, SENT_WITH_FAILURES, CANCELLED, STOPPED)
 
 
 class Campaign(TimestampMixin, db.Model):

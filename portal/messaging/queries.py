@@ -1,5 +1,7 @@
 """Read-only selects: campaigns a user may see and their progress, a guardian's inbox."""
 
+from datetime import datetime
+
 from flask import abort
 from sqlalchemy import func, select
 
@@ -35,6 +37,12 @@ def can_use_template(user: User, template: MessageTemplate) -> bool:
     return any(can_see_campaign(user, campaign) for campaign in used_by)
 
 
+def can_change_campaign(user: User, campaign: Campaign) -> bool:
+    """Return True for the sender and school administrators (not colleagues shown the report)."""
+    return can_see_campaign(user, campaign) and (
+        campaign.created_by_id == user.id or user.role == Role.ADMINISTRATOR)
+
+
 def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:
     """Return the campaigns whose report this user may see, newest first."""
     candidates = db.session.scalars(
@@ -65,8 +73,15 @@ def campaign_progress(campaign: Campaign) -> dict:
     sent = by_status.get(DeliveryStatus.SENT, 0)
     failed = by_status.get(DeliveryStatus.FAILED, 0)
     return {"recipients": recipients, "emails": queued + sent + failed, "queued": queued,
-            "sent": sent, "failed": failed, "read": read,
+            "sent": sent, "failed": failed, "cancelled": by_status.get(DeliveryStatus.CANCELLED, 0),
+            "read": read,
             "done": campaign.status in CampaignStatus.FINISHED}
+
+
+def next_send_at(campaign: Campaign) -> datetime | None:
+    """Return when the campaign's next waiting email really goes (None if none waits)."""
+    return db.session.scalar(select(func.min(Delivery.next_attempt_at)).where(
+        Delivery.campaign_id == campaign.id, Delivery.status == DeliveryStatus.QUEUED))
 
 
 def failed_deliveries(campaign: Campaign) -> list[Delivery]:

@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,10 +11,11 @@ from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import staff_required
-from portal.core.time import to_utc
+from portal.core.time import to_utc, utcnow
 from portal.extensions import db
-from portal.messaging import bp, campaigns, queries
+from portal.messaging import bp, campaigns, lifecycle, queries
 from portal.messaging.audience import (
+    campaign_as_form_data,
     criteria_as_form_data,
     fill_choices,
     saved_segments,
@@ -27,9 +29,10 @@ from portal.messaging.forms import (
     ShareForm,
     add_language_fields,
 )
-from portal.messaging.models import MessageTemplate, Segment
+from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
+from portal.people.queries import school_languages
 
 add_nav_item("messaging.campaign_list", _l("Messages"), roles=Role.STAFF, order=40)
 
@@ -40,11 +43,18 @@ def _school() -> School:
     return db.session.get(School, current_user.school_id)
 
 
-def _campaign_form(data=None):
-    languages = current_app.config["PORTAL_LANGUAGES"]
+def _campaign_form(school: School, data=None):
+    languages = school_languages(school, current_app.config["PORTAL_LANGUAGES"])
     form = add_language_fields(CampaignForm, languages)(data=data)
-    fill_choices(form, user=current_user, languages=languages)
+    fill_choices(form, user=current_user, languages=current_app.config["PORTAL_LANGUAGES"])
+    form.segment_id.choices = [(0, _("None: use the filters below"))] + [
+        (segment.id, segment.name) for segment in saved_segments(current_user)]
     return form, languages
+
+
+def _compose_page(form, languages, campaign=None):
+    return render_template("messaging/campaign_new.html", form=form, languages=languages,
+                           campaign=campaign, templates=saved_templates(current_user))
 
 
 @bp.get("/")
@@ -58,23 +68,25 @@ def campaign_list():
 @staff_required
 def new_campaign():
     school = _school()
-    form, languages = _campaign_form(_starting_point(school))
+    form, languages = _campaign_form(school, _starting_point(school))
     if form.validate_on_submit():
-        variants = {code: (form[f"subject_{code}"].data, form[f"body_{code}"].data)
-                    for code in languages if form[f"body_{code}"].data}
-        default = school.default_language
-        if default not in variants or not form[f"subject_{default}"].data:
-            form[f"body_{default}"].errors.append(
-                _("Write the subject and message in the school's default language."))
-        else:
-            try:
-                return _create(form, school, variants)
-            except campaigns.TemplateNotUsable as problem:
-                db.session.rollback()
-                form[problem.field].errors.append(problem.message)
-    return render_template("messaging/campaign_new.html", form=form, languages=languages,
-                           segments=saved_segments(current_user),
-                           templates=saved_templates(current_user))
+        return _save(form, school, languages, lambda values: campaigns.create_campaign(
+            sender=current_user, school=school, **values))
+    return _compose_page(form, languages)
+
+
+@bp.route("/campaigns/<int:campaign_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_campaign(campaign_id: int):
+    campaign = _changeable_campaign(campaign_id)
+    lifecycle.check_editable(campaign)
+    school = db.session.get(School, campaign.school_id)
+    form, languages = _campaign_form(school, None if request.method == "POST"
+                                     else campaign_as_form_data(campaign, school.timezone))
+    if form.validate_on_submit():
+        return _save(form, school, languages, lambda values: lifecycle.update_campaign(
+            campaign=campaign, editor=current_user, **values), editing=campaign)
+    return _compose_page(form, languages, campaign)
 
 
 def _starting_point(school: School) -> dict:
@@ -82,7 +94,7 @@ def _starting_point(school: School) -> dict:
     data = {}
     segment = db.session.get(Segment, request.args.get("segment_id", type=int) or 0)
     if segment is not None and segment.school_id == school.id:
-        data.update(criteria_as_form_data(segment.criteria))
+        data.update(criteria_as_form_data(segment.criteria), segment_id=segment.id)
     template_id = request.args.get("template_id", type=int)
     if template_id:
         template = db.session.get(MessageTemplate, template_id)
@@ -93,16 +105,25 @@ def _starting_point(school: School) -> dict:
     return data or None
 
 
-def _create(form, school: School, variants: dict):
-    scheduled = to_utc(form.scheduled_at.data, school.timezone) if form.scheduled_at.data else None
-    criteria = form.criteria()
-    segment_id = None
-    if form.segment_name.data:
-        segment_id = campaigns.save_segment(school=school, author=current_user,
-                                            name=form.segment_name.data, criteria=criteria).id
-    campaign = campaigns.create_campaign(
-        sender=current_user, school=school, title=form.title.data, kind=form.kind.data,
-        criteria=criteria, variants=variants, scheduled_at=scheduled, segment_id=segment_id)
+def _save(form, school: School, languages: dict, save, editing=None):
+    """Save the composed campaign (new or edited) and go to its review, or show the refusal."""
+    try:
+        criteria, segment = campaigns.choose_audience(
+            school=school, segment_id=form.segment_id.data, criteria=form.criteria())
+        if segment is None and form.segment_name.data:
+            segment = campaigns.save_segment(school=school, author=current_user,
+                                             name=form.segment_name.data, criteria=criteria)
+        campaign = save({
+            "title": form.title.data, "kind": form.kind.data, "criteria": criteria,
+            "segment_id": segment.id if segment else None,
+            "scheduled_at": to_utc(form.scheduled_at.data, school.timezone)
+            if form.scheduled_at.data else None,
+            "variants": {code: (form[f"subject_{code}"].data, form[f"body_{code}"].data)
+                         for code in languages}})
+    except (campaigns.TemplateNotUsable, campaigns.AudienceMismatch) as problem:
+        db.session.rollback()
+        form[problem.field].errors.append(problem.message)
+        return _compose_page(form, languages, editing)
     db.session.commit()
     return redirect(url_for("messaging.review_campaign", campaign_id=campaign.id))
 
@@ -114,7 +135,13 @@ def audience_count():
     fill_choices(form, user=current_user, languages=current_app.config["PORTAL_LANGUAGES"])
     if not form.validate():
         return jsonify({"errors": form.errors}), 400
-    return jsonify(count_recipients(criteria=form.criteria(), school_id=_school().id,
+    try:  # the count follows the saved audience chosen, as the send will
+        criteria, _segment = campaigns.choose_audience(
+            school=_school(), segment_id=request.args.get("segment_id", type=int),
+            criteria=form.criteria())
+    except campaigns.AudienceMismatch as problem:
+        return jsonify({"errors": {problem.field: [problem.message]}}), 400
+    return jsonify(count_recipients(criteria=criteria, school_id=_school().id,
                                     sender=current_user))
 
 
@@ -131,7 +158,9 @@ def review_campaign(campaign_id: int):
     preview = campaigns.render_for(campaign, shown, school) if shown else None
     return render_template(
         "messaging/campaign_review.html", campaign=campaign, recipients=recipients, shown=shown,
-        preview=preview, form=SendForm(),
+        preview=preview, form=SendForm(), segment=db.session.get(Segment, campaign.segment_id or 0),
+        goes_at=campaigns.first_sending_time(campaign, school), now=utcnow(),
+        can_change=queries.can_change_campaign(current_user, campaign),
         must_confirm=campaigns.needs_confirmation(campaign.criteria, len(recipients)))
 
 
@@ -144,6 +173,9 @@ def send_campaign(campaign_id: int):
     try:
         count = campaigns.send_campaign(campaign=campaign, sender=current_user,
                                         confirmed_count=confirmed)
+    except campaigns.AlreadySent:
+        db.session.rollback()
+        raise  # a clear 409 page, not the review page with its Send button again
     except DomainError as problem:
         db.session.rollback()
         flash(problem.message, "error")
@@ -162,7 +194,30 @@ def campaign_report(campaign_id: int):
     return render_template("messaging/campaign_report.html", campaign=campaign,
                            progress=queries.campaign_progress(campaign),
                            failures=queries.failed_deliveries(campaign), share=share,
+                           next_send_at=queries.next_send_at(campaign), now=utcnow(),
+                           stop=SendForm(),
+                           can_change=queries.can_change_campaign(current_user, campaign),
                            is_sender=campaign.created_by_id == current_user.id)
+
+
+def _changeable_campaign(campaign_id: int) -> Campaign:
+    campaign = queries.get_campaign_or_404(current_user, campaign_id)
+    if not queries.can_change_campaign(current_user, campaign):
+        abort(403)
+    return campaign
+
+
+@bp.post("/campaigns/<int:campaign_id>/stop")
+@staff_required
+def stop_campaign(campaign_id: int):
+    campaign = _changeable_campaign(campaign_id)
+    if not SendForm().validate_on_submit():  # CSRF only
+        abort(400)
+    cancelled = lifecycle.stop_campaign(campaign=campaign, actor=current_user)
+    db.session.commit()
+    flash(ngettext("Stopped: %(num)d email will not be sent.",
+                   "Stopped: %(num)d emails will not be sent.", cancelled), "success")
+    return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/status")

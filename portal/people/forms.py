@@ -1,9 +1,18 @@
-"""The student list's filter form (a GET form: bookmarkable, no CSRF needed)."""
+"""The student list's filter form (a GET form, no CSRF needed) and the school's settings."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, SearchField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.people.student_list import NOT_ASSESSED, StudentFilters
 from portal.risk.models import RiskLevel
@@ -51,3 +60,30 @@ class StudentFilterForm(FlaskForm):
             open_needs=bool(self.open_needs.data), risk_level=self.risk_level.data or None,
             attendance_below=float(below) if below is not None else None,
             no_contact_days=self.no_contact_days.data, sort=self.sort.data or "name")
+
+
+class SchoolSettingsForm(FlaskForm):
+    """The school's name, time zone, language, pass mark and sending window."""
+
+    name = StringField(_l("School name"), validators=[DataRequired(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    default_language = SelectField(_l("School's language (used when a family's is missing)"))
+    languages = SelectMultipleField(_l("Languages the school writes to families in"))
+    pass_mark_percent = DecimalField(_l("Pass mark (%)"), places=None, validators=[
+        InputRequired(), NumberRange(0, 100, _l("Enter a pass mark between 0 and 100."))])
+    sending_window_start_hour = IntegerField(_l("Send messages from (hour, 0–23)"), validators=[
+        InputRequired(), NumberRange(0, 23, _l("Enter an hour from 0 to 23."))])
+    sending_window_end_hour = IntegerField(_l("Until (hour, 1–24)"), validators=[
+        InputRequired(), NumberRange(1, 24, _l("Enter an hour from 1 to 24."))])
+    notify_family_of_risk_flags = BooleanField(_l("Tell families when their child is flagged"))
+    submit = SubmitField(_l("Save settings"))
+
+    def settings(self) -> dict:
+        """Return the submitted settings (call after validate())."""
+        return {"name": self.name.data.strip(), "timezone": self.timezone.data.strip(),
+                "default_language": self.default_language.data,
+                "languages": list(self.languages.data or []),
+                "pass_mark_percent": float(self.pass_mark_percent.data),
+                "sending_window_start_hour": self.sending_window_start_hour.data,
+                "sending_window_end_hour": self.sending_window_end_hour.data,
+                "notify_family_of_risk_flags": bool(self.notify_family_of_risk_flags.data)}

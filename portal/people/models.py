@@ -30,6 +30,8 @@ class School(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     default_language: Mapped[str] = mapped_column(String(10), default="en")
+    # Languages the school writes to families in (codes of PORTAL_LANGUAGES); None: all.
+    languages: Mapped[list | None] = mapped_column(db.JSON)
     pass_mark_percent: Mapped[float] = mapped_column(default=60.0)
     # Non-urgent messages are only sent inside this window, in the guardian's time zone.
     sending_window_start_hour: Mapped[int] = mapped_column(default=7)

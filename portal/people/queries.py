@@ -111,3 +111,9 @@ def term_start(user: User) -> date | None:
         return None
     term = current_term(school.id, today_in(school.timezone))
     return term.starts_on if term else None
+
+
+def school_languages(school: School, portal_languages: dict[str, str]) -> dict[str, str]:
+    """Return the portal languages the school offers (its own language always among them)."""
+    offered = set(school.languages or portal_languages) | {school.default_language}
+    return {code: name for code, name in portal_languages.items() if code in offered}
