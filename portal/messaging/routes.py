@@ -9,10 +9,11 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import staff_required
+from portal.core.permissions import administrator_required, staff_required
 from portal.core.time import to_utc
 from portal.extensions import db
 from portal.messaging import bp, campaigns, queries
+from portal.messaging.attempts import retry_failed_deliveries
 from portal.messaging.audience import (
     criteria_as_form_data,
     fill_choices,
@@ -23,6 +24,7 @@ from portal.messaging.audience import (
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
+    RetryFailedForm,
     SendForm,
     ShareForm,
     add_language_fields,
@@ -158,7 +160,20 @@ def campaign_report(campaign_id: int):
     return render_template("messaging/campaign_report.html", campaign=campaign,
                            progress=queries.campaign_progress(campaign),
                            failures=queries.failed_deliveries(campaign), share=share,
-                           is_sender=campaign.created_by_id == current_user.id)
+                           is_sender=campaign.created_by_id == current_user.id,
+                           retry_form=RetryFailedForm())
+
+
+@bp.post("/campaigns/<int:campaign_id>/retry-failed")
+@administrator_required
+def retry_failed(campaign_id: int):
+    campaign = queries.get_campaign_or_404(current_user, campaign_id)
+    if not RetryFailedForm().validate_on_submit():
+        abort(400)
+    count = retry_failed_deliveries(campaign=campaign, actor=current_user)
+    db.session.commit()
+    flash(_("%(num)d failed deliveries are queued again.", num=count), "success")
+    return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))
 
 
 @bp.get("/campaigns/<int:campaign_id>/status")
