@@ -10,22 +10,11 @@ from portal.extensions import db
 from portal.messaging.attempts import LEASE_EXPIRED
 from portal.messaging.campaigns import create_campaign, send_campaign
 from portal.messaging.models import Campaign, Delivery, DeliveryAttempt, DeliveryStatus
-from portal.messaging.services import notify_guardian
 from portal.messaging.worker import claim_due, drain
-from tests import factories as f
 from tests.conftest import config_for
-from tests.messaging.helpers import school_with_families
+from tests.messaging.helpers import queue_notes, school_with_families
 
 ONE_HOUR = timedelta(hours=1)
-
-
-def _queue(count: int) -> None:
-    school = f.make_school(timezone="UTC")
-    for number in range(count):
-        guardian = f.make_guardian(school, email=f"family{number}@example.org")
-        notify_guardian(guardian=guardian, kind="general", subject=f"Note {number}",
-                        body_text="Hello")
-    db.session.commit()
 
 
 def _deliveries() -> list[Delivery]:
@@ -44,7 +33,7 @@ def _largest_gap(times: list) -> timedelta:
 
 
 def test_a_two_hour_outage_keeps_every_email_pending_then_sends_it(app, smtp_server, clock):
-    _queue(3)
+    queue_notes(3)
     smtp_server.stop()  # the port is closed: every connection is refused
     start = clock.now
     while clock.now - start < timedelta(hours=2, minutes=15):
@@ -65,7 +54,7 @@ def test_a_two_hour_outage_keeps_every_email_pending_then_sends_it(app, smtp_ser
 
 def test_the_outbox_tries_for_three_days_an_hour_apart_at_most_then_gives_up(app, smtp_server,
                                                                            clock):
-    _queue(1)
+    queue_notes(1)
     smtp_server.stop()
     start = clock.now
     drain()
@@ -85,7 +74,7 @@ def test_the_outbox_tries_for_three_days_an_hour_apart_at_most_then_gives_up(app
 
 def test_a_claim_whose_worker_died_is_recorded_and_the_message_sent_once(app, smtp_server,
                                                                        clock):
-    _queue(2)
+    queue_notes(2)
     (claimed,) = claim_due(limit=1)  # a worker takes the first one, then dies
     clock.advance(seconds=app.config["OUTBOX_LEASE_SECONDS"] - 1)
     assert drain().sent == 1  # the other one; the dead worker's lease still holds

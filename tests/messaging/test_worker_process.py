@@ -13,11 +13,9 @@ from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.attempts import LEASE_EXPIRED
 from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus
-from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
-from tests import factories as f
 from tests.conftest import is_postgres
-from tests.messaging.helpers import start_worker, wait_until
+from tests.messaging.helpers import queue_notes, start_worker, wait_until
 from tests.smtp_server import RecordingHandler
 
 
@@ -69,16 +67,6 @@ class HoldUntilTwoWorkersConnect(RecordingHandler):
         return await super().handle_DATA(server, session, envelope)
 
 
-def _queue(count: int) -> list[str]:
-    school = f.make_school(timezone="UTC")
-    for number in range(count):
-        guardian = f.make_guardian(school, email=f"family{number}@example.org")
-        notify_guardian(guardian=guardian, kind="general", subject=f"Note {number}",
-                        body_text="Hello")
-    db.session.commit()
-    return list(db.session.scalars(select(Delivery.message_id_header)))
-
-
 def _all_sent() -> bool:
     db.session.rollback()  # see what the worker committed
     return db.session.scalar(select(func.count()).where(
@@ -94,7 +82,7 @@ def _stop(worker) -> None:
 @pytest.mark.real_clock
 def test_worker_killed_mid_batch_sends_every_message_exactly_once(app, smtp_server,
                                                                    database_url):
-    message_ids = _queue(6)
+    message_ids = queue_notes(6)
     smtp_server.stop()
     smtp_server.handler = KillOnNthMessage(3)
     smtp_server.start()
@@ -126,7 +114,7 @@ def _statuses() -> list[str]:
 @pytest.mark.real_clock
 def test_a_worker_killed_in_flight_holds_only_that_message_and_resends_it_unchanged(
         app, smtp_server, database_url):
-    _queue(6)
+    queue_notes(6)
     smtp_server.stop()
     smtp_server.handler = KillAfterAccepting(3)
     smtp_server.start()
@@ -161,7 +149,7 @@ def test_a_worker_killed_in_flight_holds_only_that_message_and_resends_it_unchan
 def test_two_workers_on_postgresql_never_send_the_same_delivery(app, smtp_server, database_url):
     if not is_postgres():
         pytest.skip("FOR UPDATE SKIP LOCKED needs PostgreSQL; SQLite runs one worker")
-    message_ids = _queue(60)
+    message_ids = queue_notes(60)
     smtp_server.stop()
     smtp_server.handler = HoldUntilTwoWorkersConnect()
     smtp_server.start()
@@ -180,7 +168,7 @@ def test_two_workers_on_postgresql_never_send_the_same_delivery(app, smtp_server
 
 @pytest.mark.real_clock
 def test_the_command_once_drains_what_is_due_and_exits(app, smtp_server, database_url):
-    _queue(2)
+    queue_notes(2)
     worker = start_worker(database_url, smtp_server.port, "--once")
     assert worker.wait(timeout=60) == 0
     assert b"outbox: sent 2" in worker.stdout.read()
