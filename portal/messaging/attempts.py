@@ -85,18 +85,19 @@ def _flag_invalid_address(delivery: Delivery, reason: str) -> None:
         guardian.email_invalid_reason = reason[:500]
 
 
-def retry_failed_deliveries(*, campaign: Campaign, actor) -> int:
-    """Put a campaign's failed deliveries back in the outbox, due now; return how many."""
-    failed = db.session.scalars(select(Delivery).where(
-        Delivery.campaign_id == campaign.id, Delivery.status == DeliveryStatus.FAILED)).all()
+def retry_deliveries(*, deliveries: list[Delivery], actor, school_id: int) -> int:
+    """Put failed deliveries back in the outbox, due now, for a fresh run of tries."""
+    failed = [delivery for delivery in deliveries if delivery.status == DeliveryStatus.FAILED]
     now = utcnow()
     for delivery in failed:
         delivery.status, delivery.next_attempt_at = DeliveryStatus.QUEUED, now
-        delivery.first_attempt_at = None  # a fresh three days of tries
+        delivery.first_attempt_at = None
+    campaign_ids = {delivery.campaign_id for delivery in failed if delivery.campaign_id}
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids))):
+        campaign.status = CampaignStatus.SENDING  # the worker settles it again
     if failed:
-        campaign.status = CampaignStatus.SENDING
         db.session.flush()
-        record_changed.send(actor, action="update", object_type="campaign",
-                            object_id=campaign.id, school_id=campaign.school_id,
-                            changes={"failed_deliveries_retried": [None, len(failed)]})
+        record_changed.send(actor, action="retry", object_type="deliveries", object_id=None,
+                            school_id=school_id,
+                            changes={"delivery_ids": [None, [d.id for d in failed]]})
     return len(failed)

@@ -13,7 +13,7 @@ from portal.core.permissions import administrator_required, staff_required
 from portal.core.time import to_utc
 from portal.extensions import db
 from portal.messaging import bp, campaigns, queries
-from portal.messaging.attempts import retry_failed_deliveries
+from portal.messaging.attempts import retry_deliveries
 from portal.messaging.audience import (
     criteria_as_form_data,
     fill_choices,
@@ -170,7 +170,8 @@ def retry_failed(campaign_id: int):
     campaign = queries.get_campaign_or_404(current_user, campaign_id)
     if not RetryFailedForm().validate_on_submit():
         abort(400)
-    count = retry_failed_deliveries(campaign=campaign, actor=current_user)
+    count = retry_deliveries(deliveries=queries.failed_deliveries(campaign), actor=current_user,
+                             school_id=campaign.school_id)
     db.session.commit()
     flash(_("%(num)d failed deliveries are queued again.", num=count), "success")
     return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))

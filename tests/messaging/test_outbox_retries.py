@@ -10,7 +10,9 @@ from portal.extensions import db
 from portal.messaging.attempts import LEASE_EXPIRED
 from portal.messaging.campaigns import create_campaign, send_campaign
 from portal.messaging.models import Campaign, Delivery, DeliveryAttempt, DeliveryStatus
+from portal.messaging.services import notify_guardian
 from portal.messaging.worker import claim_due, drain
+from tests import factories as f
 from tests.conftest import config_for
 from tests.messaging.helpers import queue_notes, school_with_families
 
@@ -116,8 +118,8 @@ def test_an_administrator_retries_the_failed_deliveries_of_a_campaign(app, smtp_
     assert sorted(m["To"] for m in smtp_server.messages) == ["gran@example.org",
                                                              "mum@example.org"]
     assert db.session.get(Campaign, campaign_id).status == "sent"
-    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "campaign"))
-    assert audit.actor_id == world.admin.id and audit.object_id == campaign_id
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retry"))
+    assert audit.actor_id == world.admin.id and audit.school_id == world.school.id
 
 
 def test_only_an_administrator_may_retry_failed_deliveries(app, smtp_server, login_as):
@@ -147,3 +149,25 @@ class TestWithCsrf:
         client = login_as(world.admin)
         assert client.post(f"/messaging/campaigns/{campaign_id}/retry-failed").status_code == 400
         assert DeliveryStatus.FAILED in {d.status for d in _deliveries()}
+
+
+def test_the_outbox_page_retries_the_failed_deliveries_of_the_administrators_school(
+        app, smtp_server, login_as):
+    world = school_with_families()
+    other_school = f.make_guardian(f.make_school(), email="elsewhere@example.org")
+    for guardian in (world.gran, other_school):
+        smtp_server.handler.refuse[guardian.email] = "550 5.1.1 No such mailbox"
+        notify_guardian(guardian=guardian, kind="general", subject="Lunch menu",
+                        body_text="Soup")
+    db.session.commit()
+    assert drain().failed == 2
+    assert login_as(world.teacher).get("/messaging/outbox").status_code == 403
+    client = login_as(world.admin)
+    page = client.get("/messaging/outbox").get_data(as_text=True)
+    assert "gran@example.org" in page and "elsewhere@example.org" not in page
+    smtp_server.handler.refuse.clear()
+    client.post("/messaging/outbox/retry")
+    assert drain().sent == 1
+    assert [m["To"] for m in smtp_server.messages] == ["gran@example.org"]
+    statuses = {d.to_address: d.status for d in _deliveries()}
+    assert statuses == {"gran@example.org": "sent", "elsewhere@example.org": "failed"}
