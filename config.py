@@ -50,8 +50,11 @@ class DefaultConfig:
 
     MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN", "portal.local")
     OUTBOX_RATE_PER_MINUTE = int(os.environ.get("OUTBOX_RATE_PER_MINUTE", "0"))  # 0: no limit
-    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    # Retries back off exponentially from the base up to the maximum wait between tries; a
+    # delivery fails for good only after it has been tried for OUTBOX_GIVE_UP_HOURS.
     OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "60"))
+    OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+    OUTBOX_GIVE_UP_HOURS = int(os.environ.get("OUTBOX_GIVE_UP_HOURS", "72"))
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")

@@ -15,6 +15,7 @@ from portal.messaging.models import Message, UpdateKind
 from portal.messaging.services import notify_guardian, notify_staff
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
 from portal.people.models import CounsellorAssignment, Guardian, School, Student, StudentGuardian
+from portal.risk.queries import flagged_students, new_flag_count
 from portal.risk.scoring import describe_reason
 
 
@@ -70,22 +71,31 @@ def _counsellors_of(student: Student) -> list[User]:
 
 
 def send_flag_notices(assessments: list) -> None:
-    """Tell each counsellor of new flags in one notice, and families if the school wants."""
-    flagged_by_counsellor: dict[int, list[str]] = {}
+    """Tell each counsellor, in one notice, of the new flags their new-flags page shows."""
+    counsellor_ids: set[int] = set()
     for assessment in assessments:
         student = db.session.get(Student, assessment.student_id)
-        for counsellor in _counsellors_of(student):
-            flagged_by_counsellor.setdefault(counsellor.id, []).append(
-                _flag_summary(student, assessment))
+        counsellor_ids.update(counsellor.id for counsellor in _counsellors_of(student))
         _tell_family_of_flag(student)
-    for counsellor_id, summaries in flagged_by_counsellor.items():
-        count = len(summaries)
-        subject = (f"{count} students newly flagged at risk" if count > 1
-                   else summaries[0].splitlines()[0])
-        notify_staff(user=db.session.get(User, counsellor_id), kind=UpdateKind.INTERVENTION,
-                     subject=subject,
-                     body_text="\n\n".join(summaries)
-                     + f"\n\nSee them all: {portal_url('risk.flags')}")
+    recomputed = select(Student.id).where(
+        Student.id.in_([assessment.student_id for assessment in assessments]))
+    for counsellor_id in sorted(counsellor_ids):
+        counsellor = db.session.get(User, counsellor_id)
+        # The same query as the counsellor's page, so the notice and the page agree.
+        flagged = flagged_students(counsellor, student_ids=recomputed, new_only=True)
+        if flagged:
+            _notify_counsellor(counsellor, flagged)
+
+
+def _notify_counsellor(counsellor: User, flagged: list) -> None:
+    summaries = [_flag_summary(student, assessment) for assessment, student in flagged]
+    subject = (f"{len(summaries)} students newly flagged at risk" if len(summaries) > 1
+               else summaries[0].splitlines()[0])
+    waiting = new_flag_count(counsellor)
+    notify_staff(user=counsellor, kind=UpdateKind.INTERVENTION, subject=subject,
+                 body_text="\n\n".join(summaries)
+                 + f"\n\nNew flags waiting for you: {waiting}. See them all: "
+                 + portal_url("risk.flags"))
 
 
 def _flag_summary(student: Student, assessment) -> str:

@@ -100,6 +100,12 @@ class SendForm(FlaskForm):
     submit = SubmitField(_l("Send"))
 
 
+class RetryFailedForm(FlaskForm):
+    """Put a campaign's failed deliveries back in the outbox (administrators)."""
+
+    submit = SubmitField(_l("Retry failed deliveries"))
+
+
 class ShareForm(FlaskForm):
     """Colleagues who may see the send report."""
 

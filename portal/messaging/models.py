@@ -155,6 +155,9 @@ class Delivery(TimestampMixin, db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the current run of tries began (reset when an administrator retries it): the
+    # worker gives up once it has been trying for OUTBOX_GIVE_UP_HOURS.
+    first_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     # A worker that claimed the row owns it until then; a crashed worker's rows come back.
     locked_until: Mapped[datetime | None]

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids
@@ -17,6 +17,7 @@ from portal.messaging.models import (
     Message,
     MessageTemplate,
 )
+from portal.people.models import Guardian
 
 
 def can_see_campaign(user: User, campaign: Campaign) -> bool:
@@ -89,6 +90,20 @@ def failed_deliveries(campaign: Campaign) -> list[Delivery]:
     return list(db.session.scalars(select(Delivery).where(
         Delivery.campaign_id == campaign.id, Delivery.status == DeliveryStatus.FAILED)
         .order_by(Delivery.id)))
+
+
+def failed_deliveries_for(user: User, limit: int = 500) -> list[Delivery]:
+    """Return the failed deliveries to families, staff or audiences of the user's schools."""
+    schools = visible_school_ids(user)
+    return list(db.session.scalars(
+        select(Delivery)
+        .outerjoin(Guardian, Guardian.id == Delivery.guardian_id)
+        .outerjoin(User, User.id == Delivery.user_id)
+        .outerjoin(Campaign, Campaign.id == Delivery.campaign_id)
+        .where(Delivery.status == DeliveryStatus.FAILED,
+               or_(Guardian.school_id.in_(schools), User.school_id.in_(schools),
+                   Campaign.school_id.in_(schools)))
+        .order_by(Delivery.id.desc()).limit(limit)))
 
 
 def inbox_of(guardian_id: int) -> list[tuple[Message, int]]:

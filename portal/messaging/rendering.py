@@ -1,19 +1,38 @@
 """Render message templates in Jinja's sandbox (pure: no Flask, no database).
 
-A template sees only the merge fields it is given; anything that tries to reach Python
-internals fails with TemplateProblem, whose message says what went wrong and where.
+A template may hold merge fields (`{{ guardian_name }}`, a few plain filters) and simple
+conditionals (`{% if %}`, `{% elif %}`, `{% else %}`) and nothing else: no loops, no
+`set`, macros, includes or calls, no arithmetic. It is checked on its parsed tree before
+it runs, and what it writes is capped at OUTPUT_LIMIT characters. Any problem raises
+TemplateProblem, whose message says what went wrong and where.
 """
 
 import re
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 MERGE_FIELDS = (
-    "guardian_name", "student_name", "children", "attendance_rate", "latest_grades",
-    "next_event", "portal_link", "school_name",
+    "guardian_name", "student_name", "attendance_rate", "latest_grades", "next_event",
+    "portal_link", "school_name",
 )
+FILTERS = ("default", "upper", "lower", "title", "capitalize", "trim")
+OUTPUT_LIMIT = 100_000  # characters of one rendered subject or body
+_ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name,
+            nodes.Const, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not,
+            nodes.CondExpr, nodes.Filter)
+_DESCRIPTIONS = {
+    nodes.For: "loops ({% for %})", nodes.Macro: "macros", nodes.CallBlock: "{% call %}",
+    nodes.Call: "calling functions", nodes.Assign: "{% set %}", nodes.AssignBlock: "{% set %}",
+    nodes.Include: "{% include %}", nodes.Import: "{% import %}",
+    nodes.FromImport: "{% import %}", nodes.Extends: "{% extends %}",
+    nodes.Block: "{% block %}", nodes.FilterBlock: "{% filter %}", nodes.With: "{% with %}",
+    nodes.BinExpr: "arithmetic", nodes.UnaryExpr: "arithmetic", nodes.Concat: "joining with ~",
+    nodes.Getitem: "indexes ([…])",
+}
+_RULE = (f"Use only the merge fields {', '.join(MERGE_FIELDS)} and "
+         "{% if %} / {% elif %} / {% else %}.")
 _LINK = re.compile(r"(https?://[^\s<>&]+)")
 _environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
                                     trim_blocks=True, lstrip_blocks=True)
@@ -23,20 +42,55 @@ class TemplateProblem(ValueError):
     """A template that cannot be rendered; the message is meant for the person who wrote it."""
 
 
-def render_text(source: str, fields: dict) -> str:
-    """Render one template string with the merge fields, in the sandbox."""
+def _refusal(node: nodes.Node) -> str | None:
+    if isinstance(node, nodes.Name) and node.name not in MERGE_FIELDS:
+        return f"{node.name} is not a merge field"
+    if isinstance(node, nodes.Filter) and (node.name not in FILTERS or node.dyn_args
+                                           or node.dyn_kwargs):
+        return f"the filter {node.name} is not allowed (only {', '.join(FILTERS)})"
+    if isinstance(node, nodes.Getattr):
+        return f".{node.attr} is not a merge field"
+    if isinstance(node, _ALLOWED):
+        return None
+    what = next((text for kind, text in _DESCRIPTIONS.items() if isinstance(node, kind)),
+                type(node).__name__)
+    return f"{what} cannot be used in a message"
+
+
+def check_template(source: str) -> nodes.Template:
+    """Parse a template and refuse anything but merge fields and simple conditionals."""
     try:
-        return _environment.from_string(source).render(**fields)
-    except SecurityError as error:
-        raise TemplateProblem(
-            f"The template tries to use something that is not a merge field ({error}). "
-            f"Use only: {', '.join(MERGE_FIELDS)}.") from error
-    except UndefinedError as error:
-        raise TemplateProblem(
-            f"Unknown merge field: {error.message}. Use only: {', '.join(MERGE_FIELDS)}."
-        ) from error
+        tree = _environment.parse(source)
     except TemplateSyntaxError as error:
         raise TemplateProblem(f"Line {error.lineno}: {error.message}") from error
+    pending = [tree]
+    while pending:
+        node = pending.pop()
+        refusal = _refusal(node)
+        if refusal:
+            raise TemplateProblem(f"Line {getattr(node, 'lineno', 1)}: {refusal}. {_RULE}")
+        pending.extend(reversed(list(node.iter_child_nodes())))  # in reading order
+    return tree
+
+
+def _capped(parts) -> str:
+    written, size = [], 0
+    for part in parts:
+        size += len(part)
+        if size > OUTPUT_LIMIT:
+            raise TemplateProblem(f"The message would be longer than {OUTPUT_LIMIT:,} "
+                                  "characters; shorten it.")
+        written.append(part)
+    return "".join(written)
+
+
+def render_text(source: str, fields: dict) -> str:
+    """Check one template string, then render it with the merge fields, capped in size."""
+    tree = check_template(source)
+    try:
+        return _capped(_environment.from_string(tree).generate(**fields))
+    except UndefinedError as error:
+        raise TemplateProblem(f"Unknown merge field: {error.message}. {_RULE}") from error
     except TemplateError as error:
         raise TemplateProblem(f"The template could not be filled in: {error}") from error
 

@@ -10,10 +10,11 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import staff_required
+from portal.core.permissions import administrator_required, staff_required
 from portal.core.time import to_utc, utcnow
 from portal.extensions import db
 from portal.messaging import bp, campaigns, lifecycle, queries
+from portal.messaging.attempts import retry_deliveries
 from portal.messaging.audience import (
     campaign_as_form_data,
     criteria_as_form_data,
@@ -25,6 +26,7 @@ from portal.messaging.audience import (
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
+    RetryFailedForm,
     SendForm,
     ShareForm,
     add_language_fields,
@@ -197,7 +199,21 @@ def campaign_report(campaign_id: int):
                            next_send_at=queries.next_send_at(campaign), now=utcnow(),
                            stop=SendForm(),
                            can_change=queries.can_change_campaign(current_user, campaign),
-                           is_sender=campaign.created_by_id == current_user.id)
+                           is_sender=campaign.created_by_id == current_user.id,
+                           retry_form=RetryFailedForm())
+
+
+@bp.post("/campaigns/<int:campaign_id>/retry-failed")
+@administrator_required
+def retry_failed(campaign_id: int):
+    campaign = queries.get_campaign_or_404(current_user, campaign_id)
+    if not RetryFailedForm().validate_on_submit():
+        abort(400)
+    count = retry_deliveries(deliveries=queries.failed_deliveries(campaign), actor=current_user,
+                             school_id=campaign.school_id)
+    db.session.commit()
+    flash(_("%(num)d failed deliveries are queued again.", num=count), "success")
+    return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))
 
 
 def _changeable_campaign(campaign_id: int) -> Campaign:

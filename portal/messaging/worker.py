@@ -1,9 +1,10 @@
 """The delivery worker: claims due deliveries, sends them over SMTP, records every attempt.
 
-Rows are claimed with a lease (`locked_until`) in a short transaction; on PostgreSQL the
-claim uses FOR UPDATE SKIP LOCKED so several workers never take the same row. Each
-accepted message is committed as sent before the next one is tried, so a worker killed at
-any moment loses nothing and, on restart, resends at most the one message in flight.
+A worker claims one delivery at a time, just before sending it, with a lease
+(`locked_until`) in a short transaction; on PostgreSQL the claim uses FOR UPDATE SKIP
+LOCKED so several workers never take the same row. Each result is committed before the
+next claim, so a worker killed at any moment holds only the one message in flight: on
+restart it is resent with the same Message-ID, and its history notes the lost claim.
 """
 
 import smtplib
@@ -18,25 +19,16 @@ from sqlalchemy import func, or_, select
 
 from portal.core.time import utcnow
 from portal.extensions import db, mail
-from portal.messaging.models import (
-    Campaign,
-    CampaignStatus,
-    Delivery,
-    DeliveryAttempt,
-    DeliveryStatus,
+from portal.messaging.attempts import (
+    PermanentFailure,
+    TemporaryFailure,
+    record_attempt,
+    record_expired_lease,
 )
+from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus
 from portal.messaging.sms import GatewayError, send_sms
-from portal.people.models import Guardian
 
 DEFAULT_LEASE_SECONDS = 300
-
-
-class TemporaryFailure(Exception):
-    """The server could not take the message now (4xx, connection lost): try again later."""
-
-
-class PermanentFailure(Exception):
-    """The server refused the message for good (5xx): do not try again."""
 
 
 @dataclass
@@ -51,6 +43,12 @@ class BatchReport:
     @property
     def handled(self) -> int:
         return self.sent + self.retried + self.failed
+
+    def add(self, delivery_id: int, outcome: str, error: Exception | None) -> None:
+        """Count one recorded try (and keep its error)."""
+        setattr(self, outcome, getattr(self, outcome) + 1)
+        if error is not None:
+            self.errors.append(f"delivery {delivery_id}: {error}")
 
 
 def claim_due(*, limit: int, channel: str = "email") -> list[int]:
@@ -76,6 +74,8 @@ def claim_due(*, limit: int, channel: str = "email") -> list[int]:
         stmt = stmt.with_for_update(skip_locked=True)
     deliveries = db.session.scalars(stmt).all()
     for delivery in deliveries:
+        if delivery.status == DeliveryStatus.SENDING:
+            record_expired_lease(delivery)
         delivery.status = DeliveryStatus.SENDING
         delivery.locked_until = now + lease
     ids = [delivery.id for delivery in deliveries]
@@ -144,40 +144,9 @@ def settle_campaign(campaign_id: int | None) -> None:
 
 
 def _record(delivery: Delivery, *, error: Exception | None) -> str:
-    outcome = _record_attempt(delivery, error=error)
+    outcome = record_attempt(delivery, error=error)
     settle_campaign(delivery.campaign_id)
     return outcome
-
-
-def _record_attempt(delivery: Delivery, *, error: Exception | None) -> str:
-    now = utcnow()
-    delivery.attempts += 1
-    delivery.locked_until = None
-    db.session.add(DeliveryAttempt(delivery_id=delivery.id, attempted_at=now,
-                                   succeeded=error is None,
-                                   error=str(error) if error else None))
-    if error is None:
-        delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
-        return "sent"
-    delivery.last_error = str(error)[:2000]
-    max_attempts = current_app.config.get("OUTBOX_MAX_ATTEMPTS", 8)
-    if isinstance(error, PermanentFailure) or delivery.attempts >= max_attempts:
-        delivery.status = DeliveryStatus.FAILED
-        if isinstance(error, PermanentFailure) and delivery.guardian_id and \
-                delivery.channel == "email":
-            _flag_invalid_address(delivery, str(error))
-        return "failed"
-    base = current_app.config.get("OUTBOX_RETRY_BASE_SECONDS", 60)
-    delivery.status = DeliveryStatus.QUEUED
-    delivery.next_attempt_at = now + timedelta(seconds=base * 2 ** (delivery.attempts - 1))
-    return "retried"
-
-
-def _flag_invalid_address(delivery: Delivery, reason: str) -> None:
-    guardian = db.session.get(Guardian, delivery.guardian_id)
-    if guardian is not None and guardian.email == delivery.to_address:
-        guardian.email_invalid = True
-        guardian.email_invalid_reason = reason[:500]
 
 
 def _pause_for_rate(last_sent_at: float | None) -> float:
@@ -189,32 +158,43 @@ def _pause_for_rate(last_sent_at: float | None) -> float:
     return time.monotonic()
 
 
-def send_batch(ids: list[int], report: BatchReport) -> None:
-    """Send the claimed deliveries over one SMTP connection, committing after each."""
+def _send_one_by_one(channel: str, limit: int, report: BatchReport, send_one) -> int:
+    """Claim, send and record up to `limit` deliveries one at a time; return how many."""
+    handled, last_sent_at = 0, None
+    while handled < limit:
+        if channel == "email":
+            last_sent_at = _pause_for_rate(last_sent_at)
+        ids = claim_due(limit=1, channel=channel)
+        if not ids:
+            break
+        delivery = db.session.get(Delivery, ids[0])
+        error = send_one(delivery)
+        outcome = _record(delivery, error=error)
+        db.session.commit()
+        report.add(delivery.id, outcome, error)
+        handled += 1
+        if isinstance(error, TemporaryFailure) and "reach" in str(error):
+            break  # the connection is gone: the rest waits for the next pass
+    return handled
+
+
+def send_batch(limit: int, report: BatchReport) -> int:
+    """Send up to `limit` due emails over one SMTP connection; return how many were tried."""
     try:
         connection = mail.connect()
         connection.__enter__()
     except (OSError, smtplib.SMTPException) as error:
-        _release(ids, _classify(error), report)
-        return
-    last_sent_at = None
+        return _release(claim_due(limit=limit), _classify(error), report)
+
+    def send_one(delivery: Delivery) -> Exception | None:
+        try:
+            connection.send(build_mail(delivery))
+        except (OSError, smtplib.SMTPException) as raw:
+            return _classify(raw)
+        return None
+
     try:
-        for position, delivery_id in enumerate(ids):
-            delivery = db.session.get(Delivery, delivery_id)
-            last_sent_at = _pause_for_rate(last_sent_at)
-            try:
-                connection.send(build_mail(delivery))
-                error = None
-            except (OSError, smtplib.SMTPException) as raw:
-                error = _classify(raw)
-            outcome = _record(delivery, error=error)
-            db.session.commit()
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            if error is not None:
-                report.errors.append(f"delivery {delivery_id}: {error}")
-            if isinstance(error, TemporaryFailure) and "reach" in str(error):
-                _release(ids[position + 1:], error, report)
-                return
+        return _send_one_by_one("email", limit, report, send_one)
     finally:
         try:
             connection.__exit__(None, None, None)
@@ -222,23 +202,20 @@ def send_batch(ids: list[int], report: BatchReport) -> None:
             pass
 
 
-def send_sms_batch(ids: list[int], report: BatchReport) -> None:
-    """Hand the claimed short messages to the SMS gateway, committing after each."""
-    for delivery_id in ids:
-        delivery = db.session.get(Delivery, delivery_id)
-        try:
-            send_sms(to=delivery.to_address, message=delivery.body_text)
-            error = None
-        except GatewayError as failure:
-            error = (PermanentFailure if failure.permanent else TemporaryFailure)(str(failure))
-        outcome = _record(delivery, error=error)
-        db.session.commit()
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        if error is not None:
-            report.errors.append(f"sms delivery {delivery_id}: {error}")
+def _send_one_sms(delivery: Delivery) -> Exception | None:
+    try:
+        send_sms(to=delivery.to_address, message=delivery.body_text)
+    except GatewayError as failure:
+        return (PermanentFailure if failure.permanent else TemporaryFailure)(str(failure))
+    return None
 
 
-def _release(ids: list[int], error: Exception, report: BatchReport) -> None:
+def send_sms_batch(limit: int, report: BatchReport) -> int:
+    """Hand up to `limit` due short messages to the SMS gateway; return how many."""
+    return _send_one_by_one("sms", limit, report, _send_one_sms)
+
+
+def _release(ids: list[int], error: Exception, report: BatchReport) -> int:
     """Give claimed deliveries back (counting an attempt) when the server is unreachable."""
     for delivery_id in ids:
         delivery = db.session.get(Delivery, delivery_id)
@@ -247,19 +224,18 @@ def _release(ids: list[int], error: Exception, report: BatchReport) -> None:
     if ids:
         report.errors.append(str(error))
     db.session.commit()
+    return len(ids)
 
 
 def drain(*, batch_size: int = 50, max_batches: int | None = None) -> BatchReport:
     """Send everything that is due now, batch by batch, and report what happened."""
     report = BatchReport()
-    for channel, send in (("email", send_batch), ("sms", send_sms_batch)):
+    for send in (send_batch, send_sms_batch):
         batches = 0
         while max_batches is None or batches < max_batches:
-            ids = claim_due(limit=batch_size, channel=channel)
-            if not ids:
-                break
             before = report.sent
-            send(ids, report)
+            if not send(batch_size, report):
+                break
             batches += 1
             if report.sent == before and report.retried:
                 break  # the server is down; wait for the next pass instead of spinning

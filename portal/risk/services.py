@@ -101,11 +101,13 @@ def assess_students(*, school: School, student_ids: list[int] | None = None,
     previous = _previous_levels(student_ids)
     stored = []
     for student_id, result in scored.items():
-        was = previous.get(student_id, RiskLevel.NONE)
+        # A student's first assessment is where they stand, not news: only a worse level
+        # than their previous assessment is a new flag.
+        was = previous.get(student_id)
         assessment = RiskAssessment(
             student_id=student_id, rule_set_id=rule_set.id, score=result.score,
             level=result.level, reasons=result.reasons, computed_at=utcnow(),
-            is_new_flag=_rank(result.level) > _rank(was))
+            is_new_flag=was is not None and _rank(result.level) > _rank(was))
         db.session.add(assessment)
         stored.append(assessment)
     db.session.flush()

@@ -2,7 +2,12 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from portal.auth.models import Role, User
+from portal.extensions import db
+from portal.messaging.models import Delivery
+from portal.messaging.services import notify_guardian
 from portal.people.models import Guardian, School, Section, Student
 from tests import factories as f
 
@@ -38,6 +43,17 @@ def school_with_families(**school_fields) -> SchoolWithFamilies:
                            preferred_language="fr")
     f.link(cara, gran)
     return SchoolWithFamilies(school, admin, teacher, section, ana, ben, cara, mum, dad, gran)
+
+
+def queue_notes(count: int) -> list[str]:
+    """Queue one email to each of `count` new families; return their Message-IDs."""
+    school = f.make_school(timezone="UTC")
+    for number in range(count):
+        guardian = f.make_guardian(school, email=f"family{number}@example.org")
+        notify_guardian(guardian=guardian, kind="general", subject=f"Note {number}",
+                        body_text="Hello")
+    db.session.commit()
+    return list(db.session.scalars(select(Delivery.message_id_header).order_by(Delivery.id)))
 
 
 def text_part(message) -> str:

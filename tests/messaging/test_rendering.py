@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.messaging.rendering import TemplateProblem, render_message
+from portal.messaging.rendering import OUTPUT_LIMIT, TemplateProblem, render_message
 
 FIELDS = {"guardian_name": "Maria Lopez", "student_name": "Ana"}
 
@@ -18,6 +18,41 @@ def test_template_reaching_python_internals_fails_with_a_clear_message(source):
     message = str(problem.value)
     assert "merge field" in message and "guardian_name" in message
     assert "object at 0x" not in message
+
+
+@pytest.mark.parametrize(("source", "named"), [
+    ("{% for i in range(9999) %}{% for j in range(9999) %}x{% endfor %}{% endfor %}",
+     "loops ({% for %})"),
+    ("{{ 'x' * 50000000 }}", "arithmetic"),
+    ("{{ guardian_name ~ guardian_name }}", "joining with ~"),
+    ("{% set name = 'x' %}{{ name }}", "{% set %}"),
+    ("{% macro m() %}x{% endmacro %}", "macros"),
+    ("{% include 'other.txt' %}", "{% include %}"),
+    ("{% import 'other.txt' as other %}", "{% import %}"),
+    ("{{ range(3) }}", "calling functions"),
+    ("{{ guardian_name | center(50000000) }}", "the filter center is not allowed"),
+    ("Hello\n{{ student_name[0] }}", "Line 2: indexes"),
+])
+def test_only_merge_fields_and_simple_conditionals_are_accepted(source, named):
+    with pytest.raises(TemplateProblem) as problem:
+        render_message(subject="Hi", body=source, fields=FIELDS)
+    assert named in str(problem.value)
+    assert "{% if %} / {% elif %} / {% else %}" in str(problem.value)
+
+
+def test_conditionals_and_plain_filters_render():
+    body = ("{% if student_name == 'Ana' %}Ana{% elif not guardian_name %}nobody"
+            "{% else %}other{% endif %}, {{ guardian_name | upper }}"
+            "{{ ' (soon)' if student_name else '' }}")
+    assert render_message(subject="s", body=body, fields=FIELDS)[1] == "Ana, MARIA LOPEZ (soon)"
+
+
+def test_output_over_the_cap_is_refused_with_a_clear_message():
+    fields = {**FIELDS, "student_name": "x" * (OUTPUT_LIMIT // 2)}
+    assert render_message(subject="s", body="{{ student_name }}", fields=fields)
+    with pytest.raises(TemplateProblem, match="longer than 100,000 characters"):
+        render_message(subject="s", body="{{ student_name }}{{ student_name }}!",
+                       fields=fields)
 
 
 def test_unknown_merge_field_is_named():

@@ -1,20 +1,21 @@
-"""The worker as a real process: killed mid-batch it loses nothing and sends nothing twice."""
+"""The worker as a real process: killed mid-batch it loses nothing and resends at most one."""
 
 import asyncio
 import os
 import signal
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.models import Delivery, DeliveryStatus
-from portal.messaging.services import notify_guardian
+from portal.messaging.attempts import LEASE_EXPIRED
+from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus
 from portal.messaging.worker import drain
-from tests import factories as f
 from tests.conftest import is_postgres
-from tests.messaging.helpers import start_worker, wait_until
+from tests.messaging.helpers import queue_notes, start_worker, wait_until
 from tests.smtp_server import RecordingHandler
 
 
@@ -34,6 +35,22 @@ class KillOnNthMessage(RecordingHandler):
         return await super().handle_DATA(server, session, envelope)
 
 
+class KillAfterAccepting(RecordingHandler):
+    """Keep message n, then SIGKILL the worker before it can record that it was accepted."""
+
+    def __init__(self, n: int):
+        super().__init__()
+        self.n, self.seen, self.worker = n, 0, None
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)
+        self.seen += 1
+        if self.seen == self.n and self.worker is not None:
+            os.kill(self.worker.pid, signal.SIGKILL)
+            self.worker.wait()
+        return answer
+
+
 class HoldUntilTwoWorkersConnect(RecordingHandler):
     """Hold every message until two SMTP sessions (two workers) are open at once."""
 
@@ -48,16 +65,6 @@ class HoldUntilTwoWorkersConnect(RecordingHandler):
                 break
             await asyncio.sleep(0.05)
         return await super().handle_DATA(server, session, envelope)
-
-
-def _queue(count: int) -> list[str]:
-    school = f.make_school(timezone="UTC")
-    for number in range(count):
-        guardian = f.make_guardian(school, email=f"family{number}@example.org")
-        notify_guardian(guardian=guardian, kind="general", subject=f"Note {number}",
-                        body_text="Hello")
-    db.session.commit()
-    return list(db.session.scalars(select(Delivery.message_id_header)))
 
 
 def _all_sent() -> bool:
@@ -75,7 +82,7 @@ def _stop(worker) -> None:
 @pytest.mark.real_clock
 def test_worker_killed_mid_batch_sends_every_message_exactly_once(app, smtp_server,
                                                                    database_url):
-    message_ids = _queue(6)
+    message_ids = queue_notes(6)
     smtp_server.stop()
     smtp_server.handler = KillOnNthMessage(3)
     smtp_server.start()
@@ -85,7 +92,9 @@ def test_worker_killed_mid_batch_sends_every_message_exactly_once(app, smtp_serv
         assert first.wait(timeout=60) == -signal.SIGKILL
         db.session.rollback()
         statuses = Counter(db.session.scalars(select(Delivery.status)))
-        assert statuses[DeliveryStatus.SENT] == 2 and statuses[DeliveryStatus.SENDING] == 4
+        # Only the message in flight is held; the rest of the batch was never claimed.
+        assert statuses == Counter({DeliveryStatus.SENT: 2, DeliveryStatus.SENDING: 1,
+                                    DeliveryStatus.QUEUED: 3})
         second = start_worker(database_url, smtp_server.port)
         try:
             assert wait_until(_all_sent)
@@ -97,12 +106,50 @@ def test_worker_killed_mid_batch_sends_every_message_exactly_once(app, smtp_serv
     assert received == Counter({message_id: 1 for message_id in message_ids})
 
 
+def _statuses() -> list[str]:
+    db.session.rollback()  # see what the workers committed
+    return list(db.session.scalars(select(Delivery.status).order_by(Delivery.id)))
+
+
+@pytest.mark.real_clock
+def test_a_worker_killed_in_flight_holds_only_that_message_and_resends_it_unchanged(
+        app, smtp_server, database_url):
+    queue_notes(6)
+    smtp_server.stop()
+    smtp_server.handler = KillAfterAccepting(3)
+    smtp_server.start()
+    first = start_worker(database_url, smtp_server.port, "--lease-seconds", "600")
+    smtp_server.handler.worker = first
+    second = None
+    try:
+        assert first.wait(timeout=60) == -signal.SIGKILL
+        second = start_worker(database_url, smtp_server.port)
+        # The rest of the batch goes at once; the lost one waits for the dead worker's lease.
+        assert wait_until(lambda: _statuses().count(DeliveryStatus.SENT) == 5)
+        in_flight = db.session.scalars(select(Delivery).order_by(Delivery.id)).all()[2]
+        assert in_flight.status == DeliveryStatus.SENDING
+        in_flight.locked_until = utcnow() - timedelta(seconds=1)  # the lease runs out
+        db.session.commit()
+        assert wait_until(_all_sent)
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                _stop(worker)
+    received = Counter(message["Message-ID"] for message in smtp_server.messages)
+    assert sorted(received.values()) == [1, 1, 1, 1, 1, 2]
+    assert received[in_flight.message_id_header] == 2
+    history = db.session.scalars(select(DeliveryAttempt.error)
+                                 .where(DeliveryAttempt.delivery_id == in_flight.id)
+                                 .order_by(DeliveryAttempt.id)).all()
+    assert history == [LEASE_EXPIRED, None]
+
+
 @pytest.mark.real_clock
 @pytest.mark.postgres_only
 def test_two_workers_on_postgresql_never_send_the_same_delivery(app, smtp_server, database_url):
     if not is_postgres():
         pytest.skip("FOR UPDATE SKIP LOCKED needs PostgreSQL; SQLite runs one worker")
-    message_ids = _queue(60)
+    message_ids = queue_notes(60)
     smtp_server.stop()
     smtp_server.handler = HoldUntilTwoWorkersConnect()
     smtp_server.start()
@@ -121,7 +168,7 @@ def test_two_workers_on_postgresql_never_send_the_same_delivery(app, smtp_server
 
 @pytest.mark.real_clock
 def test_the_command_once_drains_what_is_due_and_exits(app, smtp_server, database_url):
-    _queue(2)
+    queue_notes(2)
     worker = start_worker(database_url, smtp_server.port, "--once")
     assert worker.wait(timeout=60) == 0
     assert b"outbox: sent 2" in worker.stdout.read()

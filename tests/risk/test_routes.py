@@ -27,6 +27,7 @@ def _flagged_school():
     counsellor = factories.make_user(Role.COUNSELLOR, school)
     factories.assign_counsellor(counsellor, school, 9)
     student = factories.make_student(school, grade_level=9)
+    assess_students(school=school, today=TODAY)  # before the absences: not flagged
     days = school_days(TODAY, 20)
     record_attendance(student, days, absent_on=set(days[-8:]))
     (assessment,) = assess_students(school=school, today=TODAY)

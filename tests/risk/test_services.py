@@ -32,10 +32,11 @@ def test_a_new_threshold_is_a_new_version_and_changes_the_result(app):
     assert second.reasons[0]["threshold"] == 95
 
 
-def test_becoming_flagged_is_announced_once(app):
+def test_becoming_flagged_is_announced_once_and_a_first_assessment_is_not_news(app):
     school = factories.make_school()
     factories.make_term(school)
-    _student_with_attendance(school, absences=12)  # 70 % this term, 40 % recently
+    already = _student_with_attendance(school, absences=12)  # 70 % this term, 40 % recently
+    student = factories.make_student(school)  # no records yet: not at risk
     received = []
 
     def listener(sender, assessments):
@@ -43,13 +44,19 @@ def test_becoming_flagged_is_announced_once(app):
 
     students_flagged.connect(listener)
     try:
-        first = assess_students(school=school, today=TODAY)[0]
-        again = assess_students(school=school, today=TODAY)[0]
+        first = {a.student_id: a for a in assess_students(school=school, today=TODAY)}
+        days = school_days(TODAY, 40)
+        record_attendance(student, days, absent_on=set(days[-12:]))
+        worse = {a.student_id: a for a in assess_students(school=school, today=TODAY)}
+        again = assess_students(school=school, today=TODAY)
     finally:
         students_flagged.disconnect(listener)
-    assert first.level == "high" and first.is_new_flag
-    assert not again.is_new_flag
-    assert received == [first]
+    assert first[already.id].level == "high" and not first[already.id].is_new_flag
+    assert first[student.id].level == "none"
+    assert worse[student.id].level == "high" and worse[student.id].is_new_flag
+    assert not worse[already.id].is_new_flag
+    assert not any(assessment.is_new_flag for assessment in again)
+    assert received == [worse[student.id]]
 
 
 def test_student_data_changed_recomputes_that_student(app):
