@@ -1,7 +1,5 @@
 """Links to the portal: absolute ones for emails and feeds, and the check that one stays local."""
 
-from urllib.parse import urlsplit
-
 from flask import current_app
 
 
@@ -15,12 +13,10 @@ def portal_url(endpoint: str, **values) -> str:
 def is_local_path(target: str) -> bool:
     """Return True when target is a path on this site, never a way to another one.
 
-    Browsers read "//host", "/\\host" and "/<tab>/host" as another site, so a backslash or a
-    control character anywhere is refused too.
+    Browsers read "//host", "///host", "/\\host" and "/<tab>/host" as another site, so a
+    second leading slash, a backslash or a control character anywhere is refused.
     """
-    if not target.startswith("/") or "\\" in target:
+    if not target.startswith("/") or target.startswith("//"):
         return False
-    if any(ord(character) < 32 or ord(character) == 127 for character in target):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
+    return not any(character == "\\" or ord(character) < 32 or ord(character) == 127
+                   for character in target)
