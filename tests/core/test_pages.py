@@ -17,8 +17,9 @@ from tests.core.world import (
     reader_of,
 )
 
-POST_FORM = re.compile(r"<form\b[^>]*method=\"post\"[^>]*>.*?</form>", re.IGNORECASE | re.DOTALL)
-# Answers that are not an HTML page of their own.
+POST_FORM = re.compile(r"<form\b[^>]*method=[\"']?post\b[^>]*>.*?</form>",
+                       re.IGNORECASE | re.DOTALL)
+# Routes that answer with a redirect.
 REDIRECTS = {"auth.home": "/staff"}
 
 

@@ -47,7 +47,6 @@ class World:
     parent: User
     ids: dict = field(default_factory=dict)
     queries: dict = field(default_factory=dict)  # endpoint: the query string its page needs
-    texts: dict = field(default_factory=dict)
 
 
 def build_world() -> World:
@@ -76,37 +75,31 @@ def build_world() -> World:
     return world
 
 
-def _text(world: World, name: str, *, lines: bool = False) -> str:
-    text = multiline(name) if lines else payload(name)
-    world.texts[name] = text
-    return text
-
-
 def _staff_records(world: World, child, admin) -> None:
     now = utcnow()
     interaction = log_interaction(
         student=child, author=admin, channel="phone", occurred_at=now - timedelta(days=1),
-        summary=_text(world, "interaction summary", lines=True),
+        summary=multiline("interaction summary"),
         outcome="reached", visibility=Visibility.FAMILY,
         follow_up_due_on=now.date() + timedelta(days=3))
     need = record_need(student=child, actor=admin, kind="health",
-                       title=_text(world, "need title"), details=_text(world, "need details"),
+                       title=payload("need title"), details=payload("need details"),
                        visibility=Visibility.FAMILY)
     plan = open_intervention(student=child, actor=admin, owner=admin,
-                             reason=_text(world, "intervention reason", lines=True),
-                             goal=_text(world, "intervention goal", lines=True),
-                             actions=_text(world, "intervention actions", lines=True),
+                             reason=multiline("intervention reason"),
+                             goal=multiline("intervention goal"),
+                             actions=multiline("intervention actions"),
                              visibility=Visibility.FAMILY, today=now.date())
     add_intervention_note(plan=plan, student=child, actor=admin,
-                          body=_text(world, "intervention note", lines=True))
+                          body=multiline("intervention note"))
     program = create_program(school_id=world.school.id, actor=admin,
-                             name=_text(world, "program name"), kind="club",
-                             description=_text(world, "program description", lines=True))
+                             name=payload("program name"), kind="club",
+                             description=multiline("program description"))
     enroll_student(program=program, student=child, actor=admin,
                    starts_on=now.date() - timedelta(days=10))
     record_behaviour(student=child, actor=admin, occurred_at=now - timedelta(days=2),
-                     category="kindness", description=_text(world, "behaviour description"),
-                     is_positive=True, action_taken=_text(world, "behaviour action"),
+                     category="kindness", description=payload("behaviour description"),
+                     is_positive=True, action_taken=payload("behaviour action"),
                      visibility=Visibility.FAMILY)
     world.ids.update(interaction_id=interaction.id, need_id=need.id, intervention_id=plan.id,
                      program_id=program.id)
@@ -118,13 +111,13 @@ def _staff_records(world: World, child, admin) -> None:
 def _events(world: World, school, admin, teacher, child, guardian) -> None:
     day = utcnow().date() + timedelta(days=14)
     conference = create_event(actor=admin, school=school, details=EventDetails(
-        kind="conference", title=_text(world, "event title"),
+        kind="conference", title=payload("event title"),
         starts_local=datetime.combine(day, time(16)), ends_local=datetime.combine(day, time(19)),
-        audience={"whole_school": True}, description=_text(world, "event description", lines=True),
-        location=_text(world, "event location")))
+        audience={"whole_school": True}, description=multiline("event description"),
+        location=payload("event location")))
     slots = publish_slots(actor=teacher, event=conference, plan=SlotPlan(
         days=[day], day_starts=time(16), day_ends=time(17), length_minutes=15,
-        break_minutes=5, mode="in_person", location=_text(world, "slot location")))
+        break_minutes=5, mode="in_person", location=payload("slot location")))
     book_slot(actor=world.parent, slot=slots[0], student=child, guardian=guardian)
     world.ids.update(event_id=conference.id, slot_id=slots[1].id, invitation_id=db.session.scalar(
         db.select(EventInvitation.id).where(EventInvitation.guardian_id == guardian.id)))
@@ -132,20 +125,20 @@ def _events(world: World, school, admin, teacher, child, guardian) -> None:
 
 def _family_records(world: World, school, admin, teacher, child, guardian, parent) -> None:
     feedback = submit_feedback(guardian=guardian, author=parent, student_id=child.id,
-                               kind="question", subject=_text(world, "request subject"),
-                               body=_text(world, "request body", lines=True))
+                               kind="question", subject=payload("request subject"),
+                               body=multiline("request body"))
     reply_to_feedback(feedback=feedback, author=parent,
-                      body=_text(world, "request reply", lines=True))
+                      body=multiline("request reply"))
     message = notify_guardian(guardian=guardian, kind="general",
-                              subject=_text(world, "message subject"),
-                              body_text=_text(world, "message body", lines=True),
+                              subject=payload("message subject"),
+                              body_text=multiline("message body"),
                               student=child, sender=teacher)
     reply_to_message(guardian=guardian, author=parent, thread=message,
-                     body=_text(world, "message reply", lines=True), student=child)
-    campaign = create_campaign(sender=admin, school=school, title=_text(world, "campaign title"),
+                     body=multiline("message reply"), student=child)
+    campaign = create_campaign(sender=admin, school=school, title=payload("campaign title"),
                                kind="general", criteria={}, variants={"en": (
-                                   _text(world, "campaign subject"),
-                                   _text(world, "campaign body", lines=True))})
+                                   payload("campaign subject"),
+                                   multiline("campaign body"))})
     world.ids.update(feedback_id=feedback.id, message_id=message.id, campaign_id=campaign.id,
                      enrollment_id=1, assessment_id=1, action="x")
 
