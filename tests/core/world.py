@@ -12,7 +12,6 @@ from portal.core.models import Visibility
 from portal.core.time import utcnow
 from portal.events.conferences import SlotPlan, book_slot, publish_slots
 from portal.events.feeds import create_feed
-from portal.events.models import EventInvitation
 from portal.events.services import EventDetails, create_event
 from portal.extensions import db
 from portal.family.services import reply_to_feedback, submit_feedback
@@ -42,7 +41,6 @@ def multiline(name: str) -> str:
 
 @dataclass
 class World:
-    school: object
     admin: User
     parent: User
     ids: dict = field(default_factory=dict)
@@ -60,8 +58,8 @@ def build_world() -> World:
                            last_name="Lopez", preferred_name=None)
     section = f.make_section(school, teacher, child, term=term)
     parent, guardian = f.make_family(school, child, first_name=payload("guardian name"))
-    world = World(school, admin, parent)
-    world.ids.update(student_id=child.id, section_id=section.id, guardian_id=guardian.id)
+    world = World(admin, parent)
+    world.ids.update(student_id=child.id, section_id=section.id)
     _staff_records(world, child, admin)
     _events(world, school, admin, teacher, child, guardian)
     _family_records(world, school, admin, teacher, child, guardian, parent)
@@ -92,7 +90,7 @@ def _staff_records(world: World, child, admin) -> None:
                              visibility=Visibility.FAMILY, today=now.date())
     add_intervention_note(plan=plan, student=child, actor=admin,
                           body=multiline("intervention note"))
-    program = create_program(school_id=world.school.id, actor=admin,
+    program = create_program(school_id=child.school_id, actor=admin,
                              name=payload("program name"), kind="club",
                              description=multiline("program description"))
     enroll_student(program=program, student=child, actor=admin,
@@ -119,8 +117,7 @@ def _events(world: World, school, admin, teacher, child, guardian) -> None:
         days=[day], day_starts=time(16), day_ends=time(17), length_minutes=15,
         break_minutes=5, mode="in_person", location=payload("slot location")))
     book_slot(actor=world.parent, slot=slots[0], student=child, guardian=guardian)
-    world.ids.update(event_id=conference.id, slot_id=slots[1].id, invitation_id=db.session.scalar(
-        db.select(EventInvitation.id).where(EventInvitation.guardian_id == guardian.id)))
+    world.ids["event_id"] = conference.id
 
 
 def _family_records(world: World, school, admin, teacher, child, guardian, parent) -> None:
@@ -139,8 +136,7 @@ def _family_records(world: World, school, admin, teacher, child, guardian, paren
                                kind="general", criteria={}, variants={"en": (
                                    payload("campaign subject"),
                                    multiline("campaign body"))})
-    world.ids.update(feedback_id=feedback.id, message_id=message.id, campaign_id=campaign.id,
-                     enrollment_id=1, assessment_id=1, action="x")
+    world.ids.update(feedback_id=feedback.id, message_id=message.id, campaign_id=campaign.id)
 
 
 # Pages that only a visitor without an account opens (a link from an email, a sign-in form).
@@ -153,8 +149,8 @@ CSRF_EXEMPT = {
     "messaging.unsubscribe_now": "RFC 8058 one-click unsubscribe: a mail client posts the "
                                  "signed link, with no session; the signed token is the proof",
 }
-# Pages whose form posts to one of those routes.
-CSRF_EXEMPT_FORMS = {"messaging.unsubscribe": "messaging.unsubscribe_now"}
+# Pages whose form posts to one of those routes (to messaging.unsubscribe_now).
+CSRF_EXEMPT_FORMS = frozenset({"messaging.unsubscribe"})
 
 
 def reader_of(endpoint: str, world: World) -> User | None:
