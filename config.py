@@ -72,6 +72,13 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # No inline script or style anywhere: templates load static/js and static/css only.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+    REFERRER_POLICY = "same-origin"
+    STRICT_TRANSPORT_SECURITY = None  # HTTPS only in production (a developer serves HTTP)
     TESTING = False
 
 
@@ -93,6 +100,7 @@ class ProductionConfig(DefaultConfig):
     """Settings for a real school: refuses to start without a long secret key."""
 
     SESSION_COOKIE_SECURE = True
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"  # one year
 
     @classmethod
     def check(cls) -> None:

@@ -37,6 +37,7 @@ def create_app(config: type | str | None = None) -> Flask:
     register_features(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -109,5 +110,12 @@ def register_error_handlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Make the shared filters and globals available in every template."""
     from portal.core.templating import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send the browser's security headers (CSP, HSTS in production, ...) on every response."""
+    from portal.core.security_headers import register
 
     register(app)

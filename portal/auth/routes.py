@@ -10,6 +10,7 @@ from portal.auth.forms import InvitationForm, LoginForm, ResetRequestForm, SetPa
 from portal.auth.tokens import InvalidLink, read_token
 from portal.core.permissions import administrator_required
 from portal.core.text import fold
+from portal.core.urls import is_local_path
 from portal.extensions import db, limiter, login_manager
 
 login_manager.login_view = "auth.login"
@@ -60,7 +61,7 @@ def too_many_attempts(error):
 
 def _safe_next() -> str | None:
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") else None
+    return target if is_local_path(target) else None
 
 
 @bp.post("/logout")

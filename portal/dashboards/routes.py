@@ -1,8 +1,5 @@
 """Dashboard pages, and the plotly.min.js of the installed plotly package."""
 
-from pathlib import Path
-
-import plotly
 from flask import abort, current_app, render_template, request, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,10 +12,10 @@ from portal.core.time import today_in
 from portal.dashboards import pages, queries
 from portal.dashboards.drilldown import CHARTS
 from portal.dashboards.impact_queries import OUTCOMES
+from portal.dashboards.plotly_assets import PLOTLY_JS, guarded_style_ids
 from portal.extensions import limiter
 from portal.people.queries import school_of
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 DASHBOARD_ROLES = (Role.ADMINISTRATOR, Role.COUNSELLOR)
 
 from portal.dashboards import bp  # noqa: E402
@@ -34,6 +31,12 @@ def plotly_js():
     """Serve Plotly from the installed package (no CDN), cached for a long time."""
     return send_file(PLOTLY_JS, mimetype="text/javascript",
                      max_age=current_app.config["PLOTLY_JS_MAX_AGE"])
+
+
+@bp.app_template_global()
+def plotly_placeholder_ids() -> str:
+    """Return the ids charts.js takes before loading Plotly (see plotly_assets), space-separated."""
+    return " ".join(guarded_style_ids())
 
 
 def _filters() -> tuple[dict, dict]:

@@ -23,10 +23,22 @@
     });
   }
 
+  // Plotly skips the inline <style> elements (which the CSP forbids) whose ids are taken.
+  function takeStyleIds() {
+    (loader.getAttribute("data-plotly-placeholders") || "").split(" ").forEach(function (id) {
+      if (id && !document.getElementById(id)) {
+        var placeholder = document.createElement("meta");
+        placeholder.id = id;
+        document.head.appendChild(placeholder);
+      }
+    });
+  }
+
   function drawAll() {
     var charts = document.querySelectorAll("[data-figure]");
     if (!charts.length) { return; }
     if (typeof Plotly !== "undefined") { charts.forEach(draw); return; }
+    takeStyleIds();
     var script = document.createElement("script");
     script.src = loader.getAttribute("data-plotly");
     script.onload = function () { charts.forEach(draw); };

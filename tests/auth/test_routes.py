@@ -254,3 +254,29 @@ def test_login_throttle_is_shared_through_redis_when_configured(app_config):
     finally:
         redis.Redis.from_url(url).flushdb()
         limiter.init_app(create_app(app_config))
+
+
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example",
+                                    "/\\evil.example", "https:evil.example",
+                                    "/\t/evil.example", "///evil.example", "javascript:alert(1)"])
+def test_sign_in_never_sends_the_user_to_another_site(app, client, target):
+    school = f.make_school()
+    f.make_user(Role.TEACHER, school, email="t@example.org")
+    db.session.commit()
+    response = client.post("/login", query_string={"next": target},
+                           data={"email": "t@example.org", "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_in_returns_to_the_portal_page_asked_for(app, client):
+    school = f.make_school()
+    student = f.make_student(school)
+    f.make_user(Role.ADMINISTRATOR, school, email="a@example.org")
+    db.session.commit()
+    asked = client.get(f"/students/{student.id}")
+    assert asked.status_code == 302
+    response = client.post(asked.headers["Location"],
+                           data={"email": "a@example.org", "password": f.PASSWORD})
+    assert response.headers["Location"] == f"/students/{student.id}"
+    assert client.get(response.headers["Location"]).status_code == 200

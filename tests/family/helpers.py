@@ -4,6 +4,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from markupsafe import escape
+
 from portal.auth.models import Role, User
 from portal.core.models import Visibility
 from portal.core.time import utcnow
@@ -92,3 +94,8 @@ def invite_to_event(guardian: Guardian, student: Student | None, title: str,
                                    invited_at=utcnow()))
     db.session.flush()
     return event
+
+
+def appears(text: str, html: str) -> bool:
+    """Return True when the page shows the text, escaped or (wrongly) raw."""
+    return text in html or str(escape(text)) in html
