@@ -23,6 +23,7 @@ class Design:
     min_post: float = 5.0
     min_post_weeks: int = 2
     neighbours: int = 3
+    caliper: float = 0.25  # a match is at most this far (root mean square of standardised gaps)
     min_students: int = 10
     min_clusters: int = 10
     draws: int = 999
@@ -62,12 +63,16 @@ class Matched:
 
     cluster: object
     change: float
-    match_change: float
+    match_changes: np.ndarray  # each matched student's change
     features: np.ndarray
     match_features: np.ndarray  # (neighbours, features)
     series: np.ndarray  # participant's value per relative week
     match_series: np.ndarray  # matches' mean value per relative week
     match_rows: np.ndarray = field(default_factory=lambda: np.empty(0, int))
+
+    @property
+    def match_change(self) -> float:
+        return float(self.match_changes.mean())
 
 
 def window_means(panel: Panel, rows: np.ndarray, lo: int, hi: int) -> tuple[np.ndarray, ...]:
@@ -127,7 +132,7 @@ def _measure(panel: Panel, rows: np.ndarray, start: int, design: Design) -> dict
 def _measure_all(panel: Panel, treated: list[Treated], design: Design):
     """Measure participants and their eligible candidates; count who is left out and why."""
     excluded: Counter = Counter()
-    measured = []
+    measured, pools = [], {}
     for one in treated:
         reason = _exclusion(panel, one, design)
         if reason is None:
@@ -135,7 +140,11 @@ def _measure_all(panel: Panel, treated: list[Treated], design: Design):
             if not own["ok"][0]:
                 reason = "thin_before" if own["thin_before"][0] else "thin_after"
         if reason is None:
-            pool = _measure(panel, np.asarray(one.candidates, int), one.start, design)
+            candidates = np.asarray(one.candidates, int)
+            key = (one.start, candidates.tobytes())  # participants alike share one pool
+            if key not in pools:
+                pools[key] = _measure(panel, candidates, one.start, design)
+            pool = pools[key]
             keep = pool["ok"]
             if not keep.any():
                 reason = "no_match"
@@ -156,16 +165,23 @@ def _scale(measured) -> np.ndarray:
 
 
 def match(panel: Panel, treated: list[Treated], design: Design) -> tuple[list[Matched], Counter]:
-    """Match each participant to their nearest eligible students (with replacement)."""
+    """Match each participant to their nearest eligible students (with replacement).
+
+    A participant with no candidate within the caliper has no comparable student.
+    """
     measured, excluded = _measure_all(panel, treated, design)
     scale = _scale(measured)
     matched = []
     for one, own, pool in measured:
-        distance = (((pool["features"] - own["features"][0]) / scale) ** 2).sum(axis=1)
+        distance = np.sqrt((((pool["features"] - own["features"][0]) / scale) ** 2).mean(axis=1))
         nearest = np.argsort(distance, kind="stable")[:design.neighbours]
+        nearest = nearest[distance[nearest] <= design.caliper]
+        if not len(nearest):
+            excluded["no_match"] += 1
+            continue
         matched.append(Matched(
             cluster=one.cluster, change=float(own["change"][0]),
-            match_change=float(pool["change"][nearest].mean()),
+            match_changes=pool["change"][nearest],
             features=own["features"][0], match_features=pool["features"][nearest],
             series=own["series"][0], match_series=column_means(pool["series"][nearest]),
             match_rows=pool["rows"][nearest]))

@@ -13,6 +13,9 @@ from portal.dashboards.impact import standardised_differences as balance_of
 
 COMPARABLE_SMD = 0.25  # What Works Clearinghouse: above this the groups are not comparable
 BALANCED_SMD = 0.05  # within this no adjustment is needed; between, the change adjusts
+# Attendance: school days a window needs; grades: assessments (period grades are left out).
+DESIGNS = {"attendance": Design(min_pre=10, min_post=5),
+           "grades": Design(min_pre=2, min_post=2)}
 
 
 class Status:
@@ -52,28 +55,70 @@ class Effect:
         return BALANCED_SMD < self.max_smd <= COMPARABLE_SMD
 
 
-def rounded(value: float | None, digits: int = 1) -> float | None:
-    """Round a figure once, for display (never -0.0)."""
-    return None if value is None else round(value, digits) + 0.0
+def signed(value: float | None, digits: int = 1) -> str | None:
+    """Round a figure once, for display, with its sign ("+0.8", "−0.6"; never "−0.0")."""
+    if value is None:
+        return None
+    shown = f"{round(value, digits) + 0.0:+.{digits}f}"
+    return "±" + shown[1:] if float(shown) == 0 else shown.replace("-", "−")
 
 
-def cluster_bootstrap(differences: np.ndarray, clusters: list, draws: int,
+def displayed(effect: Effect) -> dict:
+    """Return the effect's figures as shown: each rounded once from its unrounded value."""
+    return {"participant_change": signed(effect.participant_change),
+            "comparison_change": signed(effect.comparison_change),
+            "estimate": signed(effect.estimate),
+            "size": None if effect.estimate is None else f"{abs(effect.estimate):.1f}",
+            "more": effect.estimate is not None and effect.estimate >= 0,
+            "low": signed(effect.low), "high": signed(effect.high),
+            "balance": [{"feature": row["feature"], "participants": f"{row['participants']:.1f}",
+                         "comparison": f"{row['comparison']:.1f}",
+                         "smd": signed(row["smd"], 2), "verdict": balance_verdict(row["smd"])}
+                        for row in effect.balance]}
+
+
+def balance_verdict(smd: float) -> str:
+    """Classify a standardised difference by the What Works Clearinghouse rule."""
+    if abs(smd) <= BALANCED_SMD:
+        return "balanced"
+    return "adjusted" if abs(smd) <= COMPARABLE_SMD else "not_comparable"
+
+
+def cluster_bootstrap(matched: list[Matched], draws: int,
                       rng: np.random.Generator) -> tuple[float, float]:
-    """Return the 95 % percentile interval of the mean, resampling whole clusters.
+    """Return the 95 % interval of the estimate by a weighted cluster bootstrap.
 
-    The bootstrap spread is widened by sqrt(G / (G - 1)) for G clusters, the usual
-    small-sample correction (as in the CR1 cluster-robust variance).
+    Each draw gives every cluster of participants, and every comparison student, a random
+    weight (exponential: the Bayesian bootstrap), so the spread covers both groups and the
+    comparison students shared between participants. The percentile interval is widened
+    by sqrt(G / (G - 1)) for G clusters, the usual small-sample correction.
     """
-    labels, index = np.unique(np.array(clusters, dtype=str), return_inverse=True)
-    groups = len(labels)
-    sums = np.bincount(index, weights=differences, minlength=groups)
-    sizes = np.bincount(index, minlength=groups).astype(float)
-    counts = rng.multinomial(groups, np.full(groups, 1 / groups), size=draws)
-    means = (counts @ sums) / (counts @ sizes)
-    centre = float(differences.mean())
-    low, high = centre + np.sqrt(groups / (groups - 1)) * (np.percentile(means, [2.5, 97.5])
-                                                            - centre)
+    labels, cluster = np.unique(np.array([str(m.cluster) for m in matched]),
+                                return_inverse=True)
+    rows, column = np.unique(np.concatenate([m.match_rows for m in matched]),
+                             return_inverse=True)
+    shares = np.zeros((len(matched), len(rows)))
+    changes = np.zeros(len(rows))
+    start = 0
+    for index, one in enumerate(matched):
+        taken = column[start:start + len(one.match_rows)]
+        np.add.at(shares[index], taken, 1.0)
+        changes[taken] = one.match_changes
+        start += len(one.match_rows)
+    own = np.array([m.change for m in matched])
+    student_weights = rng.exponential(size=(draws, len(rows)))
+    theirs = ((student_weights * changes) @ shares.T) / (student_weights @ shares.T)
+    cluster_weights = rng.exponential(size=(draws, len(labels)))[:, cluster]
+    means = (cluster_weights * (own - theirs)).sum(axis=1) / cluster_weights.sum(axis=1)
+    centre = float((own - np.array([m.match_change for m in matched])).mean())
+    spread = np.sqrt(len(labels) / (len(labels) - 1))
+    low, high = centre + spread * (np.percentile(means, [2.5, 97.5]) - centre)
     return float(low), float(high)
+
+
+def verdict(low: float, high: float) -> str:
+    """Call a difference clear when its (unrounded) 95 % interval excludes zero."""
+    return Status.CLEAR if low > 0 or high < 0 else Status.NOT_CLEAR
 
 
 def _status(analysed: int, clusters: int, max_smd: float, design: Design) -> str:
@@ -99,9 +144,8 @@ def summarise(matched: list[Matched], excluded: Counter, enrolled: int, design: 
     if status != Status.TOO_FEW_STUDENTS:
         estimate = float(own.mean() - theirs.mean())
     if status == Status.NOT_CLEAR:
-        low, high = cluster_bootstrap(own - theirs, [m.cluster for m in matched],
-                                      design.draws, rng)
-        status = Status.CLEAR if low > 0 or high < 0 else Status.NOT_CLEAR
+        low, high = cluster_bootstrap(matched, design.draws, rng)
+        status = verdict(low, high)
     comparison = {int(row) for m in matched for row in m.match_rows}
     return Effect(
         enrolled=enrolled, analysed=len(matched), comparison_students=len(comparison),
@@ -112,8 +156,13 @@ def summarise(matched: list[Matched], excluded: Counter, enrolled: int, design: 
         estimate=estimate, low=low, high=high, status=status)
 
 
-def estimate_effect(panel: Panel, treated: list[Treated], design: Design, *,
-                    seed: int = 0) -> Effect:
-    """Match, then estimate: the one entry point the pages and the simulations use."""
-    matched, excluded = match(panel, treated, design)
-    return summarise(matched, excluded, len(treated), design, np.random.default_rng(seed))
+def estimate_effect(panel: Panel, treated: list[Treated], design: Design, *, seed: int = 0,
+                    excluded: Counter | None = None) -> Effect:
+    """Match, then estimate: the one entry point of the pages and the simulations.
+
+    `excluded` counts the participants left out before matching (e.g. never flagged).
+    """
+    matched, left_out = match(panel, treated, design)
+    left_out.update(excluded or {})
+    return summarise(matched, left_out, len(treated) + sum((excluded or {}).values()), design,
+                     np.random.default_rng(seed))

@@ -61,13 +61,13 @@ def treated_of(school: School, starts: dict[int, int]) -> list[Treated]:
 def after_a_dip(school: School, share: float = 0.5) -> dict[int, int]:
     """Enrol about `share` of the students at the end of their first four-week dip.
 
-    A dip: the last four weeks' mean at least DIP_POINTS below the four weeks' before.
+    A dip: the last four weeks' mean at least DIP_POINTS below the student's mean of all
+    earlier weeks of the term. Nothing is planted: the dip is noise that fades by itself.
     """
     starts = {}
     for row, values in enumerate(school.values):
-        for week in range(2 * DIP_WEEKS, WEEKS - 2):
-            recent, earlier = values[week - DIP_WEEKS:week], values[week - 2 * DIP_WEEKS:week - DIP_WEEKS]
-            if recent.mean() <= earlier.mean() - DIP_POINTS:
+        for week in range(6, WEEKS - 2):
+            if values[week - DIP_WEEKS:week].mean() <= values[:week - DIP_WEEKS].mean() - DIP_POINTS:
                 if school.rng.random() < share:
                     starts[row] = week
                 break
