@@ -15,7 +15,7 @@ from portal.dashboards.impact import Panel, Treated
 WEEKS = 16
 DAYS = 5.0
 DIP_WEEKS = 4
-DIP_POINTS = 4.0
+DIP_BELOW = 82.0
 
 
 @dataclass
@@ -24,19 +24,21 @@ class School:
     grade: np.ndarray
     section: np.ndarray
     values: np.ndarray
+    level: np.ndarray  # each student's usual attendance, unknown to the school
 
 
 def make_school(rng: np.random.Generator, *, students: int = 400, sections: int = 20,
-                section_sd: float = 1.0, persistence: float = 0.8) -> School:
+                section_sd: float = 1.0, persistence: float = 0.7, level_sd: float = 3.0,
+                noise_sd: float = 4.0) -> School:
     """Return a school's weekly attendance rates before any program."""
     section = np.arange(students) % sections
     noise = np.zeros((students, WEEKS))
-    shocks = rng.normal(0, 2.5, (students, WEEKS))
+    shocks = rng.normal(0, noise_sd, (students, WEEKS))
     for week in range(WEEKS):
         noise[:, week] = (persistence * noise[:, week - 1] if week else 0) + shocks[:, week]
-    values = (rng.normal(88, 5, students)[:, None] + noise
-              + rng.normal(0, section_sd, (sections, WEEKS))[section])
-    return School(rng, section // 10 + 9, section, values)
+    level = rng.normal(88, level_sd, students)
+    values = level[:, None] + noise + rng.normal(0, section_sd, (sections, WEEKS))[section]
+    return School(rng, section // 10 + 9, section, values, level)
 
 
 def panel_of(school: School, starts: dict[int, int], effect: float) -> Panel:
@@ -59,15 +61,15 @@ def treated_of(school: School, starts: dict[int, int]) -> list[Treated]:
 
 
 def after_a_dip(school: School, share: float = 0.5) -> dict[int, int]:
-    """Enrol about `share` of the students at the end of their first four-week dip.
+    """Enrol about `share` of the students whose attendance just spent four weeks low.
 
-    A dip: the last four weeks' mean at least DIP_POINTS below the student's mean of all
-    earlier weeks of the term. Nothing is planted: the dip is noise that fades by itself.
+    Low: the four weeks' mean below DIP_BELOW, the first time from week 6 on. Some of them
+    are always low, most dipped by chance; nothing is planted, and a dip fades by itself.
     """
     starts = {}
     for row, values in enumerate(school.values):
         for week in range(6, WEEKS - 2):
-            if values[week - DIP_WEEKS:week].mean() <= values[:week - DIP_WEEKS].mean() - DIP_POINTS:
+            if values[week - DIP_WEEKS:week].mean() < DIP_BELOW:
                 if school.rng.random() < share:
                     starts[row] = week
                 break
@@ -85,10 +87,16 @@ def whole_sections(school: School, sections: tuple[int, ...], start: int) -> dic
     return {int(row): start for row in np.flatnonzero(np.isin(school.section, sections))}
 
 
-def flagged(school: School, threshold: float = 80.0, first: int = 6) -> dict[int, int]:
-    """Return {student: flag week}: the first week from `first` on below the threshold."""
-    below = school.values[:, first:WEEKS - 3] < threshold
-    return {int(row): int(first + np.argmax(below[row])) for row in np.flatnonzero(below.any(1))}
+def flagged(school: School, below: float = 80.0, weeks: int = 3) -> dict[int, int]:
+    """Return {student: flag week}: the first week from 6 on whose last `weeks` weeks'
+    mean was below `below` (a flag is computed from the weeks before it)."""
+    flags = {}
+    for row, values in enumerate(school.values):
+        for week in range(6, WEEKS - 2):
+            if values[week - weeks:week].mean() < below:
+                flags[row] = week
+                break
+    return flags
 
 
 def interventions_for(school: School, flags: dict[int, int], share: float = 0.5):
