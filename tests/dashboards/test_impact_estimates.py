@@ -20,7 +20,7 @@ from portal.dashboards.impact_estimate import (
 from tests.dashboards import impact_sim as sim
 
 DESIGN = DESIGNS["attendance"]
-FAST = replace(DESIGN, draws=199)
+FAST = replace(DESIGN, draws=499)
 
 
 def _program(seed: int, effect: float, enrol, **school):
@@ -48,7 +48,7 @@ def test_a_planted_effect_after_a_dip_is_recovered_and_called_clear():
 
 
 def test_the_interval_covers_the_planted_effect_about_95_times_in_100():
-    """100 simulated programs of 30 random participants in 15 sections, 199 draws each.
+    """100 simulated programs of 30 random participants in 15 sections, 499 draws each.
 
     With 100 repetitions the coverage's own standard error is 2.2 points, so 0.88–0.99
     accepts a true 95 % (up to three standard errors below) and rejects the old 74 %.
