@@ -68,7 +68,8 @@ def intervention_participants(ids: list[int], clusters: list, interventions: lis
                               post_weeks: int) -> tuple[list[Treated], Counter]:
     """Return students helped after a flag, each with the students flagged the same week
     at the same level (and for the same reasons when any such student exists) who had no
-    intervention yet by the end of the after window.
+    intervention yet by the end of the after window. Students helped only after that
+    window are left out.
     """
     rows = {student: row for row, student in enumerate(ids)}
     flags_of: dict[int, list[dict]] = {}
@@ -83,6 +84,9 @@ def intervention_participants(ids: list[int], clusters: list, interventions: lis
             excluded["no_flag"] += 1
             continue
         week = week_index(flag["on"], first)
+        if helped_from[item["student_id"]] >= week + post_weeks:
+            excluded["late"] += 1  # helped after the after window: nothing to see
+            continue
         alike = [other for other in flags if week_index(other["on"], first) == week
                  and other["level"] == flag["level"] and other["student_id"] in rows
                  and helped_from.get(other["student_id"], 10 ** 6) > week + post_weeks]

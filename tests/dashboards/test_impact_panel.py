@@ -45,13 +45,15 @@ def test_intervention_candidates_were_flagged_alike_the_same_week_and_not_helped
         {"student_id": 1, "opened_on": date(2026, 10, 21), "risk_assessment_id": None},
         {"student_id": 6, "opened_on": date(2026, 11, 2), "risk_assessment_id": 6},  # 2 weeks
         {"student_id": 7, "opened_on": date(2026, 10, 21), "risk_assessment_id": None},
+        {"student_id": 8, "opened_on": date(2026, 11, 30), "risk_assessment_id": 8},  # late
     ]
     treated, excluded = intervention_participants(
-        [1, 2, 3, 4, 5, 6, 7], list("abcdefg"), interventions, flags, FIRST, post_weeks=6)
+        [1, 2, 3, 4, 5, 6, 7, 8], list("abcdefgh"), interventions,
+        [*flags, _flag(8, 8, week)], FIRST, post_weeks=6)
     first, sixth = treated
     assert first.start == 7 and list(first.candidates) == [1]  # student 2 only
     assert list(sixth.candidates) == [1]
-    assert excluded == {"no_flag": 1}
+    assert excluded == {"no_flag": 1, "late": 1}
 
 
 def test_intervention_candidates_fall_back_to_the_level_when_no_one_shares_the_reasons():
