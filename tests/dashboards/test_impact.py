@@ -154,8 +154,10 @@ def test_grade_outcomes_use_assessments_not_period_grades(app):
     built = _school()
     student = built.groups[0][0]
     period = built.term.grading_periods[0]
+    section = factories.make_section(built.school, None, term=built.term)
     for kind, score in (("assessment", 60.0), ("period", 90.0)):
-        db.session.add(Grade(student_id=student.id, section_id=1, grading_period_id=period.id,
+        db.session.add(Grade(student_id=student.id, section_id=section.id,
+                             grading_period_id=period.id,
                              kind=kind, score=score, recorded_on=date(2026, 10, 1)))
     db.session.flush()
     scope = db.select(Student.id).where(Student.id == student.id)
