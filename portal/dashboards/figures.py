@@ -99,3 +99,19 @@ def student_risk_figure(history: list[tuple]) -> go.Figure:
         marker={"color": [LEVEL_COLOURS[level] for _, _, level in history], "size": 9},
         line={"color": "#57606a"}), layout=_layout(_("risk score")))
     return figure if history else _empty(figure)
+
+
+def event_study_figure(weeks: list[dict], outcome: str) -> go.Figure:
+    """Both groups' mean per week relative to the start, with the start marked."""
+    title = _("attendance (%)") if outcome == "attendance" else _("assessment average (%)")
+    figure = go.Figure(layout=_layout(title, xaxis={"title": {"text": _(
+        "weeks from the start (0 = the start week)")}, "dtick": 1}))
+    for key, name, colour in (("participants", _("participants"), "#0969da"),
+                              ("comparison", _("matched students"), "#57606a")):
+        figure.add_trace(go.Scatter(
+            x=[w["week"] for w in weeks], y=[round(w[key], 1) for w in weeks],
+            mode="lines+markers", name=name, line={"color": colour},
+            hovertemplate=_("week %{x}: %{y}") + "<extra></extra>"))
+    figure.add_vline(x=-0.5, line_dash="dash", line_color="#cf222e")
+    figure.update_yaxes(rangemode="normal")
+    return figure if weeks else _empty(figure)

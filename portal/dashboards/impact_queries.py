@@ -1,13 +1,12 @@
-"""Before/after values per student for program impact and intervention effectiveness.
+"""Dated observations per student for program impact and intervention effectiveness.
 
-Each select groups per student (or intervention) and phase in the database; the phase is
-"before" or "after" a date (a student's program start, the comparison cut, an opening).
+Attendance: one row a school day (100 present or tardy, 0 absent). Grades: assessments
+only — period grades summarise earlier weeks and would blur the before and after.
 """
 
-from datetime import date
-from statistics import median_low
+from datetime import date, datetime, time
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select, true
 
 from portal.extensions import db
 from portal.outcomes.models import (
@@ -18,11 +17,20 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
+from portal.people.models import Course, Enrollment, Section, Student
+from portal.risk.models import RiskAssessment
 
-ABSENT = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 0.0), else_=100.0)
+PRESENT = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 0.0), else_=100.0)
 PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
-OUTCOMES = {"attendance": (DailyAttendance, DailyAttendance.on_date, ABSENT),
-            "grades": (Grade, Grade.recorded_on, PERCENT)}
+OUTCOMES = {"attendance": (DailyAttendance.student_id, DailyAttendance.on_date, PRESENT, true()),
+            "grades": (Grade.student_id, Grade.recorded_on, PERCENT, Grade.kind == "assessment")}
+
+
+def _day(value) -> date:
+    """Return a date from a date, a datetime or SQLite's text."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
 
 
 def programs_of(school_ids: Select) -> list[Program]:
@@ -31,64 +39,73 @@ def programs_of(school_ids: Select) -> list[Program]:
                                    .order_by(Program.name)))
 
 
-def _by_phase(rows) -> dict[int, dict]:
-    found: dict[int, dict] = {}
-    for key, phase, value in rows:
-        found.setdefault(key, {})[phase] = float(value) if value is not None else None
-    return found
+def students_in(student_ids: Select) -> list[tuple[int, int | None]]:
+    """Return (id, grade level) of the students in scope, by id."""
+    return [tuple(row) for row in db.session.execute(
+        select(Student.id, Student.grade_level).where(Student.id.in_(student_ids))
+        .order_by(Student.id))]
 
 
-def participants_before_after(program: Program, student_ids: Select, outcome: str,
-                              since: date, today: date) -> dict[int, dict]:
-    """Return {student: {before, after}} of participants around their own start date."""
-    model, on, value = OUTCOMES[outcome]
-    phase = case((on < ProgramEnrollment.starts_on, "before"), else_="after")
-    rows = db.session.execute(
-        select(ProgramEnrollment.student_id, phase, func.avg(value))
-        .join(model, model.student_id == ProgramEnrollment.student_id)
+def observations(student_ids: Select, outcome: str, since: date, today: date) -> list[tuple]:
+    """Return (student, day, value) of one outcome between two days."""
+    student, on, value, kept = OUTCOMES[outcome]
+    rows = db.session.execute(select(student, on, value).where(
+        student.in_(student_ids), on.between(since, today), kept))
+    return [(key, _day(day), float(found)) for key, day, found in rows if found is not None]
+
+
+def risk_scores(student_ids: Select, today: date) -> list[tuple[int, date, float]]:
+    """Return (student, day, score) of every risk assessment up to today."""
+    rows = db.session.execute(select(
+        RiskAssessment.student_id, RiskAssessment.computed_at, RiskAssessment.score).where(
+        RiskAssessment.student_id.in_(student_ids),
+        RiskAssessment.computed_at <= datetime.combine(today, time.max)))
+    return [(student, _day(moment), float(score)) for student, moment, score in rows]
+
+
+def first_core_sections(student_ids: Select, term_id: int | None) -> dict[int, int]:
+    """Return each student's first core section of the term: the groups of the bootstrap."""
+    if term_id is None:
+        return {}
+    return dict(db.session.execute(
+        select(Enrollment.student_id, func.min(Section.id))
+        .join(Section, Section.id == Enrollment.section_id)
+        .join(Course, Course.id == Section.course_id)
+        .where(Enrollment.student_id.in_(student_ids), Section.term_id == term_id,
+               Course.is_core.is_(True))
+        .group_by(Enrollment.student_id)).all())
+
+
+def program_starts(program: Program, student_ids: Select) -> dict[int, date]:
+    """Return each participant's first start date in the program."""
+    return {student: _day(start) for student, start in db.session.execute(
+        select(ProgramEnrollment.student_id, func.min(ProgramEnrollment.starts_on))
         .where(ProgramEnrollment.program_id == program.id,
-               ProgramEnrollment.student_id.in_(student_ids), on.between(since, today),
-               or_(ProgramEnrollment.ends_on.is_(None), on <= ProgramEnrollment.ends_on))
-        .group_by(ProgramEnrollment.student_id, phase))
-    return _by_phase(rows)
+               ProgramEnrollment.student_id.in_(student_ids))
+        .group_by(ProgramEnrollment.student_id))}
 
 
-def comparison_cut(program: Program, student_ids: Select) -> date | None:
-    """Return the participants' median start date: the comparison group's before/after cut."""
-    starts = db.session.scalars(select(ProgramEnrollment.starts_on).where(
-        ProgramEnrollment.program_id == program.id,
-        ProgramEnrollment.student_id.in_(student_ids))).all()
-    return median_low(starts) if starts else None
-
-
-def comparison_before_after(program: Program, student_ids: Select, outcome: str, cut: date,
-                            since: date, today: date) -> dict[int, dict]:
-    """Return {student: {before, after}} of visible non-participants around the cut date."""
-    model, on, value = OUTCOMES[outcome]
-    phase = case((on < cut, "before"), else_="after")
-    joined = select(ProgramEnrollment.student_id).where(ProgramEnrollment.program_id == program.id)
+def first_interventions(student_ids: Select, since: date, today: date) -> list[dict]:
+    """Return each student's first intervention opened between two days."""
     rows = db.session.execute(
-        select(model.student_id, phase, func.avg(value))
-        .where(model.student_id.in_(student_ids), model.student_id.not_in(joined),
-               on.between(since, today))
-        .group_by(model.student_id, phase))
-    return _by_phase(rows)
+        select(Intervention.student_id, Intervention.opened_on, Intervention.risk_assessment_id)
+        .where(Intervention.student_id.in_(student_ids),
+               Intervention.opened_on.between(since, today))
+        .order_by(Intervention.opened_on, Intervention.id))
+    first: dict[int, dict] = {}
+    for student, opened_on, assessment in rows:
+        first.setdefault(student, {"student_id": student, "opened_on": _day(opened_on),
+                                   "risk_assessment_id": assessment})
+    return list(first.values())
 
 
-def interventions_before_after(student_ids: Select, outcome: str, since: date,
-                               today: date) -> list[tuple[str, float, float]]:
-    """Return (kind, before, after) per intervention, around the day it was opened."""
-    model, on, value = OUTCOMES[outcome]
-    phase = case((on < Intervention.opened_on, "before"), else_="after")
-    rows = db.session.execute(
-        select(Intervention.id, phase, func.avg(value))
-        .join(model, model.student_id == Intervention.student_id)
-        .where(Intervention.student_id.in_(student_ids), on.between(since, today),
-               or_(Intervention.closed_on.is_(None), on <= Intervention.closed_on))
-        .group_by(Intervention.id, phase))
-    phases = _by_phase(rows)
-    kinds = dict(db.session.execute(select(Intervention.id, Intervention.kind)
-                                    .where(Intervention.id.in_(list(phases)))).all())
-    return [(kinds[key], found["before"], found["after"]) for key, found in phases.items()
-            if found.get("before") is not None and found.get("after") is not None]
-
+def new_flags(student_ids: Select, since: date, today: date) -> list[dict]:
+    """Return every new risk flag between two days: student, day, level and reasons."""
+    rows = db.session.scalars(select(RiskAssessment).where(
+        RiskAssessment.student_id.in_(student_ids), RiskAssessment.is_new_flag.is_(True),
+        RiskAssessment.computed_at.between(datetime.combine(since, time.min),
+                                           datetime.combine(today, time.max))))
+    return [{"id": flag.id, "student_id": flag.student_id, "on": _day(flag.computed_at),
+             "level": flag.level,
+             "reasons": frozenset(reason.get("indicator") for reason in flag.reasons or [])}
+            for flag in rows]

@@ -5,9 +5,16 @@ from datetime import date
 from flask import url_for
 from sqlalchemy import select
 
-from portal.auth.models import User
+from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids
-from portal.dashboards import drilldown, figures, impact, impact_queries, queries
+from portal.dashboards import (
+    drilldown,
+    figures,
+    impact_estimate,
+    impact_panel,
+    impact_queries,
+    queries,
+)
 from portal.people.models import Student
 from portal.people.queries import current_term, school_of
 from portal.risk.queries import flagged_students, latest_assessment, risk_history
@@ -43,34 +50,61 @@ def students_behind(user: User, filters: dict, chart: str, args) -> list[tuple[S
     return drilldown.at_level_on(scope, date.fromisoformat(args["day"]), args["level"])
 
 
-def _school_year(user: User, today: date) -> tuple[date, date]:
+def _school_year(user: User, today: date) -> tuple[date, date, int | None]:
     school = school_of(user)
     term = current_term(school.id, today) if school else None
-    return (term.starts_on if term else date(today.year - 1, today.month, 1)), today
+    since = term.starts_on if term else date(today.year - 1, today.month, 1)
+    return since, today, term.id if term else None
+
+
+def _impact_frame(user: User, outcome: str, today: date) -> dict:
+    """Gather the weekly panel of the user's students for one outcome, and their groups."""
+    scope = queries.scope(user)
+    since, until, term_id = _school_year(user, today)
+    students = impact_queries.students_in(scope)
+    ids = [student for student, _ in students]
+    sections = impact_queries.first_core_sections(scope, term_id)
+    return {"scope": scope, "since": since, "ids": ids,
+            "grades": [level for _, level in students],
+            "clusters": [sections.get(student, f"student {student}") for student in ids],
+            "panel": impact_panel.build_panel(
+                ids, since, until, impact_queries.observations(scope, outcome, since, until),
+                impact_queries.risk_scores(scope, until))}
+
+
+def _shown(effect, outcome: str, design) -> dict:
+    chart = figures.event_study_figure(effect.event, outcome)
+    return {"effect": effect, "shown": impact_estimate.displayed(effect),
+            "chart": figures.to_json(chart), "design": design}
 
 
 def program_impact(user: User, program, outcome: str, today: date) -> dict:
-    """Compare participants' change with similar non-participants' (difference in differences)."""
-    scope = queries.scope(user)
-    since, until = _school_year(user, today)
-    participants = impact_queries.participants_before_after(program, scope, outcome, since, until)
-    cut = impact_queries.comparison_cut(program, scope)
-    levels = select(Student.grade_level).where(Student.id.in_(list(participants) or [0]))
-    similar = scope.where(Student.grade_level.in_(levels))  # same grade levels as participants
-    comparison = (impact_queries.comparison_before_after(program, similar, outcome, cut, since,
-                                                         until) if cut else {})
-    return {"estimate": impact.difference_in_differences(impact.changes(participants),
-                                                          impact.changes(comparison)),
-            "cut": cut, "since": since}
+    """Compare participants' change with matched students' over the same weeks."""
+    frame = _impact_frame(user, outcome, today)
+    design = impact_estimate.DESIGNS[outcome]
+    treated = impact_panel.program_participants(
+        frame["ids"], frame["grades"], frame["clusters"],
+        impact_queries.program_starts(program, frame["scope"]), frame["since"])
+    effect = impact_estimate.estimate_effect(frame["panel"], treated, design)
+    return {**_shown(effect, outcome, design), "since": frame["since"]}
 
 
-def intervention_effectiveness(user: User, today: date) -> dict:
-    """Return attendance and grades before versus after opening, by intervention kind."""
-    scope = queries.scope(user)
-    since, until = _school_year(user, today)
-    return {outcome: impact.before_after_summary(
-        impact_queries.interventions_before_after(scope, outcome, since, until))
-        for outcome in impact_queries.OUTCOMES}
+def intervention_effectiveness(user: User, outcome: str, today: date) -> dict:
+    """Compare helped flagged students' change with students flagged alike and not helped."""
+    frame = _impact_frame(user, outcome, today)
+    design = impact_estimate.DESIGNS[outcome]
+    scope, since = frame["scope"], frame["since"]
+    treated, excluded = impact_panel.intervention_participants(
+        frame["ids"], frame["clusters"], impact_queries.first_interventions(scope, since, today),
+        impact_queries.new_flags(scope, since, today), since, design.post_weeks)
+    effect = impact_estimate.estimate_effect(frame["panel"], treated, design,
+                                             excluded=excluded)
+    return {**_shown(effect, outcome, design), "since": since}
+
+
+def scope_name(user: User) -> str:
+    """Name whose students a dashboard covers: the whole school or the viewer's caseload."""
+    return "school" if user.role == Role.ADMINISTRATOR else "caseload"
 
 
 def programs(user: User) -> list:

@@ -88,11 +88,16 @@ def programs():
         abort(404)
     result = pages.program_impact(current_user, program, outcome, _today()) if program else None
     return render_template("dashboards/programs.html", programs=listed, program=program,
-                           outcome=outcome, result=result)
+                           outcome=outcome, result=result, scope=pages.scope_name(current_user))
 
 
 @bp.get("/interventions")
 @roles_required(*DASHBOARD_ROLES)
 def interventions():
-    return render_template("dashboards/interventions.html",
-                           summary=pages.intervention_effectiveness(current_user, _today()))
+    outcome = request.args.get("outcome", "attendance")
+    if outcome not in OUTCOMES:
+        abort(404)
+    return render_template("dashboards/interventions.html", outcome=outcome,
+                           result=pages.intervention_effectiveness(current_user, outcome,
+                                                                   _today()),
+                           scope=pages.scope_name(current_user))

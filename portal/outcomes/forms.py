@@ -65,6 +65,9 @@ class ProgramForm(FlaskForm):
                                                Length(max=200)])
     kind = SelectField(_l("Kind"), choices=_choices(ProgramKind.ALL))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    places_by_lottery = BooleanField(_l("Places are allocated by lottery"), description=_l(
+        "Tick only if a lottery decides who gets a place: the impact page may then say the "
+        "program caused the difference."))
 
 
 class ProgramStatusForm(FlaskForm):

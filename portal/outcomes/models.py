@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import TimestampMixin, Visibility
@@ -100,6 +100,8 @@ class Program(TimestampMixin, db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     description: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Places allocated by lottery: only then may the impact page say the program "caused" it.
+    places_by_lottery: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ProgramEnrollment(db.Model):

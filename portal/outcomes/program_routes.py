@@ -68,7 +68,8 @@ def edit_program(program_id: int):
     form = ProgramForm(obj=found)
     if form.validate_on_submit() and save_or_refuse(form, lambda: program_services.edit_program(
             program=found, actor=current_user, name=form.name.data, kind=form.kind.data,
-            description=form.description.data), _("Program saved.")) is None:
+            description=form.description.data, places_by_lottery=form.places_by_lottery.data),
+            _("Program saved.")) is None:
         return redirect(url_for(".program", program_id=found.id))
     return render_template("outcomes/program_form.html", program=found,
                            form=form), 400 if form.errors else 200

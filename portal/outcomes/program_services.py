@@ -14,7 +14,7 @@ from portal.people.changes import add_record, announce_change, changes_since, sn
 from portal.people.models import Student
 
 ENROLLMENT_FIELDS = ("program_id", "starts_on", "ends_on")
-PROGRAM_FIELDS = ("name", "kind", "description", "is_active")
+PROGRAM_FIELDS = ("name", "kind", "description", "is_active", "places_by_lottery")
 
 
 def _check_kind(kind: str) -> None:
@@ -52,13 +52,16 @@ def _update_program(program: Program, *, actor: User, **values) -> Program:
 
 
 def edit_program(*, program: Program, actor: User, name: str, kind: str,
-                 description: str | None = None) -> Program:
-    """Change a program's name, kind or description."""
+                 description: str | None = None,
+                 places_by_lottery: bool | None = None) -> Program:
+    """Change a program's name, kind, description or how its places are allocated."""
     _check_kind(kind)
     if not (name or "").strip():
         raise DomainError(_("Name the program."), field="name")
+    lottery = program.places_by_lottery if places_by_lottery is None else places_by_lottery
     return _update_program(program, actor=actor, name=name.strip(), kind=kind,
-                           description=(description or "").strip() or None)
+                           description=(description or "").strip() or None,
+                           places_by_lottery=bool(lottery))
 
 
 def set_program_active(*, program: Program, actor: User, is_active: bool) -> Program:

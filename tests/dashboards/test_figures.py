@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.dashboards import figures, impact, queries
+from portal.dashboards import figures, queries
 from portal.people.models import Student
 from tests import factories
 from tests.risk.helpers import TODAY, give_grade, record_attendance, record_incidents, school_days
@@ -43,25 +43,3 @@ def test_grade_and_behaviour_figures_count_what_was_recorded(app):
     assert q1["name"] == "Q1" and q1["y"][:2] == [1, 2]  # 0–49: one, 50–59: two
     behaviour = figures.to_json(figures.behaviour_figure(queries.behaviour_by_week(scope), _link))
     assert behaviour["data"][0]["x"] == ["2026-11-16"] and behaviour["data"][0]["y"] == [2]
-
-
-def test_difference_in_differences_estimate_interval_and_sizes():
-    participants = [5.0 + (n % 3) for n in range(12)]  # mean 6
-    comparison = [1.0 + (n % 3) for n in range(15)]  # mean 2
-    result = impact.difference_in_differences(participants, comparison)
-    assert result.estimate == 4.0 and (result.participants, result.comparison) == (12, 15)
-    assert result.low < 4.0 < result.high and result.clear
-
-
-def test_small_groups_are_too_small_to_conclude():
-    result = impact.difference_in_differences([5.0] * 9, [1.0] * 30)
-    assert result.too_small and result.estimate is None and result.participant_change == 5.0
-
-
-def test_before_after_summary_by_kind():
-    summary = impact.before_after_summary([("attendance", 80, 90), ("attendance", 70, 76),
-                                           ("academic", 50, 45)])
-    assert summary == [
-        {"kind": "academic", "count": 1, "before": 50, "after": 45, "change": -5},
-        {"kind": "attendance", "count": 2, "before": 75, "after": 83, "change": 8},
-    ]

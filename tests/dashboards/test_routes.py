@@ -122,7 +122,7 @@ def test_small_programs_say_plainly_that_they_are_too_small(app, login_as):
     built = build_school(8)
     db.session.commit()
     page = login_as(built.admin).get(f"/dashboards/programs?program_id={built.program.id}")
-    assert b"Too small to conclude" in page.data
+    assert b"Too few students to estimate" in page.data and b"95 %" not in page.data
 
 
 def test_flagged_students_table_shows_reasons(app, login_as):
@@ -141,10 +141,10 @@ def test_nav_shows_dashboards_to_counsellors(app, login_as):
     assert "/dashboards/" in home and "/risk/flags" in home
 
 
-def test_a_large_enough_program_shows_estimate_interval_and_group_sizes(app, login_as):
-    built = build_school(36)  # 12 participants, 24 others, both grade levels
+def test_a_program_without_comparable_students_says_who_was_left_out(app, login_as):
+    built = build_school(36)  # 12 participants, all in the same two sections
     db.session.commit()
     page = login_as(built.admin).get(
         f"/dashboards/programs?program_id={built.program.id}").get_data(True)
-    assert "95 % confidence interval" in page and "Too small" not in page
-    assert "<td>12</td>" in page and "<td>24</td>" in page
+    assert "12 enrolled; 7 analysed; 5 had no comparable student with enough data" in page
+    assert "Too few students to estimate" in page and "95 %" not in page

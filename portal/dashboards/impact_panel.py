@@ -1,0 +1,98 @@
+"""Turn dated observations into the impact estimate's weekly panel and participants.
+
+Pure: no Flask, no database. Weeks are counted from the Monday of the first day.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import numpy as np
+
+from portal.dashboards.impact import Panel, Treated
+
+
+def monday(day: date) -> date:
+    """Return the Monday of a day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_index(day: date, first: date) -> int:
+    """Return the number of the week a day falls in, counted from the week of `first`."""
+    return (monday(day) - monday(first)).days // 7
+
+
+def build_panel(ids: list[int], first: date, today: date,
+                observations: Iterable[tuple[int, date, float]],
+                risk: Iterable[tuple[int, date, float]]) -> Panel:
+    """Return weekly means (with their number of observations) and the latest risk score."""
+    rows = {student: row for row, student in enumerate(ids)}
+    weeks = week_index(today, first) + 1
+    sums, weights = np.zeros((len(ids), weeks)), np.zeros((len(ids), weeks))
+    for student, day, value in observations:
+        week = week_index(day, first)
+        if student in rows and 0 <= week < weeks and value is not None:
+            sums[rows[student], week] += float(value)
+            weights[rows[student], week] += 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = np.where(weights > 0, sums / np.maximum(weights, 1), np.nan)
+    scores = np.full((len(ids), weeks), np.nan)
+    for student, day, score in sorted(risk, key=lambda found: found[1]):
+        if student in rows:  # the latest score from its week on
+            scores[rows[student], max(week_index(day, first), 0):] = score
+    return Panel(values=values, weights=weights, risk=scores)
+
+
+def program_participants(ids: list[int], grades: list[int | None], clusters: list,
+                         starts: dict[int, date], first: date) -> list[Treated]:
+    """Return each participant with the students of the same grade who never took part."""
+    rows = {student: row for row, student in enumerate(ids)}
+    grade = np.array([-1 if level is None else level for level in grades])
+    never = np.ones(len(ids), bool)
+    never[[rows[student] for student in starts if student in rows]] = False
+    return [Treated(row=rows[student], start=week_index(start, first), cluster=clusters[
+        rows[student]], candidates=np.flatnonzero((grade == grade[rows[student]]) & never))
+        for student, start in sorted(starts.items()) if student in rows]
+
+
+def _flag_of(intervention: dict, flags_of: dict[int, list[dict]]) -> dict | None:
+    """Return the flag an intervention answered: its own, or the student's last before it."""
+    flags = flags_of.get(intervention["student_id"], [])
+    linked = [flag for flag in flags if flag["id"] == intervention["risk_assessment_id"]]
+    earlier = [flag for flag in flags if flag["on"] <= intervention["opened_on"]]
+    return (linked or earlier[-1:] or [None])[0]
+
+
+def intervention_participants(ids: list[int], clusters: list, interventions: list[dict],
+                              flags: list[dict], first: date,
+                              post_weeks: int) -> tuple[list[Treated], Counter]:
+    """Return students helped after a flag, each with the students flagged the same week
+    at the same level (and for the same reasons when any such student exists) who had no
+    intervention yet by the end of the after window. Students helped only after that
+    window are left out.
+    """
+    rows = {student: row for row, student in enumerate(ids)}
+    flags_of: dict[int, list[dict]] = {}
+    for flag in sorted(flags, key=lambda found: found["on"]):
+        flags_of.setdefault(flag["student_id"], []).append(flag)
+    helped_from = {item["student_id"]: week_index(item["opened_on"], first)
+                   for item in interventions}
+    treated, excluded = [], Counter()
+    for item in interventions:
+        flag = _flag_of(item, flags_of)
+        if flag is None or item["student_id"] not in rows:
+            excluded["no_flag"] += 1
+            continue
+        week = week_index(flag["on"], first)
+        if helped_from[item["student_id"]] >= week + post_weeks:
+            excluded["late"] += 1  # helped after the after window: nothing to see
+            continue
+        alike = [other for other in flags if week_index(other["on"], first) == week
+                 and other["level"] == flag["level"] and other["student_id"] in rows
+                 and helped_from.get(other["student_id"], 10 ** 6) > week + post_weeks]
+        same_reasons = [other for other in alike if other["reasons"] == flag["reasons"]]
+        candidates = {rows[other["student_id"]] for other in same_reasons or alike}
+        treated.append(Treated(row=rows[item["student_id"]], start=week,
+                               cluster=clusters[rows[item["student_id"]]],
+                               candidates=np.array(sorted(candidates), int)))
+    return treated, excluded

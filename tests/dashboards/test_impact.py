@@ -1,0 +1,210 @@
+"""Program impact and intervention effectiveness pages: matched groups, honest words.
+
+A school of twelve core sections of eight grade-9 students. Everyone misses every Monday
+(80 %), except participants (one a section) from their start on 19 October (100 %): a
+planted difference of exactly 20 points, with perfectly matched groups before.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import insert
+
+from portal.auth.models import Role
+from portal.dashboards import impact_queries
+from portal.extensions import db
+from portal.outcomes.models import DailyAttendance, Grade, Intervention, Program, ProgramEnrollment
+from portal.people.models import Student
+from portal.risk.models import RiskAssessment, RiskRuleSet
+from tests import factories
+
+START = date(2026, 10, 19)  # a Monday: week 7 of the term that starts on 1 September
+TERM_START, TODAY = date(2026, 9, 1), date(2026, 11, 25)
+LAST_RECORDED = date(2026, 11, 20)  # the Friday before: this week has no records yet
+
+
+@dataclass
+class Built:
+    school: object
+    admin: object
+    term: object
+    groups: list = field(default_factory=list)
+    program: object = None
+
+
+def _school() -> Built:
+    school = factories.make_school("Hillside")
+    term = factories.make_term(school)
+    built = Built(school, factories.make_user(Role.ADMINISTRATOR, school), term)
+    for _ in range(12):
+        group = [factories.make_student(school, grade_level=9) for _ in range(8)]
+        factories.make_section(school, None, *group, term=term)
+        built.groups.append(group)
+    return built
+
+
+def _attend(built: Built, student, *, present_from: date | None = None,
+            since: date = TERM_START) -> None:
+    """Record every school day: absent on Mondays (before `present_from`), else present."""
+    rows, day = [], since
+    while day <= LAST_RECORDED:
+        if day.weekday() < 5:
+            absent = day.weekday() == 0 and (present_from is None or day < present_from)
+            rows.append({"school_id": built.school.id, "student_id": student.id, "on_date": day,
+                         "status": "absent_unexcused" if absent else "present",
+                         "recorded_at": datetime.combine(day, datetime.min.time())})
+        day += timedelta(days=1)
+    db.session.execute(insert(DailyAttendance), rows)
+
+
+def _program_school(*, lottery: bool = False) -> Built:
+    built = _school()
+    built.program = Program(school_id=built.school.id, name="Reading tutoring",
+                            kind="tutoring", places_by_lottery=lottery)
+    db.session.add(built.program)
+    db.session.flush()
+    late_joiner = built.groups[2][2]
+    starts = {group[0]: START for group in built.groups}
+    starts |= {built.groups[0][1]: date(2026, 9, 14), built.groups[1][1]: date(2026, 11, 23),
+               late_joiner: START}
+    for student in (s for group in built.groups for s in group):
+        if student is late_joiner:
+            _attend(built, student, present_from=START, since=date(2026, 10, 12))
+        else:
+            _attend(built, student, present_from=starts.get(student))
+    for student, start in starts.items():
+        db.session.add(ProgramEnrollment(program_id=built.program.id, student_id=student.id,
+                                         starts_on=start))
+    db.session.commit()
+    return built
+
+
+def _text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def _event_study(page: str) -> dict:
+    start = page.index('id="event-study-data">') + len('id="event-study-data">')
+    return json.loads(page[start:page.index("</script>", start)])
+
+
+def test_program_page_matches_aligns_and_counts_who_was_analysed(app, login_as):
+    built = _program_school()
+    page = login_as(built.admin).get(
+        f"/dashboards/programs?program_id={built.program.id}").get_data(True)
+    text = _text(page)
+    assert ("15 enrolled; 12 analysed; 1 started in the first 6 weeks of the term (no before "
+            "period); 1 had too few school days before the start; 1 started less than 2 weeks "
+            "ago (no after period yet).") in text
+    assert "Scope: the whole school" in text
+    assert "Before the start: were the groups alike?" in text and "alike (within 0.05 SD)" in text
+    assert "+20.0 points" in text
+    assert ("Participants changed 20.0 points more than matched students in the same grades. "
+            "This is an association, not proof that the program caused it.") in text
+    assert "+20.0 to +20.0 points" in text and "The interval excludes zero" in text
+    assert "Figures are rounded to one decimal" in text and "caused participants" not in text
+
+
+def test_event_study_shows_six_weeks_before_the_start_for_both_groups(app, login_as):
+    built = _program_school()
+    page = login_as(built.admin).get(
+        f"/dashboards/programs?program_id={built.program.id}").get_data(True)
+    participants, matched = _event_study(page)["data"]
+    assert participants["x"][:7] == [-6, -5, -4, -3, -2, -1, 0]
+    assert participants["y"][:6] == matched["y"][:6] == [80.0] * 6  # together before
+    assert participants["y"][6] == 100.0 and matched["y"][6] == 80.0
+
+
+def test_a_lottery_program_may_say_caused(app, login_as):
+    built = _program_school()
+    client = login_as(built.admin)
+    saved = client.post(f"/outcomes/programs/{built.program.id}/edit", data={
+        "name": "Reading tutoring", "kind": "tutoring", "places_by_lottery": "y"})
+    assert saved.status_code == 302
+    db.session.refresh(built.program)
+    assert built.program.places_by_lottery
+    text = _text(client.get(f"/dashboards/programs?program_id={built.program.id}")
+                 .get_data(True))
+    assert ("Places in this program are allocated by lottery, so the program caused "
+            "participants to change 20.0 points more") in text
+    assert "This is an association" not in text
+
+
+def test_editing_a_program_without_the_box_clears_the_lottery(app, login_as):
+    built = _program_school(lottery=True)
+    login_as(built.admin).post(f"/outcomes/programs/{built.program.id}/edit",
+                               data={"name": "Reading tutoring", "kind": "tutoring"})
+    db.session.refresh(built.program)
+    assert not built.program.places_by_lottery
+
+
+def test_a_counsellor_sees_their_caseload_named(app, login_as):
+    built = _program_school()
+    counsellor = factories.make_user(Role.COUNSELLOR, built.school)
+    factories.assign_counsellor(counsellor, built.school, 9)
+    db.session.commit()
+    text = _text(login_as(counsellor).get(
+        f"/dashboards/programs?program_id={built.program.id}").get_data(True))
+    assert "Scope: your caseload" in text and "12 analysed" in text
+
+
+def test_grade_outcomes_use_assessments_not_period_grades(app):
+    built = _school()
+    student = built.groups[0][0]
+    period = built.term.grading_periods[0]
+    section = factories.make_section(built.school, None, term=built.term)
+    for kind, score in (("assessment", 60.0), ("period", 90.0)):
+        db.session.add(Grade(student_id=student.id, section_id=section.id,
+                             grading_period_id=period.id,
+                             kind=kind, score=score, recorded_on=date(2026, 10, 1)))
+    db.session.flush()
+    scope = db.select(Student.id).where(Student.id == student.id)
+    assert impact_queries.observations(scope, "grades", TERM_START, TODAY) == [
+        (student.id, date(2026, 10, 1), 60.0)]
+
+
+def _flag(rules, student, level="high", on=START) -> RiskAssessment:
+    flag = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=70.0, level=level,
+                          reasons=[{"indicator": "attendance_rate"}], is_new_flag=True,
+                          computed_at=datetime.combine(on, datetime.min.time()))
+    db.session.add(flag)
+    db.session.flush()
+    return flag
+
+
+def test_interventions_compare_with_students_flagged_alike_and_not_helped(app, login_as):
+    built = _school()
+    rules = RiskRuleSet(school_id=built.school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    for group in built.groups:  # in each section: one helped, one flagged alike, not helped
+        helped, waiting = group[0], group[1]
+        flag = _flag(rules, helped)
+        _flag(rules, waiting)
+        _flag(rules, group[2], level="watch")  # another level, back by itself: no comparison
+        db.session.add(Intervention(student_id=helped.id, kind="attendance", reason="Flagged",
+                                    goal="Every day", risk_assessment_id=flag.id,
+                                    opened_on=START + timedelta(days=2)))
+        _attend(built, helped, present_from=START)
+        _attend(built, waiting)
+        _attend(built, group[2], present_from=START)
+    unflagged = built.groups[0][3]
+    db.session.add(Intervention(student_id=unflagged.id, kind="academic", reason="Asked",
+                                goal="Pass", opened_on=START))
+    db.session.commit()
+    text = _text(login_as(built.admin).get("/dashboards/interventions").get_data(True))
+    assert ("13 students got an intervention; 12 analysed; 1 had no risk flag before the "
+            "intervention.") in text
+    assert "3 comparison students" in text  # alike, so the same three nearest for all
+    assert ("Students who got an intervention changed 20.0 points more than students flagged "
+            "alike who got none yet. This is an association, not proof that the intervention "
+            "caused it.") in text
+    assert "The interval excludes zero" in text
+
+
+def test_interventions_page_rejects_an_unknown_outcome(app, login_as):
+    built = _school()
+    db.session.commit()
+    assert login_as(built.admin).get("/dashboards/interventions?outcome=mood").status_code == 404

@@ -1,0 +1,66 @@
+"""From dated records to the weekly panel and the participants' comparison pools (pure)."""
+
+from datetime import date
+
+import numpy as np
+
+from portal.dashboards.impact_panel import (
+    build_panel,
+    intervention_participants,
+    program_participants,
+)
+
+FIRST = date(2026, 9, 1)  # a Tuesday: week 0 is the week of Monday 31 August
+
+
+def test_weekly_means_rest_on_what_was_observed_and_risk_carries_forward():
+    panel = build_panel([7, 8], FIRST, date(2026, 9, 16), [
+        (7, date(2026, 9, 1), 100.0), (7, date(2026, 9, 2), 0.0), (7, date(2026, 9, 8), 100.0),
+        (9, date(2026, 9, 8), 0.0),  # not in scope
+    ], [(8, date(2026, 9, 9), 40.0), (8, date(2026, 9, 15), 10.0)])
+    assert panel.values.shape == (2, 3)
+    assert list(panel.values[0, :2]) == [50.0, 100.0] and list(panel.weights[0]) == [2, 1, 0]
+    assert np.isnan(panel.values[0, 2]) and np.isnan(panel.values[1]).all()
+    assert np.isnan(panel.risk[1, 0]) and list(panel.risk[1, 1:]) == [40.0, 10.0]
+
+
+def test_program_candidates_are_the_same_grade_and_never_enrolled():
+    (treated,) = program_participants([1, 2, 3, 4, 5], [9, 9, 10, 9, 9], ["a"] * 5,
+                                      {2: date(2026, 10, 19), 99: date(2026, 10, 19)}, FIRST)
+    assert (treated.row, treated.start) == (1, 7)
+    assert list(treated.candidates) == [0, 3, 4]  # not 2 (grade 10), not itself
+
+
+def _flag(key, student, on, level="high", reasons=("attendance",)):
+    return {"id": key, "student_id": student, "on": on, "level": level,
+            "reasons": frozenset(reasons)}
+
+
+def test_intervention_candidates_were_flagged_alike_the_same_week_and_not_helped_yet():
+    week = date(2026, 10, 19)
+    flags = [_flag(1, 1, week), _flag(2, 2, week), _flag(3, 3, week, level="watch"),
+             _flag(4, 4, date(2026, 10, 26)), _flag(5, 5, week, reasons=("grades",)),
+             _flag(6, 6, week)]
+    interventions = [
+        {"student_id": 1, "opened_on": date(2026, 10, 21), "risk_assessment_id": None},
+        {"student_id": 6, "opened_on": date(2026, 11, 2), "risk_assessment_id": 6},  # 2 weeks
+        {"student_id": 7, "opened_on": date(2026, 10, 21), "risk_assessment_id": None},
+        {"student_id": 8, "opened_on": date(2026, 11, 30), "risk_assessment_id": 8},  # late
+    ]
+    treated, excluded = intervention_participants(
+        [1, 2, 3, 4, 5, 6, 7, 8], list("abcdefgh"), interventions,
+        [*flags, _flag(8, 8, week)], FIRST, post_weeks=6)
+    first, sixth = treated
+    assert first.start == 7 and list(first.candidates) == [1]  # student 2 only
+    assert list(sixth.candidates) == [1]
+    assert excluded == {"no_flag": 1, "late": 1}
+
+
+def test_intervention_candidates_fall_back_to_the_level_when_no_one_shares_the_reasons():
+    week = date(2026, 10, 19)
+    flags = [_flag(1, 1, week, reasons=("grades",)), _flag(2, 2, week),
+             _flag(3, 3, week, level="watch")]
+    (treated,), _ = intervention_participants(
+        [1, 2, 3], ["a"] * 3, [{"student_id": 1, "opened_on": week, "risk_assessment_id": 1}],
+        flags, FIRST, post_weeks=6)
+    assert list(treated.candidates) == [1]
