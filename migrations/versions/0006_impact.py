@@ -1,7 +1,7 @@
 """programs: places allocated by lottery
 
-Revision ID: 0003_impact
-Revises: 0002_calendar_feeds
+Revision ID: 0006_impact
+Revises: 0005_outbox
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0003_impact'
-down_revision = '0002_calendar_feeds'
+revision = '0006_impact'
+down_revision = '0005_outbox'
 branch_labels = None
 depends_on = None
 
