@@ -76,7 +76,8 @@ def test_static_files_and_plotly_stay_cacheable_for_a_signed_in_user(app, login_
 
 def test_production_asks_browsers_for_https_for_a_year(database_url):
     config = type("Production", (ProductionConfig,), {
-        "SECRET_KEY": "a-long-random-production-key-of-48-characters!!", "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "a-long-random-production-key-of-48-characters!!",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://"})
     response = create_app(config).test_client().get("/login")
     hsts = response.headers["Strict-Transport-Security"]
