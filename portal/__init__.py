@@ -32,6 +32,7 @@ def create_app(config: type | str | None = None) -> Flask:
         config.check()
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
+    register_converters(app)
     register_features(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -53,6 +54,13 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=os.path.join(app.root_path, "translations"))
+
+
+def register_converters(app: Flask) -> None:
+    """Bound the URL converters before any route is added."""
+    from portal.core.urls import register_converters as register
+
+    register(app)
 
 
 def register_features(app: Flask) -> None:

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField
+from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from portal.auth.models import Role
+from portal.core.fields import IntegerField
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.core.urls import portal_url

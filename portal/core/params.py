@@ -1,0 +1,58 @@
+"""Query-string parameters read at the edge: a bad value is a 400 naming the parameter."""
+
+import math
+from datetime import date, datetime
+
+from flask import abort, request
+from flask_babel import gettext as _
+
+from portal.core.fields import sane_year
+from portal.core.urls import MAX_INTEGER
+
+
+def query_int(name: str, default: int | None = None, *, minimum: int = 0,
+              maximum: int = MAX_INTEGER) -> int | None:
+    """Return the whole-number parameter, the default when absent; 400 when out of range."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        abort(400, _("The parameter “%(name)s” must be a whole number from %(minimum)s to "
+                     "%(maximum)s.", name=name, minimum=minimum, maximum=maximum))
+    return value
+
+
+def query_float(name: str, default: float | None = None, *, minimum: float,
+                maximum: float) -> float | None:
+    """Return the number parameter (NaN and infinity refused), the default when absent."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not minimum <= value <= maximum:  # NaN compares false
+        abort(400, _("The parameter “%(name)s” must be a number from %(minimum)s to "
+                     "%(maximum)s.", name=name, minimum=minimum, maximum=maximum))
+    return value
+
+
+def query_date(name: str, fmt: str = "%Y-%m-%d") -> date | None:
+    """Return the date parameter (None when absent); 400 when unreadable or out of range."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.strptime(text, fmt).date()
+    except ValueError:
+        value = None
+    if value is None or not sane_year(value.year):
+        example = date(2026, 9, 1).strftime(fmt)
+        abort(400, _("The parameter “%(name)s” must be a date like %(example)s between the "
+                     "years 1900 and 2200.", name=name, example=example))
+    return value
