@@ -32,7 +32,7 @@ def create_app(config: type | str | None = None) -> Flask:
         config.check()
     os.makedirs(app.instance_path, exist_ok=True)
     register_extensions(app)
-    register_converters(app)
+    register_input_checks(app)
     register_features(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -56,11 +56,12 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=os.path.join(app.root_path, "translations"))
 
 
-def register_converters(app: Flask) -> None:
-    """Bound the URL converters before any route is added."""
-    from portal.core.urls import register_converters as register
+def register_input_checks(app: Flask) -> None:
+    """Bound the URL converters (before any route is added) and check every request's input."""
+    from portal.core import params, urls
 
-    register(app)
+    urls.register_converters(app)
+    params.register(app)
 
 
 def register_features(app: Flask) -> None:

@@ -3,7 +3,7 @@
 import math
 from datetime import date, datetime
 
-from flask import abort, request
+from flask import Flask, abort, request
 from flask_babel import gettext as _
 
 from portal.core.fields import sane_year
@@ -56,3 +56,18 @@ def query_date(name: str, fmt: str = "%Y-%m-%d") -> date | None:
         abort(400, _("The parameter “%(name)s” must be a date like %(example)s between the "
                      "years 1900 and 2200.", name=name, example=example))
     return value
+
+
+def refuse_nul_characters() -> None:
+    """Answer 400 when the path, a parameter or a form field holds a NUL character
+    (PostgreSQL cannot store or compare text with one)."""
+    for name, value in [("path", request.path), *request.args.items(multi=True),
+                        *request.form.items(multi=True)]:
+        if "\x00" in name or "\x00" in value:
+            abort(400, _("The parameter “%(name)s” holds a NUL character.",
+                         name=name.replace("\x00", "")))
+
+
+def register(app: Flask) -> None:
+    """Check every request's input for what no route can handle."""
+    app.before_request(refuse_nul_characters)
