@@ -50,10 +50,10 @@ def sane_year(year: int) -> bool:
 class _Checked:
     """Reject what the wtforms field parsed but the portal cannot store or compute with."""
 
+    message: str  # each field's own
+
     def acceptable(self, value) -> bool:
         raise NotImplementedError
-
-    message = _l("Enter a valid value.")
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

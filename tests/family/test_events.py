@@ -170,3 +170,27 @@ def test_the_feed_includes_the_booked_conference_of_a_child(app, login_as):
     calendar = Calendar.from_ical(app.test_client().get(f"/family/calendar/{token}.ics").data)
     summaries = [str(entry["summary"]) for entry in calendar.walk("VEVENT")]
     assert "Spring conferences: Tara Teach · Ann Novak" in summaries
+
+
+def _booking_actions(page: str) -> set[str]:
+    return set(re.findall(r'action="(/family/conferences/slots/\d+/book)"', page))
+
+
+def test_a_time_taken_by_another_family_gets_409_with_the_free_times(app, login_as):
+    world = school_with_families()
+    event, slots = _conference(world)
+    first = login_as(world.marta_user).post(f"/family/conferences/slots/{slots[0].id}/book",
+                                            data={"student_id": world.ann.id})
+    assert first.status_code == 302
+
+    second = login_as(world.diaz_user).post(f"/family/conferences/slots/{slots[0].id}/book",
+                                            data={"student_id": world.cleo.id})
+
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "this time was just taken" in page
+    assert _booking_actions(page) == {f"/family/conferences/slots/{slot.id}/book"
+                                      for slot in slots[1:]}
+    assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.ann.id
+    assert login_as(world.diaz_user).post(f"/family/conferences/slots/{slots[1].id}/book",
+                                          data={"student_id": world.cleo.id}).status_code == 302
