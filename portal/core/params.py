@@ -1,6 +1,5 @@
 """Query-string parameters read at the edge: a bad value is a 400 naming the parameter."""
 
-import math
 from datetime import date, datetime
 
 from flask import Flask, abort, request
@@ -22,22 +21,6 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 0,
         value = None
     if value is None or not minimum <= value <= maximum:
         abort(400, _("The parameter “%(name)s” must be a whole number from %(minimum)s to "
-                     "%(maximum)s.", name=name, minimum=minimum, maximum=maximum))
-    return value
-
-
-def query_float(name: str, default: float | None = None, *, minimum: float,
-                maximum: float) -> float | None:
-    """Return the number parameter (NaN and infinity refused), the default when absent."""
-    text = request.args.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not minimum <= value <= maximum:  # NaN compares false
-        abort(400, _("The parameter “%(name)s” must be a number from %(minimum)s to "
                      "%(maximum)s.", name=name, minimum=minimum, maximum=maximum))
     return value
 

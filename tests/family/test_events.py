@@ -176,15 +176,16 @@ def _booking_actions(page: str) -> set[str]:
     return set(re.findall(r'action="(/family/conferences/slots/\d+/book)"', page))
 
 
+def _book(client, slot, child):
+    return client.post(f"/family/conferences/slots/{slot.id}/book", data={"student_id": child.id})
+
+
 def test_a_time_taken_by_another_family_gets_409_with_the_free_times(app, login_as):
     world = school_with_families()
-    event, slots = _conference(world)
-    first = login_as(world.marta_user).post(f"/family/conferences/slots/{slots[0].id}/book",
-                                            data={"student_id": world.ann.id})
-    assert first.status_code == 302
+    _event, slots = _conference(world)
+    assert _book(login_as(world.marta_user), slots[0], world.ann).status_code == 302
 
-    second = login_as(world.diaz_user).post(f"/family/conferences/slots/{slots[0].id}/book",
-                                            data={"student_id": world.cleo.id})
+    second = _book(login_as(world.diaz_user), slots[0], world.cleo)
 
     page = second.get_data(as_text=True)
     assert second.status_code == 409
@@ -192,5 +193,4 @@ def test_a_time_taken_by_another_family_gets_409_with_the_free_times(app, login_
     assert _booking_actions(page) == {f"/family/conferences/slots/{slot.id}/book"
                                       for slot in slots[1:]}
     assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.ann.id
-    assert login_as(world.diaz_user).post(f"/family/conferences/slots/{slots[1].id}/book",
-                                          data={"student_id": world.cleo.id}).status_code == 302
+    assert _book(login_as(world.diaz_user), slots[1], world.cleo).status_code == 302
