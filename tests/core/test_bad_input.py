@@ -1,13 +1,15 @@
 """The issue's bad input, one by one: a clear 4xx naming the problem, never a 500."""
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import func, select
 
-from portal.events.models import Event
+from portal.events.models import ConferenceSlot, Event
 from portal.extensions import db
 from portal.outcomes.models import Grade
 from portal.people.models import GradingPeriod
-from tests.events.helpers import school_with_families
+from tests.events.helpers import add_event, school_with_families
 from tests.people.helpers import classroom
 
 HUGE = "99999999999999999999"
@@ -79,3 +81,17 @@ def test_an_event_in_a_year_outside_1900_to_2200_is_a_form_error(app, login_as, 
     assert response.status_code in (200, 400)
     assert "Enter a date between the years 1900 and 2200." in page
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+@pytest.mark.parametrize("days", ["0001-01-01", "9999-12-31", "2027-03-10,0001-01-01"])
+def test_conference_slots_on_a_day_outside_1900_to_2200_are_a_form_error(app, login_as, days):
+    world = school_with_families()
+    event = add_event(world, kind="conference", title="Conferences",
+                      starts_local=datetime(2027, 3, 10, 16), ends_local=datetime(2027, 3, 10, 19))
+    db.session.commit()
+    response = login_as(world.teacher).post(f"/events/{event.id}/conference", data={
+        "days": days, "day_starts": "16:00", "day_ends": "17:00", "length_minutes": "15",
+        "break_minutes": "0", "mode": "in_person"})
+    assert response.status_code == 400
+    assert "Enter a date between the years 1900 and 2200." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ConferenceSlot)) == 0
