@@ -11,7 +11,13 @@ from portal import create_app
 from portal.auth.models import User
 from portal.core import time as portal_time
 from portal.extensions import db, limiter
+from portal.family.services import submit_feedback
 from portal.imports.demo import load_demo_school
+from portal.messaging.campaigns import create_campaign
+from portal.messaging.models import Message
+from portal.outcomes.intervention_services import open_intervention
+from portal.people.models import Guardian, School, Student, StudentGuardian
+from portal.risk.services import assess_students
 from tests.conftest import TEST_NOW, FreshRequestClient, config_for, empty_all_tables
 
 HOSTILE = ("99999999999999999999", "-1", "sNaN", "NaN", "inf", "0001-01-01", "9999-12-31",
@@ -40,7 +46,24 @@ class World:
 
 
 def _seed() -> None:
+    """The demo school, plus the records it has none of: flags, a campaign, a request,
+    a plan and a letter (so that their pages and forms are reached with a real id)."""
     load_demo_school(today=TEST_NOW.date())
+    school = db.session.scalar(select(School))
+    admin = db.session.scalar(select(User).where(User.email == ROLES[0]))
+    parent = db.session.scalar(select(User).where(User.email == ROLES[3]))
+    guardian = db.session.scalar(select(Guardian).where(Guardian.user_id == parent.id))
+    child = db.session.scalar(select(StudentGuardian.student_id)
+                              .where(StudentGuardian.guardian_id == guardian.id))
+    assess_students(school=school, today=TEST_NOW.date())
+    create_campaign(sender=admin, school=school, title="News", kind="general", criteria={},
+                    variants={"en": ("News", "Dear {{ guardian_name }}")})
+    submit_feedback(guardian=guardian, author=parent, student_id=child, kind="question",
+                    subject="A question", body="When?")
+    open_intervention(student=db.session.get(Student, child), actor=admin, owner=admin,
+                      reason="Absences", goal="Come every day", today=TEST_NOW.date())
+    db.session.add(Message(guardian_id=guardian.id, student_id=child, subject="Letter",
+                           body_text="Hello"))
     db.session.flush()
 
 
