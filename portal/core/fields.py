@@ -69,29 +69,31 @@ class IntegerField(_Checked, wtforms.IntegerField):
         return in_id_range(value)
 
 
-class DecimalField(_Checked, wtforms.DecimalField):
+class _Finite(_Checked):
     message = _l("Enter a number.")
 
     def acceptable(self, value) -> bool:
         return is_finite(value) and abs(value) <= MAX_INTEGER
 
 
-class FloatField(_Checked, wtforms.FloatField):
-    message = _l("Enter a number.")
-
-    def acceptable(self, value) -> bool:
-        return is_finite(value) and abs(value) <= MAX_INTEGER
-
-
-class DateField(_Checked, wtforms.DateField):
+class _InSaneYears(_Checked):
     message = _l("Enter a date between the years 1900 and 2200.")
 
     def acceptable(self, value) -> bool:
         return sane_year(value.year)
 
 
-class DateTimeLocalField(_Checked, wtforms.DateTimeLocalField):
-    message = _l("Enter a date between the years 1900 and 2200.")
+class DecimalField(_Finite, wtforms.DecimalField):
+    """A decimal number; NaN, infinity and huge values are form errors."""
 
-    def acceptable(self, value) -> bool:
-        return sane_year(value.year)
+
+class FloatField(_Finite, wtforms.FloatField):
+    """A number; NaN, infinity and huge values are form errors."""
+
+
+class DateField(_InSaneYears, wtforms.DateField):
+    """A date between the years MIN_YEAR and MAX_YEAR."""
+
+
+class DateTimeLocalField(_InSaneYears, wtforms.DateTimeLocalField):
+    """A date and time between the years MIN_YEAR and MAX_YEAR."""

@@ -95,3 +95,12 @@ def test_conference_slots_on_a_day_outside_1900_to_2200_are_a_form_error(app, lo
     assert response.status_code == 400
     assert "Enter a date between the years 1900 and 2200." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ConferenceSlot)) == 0
+
+
+@pytest.mark.parametrize("query", ["chart=attendance&week=9999-12-31",
+                                   "chart=behaviour&week=9999-12-31",
+                                   "chart=risk&day=9999-12-31&level=high",
+                                   "chart=attendance&week=0001-01-01"])
+def test_a_chart_point_outside_1900_to_2200_is_not_found(app, login_as, query):
+    room = classroom()
+    assert login_as(room.admin).get(f"/dashboards/students?{query}").status_code == 404
