@@ -67,6 +67,8 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     PORTAL_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+    # Larger request bodies get the 413 page before the portal reads them.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_MB", "20")) * 1024 * 1024
     SEND_FILE_MAX_AGE_DEFAULT = 0
     PLOTLY_JS_MAX_AGE = 365 * 24 * 60 * 60
     WTF_CSRF_TIME_LIMIT = None

@@ -34,6 +34,7 @@ def create_app(config: type | str | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     register_security(app)
     register_extensions(app)
+    register_input_checks(app)
     register_features(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -67,6 +68,14 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=os.path.join(app.root_path, "translations"))
+
+
+def register_input_checks(app: Flask) -> None:
+    """Bound the URL converters (before any route is added) and check every request's input."""
+    from portal.core import params, urls
+
+    urls.register_converters(app)
+    params.register(app)
 
 
 def register_features(app: Flask) -> None:

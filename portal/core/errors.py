@@ -1,7 +1,9 @@
 """Domain errors and the one handler that turns them into a page or JSON."""
 
-from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from portal.extensions import db
 
 
 class DomainError(Exception):
@@ -41,7 +43,11 @@ def _wants_json() -> bool:
     )
 
 
-def _respond(status: int, title: str, message: str):
+def _respond(status: int, title, message):
+    """Undo what the failed request wrote, then render (the texts are lazy: the locale
+    needs the signed-in user, which can only be loaded again after the rollback)."""
+    db.session.rollback()
+    title, message = str(title), str(message)
     if _wants_json():
         return jsonify({"error": title, "message": message}), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
@@ -52,30 +58,37 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        return _respond(error.status, _("That could not be done"), error.message)
+        return _respond(error.status, _l("That could not be done"), error.message)
 
     @app.errorhandler(400)
     def bad_request(error):
-        return _respond(400, _("Bad request"), getattr(error, "description", "") or "")
+        return _respond(400, _l("Bad request"), getattr(error, "description", "") or "")
 
     @app.errorhandler(403)
     def forbidden(error):
-        return _respond(403, _("Not allowed"), _("You do not have permission to do that."))
+        return _respond(403, _l("Not allowed"), _l("You do not have permission to do that."))
 
     @app.errorhandler(404)
     def not_found(error):
-        return _respond(404, _("Not found"), _("There is nothing here, or you may not see it."))
+        return _respond(404, _l("Not found"), _l("There is nothing here, or you may not see it."))
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return _respond(405, _("Not allowed"), _("That action is not available here."))
+        return _respond(405, _l("Not allowed"), _l("That action is not available here."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        megabytes = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return _respond(413, _l("Too large"),
+                        _l("What you sent is larger than the %(megabytes)s MB this portal "
+                           "accepts.", megabytes=megabytes))
 
     @app.errorhandler(429)
     def too_many_requests(error):
-        return _respond(429, _("Too many attempts"),
-                        _("Too many attempts. Please wait a few minutes and try again."))
+        return _respond(429, _l("Too many attempts"),
+                        _l("Too many attempts. Please wait a few minutes and try again."))
 
     @app.errorhandler(500)
     def server_error(error):
-        return _respond(500, _("Something went wrong"),
-                        _("The error was recorded. Please try again."))
+        return _respond(500, _l("Something went wrong"),
+                        _l("The error was recorded. Please try again."))

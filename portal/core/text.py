@@ -1,4 +1,4 @@
-"""Text helpers shared by search and imports."""
+"""Text helpers shared by search, imports and the CSV files the portal writes."""
 
 import unicodedata
 
@@ -9,3 +9,14 @@ def fold(text: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """Return a CSV cell's value with text that a spreadsheet would run as a formula quoted."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

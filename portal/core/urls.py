@@ -1,6 +1,24 @@
-"""Links to the portal: absolute ones for emails and feeds, and the check that one stays local."""
+"""Links to the portal: absolute ones for emails and feeds, the check that one stays local,
+and the bounded id converter."""
 
-from flask import current_app
+from flask import Flask, current_app
+from werkzeug.routing import IntegerConverter
+
+# The largest value of an INTEGER column (PostgreSQL int4, the narrowest of our databases).
+MAX_INTEGER = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` bounded to the database's integer range: a larger id is a 404, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 — Werkzeug's signature
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(map, *args, **kwargs)
+
+
+def register_converters(app: Flask) -> None:
+    """Make every `<int:...>` URL argument a bounded id (call before routes are added)."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def portal_url(endpoint: str, **values) -> str:

@@ -6,6 +6,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from portal.auth.models import Role, User
+from portal.core.fields import sane_year
 from portal.core.permissions import visible_school_ids
 from portal.dashboards import (
     drilldown,
@@ -38,16 +39,24 @@ def overview(user: User, filters: dict) -> dict:
             "flagged": flagged_students(user, student_ids=scope)}
 
 
+def _day(text: str) -> date:
+    """Read a chart point's date; ValueError when unreadable or outside the sane years."""
+    day = date.fromisoformat(text)
+    if not sane_year(day.year):
+        raise ValueError(text)
+    return day
+
+
 def students_behind(user: User, filters: dict, chart: str, args) -> list[tuple[Student, str]]:
     """Return the students behind one point of a chart (from the request's arguments)."""
     scope = queries.scope(user, **filters)
     if chart == "attendance":
-        return drilldown.absent_in_week(scope, date.fromisoformat(args["week"]))
+        return drilldown.absent_in_week(scope, _day(args["week"]))
     if chart == "behaviour":
-        return drilldown.incidents_in_week(scope, date.fromisoformat(args["week"]))
+        return drilldown.incidents_in_week(scope, _day(args["week"]))
     if chart == "grades":
         return drilldown.graded_in_band(scope, args["period"], args["band"])
-    return drilldown.at_level_on(scope, date.fromisoformat(args["day"]), args["level"])
+    return drilldown.at_level_on(scope, _day(args["day"]), args["level"])
 
 
 def _school_year(user: User, today: date) -> tuple[date, date, int | None]:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from portal.auth.models import Role
 from portal.core.extension_points import add_profile_panel
 from portal.core.navigation import add_nav_item
+from portal.core.params import query_int
 from portal.core.permissions import roles_required
 from portal.core.time import today_in
 from portal.dashboards import pages, queries
@@ -42,8 +43,7 @@ def plotly_placeholder_ids() -> str:
 def _filters() -> tuple[dict, dict]:
     """Read the grade-level and section filters; a section the user cannot see is a 404."""
     choices = queries.filter_choices(current_user)
-    filters = {"grade_level": request.args.get("grade_level", type=int),
-               "section_id": request.args.get("section_id", type=int)}
+    filters = {"grade_level": query_int("grade_level"), "section_id": query_int("section_id")}
     if filters["section_id"] and filters["section_id"] not in dict(choices["sections"]):
         abort(404)
     return filters, choices
@@ -81,7 +81,7 @@ def students():
 @roles_required(*DASHBOARD_ROLES)
 def programs():
     listed = pages.programs(current_user)
-    program_id = request.args.get("program_id", type=int)
+    program_id = query_int("program_id")
     outcome = request.args.get("outcome", "attendance")
     program = next((p for p in listed if p.id == program_id), None)
     if (program_id and program is None) or outcome not in OUTCOMES:

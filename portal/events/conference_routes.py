@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.errors import DomainError
+from portal.core.fields import sane_year
 from portal.core.permissions import (
     can_manage_school,
     get_guardian_or_404,
@@ -28,11 +29,14 @@ from portal.extensions import db
 
 def _days(text: str) -> list[date]:
     try:
-        return sorted({date.fromisoformat(part) for part in text.replace(" ", "").split(",")
+        days = sorted({date.fromisoformat(part) for part in text.replace(" ", "").split(",")
                        if part})
     except ValueError:
         raise DomainError(_("Write the days as YYYY-MM-DD, separated by commas."),
                           field="days") from None
+    if not all(sane_year(day.year) for day in days):
+        raise DomainError(_("Enter a date between the years 1900 and 2200."), field="days")
+    return days
 
 
 def _page(event: Event, form: SlotPlanForm, status: int = 200):

@@ -142,7 +142,7 @@ def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
     except IntegrityError:
         taken = 0
     if taken != 1:
-        raise SlotTaken(_("Sorry, this slot was just taken. Please choose another one."))
+        raise SlotTaken(_("Sorry, this time was just taken. Please choose another one."))
     db.session.refresh(slot)
     tell_about_slot(slot, guardian=guardian, sender=None if actor.is_guardian else actor,
                     what="booked")

@@ -64,6 +64,16 @@ def get_family_slot_or_404(user: User, guardian: Guardian, slot_id: int) -> Conf
     return slot
 
 
+def get_conference_slot_or_404(user: User, guardian: Guardian, slot_id: int) -> ConferenceSlot:
+    """Load any slot of a conference the guardian may open (booked by another family too:
+    booking it then answers that the time was just taken), or 404."""
+    slot = db.session.get(ConferenceSlot, slot_id)
+    if slot is None:
+        abort(404)
+    get_conference_or_404(user, guardian, slot.event_id)
+    return slot
+
+
 def feed_contents(user: User, guardian: Guardian) -> tuple[list[Event], list[ConferenceSlot]]:
     """Return the events and booked conference slots of the guardian's children, for the feed."""
     events = db.session.scalars(

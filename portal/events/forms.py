@@ -4,9 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.core.fields import DateField, DateTimeLocalField, IntegerField, as_id
 from portal.events.conferences import MODES, OUTCOMES
 from portal.events.models import EventKind
 
@@ -35,10 +33,10 @@ class EventForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME, validators=[InputRequired()])
     whole_school = BooleanField(_l("Whole school"))
-    grade_levels = SelectMultipleField(_l("Grade levels"), coerce=int, validate_choice=False)
-    section_ids = SelectMultipleField(_l("Sections"), coerce=int, validate_choice=False)
-    program_id = SelectField(_l("Program"), coerce=int, validate_choice=False, default=0)
-    segment_id = SelectField(_l("A saved audience of this school"), coerce=int,
+    grade_levels = SelectMultipleField(_l("Grade levels"), coerce=as_id, validate_choice=False)
+    section_ids = SelectMultipleField(_l("Sections"), coerce=as_id, validate_choice=False)
+    program_id = SelectField(_l("Program"), coerce=as_id, validate_choice=False, default=0)
+    segment_id = SelectField(_l("A saved audience of this school"), coerce=as_id,
                              validate_choice=False, default=0)
     rsvp_requested = BooleanField(_l("Ask families to answer (RSVP)"))
     capacity = IntegerField(_l("Capacity (families)"), validators=[Optional()])
@@ -82,7 +80,7 @@ class BookOnBehalfForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    to_slot_id = SelectField(_l("Move to"), coerce=int, validate_choice=False)
+    to_slot_id = SelectField(_l("Move to"), coerce=as_id, validate_choice=False)
 
 
 class OutcomeForm(FlaskForm):

@@ -1,6 +1,6 @@
 """Staff event pages: the school calendar, create, edit, cancel, the invitation list."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +11,7 @@ from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.core.extension_points import add_profile_panel
 from portal.core.navigation import add_nav_item
+from portal.core.params import query_date
 from portal.core.permissions import staff_required
 from portal.core.time import to_local, to_utc, today_in
 from portal.events import bp, queries, services
@@ -25,19 +26,12 @@ add_nav_item("events.calendar", _l("Events"), roles=Role.STAFF, order=40)
 add_profile_panel("events", "events/_profile_panel.html", family_history, order=60)
 
 
-def _month_start(text: str | None, timezone: str) -> date:
-    try:
-        return datetime.strptime(text or "", "%Y-%m").date()
-    except ValueError:
-        return today_in(timezone).replace(day=1)
-
-
 @bp.get("/")
 @staff_required
 def calendar():
     school = school_of(current_user)
     view = request.args.get("view", "list")
-    first = _month_start(request.args.get("month"), school.timezone)
+    first = query_date("month", "%Y-%m") or today_in(school.timezone).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     if view == "month":
         events = queries.visible_events(

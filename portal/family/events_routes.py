@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField
+from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from portal.auth.models import Role
+from portal.core.fields import IntegerField
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.core.urls import portal_url
@@ -58,26 +59,35 @@ def rsvp(invitation_id: int):
     return redirect(url_for("family.events"))
 
 
-@bp.get("/conferences/<int:event_id>")
-@guardian_required
-def conference(event_id: int):
+def _conference_page(event_id: int, taken: str | None = None) -> str:
+    """Render the conference's page: per child, each teacher's booking or free slots."""
     event = queries.get_conference_or_404(current_user, my_guardian(), event_id)
     options = conference_queries.family_conference_options(event, children_of(current_user))
     return render_template("family/events_conference.html", event=event, options=options,
                            form=BookForm(), booking_open=conference_queries.booking_open(event),
-                           closes_at=conferences.booking_closes_at(event))
+                           closes_at=conferences.booking_closes_at(event), taken=taken)
+
+
+@bp.get("/conferences/<int:event_id>")
+@guardian_required
+def conference(event_id: int):
+    return _conference_page(event_id)
 
 
 @bp.post("/conferences/slots/<int:slot_id>/book")
 @guardian_required
 def book(slot_id: int):
     guardian = my_guardian()
-    slot = queries.get_family_slot_or_404(current_user, guardian, slot_id)
-    form = BookForm()
+    slot = queries.get_conference_slot_or_404(current_user, guardian, slot_id)
+    event_id, form = slot.event_id, BookForm()
     if not form.validate_on_submit():
         abort(400)
     student = get_student_or_404(current_user, form.student_id.data)
-    conferences.book_slot(actor=current_user, slot=slot, student=student, guardian=guardian)
+    try:
+        conferences.book_slot(actor=current_user, slot=slot, student=student, guardian=guardian)
+    except conferences.SlotTaken as error:  # another family was quicker: offer the free times
+        db.session.rollback()
+        return _conference_page(event_id, taken=error.message), 409
     db.session.commit()
     flash(_("Booked. A confirmation is on its way by email."), "success")
     return redirect(url_for("family.conference", event_id=slot.event_id))

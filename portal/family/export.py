@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import guardian_child_ids, visible_records
+from portal.core.text import spreadsheet_safe
 from portal.core.time import utcnow
 from portal.events.models import ConferenceSlot, Event, EventInvitation
 from portal.extensions import db
@@ -129,7 +130,8 @@ def _csv(rows: list[dict]) -> str:
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()}
+                         for row in rows)
     return buffer.getvalue()
 
 

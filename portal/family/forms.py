@@ -5,12 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.core.fields import as_id
 from portal.family.choices import CHANNELS, FEEDBACK_KINDS
 
 
 def _child_id(value) -> int:
     """Read the posted child: empty means "the school in general" (0)."""
-    return int(value) if value not in (None, "", "None") else 0
+    return as_id(value) if value not in (None, "", "None") else 0
 
 
 class FeedbackForm(FlaskForm):

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.core.fields import as_id
 from portal.messaging.forms import KIND_LABELS
 from portal.messaging.models import UpdateKind
 
@@ -12,7 +13,7 @@ from portal.messaging.models import UpdateKind
 class ReplyForm(FlaskForm):
     """A guardian's reply to a message from the school."""
 
-    student_id = SelectField(_l("About which child"), coerce=int)
+    student_id = SelectField(_l("About which child"), coerce=as_id)
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Send reply"))
 

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.core.params import query_int
 from portal.core.permissions import guardian_required
 from portal.family import account_queries, bp, queries, services
 from portal.family.forms import FeedbackForm, ReplyForm
@@ -21,7 +22,7 @@ def requests():
 @guardian_required
 def new_request():
     guardian = my_guardian()
-    form = FeedbackForm(student_id=request.args.get("student_id", 0, type=int))
+    form = FeedbackForm(student_id=query_int("student_id", 0))
     form.student_id.choices = [(0, _("The school in general"))] + [
         (child.id, child.display_name) for child in queries.children_of(current_user)]
     if form.validate_on_submit():

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.models import Channel, Outcome
-from portal.people.forms import optional_int
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -21,15 +21,15 @@ class InteractionForm(FlaskForm):
     occurred_at = DateTimeLocalField(_l("Date and time"), format=DATETIME_FORMATS, validators=[
         DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM."))])
     # Choices are checked by the service, which names the field and the reason.
-    staff_ids = SelectMultipleField(_l("Staff who took part"), coerce=int, validate_choice=False)
-    guardian_ids = SelectMultipleField(_l("Family members who took part"), coerce=int,
+    staff_ids = SelectMultipleField(_l("Staff who took part"), coerce=as_id, validate_choice=False)
+    guardian_ids = SelectMultipleField(_l("Family members who took part"), coerce=as_id,
                                        validate_choice=False)
     summary = TextAreaField(_l("Summary"), validators=[
         DataRequired(_l("Write a short summary.")), Length(max=5000)])
     outcome = SelectField(_l("Outcome"), choices=[("", _l("—"))] + [
         (o, _l(o.replace("_", " ").capitalize())) for o in Outcome.ALL])
     follow_up_due_on = DateField(_l("Follow-up due"), validators=[Optional()])
-    follow_up_owner_id = SelectField(_l("Follow-up owner"), coerce=optional_int,
+    follow_up_owner_id = SelectField(_l("Follow-up owner"), coerce=optional_id,
                                      validate_choice=False)
     visibility = SelectField(_l("Who may read it"), choices=[
         (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])

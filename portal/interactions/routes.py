@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.auth.models import Role, User
 from portal.core.locale import school_timezone
 from portal.core.navigation import add_nav_item
+from portal.core.params import query_int
 from portal.core.permissions import (
     can_close_follow_up,
     get_record_or_404,
@@ -41,7 +42,7 @@ def _fields(form, student) -> dict:
 @staff_required
 def new(student_id: int):
     student = get_student_or_404(current_user, student_id)
-    follows_id = request.args.get("follows", type=int)
+    follows_id = query_int("follows")
     follows = get_record_or_404(current_user, Interaction, follows_id) if follows_id else None
     if follows is not None and not can_close_follow_up(current_user, follows):
         abort(403)

@@ -4,8 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
-    DecimalField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.core.fields import DateTimeLocalField, DecimalField, as_id
 from portal.messaging.models import UpdateKind
 from portal.risk.models import RiskLevel
 
@@ -37,20 +36,20 @@ class AudienceForm(FlaskForm):
     segment_name = StringField(_l("Save this audience as"),
                                validators=[Optional(), Length(max=200)])
     grade_levels = StringField(_l("Grade levels"), validators=[Optional(), _grade_levels])
-    section_ids = SelectMultipleField(_l("Sections"), coerce=int, validate_choice=False)
-    program_ids = SelectMultipleField(_l("Programs and activities"), coerce=int,
+    section_ids = SelectMultipleField(_l("Sections"), coerce=as_id, validate_choice=False)
+    program_ids = SelectMultipleField(_l("Programs and activities"), coerce=as_id,
                                       validate_choice=False)
     risk_levels = SelectMultipleField(_l("Risk level"), choices=[
         (level, level.capitalize()) for level in RiskLevel.ALL])
     attendance_below = DecimalField(_l("Attendance rate below (%)"),
                                     validators=[Optional(), NumberRange(0, 100)])
     need_kinds = SelectMultipleField(_l("Open need of kind"), validate_choice=False)
-    event_without_rsvp = SelectField(_l("Invited to an event but no answer yet"), coerce=int,
+    event_without_rsvp = SelectField(_l("Invited to an event but no answer yet"), coerce=as_id,
                                      validate_choice=False)
     languages = SelectMultipleField(_l("Guardian's language"), validate_choice=False)
     portal_activated = SelectField(_l("Portal account"), default="", choices=[
         ("", _l("Any")), ("yes", _l("Has signed in")), ("no", _l("Has never signed in"))])
-    student_ids = SelectMultipleField(_l("Hand-picked students"), coerce=int,
+    student_ids = SelectMultipleField(_l("Hand-picked students"), coerce=as_id,
                                       validate_choice=False)
 
     def criteria(self) -> dict:
@@ -109,5 +108,5 @@ class RetryFailedForm(FlaskForm):
 class ShareForm(FlaskForm):
     """Colleagues who may see the send report."""
 
-    colleagues = SelectMultipleField(_l("Share the report with"), coerce=int)
+    colleagues = SelectMultipleField(_l("Share the report with"), coerce=as_id)
     submit = SubmitField(_l("Share"))

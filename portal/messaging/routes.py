@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
+from portal.core.params import query_int
 from portal.core.permissions import administrator_required, staff_required
 from portal.core.time import to_utc, utcnow
 from portal.extensions import db
@@ -94,10 +95,10 @@ def edit_campaign(campaign_id: int):
 def _starting_point(school: School) -> dict:
     """Prefill from a saved audience and/or an earlier message of this school."""
     data = {}
-    segment = db.session.get(Segment, request.args.get("segment_id", type=int) or 0)
+    segment = db.session.get(Segment, query_int("segment_id", 0))
     if segment is not None and segment.school_id == school.id:
         data.update(criteria_as_form_data(segment.criteria), segment_id=segment.id)
-    template_id = request.args.get("template_id", type=int)
+    template_id = query_int("template_id", 0)
     if template_id:
         template = db.session.get(MessageTemplate, template_id)
         if template is None or template.school_id != school.id or not queries.can_use_template(
@@ -154,7 +155,7 @@ def review_campaign(campaign_id: int):
     school = db.session.get(School, campaign.school_id)
     recipients = resolve_recipients(criteria=campaign.criteria, school_id=school.id,
                                     sender=current_user)
-    chosen = request.args.get("guardian_id", type=int)
+    chosen = query_int("guardian_id")
     shown = next((r for r in recipients if r.guardian.id == chosen),
                  recipients[0] if recipients else None)
     preview = campaigns.render_for(campaign, shown, school) if shown else None

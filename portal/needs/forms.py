@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.fields import DateField, optional_id
 from portal.core.models import Visibility
 from portal.needs.models import FeedbackStatus, NeedKind, NeedStatus
-from portal.people.forms import optional_int
 
 
 def _choices(codes) -> list[tuple[str, str]]:
@@ -20,7 +20,7 @@ class NeedForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the need a short title.")),
                                                  Length(max=200)])
     details = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
-    owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False)
+    owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False)
     status = SelectField(_l("Status"), choices=_choices(NeedStatus.ALL))
     due_on = DateField(_l("Due date"), validators=[Optional()])
     visibility = SelectField(_l("Who may read it"), choices=[
@@ -32,7 +32,7 @@ class NeedForm(FlaskForm):
 
 
 class FeedbackUpdateForm(FlaskForm):
-    assigned_to_id = SelectField(_l("Assigned to"), coerce=optional_int, validate_choice=False)
+    assigned_to_id = SelectField(_l("Assigned to"), coerce=optional_id, validate_choice=False)
     status = SelectField(_l("Status"), choices=_choices(FeedbackStatus.ALL))
 
     def set_staff(self, staff) -> None:

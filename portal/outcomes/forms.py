@@ -2,21 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DateTimeLocalField,
-    DecimalField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.core.fields import DateField, DateTimeLocalField, DecimalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.forms import DATETIME_FORMATS
 from portal.outcomes.models import InterventionStatus, ProgramKind
-from portal.people.forms import optional_int
 
 DATE_REQUIRED = _l("Enter a date as YYYY-MM-DD.")
 VISIBILITY = [(Visibility.STAFF, _l("Staff only")),
@@ -36,7 +28,7 @@ class AttendanceForm(FlaskForm):
 class GradeGridForm(FlaskForm):
     """The assessment; the per-student scores come as score-<id> fields."""
 
-    grading_period_id = SelectField(_l("Grading period"), coerce=int)
+    grading_period_id = SelectField(_l("Grading period"), coerce=as_id)
     kind = SelectField(_l("Kind"), choices=[("assessment", _l("Assessment")),
                                             ("period", _l("Grade for the period"))])
     assessment_name = StringField(_l("Assessment"), validators=[Optional(), Length(max=200)])
@@ -50,7 +42,7 @@ class BehaviourForm(FlaskForm):
     occurred_at = DateTimeLocalField(_l("Date and time"), format=DATETIME_FORMATS, validators=[
         DataRequired(_l("Enter the date and time as YYYY-MM-DD HH:MM."))])
     is_positive = BooleanField(_l("Positive behaviour"))
-    severity = SelectField(_l("Severity"), coerce=int, choices=[
+    severity = SelectField(_l("Severity"), coerce=as_id, choices=[
         (1, _l("Minor")), (2, _l("Moderate")), (3, _l("Major"))])
     category = StringField(_l("Category"), validators=[
         DataRequired(_l("Enter a category, e.g. disruption or helpfulness.")), Length(max=50)])
@@ -77,7 +69,7 @@ class ProgramStatusForm(FlaskForm):
 
 
 class ProgramEnrollmentForm(FlaskForm):
-    student_id = SelectField(_l("Student"), coerce=optional_int, validate_choice=False,
+    student_id = SelectField(_l("Student"), coerce=optional_id, validate_choice=False,
                              validators=[DataRequired(_l("Choose a student."))])
     starts_on = DateField(_l("Starts"), validators=[DataRequired(DATE_REQUIRED)])
     ends_on = DateField(_l("Ends (optional)"), validators=[Optional()])
@@ -90,13 +82,13 @@ class EndEnrollmentForm(FlaskForm):
 class InterventionForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[
         DataRequired(_l("Say why the student needs this plan.")), Length(max=5000)])
-    need_id = SelectField(_l("Related need"), coerce=optional_int, validate_choice=False)
-    risk_assessment_id = SelectField(_l("Related risk flag"), coerce=optional_int,
+    need_id = SelectField(_l("Related need"), coerce=optional_id, validate_choice=False)
+    risk_assessment_id = SelectField(_l("Related risk flag"), coerce=optional_id,
                                      validate_choice=False)
     goal = TextAreaField(_l("Goal"), validators=[DataRequired(_l("Write the goal.")),
                                                  Length(max=5000)])
     actions = TextAreaField(_l("Actions"), validators=[Optional(), Length(max=5000)])
-    owner_id = SelectField(_l("Owner"), coerce=optional_int, validate_choice=False,
+    owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False,
                            validators=[DataRequired(_l("Choose who owns the plan."))])
     review_on = DateField(_l("Review date"), validators=[Optional()])
     visibility = SelectField(_l("Who may read it"), choices=VISIBILITY)

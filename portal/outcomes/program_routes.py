@@ -96,9 +96,9 @@ def end_enrollment(enrollment_id: int):
     student = get_student_or_404(current_user, enrollment.student_id)
     form = EndEnrollmentForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.ends_on.errors) or _("Enter a date as YYYY-MM-DD."), "error")
+        flash(" ".join(map(str, form.ends_on.errors)) or _("Enter a date as YYYY-MM-DD."), "error")
     elif save_or_refuse(form, lambda: program_services.end_enrollment(
             enrollment=enrollment, student=student, actor=current_user,
             ends_on=form.ends_on.data), _("Participation ended.")) is not None:
-        flash(" ".join(form.ends_on.errors + form.form_errors), "error")
+        flash(" ".join(map(str, form.ends_on.errors + form.form_errors)), "error")
     return redirect(url_for(".program", program_id=enrollment.program_id))

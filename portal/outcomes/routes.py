@@ -1,7 +1,5 @@
 """Teachers' outcomes entry: the day's attendance and grade grids for a section; behaviour."""
 
-from datetime import date
-
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
+from portal.core.params import query_date, query_int
 from portal.core.permissions import get_student_or_404, staff_required
 from portal.core.time import to_local, to_utc, utcnow
 from portal.extensions import db
@@ -19,13 +18,6 @@ from portal.people.saving import save_or_refuse
 
 add_nav_item("outcomes.sections", _l("Attendance and grades"),
              roles=(Role.TEACHER, Role.ADMINISTRATOR), order=25)
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
 
 
 def _save_grid(form, save, success: str) -> dict[int, str] | None:
@@ -46,7 +38,7 @@ def sections():
 def attendance(section_id: int):
     section = entry_queries.get_section_or_404(current_user, section_id)
     students, today = entry_queries.roster(section), entry_queries.school_day(section)
-    form = AttendanceForm(data={"on_date": _day(request.args.get("on_date")) or today})
+    form = AttendanceForm(data={"on_date": query_date("on_date") or today})
     errors = {}
     if form.validate_on_submit():
         marks = {s.id: (request.form.get(f"status-{s.id}", AttendanceStatus.PRESENT),
@@ -66,7 +58,7 @@ def attendance(section_id: int):
 
 def _grade_grid(section, periods) -> tuple[GradeGridForm, dict]:
     """Build the grade grid, opened on the assessment the address names (scores pre-filled)."""
-    opened = {"grading_period_id": request.args.get("grading_period_id", type=int),
+    opened = {"grading_period_id": query_int("grading_period_id"),
               "kind": request.args.get("kind", "assessment"),
               "assessment_name": request.args.get("assessment_name", "")}
     stored = entry_queries.stored_grades(section, **opened) if opened["grading_period_id"] else {}

@@ -4,8 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -14,13 +12,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.core.fields import DecimalField, IntegerField, optional_id
 from portal.people.student_list import NOT_ASSESSED, StudentFilters
 from portal.risk.models import RiskLevel
-
-
-def optional_int(value):
-    """Coerce a select's value to an int, keeping the empty choice as None."""
-    return int(value) if value not in (None, "", "None") else None
 
 
 class StudentFilterForm(FlaskForm):
@@ -28,9 +22,9 @@ class StudentFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name"), validators=[Optional()])
-    grade_level = SelectField(_l("Grade level"), coerce=optional_int, validate_choice=True)
-    section_id = SelectField(_l("Class"), coerce=optional_int)
-    program_id = SelectField(_l("Program or activity"), coerce=optional_int)
+    grade_level = SelectField(_l("Grade level"), coerce=optional_id, validate_choice=True)
+    section_id = SelectField(_l("Class"), coerce=optional_id)
+    program_id = SelectField(_l("Program or activity"), coerce=optional_id)
     risk_level = SelectField(_l("Risk level"), default="", choices=[
         ("", _l("Any")), (RiskLevel.HIGH, _l("High")), (RiskLevel.WATCH, _l("Watch")),
         (RiskLevel.NONE, _l("None")), (NOT_ASSESSED, _l("Not assessed"))])

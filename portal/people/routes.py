@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.extension_points import home_tiles, profile_panels
+from portal.core.params import query_int
 from portal.core.permissions import get_student_or_404, staff_required
 from portal.core.signals import student_viewed
 from portal.core.time import utcnow
@@ -34,7 +35,7 @@ def _filter_form() -> tuple[StudentFilterForm, StudentFilters]:
 @staff_required
 def student_list():
     form, filters = _filter_form()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = query_int("page", 1, minimum=1)
     rows, total = find_students(current_user, filters, since=queries.term_start(current_user),
                                 page=page)
     arguments = {k: v for k, v in request.args.items() if k != "page"}

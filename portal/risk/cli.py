@@ -28,13 +28,35 @@ def recompute() -> None:
     click.echo(f"\rrisk: assessed {count} students" + " " * 20)
 
 
+def _read(path: Path, folds: int) -> list:
+    """Read the UCI rows, or stop with a message naming the file and what is wrong."""
+    if not path.exists():
+        raise click.ClickException(f"no such file: {path} (pass --uci PATH)")
+    try:
+        students = read_students(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{path}: not UTF-8 text (byte {error.start + 1}); save the file as a UTF-8 CSV"
+        ) from None
+    except (OSError, UciFormatError) as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    failed = sum(student.failed for student in students)
+    if min(failed, len(students) - failed) < folds:
+        raise click.ClickException(
+            f"{path}: {failed} failing and {len(students) - failed} passing students; the "
+            f"{folds}-fold cross-validation needs at least {folds} of each")
+    return students
+
+
 @risk.command("evaluate")
 @click.option("--uci", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A UCI Student Performance CSV (default: $PORTAL_UCI_CSV or the shared copy).")
 @click.option("--setup", type=click.Choice(sorted(SETUPS)), required=True,
               help="A: G1 and G2; B: G1 only; C: no period grades.")
-@click.option("--runs", default=20, show_default=True, help="Repetitions of the cross-validation.")
-@click.option("--folds", default=10, show_default=True, help="Folds per repetition.")
+@click.option("--runs", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="Repetitions of the cross-validation.")
+@click.option("--folds", default=10, show_default=True, type=click.IntRange(2, 100),
+              help="Folds per repetition.")
 @click.option("--seed", default=2026, show_default=True, help="Seed of the fold shuffles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
@@ -45,13 +67,11 @@ def evaluate(path: Path | None, setup: str, runs: int, folds: int, seed: int,
     from portal.risk.evaluation import format_report
 
     path = path or default_path(Path(current_app.root_path).parent)
-    if not path.exists():
-        raise click.ClickException(f"no such file: {path} (pass --uci PATH)")
+    students = _read(path, folds)
     try:
-        students = read_students(path.read_text(encoding="utf-8-sig"))
-    except UciFormatError as error:
-        raise click.ClickException(f"{path}: {error}") from None
-    report = run_evaluation(students, setup, runs=runs, folds=folds, seed=seed)
+        report = run_evaluation(students, setup, runs=runs, folds=folds, seed=seed)
+    except ValueError as error:  # a training fold drew students of one outcome only
+        raise click.ClickException(f"{path}: cannot cross-validate on this file: {error}") from None
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report, str(path)))
 
 

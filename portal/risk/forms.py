@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, IntegerField, SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from portal.core.fields import FloatField, IntegerField
 from portal.risk.scoring import RULES
 
 INTERVENTION_KINDS = ("attendance", "academic", "behaviour", "family_contact", "other")

@@ -73,13 +73,15 @@ def read_students(text: str) -> list[UciStudent]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().strip('"').lower() for name in next(reader, [])]
-    positions = _column_positions(header)
     students = []
-    for line, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        students.append(_student(line, row, positions))
+    try:
+        header = [name.strip().strip('"').lower() for name in next(reader, [])]
+        positions = _column_positions(header)
+        for line, row in enumerate(reader, start=2):
+            if any(cell.strip() for cell in row):
+                students.append(_student(line, row, positions))
+    except csv.Error as error:  # a NUL byte, an unclosed quote at the end
+        raise UciFormatError(f"line {reader.line_num}: not a readable CSV row ({error})") from None
     if not students:
         raise UciFormatError("the file has no data rows")
     return students
@@ -104,7 +106,7 @@ def _student(line: int, row: list[str], positions: dict) -> UciStudent:
         if ours in NUMERIC:
             try:
                 values[ours] = int(float(cell))
-            except ValueError:
+            except (ValueError, OverflowError):  # text, NaN or infinity
                 raise UciFormatError(
                     f"line {line}, column '{header_name}': '{cell}' is not a number") from None
         else:

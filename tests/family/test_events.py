@@ -170,3 +170,27 @@ def test_the_feed_includes_the_booked_conference_of_a_child(app, login_as):
     calendar = Calendar.from_ical(app.test_client().get(f"/family/calendar/{token}.ics").data)
     summaries = [str(entry["summary"]) for entry in calendar.walk("VEVENT")]
     assert "Spring conferences: Tara Teach · Ann Novak" in summaries
+
+
+def _booking_actions(page: str) -> set[str]:
+    return set(re.findall(r'action="(/family/conferences/slots/\d+/book)"', page))
+
+
+def _book(client, slot, child):
+    return client.post(f"/family/conferences/slots/{slot.id}/book", data={"student_id": child.id})
+
+
+def test_a_time_taken_by_another_family_gets_409_with_the_free_times(app, login_as):
+    world = school_with_families()
+    _event, slots = _conference(world)
+    assert _book(login_as(world.marta_user), slots[0], world.ann).status_code == 302
+
+    second = _book(login_as(world.diaz_user), slots[0], world.cleo)
+
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "this time was just taken" in page
+    assert _booking_actions(page) == {f"/family/conferences/slots/{slot.id}/book"
+                                      for slot in slots[1:]}
+    assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.ann.id
+    assert _book(login_as(world.diaz_user), slots[1], world.cleo).status_code == 302

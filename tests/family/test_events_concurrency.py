@@ -1,5 +1,6 @@
 """Two guardians clicking the same last slot at the same moment: only one gets it."""
 
+import re
 import threading
 
 import pytest
@@ -38,13 +39,14 @@ def test_two_guardians_booking_the_same_slot_at_once_only_one_gets_it(app):
     slot_ids = [slot.id for slot in slots]
     db.session.remove()
     for slot_id in slot_ids:
-        barrier, statuses = threading.Barrier(2), {}
+        barrier, statuses, pages = threading.Barrier(2), {}, {}
 
-        def book(index, slot_id=slot_id, barrier=barrier, statuses=statuses):
+        def book(index, slot_id=slot_id, barrier=barrier, statuses=statuses, pages=pages):
             barrier.wait()
             response = clients[index].post(f"/family/conferences/slots/{slot_id}/book",
                                            data={"student_id": children[index]})
             statuses[index] = response.status_code
+            pages[index] = response.get_data(as_text=True)
 
         threads = [threading.Thread(target=book, args=(i,)) for i in range(2)]
         for thread in threads:
@@ -52,6 +54,10 @@ def test_two_guardians_booking_the_same_slot_at_once_only_one_gets_it(app):
         for thread in threads:
             thread.join(timeout=30)
         assert sorted(statuses.values()) == [302, 409]
+        loser = next(index for index, status in statuses.items() if status == 409)
+        assert "this time was just taken" in pages[loser]
+        free = set(re.findall(r"/family/conferences/slots/(\d+)/book", pages[loser]))
+        assert free == {str(other) for other in slot_ids if other != slot_id}
         # the loser may book the next slot: cancel the winner's so both can race again
         slot = db.session.get(ConferenceSlot, slot_id)
         assert slot.status == "booked"

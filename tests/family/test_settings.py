@@ -112,3 +112,32 @@ def test_download_holds_my_family_and_only_what_the_family_may_see(app, login_as
     for never in ("Zoe", "Hidden", "Staff plan", "Note on Maya", "sam@example.org",
                   "Question of Parent"):
         assert never not in text
+
+
+def _csv_cells(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    return {name: [cell for row in csv.reader(io.StringIO(archive.read(name).decode()))
+                   for cell in row]
+            for name in archive.namelist() if name.endswith(".csv")}
+
+
+def test_no_csv_of_the_download_holds_a_formula_a_spreadsheet_would_run(app, login_as):
+    families = make_families()
+    families.guardian.phone = "+1 555 0100"
+    f.make_interaction(families.child, families.teacher, visibility=Visibility.FAMILY,
+                       summary='=HYPERLINK("http://evil.example","Open")', outcome="@SUM(A1)")
+    add_intervention(families.child, "-2 days of homework")
+    db.session.add(Feedback(school_id=families.school.id, guardian_id=families.guardian.id,
+                            kind="question", subject="\t=1+1", body="\r=cmd"))
+    db.session.commit()
+    response = login_as(families.parent).get("/family/my-data.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    cells = _csv_cells(archive)
+    assert "'=HYPERLINK(\"http://evil.example\",\"Open\")" in cells["interactions.csv"]
+    assert "'@SUM(A1)" in cells["interactions.csv"]
+    assert "'+1 555 0100" in cells["guardian.csv"]
+    assert "'-2 days of homework" in cells["interventions.csv"]
+    assert {"'\t=1+1", "'\r=cmd"} <= set(cells["requests.csv"])
+    for name, values in cells.items():
+        assert not [v for v in values if v[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+    tables = json.loads(archive.read("family.json"))["tables"]
+    assert tables["interactions"][0]["summary"].startswith("=HYPERLINK")  # JSON keeps the text

@@ -1,5 +1,7 @@
 """The staff student list: search, filters, sorting, CSV, and only visible students."""
 
+import csv
+import io
 from datetime import date, timedelta
 
 from portal.core.time import utcnow
@@ -122,3 +124,15 @@ def test_csv_export_has_the_filtered_rows(app, login_as):
     lines = response.get_data(as_text=True).strip().splitlines()
     assert lines[0].startswith("student_id,last_name")
     assert len(lines) == 2 and "Novák" in lines[1] and "not_assessed" in lines[1]
+
+
+def test_csv_export_quotes_names_a_spreadsheet_would_run(app, login_as):
+    room = classroom()
+    names = ['=HYPERLINK("http://evil.example","x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCr"]
+    for name in names:
+        f.make_student(room.school, first_name="Kid", last_name=name)
+    db.session.commit()
+    text = login_as(room.admin).get("/students.csv").get_data(as_text=True)
+    last_names = [row[1] for row in csv.reader(io.StringIO(text))][1:]
+    assert sorted(n for n in last_names if n.startswith("'")) == sorted("'" + n for n in names)
+    assert not [n for n in last_names if n[:1] in ("=", "+", "-", "@", "\t", "\r")]

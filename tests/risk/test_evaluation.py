@@ -62,3 +62,28 @@ def test_the_original_semicolon_format_with_short_codes_is_read():
     text = 'school;sex;address;failures;absences;G1;G2;G3\n"GP";"F";"U";0;6;5;6;6\n'
     (student,) = read_students(text)
     assert (student.gender, student.absences, student.g3, student.failed) == ("F", 6, 6, True)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("school,gender\nGP,F\xe9\n".encode("latin-1"), "not UTF-8 text (byte 19)"),
+    (HEADER.encode() + b"GP,F,U,0,4,10,11,12\nGP,F,U,0,4,10,11\x00,12\n",
+     "line 3, column 'second period grade'"),
+    (HEADER.encode() + b"GP,F,U,0,4,inf,11,12\n", "'inf' is not a number"),
+    (HEADER.encode() + b"GP,F,U,0,4,1e999,11,12\n", "'1e999' is not a number"),
+    (HEADER.encode() + b"GP,F,U,0,4,10,11,12\n" * 12,
+     "0 failing and 12 passing students; the 10-fold cross-validation needs at least 10"),
+    (b"", "missing column 'school'"),
+])
+def test_an_unreadable_file_is_a_message_and_a_failure_not_a_traceback(app, tmp_path, content,
+                                                                        message):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    result = _evaluate(app, "--uci", str(bad), "--setup", "A", "--runs", "1")
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"Error: {bad}: " in result.output and message in result.output
+
+
+def test_a_row_the_csv_reader_refuses_names_the_line():
+    with pytest.raises(UciFormatError, match="line 3: not a readable CSV row .*field limit"):
+        read_students(HEADER + "GP,F,U,0,4,10,11,12\nGP," + "x" * 200_000 + "\n")

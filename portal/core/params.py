@@ -1,0 +1,56 @@
+"""Query-string parameters read at the edge: a bad value is a 400 naming the parameter."""
+
+from datetime import date, datetime
+
+from flask import Flask, abort, request
+from flask_babel import gettext as _
+
+from portal.core.fields import sane_year
+from portal.core.urls import MAX_INTEGER
+
+
+def query_int(name: str, default: int | None = None, *, minimum: int = 0,
+              maximum: int = MAX_INTEGER) -> int | None:
+    """Return the whole-number parameter, the default when absent; 400 when out of range."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = None
+    if value is None or not minimum <= value <= maximum:
+        abort(400, _("The parameter “%(name)s” must be a whole number from %(minimum)s to "
+                     "%(maximum)s.", name=name, minimum=minimum, maximum=maximum))
+    return value
+
+
+def query_date(name: str, fmt: str = "%Y-%m-%d") -> date | None:
+    """Return the date parameter (None when absent); 400 when unreadable or out of range."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        value = datetime.strptime(text, fmt).date()
+    except ValueError:
+        value = None
+    if value is None or not sane_year(value.year):
+        example = date(2026, 9, 1).strftime(fmt)
+        abort(400, _("The parameter “%(name)s” must be a date like %(example)s between the "
+                     "years 1900 and 2200.", name=name, example=example))
+    return value
+
+
+def refuse_nul_characters() -> None:
+    """Answer 400 when the path, a parameter or a form field holds a NUL character
+    (PostgreSQL cannot store or compare text with one)."""
+    for name, value in [("path", request.path), *request.args.items(multi=True),
+                        *request.form.items(multi=True)]:
+        if "\x00" in name or "\x00" in value:
+            abort(400, _("The parameter “%(name)s” holds a NUL character.",
+                         name=name.replace("\x00", "")))
+
+
+def register(app: Flask) -> None:
+    """Check every request's input for what no route can handle."""
+    app.before_request(refuse_nul_characters)

@@ -1,0 +1,179 @@
+"""Every route of the URL map, as every role, with hostile path, query and form values:
+never a server error. Iterates app.url_map, so routes added later are covered too."""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from portal import create_app
+from portal.auth.models import User
+from portal.core import time as portal_time
+from portal.extensions import db, limiter
+from portal.family.services import submit_feedback
+from portal.imports.demo import load_demo_school
+from portal.messaging.campaigns import create_campaign
+from portal.messaging.models import Message
+from portal.outcomes.intervention_services import open_intervention
+from portal.people.models import Guardian, School, Student, StudentGuardian
+from portal.risk.services import assess_students
+from tests.conftest import TEST_NOW, FreshRequestClient, config_for, empty_all_tables
+
+HOSTILE = ("99999999999999999999", "-1", "sNaN", "NaN", "inf", "0001-01-01", "9999-12-31",
+           "0001-01", "9999-12", "2026-02-30", "\x00", "=1+1")
+HOSTILE_IDS = ("99999999999999999999", "2147483648", "0", "-1")
+QUERY_NAMES = ("page", "grade_level", "section_id", "program_id", "attendance_below",
+               "max_score", "score", "no_contact_days", "week", "weeks", "month", "year",
+               "date", "day", "on_date", "start", "end", "since", "until", "view", "kind",
+               "sort", "segment_id", "template_id", "guardian_id", "student_id", "follows",
+               "chart", "outcome", "grading_period_id", "assessment_name", "q", "lang", "next")
+FORM_NAMES = QUERY_NAMES + ("starts_at", "ends_at", "booking_closes_at", "capacity",
+                            "review_on", "opened_on", "occurred_at", "due_on",
+                            "follow_up_due", "scheduled_at", "starts_on", "ends_on",
+                            "confirm_count", "slot_minutes", "email", "password", "body",
+                            "subject", "title", "threshold", "weight")
+ROLES = ("admin@demo.school", "teacher@demo.school", "counsellor@demo.school",
+         "parent@demo.school", None)
+FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+
+
+@dataclass
+class World:
+    app: object
+    client: object
+    real_ids: dict
+
+
+def _seed() -> None:
+    """The demo school, plus the records it has none of: flags, a campaign, a request,
+    a plan and a letter (so that their pages and forms are reached with a real id)."""
+    load_demo_school(today=TEST_NOW.date())
+    school = db.session.scalar(select(School))
+    admin = db.session.scalar(select(User).where(User.email == ROLES[0]))
+    parent = db.session.scalar(select(User).where(User.email == ROLES[3]))
+    guardian = db.session.scalar(select(Guardian).where(Guardian.user_id == parent.id))
+    child = db.session.scalar(select(StudentGuardian.student_id)
+                              .where(StudentGuardian.guardian_id == guardian.id))
+    assess_students(school=school, today=TEST_NOW.date())
+    create_campaign(sender=admin, school=school, title="News", kind="general", criteria={},
+                    variants={"en": ("News", "Dear {{ guardian_name }}")})
+    submit_feedback(guardian=guardian, author=parent, student_id=child, kind="question",
+                    subject="A question", body="When?")
+    open_intervention(student=db.session.get(Student, child), actor=admin, owner=admin,
+                      reason="Absences", goal="Come every day", today=TEST_NOW.date())
+    db.session.add(Message(guardian_id=guardian.id, student_id=child, subject="Letter",
+                           body_text="Hello"))
+    db.session.flush()
+
+
+def _real_ids() -> dict[str, int]:
+    """Return, for each table, its smallest id (a record the path can name)."""
+    found = {}
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c:
+            found[table.name] = db.session.scalar(select(func.min(table.c.id))) or 1
+    return found
+
+
+def _real_id(real_ids: dict, argument: str) -> int:
+    stem = argument.removesuffix("_id")
+    names = sorted((name for name in real_ids if name == stem or name.endswith(stem + "s")),
+                   key=len)
+    return real_ids[names[0]] if names else 1
+
+
+@pytest.fixture(scope="module")
+def world(database_url):
+    portal_time.set_clock(TEST_NOW)
+    app = create_app(config_for(database_url, RATELIMIT_ENABLED=False))
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        limiter.reset()
+        _seed()
+        db.session.commit()
+        yield World(app=app, client=app.test_client(), real_ids=_real_ids())
+        db.session.rollback()
+        db.session.remove()
+        empty_all_tables()
+        db.engine.dispose()
+    portal_time.set_clock(None)
+
+
+def _sign_in(client, user_id: int | None) -> None:
+    with client.session_transaction() as session:
+        session.clear()
+        if user_id is not None:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+
+
+def _paths(rule, real_ids) -> list[str]:
+    """Return the rule's URL with real ids, then with each hostile value in every argument."""
+    real = {arg: _real_id(real_ids, arg) if arg.endswith("_id") else "x" for arg in rule.arguments}
+    paths = [_build(rule, real)]
+    for value in HOSTILE_IDS:
+        paths.append(_build(rule, dict.fromkeys(rule.arguments, value)))
+    for value in HOSTILE:  # a token or an action name: any text
+        paths.append(_build(rule, {arg: real[arg] if arg.endswith("_id") else value
+                                   for arg in rule.arguments}))
+    return list(dict.fromkeys(path for path in paths if path))
+
+
+def _build(rule, values) -> str | None:
+    path = rule.rule
+    for argument in rule.arguments:
+        path = re.sub(rf"<(?:[a-z]+:)?{argument}>", str(values[argument]), path)
+    return path
+
+
+class Probe:
+    """Send requests as one user and collect every answer of 500 or more."""
+
+    def __init__(self, world: World, user_id: int | None):
+        self.client, self.user_id, self.failures = world.client, user_id, []
+
+    def send(self, method: str, path: str, value: str = "", **kwargs) -> str:
+        _sign_in(self.client, self.user_id)
+        case = f"{method} {path}" + (f" with every parameter {value!r}" if value else "")
+        try:
+            response = self.client.open(path, method=method, **kwargs)
+        except Exception as error:  # noqa: BLE001 — every crash is a finding
+            db.session.rollback()
+            self.failures.append(f"{case}: {error!r}")
+            return ""
+        if response.status_code >= 500:
+            self.failures.append(f"{case}: {response.status_code}")
+        return response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+
+
+def _fields(page: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(FIELD.findall(page)))
+
+
+def _probe_rule(probe: Probe, rule, real_ids) -> None:
+    paths = _paths(rule, real_ids)
+    names = FORM_NAMES
+    if "GET" in rule.methods:
+        names = tuple(dict.fromkeys(FORM_NAMES + _fields(probe.send("GET", paths[0]))))
+        for path in paths[1:]:
+            probe.send("GET", path)
+        for value in HOSTILE:
+            probe.send("GET", paths[0], value, query_string=dict.fromkeys(names, value))
+    if "POST" in rule.methods:
+        for path in paths[1:]:
+            probe.send("POST", path, data=dict.fromkeys(names, "1"))
+        for value in HOSTILE:
+            probe.send("POST", paths[0], value, data=dict.fromkeys(names, value))
+
+
+@pytest.mark.parametrize("email", ROLES, ids=lambda email: (email or "anonymous").split("@")[0])
+def test_no_route_answers_hostile_input_with_a_server_error(world, email):
+    user_id = db.session.scalar(select(User.id).where(User.email == email)) if email else None
+    probe = Probe(world, user_id)
+    rules = [rule for rule in world.app.url_map.iter_rules()
+             if rule.endpoint not in ("static", "dashboards.plotly_js")]
+    for rule in sorted(rules, key=lambda rule: rule.rule):
+        _probe_rule(probe, rule, world.real_ids)
+    assert not probe.failures, f"{len(probe.failures)} server errors:\n" + "\n".join(
+        probe.failures)
