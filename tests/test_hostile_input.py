@@ -18,7 +18,13 @@ from portal.messaging.models import Message
 from portal.outcomes.intervention_services import open_intervention
 from portal.people.models import Guardian, School, Student, StudentGuardian
 from portal.risk.services import assess_students
-from tests.conftest import TEST_NOW, FreshRequestClient, config_for, empty_all_tables
+from tests.conftest import (
+    TEST_NOW,
+    FreshRequestClient,
+    config_for,
+    empty_all_tables,
+    sign_in_session,
+)
 
 HOSTILE = ("99999999999999999999", "-1", "sNaN", "NaN", "inf", "0001-01-01", "9999-12-31",
            "0001-01", "9999-12", "2026-02-30", "\x00", "=1+1")
@@ -104,8 +110,7 @@ def _sign_in(client, user_id: int | None) -> None:
     with client.session_transaction() as session:
         session.clear()
         if user_id is not None:
-            session["_user_id"] = str(user_id)
-            session["_fresh"] = True
+            sign_in_session(session, db.session.get(User, user_id))
 
 
 def _paths(rule, real_ids) -> list[str]:
@@ -171,6 +176,9 @@ def _probe_rule(probe: Probe, rule, real_ids) -> None:
 def test_no_route_answers_hostile_input_with_a_server_error(world, email):
     user_id = db.session.scalar(select(User.id).where(User.email == email)) if email else None
     probe = Probe(world, user_id)
+    _sign_in(probe.client, user_id)
+    home = probe.client.get("/")
+    assert (email is None) == ("/login" in home.headers.get("Location", "")), "not signed in"
     rules = [rule for rule in world.app.url_map.iter_rules()
              if rule.endpoint not in ("static", "dashboards.plotly_js")]
     for rule in sorted(rules, key=lambda rule: rule.rule):

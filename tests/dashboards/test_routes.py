@@ -75,12 +75,9 @@ def test_the_program_and_intervention_pages_show_their_groups(app, login_as):
     page = client.get(f"/dashboards/programs?program_id={built.program.id}&outcome=attendance")
     text = page.get_data(True)
     assert page.status_code == 200 and "<h2>Homework club</h2>" in text
-    participants = re.search(r"Participants</th><td>(\d+)</td>", text).group(1)
-    comparison = re.search(r"Comparison students</th><td>(\d+)</td>", text).group(1)
-    assert (int(participants), int(comparison)) == (4, 8)  # students[::3] of 12, the others
+    assert "4 enrolled; " in text  # students[::3] of 12
     text = client.get("/dashboards/interventions").get_data(True)
-    counts = re.findall(r"<tr><td>\w+</td><td>(\d+)</td>", text)
-    assert sum(map(int, counts)) == 8  # each of the 4 plans, in the attendance and grades tables
+    assert "4 students got an intervention; " in text  # the 4 plans, counted as students
 
 
 def test_teachers_and_guardians_are_kept_out(app, login_as):
