@@ -15,6 +15,7 @@ from portal.messaging.outbox import queue_email, queue_sms
 from portal.messaging.quiet_hours import next_sending_time
 from portal.messaging.rendering import text_to_html
 from portal.messaging.unsubscribe import unsubscribe_url
+from portal.notifications.push import queue_push
 from portal.people.models import Guardian, School, Student
 
 
@@ -64,7 +65,7 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     sender: User | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None, language: str | None = None) -> Message | None:
-    """Put a message in the guardian's portal inbox and queue its email (and SMS if urgent).
+    """Put a message in the guardian's inbox; queue its email, push (and SMS if urgent).
 
     Returns None (and writes nothing) when the guardian opted out of this kind of update, or
     when the message is about a child whose link no longer allows telling this guardian
@@ -90,10 +91,12 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     kind=kind, guardian_id=guardian.id, message_id=message.id,
                     campaign_id=campaign_id, headers=all_headers, attachments=attachments,
                     not_before=due)
-    if kind == UpdateKind.URGENT and guardian.phone and current_app.config.get("SMS_GATEWAY_URL"):
+    if kind == UpdateKind.URGENT and guardian.phone and current_app.config.get("SMS_APPRISE_URL"):
         queue_sms(to_address=guardian.phone, text=f"{subject}: {body_text}", kind=kind,
                   guardian_id=guardian.id, message_id=message.id, campaign_id=campaign_id,
                   not_before=due)
+    queue_push(guardian_id=guardian.id, kind=kind, subject=subject, body_text=body_text,
+               message_id=message.id, campaign_id=campaign_id, not_before=due)
     return message
 
 
