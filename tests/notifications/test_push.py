@@ -14,7 +14,6 @@ from portal.messaging.worker import drain
 from portal.notifications.push import load_or_create_vapid_key
 from portal.notifications.push_models import PushSubscription
 from tests import factories as f
-from tests.notifications.push_server import push_service  # noqa: F401 — a fixture
 
 
 @pytest.fixture
