@@ -15,7 +15,7 @@ from portal.core.urls import portal_url
 from portal.events import conference_queries, conferences, feeds
 from portal.events import family_queries as queries
 from portal.events.ical import build_calendar
-from portal.events.invitations import record_rsvp
+from portal.events.invitations import WAITLISTED, record_rsvp
 from portal.extensions import db
 from portal.family import bp
 from portal.family.queries import children_of
@@ -54,7 +54,11 @@ def rsvp(invitation_id: int):
         return redirect(url_for("family.events"))
     record_rsvp(invitation=invitation, answer=form.answer.data)
     db.session.commit()
-    flash(_("Thank you, your answer is saved."), "success")
+    if invitation.rsvp == WAITLISTED:
+        flash(_("The event is full: you are on the waiting list. We will tell you if a place "
+                "frees up."), "info")
+    else:
+        flash(_("Thank you, your answer is saved."), "success")
     return redirect(url_for("family.events"))
 
 
