@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.time import utcnow
+from portal.events.answer_links import answer_links_text
 from portal.events.audience import informable_links
 from portal.events.models import Event, EventInvitation
 from portal.events.notices import when_text
@@ -53,6 +54,7 @@ def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: b
                  place=event.location or "")
         if event.rsvp_requested:
             body += "\n\n" + _("Please tell us in the portal whether you will come.")
+            body += "\n\n" + answer_links_text(invitation)
     return notify_guardian(
         guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body, sender=actor,
         student=db.session.get(Student, invitation.student_id) if invitation.student_id else None,
