@@ -61,6 +61,8 @@ class DefaultConfig:
     # Urgent notices also go by SMS through Apprise: one URL reaches Twilio, Vonage, AWS SNS,
     # ClickSend, a JSON webhook (json://host/path) and dozens more.
     SMS_APPRISE_URL = os.environ.get("SMS_APPRISE_URL")
+    # The secret last part of the inbound webhook the provider posts replies (STOP) to.
+    SMS_INBOUND_TOKEN = os.environ.get("SMS_INBOUND_TOKEN")
     # Web Push (VAPID): without a private key one is generated into instance/ on first start.
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:portal@demo.school")

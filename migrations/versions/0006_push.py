@@ -33,8 +33,15 @@ def upgrade():
     with op.batch_alter_table('push_subscriptions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_push_subscriptions_guardian_id'), ['guardian_id'], unique=False)
 
+    with op.batch_alter_table('guardians', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sms_opted_out', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+
 
 def downgrade():
+    with op.batch_alter_table('guardians', schema=None) as batch_op:
+        batch_op.drop_column('sms_opted_out')
+
     with op.batch_alter_table('push_subscriptions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_push_subscriptions_guardian_id'))
 

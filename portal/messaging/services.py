@@ -33,6 +33,14 @@ def can_email(guardian: Guardian) -> bool:
     return bool(guardian.email) and not guardian.email_invalid
 
 
+def can_text(guardian: Guardian, kind: str) -> bool:
+    """Return True when an SMS goes too: urgent news, or every update the guardian wants if
+    they prefer SMS; never after they replied STOP, nor without a configured provider."""
+    return (bool(guardian.phone) and not guardian.sms_opted_out
+            and bool(current_app.config.get("SMS_APPRISE_URL"))
+            and (kind == UpdateKind.URGENT or guardian.preferred_channel == "sms"))
+
+
 def sending_time(guardian: Guardian, kind: str, planned=None):
     """Return when a message may go out: urgent at once, others inside the sending window."""
     planned = planned or utcnow()
@@ -65,12 +73,12 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     sender: User | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None, language: str | None = None) -> Message | None:
-    """Put a message in the guardian's inbox; queue its email, push (and SMS if urgent).
+    """Put a message in the guardian's inbox; queue its email, push and SMS (see can_text).
 
     Returns None (and writes nothing) when the guardian opted out of this kind of update, or
     when the message is about a child whose link no longer allows telling this guardian
     (an invitation sent before the link changed, for instance).
-    Non-urgent email waits for the school's sending window in the guardian's time zone.
+    Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone.
     """
     if not wants_update(guardian, kind) or not guardian_may_be_told(
             guardian.id, student.id if student else None):
@@ -91,7 +99,7 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     kind=kind, guardian_id=guardian.id, message_id=message.id,
                     campaign_id=campaign_id, headers=all_headers, attachments=attachments,
                     not_before=due)
-    if kind == UpdateKind.URGENT and guardian.phone and current_app.config.get("SMS_APPRISE_URL"):
+    if can_text(guardian, kind):
         queue_sms(to_address=guardian.phone, text=f"{subject}: {body_text}", kind=kind,
                   guardian_id=guardian.id, message_id=message.id, campaign_id=campaign_id,
                   not_before=due)

@@ -158,6 +158,8 @@ ANONYMOUS_PAGES = frozenset({"auth.login", "auth.request_reset", "auth.reset_pas
 NOT_PAGES = frozenset({"static", "dashboards.plotly_js"})
 # The routes that take a POST without a CSRF token, each with its reason.
 CSRF_EXEMPT = {
+    "messaging.sms_inbound": "the SMS provider's webhook for STOP replies: no session; a "
+                             "secret token in its URL is the proof",
     "messaging.unsubscribe_now": "RFC 8058 one-click unsubscribe: a mail client posts the "
                                  "signed link, with no session; the signed token is the proof",
 }
