@@ -71,26 +71,27 @@ def test_each_device_gets_its_own_push_and_other_families_none(
     assert {push.payload["title"] for push in push_service.received} == {"Ana was absent"}
 
 
-def test_a_gone_subscription_is_removed(app, client, login_as, family, push_service):
-    user, guardian, _, school = family
-    _subscribe(client, login_as, user, push_service.new_device("old-phone"))
-    push_service.answers["/push/old-phone"] = 410
+def _push_answered(status, client, login_as, family, push_service):
+    """Send one push to a device whose push service answers `status`; return the report."""
+    user, guardian, _, _ = family
+    _subscribe(client, login_as, user, push_service.new_device("phone"))
+    push_service.answers["/push/phone"] = status
     notify_guardian(guardian=guardian, kind=UpdateKind.GENERAL, subject="News", body_text="x")
     db.session.commit()
-    report = drain()
-    assert report.failed == 1 and "410" in report.errors[0]
+    return drain()
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_gone_subscription_is_removed(app, client, login_as, family, push_service, status):
+    report = _push_answered(status, client, login_as, family, push_service)
+    assert report.failed == 1 and str(status) in report.errors[0]
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
     (push,) = _pushes()
     assert push.status == DeliveryStatus.FAILED
 
 
 def test_a_busy_push_service_is_tried_again(app, client, login_as, family, push_service):
-    user, guardian, _, school = family
-    _subscribe(client, login_as, user, push_service.new_device("phone"))
-    push_service.answers["/push/phone"] = 503
-    notify_guardian(guardian=guardian, kind=UpdateKind.GENERAL, subject="News", body_text="x")
-    db.session.commit()
-    drain()
+    assert _push_answered(503, client, login_as, family, push_service).retried == 1
     assert _pushes()[0].status == DeliveryStatus.QUEUED
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 1
 
