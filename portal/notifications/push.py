@@ -62,6 +62,10 @@ def application_server_key() -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
+def _unpadded(value: str) -> bytes:
+    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+
+
 def _hash(endpoint: str) -> str:
     return hashlib.sha256(endpoint.encode("utf-8")).hexdigest()
 
@@ -71,8 +75,9 @@ def save_subscription(*, guardian, endpoint: str, p256dh: str, auth: str,
     """Store (or move to this guardian) the subscription of one device."""
     if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 2000:
         raise DomainError(_("The push subscription has no valid endpoint."), field="endpoint")
-    try:
-        if len(base64.urlsafe_b64decode(p256dh + "==")) != 65 or not auth:
+    try:  # the device's P-256 public key and its 16-byte auth secret (RFC 8291)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unpadded(p256dh))
+        if len(_unpadded(auth)) != 16:
             raise ValueError
     except ValueError as error:
         raise DomainError(_("The push subscription's keys are not valid."),
@@ -139,6 +144,8 @@ def send_push(delivery: Delivery) -> Exception | None:
         return _classify(error, subscription)
     except requests.RequestException as error:
         return TemporaryFailure(f"Could not reach the push service: {error}")
+    except ValueError as error:  # keys the encryption cannot use
+        return PermanentFailure(f"The subscription's keys cannot be used: {error}")
     return None
 
 

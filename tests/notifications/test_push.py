@@ -126,6 +126,8 @@ def test_turning_push_off_removes_only_this_device(app, client, login_as, family
 @pytest.mark.parametrize("body, reason", [
     ({"endpoint": "ftp://example.org/x", "keys": {"p256dh": "AAAA", "auth": "AAAA"}}, "endpoint"),
     ({"endpoint": "https://push.example.org/x", "keys": {"p256dh": "AAAA", "auth": "a"}}, "keys"),
+    ({"endpoint": "https://push.example.org/x",  # 65 bytes, but not a point on the curve
+      "keys": {"p256dh": "BA" + "A" * 85, "auth": "A" * 22}}, "keys"),
 ])
 def test_a_bad_subscription_is_refused_with_a_reason(app, client, login_as, family, body, reason):
     user, _, _, _ = family
