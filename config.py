@@ -58,10 +58,14 @@ class DefaultConfig:
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
-    # Urgent notices also go by SMS through this HTTP gateway ($to and $message in the payload).
-    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
-    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN")
-    SMS_PAYLOAD_TEMPLATE = os.environ.get("SMS_PAYLOAD_TEMPLATE")
+    # Urgent notices also go by SMS through Apprise: one URL reaches Twilio, Vonage, AWS SNS,
+    # ClickSend, a JSON webhook (json://host/path) and dozens more.
+    SMS_APPRISE_URL = os.environ.get("SMS_APPRISE_URL")
+    # The secret last part of the inbound webhook the provider posts replies (STOP) to.
+    SMS_INBOUND_TOKEN = os.environ.get("SMS_INBOUND_TOKEN")
+    # Web Push (VAPID): without a private key one is generated into instance/ on first start.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:portal@demo.school")
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(14 * 24 * 60 * 60)))
     BABEL_DEFAULT_LOCALE = "en"

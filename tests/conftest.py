@@ -22,7 +22,7 @@ from portal.auth.sessions import LAST_SEEN
 from portal.core import time as portal_time
 from portal.extensions import db, limiter
 
-pytest_plugins = ["tests.smtp_server"]
+pytest_plugins = ["tests.smtp_server", "tests.notifications.push_server"]
 
 TRANSLATIONS = Path(__file__).resolve().parents[1] / "portal" / "translations"
 

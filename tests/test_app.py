@@ -58,7 +58,9 @@ def test_without_secret_key_apps_share_a_private_generated_key(database_url, tmp
     first, second = create_app(unset), create_app(unset)
 
     key_file = instance / "secret_key"
-    assert [p.name for p in instance.iterdir()] == ["secret_key"]  # no temporary file left
+    # No temporary file left; the Web Push (VAPID) key is generated the same way.
+    assert sorted(p.name for p in instance.iterdir()) == ["secret_key", "vapid_private.pem"]
+    assert first.config["VAPID_PRIVATE_KEY"] == second.config["VAPID_PRIVATE_KEY"]
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     key = key_file.read_text().strip()
     assert len(key) >= 64

@@ -15,19 +15,20 @@ def load_or_create_secret_key(instance_path: str) -> str:
     """
     path = Path(instance_path) / KEY_FILE
     if not path.exists():
-        _create_key_file(path)
+        write_private_file(path, secrets.token_hex(32) + "\n")
     key = path.read_text().strip()
     if len(key) < 32:
         raise RuntimeError(f"{path} holds no usable key: delete it to generate a new one.")
     return key
 
 
-def _create_key_file(path: Path) -> None:
-    temporary = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+def write_private_file(path: Path, text: str) -> None:
+    """Create `path` (mode 0600) holding `text`, unless another process created it first."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         try:

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.core.errors import Conflict, DomainError
+from portal.core.errors import DomainError
 from portal.core.time import utcnow
+from portal.events.answer_links import answer_links_text
 from portal.events.audience import informable_links
 from portal.events.models import Event, EventInvitation
 from portal.events.notices import when_text
@@ -16,6 +17,8 @@ from portal.messaging.services import notify_guardian
 from portal.people.models import Guardian, School, Student
 
 RSVP_ANSWERS = ("yes", "no", "maybe")
+# A yes to a full event: not counted as coming, never reminded to answer, moved up in order.
+WAITLISTED = "waitlisted"
 
 
 def invite_audience(*, event: Event, actor: User, notify: bool = True) -> list[EventInvitation]:
@@ -51,6 +54,7 @@ def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: b
                  place=event.location or "")
         if event.rsvp_requested:
             body += "\n\n" + _("Please tell us in the portal whether you will come.")
+            body += "\n\n" + answer_links_text(invitation)
     return notify_guardian(
         guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body, sender=actor,
         student=db.session.get(Student, invitation.student_id) if invitation.student_id else None,
@@ -58,20 +62,63 @@ def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: b
 
 
 def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
-    """Record a guardian's answer (yes, no, maybe), refusing a yes when the event is full."""
+    """Record a guardian's answer (yes, no, maybe); a yes to a full event joins the waiting list.
+
+    A family leaving a place (any answer but yes) moves the first one waiting up.
+    """
     event = db.session.get(Event, invitation.event_id)
     if answer not in RSVP_ANSWERS:
         raise DomainError(_("Choose yes, no or maybe."), field="answer")
     if event.status == "cancelled" or event.starts_at <= utcnow():
         raise DomainError(_("This event is cancelled or already over."))
-    if answer == "yes" and invitation.rsvp != "yes" and event.capacity is not None:
-        taken = db.session.scalar(select(func.count()).select_from(EventInvitation).where(
-            EventInvitation.event_id == event.id, EventInvitation.rsvp == "yes"))
-        if taken >= event.capacity:
-            raise Conflict(_("Sorry, this event is full."), field="answer")
+    if answer == "yes" and invitation.rsvp in ("yes", WAITLISTED):
+        return invitation  # same answer: keep the place (or the place in the queue)
+    gave_up_place = invitation.rsvp == "yes"
+    if answer == "yes" and _is_full(event):
+        answer = WAITLISTED
     invitation.rsvp, invitation.rsvp_at = answer, utcnow()
     db.session.flush()
+    if gave_up_place:
+        promote_waitlisted(event=event)
     return invitation
+
+
+def _is_full(event: Event) -> bool:
+    if event.capacity is None:
+        return False
+    taken = db.session.scalar(select(func.count()).select_from(EventInvitation).where(
+        EventInvitation.event_id == event.id, EventInvitation.rsvp == "yes"))
+    return taken >= event.capacity
+
+
+def promote_waitlisted(*, event: Event) -> list[EventInvitation]:
+    """Give freed places to the families waiting longest, and tell them; return them."""
+    promoted = []
+    while not _is_full(event):
+        invitation = db.session.scalars(select(EventInvitation).where(
+            EventInvitation.event_id == event.id, EventInvitation.rsvp == WAITLISTED)
+            .order_by(EventInvitation.rsvp_at, EventInvitation.id).limit(1)).first()
+        if invitation is None:
+            break
+        invitation.rsvp = "yes"
+        db.session.flush()
+        _tell_promoted(invitation, event)
+        promoted.append(invitation)
+    return promoted
+
+
+def _tell_promoted(invitation: EventInvitation, event: Event) -> None:
+    guardian = db.session.get(Guardian, invitation.guardian_id)
+    school = db.session.get(School, event.school_id)
+    with force_locale(guardian.preferred_language):
+        when = when_text(event.starts_at, school=school, language=guardian.preferred_language)
+        subject = _("A place is free: you are registered for %(title)s", title=event.title)
+        body = _("You were on the waiting list for %(title)s, %(when)s. A place is now free and "
+                 "it is yours. If you cannot come, please answer no in the portal.",
+                 title=event.title, when=when)
+    notify_guardian(
+        guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body,
+        student=db.session.get(Student, invitation.student_id) if invitation.student_id else None)
 
 
 def remind_non_responders(*, actor: User, event: Event) -> int:

@@ -14,7 +14,7 @@ from portal.core.errors import DomainError
 from portal.core.signals import record_changed
 from portal.core.time import to_utc
 from portal.events.audience import check_audience
-from portal.events.invitations import invite_audience
+from portal.events.invitations import invite_audience, promote_waitlisted
 from portal.events.models import ConferenceSlot, Event, EventInvitation, EventKind, SlotStatus
 from portal.events.notices import tell_invited
 from portal.extensions import db
@@ -138,6 +138,7 @@ def update_event(*, actor: User, event: Event, details: EventDetails) -> Event:
     before = (event.starts_at, event.ends_at, event.location)
     _apply(event, details, school.timezone)
     db.session.flush()
+    promote_waitlisted(event=event)  # a larger capacity frees places
     if (event.starts_at, event.ends_at, event.location) != before:
         tell_invited(event, sender=actor,
                      subject=lambda e, when: _("Changed: %(title)s", title=e.title),

@@ -35,7 +35,8 @@ CODE_LABELS = {
     "contact": {"phone": _l("Phone call"), "email": _l("Email"), "meeting": _l("Meeting"),
                 "home_visit": _l("Home visit"), "note": _l("Note"), "message": _l("Message"),
                 "sms": _l("Text message"), "video": _l("Video call")},
-    "rsvp": {"yes": _l("Coming"), "no": _l("Not coming"), "maybe": _l("Maybe")},
+    "rsvp": {"yes": _l("Coming"), "no": _l("Not coming"), "maybe": _l("Maybe"),
+             "waitlisted": _l("On the waiting list")},
 }
 
 

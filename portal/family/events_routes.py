@@ -13,10 +13,11 @@ from portal.core.fields import IntegerField
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.core.urls import portal_url
-from portal.events import conference_queries, conferences, feeds
+from portal.events import answer_links, conference_queries, conferences, feeds
 from portal.events import family_queries as queries
 from portal.events.ical import build_calendar
-from portal.events.invitations import record_rsvp
+from portal.events.invitations import WAITLISTED, record_rsvp
+from portal.events.models import Event
 from portal.extensions import db
 from portal.family import bp
 from portal.family.queries import children_of
@@ -30,6 +31,10 @@ class RsvpForm(FlaskForm):
     answer = RadioField(_l("Will you come?"), choices=[
         ("yes", _l("Yes")), ("maybe", _l("Maybe")), ("no", _l("No"))],
         validators=[InputRequired()])
+
+
+class AnswerForm(FlaskForm):
+    """The confirmation button of a one-step answer link (its CSRF token)."""
 
 
 class BookForm(FlaskForm):
@@ -55,8 +60,30 @@ def rsvp(invitation_id: int):
         return redirect(url_for("family.events"))
     record_rsvp(invitation=invitation, answer=form.answer.data)
     db.session.commit()
-    flash(_("Thank you, your answer is saved."), "success")
+    if invitation.rsvp == WAITLISTED:
+        flash(_("The event is full: you are on the waiting list. We will tell you if a place "
+                "frees up."), "info")
+    else:
+        flash(_("Thank you, your answer is saved."), "success")
     return redirect(url_for("family.events"))
+
+
+@bp.get("/events/answer/<token>")
+def answer_by_link(token: str):
+    invitation, answer = answer_links.read_answer_link(token)
+    return render_template("family/events_answer.html", form=AnswerForm(), answer=answer,
+                           event=db.session.get(Event, invitation.event_id), done=False)
+
+
+@bp.post("/events/answer/<token>")
+def answer_by_link_confirmed(token: str):
+    invitation, answer = answer_links.read_answer_link(token)
+    if not AnswerForm().validate_on_submit():
+        abort(400)
+    record_rsvp(invitation=invitation, answer=answer)
+    db.session.commit()
+    return render_template("family/events_answer.html", form=AnswerForm(), done=True,
+                           answer=invitation.rsvp, event=db.session.get(Event, invitation.event_id))
 
 
 def _conference_page(event_id: int, taken: str | None = None) -> str:

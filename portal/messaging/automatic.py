@@ -120,7 +120,8 @@ def _tell_family_of_flag(student: Student) -> None:
 
 
 def send_event_reminders(now: datetime | None = None) -> int:
-    """Remind invited guardians (who did not decline) of events starting tomorrow, once each."""
+    """Remind invited guardians with a place (not those who declined or wait for one) of
+    events starting tomorrow, once each: the invitation's reminded_at records it."""
     now = now or utcnow()
     rows = db.session.execute(
         select(EventInvitation, Event, School)
@@ -128,24 +129,30 @@ def send_event_reminders(now: datetime | None = None) -> int:
         .join(School, School.id == Event.school_id)
         .where(Event.starts_at > now, Event.starts_at <= now + timedelta(hours=48),
                Event.status != "cancelled",
-               (EventInvitation.rsvp.is_(None)) | (EventInvitation.rsvp != "no"))).all()
+               EventInvitation.rsvp.is_(None) | EventInvitation.rsvp.in_(("yes", "maybe")))
+    ).all()
     sent = 0
     for invitation, event, school in rows:
         starts = to_local(event.starts_at, school.timezone)
-        if starts.date() != to_local(now, school.timezone).date() + timedelta(days=1):
+        day_before = starts.date() - timedelta(days=1)
+        if day_before != to_local(now, school.timezone).date() or (
+                invitation.reminded_at is not None
+                and to_local(invitation.reminded_at, school.timezone).date() >= day_before):
             continue
-        guardian = db.session.get(Guardian, invitation.guardian_id)
-        student = db.session.get(Student, invitation.student_id) if invitation.student_id else None
-        with force_locale(guardian.preferred_language):
-            subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title,
-                        time=f"{starts:%H:%M}")
-            body = _("Dear %(guardian)s,\n\nA reminder that %(title)s is tomorrow, %(day)s, "
-                     "at %(time)s%(place)s.", guardian=guardian.display_name, title=event.title,
-                     day=starts.date().isoformat(), time=f"{starts:%H:%M}",
-                     place=f", {event.location}" if event.location else "")
-        if _already_told(guardian, UpdateKind.EVENTS, invitation.student_id, subject,
-                         now - timedelta(days=2)):
-            continue
-        sent += notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject,
-                                body_text=body, student=student) is not None
+        sent += _remind_tomorrow(invitation, event, starts)
+        invitation.reminded_at = now
     return sent
+
+
+def _remind_tomorrow(invitation: EventInvitation, event: Event, starts: datetime) -> bool:
+    guardian = db.session.get(Guardian, invitation.guardian_id)
+    student = db.session.get(Student, invitation.student_id) if invitation.student_id else None
+    with force_locale(guardian.preferred_language):
+        subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title,
+                    time=f"{starts:%H:%M}")
+        body = _("Dear %(guardian)s,\n\nA reminder that %(title)s is tomorrow, %(day)s, "
+                 "at %(time)s%(place)s.", guardian=guardian.display_name, title=event.title,
+                 day=starts.date().isoformat(), time=f"{starts:%H:%M}",
+                 place=f", {event.location}" if event.location else "")
+    return notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject,
+                           body_text=body, student=student) is not None

@@ -15,6 +15,7 @@ from portal.messaging.outbox import queue_email, queue_sms
 from portal.messaging.quiet_hours import next_sending_time
 from portal.messaging.rendering import text_to_html
 from portal.messaging.unsubscribe import unsubscribe_url
+from portal.notifications.push import queue_push
 from portal.people.models import Guardian, School, Student
 
 
@@ -30,6 +31,14 @@ def wants_update(guardian: Guardian, kind: str) -> bool:
 def can_email(guardian: Guardian) -> bool:
     """Return True when the guardian has an address we have not seen bounce."""
     return bool(guardian.email) and not guardian.email_invalid
+
+
+def can_text(guardian: Guardian, kind: str) -> bool:
+    """Return True when an SMS goes too: urgent news, or every update the guardian wants if
+    they prefer SMS; never after they replied STOP, nor without a configured provider."""
+    return (bool(guardian.phone) and not guardian.sms_opted_out
+            and bool(current_app.config.get("SMS_APPRISE_URL"))
+            and (kind == UpdateKind.URGENT or guardian.preferred_channel == "sms"))
 
 
 def sending_time(guardian: Guardian, kind: str, planned=None):
@@ -64,12 +73,12 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     sender: User | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None, language: str | None = None) -> Message | None:
-    """Put a message in the guardian's portal inbox and queue its email (and SMS if urgent).
+    """Put a message in the guardian's inbox; queue its email, push and SMS (see can_text).
 
     Returns None (and writes nothing) when the guardian opted out of this kind of update, or
     when the message is about a child whose link no longer allows telling this guardian
     (an invitation sent before the link changed, for instance).
-    Non-urgent email waits for the school's sending window in the guardian's time zone.
+    Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone.
     """
     if not wants_update(guardian, kind) or not guardian_may_be_told(
             guardian.id, student.id if student else None):
@@ -90,10 +99,12 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     kind=kind, guardian_id=guardian.id, message_id=message.id,
                     campaign_id=campaign_id, headers=all_headers, attachments=attachments,
                     not_before=due)
-    if kind == UpdateKind.URGENT and guardian.phone and current_app.config.get("SMS_GATEWAY_URL"):
+    if can_text(guardian, kind):
         queue_sms(to_address=guardian.phone, text=f"{subject}: {body_text}", kind=kind,
                   guardian_id=guardian.id, message_id=message.id, campaign_id=campaign_id,
                   not_before=due)
+    queue_push(guardian_id=guardian.id, kind=kind, subject=subject, body_text=body_text,
+               message_id=message.id, campaign_id=campaign_id, not_before=due)
     return message
 
 

@@ -1,54 +1,46 @@
-"""Short messages through a configurable HTTP gateway (SMS_GATEWAY_URL, _TOKEN, _PAYLOAD_TEMPLATE).
+"""Short messages through Apprise: one URL setting (SMS_APPRISE_URL) reaches any SMS provider.
 
-The payload template is text with $to and $message placeholders, filled in JSON-escaped,
-so most gateways' JSON bodies can be described without code.
+The guardian's number replaces `{to}` in the URL, e.g.
+`twilio://SID:TOKEN@+15550000000/{to}`, `vonage://KEY:SECRET@+15550000000/{to}`,
+`sns://KEY_ID/SECRET/us-east-1/{to}`, or a JSON webhook
+`json://gateway.example/sms?:to={to}` (Apprise posts {"title", "message", ..., "to"}).
 """
 
-import json
-import urllib.error
-import urllib.request
-from string import Template
+import logging
+import re
+from urllib.parse import quote
 
+import apprise
 from flask import current_app
-
-DEFAULT_PAYLOAD = '{"to": "$to", "message": "$message"}'
 
 
 class GatewayError(Exception):
-    """The gateway did not take the message; `permanent` says whether to try again."""
+    """The provider did not take the message; `permanent` says whether to try again."""
 
     def __init__(self, reason: str, *, permanent: bool):
         super().__init__(reason)
         self.permanent = permanent
 
 
-def _json_escaped(value: str) -> str:
-    return json.dumps(value)[1:-1]
-
-
-def build_payload(*, to: str, message: str, template: str | None = None) -> bytes:
-    """Fill the gateway's payload template with the recipient and the text."""
-    filled = Template(template or DEFAULT_PAYLOAD).safe_substitute(
-        to=_json_escaped(to), message=_json_escaped(message))
-    return filled.encode("utf-8")
+def provider_url(to: str) -> str:
+    """Return the configured Apprise URL addressed to one phone number."""
+    return current_app.config["SMS_APPRISE_URL"].replace("{to}", quote(to, safe=""))
 
 
 def send_sms(*, to: str, message: str) -> None:
-    """Hand one short message to the gateway, or raise GatewayError."""
-    config = current_app.config
-    headers = {"Content-Type": "application/json"}
-    if config.get("SMS_GATEWAY_TOKEN"):
-        headers["Authorization"] = f"Bearer {config['SMS_GATEWAY_TOKEN']}"
-    request = urllib.request.Request(
-        config["SMS_GATEWAY_URL"], method="POST", headers=headers,
-        data=build_payload(to=to, message=message, template=config.get("SMS_PAYLOAD_TEMPLATE")))
-    try:
-        with urllib.request.urlopen(request, timeout=15) as response:
-            response.read()
-    except urllib.error.HTTPError as error:
-        # 4xx means the request itself is wrong (number, credentials); 429 and 5xx may pass.
-        permanent = 400 <= error.code < 500 and error.code != 429
-        raise GatewayError(f"SMS gateway answered {error.code} {error.reason}",
-                           permanent=permanent) from error
-    except (urllib.error.URLError, OSError) as error:
-        raise GatewayError(f"Could not reach the SMS gateway: {error}", permanent=False) from error
+    """Hand one short message to the provider through Apprise, or raise GatewayError."""
+    notifier = apprise.Apprise()
+    if not notifier.add(provider_url(to)):
+        raise GatewayError("SMS_APPRISE_URL is not a URL Apprise understands", permanent=True)
+    with apprise.LogCapture(level=logging.WARNING) as log:
+        if notifier.notify(body=message, title=""):
+            return
+        reason = log.getvalue().strip()
+    raise GatewayError(f"The SMS provider refused the message: {reason or 'no reason given'}",
+                       permanent=_is_permanent(reason))
+
+
+def _is_permanent(reason: str) -> bool:
+    """A 4xx (but 429) means the request itself is wrong (number, credentials, opted out)."""
+    codes = [int(code) for code in re.findall(r"error=(\d{3})", reason)]
+    return bool(codes) and all(400 <= code < 500 and code != 429 for code in codes)

@@ -1,4 +1,4 @@
-"""The delivery worker: claims due deliveries, sends them over SMTP, records every attempt.
+"""The delivery worker: claims due deliveries, sends them (email, SMS, push), records each try.
 
 A worker claims one delivery at a time, just before sending it, with a lease
 (`locked_until`) in a short transaction; on PostgreSQL the claim uses FOR UPDATE SKIP
@@ -27,6 +27,7 @@ from portal.messaging.attempts import (
 )
 from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus
 from portal.messaging.sms import GatewayError, send_sms
+from portal.notifications.push import send_push
 
 DEFAULT_LEASE_SECONDS = 300
 
@@ -215,6 +216,11 @@ def send_sms_batch(limit: int, report: BatchReport) -> int:
     return _send_one_by_one("sms", limit, report, _send_one_sms)
 
 
+def send_push_batch(limit: int, report: BatchReport) -> int:
+    """Hand up to `limit` due pushes to the families' push services; return how many."""
+    return _send_one_by_one("push", limit, report, send_push)
+
+
 def _release(ids: list[int], error: Exception, report: BatchReport) -> int:
     """Give claimed deliveries back (counting an attempt) when the server is unreachable."""
     for delivery_id in ids:
@@ -230,7 +236,7 @@ def _release(ids: list[int], error: Exception, report: BatchReport) -> int:
 def drain(*, batch_size: int = 50, max_batches: int | None = None) -> BatchReport:
     """Send everything that is due now, batch by batch, and report what happened."""
     report = BatchReport()
-    for send in (send_batch, send_sms_batch):
+    for send in (send_batch, send_sms_batch, send_push_batch):
         batches = 0
         while max_batches is None or batches < max_batches:
             before = report.sent

@@ -169,6 +169,8 @@ class Guardian(TimestampMixin, db.Model):
     timezone: Mapped[str | None] = mapped_column(String(64))
     email_invalid: Mapped[bool] = mapped_column(default=False)
     email_invalid_reason: Mapped[str | None] = mapped_column(String(500))
+    # The guardian replied STOP to a school SMS: no more SMS until they reply START.
+    sms_opted_out: Mapped[bool] = mapped_column(default=False)
     last_successful_contact_at: Mapped[datetime | None]
     search_name: Mapped[str] = mapped_column(String(220), default="")
 

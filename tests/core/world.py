@@ -6,12 +6,16 @@ The payload of each field names the field, so a test can tell which text leaked 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import select
+
 from portal.auth.models import Role, User
 from portal.auth.tokens import make_token
 from portal.core.models import Visibility
 from portal.core.time import utcnow
+from portal.events.answer_links import answer_url
 from portal.events.conferences import SlotPlan, book_slot, publish_slots
 from portal.events.feeds import create_feed
+from portal.events.models import EventInvitation
 from portal.events.services import EventDetails, create_event
 from portal.extensions import db
 from portal.family.services import reply_to_feedback, submit_feedback
@@ -68,7 +72,8 @@ def build_world() -> World:
                           "auth.accept_invitation": make_token(invited, "invitation"),
                           "messaging.unsubscribe": unsubscribe_url(guardian, "general")
                           .rsplit("/", 1)[1],
-                          "family.calendar_feed": create_feed(guardian=guardian)}
+                          "family.calendar_feed": create_feed(guardian=guardian),
+                          "family.answer_by_link": _answer_token(guardian)}
     db.session.commit()
     return world
 
@@ -120,6 +125,12 @@ def _events(world: World, school, admin, teacher, child, guardian) -> None:
     world.ids["event_id"] = conference.id
 
 
+def _answer_token(guardian) -> str:
+    invitation = db.session.scalars(select(EventInvitation).where(
+        EventInvitation.guardian_id == guardian.id)).first()
+    return answer_url(invitation, "yes").rsplit("/", 1)[1]
+
+
 def _family_records(world: World, school, admin, teacher, child, guardian, parent) -> None:
     feedback = submit_feedback(guardian=guardian, author=parent, student_id=child.id,
                                kind="question", subject=payload("request subject"),
@@ -142,10 +153,13 @@ def _family_records(world: World, school, admin, teacher, child, guardian, paren
 # Pages that only a visitor without an account opens (a link from an email, a sign-in form).
 ANONYMOUS_PAGES = frozenset({"auth.login", "auth.request_reset", "auth.reset_password",
                              "auth.accept_invitation", "messaging.unsubscribe",
-                             "family.calendar_feed", "health.healthz"})
+                             "family.calendar_feed", "family.answer_by_link",
+                             "health.healthz"})
 NOT_PAGES = frozenset({"static", "dashboards.plotly_js"})
 # The routes that take a POST without a CSRF token, each with its reason.
 CSRF_EXEMPT = {
+    "messaging.sms_inbound": "the SMS provider's webhook for STOP replies: no session; a "
+                             "secret token in its URL is the proof",
     "messaging.unsubscribe_now": "RFC 8058 one-click unsubscribe: a mail client posts the "
                                  "signed link, with no session; the signed token is the proof",
 }

@@ -56,16 +56,6 @@ def test_capacity_below_those_who_said_yes_is_refused(app):
     assert refused.value.field == "capacity"
 
 
-def test_a_full_event_refuses_another_yes(app):
-    world = school_with_families()
-    event = add_event(world, rsvp_requested=True, capacity=1)
-    first, second = _invited(event).values()
-    record_rsvp(invitation=first, answer="yes")
-    with pytest.raises(DomainError, match="full"):
-        record_rsvp(invitation=second, answer="yes")
-    assert record_rsvp(invitation=second, answer="maybe").rsvp == "maybe"
-
-
 def test_a_teacher_invites_their_sections_but_not_the_whole_school(app):
     world = school_with_families()
     with pytest.raises(DomainError, match="administrator"):

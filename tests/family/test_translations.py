@@ -10,7 +10,8 @@ from tests.family.helpers import make_families
 FAMILY_FACING = ("templates/family/", "portal/family/", "templates/auth/", "templates/base.html",
                  "templates/errors/", "templates/email/", "portal/auth/", "portal/core/errors.py",
                  "portal/messaging/unsubscribe.py", "portal/messaging/digest.py",
-                 "portal/messaging/automatic.py", "templates/messaging/unsubscribe.html")
+                 "portal/messaging/automatic.py", "templates/messaging/unsubscribe.html",
+                 "templates/notifications/", "portal/events/answer_links.py")
 STAFF_ONLY = ("templates/family/_staff_panel.html", "portal/family/staff_routes.py",
               "templates/auth/invite.html")
 

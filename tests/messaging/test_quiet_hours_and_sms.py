@@ -1,4 +1,4 @@
-"""Quiet hours in the guardian's time zone; urgent notices by SMS through an HTTP gateway."""
+"""Quiet hours in the guardian's time zone; urgent notices by SMS through Apprise."""
 
 import json
 import threading
@@ -52,7 +52,7 @@ class Gateway(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        Gateway.received.append((self.headers.get("Authorization"), json.loads(body)))
+        Gateway.received.append((self.path, self.headers.get("X-Api-Key"), json.loads(body)))
         self.send_response(Gateway.answer)
         self.end_headers()
         self.wfile.write(b"{}")
@@ -63,15 +63,13 @@ class Gateway(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def sms_gateway(app):
-    """A local HTTP server standing in for the SMS gateway."""
+    """A local HTTP server as the SMS provider, reached through Apprise's JSON webhook."""
     server = HTTPServer(("127.0.0.1", 0), Gateway)
     Gateway.received, Gateway.answer = [], 200
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    app.config.update(SMS_GATEWAY_URL=f"http://127.0.0.1:{server.server_port}/send",
-                      SMS_GATEWAY_TOKEN="secret-token",
-                      SMS_PAYLOAD_TEMPLATE='{"number": "$to", "text": "$message", '
-                                           '"from": "SCHOOL"}')
+    app.config.update(SMS_APPRISE_URL=f"json://127.0.0.1:{server.server_port}/send"
+                                      "?:to={to}&+X-Api-Key=secret-token")
     yield Gateway
     server.shutdown()
 
@@ -88,10 +86,10 @@ def _urgent_for(phone: str):
 def test_urgent_notice_goes_through_the_sms_gateway(app, sms_gateway):
     _urgent_for("+15550100")
     assert drain().sent == 1
-    (authorization, payload), = sms_gateway.received
-    assert authorization == "Bearer secret-token"
-    assert payload == {"number": "+15550100", "text": 'School closed: Snow "today"; stay home.',
-                       "from": "SCHOOL"}
+    (path, api_key, payload), = sms_gateway.received
+    assert path == "/send" and api_key == "secret-token"
+    assert payload["to"] == "+15550100"
+    assert payload["message"] == 'School closed: Snow "today"; stay home.'
     assert db.session.scalar(select(Delivery.status)) == DeliveryStatus.SENT
 
 

@@ -34,6 +34,15 @@ def test_profile_shows_guardian_contact_details_and_link_flags(app, login_as):
     assert "emergency contact" in page and "lives with" in page
     assert "may receive information" in page
     assert "not assessed" in page
+    assert "replied STOP" not in page
+
+
+def test_profile_shows_a_guardian_who_replied_stop_to_sms(app, login_as):
+    room = classroom()
+    room.guardian.phone, room.guardian.sms_opted_out = "+1 555 0100", True
+    db.session.commit()
+    page = login_as(room.teacher).get(f"/students/{room.student.id}").get_data(as_text=True)
+    assert "replied STOP: no SMS" in page
 
 
 def test_another_classs_teacher_gets_404(app, login_as):
