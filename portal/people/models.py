@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin
@@ -37,6 +37,8 @@ class School(TimestampMixin, db.Model):
     sending_window_start_hour: Mapped[int] = mapped_column(default=7)
     sending_window_end_hour: Mapped[int] = mapped_column(default=20)
     notify_family_of_risk_flags: Mapped[bool] = mapped_column(default=False)
+    # People inactive for longer than this are anonymised; None keeps them forever.
+    retention_years: Mapped[int | None]
 
 
 class AcademicTerm(db.Model):
@@ -135,6 +137,9 @@ class Student(TimestampMixin, db.Model):
     grade_level: Mapped[int]
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    inactive_since: Mapped[date | None]
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    erased_at: Mapped[datetime | None]
     # Lower-cased, accent-free "first last preferred", so "Novak" finds "Novák" on any database.
     search_name: Mapped[str] = mapped_column(String(320), default="")
 
@@ -170,6 +175,10 @@ class Guardian(TimestampMixin, db.Model):
     email_invalid: Mapped[bool] = mapped_column(default=False)
     email_invalid_reason: Mapped[str | None] = mapped_column(String(500))
     last_successful_contact_at: Mapped[datetime | None]
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    inactive_since: Mapped[date | None]
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    erased_at: Mapped[datetime | None]
     search_name: Mapped[str] = mapped_column(String(220), default="")
 
     user: Mapped["User"] = relationship("User")  # noqa: F821
@@ -205,6 +214,10 @@ class StudentGuardian(db.Model):
     is_emergency_contact: Mapped[bool] = mapped_column(default=False)
     # Children of separated parents live in two households; this labels which one.
     household: Mapped[str | None] = mapped_column(String(100))
+    # A link ends when custody changes; it stays for the record but no longer counts.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    inactive_since: Mapped[date | None]
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
 
     student: Mapped[Student] = relationship(back_populates="guardian_links")
     guardian: Mapped[Guardian] = relationship(back_populates="student_links")

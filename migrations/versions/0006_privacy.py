@@ -1,0 +1,48 @@
+"""privacy: active flags and reasons, erasure time, the school's retention period
+
+Revision ID: 0006_privacy
+Revises: 0005_outbox
+Create Date: 2026-12-02 02:00:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0006_privacy'
+down_revision = '0005_outbox'
+branch_labels = None
+depends_on = None
+
+
+def _inactive_columns(batch_op, *, with_flag):
+    if with_flag:
+        batch_op.add_column(sa.Column('is_active', sa.Boolean(), nullable=False,
+                                      server_default=sa.true()))
+    batch_op.add_column(sa.Column('inactive_since', sa.Date(), nullable=True))
+    batch_op.add_column(sa.Column('inactive_reason', sa.String(length=200), nullable=True))
+
+
+def upgrade():
+    with op.batch_alter_table('schools', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('retention_years', sa.Integer(), nullable=True))
+    with op.batch_alter_table('students', schema=None) as batch_op:
+        _inactive_columns(batch_op, with_flag=False)
+        batch_op.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('guardians', schema=None) as batch_op:
+        _inactive_columns(batch_op, with_flag=True)
+        batch_op.add_column(sa.Column('erased_at', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('student_guardians', schema=None) as batch_op:
+        _inactive_columns(batch_op, with_flag=True)
+
+
+def downgrade():
+    for table, columns in (
+            ('student_guardians', ('inactive_reason', 'inactive_since', 'is_active')),
+            ('guardians', ('erased_at', 'inactive_reason', 'inactive_since', 'is_active')),
+            ('students', ('erased_at', 'inactive_reason', 'inactive_since')),
+            ('schools', ('retention_years',))):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            for column in columns:
+                batch_op.drop_column(column)
