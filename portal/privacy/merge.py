@@ -21,12 +21,12 @@ def _references(table: Table) -> list:
 def _unique_sets(table: Table, column) -> list[list]:
     """Return, for each unique rule holding this column, the other columns of the rule."""
     rules = [list(rule.columns) for rule in table.constraints
-             if isinstance(rule, UniqueConstraint) and column in rule.columns]
-    rules += [list(index.columns) for index in table.indexes
-              if index.unique and column in index.columns]
+             if isinstance(rule, UniqueConstraint)]
+    rules += [list(index.columns) for index in table.indexes if index.unique]
     if column.unique:
         rules.append([column])
-    return [[other for other in rule if other is not column] for rule in rules]
+    return [[other for other in rule if other is not column] for rule in rules
+            if any(member is column for member in rule)]
 
 
 def _drop_clashes(table: Table, column, *, loser_id: int, survivor_id: int) -> int:
