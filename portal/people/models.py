@@ -142,6 +142,8 @@ class Student(TimestampMixin, db.Model):
     erased_at: Mapped[datetime | None]
     # Lower-cased, accent-free "first last preferred", so "Novak" finds "Novák" on any database.
     search_name: Mapped[str] = mapped_column(String(320), default="")
+    # Folded "last first", so sorting by name puts "Álvarez" with "Alvarez" on any database.
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
 
     school: Mapped[School] = relationship()
     guardian_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="student")
@@ -154,6 +156,7 @@ class Student(TimestampMixin, db.Model):
         """Recompute the folded name used by search."""
         self.search_name = fold(" ".join(filter(None, [self.first_name, self.last_name,
                                                         self.preferred_name])))
+        self.sort_name = fold(f"{self.last_name} {self.first_name}")
 
 
 class Guardian(TimestampMixin, db.Model):
