@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, true, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User

@@ -4,7 +4,7 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.permissions import informed_link_condition
