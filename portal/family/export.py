@@ -1,6 +1,5 @@
 """"Download my family's data": everything the guardian may see, as JSON and CSV in a zip."""
 
-import csv
 import io
 import json
 import zipfile
@@ -25,6 +24,7 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
+from portal.people.export import rows_csv
 from portal.people.models import Guardian, StudentGuardian
 
 GUARDIAN = ("id", "first_name", "last_name", "email", "phone", "preferred_language",
@@ -124,15 +124,6 @@ def family_data(user: User, guardian: Guardian) -> dict[str, list[dict]]:
     }
 
 
-def _csv(rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def family_zip(user: User, guardian: Guardian) -> bytes:
     """Return a zip with family.json and one CSV file per table."""
     tables = family_data(user, guardian)
@@ -142,5 +133,5 @@ def family_zip(user: User, guardian: Guardian) -> bytes:
             {"exported_at": utcnow().isoformat(), "tables": tables}, indent=2,
             ensure_ascii=False))
         for name, rows in tables.items():
-            archive.writestr(f"{name}.csv", _csv(rows))
+            archive.writestr(f"{name}.csv", rows_csv(rows))
     return buffer.getvalue()

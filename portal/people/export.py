@@ -1,4 +1,4 @@
-"""The student list as CSV (pure: rows in, text out)."""
+"""The student list and other tables as CSV (pure: rows in, text out)."""
 
 import csv
 import io
@@ -14,14 +14,27 @@ def students_csv(rows) -> str:
     writer.writerow(HEADER)
     for student, risk_level, rate, last_contact, open_needs in rows:
         writer.writerow([
-            student.external_id or student.id, _safe(student.last_name),
-            _safe(student.preferred_name or student.first_name), student.grade_level,
+            student.external_id or student.id, safe_cell(student.last_name),
+            safe_cell(student.preferred_name or student.first_name), student.grade_level,
             risk_level or "not_assessed", "" if rate is None else f"{rate:.1f}",
             last_contact.date().isoformat() if last_contact else "", open_needs,
         ])
     return out.getvalue()
 
 
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def safe_cell(text):
+    """Keep spreadsheet programs from running a text cell as a formula."""
+    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def rows_csv(rows: list[dict]) -> str:
+    """Return rows (dicts with the same keys) as CSV, text cells safe from formulas."""
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({name: safe_cell(value) for name, value in row.items()}
+                         for row in rows)
+    return buffer.getvalue()

@@ -18,7 +18,7 @@ from portal.events.models import CalendarFeed
 from portal.extensions import db
 from portal.interactions.models import Interaction, InteractionParticipant
 from portal.people.models import Guardian, Student
-from portal.privacy.merge import _references
+from portal.privacy.schema import references_to
 
 MASK = "[erased]"
 
@@ -32,12 +32,12 @@ def _blank_text(table: Table, condition, depth: int = 0) -> None:
     if depth >= 2 or len(table.primary_key.columns) != 1:
         return
     key = next(iter(table.primary_key.columns))
-    for child, column in _references(table):
+    for child, column in references_to(table):
         _blank_text(child, column.in_(select(key).where(condition)), depth + 1)
 
 
 def _blank_records_of(table: Table, row_id: int) -> None:
-    for child, column in _references(table):
+    for child, column in references_to(table):
         _blank_text(child, column == row_id)
 
 

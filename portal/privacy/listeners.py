@@ -1,7 +1,8 @@
-"""The privacy feature's periodic job: erase people past their school's retention period."""
+"""The privacy feature's hooks: the daily retention job and the profile panel."""
 
 from datetime import timedelta
 
+from portal.core.extension_points import add_profile_panel
 from portal.core.jobs import add_periodic_job
 from portal.extensions import db
 
@@ -15,5 +16,9 @@ def run_retention() -> None:
 
 
 def connect() -> None:
-    """Register the daily retention job."""
+    """Register the daily retention job and the consents panel of the student profile."""
+    from portal.privacy.panel import privacy_panel
+
     add_periodic_job("privacy-retention", run_retention, every=timedelta(days=1))
+    add_profile_panel("privacy.consents", "privacy/_profile_panel.html", privacy_panel,
+                      order=30)

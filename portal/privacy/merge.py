@@ -10,12 +10,7 @@ from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.people.models import Guardian, Student
-
-
-def _references(table: Table) -> list:
-    """Return every (table, column) whose foreign key points at this table's rows."""
-    return [(other, fk.parent) for other in db.metadata.sorted_tables
-            for fk in other.foreign_keys if fk.column.table is table and other is not table]
+from portal.privacy.schema import references_to
 
 
 def _unique_sets(table: Table, column) -> list[list]:
@@ -41,10 +36,10 @@ def _drop_clashes(table: Table, column, *, loser_id: int, survivor_id: int) -> i
     return dropped
 
 
-def move_references(model, *, loser_id: int, survivor_id: int) -> dict[str, int]:
+def movereferences_to(model, *, loser_id: int, survivor_id: int) -> dict[str, int]:
     """Point every row that refers to the loser at the survivor; return moved rows per table."""
     moved = {}
-    for table, column in _references(model.__table__):
+    for table, column in references_to(model.__table__):
         _drop_clashes(table, column, loser_id=loser_id, survivor_id=survivor_id)
         count = db.session.execute(update(table).where(column == loser_id)
                                    .values({column.name: survivor_id})).rowcount
@@ -77,7 +72,7 @@ def merge_people(*, survivor: Student | Guardian, loser: Student | Guardian,
     if isinstance(loser, Guardian):
         _move_account(loser=loser, survivor=survivor)
     db.session.flush()
-    moved = move_references(type(loser), loser_id=loser.id, survivor_id=survivor.id)
+    moved = movereferences_to(type(loser), loser_id=loser.id, survivor_id=survivor.id)
     loser.is_active = False
     loser.inactive_since = utcnow().date()
     loser.inactive_reason = _("Merged into #%(id)s", id=survivor.id)

@@ -1,9 +1,10 @@
 """Administrators' privacy pages: a person's status and consents, deactivation, erasure,
 likely duplicates and their merge."""
 
+import io
 from functools import partial
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,10 +13,12 @@ from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import administrator_required, can_manage_school
+from portal.core.signals import record_changed
 from portal.extensions import db
 from portal.family import account_queries
 from portal.people.models import Guardian, Student
 from portal.privacy import bp, queries, services
+from portal.privacy.export import person_zip
 from portal.privacy.forms import DeactivateForm, EraseForm, MergeForm
 from portal.privacy.merge import merge_people
 
@@ -66,6 +69,17 @@ def erase(kind: str, person_id: int):
     return redirect(url_for(f"privacy.{kind}_record", person_id=person_id))
 
 
+def export(kind: str, person_id: int):
+    found = _person_or_404(kind, person_id)
+    archive = person_zip(found)
+    record_changed.send(current_user._get_current_object(), action="export",
+                        object_type=kind[:-1], object_id=found.id, school_id=found.school_id,
+                        student_id=found.id if kind == "students" else None)
+    db.session.commit()
+    return send_file(io.BytesIO(archive), mimetype="application/zip", as_attachment=True,
+                     download_name=f"{kind[:-1]}-{found.id}-data.zip")
+
+
 @bp.get("/duplicates")
 @administrator_required
 def duplicates():
@@ -92,6 +106,7 @@ for _kind in KINDS:
     for _rule, _view, _methods in (("/<int:person_id>", record, ["GET"]),
                                    ("/<int:person_id>/deactivate", deactivate, ["POST"]),
                                    ("/<int:person_id>/erase", erase, ["POST"]),
+                                   ("/<int:person_id>/export.zip", export, ["GET"]),
                                    ("/merge", merge, ["POST"])):
         bp.add_url_rule(f"/{_kind}{_rule}", f"{_kind}_{_view.__name__}", methods=_methods,
                         view_func=administrator_required(partial(_view, _kind)))
