@@ -2,8 +2,8 @@
 staff see a family's consents on the student profile."""
 
 import io
-import re
 import json
+import re
 import zipfile
 from datetime import date
 
