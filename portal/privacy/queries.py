@@ -2,8 +2,9 @@
 
 from sqlalchemy import select, true
 
+from portal.auth.models import User
 from portal.extensions import db
-from portal.people.models import Guardian, Student
+from portal.people.models import Consent, Guardian, Student
 from portal.privacy.matching import group_by_keys, person_keys
 
 
@@ -30,3 +31,11 @@ def duplicate_guardians(school_id: int) -> list[list[Guardian]]:
     return _groups(_active(Guardian, school_id), lambda guardian: person_keys(
         first_name=guardian.first_name, last_name=guardian.last_name, email=guardian.email,
         phone=guardian.phone))
+
+
+def consents_with_recorders(guardian: Guardian) -> list[tuple[Consent, User | None]]:
+    """Return every consent the guardian gave or withdrew, newest first, with who recorded it."""
+    return [tuple(row) for row in db.session.execute(
+        select(Consent, User).outerjoin(User, User.id == Consent.recorded_by_id)
+        .where(Consent.guardian_id == guardian.id)
+        .order_by(Consent.recorded_at.desc(), Consent.id.desc()))]

@@ -15,7 +15,6 @@ from portal.core.navigation import add_nav_item
 from portal.core.permissions import administrator_required, can_manage_school
 from portal.core.signals import record_changed
 from portal.extensions import db
-from portal.family import account_queries
 from portal.people.models import Guardian, Student
 from portal.privacy import bp, queries, services
 from portal.privacy.export import person_zip
@@ -37,7 +36,7 @@ def _person_or_404(kind: str, person_id: int):
 def _page(kind: str, person, status: int = 200, **forms):
     consents = None
     if isinstance(person, Guardian):
-        consents = account_queries.consent_history(person)
+        consents = queries.consents_with_recorders(person)
     return render_template("privacy/person.html", kind=kind, person=person, consents=consents,
                            deactivate_form=forms.get("deactivate", DeactivateForm()),
                            erase_form=forms.get("erase", EraseForm())), status

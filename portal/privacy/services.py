@@ -19,6 +19,14 @@ def _object_type(record) -> str:
         type(record)]
 
 
+def _record_change(record, actor: User, action: str, changes: dict) -> None:
+    db.session.flush()
+    person = record.student if isinstance(record, StudentGuardian) else record
+    record_changed.send(actor, action=action, object_type=_object_type(record),
+                        object_id=record.id, school_id=person.school_id, changes=changes,
+                        student_id=person.id if isinstance(person, Student) else None)
+
+
 def deactivate(*, record: Student | Guardian | StudentGuardian, actor: User, reason: str,
                on: date | None = None) -> None:
     """Mark a person (left the school) or a link (custody changed) inactive from a date:
@@ -32,12 +40,8 @@ def deactivate(*, record: Student | Guardian | StudentGuardian, actor: User, rea
     if on > utcnow().date():
         raise DomainError(_("The date cannot be in the future."), field="inactive_since")
     record.is_active, record.inactive_since, record.inactive_reason = False, on, reason[:200]
-    db.session.flush()
-    student = record.student_id if isinstance(record, StudentGuardian) else (
-        record.id if isinstance(record, Student) else None)
-    record_changed.send(actor, action="deactivate", object_type=_object_type(record),
-                        object_id=record.id, student_id=student,
-                        changes={"is_active": [True, False], "reason": [None, reason]})
+    _record_change(record, actor, "deactivate",
+                   {"is_active": [True, False], "reason": [None, reason]})
 
 
 def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> None:
@@ -45,9 +49,7 @@ def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> 
     if getattr(record, "erased_at", None) is not None:
         raise DomainError(_("An erased record cannot be made active again."))
     record.is_active, record.inactive_since, record.inactive_reason = True, None, None
-    db.session.flush()
-    record_changed.send(actor, action="reactivate", object_type=_object_type(record),
-                        object_id=record.id, changes={"is_active": [False, True]})
+    _record_change(record, actor, "reactivate", {"is_active": [False, True]})
 
 
 def erase_person(*, person: Student | Guardian, actor: User | None, reason: str) -> None:

@@ -28,7 +28,9 @@ def test_only_an_administrator_of_the_school_opens_a_privacy_page(app, login_as,
     school, _user, guardian, _student, admin = _family()
     url = f"/privacy/guardians/{guardian.id}"
     page = login_as(admin).get(url)
-    assert page.status_code == 200 and "Consents" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r"Photos\s*</td><td>Given</td>\s*<td>[^<]+</td><td>Guardian \d", page.get_data(
+        as_text=True)), "the consent, its answer, when, and who recorded it"
     assert login_as(make_user(Role.TEACHER, school)).get(url).status_code == 403
     other_admin = make_user(Role.ADMINISTRATOR, make_school())
     db.session.commit()
@@ -59,6 +61,9 @@ def test_deactivating_a_student_needs_a_reason(app, login_as):
     db.session.expire_all()
     student = db.session.get(Student, student.id)
     assert not student.is_active and student.inactive_since == date(2026, 11, 20)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "deactivate"))
+    assert (event.student_id, event.school_id, event.actor_id) == (
+        student.id, student.school_id, admin.id)
     assert "left the school" in client.get(f"/privacy/students/{student.id}").get_data(
         as_text=True)
 
