@@ -21,12 +21,13 @@ def retention(dry_run: bool) -> None:
     for person in people:
         click.echo(f"{type(person).__name__.lower()} #{person.id} inactive since "
                    f"{person.inactive_since}")
+    counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
     if dry_run:
         db.session.rollback()
-        click.echo(f"privacy: {len(people)} people would be erased (dry run)")
+        click.echo(f"privacy: {counted} would be erased (dry run)")
     else:
         db.session.commit()
-        click.echo(f"privacy: erased {len(people)} people")
+        click.echo(f"privacy: erased {counted}")
 
 
 commands = (privacy,)

@@ -97,3 +97,19 @@ def test_student_list_finds_a_student_number_and_sorts_accents_with_their_letter
     assert positions == sorted(positions)
     found = client.get("/students?q=z-4432").get_data(as_text=True)
     assert "Zapata, Ana" in found and "Bravo, Ana" not in found
+
+
+def test_the_retention_command_lists_on_a_dry_run_and_erases_otherwise(app):
+    school = make_school(retention_years=1)
+    student = make_student(school, first_name="Leftlongago")
+    deactivate(record=student, actor=None, reason="left", on=date(2025, 1, 1))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
+    assert f"student #{student.id}" in dry.output and "1 person would be erased" in dry.output
+    db.session.expire_all()
+    assert db.session.get(type(student), student.id).erased_at is None
+    done = runner.invoke(args=["privacy", "retention"])
+    assert "erased 1 person" in done.output
+    db.session.expire_all()
+    assert db.session.get(type(student), student.id).first_name == "Erased student"

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.dashboards.queries import attendance_by_week
 from portal.extensions import db
@@ -53,6 +54,9 @@ def test_an_erased_guardian_can_no_longer_sign_in(app):
     account = db.session.get(User, user.id)
     assert account.password_hash is None and not account.is_active_account
     assert not guardian.is_active and guardian.erased_at is not None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "erase"))
+    assert (event.object_type, event.object_id, event.actor_id) == (
+        "guardian", guardian.id, staff.id)
 
 
 def test_other_families_keep_their_names(app):
