@@ -113,3 +113,16 @@ def test_the_retention_command_lists_on_a_dry_run_and_erases_otherwise(app):
     assert "erased 1 person" in done.output
     db.session.expire_all()
     assert db.session.get(type(student), student.id).first_name == "Erased student"
+
+
+def test_a_guardian_whose_link_ended_no_longer_sees_the_child_in_the_portal(app, login_as):
+    school = make_school()
+    child = make_student(school, first_name="Ended", last_name="Custody")
+    user, guardian = make_family(school, child)
+    db.session.commit()
+    client = login_as(user)
+    assert client.get(f"/family/children/{child.id}").status_code == 200
+    deactivate(record=guardian.student_links[0], actor=None, reason="custody changed")
+    db.session.commit()
+    assert "Ended Custody" not in client.get("/family/").get_data(as_text=True)
+    assert client.get(f"/family/children/{child.id}").status_code == 404
