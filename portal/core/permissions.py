@@ -75,23 +75,34 @@ def student_condition(user: User) -> ColumnElement[bool]:
     return false()
 
 
+def informed_link_condition() -> ColumnElement[bool]:
+    """Return the SQL condition on StudentGuardian keeping links that may carry information:
+    the link allows it, it has not ended, and its guardian is still active."""
+    return and_(StudentGuardian.may_receive_information.is_(true()),
+                StudentGuardian.is_active.is_(true()),
+                StudentGuardian.guardian_id.in_(select(Guardian.id).where(
+                    Guardian.is_active.is_(true()))))
+
+
 def guardian_child_ids(user: User) -> Select:
     """Select the ids of the children this guardian may receive information about."""
     return (
         select(StudentGuardian.student_id)
         .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
-        .where(Guardian.user_id == user.id, StudentGuardian.may_receive_information.is_(true()))
+        .where(Guardian.user_id == user.id, informed_link_condition())
     )
 
 
 def guardian_may_be_told(guardian_id: int, student_id: int | None) -> bool:
-    """Return True when a message about this student may go to this guardian: their link to
-    the child allows information (a message about no child in particular always may)."""
+    """Return True when a message about this student may go to this guardian: they are still
+    active and their link to the child allows information (a message about no child in
+    particular may go to any active guardian)."""
     if student_id is None:
-        return True
+        return bool(db.session.scalar(select(Guardian.is_active).where(
+            Guardian.id == guardian_id)))
     return db.session.scalar(select(StudentGuardian.id).where(
         StudentGuardian.guardian_id == guardian_id, StudentGuardian.student_id == student_id,
-        StudentGuardian.may_receive_information.is_(true()))) is not None
+        informed_link_condition())) is not None
 
 
 def visible_student_ids(user: User) -> Select:

@@ -20,3 +20,9 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def name_sort_key(text: str | None) -> tuple[str, str]:
+    """Return a key sorting names as people expect on any database: "Álvarez" next to
+    "Alvarez" (letters first, accents only to break a tie), case ignored."""
+    return fold(text), (text or "").casefold()

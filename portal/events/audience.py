@@ -5,6 +5,7 @@ from sqlalchemy import Select, and_, exists, false, or_, select, true
 
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError
+from portal.core.permissions import informed_link_condition
 from portal.core.time import utcnow
 from portal.events.models import Event
 from portal.extensions import db
@@ -67,7 +68,7 @@ def informable_links(event: Event) -> list[StudentGuardian]:
         .where(or_(StudentGuardian.student_id.in_(_student_ids(event.school_id,
                                                                event.audience or {})),
                    in_segment),
-               StudentGuardian.may_receive_information.is_(true()))
+               informed_link_condition())
         .order_by(StudentGuardian.guardian_id, StudentGuardian.student_id)
     ))
 

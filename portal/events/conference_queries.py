@@ -4,7 +4,7 @@ slots a family may book for each child."""
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.core.permissions import visible_students
+from portal.core.permissions import informed_link_condition, visible_students
 from portal.core.time import utcnow
 from portal.events.audience import audience_student_ids
 from portal.events.conferences import bookable_staff_ids, booking_closes_at
@@ -43,7 +43,7 @@ def informable_guardians(student: Student) -> list[Guardian]:
     return list(db.session.scalars(select(Guardian).join(
         StudentGuardian, StudentGuardian.guardian_id == Guardian.id).where(
         StudentGuardian.student_id == student.id,
-        StudentGuardian.may_receive_information.is_(True)).order_by(Guardian.last_name)))
+        informed_link_condition()).order_by(Guardian.last_name)))
 
 
 def family_conference_options(event: Event, children: list[Student]) -> list[dict]:

@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, true, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
+from portal.core.permissions import informed_link_condition
 from portal.core.signals import record_changed
 from portal.core.time import to_utc, utcnow
 from portal.events.audience import audience_student_ids
@@ -113,7 +114,7 @@ def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: 
         raise DomainError(_("Booking for this conference has closed."))
     may_know = db.session.scalar(select(StudentGuardian.id).where(
         StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id,
-        StudentGuardian.may_receive_information.is_(true())))
+        informed_link_condition()))
     in_audience = db.session.scalar(audience_student_ids(event)
                                     .where(Student.id == student.id))
     if may_know is None or in_audience is None:

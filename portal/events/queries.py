@@ -87,7 +87,7 @@ def walk_in_candidates(user: User, event: Event, *, search: str) -> list[dict]:
     if not search.strip():
         return []
     stmt = _name_filter(user, visible_guardians(user).where(
-        Guardian.school_id == event.school_id), search)
+        Guardian.school_id == event.school_id, Guardian.is_active.is_(True)), search)
     rows = db.session.scalars(stmt.order_by(Guardian.last_name).limit(20)).all()
     children = visible_children(user, [guardian.id for guardian in rows])
     return [{"guardian": guardian, "children": children[guardian.id]} for guardian in rows]

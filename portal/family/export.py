@@ -1,6 +1,5 @@
 """"Download my family's data": everything the guardian may see, as JSON and CSV in a zip."""
 
-import csv
 import io
 import json
 import zipfile
@@ -10,7 +9,6 @@ from sqlalchemy import or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import guardian_child_ids, visible_records
-from portal.core.text import spreadsheet_safe
 from portal.core.time import utcnow
 from portal.events.models import ConferenceSlot, Event, EventInvitation
 from portal.extensions import db
@@ -26,6 +24,7 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
+from portal.people.export import rows_csv
 from portal.people.models import Guardian, StudentGuardian
 
 GUARDIAN = ("id", "first_name", "last_name", "email", "phone", "preferred_language",
@@ -125,16 +124,6 @@ def family_data(user: User, guardian: Guardian) -> dict[str, list[dict]]:
     }
 
 
-def _csv(rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()}
-                         for row in rows)
-    return buffer.getvalue()
-
-
 def family_zip(user: User, guardian: Guardian) -> bytes:
     """Return a zip with family.json and one CSV file per table."""
     tables = family_data(user, guardian)
@@ -144,5 +133,5 @@ def family_zip(user: User, guardian: Guardian) -> bytes:
             {"exported_at": utcnow().isoformat(), "tables": tables}, indent=2,
             ensure_ascii=False))
         for name, rows in tables.items():
-            archive.writestr(f"{name}.csv", _csv(rows))
+            archive.writestr(f"{name}.csv", rows_csv(rows))
     return buffer.getvalue()

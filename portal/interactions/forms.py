@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.models import Channel, Outcome
+from portal.people.labels import guardian_label
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -35,10 +36,13 @@ class InteractionForm(FlaskForm):
         (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])
 
     def set_people(self, staff, guardian_links) -> None:
-        """Offer the school's staff and the student's guardians as participants and owners."""
+        """Offer the school's staff and the student's guardians (those whose link has ended
+        only when already chosen) as participants and owners."""
+        chosen = set(self.guardian_ids.data or [])
         self.staff_ids.choices = [(u.id, u.full_name) for u in staff]
-        self.guardian_ids.choices = [(link.guardian.id, link.guardian.display_name)
-                                     for link in guardian_links]
+        self.guardian_ids.choices = [(link.guardian.id, guardian_label(link.guardian, [link]))
+                                     for link in guardian_links
+                                     if link.is_active or link.guardian.id in chosen]
         self.follow_up_owner_id.choices = [(None, _l("Nobody"))] + self.staff_ids.choices
 
 

@@ -11,6 +11,7 @@ from portal.messaging.forms import AudienceForm
 from portal.messaging.models import Campaign, MessageTemplate, Segment, TemplateVariant
 from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
+from portal.people.labels import student_label
 from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
 
 
@@ -42,10 +43,10 @@ def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -
         .order_by(Event.starts_at).limit(100))]
     form.languages.choices = list(languages.items())
     form.student_ids.choices = [
-        (student.id, student.display_name)
+        (student.id, student_label(student))
         for student in db.session.scalars(visible_students(user).where(
-            Student.is_active.is_(True)).order_by(Student.last_name, Student.first_name)
-            .limit(1000))]
+            Student.is_active.is_(True)).order_by(Student.sort_name, Student.last_name,
+                                                  Student.first_name).limit(1000))]
 
 
 def saved_segments(user: User) -> list[Segment]:

@@ -4,9 +4,10 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, true
+from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, today_in, utcnow
 from portal.core.urls import portal_url
 from portal.events.models import Event, EventInvitation
@@ -24,7 +25,7 @@ def informed_guardians(student: Student) -> list[Guardian]:
     return list(db.session.scalars(
         select(Guardian).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
         .where(StudentGuardian.student_id == student.id,
-               StudentGuardian.may_receive_information.is_(true()))
+               informed_link_condition())
         .order_by(Guardian.id)))
 
 

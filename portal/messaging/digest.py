@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, true
 
 from portal.core.models import Visibility
+from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
@@ -83,7 +84,7 @@ def send_weekly_digests(now: datetime | None = None) -> int:
     rows = db.session.execute(
         select(Guardian, Student).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
         .join(Student, Student.id == StudentGuardian.student_id)
-        .where(StudentGuardian.may_receive_information.is_(true()), Student.is_active.is_(true()))
+        .where(informed_link_condition(), Student.is_active.is_(true()))
         .order_by(Guardian.id, Student.first_name)).all()
     families: dict[int, tuple[Guardian, list[Student]]] = {}
     for guardian, student in rows:

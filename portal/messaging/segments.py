@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, case, func, select, true
 
 from portal.auth.models import User
-from portal.core.permissions import visible_student_ids
+from portal.core.permissions import informed_link_condition, visible_student_ids
 from portal.core.time import utcnow
 from portal.events.models import EventInvitation
 from portal.extensions import db
@@ -83,7 +83,7 @@ def audience_links(*, criteria: dict, school_id: int, sender: User) -> Select:
         select(StudentGuardian.guardian_id, StudentGuardian.student_id)
         .join(Student, Student.id == StudentGuardian.student_id)
         .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
-        .where(StudentGuardian.may_receive_information.is_(true()),
+        .where(informed_link_condition(),
                Student.school_id == school_id, Student.is_active.is_(true()),
                Student.id.in_(visible_student_ids(sender)),
                *_student_filters(criteria), *_guardian_filters(criteria))

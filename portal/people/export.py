@@ -1,4 +1,4 @@
-"""The student list as CSV (pure: rows in, text out)."""
+"""The student list and other tables as CSV (pure: rows in, text out)."""
 
 import csv
 import io
@@ -22,3 +22,14 @@ def students_csv(rows) -> str:
             last_contact.date().isoformat() if last_contact else "", open_needs,
         )])
     return out.getvalue()
+
+
+def rows_csv(rows: list[dict]) -> str:
+    """Return rows (dicts with the same keys) as CSV, text cells safe from formulas."""
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({name: spreadsheet_safe(value) for name, value in row.items()}
+                         for row in rows)
+    return buffer.getvalue()

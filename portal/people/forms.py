@@ -70,6 +70,8 @@ class SchoolSettingsForm(FlaskForm):
     sending_window_end_hour = IntegerField(_l("Until (hour, 1–24)"), validators=[
         InputRequired(), NumberRange(1, 24, _l("Enter an hour from 1 to 24."))])
     notify_family_of_risk_flags = BooleanField(_l("Tell families when their child is flagged"))
+    retention_years = IntegerField(_l("Erase people inactive for more than (years)"), validators=[
+        Optional(), NumberRange(1, 100, _l("Enter a number of years from 1 to 100."))])
     submit = SubmitField(_l("Save settings"))
 
     def settings(self) -> dict:
@@ -80,4 +82,5 @@ class SchoolSettingsForm(FlaskForm):
                 "pass_mark_percent": float(self.pass_mark_percent.data),
                 "sending_window_start_hour": self.sending_window_start_hour.data,
                 "sending_window_end_hour": self.sending_window_end_hour.data,
-                "notify_family_of_risk_flags": bool(self.notify_family_of_risk_flags.data)}
+                "notify_family_of_risk_flags": bool(self.notify_family_of_risk_flags.data),
+                "retention_years": self.retention_years.data}

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin
@@ -37,6 +37,8 @@ class School(TimestampMixin, db.Model):
     sending_window_start_hour: Mapped[int] = mapped_column(default=7)
     sending_window_end_hour: Mapped[int] = mapped_column(default=20)
     notify_family_of_risk_flags: Mapped[bool] = mapped_column(default=False)
+    # People inactive for longer than this are anonymised; None keeps them forever.
+    retention_years: Mapped[int | None]
 
 
 class AcademicTerm(db.Model):
@@ -135,8 +137,13 @@ class Student(TimestampMixin, db.Model):
     grade_level: Mapped[int]
     counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    inactive_since: Mapped[date | None]
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    erased_at: Mapped[datetime | None]
     # Lower-cased, accent-free "first last preferred", so "Novak" finds "Novák" on any database.
     search_name: Mapped[str] = mapped_column(String(320), default="")
+    # Folded "last first", so sorting by name puts "Álvarez" with "Alvarez" on any database.
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
 
     school: Mapped[School] = relationship()
     guardian_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="student")
@@ -149,6 +156,7 @@ class Student(TimestampMixin, db.Model):
         """Recompute the folded name used by search."""
         self.search_name = fold(" ".join(filter(None, [self.first_name, self.last_name,
                                                         self.preferred_name])))
+        self.sort_name = fold(f"{self.last_name} {self.first_name}")
 
 
 class Guardian(TimestampMixin, db.Model):
@@ -172,6 +180,10 @@ class Guardian(TimestampMixin, db.Model):
     # The guardian replied STOP to a school SMS: no more SMS until they reply START.
     sms_opted_out: Mapped[bool] = mapped_column(default=False)
     last_successful_contact_at: Mapped[datetime | None]
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    inactive_since: Mapped[date | None]
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    erased_at: Mapped[datetime | None]
     search_name: Mapped[str] = mapped_column(String(220), default="")
 
     user: Mapped["User"] = relationship("User")  # noqa: F821
@@ -207,6 +219,10 @@ class StudentGuardian(db.Model):
     is_emergency_contact: Mapped[bool] = mapped_column(default=False)
     # Children of separated parents live in two households; this labels which one.
     household: Mapped[str | None] = mapped_column(String(100))
+    # A link ends when custody changes; it stays for the record but no longer counts.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    inactive_since: Mapped[date | None]
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
 
     student: Mapped[Student] = relationship(back_populates="guardian_links")
     guardian: Mapped[Guardian] = relationship(back_populates="student_links")

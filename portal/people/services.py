@@ -12,7 +12,7 @@ from portal.people.models import School
 
 SCHOOL_SETTINGS = ("name", "timezone", "default_language", "languages", "pass_mark_percent",
                    "sending_window_start_hour", "sending_window_end_hour",
-                   "notify_family_of_risk_flags")
+                   "notify_family_of_risk_flags", "retention_years")
 
 
 class SettingNotValid(DomainError):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, select
+from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import student_condition, visible_student_ids
@@ -82,7 +82,8 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None) -> 
 
 def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts, needs) -> Select:
     for word in fold(filters.search).split():
-        stmt = stmt.where(Student.search_name.contains(word, autoescape=True))
+        stmt = stmt.where(or_(Student.search_name.contains(word, autoescape=True),
+                              func.lower(Student.external_id) == word))
     if filters.grade_level is not None:
         stmt = stmt.where(Student.grade_level == filters.grade_level)
     if filters.section_id is not None:
@@ -105,7 +106,7 @@ def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
 
 
 def _ordering(sort: str, risk, rates, contacts) -> tuple:
-    by_name = (Student.last_name, Student.first_name, Student.id)
+    by_name = (Student.sort_name, Student.last_name, Student.first_name, Student.id)
     severity = case({RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2},
                     value=risk.c.level, else_=literal(3))
     first = {

@@ -63,7 +63,9 @@ def build_world() -> World:
     section = f.make_section(school, teacher, child, term=term)
     parent, guardian = f.make_family(school, child, first_name=payload("guardian name"))
     world = World(admin, parent)
-    world.ids.update(student_id=child.id, section_id=section.id)
+    world.ids.update(student_id=child.id, section_id=section.id, person_id={
+        "privacy.students_record": child.id, "privacy.guardians_record": guardian.id,
+        "privacy.students_export": child.id, "privacy.guardians_export": guardian.id})
     _staff_records(world, child, admin)
     _events(world, school, admin, teacher, child, guardian)
     _family_records(world, school, admin, teacher, child, guardian, parent)

@@ -1,0 +1,90 @@
+"""Privacy use cases: deactivate people and links, erase on request, apply retention."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select, true
+
+from portal.auth.models import User
+from portal.core.errors import DomainError
+from portal.core.signals import record_changed
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.people.models import Guardian, School, Student, StudentGuardian
+from portal.privacy.erasure import erase_guardian, erase_student
+
+
+def _object_type(record) -> str:
+    return {Student: "student", Guardian: "guardian", StudentGuardian: "guardian_link"}[
+        type(record)]
+
+
+def _record_change(record, actor: User, action: str, changes: dict) -> None:
+    db.session.flush()
+    person = record.student if isinstance(record, StudentGuardian) else record
+    record_changed.send(actor, action=action, object_type=_object_type(record),
+                        object_id=record.id, school_id=person.school_id, changes=changes,
+                        student_id=person.id if isinstance(person, Student) else None)
+
+
+def deactivate(*, record: Student | Guardian | StudentGuardian, actor: User, reason: str,
+               on: date | None = None) -> None:
+    """Mark a person (left the school) or a link (custody changed) inactive from a date:
+    they leave lists, segments and messages; their history stays on their record."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Say why (left the school, custody changed…)."), field="reason")
+    if not record.is_active:
+        raise DomainError(_("This record is already inactive."))
+    on = on or utcnow().date()
+    if on > utcnow().date():
+        raise DomainError(_("The date cannot be in the future."), field="inactive_since")
+    record.is_active, record.inactive_since, record.inactive_reason = False, on, reason[:200]
+    _record_change(record, actor, "deactivate",
+                   {"is_active": [True, False], "reason": [None, reason]})
+
+
+def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> None:
+    """Make an inactive (not erased) person or link active again."""
+    if getattr(record, "erased_at", None) is not None:
+        raise DomainError(_("An erased record cannot be made active again."))
+    record.is_active, record.inactive_since, record.inactive_reason = True, None, None
+    _record_change(record, actor, "reactivate", {"is_active": [False, True]})
+
+
+def erase_person(*, person: Student | Guardian, actor: User | None, reason: str) -> None:
+    """Erase a student or a guardian on request (see privacy.erasure)."""
+    if person.erased_at is not None:
+        raise DomainError(_("This record is already erased."))
+    erase = erase_student if isinstance(person, Student) else erase_guardian
+    erase(**{_object_type(person): person}, actor=actor, reason=reason)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _expired(model, school: School) -> list:
+    limit = _years_before(utcnow().date(), school.retention_years)
+    return list(db.session.scalars(select(model).where(
+        model.school_id == school.id, model.is_active.is_not(true()),
+        model.erased_at.is_(None), model.inactive_since < limit).order_by(model.id)))
+
+
+def people_past_retention() -> list[Student | Guardian]:
+    """Return the people inactive for longer than their school's retention period."""
+    schools = db.session.scalars(select(School).where(School.retention_years.is_not(None)))
+    return [person for school in schools
+            for model in (Student, Guardian) for person in _expired(model, school)]
+
+
+def apply_retention(*, dry_run: bool = False) -> list[Student | Guardian]:
+    """Erase everyone past retention (or only list them, for a dry run)."""
+    people = people_past_retention()
+    if not dry_run:
+        for person in people:
+            erase_person(person=person, actor=None, reason="retention period ended")
+    return people

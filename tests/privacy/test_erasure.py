@@ -1,0 +1,72 @@
+"""Erasure anonymises a person everywhere while the school's statistics stay the same."""
+
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import User
+from portal.dashboards.queries import attendance_by_week
+from portal.extensions import db
+from portal.people.models import Student
+from portal.privacy.services import erase_person
+from tests.factories import make_school
+from tests.privacy.helpers import family_with_history
+
+SECRETS = ("Zebulon", "Quixwright", "zebulon.quixwright@example.org", "612 345 678",
+           "Ottoline", "Vexhammer")
+
+
+def _dump() -> str:
+    """Return every row of every table as one lower-cased text."""
+    rows = []
+    for table in db.metadata.sorted_tables:
+        rows += [repr(tuple(row)) for row in db.session.execute(select(table))]
+    return "\n".join(rows).lower()
+
+
+def _dashboard_counts(school) -> tuple:
+    per_level = db.session.execute(select(Student.grade_level, func.count()).where(
+        Student.school_id == school.id).group_by(Student.grade_level)).all()
+    return attendance_by_week(select(Student.id)), sorted(tuple(row) for row in per_level)
+
+
+def test_erasure_leaves_no_trace_of_the_names_or_email_and_keeps_the_counts(app):
+    school = make_school()
+    user, guardian, student, staff = family_with_history(school)
+    db.session.commit()
+    before = _dashboard_counts(school)
+    assert all(secret.lower() in _dump() for secret in SECRETS)
+
+    erase_person(person=guardian, actor=staff, reason="asked by the family")
+    erase_person(person=student, actor=staff, reason="asked by the family")
+    db.session.commit()
+
+    dump = _dump()
+    assert [secret for secret in SECRETS if secret.lower() in dump] == []
+    assert _dashboard_counts(school) == before
+    assert guardian.display_name == f"Erased guardian #{guardian.id}"
+    assert student.display_name == f"Erased student #{student.id}"
+
+
+def test_an_erased_guardian_can_no_longer_sign_in(app):
+    school = make_school()
+    user, guardian, student, staff = family_with_history(school)
+    erase_person(person=guardian, actor=staff, reason="asked")
+    account = db.session.get(User, user.id)
+    assert account.password_hash is None and not account.is_active_account
+    assert not guardian.is_active and guardian.erased_at is not None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "erase"))
+    assert (event.object_type, event.object_id, event.actor_id) == (
+        "guardian", guardian.id, staff.id)
+
+
+def test_other_families_keep_their_names(app):
+    school = make_school()
+    *_, staff = family_with_history(school)
+    _user, other, _child, _staff = family_with_history(
+        school, first="Araminta", last="Pollux", email="araminta@example.org",
+        child_first="Cassius", child_last="Pollux")
+    erase_person(person=db.session.scalar(select(Student).where(
+        Student.first_name == "Ottoline")), actor=staff, reason="asked")
+    db.session.commit()
+    dump = _dump()
+    assert "araminta pollux" in dump and "cassius pollux" in dump
