@@ -11,7 +11,7 @@ from config import ProductionConfig, config_named
 
 FEATURES = (
     "auth", "people", "interactions", "needs", "events", "outcomes", "messaging",
-    "risk", "dashboards", "family", "imports", "audit", "health",
+    "risk", "dashboards", "family", "imports", "audit", "health", "notifications",
 )
 
 

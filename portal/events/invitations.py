@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
+from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.events.audience import informable_links
 from portal.events.models import Event, EventInvitation
@@ -69,8 +70,13 @@ def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
             EventInvitation.event_id == event.id, EventInvitation.rsvp == "yes"))
         if taken >= event.capacity:
             raise Conflict(_("Sorry, this event is full."), field="answer")
+    previous = invitation.rsvp
     invitation.rsvp, invitation.rsvp_at = answer, utcnow()
     db.session.flush()
+    if previous != answer:
+        record_changed.send(None, action="update", object_type="event_rsvp",
+                            object_id=invitation.id, student_id=invitation.student_id,
+                            school_id=event.school_id, changes={"rsvp": [previous, answer]})
     return invitation
 
 

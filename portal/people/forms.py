@@ -76,6 +76,9 @@ class SchoolSettingsForm(FlaskForm):
     sending_window_end_hour = IntegerField(_l("Until (hour, 1–24)"), validators=[
         InputRequired(), NumberRange(1, 24, _l("Enter an hour from 1 to 24."))])
     notify_family_of_risk_flags = BooleanField(_l("Tell families when their child is flagged"))
+    request_escalation_school_days = IntegerField(
+        _l("Escalate a family's unanswered request after (school days)"), validators=[
+            InputRequired(), NumberRange(1, 30, _l("Enter a number of days from 1 to 30."))])
     submit = SubmitField(_l("Save settings"))
 
     def settings(self) -> dict:
@@ -86,4 +89,5 @@ class SchoolSettingsForm(FlaskForm):
                 "pass_mark_percent": float(self.pass_mark_percent.data),
                 "sending_window_start_hour": self.sending_window_start_hour.data,
                 "sending_window_end_hour": self.sending_window_end_hour.data,
-                "notify_family_of_risk_flags": bool(self.notify_family_of_risk_flags.data)}
+                "notify_family_of_risk_flags": bool(self.notify_family_of_risk_flags.data),
+                "request_escalation_school_days": self.request_escalation_school_days.data}

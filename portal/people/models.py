@@ -37,6 +37,8 @@ class School(TimestampMixin, db.Model):
     sending_window_start_hour: Mapped[int] = mapped_column(default=7)
     sending_window_end_hour: Mapped[int] = mapped_column(default=20)
     notify_family_of_risk_flags: Mapped[bool] = mapped_column(default=False)
+    # A family's request unanswered for this many school days goes to the administrators.
+    request_escalation_school_days: Mapped[int] = mapped_column(default=3)
 
 
 class AcademicTerm(db.Model):

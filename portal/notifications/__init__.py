@@ -1,0 +1,5 @@
+"""Staff notification centre and "my work"."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
