@@ -90,7 +90,7 @@ def answer_family(*, thread: Message, actor: User, student: Student, body: str) 
         text = _("%(staff)s (%(school)s) answered you:\n\n%(body)s\n\nYou can reply in the "
                  "portal: %(link)s", staff=actor.full_name, school=school.name,
                  body=body.strip(), link=portal_url("family.inbox_message", message_id=thread.id))
-    answer = notify_guardian(guardian=guardian, kind=UpdateKind.URGENT, subject=subject[:300],
+    answer = notify_guardian(guardian=guardian, kind=UpdateKind.ANSWER, subject=subject[:300],
                              body_text=text, student=student, sender=actor, thread_id=thread.id)
     if answer is None:
         raise DomainError(_("This guardian may no longer be told about this student."))
