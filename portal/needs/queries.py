@@ -101,7 +101,7 @@ def request_timings(feedbacks) -> dict[int, dict]:
 def unanswered_requests(created_before: datetime) -> list[Feedback]:
     """Return the open requests created before then that no staff member has answered."""
     staff_reply = (select(FeedbackReply.id).join(User, User.id == FeedbackReply.author_id)
-                   .where(FeedbackReply.feedback_id == Feedback.id, User.role.in_(Role.ALL)))
+                   .where(FeedbackReply.feedback_id == Feedback.id, User.role.in_(Role.STAFF)))
     return list(db.session.scalars(select(Feedback).where(
         Feedback.status.in_(OPEN_FEEDBACK), Feedback.created_at < created_before,
         ~staff_reply.exists()).order_by(Feedback.id)))
