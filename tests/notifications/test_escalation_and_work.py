@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.family.services import reply_to_feedback as family_reply_to_feedback
 from portal.family.services import submit_feedback
 from portal.interactions.services import log_interaction
 from portal.needs.services import record_need, reply_to_feedback, update_feedback
@@ -34,7 +35,8 @@ def test_a_request_unanswered_for_three_school_days_is_escalated_once(app, clock
     world = school_with_staff()  # request on Wednesday 25 November
     second_admin = f.make_user(Role.ADMINISTRATOR, world.school)
     other_school_admin = f.make_user(Role.ADMINISTRATOR, f.make_school())
-    _request(world)
+    feedback = _request(world)
+    family_reply_to_feedback(feedback=feedback, author=world.mum.user, body="Any news?")
     clock.set(datetime(2026, 11, 27, 16))  # Friday: two school days
     assert escalate_unanswered_requests() == 0
     clock.set(datetime(2026, 11, 29, 16))  # Sunday: still two
