@@ -142,6 +142,7 @@ def _family_records(world: World, school, admin, teacher, child, guardian, paren
                                  object_id=feedback.id, link=f"/needs/requests/{feedback.id}")
     world.ids.update(feedback_id=feedback.id, message_id=message.id, campaign_id=campaign.id,
                      notification_id=notification.id)
+    world.queries["messaging.digest_preview"] = {"guardian_id": guardian.id, "q": "guardian"}
 
 
 # Pages that only a visitor without an account opens (a link from an email, a sign-in form).
