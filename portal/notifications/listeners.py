@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.core.jobs import add_periodic_job
 from portal.core.signals import record_changed, students_flagged
@@ -37,15 +37,15 @@ def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
         notify_users(users=queries.teachers_and_counsellors_of(student)
                      + queries.staff_by_ids(thread.sender_user_id),
                      kind=Kind.FAMILY_REPLY, actor=actor, student_id=student.id,
-                     title=_("%(guardian)s replied: %(subject)s", guardian=guardian.display_name,
-                             subject=reply.subject),
+                     title=_l("%(guardian)s replied: %(subject)s",
+                                guardian=guardian.display_name, subject=reply.subject),
                      link=local_path("messaging.thread", message_id=thread.id),
                      object_type="message", object_id=reply.id)
     owner_id = _changed_to_someone(changes, "follow_up_owner_id")
     if owner_id:
         notify_users(users=queries.staff_by_ids(owner_id), kind=Kind.ASSIGNED, actor=actor,
                      student_id=student.id, object_type="interaction", object_id=interaction.id,
-                     title=_("Follow-up for you: %(name)s", name=student.display_name),
+                     title=_l("Follow-up for you: %(name)s", name=student.display_name),
                      link=local_path("people.profile", student_id=student.id))
 
 
@@ -54,7 +54,7 @@ def _on_need(actor, action, need: Need, changes) -> None:
     if owner_id:
         notify_users(users=queries.staff_by_ids(owner_id), kind=Kind.ASSIGNED, actor=actor,
                      student_id=need.student_id, object_type="need", object_id=need.id,
-                     title=_("Need assigned to you: %(title)s", title=need.title),
+                     title=_l("Need assigned to you: %(title)s", title=need.title),
                      link=local_path("needs.edit_need", need_id=need.id))
 
 
@@ -67,14 +67,15 @@ def _on_feedback(actor, action, feedback: Feedback, changes) -> None:
         notify_users(users=users, kind=Kind.FAMILY_REQUEST, actor=actor, link=link,
                      student_id=feedback.student_id, object_type="feedback",
                      object_id=feedback.id,
-                     title=_("New %(kind)s from a family: %(subject)s", kind=_(feedback.kind),
-                             subject=feedback.subject))
+                     title=_l("New %(kind)s from a family: %(subject)s",
+                                kind=_l(feedback.kind), subject=feedback.subject))
     assignee_id = _changed_to_someone(changes, "assigned_to_id")
     if assignee_id:
         notify_users(users=queries.staff_by_ids(assignee_id), kind=Kind.ASSIGNED, actor=actor,
                      link=link, student_id=feedback.student_id, object_type="feedback",
                      object_id=feedback.id,
-                     title=_("Request assigned to you: %(subject)s", subject=feedback.subject))
+                     title=_l("Request assigned to you: %(subject)s",
+                                subject=feedback.subject))
 
 
 def _on_feedback_reply(actor, action, reply: FeedbackReply, changes) -> None:
@@ -89,7 +90,7 @@ def _on_feedback_reply(actor, action, reply: FeedbackReply, changes) -> None:
                  student_id=feedback.student_id, object_type="feedback_reply",
                  object_id=reply.id,
                  link=local_path("needs.request_detail", feedback_id=feedback.id),
-                 title=_("The family replied: %(subject)s", subject=feedback.subject))
+                 title=_l("The family replied: %(subject)s", subject=feedback.subject))
 
 
 def _on_rsvp(actor, action, invitation: EventInvitation, changes) -> None:
@@ -98,8 +99,8 @@ def _on_rsvp(actor, action, invitation: EventInvitation, changes) -> None:
     notify_users(users=queries.staff_by_ids(event.created_by_id), kind=Kind.RSVP_CHANGE,
                  actor=actor, student_id=invitation.student_id, object_type="event_rsvp",
                  object_id=invitation.id, link=local_path("events.detail", event_id=event.id),
-                 title=_("%(guardian)s answered %(answer)s: %(event)s",
-                         guardian=guardian.display_name, answer=_(invitation.rsvp or ""),
+                 title=_l("%(guardian)s answered %(answer)s: %(event)s",
+                         guardian=guardian.display_name, answer=_l(invitation.rsvp or ""),
                          event=event.title))
 
 
@@ -127,8 +128,8 @@ def on_students_flagged(sender, *, assessments=(), **extra) -> None:
         notify_users(users=queries.counsellors_of(student), kind=Kind.RISK_FLAG,
                      student_id=student.id, object_type="risk_assessment",
                      object_id=assessment.id, link=local_path("risk.flags"),
-                     title=_("%(name)s is newly flagged at risk (%(level)s)",
-                             name=student.display_name, level=_(assessment.level)))
+                     title=_l("%(name)s is newly flagged at risk (%(level)s)",
+                             name=student.display_name, level=_l(assessment.level)))
 
 
 def connect() -> None:

@@ -1,6 +1,7 @@
 """Create staff notifications (in the cause's transaction), read them, change the choices."""
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -53,11 +54,12 @@ def _already_told(user: User, kind: str, object_type: str, object_id: int | None
         StaffNotification.object_id == object_id).limit(1)) is not None
 
 
-def notify_users(*, users, kind: str, title: str, link: str, object_type: str,
+def notify_users(*, users, kind: str, title, link: str, object_type: str,
                  object_id: int | None, student_id: int | None = None,
                  actor: User | None = None, once: bool = False) -> list[StaffNotification]:
     """Notify each of these staff who may see the student and has not muted the kind.
 
+    The title is a text, or a lazy_gettext text translated for each staff member.
     With once=True a staff member already told of this kind about this object is skipped.
     An immediate email is queued in the outbox with the notification.
     """
@@ -72,7 +74,7 @@ def notify_users(*, users, kind: str, title: str, link: str, object_type: str,
             continue
         notification = StaffNotification(
             user_id=user.id, kind=kind, student_id=student_id, object_type=object_type,
-            object_id=object_id, title=title[:300], link=link, created_at=utcnow(),
+            object_id=object_id, title=_title_for(user, title), link=link, created_at=utcnow(),
             email=email_choice(settings, kind) if user.email else EmailChoice.NEVER)
         db.session.add(notification)
         if notification.email == EmailChoice.IMMEDIATE:
@@ -80,6 +82,11 @@ def notify_users(*, users, kind: str, title: str, link: str, object_type: str,
         created.append(notification)
     db.session.flush()
     return created
+
+
+def _title_for(user: User, title) -> str:
+    with force_locale(user.preferred_language or "en"):  # a lazy text: in their language
+        return str(title)[:300]
 
 
 def _queue_immediate(user: User, notification: StaffNotification) -> None:

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.time import to_local, today_in, utcnow
@@ -38,7 +38,7 @@ def notify_follow_ups_due() -> int:
                 kind=NotificationKind.FOLLOW_UP_DUE, student_id=student.id, once=True,
                 object_type="interaction", object_id=interaction.id,
                 link=local_path("interactions.follow_ups"),
-                title=_("Follow-up due %(day)s: %(name)s",
+                title=_l("Follow-up due %(day)s: %(name)s",
                         day=interaction.follow_up_due_on.isoformat(), name=student.display_name)))
     return told
 
@@ -60,7 +60,7 @@ def escalate_unanswered_requests() -> int:
             users=queries.administrators_of(school.id), kind=NotificationKind.ESCALATED,
             student_id=feedback.student_id, object_type="feedback", object_id=feedback.id,
             once=True, link=local_path("needs.request_detail", feedback_id=feedback.id),
-            title=_("Unanswered for %(days)d school days: %(subject)s",
+            title=_l("Unanswered for %(days)d school days: %(subject)s",
                     days=school.request_escalation_school_days, subject=feedback.subject)))
     return told
 

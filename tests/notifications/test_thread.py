@@ -32,6 +32,7 @@ def test_reply_notifies_the_teacher_who_answers_and_the_family_sees_one_thread(a
     login_as(account).post(f"/family/inbox/{thread.id}/reply", data={"body": "Ana vendrá."})
     notification = db.session.scalar(select(StaffNotification).where(
         StaffNotification.user_id == world.teacher.id, StaffNotification.kind == Kind.FAMILY_REPLY))
+    assert notification.title == f"{world.mum.display_name} replied: Re: Excursion"  # not Spanish
     teacher = login_as(world.teacher)
     opened = teacher.get(f"/notifications/{notification.id}")
     assert opened.headers["Location"] == f"/messaging/threads/{thread.id}"
