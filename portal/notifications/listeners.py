@@ -23,9 +23,13 @@ def _student(student_id: int | None) -> Student | None:
     return db.session.get(Student, student_id) if student_id else None
 
 
-def _changed_to_someone(changes: dict, field: str) -> int | None:
+def _notify_new_assignee(actor, changes: dict, field: str, *, object_type: str, record,
+                         student_id: int | None, title, link: str) -> None:
     old, new = (changes or {}).get(field, [None, None])
-    return new if new and new != old else None
+    if new and new != old:
+        notify_users(users=queries.staff_by_ids(new), kind=Kind.ASSIGNED, actor=actor,
+                     student_id=student_id, object_type=object_type, object_id=record.id,
+                     title=title, link=link)
 
 
 def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
@@ -41,21 +45,17 @@ def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
                                 guardian=guardian.display_name, subject=reply.subject),
                      link=local_path("messaging.thread", message_id=thread.id),
                      object_type="message", object_id=reply.id)
-    owner_id = _changed_to_someone(changes, "follow_up_owner_id")
-    if owner_id:
-        notify_users(users=queries.staff_by_ids(owner_id), kind=Kind.ASSIGNED, actor=actor,
-                     student_id=student.id, object_type="interaction", object_id=interaction.id,
-                     title=_l("Follow-up for you: %(name)s", name=student.display_name),
-                     link=local_path("people.profile", student_id=student.id))
+    _notify_new_assignee(actor, changes, "follow_up_owner_id", object_type="interaction",
+                         record=interaction, student_id=student.id,
+                         title=_l("Follow-up for you: %(name)s", name=student.display_name),
+                         link=local_path("people.profile", student_id=student.id))
 
 
 def _on_need(actor, action, need: Need, changes) -> None:
-    owner_id = _changed_to_someone(changes, "owner_id")
-    if owner_id:
-        notify_users(users=queries.staff_by_ids(owner_id), kind=Kind.ASSIGNED, actor=actor,
-                     student_id=need.student_id, object_type="need", object_id=need.id,
-                     title=_l("Need assigned to you: %(title)s", title=need.title),
-                     link=local_path("needs.edit_need", need_id=need.id))
+    _notify_new_assignee(actor, changes, "owner_id", object_type="need", record=need,
+                         student_id=need.student_id,
+                         title=_l("Need assigned to you: %(title)s", title=need.title),
+                         link=local_path("needs.edit_need", need_id=need.id))
 
 
 def _on_feedback(actor, action, feedback: Feedback, changes) -> None:
@@ -69,13 +69,10 @@ def _on_feedback(actor, action, feedback: Feedback, changes) -> None:
                      object_id=feedback.id,
                      title=_l("New %(kind)s from a family: %(subject)s",
                                 kind=_l(feedback.kind), subject=feedback.subject))
-    assignee_id = _changed_to_someone(changes, "assigned_to_id")
-    if assignee_id:
-        notify_users(users=queries.staff_by_ids(assignee_id), kind=Kind.ASSIGNED, actor=actor,
-                     link=link, student_id=feedback.student_id, object_type="feedback",
-                     object_id=feedback.id,
-                     title=_l("Request assigned to you: %(subject)s",
-                                subject=feedback.subject))
+    _notify_new_assignee(actor, changes, "assigned_to_id", object_type="feedback",
+                         record=feedback, student_id=feedback.student_id, link=link,
+                         title=_l("Request assigned to you: %(subject)s",
+                                  subject=feedback.subject))
 
 
 def _on_feedback_reply(actor, action, reply: FeedbackReply, changes) -> None:
