@@ -51,6 +51,8 @@ def test_reply_notifies_the_teacher_who_answers_and_the_family_sees_one_thread(a
                                  .order_by(Interaction.id)).all()
     assert [(i.direction, i.channel) for i in history] == [("inbound", "message"),
                                                             ("outbound", "message")]
+    profile = teacher.get(f"/people/students/{world.ana.id}").get_data(as_text=True)
+    assert f'href="/messaging/threads/{thread.id}"' in profile  # the thread from the timeline
     assert unread_count(world.mum.id) == 2  # the first message and the answer
     page = login_as(account).get(f"/family/inbox/{thread.id}").get_data(as_text=True)
     assert page.index("Ana vendrá.") < page.index("Perfect, see you &lt;b&gt;Friday&lt;/b&gt;.")
