@@ -23,12 +23,12 @@ def test_the_header_shows_the_unread_count_and_opening_marks_read(app, login_as)
     world = school_with_staff()
     (notification,) = _tell(world, world.teacher)
     client = login_as(world.teacher)
-    page = client.get("/people/students").get_data(as_text=True)
+    page = client.get("/students").get_data(as_text=True)
     assert 'class="notifications-link"' in page and "1 unread" in page
     opened = client.get(f"/notifications/{notification.id}")
     assert opened.status_code == 302 and opened.headers["Location"] == "/needs/"
     assert db.session.get(StaffNotification, notification.id).read_at is not None
-    assert "0 unread" in client.get("/people/students").get_data(as_text=True)
+    assert "0 unread" in client.get("/students").get_data(as_text=True)
 
 
 def test_nobody_opens_anothers_notification(app, login_as):

@@ -51,7 +51,7 @@ def test_reply_notifies_the_teacher_who_answers_and_the_family_sees_one_thread(a
                                  .order_by(Interaction.id)).all()
     assert [(i.direction, i.channel) for i in history] == [("inbound", "message"),
                                                             ("outbound", "message")]
-    profile = teacher.get(f"/people/students/{world.ana.id}").get_data(as_text=True)
+    profile = teacher.get(f"/students/{world.ana.id}").get_data(as_text=True)
     assert f'href="/messaging/threads/{thread.id}"' in profile  # the thread from the timeline
     assert unread_count(world.mum.id) == 2  # the first message and the answer
     page = login_as(account).get(f"/family/inbox/{thread.id}").get_data(as_text=True)
