@@ -12,9 +12,9 @@ from tests import factories as f
 from tests.messaging.helpers import school_with_families
 
 
-def school_with_staff() -> SimpleNamespace:
+def school_with_staff(**school_fields) -> SimpleNamespace:
     """Add the messaging world plus a teacher of another class and Ana's counsellor."""
-    world = school_with_families()
+    world = school_with_families(**school_fields)
     outsider = f.make_user(Role.TEACHER, world.school, full_name="Otto Outsider")
     other_pupil = f.make_student(world.school, first_name="Olga", grade_level=12)
     f.make_section(world.school, outsider, other_pupil)

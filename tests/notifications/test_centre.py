@@ -4,6 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from portal.core.jobs import run_due_jobs
 from portal.extensions import db
 from portal.notifications.digest import send_daily_summaries
 from portal.notifications.models import NotificationKind as Kind
@@ -93,3 +94,17 @@ def test_the_centre_lists_notifications_unread_first_and_marks_all_read(app, log
     assert notified() == {world.teacher.id: ["First", "<b>Second</b>"]}
     assert db.session.scalar(select(StaffNotification).where(
         StaffNotification.read_at.is_(None))) is None
+
+
+def test_the_summary_hour_is_in_the_schools_time_zone_and_run_by_the_worker(app, clock):
+    world = school_with_staff(timezone="America/New_York")  # UTC-5 in November
+    save_settings(user=world.teacher, muted=[], summary_hour=7,
+                  email={Kind.FAMILY_REQUEST: "daily"})
+    _tell(world, world.teacher)
+    clock.set(datetime(2026, 11, 26, 11, 30))  # 06:30 in New York
+    assert "notifications-daily-summary" in run_due_jobs()
+    assert emails_to(world.teacher.email) == []
+    clock.set(datetime(2026, 11, 26, 12, 35))  # 07:35 in New York
+    assert "notifications-daily-summary" in run_due_jobs()
+    assert [email.subject for email in emails_to(world.teacher.email)] == [
+        "Your daily summary: 1 notifications"]
