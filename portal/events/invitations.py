@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
+from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.events.answer_links import answer_links_text
 from portal.events.audience import informable_links
@@ -76,8 +77,13 @@ def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
     gave_up_place = invitation.rsvp == "yes"
     if answer == "yes" and _is_full(event):
         answer = WAITLISTED
+    previous = invitation.rsvp
     invitation.rsvp, invitation.rsvp_at = answer, utcnow()
     db.session.flush()
+    if previous != answer:
+        record_changed.send(None, action="update", object_type="event_rsvp",
+                            object_id=invitation.id, student_id=invitation.student_id,
+                            school_id=event.school_id, changes={"rsvp": [previous, answer]})
     if gave_up_place:
         promote_waitlisted(event=event)
     return invitation

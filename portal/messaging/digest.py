@@ -4,7 +4,7 @@ It goes out on Friday afternoon in the school's time zone; the hourly job skips 
 who already had this week's digest, so a restarted or late worker never sends it twice.
 """
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from sqlalchemy import select, true
 
 from portal.core.models import Visibility
 from portal.core.permissions import informed_link_condition
-from portal.core.time import to_local, utcnow
+from portal.core.time import to_local, to_utc, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
@@ -78,19 +78,44 @@ def _digest_due(guardian: Guardian, school: School, now: datetime) -> bool:
     return already is None
 
 
+def digest_families(guardian_id: int | None = None) -> list[tuple[Guardian, list[Student]]]:
+    """Return each guardian (or only this one) with the children their digest covers."""
+    stmt = (select(Guardian, Student)
+            .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+            .join(Student, Student.id == StudentGuardian.student_id)
+            .where(informed_link_condition(), Student.is_active.is_(true()))
+            .order_by(Guardian.id, Student.first_name))
+    if guardian_id is not None:
+        stmt = stmt.where(Guardian.id == guardian_id)
+    families: dict[int, tuple[Guardian, list[Student]]] = {}
+    for guardian, student in db.session.execute(stmt).all():
+        families.setdefault(guardian.id, (guardian, []))[1].append(student)
+    return list(families.values())
+
+
+def next_digest_time(school: School, now: datetime) -> datetime:
+    """Return when the school's next weekly digest goes out (UTC), this week's if not yet."""
+    local = to_local(now, school.timezone)
+    friday = local.date() + timedelta(days=(DIGEST_WEEKDAY - local.weekday()) % 7)
+    moment = to_utc(datetime.combine(friday, time(DIGEST_HOUR)), school.timezone)
+    return moment if moment >= now else moment + timedelta(days=7)
+
+
+def preview_digest(guardian: Guardian, now: datetime | None = None) -> tuple | None:
+    """Return (when, subject, text) of the guardian's next digest, or None if they get none."""
+    families = digest_families(guardian.id)
+    if not families:
+        return None
+    school = db.session.get(School, guardian.school_id)
+    when = next_digest_time(school, now or utcnow())
+    return (when, *digest_for(guardian, families[0][1], school, when))
+
+
 def send_weekly_digests(now: datetime | None = None) -> int:
     """Queue this week's digest for every guardian whose school's digest time has come."""
     now = now or utcnow()
-    rows = db.session.execute(
-        select(Guardian, Student).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
-        .join(Student, Student.id == StudentGuardian.student_id)
-        .where(informed_link_condition(), Student.is_active.is_(true()))
-        .order_by(Guardian.id, Student.first_name)).all()
-    families: dict[int, tuple[Guardian, list[Student]]] = {}
-    for guardian, student in rows:
-        families.setdefault(guardian.id, (guardian, []))[1].append(student)
     sent = 0
-    for guardian, children in families.values():
+    for guardian, children in digest_families():
         school = db.session.get(School, guardian.school_id)
         if not _digest_due(guardian, school, now):
             continue

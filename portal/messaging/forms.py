@@ -110,3 +110,10 @@ class ShareForm(FlaskForm):
 
     colleagues = SelectMultipleField(_l("Share the report with"), coerce=as_id)
     submit = SubmitField(_l("Share"))
+
+
+class AnswerForm(FlaskForm):
+    """A staff member's answer in a family's thread."""
+
+    body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Send answer"))

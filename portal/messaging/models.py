@@ -21,6 +21,9 @@ class UpdateKind:
     URGENT = "urgent"
     OPTIONAL = (PROGRESS, EVENTS, ABSENCE, INTERVENTION, GENERAL)
     ALL = OPTIONAL + (URGENT,)
+    # The school's answer to the family's own message or request: not an update to opt out
+    # of (always delivered, no unsubscribe link), but it keeps the sending window.
+    ANSWER = "answer"
 
 
 class Segment(TimestampMixin, db.Model):

@@ -6,7 +6,8 @@ from flask import abort
 from sqlalchemy import func, or_, select
 
 from portal.auth.models import Role, User
-from portal.core.permissions import visible_school_ids
+from portal.core.permissions import visible_guardians, visible_school_ids
+from portal.core.text import fold
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import (
@@ -130,3 +131,10 @@ def unread_count(guardian_id: int) -> int:
     return db.session.scalar(select(func.count()).where(
         Message.guardian_id == guardian_id, Message.read_at.is_(None),
         Message.from_family.is_(False), Message.created_at <= utcnow()))
+
+
+def guardians_named(user: User, search: str, limit: int = 20) -> list[Guardian]:
+    """Return up to `limit` guardians this user may see whose name contains the search."""
+    return list(db.session.scalars(
+        visible_guardians(user).where(Guardian.search_name.contains(fold(search)))
+        .order_by(Guardian.last_name, Guardian.first_name, Guardian.id).limit(limit)))

@@ -72,7 +72,8 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     body_html: str | None = None, student: Student | None = None,
                     sender: User | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
-                    not_before=None, language: str | None = None) -> Message | None:
+                    not_before=None, language: str | None = None,
+                    thread_id: int | None = None) -> Message | None:
     """Put a message in the guardian's inbox; queue its email, push and SMS (see can_text).
 
     Returns None (and writes nothing) when the guardian opted out of this kind of update, or
@@ -86,6 +87,7 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
     message = Message(
         guardian_id=guardian.id, student_id=student.id if student else None,
         sender_user_id=sender.id if sender else None, campaign_id=campaign_id, kind=kind,
+        thread_id=thread_id,
         language=language or guardian.preferred_language, subject=subject,
         body_text=body_text, body_html=body_html, created_at=not_before or utcnow(),
     )

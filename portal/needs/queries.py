@@ -1,10 +1,14 @@
 """Read-only selects: the staff queue of needs and of families' requests."""
 
+from datetime import datetime, timedelta
+
 from flask import abort
-from sqlalchemy import Select, and_, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, func, or_, select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_records, visible_school_ids, visible_student_ids
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.needs.models import Feedback, FeedbackReply, Need, NeedStatus
 from portal.people.models import Guardian, Student
@@ -67,3 +71,37 @@ def needs_of_student(student: Student) -> list[Need]:
     return list(db.session.scalars(
         select(Need).where(Need.student_id == student.id)
         .order_by(Need.status.not_in(NeedStatus.ACTIVE), Need.due_on.is_(None), Need.due_on)))
+
+
+def first_answers(feedback_ids) -> dict[int, datetime]:
+    """Return, per request, when a staff member first answered it (unanswered ones are left out)."""
+    rows = db.session.execute(
+        select(FeedbackReply.feedback_id, func.min(FeedbackReply.created_at))
+        .join(User, User.id == FeedbackReply.author_id)
+        .where(FeedbackReply.feedback_id.in_(list(feedback_ids)), User.role.in_(Role.STAFF))
+        .group_by(FeedbackReply.feedback_id))
+    return dict(rows.all())
+
+
+def _duration(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return _("%(days)d d %(hours)d h", days=hours // 24, hours=hours % 24)
+
+
+def request_timings(feedbacks) -> dict[int, dict]:
+    """Return, per request, its age and its time to first answer (None while unanswered)."""
+    answered = first_answers(feedback.id for feedback in feedbacks)
+    now = utcnow()
+    return {feedback.id: {
+        "age": _duration(now - feedback.created_at),
+        "first_answer": (_duration(answered[feedback.id] - feedback.created_at)
+                         if feedback.id in answered else None)} for feedback in feedbacks}
+
+
+def unanswered_requests(created_before: datetime) -> list[Feedback]:
+    """Return the open requests created before then that no staff member has answered."""
+    staff_reply = (select(FeedbackReply.id).join(User, User.id == FeedbackReply.author_id)
+                   .where(FeedbackReply.feedback_id == Feedback.id, User.role.in_(Role.STAFF)))
+    return list(db.session.scalars(select(Feedback).where(
+        Feedback.status.in_(OPEN_FEEDBACK), Feedback.created_at < created_before,
+        ~staff_reply.exists()).order_by(Feedback.id)))

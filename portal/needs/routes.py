@@ -39,10 +39,11 @@ def _need_fields(form: NeedForm) -> dict:
 def queue():
     only_active = request.args.get("all") != "1"
     mine = request.args.get("mine") == "1"
+    requests = queries.feedback_queue(current_user, only_active=only_active, mine=mine)
     return render_template(
-        "needs/queue.html", only_active=only_active, mine=mine,
+        "needs/queue.html", only_active=only_active, mine=mine, requests=requests,
         needs=queries.need_queue(current_user, only_active=only_active, mine=mine),
-        requests=queries.feedback_queue(current_user, only_active=only_active, mine=mine))
+        timings=queries.request_timings([row[0] for row in requests]))
 
 
 def _save_need(form: NeedForm, student, need: Need | None):

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.auth.models import User
@@ -11,7 +12,7 @@ from portal.core.permissions import can_change_need
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.interactions.services import check_staff_member
+from portal.interactions.services import check_staff_member, log_interaction
 from portal.messaging.models import UpdateKind
 from portal.messaging.services import notify_guardian
 from portal.needs.models import Feedback, FeedbackReply, FeedbackStatus, Need, NeedStatus
@@ -84,7 +85,8 @@ def update_feedback(*, feedback: Feedback, actor: User, assignee: User | None,
 
 
 def reply_to_feedback(*, feedback: Feedback, actor: User, body: str) -> FeedbackReply:
-    """Answer a family's request: the reply shows in their portal and is emailed to them."""
+    """Answer a family's request: in their portal, by email in their language, and in the
+    student's communication history."""
     reply = FeedbackReply(feedback_id=feedback.id, author_id=actor.id, body=body.strip(),
                           created_at=utcnow())
     db.session.add(reply)
@@ -94,11 +96,16 @@ def reply_to_feedback(*, feedback: Feedback, actor: User, body: str) -> Feedback
     guardian = db.session.get(Guardian, feedback.guardian_id)
     school = db.session.get(School, feedback.school_id)
     student = db.session.get(Student, feedback.student_id) if feedback.student_id else None
-    notify_guardian(
-        guardian=guardian, kind=UpdateKind.GENERAL, student=student, sender=actor,
-        subject=_("Reply to your request: %(subject)s", subject=feedback.subject),
-        body_text=_("%(school)s replied to your request \"%(subject)s\":\n\n%(body)s",
-                    school=school.name, subject=feedback.subject, body=reply.body))
+    with force_locale(guardian.preferred_language):
+        subject = _("Reply to your request: %(subject)s", subject=feedback.subject)
+        text = _("%(school)s replied to your request \"%(subject)s\":\n\n%(body)s",
+                 school=school.name, subject=feedback.subject, body=reply.body)
+    notify_guardian(guardian=guardian, kind=UpdateKind.ANSWER, student=student, sender=actor,
+                    subject=subject, body_text=text)
+    if student is not None:
+        log_interaction(student=student, author=actor, channel="message", outcome="reached",
+                        occurred_at=reply.created_at, summary=f"{subject}\n\n{reply.body}",
+                        visibility=Visibility.FAMILY)
     _announce_feedback(actor, feedback, {"reply": [None, reply.body]})
     return reply
 

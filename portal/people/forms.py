@@ -72,6 +72,9 @@ class SchoolSettingsForm(FlaskForm):
     notify_family_of_risk_flags = BooleanField(_l("Tell families when their child is flagged"))
     retention_years = IntegerField(_l("Erase people inactive for more than (years)"), validators=[
         Optional(), NumberRange(1, 100, _l("Enter a number of years from 1 to 100."))])
+    request_escalation_school_days = IntegerField(
+        _l("Escalate a family's unanswered request after (school days)"), validators=[
+            InputRequired(), NumberRange(1, 30, _l("Enter a number of days from 1 to 30."))])
     submit = SubmitField(_l("Save settings"))
 
     def settings(self) -> dict:
@@ -83,4 +86,5 @@ class SchoolSettingsForm(FlaskForm):
                 "sending_window_start_hour": self.sending_window_start_hour.data,
                 "sending_window_end_hour": self.sending_window_end_hour.data,
                 "notify_family_of_risk_flags": bool(self.notify_family_of_risk_flags.data),
-                "retention_years": self.retention_years.data}
+                "retention_years": self.retention_years.data,
+                "request_escalation_school_days": self.request_escalation_school_days.data}

@@ -39,6 +39,8 @@ class School(TimestampMixin, db.Model):
     notify_family_of_risk_flags: Mapped[bool] = mapped_column(default=False)
     # People inactive for longer than this are anonymised; None keeps them forever.
     retention_years: Mapped[int | None]
+    # A family's request unanswered for this many school days goes to the administrators.
+    request_escalation_school_days: Mapped[int] = mapped_column(default=3)
 
 
 class AcademicTerm(db.Model):

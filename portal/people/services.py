@@ -12,7 +12,8 @@ from portal.people.models import School
 
 SCHOOL_SETTINGS = ("name", "timezone", "default_language", "languages", "pass_mark_percent",
                    "sending_window_start_hour", "sending_window_end_hour",
-                   "notify_family_of_risk_flags", "retention_years")
+                   "notify_family_of_risk_flags", "retention_years",
+                   "request_escalation_school_days")
 
 
 class SettingNotValid(DomainError):
@@ -42,6 +43,9 @@ def _check(settings: dict) -> None:
     if not 0 <= settings["pass_mark_percent"] <= 100:
         raise SettingNotValid(_("Enter a pass mark between 0 and 100."),
                               field="pass_mark_percent")
+    if not 1 <= settings["request_escalation_school_days"] <= 30:
+        raise SettingNotValid(_("Enter a number of days from 1 to 30."),
+                              field="request_escalation_school_days")
 
 
 def update_school_settings(*, school: School, actor: User, settings: dict) -> dict:

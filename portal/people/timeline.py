@@ -146,7 +146,8 @@ def _messages(student: Student, guardian_ids: list[int]) -> list[Entry]:
         .where(Message.guardian_id.in_(guardian_ids),
                or_(Message.student_id.is_(None), Message.student_id == student.id)))
     return [Entry(m.created_at, "message", m.subject, f"{first} {last}",
-                  "from_family" if m.from_family else "sent") for m, first, last in rows]
+                  "from_family" if m.from_family else "sent", record_id=m.thread_id or m.id)
+            for m, first, last in rows]
 
 
 BUILDERS = {

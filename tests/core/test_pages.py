@@ -21,6 +21,8 @@ POST_FORM = re.compile(r"<form\b[^>]*method=[\"']?post\b[^>]*>.*?</form>",
                        re.IGNORECASE | re.DOTALL)
 # Routes that answer with a redirect.
 REDIRECTS = {"auth.home": "/staff"}
+# Opening a notification leads to the thing it is about (world: the family's request).
+REDIRECTS_TO_PREFIX = {"notifications.open_notification": "/needs/requests/"}
 
 
 @pytest.fixture
@@ -47,8 +49,11 @@ def _html(response) -> str:
 
 def test_every_page_opens_for_its_reader(pages):
     wrong = {endpoint: response.status_code for endpoint, response in pages.items()
-             if response.status_code != (302 if endpoint in REDIRECTS else 200)}
+             if response.status_code != (302 if endpoint in REDIRECTS | REDIRECTS_TO_PREFIX
+                                         else 200)}
     assert wrong == {}
+    for endpoint, prefix in REDIRECTS_TO_PREFIX.items():
+        assert pages[endpoint].headers["Location"].startswith(prefix)
     for endpoint, location in REDIRECTS.items():
         assert pages[endpoint].headers["Location"] == location
     assert len(pages) > 50

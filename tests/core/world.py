@@ -25,6 +25,7 @@ from portal.messaging.inbox import reply_to_message
 from portal.messaging.services import notify_guardian
 from portal.messaging.unsubscribe import unsubscribe_url
 from portal.needs.services import record_need
+from portal.notifications.services import notify_users
 from portal.outcomes.intervention_services import add_intervention_note, open_intervention
 from portal.outcomes.program_services import create_program, enroll_student
 from portal.outcomes.services import record_behaviour
@@ -149,7 +150,12 @@ def _family_records(world: World, school, admin, teacher, child, guardian, paren
                                kind="general", criteria={}, variants={"en": (
                                    payload("campaign subject"),
                                    multiline("campaign body"))})
-    world.ids.update(feedback_id=feedback.id, message_id=message.id, campaign_id=campaign.id)
+    notification, = notify_users(users=[admin], kind="family_request", student_id=child.id,
+                                 title=payload("notification title"), object_type="feedback",
+                                 object_id=feedback.id, link=f"/needs/requests/{feedback.id}")
+    world.ids.update(feedback_id=feedback.id, message_id=message.id, campaign_id=campaign.id,
+                     notification_id=notification.id)
+    world.queries["messaging.digest_preview"] = {"guardian_id": guardian.id, "q": "guardian"}
 
 
 # Pages that only a visitor without an account opens (a link from an email, a sign-in form).

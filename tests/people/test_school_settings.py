@@ -13,7 +13,8 @@ URL = "/settings/school"
 GOOD = {"name": "Lincoln High", "timezone": "Europe/Paris", "default_language": "es",
         "languages": ["en", "es"],
         "pass_mark_percent": "50", "sending_window_start_hour": "8",
-        "sending_window_end_hour": "19", "notify_family_of_risk_flags": "y"}
+        "sending_window_end_hour": "19", "notify_family_of_risk_flags": "y",
+        "request_escalation_school_days": "3"}
 
 
 def _stored(school_id: int) -> School:

@@ -1,0 +1,133 @@
+"""Create staff notifications (in the cause's transaction), read them, change the choices."""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from portal.auth.models import User
+from portal.core.errors import DomainError
+from portal.core.permissions import can_see_student
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.messaging.models import UpdateKind
+from portal.messaging.outbox import queue_email
+from portal.notifications.models import (
+    DEFAULT_EMAIL,
+    EmailChoice,
+    NotificationKind,
+    NotificationSettings,
+    StaffNotification,
+)
+
+
+def local_path(endpoint: str, **values) -> str:
+    """Return the path of an endpoint, also outside a request (periodic jobs)."""
+    return current_app.url_map.bind("localhost", script_name="/").build(endpoint, values)
+
+
+def settings_of(user: User) -> NotificationSettings:
+    """Return the user's notification settings (unsaved defaults when they never chose)."""
+    settings = db.session.scalar(select(NotificationSettings).where(
+        NotificationSettings.user_id == user.id))
+    return settings or NotificationSettings(user_id=user.id, muted=[], email={},
+                                            summary_hour=7)
+
+
+def email_choice(settings: NotificationSettings, kind: str) -> str:
+    """Return when this kind is emailed to the settings' owner."""
+    return (settings.email or {}).get(kind, DEFAULT_EMAIL[kind])
+
+
+def _may_receive(user: User | None, student_id: int | None, actor: User | None) -> bool:
+    if user is None or not user.is_staff or not user.is_active_account:
+        return False
+    if actor is not None and user.id == actor.id:
+        return False  # nobody is told of their own change
+    return student_id is None or can_see_student(user, student_id)
+
+
+def _already_told(user: User, kind: str, object_type: str, object_id: int | None) -> bool:
+    return db.session.scalar(select(StaffNotification.id).where(
+        StaffNotification.user_id == user.id, StaffNotification.kind == kind,
+        StaffNotification.object_type == object_type,
+        StaffNotification.object_id == object_id).limit(1)) is not None
+
+
+def notify_users(*, users, kind: str, title, link: str, object_type: str,
+                 object_id: int | None, student_id: int | None = None,
+                 actor: User | None = None, once: bool = False) -> list[StaffNotification]:
+    """Notify each of these staff who may see the student and has not muted the kind.
+
+    The title is a text, or a lazy_gettext text translated for each staff member.
+    With once=True a staff member already told of this kind about this object is skipped.
+    An immediate email is queued in the outbox with the notification.
+    """
+    if kind not in NotificationKind.ALL:
+        raise ValueError(kind)
+    created = []
+    for user in {user.id: user for user in users if user is not None}.values():
+        settings = settings_of(user)
+        if kind in (settings.muted or []) or not _may_receive(user, student_id, actor):
+            continue
+        if once and _already_told(user, kind, object_type, object_id):
+            continue
+        notification = StaffNotification(
+            user_id=user.id, kind=kind, student_id=student_id, object_type=object_type,
+            object_id=object_id, title=_title_for(user, title), link=link, created_at=utcnow(),
+            email=email_choice(settings, kind) if user.email else EmailChoice.NEVER)
+        db.session.add(notification)
+        if notification.email == EmailChoice.IMMEDIATE:
+            _queue_immediate(user, notification)
+        created.append(notification)
+    db.session.flush()
+    return created
+
+
+def _title_for(user: User, title) -> str:
+    with force_locale(user.preferred_language or "en"):  # a lazy text: in their language
+        return str(title)[:300]
+
+
+def _queue_immediate(user: User, notification: StaffNotification) -> None:
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    queue_email(to_address=user.email, subject=notification.title,
+                body_text=f"{notification.title}\n\n{base}{notification.link}",
+                kind=UpdateKind.GENERAL, user_id=user.id)
+    notification.emailed_at = utcnow()
+
+
+def open_notification(*, notification: StaffNotification, user: User) -> str:
+    """Mark the user's notification read and return where it leads."""
+    if notification.user_id != user.id:
+        raise DomainError(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+    return notification.link
+
+
+def mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read; return how many."""
+    count = db.session.execute(update(StaffNotification).where(
+        StaffNotification.user_id == user.id, StaffNotification.read_at.is_(None))
+        .values(read_at=utcnow())).rowcount
+    db.session.flush()
+    return count
+
+
+def save_settings(*, user: User, muted: list[str], email: dict[str, str],
+                  summary_hour: int) -> NotificationSettings:
+    """Save which kinds the user mutes, how each is emailed and the summary hour."""
+    if any(kind not in NotificationKind.ALL for kind in muted):
+        raise DomainError(_("Choose kinds from the list."), field="muted")
+    if any(kind not in NotificationKind.ALL or choice not in EmailChoice.ALL
+           for kind, choice in email.items()):
+        raise DomainError(_("Choose immediately, daily summary or never."), field="email")
+    if not 0 <= summary_hour <= 23:
+        raise DomainError(_("Choose an hour from 0 to 23."), field="summary_hour")
+    settings = settings_of(user)
+    settings.muted, settings.email, settings.summary_hour = sorted(muted), dict(email), summary_hour
+    db.session.add(settings)
+    db.session.flush()
+    return settings
