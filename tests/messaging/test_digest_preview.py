@@ -42,6 +42,7 @@ def test_only_administrators_preview_and_only_their_schools_families(app, login_
     world = _graded_world()
     elsewhere = f.make_school()
     other_admin = f.make_user(Role.ADMINISTRATOR, elsewhere)
+    db.session.commit()
     url = f"/messaging/digest-preview?guardian_id={world.mum.id}"
     assert login_as(world.teacher).get(url).status_code == 403
     assert login_as(other_admin).get(url).status_code == 404
