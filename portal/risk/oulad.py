@@ -139,7 +139,8 @@ def read_oulad(folder: Path) -> list[Registration]:
 def _registrations(folder: Path, lengths: dict, work: dict) -> dict:
     dates = {}
     for line, row in _rows(folder, "studentRegistration.csv"):
-        key = (f"{row['code_module']} {row['code_presentation']}", int(row["id_student"]))
+        key = (f"{row['code_module']} {row['code_presentation']}",
+               _number("studentRegistration.csv", line, row, "id_student"))
         dates[key] = (
             _number("studentRegistration.csv", line, row, "date_registration", optional=True),
             _number("studentRegistration.csv", line, row, "date_unregistration", optional=True))
@@ -189,7 +190,6 @@ def indicators_for_class(registrations: list[Registration], day: int) -> dict[in
             by_class[registrations[index].presentation].append(values["grade_average"])
     means = {key: sum(values) / len(values) for key, values in by_class.items()}
     for index, values in found.items():
-        average = values["grade_average"]
-        values["score_vs_class"] = (
-            None if average is None else round(average - means[registrations[index].presentation], 1))
+        average, mean = values["grade_average"], means.get(registrations[index].presentation)
+        values["score_vs_class"] = None if average is None else round(average - mean, 1)
     return found
