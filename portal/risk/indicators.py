@@ -22,6 +22,7 @@ from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAtt
 from portal.people.models import AcademicTerm, Course, GradingPeriod, School, Section
 from portal.people.queries import current_term
 from portal.risk.scoring import slope
+from portal.risk.work_indicators import add_work_indicators
 
 RECENT_DAYS = 28
 TREND_WEEKS = 6
@@ -40,6 +41,7 @@ def compute_indicators(school: School, student_ids: list[int], today: date) -> d
     if term is not None:
         _grades(found, student_ids, term, today, school.pass_mark_percent)
         _past_failures(found, student_ids, term, school.pass_mark_percent)
+        add_work_indicators(found, student_ids, term, today)
     _behaviour(found, student_ids, term_start, today)
     _family_contact(found, student_ids, term_start, today)
     _missed_events(found, student_ids, term_start, today)
