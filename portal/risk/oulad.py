@@ -15,6 +15,7 @@ from portal.risk.scoring import slope
 
 ENV_VAR = "PORTAL_OULAD_DIR"
 SHARED_COPY = Path("shared") / "data" / "oulad"
+RECENT_DAYS = 28  # as the live engine's "last 4 weeks"
 PASS_MARK = 40  # the Open University passes an assessment at 40 %
 AT_RISK = ("Fail", "Withdrawn")
 PROTECTED = ("gender", "region", "highest_education", "imd_band", "age_band", "disability")
@@ -164,6 +165,7 @@ def indicators_on(registration: Registration, day: int) -> dict:
     due = [w for w in registration.work if w.due < day]
     handed = {ident: sub for ident, sub in registration.submissions.items() if sub[0] <= day}
     missing = sum(1 for w in due if w.id not in handed)
+    recent = sum(1 for w in due if w.id not in handed and w.due >= day - RECENT_DAYS)
     dated = {w.id: w.due for w in registration.work}
     late = sum(1 for ident, (submitted, _) in handed.items() if submitted > dated[ident])
     scores = [handed[w.id][1] for w in registration.work
@@ -172,6 +174,7 @@ def indicators_on(registration: Registration, day: int) -> dict:
     return {
         "past_course_failures": registration.previous_attempts,
         "missing_work_count": missing,
+        "missing_work_recent": recent,
         "missing_work_share": round(100.0 * missing / len(due), 1) if due else None,
         "late_work_share": round(100.0 * late / len(handed), 1) if handed else None,
         "grade_average": round(average, 1) if average is not None else None,

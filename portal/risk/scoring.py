@@ -39,6 +39,8 @@ RULES = (
     IndicatorRule("missing_work_share", "share of work due not handed in", AT_LEAST, 20, 2,
                   "%"),
     IndicatorRule("missing_work_count", "pieces of work missing", AT_LEAST, 2, 1),
+    IndicatorRule("missing_work_recent", "pieces of work missing, due in the last 4 weeks",
+                  AT_LEAST, 1, 1),
     IndicatorRule("late_work_share", "share of work handed in late", AT_LEAST, 30, 1, "%"),
     IndicatorRule("score_trend", "score change per piece of work", BELOW, -3, 1, " points"),
     IndicatorRule("score_vs_class", "average score relative to the class", BELOW, -15, 1,

@@ -6,9 +6,9 @@ not a zero in any average. The trend is over the latest TREND_PIECES days with m
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from portal.extensions import db
 from portal.outcomes.models import Grade, WorkMark, WorkStatus
@@ -16,6 +16,7 @@ from portal.people.models import AcademicTerm, GradingPeriod
 from portal.risk.scoring import slope
 
 TREND_PIECES = 8
+RECENT_DAYS = 28
 PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 
@@ -27,13 +28,15 @@ def add_work_indicators(found: dict, student_ids: list[int], term: AcademicTerm,
         select(Grade.student_id, func.count()).where(*graded, Grade.student_id.in_(student_ids))
         .group_by(Grade.student_id)).all())
     marks = defaultdict(dict)
-    for student_id, status, count in db.session.execute(
-            select(WorkMark.student_id, WorkMark.status, func.count())
+    recent = case((WorkMark.due_on > today - timedelta(days=RECENT_DAYS), 1), else_=0)
+    for student_id, status, count, lately in db.session.execute(
+            select(WorkMark.student_id, WorkMark.status, func.count(), func.sum(recent))
             .join(GradingPeriod, GradingPeriod.id == WorkMark.grading_period_id)
             .where(GradingPeriod.term_id == term.id, WorkMark.due_on <= today,
                    WorkMark.student_id.in_(student_ids))
             .group_by(WorkMark.student_id, WorkMark.status)):
         marks[student_id][status] = count
+        marks[student_id][f"recent {status}"] = int(lately or 0)
     for student_id in student_ids:
         handed_in = handed.get(student_id, 0)
         missing = marks[student_id].get(WorkStatus.MISSING, 0)
@@ -41,6 +44,7 @@ def add_work_indicators(found: dict, student_ids: list[int], term: AcademicTerm,
         due = handed_in + missing
         found[student_id].update({
             "missing_work_count": missing,
+            "missing_work_recent": marks[student_id].get(f"recent {WorkStatus.MISSING}", 0),
             "missing_work_share": round(100.0 * missing / due, 1) if due else None,
             "late_work_share": round(min(100.0 * late / handed_in, 100.0), 1)
             if handed_in else None,

@@ -102,13 +102,16 @@ def test_missing_and_late_work_trend_and_score_against_the_class(app):
     _mark(student, maths, period, "missing", TODAY - timedelta(days=3), "Lab")
     _mark(student, maths, period, "missing", TODAY + timedelta(days=3), "Project")  # not due
     _mark(student, maths, period, "excused", TODAY - timedelta(days=4), "Trip")
+    _mark(classmate, maths, period, "missing", TODAY - timedelta(days=40), "Old")
     found = compute_indicators(school, [student.id, classmate.id], TODAY)
     mine, theirs = found[student.id], found[classmate.id]
     assert (mine["missing_work_count"], mine["missing_work_share"]) == (1, 25.0)
+    assert mine["missing_work_recent"] == 1
     assert mine["late_work_share"] == 33.3
     assert mine["score_trend"] == -20.0
     assert (mine["score_vs_class"], theirs["score_vs_class"]) == (-10.0, 10.0)
-    assert (theirs["missing_work_share"], theirs["late_work_share"]) == (0.0, 0.0)
+    assert (theirs["missing_work_count"], theirs["missing_work_recent"]) == (1, 0)
+    assert (theirs["missing_work_share"], theirs["late_work_share"]) == (25.0, 0.0)
     reasons = {r["indicator"] for r in score_student(mine).reasons}
     assert {"missing_work_share", "late_work_share", "score_trend"} <= reasons
     assert "score_vs_class" not in reasons and "missing_work_count" not in reasons

@@ -14,6 +14,7 @@ TABLE = {
     "grade_change": [(-9.9, False), (-10, False), (-10.1, True)],
     "missing_work_share": [(19.9, False), (20, True), (20.1, True)],
     "missing_work_count": [(1, False), (2, True), (3, True)],
+    "missing_work_recent": [(0, False), (1, True), (2, True)],
     "late_work_share": [(29.9, False), (30, True), (30.1, True)],
     "score_trend": [(-2.9, False), (-3, False), (-3.1, True)],
     "score_vs_class": [(-14.9, False), (-15, False), (-15.1, True)],
