@@ -29,6 +29,10 @@ FILES = {
                                 "date_registration", "date_unregistration"),
     "studentAssessment.csv": ("id_assessment", "id_student", "date_submitted", "score"),
 }
+# The portal indicators this data can show (no attendance, behaviour or family contact).
+MAPPED = ("past_course_failures", "missing_work_count", "missing_work_recent",
+          "missing_work_share", "late_work_share", "grade_average", "failing_core_subjects",
+          "score_trend", "score_vs_class")
 # The engine's thresholds for this data: the Open University's pass mark replaces 60 %.
 OULAD_SETTINGS = {"rules": {"grade_average": {"threshold": float(PASS_MARK)}}}
 

@@ -7,7 +7,13 @@ on the 2014 ones. numpy and scikit-learn come from the `analysis` extra.
 
 import warnings
 
-from portal.risk.oulad import OULAD_SETTINGS, PROTECTED, Registration, indicators_for_class
+from portal.risk.oulad import (
+    MAPPED,
+    OULAD_SETTINGS,
+    PROTECTED,
+    Registration,
+    indicators_for_class,
+)
 from portal.risk.scoring import NONE, RULES, merged_settings, score_student
 
 CUTOFFS = (28, 56, 84, 126, 168)
@@ -16,12 +22,13 @@ RECALL_TARGET = 0.75  # the watch cut-off keeps this share of the training year'
 REGULARISATION_GRID = (0.01, 0.1, 1.0, 10.0)
 INNER_FOLDS = 5
 TRAIN_YEAR, TEST_YEAR = "2013", "2014"
+INPUT_RULES = [rule for rule in RULES if rule.name in MAPPED]
 
 
 def feature_names() -> list[str]:
     """Return the learned model's inputs: each indicator, whether it is known and fires."""
     names = []
-    for rule in RULES:
+    for rule in INPUT_RULES:
         names += [rule.name, f"{rule.name} known", f"{rule.name} fires"]
     return names
 
@@ -34,7 +41,7 @@ def feature_rows(found: dict[int, dict]) -> tuple[list[int], list[list[float]], 
         assessment = score_student(indicators, settings)
         fired = {reason["indicator"] for reason in assessment.reasons}
         row = []
-        for rule in RULES:
+        for rule in INPUT_RULES:
             value = indicators.get(rule.name)
             row += [float(value or 0.0), float(value is not None), float(rule.name in fired)]
         indexes.append(index)

@@ -5,8 +5,15 @@ from pathlib import Path
 
 import pytest
 
-from portal.risk.oulad import OuladFormatError, default_folder, indicators_on, read_oulad
-from portal.risk.oulad_evaluation import evaluate, first_flags, replay_day
+from portal.risk.oulad import (
+    MAPPED,
+    OuladFormatError,
+    default_folder,
+    indicators_for_class,
+    indicators_on,
+    read_oulad,
+)
+from portal.risk.oulad_evaluation import evaluate, feature_names, first_flags, replay_day
 from portal.risk.oulad_report import format_report
 from tests.risk.oulad_planted import BAD, LATE, LENGTH, WITHDRAWN, write_planted
 
@@ -131,3 +138,9 @@ def test_the_real_files_are_read_in_place():
     registrations = read_oulad(SHARED)
     assert len(registrations) == 19363
     assert {r.year for r in registrations} == {"2013", "2014"}
+
+
+def test_every_mapped_indicator_is_produced_and_is_an_input(registrations):
+    found = indicators_for_class(registrations, 56)
+    assert set(next(iter(found.values()))) == set(MAPPED)
+    assert {name for name in feature_names() if " " not in name} == set(MAPPED)
