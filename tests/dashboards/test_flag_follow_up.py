@@ -35,7 +35,7 @@ def _world():
     _history(c, rules, ("2026-11-20", "watch"))
     _history(d, rules, ("2026-10-01", "watch"), ("2026-11-10", "none"))
     f.make_interaction(a, admin, outcome="reached", occurred_at=datetime(2026, 10, 20, 10))
-    f.make_interaction(b, admin, outcome="reached", occurred_at=datetime(2026, 10, 5, 10))
+    f.make_interaction(b, admin, outcome="reached", occurred_at=datetime(2026, 10, 25, 10))
     db.session.add(Intervention(student_id=b.id, reason="r", goal="g",
                                 opened_on=date(2026, 11, 20)))
     db.session.commit()
