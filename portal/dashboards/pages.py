@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.fields import sane_year
 from portal.core.permissions import visible_school_ids
+from portal.core.time import utcnow
 from portal.dashboards import (
     drilldown,
     figures,
@@ -16,9 +17,10 @@ from portal.dashboards import (
     impact_queries,
     queries,
 )
+from portal.dashboards.flag_follow_up import flag_follow_up
 from portal.people.models import Student
 from portal.people.queries import current_term, school_of
-from portal.risk.queries import flagged_students, latest_assessment, risk_history
+from portal.risk.queries import flagged_since, flagged_students, latest_assessment, risk_history
 
 
 def overview(user: User, filters: dict) -> dict:
@@ -36,7 +38,8 @@ def overview(user: User, filters: dict) -> dict:
         "risk": figures.risk_levels_figure(queries.risk_levels_over_time(scope), link),
     }
     return {"charts": {key: figures.to_json(fig) for key, fig in charts.items()},
-            "flagged": flagged_students(user, student_ids=scope)}
+            "flagged": flagged_students(user, student_ids=scope),
+            "follow_up": flag_follow_up(scope, utcnow())}
 
 
 def _day(text: str) -> date:
@@ -132,5 +135,6 @@ def profile_panel_context(viewer: User, student: Student) -> dict | None:
         "risk": figures.student_risk_figure(risk_history(student)),
     }
     return {"assessment": latest_assessment(student), "student": student,
+            "flagged_since": flagged_since(own).get(student.id),
             "charts": {key: figures.to_json(fig) for key, fig in charts.items()}}
 

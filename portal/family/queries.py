@@ -24,7 +24,7 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
-from portal.outcomes.queries import attendance_summary, latest_grades
+from portal.outcomes.queries import attendance_summary, latest_grades, missing_work
 from portal.people.models import AcademicTerm, Course, GradingPeriod, Section, Student
 from portal.people.queries import current_term
 
@@ -86,6 +86,14 @@ def grades_this_term(user: User, student: Student, term: AcademicTerm | None) ->
         for grade, course, period, starts_on in db.session.execute(stmt)
     ]
     return charts.subject_period_grades(rows)
+
+
+def missing_work_this_term(student: Student, term: AcademicTerm | None) -> list[dict]:
+    """Return the work of this term still marked missing, due by today."""
+    if term is None:
+        return []
+    return missing_work(student, since=term.starts_on,
+                        until=today_in(student.school.timezone))
 
 
 def shared_behaviour(user: User, student: Student, limit: int = 20) -> list[BehaviourIncident]:
@@ -153,6 +161,7 @@ def child_details(user: User, student: Student) -> dict:
         "term": term,
         "attendance": attendance_this_term(user, student, term),
         "grades": grades_this_term(user, student, term),
+        "missing_work": missing_work_this_term(student, term),
         "behaviour": shared_behaviour(user, student),
         "interactions": shared_interactions(user, student),
         "programs": programs_of(user, student),

@@ -18,6 +18,8 @@ from portal.outcomes.models import (
     Grade,
     Program,
     ProgramEnrollment,
+    WorkMark,
+    WorkStatus,
 )
 from portal.people.models import Course, GradingPeriod, Section, Student
 
@@ -120,9 +122,12 @@ def _attendance_status(rng: random.Random, profile: Profile, day: date) -> tuple
 
 
 def record_grades(ctx: DemoContext) -> None:
-    """Insert an assessment about every two weeks per section, and ended periods' grades."""
-    rng = ctx.rng("grades")
-    rows = []
+    """Insert an assessment about every two weeks per section, and ended periods' grades.
+
+    Some work is missing (no score), late or excused; struggling students miss more.
+    """
+    rng, work_rng = ctx.rng("grades"), ctx.rng("work")
+    rows, marks = [], []
     for index, section in enumerate(ctx.sections):
         label = ASSESSMENT_LABELS.get(section.course.name, "Quiz")
         scores: dict[tuple[int, int], list[float]] = defaultdict(list)
@@ -131,6 +136,14 @@ def record_grades(ctx: DemoContext) -> None:
             period = _period_on(ctx.periods, day)
             for student_id in ctx.rosters[section.id]:
                 score = _score(rng, ctx.profiles[student_id], section.course, day)
+                status = _work_status(work_rng, ctx.profiles[student_id], day)
+                if status:
+                    marks.append({"student_id": student_id, "section_id": section.id,
+                                  "grading_period_id": period.id, "status": status,
+                                  "assessment_name": f"{label} {number}", "due_on": day,
+                                  "recorded_by_id": section.teacher_id})
+                if status in WorkStatus.WITHOUT_SCORE:
+                    continue
                 scores[student_id, period.id].append(score)
                 rows.append(_grade_row(section, student_id, period, day, score,
                                        kind="assessment", name=f"{label} {number}"))
@@ -142,7 +155,22 @@ def record_grades(ctx: DemoContext) -> None:
                          if scores.get((student_id, period.id))]
     if rows:
         db.session.execute(insert(Grade), rows)
-    ctx.counts["grades"] = len(rows)
+    if marks:
+        db.session.execute(insert(WorkMark), marks)
+    ctx.counts["grades"], ctx.counts["work marks"] = len(rows), len(marks)
+
+
+def _work_status(rng: random.Random, profile: Profile, day: date) -> str | None:
+    """Roll whether a piece of work is missing, late or excused (or handed in on time)."""
+    slipping = profile.is_struggling and (profile.decline_from is None
+                                          or day > profile.decline_from)
+    roll = rng.random()
+    missing, late = (0.18, 0.15) if slipping else (0.02, 0.05)
+    if roll < missing:
+        return WorkStatus.MISSING
+    if roll < missing + late:
+        return WorkStatus.LATE
+    return WorkStatus.EXCUSED if roll > 0.995 else None
 
 
 def _period_on(periods: list[GradingPeriod], day: date) -> GradingPeriod:

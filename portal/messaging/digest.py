@@ -18,8 +18,11 @@ from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
 from portal.messaging.services import notify_guardian
 from portal.outcomes.models import Intervention, InterventionStatus
-from portal.outcomes.queries import attendance_summary, latest_grades
+from portal.outcomes.queries import attendance_summary, latest_grades, missing_work
 from portal.people.models import Guardian, School, Student, StudentGuardian
+
+# Missing work is listed while it can still be handed in: due in these weeks before this one.
+MISSING_LOOKBACK_DAYS = 35
 
 
 def _child_section(student: Student, since) -> list[str]:
@@ -31,6 +34,10 @@ def _child_section(student: Student, since) -> list[str]:
     grades = [row for row in latest_grades(student, 20) if row["grade"].recorded_on >= since]
     lines += [_("New grade: %(course)s %(percent).0f %%", course=row["course"],
                 percent=row["grade"].percent) for row in grades]
+    lines += [_("Missing work: %(course)s, %(name)s (due %(day)s)", course=row["course"],
+                name=row["name"], day=row["due_on"].isoformat())
+              for row in missing_work(student, until=since + timedelta(days=7),
+                                      since=since - timedelta(days=MISSING_LOOKBACK_DAYS))]
     interventions = db.session.scalars(select(Intervention).where(
         Intervention.student_id == student.id, Intervention.status == InterventionStatus.OPEN,
         Intervention.visibility == Visibility.FAMILY)).all()

@@ -34,6 +34,39 @@ class Grade(TimestampMixin, db.Model):
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
+class WorkStatus:
+    """A teacher's mark on a piece of work beside (or instead of) its score."""
+
+    MISSING = "missing"  # due and not handed in: no score
+    LATE = "late"  # handed in after it was due: a score, or none yet
+    EXCUSED = "excused"  # not expected of this student: no score, left out of every average
+    ALL = (MISSING, LATE, EXCUSED)
+    WITHOUT_SCORE = (MISSING, EXCUSED)
+
+
+class WorkMark(TimestampMixin, db.Model):
+    """One student's piece of work (an assessment of a section) marked missing, late or excused.
+
+    The assessment's date (`due_on`) is the day the work was due.
+    """
+
+    __tablename__ = "work_marks"
+    __table_args__ = (
+        UniqueConstraint("student_id", "section_id", "grading_period_id", "assessment_name",
+                         name="uq_work_marks_student_work"),
+        Index("ix_work_marks_student_due", "student_id", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
+    grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"))
+    assessment_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    due_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class AttendanceStatus:
     """A student's status for one school day."""
 

@@ -3,7 +3,14 @@
 from sqlalchemy import Select, case, func, or_, select
 
 from portal.extensions import db
-from portal.outcomes.models import AttendanceStatus, DailyAttendance, Grade, ProgramEnrollment
+from portal.outcomes.models import (
+    AttendanceStatus,
+    DailyAttendance,
+    Grade,
+    ProgramEnrollment,
+    WorkMark,
+    WorkStatus,
+)
 from portal.people.models import Course, GradingPeriod, Section, Student
 
 
@@ -31,6 +38,18 @@ def latest_grades(student: Student, limit: int = 10) -> list[dict]:
         .limit(limit)
     ).all()
     return [{"grade": grade, "course": course} for grade, course in rows]
+
+
+def missing_work(student: Student, *, since, until) -> list[dict]:
+    """Return the work still marked missing that was due between the dates, oldest first."""
+    rows = db.session.execute(
+        select(WorkMark.assessment_name, WorkMark.due_on, Course.name)
+        .join(Section, Section.id == WorkMark.section_id)
+        .join(Course, Course.id == Section.course_id)
+        .where(WorkMark.student_id == student.id, WorkMark.status == WorkStatus.MISSING,
+               WorkMark.due_on.between(since, until))
+        .order_by(WorkMark.due_on, Course.name, WorkMark.assessment_name)).all()
+    return [{"name": name, "due_on": due_on, "course": course} for name, due_on, course in rows]
 
 
 def attendance_by_month(student: Student) -> list[tuple[str, float]]:

@@ -11,9 +11,9 @@ from portal.core.params import query_date, query_int
 from portal.core.permissions import get_student_or_404, staff_required
 from portal.core.time import to_local, to_utc, utcnow
 from portal.extensions import db
-from portal.outcomes import bp, entry_queries, services
+from portal.outcomes import bp, entry_queries, services, work_marks
 from portal.outcomes.forms import AttendanceForm, BehaviourForm, GradeGridForm
-from portal.outcomes.models import AttendanceStatus
+from portal.outcomes.models import AttendanceStatus, WorkStatus
 from portal.people.saving import save_or_refuse
 
 add_nav_item("outcomes.sections", _l("Attendance and grades"),
@@ -79,18 +79,22 @@ def grades(section_id: int):
     errors = {}
     if form.validate_on_submit():
         scores = {s.id: request.form.get(f"score-{s.id}", "") for s in students}
+        statuses = {s.id: request.form.get(f"status-{s.id}", "") for s in students}
         period = next(p for p in periods if p.id == form.grading_period_id.data)
         errors = _save_grid(form, lambda: services.record_grades(
             section=section, roster=students, grading_period=period, actor=current_user,
             kind=form.kind.data, assessment_name=form.assessment_name.data,
             max_score=float(form.max_score.data), recorded_on=form.recorded_on.data,
-            scores=scores), _("Grades saved."))
+            scores=scores, statuses=statuses), _("Grades saved."))
         if errors is None:
             return redirect(url_for(".grades", section_id=section.id, grading_period_id=period.id,
                                     kind=form.kind.data,
                                     assessment_name=form.assessment_name.data or None))
     return render_template("outcomes/grades.html", section=section, students=students,
                            form=form, stored=stored, errors=errors or {},
+                           marks=work_marks.stored_marks(section, form.grading_period_id.data,
+                                                         form.assessment_name.data),
+                           statuses=WorkStatus.ALL,
                            graded=entry_queries.graded_assessments(section)
                            ), 400 if form.errors or errors else 200
 

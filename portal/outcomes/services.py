@@ -11,7 +11,7 @@ from portal.core.models import Visibility
 from portal.core.signals import attendance_recorded
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.outcomes import entry_queries
+from portal.outcomes import entry_queries, work_marks
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.people.changes import (
     add_record,
@@ -78,8 +78,9 @@ def record_attendance(*, section: Section, roster: list[Student], on_date: date,
     return saved
 
 
-def _parse_scores(scores: dict[int, str], max_score: float) -> dict[int, float]:
-    parsed, errors = {}, {}
+def _parse_scores(scores: dict[int, str], max_score: float,
+                  errors: dict[int, str]) -> dict[int, float]:
+    parsed = {}
     for student_id, text in scores.items():
         if not (text or "").strip():
             continue
@@ -88,7 +89,7 @@ def _parse_scores(scores: dict[int, str], max_score: float) -> dict[int, float]:
         except ValueError:
             errors[student_id] = _("Enter a number.")
             continue
-        if not 0 <= value <= max_score:
+        if not 0 <= value <= max_score and student_id not in errors:
             errors[student_id] = _("Enter a score from 0 to %(max)s.", max=f"{max_score:g}")
         parsed[student_id] = value
     if errors:
@@ -98,16 +99,22 @@ def _parse_scores(scores: dict[int, str], max_score: float) -> dict[int, float]:
 
 def record_grades(*, section: Section, roster: list[Student], grading_period: GradingPeriod,
                   actor: User, kind: str, assessment_name: str | None, max_score: float,
-                  recorded_on: date, scores: dict[int, str]) -> list[Grade]:
-    """Save one assessment's (or the period's) grades for the whole section at once."""
+                  recorded_on: date, scores: dict[int, str],
+                  statuses: dict[int, str] | None = None) -> list[Grade]:
+    """Save one assessment's (or the period's) grades, and its work marks, all at once."""
     if grading_period.term_id != section.term_id:
         raise DomainError(_("Choose a grading period of this class's year."),
                           field="grading_period_id")
     if kind == "assessment" and not (assessment_name or "").strip():
         raise DomainError(_("Name the assessment."), field="assessment_name")
-    parsed = _parse_scores(scores, max_score)
+    statuses = statuses or {}
+    parsed = _parse_scores(scores, max_score, work_marks.status_errors(statuses, scores, kind))
     name = assessment_name.strip() if kind == "assessment" else None
     existing = entry_queries.stored_grades(section, grading_period.id, kind, name)
+    if kind == "assessment":
+        work_marks.save_marks(section=section, roster=roster, grading_period=grading_period,
+                              name=name, due_on=recorded_on, statuses=statuses,
+                              grades=existing, actor=actor)
     saved = []
     for student in roster:
         if student.id not in parsed:

@@ -6,8 +6,8 @@ from portal.core.signals import record_changed, student_data_changed
 from portal.extensions import db
 
 # Models whose changes feed the early-warning indicators.
-OUTCOME_TYPES = ("grade", "daily_attendance", "behaviour_incident", "program_enrollment",
-                 "intervention")
+OUTCOME_TYPES = ("grade", "work_mark", "daily_attendance", "behaviour_incident",
+                 "program_enrollment", "intervention")
 
 
 def _plain(value):

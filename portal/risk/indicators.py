@@ -21,6 +21,8 @@ from portal.interactions.models import Interaction, Outcome
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.people.models import AcademicTerm, Course, GradingPeriod, School, Section
 from portal.people.queries import current_term
+from portal.risk.scoring import slope
+from portal.risk.work_indicators import add_work_indicators
 
 RECENT_DAYS = 28
 TREND_WEEKS = 6
@@ -39,6 +41,7 @@ def compute_indicators(school: School, student_ids: list[int], today: date) -> d
     if term is not None:
         _grades(found, student_ids, term, today, school.pass_mark_percent)
         _past_failures(found, student_ids, term, school.pass_mark_percent)
+        add_work_indicators(found, student_ids, term, today)
     _behaviour(found, student_ids, term_start, today)
     _family_contact(found, student_ids, term_start, today)
     _missed_events(found, student_ids, term_start, today)
@@ -71,18 +74,6 @@ def week_bucket(column, today: date, weeks: int):
     """Return a SQL expression numbering the week (0 = the last 7 days) a date falls in."""
     whens = [(column > today - timedelta(days=7 * (n + 1)), n) for n in range(weeks)]
     return case(*whens, else_=weeks)
-
-
-def slope(points: list[tuple[float, float]]) -> float | None:
-    """Return the least-squares slope of (x, y) points, or None with fewer than three."""
-    if len(points) < 3:
-        return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    if not spread:
-        return None
-    return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread, 2)
 
 
 def _attendance_trend(found: dict, student_ids: list[int], today: date) -> None:

@@ -1,6 +1,8 @@
 """Read-only selects about risk assessments, always limited to the students a user may see."""
 
-from sqlalchemy import Select, func, select
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import visible_student_ids
@@ -44,6 +46,26 @@ def new_flag_count(user: User) -> int:
             RiskAssessment.id.in_(newest_assessment_ids(visible_student_ids(user))),
             RiskAssessment.is_new_flag.is_(True), RiskAssessment.acknowledged_at.is_(None),
             RiskAssessment.level != RiskLevel.NONE))
+
+
+def flagged_since(student_ids: Select) -> dict[int, datetime]:
+    """Return {student_id: when the current flag began} for students flagged now.
+
+    A flag begins with the first watch or high assessment after the student's latest
+    "none" (or their first assessment); students whose newest assessment is "none" are absent.
+    """
+    last_clear = (select(RiskAssessment.student_id, func.max(RiskAssessment.id).label("last_id"))
+                  .where(RiskAssessment.student_id.in_(student_ids),
+                         RiskAssessment.level == RiskLevel.NONE)
+                  .group_by(RiskAssessment.student_id).subquery())
+    rows = db.session.execute(
+        select(RiskAssessment.student_id, func.min(RiskAssessment.computed_at))
+        .outerjoin(last_clear, last_clear.c.student_id == RiskAssessment.student_id)
+        .where(RiskAssessment.student_id.in_(student_ids),
+               RiskAssessment.level != RiskLevel.NONE,
+               or_(last_clear.c.last_id.is_(None), RiskAssessment.id > last_clear.c.last_id))
+        .group_by(RiskAssessment.student_id))
+    return dict(rows.all())
 
 
 def latest_assessment(student: Student) -> RiskAssessment | None:

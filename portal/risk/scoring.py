@@ -36,6 +36,15 @@ RULES = (
                   "grade_change"),
     IndicatorRule("grade_change", "grade change since the previous period", BELOW, -10, 1,
                   " points"),
+    IndicatorRule("missing_work_share", "share of work due not handed in", AT_LEAST, 20, 2,
+                  "%"),
+    IndicatorRule("missing_work_count", "pieces of work missing", AT_LEAST, 2, 1),
+    IndicatorRule("missing_work_recent", "pieces of work missing, due in the last 4 weeks",
+                  AT_LEAST, 1, 1),
+    IndicatorRule("late_work_share", "share of work handed in late", AT_LEAST, 30, 1, "%"),
+    IndicatorRule("score_trend", "score change per piece of work", BELOW, -3, 1, " points"),
+    IndicatorRule("score_vs_class", "average score relative to the class", BELOW, -15, 1,
+                  " points", "score_trend"),
     IndicatorRule("failing_core_subjects", "failing core subjects", AT_LEAST, 1, 2),
     IndicatorRule("failing_subjects", "failing subjects", AT_LEAST, 2, 1),
     IndicatorRule("behaviour_incidents_term", "behaviour incidents this term", AT_LEAST, 3, 1),
@@ -114,6 +123,18 @@ def score_student(indicators: dict, settings: dict | None = None) -> Assessment:
     reasons.sort(key=lambda reason: -reason["weight"])
     score = round(sum(reason["weight"] for reason in reasons), 2)
     return Assessment(score=score, level=level_for(score, settings), reasons=reasons)
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Return the least-squares slope of (x, y) points, or None with fewer than three."""
+    if len(points) < 3:
+        return None
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if not spread:
+        return None
+    return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread, 2)
 
 
 def level_for(score: float, settings: dict) -> str:

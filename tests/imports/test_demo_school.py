@@ -27,6 +27,7 @@ from portal.outcomes.models import (
     Grade,
     Program,
     ProgramKind,
+    WorkMark,
 )
 from portal.people.models import (
     AcademicTerm,
@@ -185,6 +186,28 @@ def test_grades_stop_at_today_with_period_grades_for_the_ended_quarter(demo):
     # Only Quarter 1 has ended by December 3: one period grade per enrolment.
     assert kinds["period"] == _count(Enrollment)
     assert demo.grades == _count(Grade)
+
+
+def test_some_work_is_missing_late_or_excused_and_chronic_absentees_miss_more(demo):
+    marks = db.session.execute(select(WorkMark.student_id, WorkMark.status, WorkMark.due_on,
+                                      WorkMark.section_id, WorkMark.assessment_name)).all()
+    kinds = Counter(status for _, status, *_ in marks)
+    assessments = _count(Grade) - _count(Enrollment) + kinds["missing"] + kinds["excused"]
+    assert 0.02 < kinds["missing"] / assessments < 0.10
+    assert 0.03 < kinds["late"] / assessments < 0.15 and kinds["excused"] > 0
+    assert max(due for _, _, due, *_ in marks) <= TODAY
+    absences = Counter(db.session.scalars(select(DailyAttendance.student_id).where(
+        DailyAttendance.status.like("absent%"))))
+    days = Counter(db.session.scalars(select(DailyAttendance.student_id)))
+    chronic = {sid for sid in days if absences[sid] / days[sid] >= 0.15}
+    missing = Counter(sid for sid, status, *_ in marks if status == "missing")
+    per_chronic = sum(missing[sid] for sid in chronic) / len(chronic)
+    per_other = sum(missing[sid] for sid in days if sid not in chronic) / (len(days) - len(chronic))
+    assert per_chronic > 3 * per_other
+    scored = set(db.session.execute(select(Grade.student_id, Grade.section_id,
+                                           Grade.assessment_name)).all())
+    assert not any((sid, section, name) in scored for sid, status, _, section, name in marks
+                   if status in ("missing", "excused"))
 
 
 def test_follow_ups_include_overdue_ones_for_the_demo_counsellor(demo):

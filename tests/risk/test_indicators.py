@@ -3,7 +3,11 @@
 from datetime import datetime, timedelta
 
 from portal.auth.models import Role
+from portal.extensions import db
+from portal.outcomes.models import WorkMark
+from portal.people.models import Enrollment
 from portal.risk.indicators import compute_indicators, slope
+from portal.risk.scoring import score_student
 from tests import factories
 from tests.risk.helpers import TODAY, give_grade, record_attendance, record_incidents, school_days
 
@@ -69,3 +73,45 @@ def test_past_failures_behaviour_and_family_contact(app):
     assert (found["behaviour_incidents_term"], found["behaviour_incidents_recent"]) == (3, 1)
     assert found["days_since_family_contact"] == 50  # 1 October to 20 November
     assert found["missed_parent_events"] == 0
+
+
+def _piece(student, section, period, score, on):
+    grade = give_grade(student, section, period, score, kind="assessment")
+    grade.recorded_on = on
+    return grade
+
+
+def _mark(student, section, period, status, due_on, name):
+    db.session.add(WorkMark(student_id=student.id, section_id=section.id,
+                            grading_period_id=period.id, assessment_name=name, status=status,
+                            due_on=due_on))
+    db.session.flush()
+
+
+def test_missing_and_late_work_trend_and_score_against_the_class(app):
+    school, term = _school_with_term()
+    student, classmate = factories.make_student(school), factories.make_student(school)
+    maths = factories.make_section(school, None, student, term=term)
+    db.session.add(Enrollment(section_id=maths.id, student_id=classmate.id))
+    period = term.grading_periods[1]
+    for offset, mine in ((20, 90), (10, 70), (1, 50)):
+        _piece(student, maths, period, mine, TODAY - timedelta(days=offset))
+        _piece(classmate, maths, period, 90, TODAY - timedelta(days=offset))
+    _piece(student, maths, period, 0, TODAY + timedelta(days=5))  # not given yet: unseen
+    _mark(student, maths, period, "late", TODAY - timedelta(days=10), "Essay")
+    _mark(student, maths, period, "missing", TODAY - timedelta(days=3), "Lab")
+    _mark(student, maths, period, "missing", TODAY + timedelta(days=3), "Project")  # not due
+    _mark(student, maths, period, "excused", TODAY - timedelta(days=4), "Trip")
+    _mark(classmate, maths, period, "missing", TODAY - timedelta(days=40), "Old")
+    found = compute_indicators(school, [student.id, classmate.id], TODAY)
+    mine, theirs = found[student.id], found[classmate.id]
+    assert (mine["missing_work_count"], mine["missing_work_share"]) == (1, 25.0)
+    assert mine["missing_work_recent"] == 1
+    assert mine["late_work_share"] == 33.3
+    assert mine["score_trend"] == -20.0
+    assert (mine["score_vs_class"], theirs["score_vs_class"]) == (-10.0, 10.0)
+    assert (theirs["missing_work_count"], theirs["missing_work_recent"]) == (1, 0)
+    assert (theirs["missing_work_share"], theirs["late_work_share"]) == (25.0, 0.0)
+    reasons = {r["indicator"] for r in score_student(mine).reasons}
+    assert {"missing_work_share", "late_work_share", "score_trend"} <= reasons
+    assert "score_vs_class" not in reasons and "missing_work_count" not in reasons

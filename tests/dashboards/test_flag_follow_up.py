@@ -1,0 +1,76 @@
+"""Since when a student is flagged (profile) and the follow-up within two weeks (dashboard)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from portal.auth.models import Role
+from portal.dashboards.flag_follow_up import flag_follow_up
+from portal.extensions import db
+from portal.outcomes.models import Intervention
+from portal.people.models import Student
+from portal.risk.models import RiskAssessment, RiskRuleSet
+from portal.risk.queries import flagged_since
+from tests import factories as f
+from tests.conftest import TEST_NOW
+
+
+def _history(student, rules, *levels):
+    for day, level in levels:
+        db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id,
+                                      score=3 if level != "none" else 0, level=level,
+                                      computed_at=datetime.fromisoformat(day)))
+
+
+def _world():
+    school = f.make_school()
+    admin = f.make_user(Role.ADMINISTRATOR, school)
+    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    a, b, c, d = (f.make_student(school) for _ in range(4))
+    _history(a, rules, ("2026-10-01", "none"), ("2026-10-15", "watch"), ("2026-10-29", "high"),
+             ("2026-11-20", "watch"))
+    _history(b, rules, ("2026-09-01", "watch"), ("2026-10-01", "none"), ("2026-11-01", "watch"))
+    _history(c, rules, ("2026-11-20", "watch"))
+    _history(d, rules, ("2026-10-01", "watch"), ("2026-11-10", "none"))
+    f.make_interaction(a, admin, outcome="reached", occurred_at=datetime(2026, 10, 20, 10))
+    f.make_interaction(b, admin, outcome="reached", occurred_at=datetime(2026, 10, 25, 10))
+    db.session.add(Intervention(student_id=b.id, reason="r", goal="g",
+                                opened_on=date(2026, 11, 20)))
+    db.session.commit()
+    return admin, school, (a, b, c, d)
+
+
+def test_a_flag_begins_after_the_latest_clear_assessment(app):
+    _, school, (a, b, c, d) = _world()
+    since = flagged_since(select(Student.id).where(Student.school_id == school.id))
+    assert since == {a.id: datetime(2026, 10, 15), b.id: datetime(2026, 11, 1),
+                     c.id: datetime(2026, 11, 20)}
+
+
+def test_time_flagged_and_action_within_two_weeks(app):
+    _, school, (_, b, _, _) = _world()
+    scope = select(Student.id).where(Student.school_id == school.id)
+    found = flag_follow_up(scope, TEST_NOW)
+    assert found["flagged"] == 3 and found["median_days"] == 24
+    assert found["buckets"] == [(0, 2, 1), (2, 4, 1), (4, 8, 1), (8, None, 0)]
+    # a and b were flagged two weeks ago or earlier: a was contacted 5 days after its flag;
+    # b's contact came before its flag and its intervention 19 days after.
+    assert found["window_over"] == 2
+    assert (found["contacted"], found["intervention"], found["either"]) == (50.0, 0.0, 50.0)
+    db.session.add(Intervention(student_id=b.id, reason="r", goal="g",
+                                opened_on=date(2026, 11, 10)))
+    db.session.commit()
+    again = flag_follow_up(scope, TEST_NOW)
+    assert (again["intervention"], again["either"]) == (50.0, 100.0)
+
+
+def test_the_dashboard_and_the_profile_say_it(app, login_as):
+    admin, _, (a, _, _, d) = _world()
+    client = login_as(admin)
+    overview = client.get("/dashboards/").get_data(as_text=True)
+    assert 'id="flag-follow-up"' in overview and "3 students are on the watch list" in overview
+    assert "contacted 50 %" in overview
+    assert 'id="flagged-since"' in client.get(f"/students/{a.id}").get_data(as_text=True)
+    assert 'id="flagged-since"' not in client.get(f"/students/{d.id}").get_data(as_text=True)

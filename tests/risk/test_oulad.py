@@ -1,0 +1,146 @@
+"""`flask risk evaluate --oulad DIR` on a planted folder whose answer is known, and the real one."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from portal.risk.oulad import (
+    MAPPED,
+    OuladFormatError,
+    default_folder,
+    indicators_for_class,
+    indicators_on,
+    read_oulad,
+)
+from portal.risk.oulad_evaluation import evaluate, feature_names, first_flags, replay_day
+from portal.risk.oulad_report import format_report
+from tests.risk.oulad_planted import BAD, LATE, LENGTH, WITHDRAWN, write_planted
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = default_folder(ROOT)
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    return write_planted(tmp_path_factory.mktemp("oulad"))
+
+
+@pytest.fixture(scope="module")
+def registrations(planted):
+    return read_oulad(planted)
+
+
+@pytest.fixture(scope="module")
+def report(registrations):
+    return evaluate(registrations)
+
+
+def _one(registrations, student):
+    return next(r for r in registrations if r.student == student)
+
+
+def test_the_release_format_is_read_exams_left_out(registrations):
+    late = _one(registrations, LATE)
+    assert late.presentation == "XXX 2014J" and late.length == LENGTH
+    assert [work.due for work in late.work] == [10, 40, 70, 100, 130, 160]
+    assert _one(registrations, WITHDRAWN).unregistered == 40
+
+
+def test_a_submission_after_the_day_is_not_seen(registrations):
+    late = _one(registrations, LATE)
+    on_56 = indicators_on(late, 56)
+    assert (on_56["missing_work_count"], on_56["missing_work_share"]) == (1, 50.0)
+    assert (on_56["grade_average"], on_56["late_work_share"]) == (80.0, 0.0)
+    on_60 = indicators_on(late, 60)
+    assert (on_60["missing_work_count"], on_60["grade_average"]) == (0, 40.0)
+    assert on_60["late_work_share"] == 50.0
+
+
+def test_work_due_on_the_day_itself_is_not_yet_missing(registrations):
+    bad = next(r for r in registrations if r.final_result == "Fail")
+    assert indicators_on(bad, 10)["missing_work_count"] == 0
+    assert indicators_on(bad, 11)["missing_work_count"] == 1
+
+
+def test_a_student_who_withdrew_is_not_predicted_after_withdrawing(registrations):
+    withdrawn = registrations.index(_one(registrations, WITHDRAWN))
+    assert withdrawn in replay_day(registrations, 28)["indexes"]
+    assert withdrawn not in replay_day(registrations, 40)["indexes"]
+    assert withdrawn not in replay_day(registrations, 56)["indexes"]
+
+
+def test_the_known_answer_on_day_56(report):
+    day_56 = next(cell for cell in report["cutoffs"] if cell["day"] == 56)
+    # 8 good, 8 bad and LATE are still enrolled; WITHDRAWN left on day 40.
+    assert day_56["students"] == 17 and day_56["train_students"] == 20
+    assert day_56["base_rate"] == round(100 * 8 / 17, 1)
+    assert day_56["auc"] == 1.0
+    assert day_56["watch"]["recall"] == 100.0 and day_56["high"]["recall"] == 100.0
+
+
+def test_lead_time_counts_from_the_first_flag_to_withdrawal_or_the_end(registrations, report):
+    first = first_flags({day: replay_day(registrations, day) for day in (14, 28)})
+    withdrawn = registrations.index(_one(registrations, WITHDRAWN))
+    assert first[withdrawn] == 14  # the day-10 work was missing by day 14
+    lead = report["lead_time"]
+    assert lead["students"] == BAD["2014J"] + 1
+    assert lead["median_weeks"] == round((LENGTH - 14) / 7, 1)
+    assert lead["share_8_weeks"] == round(100 * 8 / 9, 1)  # WITHDRAWN: (40 - 14) / 7 = 3.7
+
+
+def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, tmp_path):
+    chart = tmp_path / "chart.html"
+    result = app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(planted),
+                                                "--json", "--chart", str(chart)])
+    assert result.exit_code == 0, result.output
+    assert "ROC AUC" in chart.read_text()
+    report = json.loads(result.output)
+    assert report["train"] == ["XXX 2013J"] and report["test"] == ["XXX 2014J"]
+    assert [cell["day"] for cell in report["cutoffs"]] == [28, 56, 84, 126, 168]
+    for cell in report["cutoffs"]:
+        assert {"day", "students", "base_rate", "auc", "accuracy", "high", "watch"} <= set(cell)
+        assert 0 <= cell["auc"] <= 1 and 0 <= cell["base_rate"] <= 100
+        assert set(cell["high"]) >= {"precision", "recall"} <= set(cell["watch"])
+    assert {"median_weeks", "share_4_weeks", "share_8_weeks"} <= set(report["lead_time"])
+    assert report["churn"]["between_cutoffs"][0]["from"] == 28
+    assert set(report["fairness"]["56"]) == {"gender", "region", "highest_education",
+                                             "imd_band", "age_band", "disability"}
+    assert "gender" not in " ".join(report["protocol"]["inputs"])
+
+
+def test_the_text_report_states_the_split_and_the_lead_time(report):
+    text = format_report(report, "planted")
+    assert "train: XXX 2013J" in text and "test: XXX 2014J" in text
+    assert "lead time (9 who fail or withdraw): median 26.6 weeks" in text
+
+
+def test_a_missing_column_is_named(tmp_path):
+    folder = write_planted(tmp_path / "broken")
+    text = (folder / "studentAssessment.csv").read_text()
+    (folder / "studentAssessment.csv").write_text(text.replace('"date_submitted"', '"day"'))
+    with pytest.raises(OuladFormatError, match="studentAssessment.csv, line 1 .*'date_submitted'"):
+        read_oulad(folder)
+
+
+def test_a_bad_number_names_file_line_and_column(app, tmp_path):
+    folder = write_planted(tmp_path / "bad")
+    path = folder / "courses.csv"
+    path.write_bytes(path.read_bytes().replace(b'"2014J","200"', b'"2014J","long"'))
+    result = app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(folder)])
+    assert result.exit_code != 0
+    assert "courses.csv, line 3, column 'module_presentation_length': 'long'" in result.output
+
+
+@pytest.mark.skipif(not (SHARED / "studentInfo.csv").exists(),
+                    reason=f"the OULAD files are not at {SHARED} (set PORTAL_OULAD_DIR)")
+def test_the_real_files_are_read_in_place():
+    registrations = read_oulad(SHARED)
+    assert len(registrations) == 19363
+    assert {r.year for r in registrations} == {"2013", "2014"}
+
+
+def test_every_mapped_indicator_is_produced_and_is_an_input(registrations):
+    found = indicators_for_class(registrations, 56)
+    assert set(next(iter(found.values()))) == set(MAPPED)
+    assert {name for name in feature_names() if " " not in name} == set(MAPPED)
