@@ -17,6 +17,7 @@ class District(db.Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     name: Mapped[str] = mapped_column(String(200))
 
 
@@ -26,6 +27,7 @@ class School(TimestampMixin, db.Model):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -43,12 +45,15 @@ class AcademicTerm(db.Model):
     """A school year (or semester) with its grading periods."""
 
     __tablename__ = "academic_terms"
+    __table_args__ = (UniqueConstraint("school_id", "sourced_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # The OneRoster academic session; one session may be the term of several schools.
+    sourced_id: Mapped[str | None] = mapped_column(String(255))
 
     grading_periods: Mapped[list["GradingPeriod"]] = relationship(
         back_populates="term", order_by="GradingPeriod.starts_on"
@@ -73,7 +78,8 @@ class Course(db.Model):
     """A subject taught at the school; core subjects count for early warning."""
 
     __tablename__ = "courses"
-    __table_args__ = (UniqueConstraint("school_id", "code"),)
+    __table_args__ = (UniqueConstraint("school_id", "code"),
+                      UniqueConstraint("school_id", "sourced_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -81,6 +87,8 @@ class Course(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(100))
     is_core: Mapped[bool] = mapped_column(default=False)
+    # The OneRoster course; a district-wide course becomes one course per school teaching it.
+    sourced_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class Section(db.Model):
@@ -95,6 +103,7 @@ class Section(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     grade_level: Mapped[int | None]
     room: Mapped[str | None] = mapped_column(String(50))
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     course: Mapped[Course] = relationship()
     teacher: Mapped["User"] = relationship("User")  # noqa: F821
@@ -111,6 +120,7 @@ class Enrollment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     section: Mapped[Section] = relationship()
 
@@ -128,6 +138,7 @@ class Student(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(64))
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))
@@ -160,6 +171,8 @@ class Guardian(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
@@ -205,6 +218,7 @@ class StudentGuardian(db.Model):
     is_emergency_contact: Mapped[bool] = mapped_column(default=False)
     # Children of separated parents live in two households; this labels which one.
     household: Mapped[str | None] = mapped_column(String(100))
+    is_active: Mapped[bool] = mapped_column(default=True)
 
     student: Mapped[Student] = relationship(back_populates="guardian_links")
     guardian: Mapped[Guardian] = relationship(back_populates="student_links")
