@@ -1,7 +1,6 @@
 """`flask --app portal demo-data`, `import oneroster PATH` and `export oneroster DIR`."""
 
 import time
-
 from pathlib import Path
 
 import click
@@ -11,8 +10,8 @@ from sqlalchemy import func, select
 from portal.auth.models import User
 from portal.core.time import today_in
 from portal.extensions import db
-from portal.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_school
 from portal.imports.csvfiles import ImportFailed
+from portal.imports.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_school
 from portal.imports.demo_names import SCHOOL_TIMEZONE
 from portal.imports.export import export_oneroster
 from portal.imports.services import import_oneroster, refresh_statistics
@@ -92,7 +91,8 @@ def import_oneroster_command(path: Path, dry_run: bool) -> None:
         db.session.rollback()
         for error in failed.errors:
             click.echo(str(error), err=True)
-        raise click.ClickException(f"{len(failed.errors)} error(s): nothing was imported.")
+        raise click.ClickException(
+            f"{len(failed.errors)} error(s): nothing was imported.") from None
     if dry_run:
         db.session.rollback()
     else:

@@ -74,7 +74,8 @@ def read_source(path: Path) -> dict[str, bytes]:
             return {Path(name).name.lower(): archive.read(name) for name in archive.namelist()
                     if name.lower().endswith(".csv") and "__macosx" not in name.lower()}
     except zipfile.BadZipFile:
-        raise ImportFailed([RowError(path.name, 0, "", "", "is neither a folder nor a zip file")])
+        raise ImportFailed([RowError(path.name, 0, "", "", "is neither a folder nor a zip file")
+                            ]) from None
 
 
 def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]:
@@ -83,7 +84,7 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text")])
+        raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text")]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [_key(column) for column in next(reader, [])]
     missing = [column for column in required if _key(column) not in header]
@@ -113,7 +114,7 @@ def parse_date(row: Row, column: str, *, required: bool = False) -> date | None:
             return datetime.fromisoformat(value.replace(" ", "T")).date()
         return date.fromisoformat(value)
     except ValueError:
-        raise ImportFailed([row.error(column, "is not a date (expected YYYY-MM-DD)")])
+        raise ImportFailed([row.error(column, "is not a date (expected YYYY-MM-DD)")]) from None
 
 
 def parse_enum(row: Row, column: str, allowed: tuple[str, ...], *, default: str = "") -> str:

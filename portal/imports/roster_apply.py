@@ -46,24 +46,14 @@ def apply_orgs(ctx: Context) -> None:
     """Districts first, then their schools; other kinds of org are not kept."""
     orgs = ctx.roster.orgs
     for org in (org for org in orgs if org.type == "district"):
-        district = ctx.districts.get(org.sourced_id)
-        if district is None:
-            ctx.districts[org.sourced_id] = ctx.create("districts", District,
-                                                       sourced_id=org.sourced_id, name=org.name)
-        else:
-            ctx.save("districts", district, name=org.name)
+        ctx.upsert("districts", District, ctx.districts, org.sourced_id, name=org.name)
     for org in (org for org in orgs if org.type == "school"):
         district = ctx.districts.get(org.parent_id)
-        school = ctx.schools.get(org.sourced_id)
         values = {"name": org.name, "district_id": district.id if district else None}
         if district is not None and district.id is None:
             db.session.flush()
             values["district_id"] = district.id
-        if school is None:
-            school = ctx.create("schools", School, sourced_id=org.sourced_id, **values)
-            ctx.schools[org.sourced_id] = school
-        else:
-            ctx.save("schools", school, **values)
+        ctx.upsert("schools", School, ctx.schools, org.sourced_id, **values)
     db.session.flush()
     ctx.imported_school_ids = {ctx.schools[org.sourced_id].id for org in orgs
                                if org.type == "school"}
@@ -96,9 +86,8 @@ def _school_term(ctx: Context, school: School, cls: Class) -> AcademicTerm | Non
     if model is None:
         ctx.unknown(cls, "termSourcedIds", sourced_id, "academicSessions")
         return None
-    term = ctx.create("terms", AcademicTerm, school_id=school.id, sourced_id=sourced_id, **model)
-    ctx.terms[(school.id, sourced_id)] = term
-    return term
+    return ctx.upsert("terms", AcademicTerm, ctx.terms, (school.id, sourced_id),
+                      school_id=school.id, **model)
 
 
 def _course_values(ctx: Context, sourced_id: str) -> dict | None:
@@ -123,13 +112,8 @@ def _school_course(ctx: Context, school: School, sourced_id: str) -> Course | No
     if values is None:
         return course
     values["code"] = _free_code(school, values["code"], sourced_id)
-    if course is None:
-        course = ctx.create("courses", Course, school_id=school.id, sourced_id=sourced_id,
-                            **values)
-        ctx.courses[(school.id, sourced_id)] = course
-    else:
-        ctx.save("courses", course, **values)
-    return course
+    return ctx.upsert("courses", Course, ctx.courses, (school.id, sourced_id),
+                      school_id=school.id, **values)
 
 
 def apply_courses(ctx: Context) -> None:
@@ -162,11 +146,6 @@ def apply_classes(ctx: Context) -> None:
         db.session.flush()
         values = {"course_id": course.id, "term_id": term.id, "name": cls.title,
                   "grade_level": grade_number(cls.grades), "room": cls.room or None}
-        section = ctx.sections.get(cls.sourced_id)
-        if section is None:
-            ctx.sections[cls.sourced_id] = ctx.create("sections", Section,
-                                                      sourced_id=cls.sourced_id, **values)
-        else:
-            ctx.save("sections", section, **values)
+        ctx.upsert("sections", Section, ctx.sections, cls.sourced_id, **values)
     db.session.flush()
     ctx.progress("classes.csv", len(ctx.roster.classes), len(ctx.roster.classes))

@@ -92,6 +92,16 @@ class Context:
         self.summary.created[kind] += 1
         return item
 
+    def upsert(self, kind: str, model, cache: dict, key, **values):
+        """Update the cached record under key, or create it (with sourced_id) and cache it."""
+        item = cache.get(key)
+        if item is not None:
+            self.save(kind, item, **values)
+            return item
+        sourced_id = key[1] if isinstance(key, tuple) else key
+        cache[key] = self.create(kind, model, sourced_id=sourced_id, **values)
+        return cache[key]
+
     def deactivate(self, kind: str, item, attribute: str = "is_active") -> None:
         """Mark a record inactive (history stays); count it if it was active."""
         if getattr(item, attribute):

@@ -67,11 +67,7 @@ def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
                                                                  else 0)}
     if user.birth_date is not None:
         values["date_of_birth"] = user.birth_date
-    if student is None:
-        student = ctx.create("students", Student, sourced_id=user.sourced_id, **values)
-        ctx.students[user.sourced_id] = student
-    else:
-        ctx.save("students", student, **values)
+    student = ctx.upsert("students", Student, ctx.students, user.sourced_id, **values)
     student.refresh_search_name()
 
 
@@ -149,11 +145,8 @@ def _apply_guardian(ctx: Context, user: User, links: dict) -> None:
         return
     values = {**_name(user), "school_id": school.id, "email": user.email.lower() or None,
               "phone": user.phone or None}
-    if guardian is None:
-        guardian = ctx.create("guardians", Guardian, sourced_id=user.sourced_id, **values)
-        ctx.guardians[user.sourced_id] = guardian
-    else:
-        ctx.save("guardians", guardian, is_active=True, **values)
+    guardian = ctx.upsert("guardians", Guardian, ctx.guardians, user.sourced_id,
+                          is_active=True, **values)
     guardian.refresh_search_name()
     _guardian_account(ctx, guardian)
 
@@ -219,8 +212,9 @@ def apply_enrollments(ctx: Context) -> None:
             _apply_teacher(ctx, enrollment, section)
     if ctx.roster.is_bulk("enrollments"):
         listed = {enrollment.sourced_id for enrollment in enrollments}
+        schools = ctx.imported_school_ids
         for sourced_id, seat in list(ctx.enrollments.items()):
-            if sourced_id not in listed and seat.section.course.school_id in ctx.imported_school_ids:
+            if sourced_id not in listed and seat.section.course.school_id in schools:
                 _remove_seat(ctx, seat)
     db.session.flush()
     ctx.progress("enrollments.csv", len(enrollments), len(enrollments))
