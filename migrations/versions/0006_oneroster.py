@@ -1,4 +1,4 @@
-"""oneroster: sourcedId on rostered records; guardians and their links can be deactivated
+"""oneroster: sourcedId on rostered records, deactivatable guardians and links, import jobs
 
 Revision ID: 0006_oneroster
 Revises: 0005_outbox
@@ -22,6 +22,30 @@ DEACTIVATABLE = ('guardians', 'student_guardians')
 
 
 def upgrade():
+    op.create_table('import_jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('file_name', sa.String(length=255), nullable=False),
+    sa.Column('stored_name', sa.String(length=100), nullable=False),
+    sa.Column('school_id', sa.Integer(), nullable=True),
+    sa.Column('requested_by_id', sa.Integer(), nullable=False),
+    sa.Column('dry_run', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('progress_label', sa.String(length=100), nullable=False),
+    sa.Column('progress_done', sa.Integer(), nullable=False),
+    sa.Column('progress_total', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=True),
+    sa.Column('errors', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_import_jobs_requested_by_id_users')),
+    sa.ForeignKeyConstraint(['school_id'], ['schools.id'], name=op.f('fk_import_jobs_school_id_schools')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
+    )
+    with op.batch_alter_table('import_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_jobs_requested_by_id'), ['requested_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_jobs_school_id'), ['school_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_jobs_status'), ['status'], unique=False)
     for table in GLOBALLY_UNIQUE:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('sourced_id', sa.String(length=255), nullable=True))
@@ -38,6 +62,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('import_jobs')
     for table in DEACTIVATABLE:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('is_active')

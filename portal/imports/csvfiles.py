@@ -24,7 +24,7 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file}, line {self.line}"
+        where = f"{self.file}, line {self.line}" if self.line else self.file
         if self.column:
             where += f", column {self.column}"
         value = f" {self.value!r}" if self.value else ""
@@ -39,6 +39,11 @@ class ImportFailed(Exception):
     def __init__(self, errors: list[RowError]):
         super().__init__("\n".join(str(error) for error in errors))
         self.errors = errors
+
+    @classmethod
+    def single(cls, file: str, reason: str) -> "ImportFailed":
+        """Return a failure about a whole file rather than one of its cells."""
+        return cls([RowError(file, 0, "", "", reason)])
 
 
 @dataclass

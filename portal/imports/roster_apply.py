@@ -27,12 +27,17 @@ def grade_number(grades: list[str]) -> int | None:
     return None
 
 
-def apply_roster(roster: Roster, *,
-                 progress: Callable[[str, int, int], None] | None = None) -> ImportSummary:
-    """Create, update and deactivate records to match the roster; raise ImportFailed if wrong."""
+def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | None = None,
+                 allowed_school_ids: set[int] | None = None) -> ImportSummary:
+    """Create, update and deactivate records to match the roster; raise ImportFailed if wrong.
+
+    allowed_school_ids: when given, a set that names any other school is refused.
+    """
     ctx = Context(roster=roster, progress=progress or (lambda *args: None))
     for step in (apply_orgs, apply_sessions, apply_courses, apply_classes):
         step(ctx)
+        if step is apply_orgs and allowed_school_ids is not None:
+            _refuse_other_schools(ctx, allowed_school_ids)
         ctx.fail_if_errors()
     apply_users(ctx)
     ctx.fail_if_errors()
@@ -58,6 +63,13 @@ def apply_orgs(ctx: Context) -> None:
     ctx.imported_school_ids = {ctx.schools[org.sourced_id].id for org in orgs
                                if org.type == "school"}
     ctx.progress("orgs.csv", len(orgs), len(orgs))
+
+
+def _refuse_other_schools(ctx: Context, allowed: set[int]) -> None:
+    for org in ctx.roster.orgs:
+        school = ctx.schools.get(org.sourced_id)
+        if school is not None and school.id not in allowed:
+            ctx.errors.append(org.row.error("sourcedId", "is a school you do not administer"))
 
 
 def apply_sessions(ctx: Context) -> None:
