@@ -11,11 +11,5 @@
     if (status.finished) { window.location.reload(); }
     return status.finished;
   }
-  function poll() {
-    fetch(box.dataset.statusUrl, {headers: {Accept: "application/json"}})
-      .then(function (response) { return response.json(); })
-      .then(function (status) { if (!show(status)) { setTimeout(poll, 1500); } })
-      .catch(function () { setTimeout(poll, 5000); });
-  }
-  poll();
+  window.pollStatus(box.dataset.statusUrl, show);
 })();
