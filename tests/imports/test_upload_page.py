@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
@@ -9,6 +10,7 @@ from portal.extensions import db
 from portal.imports.jobs import run_queued_imports
 from portal.imports.models import ImportJob
 from portal.people.models import Student
+from tests.conftest import is_postgres
 from tests.factories import make_school, make_user
 from tests.imports.oneroster_set import realistic, write_set
 
@@ -91,3 +93,15 @@ def test_a_wrong_file_type_is_refused(client, login_as):
     response = upload(client, b"hello", name="roster.exe")
     assert response.status_code == 400 and "Upload a .zip or a .csv file." in \
         response.get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_the_worker_writes_progress_as_it_goes(client, login_as, tmp_path):
+    if not is_postgres():
+        pytest.skip("SQLite allows one writer at a time: no progress while importing")
+    login_as(district_admin())
+    upload(client, zipped(tmp_path))
+    run_queued_imports()
+    job = db.session.scalar(select(ImportJob))
+    db.session.refresh(job)
+    assert (job.progress_label, job.progress_done, job.progress_total) == ("enrollments.csv", 8, 8)
