@@ -1,9 +1,10 @@
 """Imports uploaded on the page: queue the file, let the worker run it, record progress.
 
-The request only stores the file (instance/imports/) and an ImportJob row; the worker's
-periodic job claims queued rows one by one and runs them in one transaction each. Progress
-is written through a separate connection so the page sees it while the import runs (not on
-SQLite, which allows one writer at a time: there the bar jumps from start to end).
+The request only stores the file (instance/imports/, deleted once run) and an ImportJob
+row; the worker's periodic job claims queued rows one by one and runs each in one
+transaction. Progress is written through a separate connection so the page sees it while
+the import runs (not on SQLite, which allows one writer at a time: there the bar jumps
+from start to end).
 """
 
 import uuid
@@ -25,7 +26,9 @@ KINDS = ("oneroster", "attendance", "grades")
 
 
 def upload_folder() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
+    """Return where uploads wait for the worker: IMPORT_UPLOAD_FOLDER, else instance/imports."""
+    folder = Path(current_app.config.get("IMPORT_UPLOAD_FOLDER")
+                  or Path(current_app.instance_path) / "imports")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -90,7 +93,7 @@ def run_queued_imports() -> int:
 
 def run_import_job(job: ImportJob) -> None:
     """Run one claimed job: commit its changes (unless a dry run) and its outcome."""
-    job_id = job.id
+    job_id, path = job.id, upload_folder() / job.stored_name
     try:
         summary = _run(job)
     except ImportFailed as failed:
@@ -104,6 +107,7 @@ def run_import_job(job: ImportJob) -> None:
         else:
             db.session.commit()
         outcome = {"status": ImportStatus.DONE, "summary": summary.lines()}
+    path.unlink(missing_ok=True)  # the roster's personal data does not outlive the job
     job = db.session.get(ImportJob, job_id)
     for name, value in outcome.items():
         setattr(job, name, value)

@@ -6,7 +6,15 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.imports.jobs import queue_import, run_queued_imports
 from tests import factories as f
+from tests.conftest import config_for
 from tests.imports.oneroster_set import realistic, write_set
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Uploads go to the test's own folder, not the instance folder."""
+    return config_for(database_url, IMPORT_UPLOAD_FOLDER=str(tmp_path / "uploads"))
+
 
 pytestmark = pytest.mark.browser
 

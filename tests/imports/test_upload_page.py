@@ -10,9 +10,15 @@ from portal.extensions import db
 from portal.imports.jobs import run_queued_imports
 from portal.imports.models import ImportJob
 from portal.people.models import Student
-from tests.conftest import is_postgres
+from tests.conftest import config_for, is_postgres
 from tests.factories import make_school, make_user
 from tests.imports.oneroster_set import realistic, write_set
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Uploads go to the test's own folder, not the instance folder."""
+    return config_for(database_url, IMPORT_UPLOAD_FOLDER=str(tmp_path / "uploads"))
 
 
 def zipped(tmp_path, files=None) -> bytes:
@@ -105,3 +111,12 @@ def test_the_worker_writes_progress_as_it_goes(client, login_as, tmp_path):
     job = db.session.scalar(select(ImportJob))
     db.session.refresh(job)
     assert (job.progress_label, job.progress_done, job.progress_total) == ("enrollments.csv", 8, 8)
+
+
+def test_the_uploaded_file_is_kept_only_until_the_job_ran(client, login_as, tmp_path):
+    login_as(district_admin())
+    upload(client, zipped(tmp_path))
+    uploads = tmp_path / "uploads"
+    assert len(list(uploads.iterdir())) == 1
+    run_queued_imports()
+    assert list(uploads.iterdir()) == []
