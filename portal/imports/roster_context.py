@@ -62,6 +62,7 @@ class Context:
     summary: ImportSummary = field(default_factory=ImportSummary)
     errors: list[RowError] = field(default_factory=list)
     imported_school_ids: set[int] = field(default_factory=set)
+    created_now: set[int] = field(default_factory=set)  # id() of the records this run made
 
     def __post_init__(self) -> None:
         self.districts = _by_sourced_id(District)
@@ -77,11 +78,11 @@ class Context:
         self.file_courses = {course.sourced_id: course for course in self.roster.courses}
 
     def save(self, kind: str, item, **values) -> bool:
-        """Set the values on a record; count it updated when one of them changed."""
+        """Set the values on a record; count it updated when one changed (and it is not new)."""
         changed = {name: value for name, value in values.items() if getattr(item, name) != value}
         for name, value in changed.items():
             setattr(item, name, value)
-        if changed:
+        if changed and id(item) not in self.created_now:
             self.summary.updated[kind] += 1
         return bool(changed)
 
@@ -89,6 +90,7 @@ class Context:
         """Add a new record and count it created."""
         item = model(**values)
         db.session.add(item)
+        self.created_now.add(id(item))
         self.summary.created[kind] += 1
         return item
 

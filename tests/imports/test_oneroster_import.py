@@ -72,6 +72,7 @@ def test_dry_run_reports_and_changes_nothing(app, tmp_path):
     result = run_import(app, write_set(tmp_path / "set", realistic()), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert "students: 4 created, 0 updated, 0 deactivated" in result.stdout
+    assert "sections: 3 created, 0 updated" in result.stdout  # their teachers are no update
     assert count(Student) == 0 and count(School) == 0
 
 
