@@ -9,9 +9,9 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.imports.oneroster import Class, Roster
 from portal.imports.roster_context import Context, ImportSummary
 from portal.imports.roster_people import apply_enrollments, apply_users
+from portal.imports.roster_records import Class, Roster
 from portal.people.models import AcademicTerm, Course, District, School, Section
 
 GRADE_NUMBERS = {"IT": -1, "PR": -1, "PK": -1, "TK": 0, "KG": 0}

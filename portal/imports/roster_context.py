@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.auth.models import User
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed, RowError
-from portal.imports.oneroster import Record, Roster
+from portal.imports.roster_records import Record, Roster
 from portal.people.models import (
     AcademicTerm,
     Course,

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.auth.models import User as Account
 from portal.extensions import db
-from portal.imports.oneroster import GUARDIAN_ROLES, Enrollment, User
+from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context
+from portal.imports.roster_records import Enrollment, User
 from portal.people.models import Enrollment as Seat
 from portal.people.models import Guardian, School, Section, Student, StudentGuardian
 
