@@ -55,6 +55,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     # An administrator with a district and no school sees every school of the district.
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     preferred_language: Mapped[str] = mapped_column(String(10), default="en")
     is_active_account: Mapped[bool] = mapped_column(default=True)
     activated_at: Mapped[datetime | None]

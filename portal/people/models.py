@@ -17,6 +17,7 @@ class District(db.Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     name: Mapped[str] = mapped_column(String(200))
 
 
@@ -26,6 +27,7 @@ class School(TimestampMixin, db.Model):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -47,12 +49,15 @@ class AcademicTerm(db.Model):
     """A school year (or semester) with its grading periods."""
 
     __tablename__ = "academic_terms"
+    __table_args__ = (UniqueConstraint("school_id", "sourced_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # The OneRoster academic session; one session may be the term of several schools.
+    sourced_id: Mapped[str | None] = mapped_column(String(255))
 
     grading_periods: Mapped[list["GradingPeriod"]] = relationship(
         back_populates="term", order_by="GradingPeriod.starts_on"
@@ -77,7 +82,8 @@ class Course(db.Model):
     """A subject taught at the school; core subjects count for early warning."""
 
     __tablename__ = "courses"
-    __table_args__ = (UniqueConstraint("school_id", "code"),)
+    __table_args__ = (UniqueConstraint("school_id", "code"),
+                      UniqueConstraint("school_id", "sourced_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -85,6 +91,8 @@ class Course(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     subject: Mapped[str] = mapped_column(String(100))
     is_core: Mapped[bool] = mapped_column(default=False)
+    # The OneRoster course; a district-wide course becomes one course per school teaching it.
+    sourced_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class Section(db.Model):
@@ -99,6 +107,7 @@ class Section(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     grade_level: Mapped[int | None]
     room: Mapped[str | None] = mapped_column(String(50))
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     course: Mapped[Course] = relationship()
     teacher: Mapped["User"] = relationship("User")  # noqa: F821
@@ -115,6 +124,7 @@ class Enrollment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     section: Mapped[Section] = relationship()
 
@@ -132,6 +142,7 @@ class Student(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(64))
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))
@@ -170,6 +181,7 @@ class Guardian(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254), index=True)

@@ -14,11 +14,5 @@
     if (status.done) { state.textContent = state.dataset.done || "Finished."; }
     return status.done;
   }
-  function poll() {
-    fetch(box.dataset.statusUrl, {headers: {Accept: "application/json"}})
-      .then(function (response) { return response.json(); })
-      .then(function (status) { if (!show(status)) { setTimeout(poll, 1500); } })
-      .catch(function () { setTimeout(poll, 5000); });
-  }
-  poll();
+  window.pollStatus(box.dataset.statusUrl, show);
 })();

@@ -19,6 +19,7 @@ from portal.events.models import EventInvitation
 from portal.events.services import EventDetails, create_event
 from portal.extensions import db
 from portal.family.services import reply_to_feedback, submit_feedback
+from portal.imports.models import ImportJob
 from portal.interactions.services import log_interaction
 from portal.messaging.campaigns import create_campaign
 from portal.messaging.inbox import reply_to_message
@@ -70,6 +71,7 @@ def build_world() -> World:
     _staff_records(world, child, admin)
     _events(world, school, admin, teacher, child, guardian)
     _family_records(world, school, admin, teacher, child, guardian, parent)
+    world.ids["job_id"] = _import_job(admin).id
     invited = f.make_user(Role.TEACHER, school, activated_at=None)
     world.ids["token"] = {"auth.reset_password": make_token(admin, "reset"),
                           "auth.accept_invitation": make_token(invited, "invitation"),
@@ -132,6 +134,19 @@ def _answer_token(guardian) -> str:
     invitation = db.session.scalars(select(EventInvitation).where(
         EventInvitation.guardian_id == guardian.id)).first()
     return answer_url(invitation, "yes").rsplit("/", 1)[1]
+
+
+def _import_job(admin):
+    """An import that failed, its file name and error cells all written by the uploader."""
+    job = ImportJob(kind="oneroster", file_name=payload("import file name"), stored_name="x.zip",
+                    school_id=admin.school_id, requested_by_id=admin.id, dry_run=True,
+                    status="failed", summary=[payload("import summary")],
+                    errors=[{"file": payload("import error file"), "line": 2,
+                             "column": payload("import error column"),
+                             "value": payload("import error value"), "reason": "is wrong"}])
+    db.session.add(job)
+    db.session.flush()
+    return job
 
 
 def _family_records(world: World, school, admin, teacher, child, guardian, parent) -> None:

@@ -1,0 +1,151 @@
+"""Read the CSV files of an import, whatever the exporting system: no Flask, no database.
+
+UTF-8 with or without a byte-order mark, CRLF or LF line ends, quoted or bare fields,
+columns found by header name in any order (case and spaces ignored), extra columns kept
+aside. Every problem becomes a RowError naming the file, line, column and value.
+"""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One thing wrong with the input, where it is and why."""
+
+    file: str
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, line {self.line}" if self.line else self.file
+        if self.column:
+            where += f", column {self.column}"
+        value = f" {self.value!r}" if self.value else ""
+        return f"{where}:{value} {self.reason}"
+
+
+class ImportFailed(Exception):
+    """The input cannot be imported; nothing was changed."""
+
+    status = 422
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+    @classmethod
+    def single(cls, file: str, reason: str) -> "ImportFailed":
+        """Return a failure about a whole file rather than one of its cells."""
+        return cls([RowError(file, 0, "", "", reason)])
+
+
+@dataclass
+class Row:
+    """One data row: its values by normalised column name, and where it came from."""
+
+    file: str
+    line: int
+    values: dict[str, str]
+    extensions: dict[str, str] = field(default_factory=dict)
+
+    def get(self, column: str) -> str:
+        return self.values.get(_key(column), "").strip()
+
+    def error(self, column: str, reason: str) -> RowError:
+        return RowError(self.file, self.line, column, self.get(column), reason)
+
+
+def _key(column: str) -> str:
+    return column.strip().lstrip("\ufeff").lower()
+
+
+def read_source(path: Path) -> dict[str, bytes]:
+    """Return the CSV files of a folder or a zip by lower-case file name."""
+    path = Path(path)
+    if path.is_dir():
+        return {item.name.lower(): item.read_bytes() for item in path.iterdir()
+                if item.suffix.lower() == ".csv"}
+    if not path.exists():
+        raise ImportFailed([RowError(path.name, 0, "", "", "no such file or folder")])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {Path(name).name.lower(): archive.read(name) for name in archive.namelist()
+                    if name.lower().endswith(".csv") and "__macosx" not in name.lower()}
+    except zipfile.BadZipFile:
+        raise ImportFailed([RowError(path.name, 0, "", "", "is neither a folder nor a zip file")
+                            ]) from None
+
+
+def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]:
+    """Parse one CSV file into rows; refuse it if a required column is missing."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [_key(column) for column in next(reader, [])]
+    missing = [column for column in required if _key(column) not in header]
+    if missing:
+        raise ImportFailed([RowError(name, 1, column, "", "required column is missing")
+                            for column in missing])
+    rows = []
+    for cells in reader:
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = dict(zip(header, cells, strict=False))
+        extensions = {column: value for column, value in values.items()
+                      if column.startswith(("metadata.", "ext_", "ext."))}
+        rows.append(Row(name, reader.line_num, values, extensions))
+    return rows
+
+
+def parse_date(row: Row, column: str, *, required: bool = False) -> date | None:
+    """Read a plain date or a full timestamp; refuse an impossible one."""
+    value = row.get(column)
+    if not value:
+        if required:
+            raise ImportFailed([row.error(column, "a date is required")])
+        return None
+    try:
+        if "T" in value or " " in value:
+            return datetime.fromisoformat(value.replace(" ", "T")).date()
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ImportFailed([row.error(column, "is not a date (expected YYYY-MM-DD)")]) from None
+
+
+def parse_enum(row: Row, column: str, allowed: tuple[str, ...], *, default: str = "") -> str:
+    """Return the allowed value matching the cell whatever its case; refuse any other."""
+    value = row.get(column)
+    if not value:
+        if default:
+            return default
+        raise ImportFailed([row.error(column, f"is required; one of {', '.join(allowed)}")])
+    for choice in allowed:
+        if choice.lower() == value.lower():
+            return choice
+    raise ImportFailed([row.error(column, f"is not one of {', '.join(allowed)}")])
+
+
+def parse_list(row: Row, column: str) -> list[str]:
+    """Split a multi-value cell ("09,10") into its values."""
+    return [part.strip() for part in row.get(column).split(",") if part.strip()]
+
+
+def parse_status(row: Row) -> bool:
+    """Return True for an active record: empty or active; tobedeleted or 1.0's inactive not."""
+    status = parse_enum(row, "status", ("active", "tobedeleted", "inactive"), default="active")
+    return status == "active"
+
+
+def parse_bool(row: Row, column: str, *, default: bool) -> bool:
+    """Read true/false in any case; an empty cell gives the default."""
+    return parse_enum(row, column, ("true", "false"), default=str(default).lower()) == "true"

@@ -1,0 +1,106 @@
+"""Parse the simple attendance and grades CSV files (docs/imports.md): no Flask, no database."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from portal.imports.csvfiles import (
+    ImportFailed,
+    Row,
+    RowError,
+    parse_date,
+    parse_enum,
+    read_rows,
+)
+
+ATTENDANCE_STATUSES = ("present", "absent_excused", "absent_unexcused", "tardy")
+GRADE_KINDS = ("assessment", "period")
+
+
+@dataclass(frozen=True)
+class AttendanceLine:
+    row: Row
+    student: str
+    on_date: date
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class GradeLine:
+    row: Row
+    student: str
+    section: str
+    grading_period: str
+    kind: str
+    assessment: str
+    score: float
+    max_score: float
+    recorded_on: date
+
+
+def _number(row: Row, column: str, *, default: float | None = None) -> float:
+    value = row.get(column)
+    if not value and default is not None:
+        return default
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        raise ImportFailed([row.error(column, "is not a number")]) from None
+    if number < 0:
+        raise ImportFailed([row.error(column, "must not be negative")])
+    return number
+
+
+def _required(row: Row, *columns: str) -> None:
+    missing = [row.error(column, "is required") for column in columns if not row.get(column)]
+    if missing:
+        raise ImportFailed(missing)
+
+
+def _attendance(row: Row) -> AttendanceLine:
+    _required(row, "student")
+    return AttendanceLine(row, row.get("student"), parse_date(row, "date", required=True),
+                          parse_enum(row, "status", ATTENDANCE_STATUSES), row.get("reason"))
+
+
+def _grade(row: Row) -> GradeLine:
+    _required(row, "student", "class")
+    kind = parse_enum(row, "kind", GRADE_KINDS, default="assessment")
+    if kind == "assessment":
+        _required(row, "assessment")
+    line = GradeLine(row, row.get("student"), row.get("class"), row.get("grading_period"), kind,
+                     row.get("assessment"), _number(row, "score"),
+                     _number(row, "max_score", default=100.0),
+                     parse_date(row, "date", required=True))
+    if line.max_score == 0 or line.score > line.max_score:
+        raise ImportFailed([row.error("score", f"is more than max_score {line.max_score:g}")])
+    return line
+
+
+KINDS = {
+    "attendance": (("student", "date", "status"), _attendance),
+    "grades": (("student", "class", "score", "date"), _grade),
+}
+
+
+def parse_records(kind: str, name: str, data: bytes) -> list:
+    """Return the checked lines of an attendance or grades file; raise listing every error."""
+    required, reader = KINDS[kind]
+    lines, errors, seen = [], [], {}
+    for row in read_rows(name, data, required=required):
+        try:
+            line = reader(row)
+        except ImportFailed as failed:
+            errors.extend(failed.errors)
+            continue
+        key = (line.student, line.on_date) if kind == "attendance" else None
+        if key in seen:
+            errors.append(RowError(name, row.line, "date", str(line.on_date),
+                                   f"a second line for this student and day "
+                                   f"(first on line {seen[key]})"))
+        elif key is not None:
+            seen[key] = row.line
+        lines.append(line)
+    if errors:
+        raise ImportFailed(errors)
+    return lines

@@ -1,0 +1,163 @@
+"""Apply a parsed OneRoster set to the database, upserting by sourcedId: flush, never commit.
+
+The dry run is this same run rolled back, so what it reports is exactly what an import
+would change. Orgs, sessions, courses and classes are here; people in roster_people.
+"""
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.imports.roster_context import Context, ImportSummary
+from portal.imports.roster_people import apply_enrollments, apply_users
+from portal.imports.roster_records import Class, Roster
+from portal.people.models import AcademicTerm, Course, District, School, Section
+
+GRADE_NUMBERS = {"IT": -1, "PR": -1, "PK": -1, "TK": 0, "KG": 0}
+
+
+def grade_number(grades: list[str]) -> int | None:
+    """Return the number of the first grade ("09" → 9, "KG" → 0), None if there is none."""
+    for grade in grades:
+        if grade.upper() in GRADE_NUMBERS:
+            return GRADE_NUMBERS[grade.upper()]
+        if grade.isdigit():
+            return int(grade)
+    return None
+
+
+def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | None = None,
+                 allowed_school_ids: set[int] | None = None) -> ImportSummary:
+    """Create, update and deactivate records to match the roster; raise ImportFailed if wrong.
+
+    allowed_school_ids: when given, a set that names any other school is refused.
+    """
+    ctx = Context(roster=roster, progress=progress or (lambda *args: None))
+    for step in (apply_orgs, apply_sessions, apply_courses, apply_classes):
+        step(ctx)
+        if step is apply_orgs and allowed_school_ids is not None:
+            _refuse_other_schools(ctx, allowed_school_ids)
+        ctx.fail_if_errors()
+    apply_users(ctx)
+    ctx.fail_if_errors()
+    apply_enrollments(ctx)
+    ctx.fail_if_errors()
+    db.session.flush()
+    return ctx.summary
+
+
+def apply_orgs(ctx: Context) -> None:
+    """Districts first, then their schools; other kinds of org are not kept."""
+    orgs = ctx.roster.orgs
+    for org in (org for org in orgs if org.type == "district"):
+        ctx.upsert("districts", District, ctx.districts, org.sourced_id, name=org.name)
+    for org in (org for org in orgs if org.type == "school"):
+        district = ctx.districts.get(org.parent_id)
+        values = {"name": org.name, "district_id": district.id if district else None}
+        if district is not None and district.id is None:
+            db.session.flush()
+            values["district_id"] = district.id
+        ctx.upsert("schools", School, ctx.schools, org.sourced_id, **values)
+    db.session.flush()
+    ctx.imported_school_ids = {ctx.schools[org.sourced_id].id for org in orgs
+                               if org.type == "school"}
+    ctx.progress("orgs.csv", len(orgs), len(orgs))
+
+
+def _refuse_other_schools(ctx: Context, allowed: set[int]) -> None:
+    for org in ctx.roster.orgs:
+        school = ctx.schools.get(org.sourced_id)
+        if school is not None and school.id not in allowed:
+            ctx.errors.append(org.row.error("sourcedId", "is a school you do not administer"))
+
+
+def apply_sessions(ctx: Context) -> None:
+    """Update the terms already made from these sessions; new ones come with their classes."""
+    sessions = {session.sourced_id: session for session in ctx.roster.sessions}
+    for (_school_id, sourced_id), term in ctx.terms.items():
+        session = sessions.get(sourced_id)
+        if session is not None:
+            ctx.save("terms", term, name=session.title, starts_on=session.starts_on,
+                     ends_on=session.ends_on)
+    ctx.progress("academicSessions.csv", len(sessions), len(sessions))
+
+
+def _school_term(ctx: Context, school: School, cls: Class) -> AcademicTerm | None:
+    sourced_id = cls.term_ids[0] if cls.term_ids else ""
+    term = ctx.terms.get((school.id, sourced_id))
+    if term is not None:
+        return term
+    session = ctx.file_sessions.get(sourced_id)
+    model = session and {"name": session.title, "starts_on": session.starts_on,
+                         "ends_on": session.ends_on}
+    if model is None:
+        other = next((t for (_, sid), t in ctx.terms.items() if sid == sourced_id), None)
+        model = other and {"name": other.name, "starts_on": other.starts_on,
+                           "ends_on": other.ends_on}
+    if model is None:
+        ctx.unknown(cls, "termSourcedIds", sourced_id, "academicSessions")
+        return None
+    return ctx.upsert("terms", AcademicTerm, ctx.terms, (school.id, sourced_id),
+                      school_id=school.id, **model)
+
+
+def _course_values(ctx: Context, sourced_id: str) -> dict | None:
+    course = ctx.file_courses.get(sourced_id)
+    if course is not None:
+        return {"name": course.title, "subject": course.subject, "code": course.code}
+    other = next((c for (_, sid), c in ctx.courses.items() if sid == sourced_id), None)
+    return other and {"name": other.name, "subject": other.subject, "code": other.code}
+
+
+def _free_code(school: School, code: str, sourced_id: str) -> str:
+    """Return the course code, or the sourcedId when another course of the school has it."""
+    taken = db.session.scalar(select(Course.id).where(
+        Course.school_id == school.id, Course.code == code[:40],
+        Course.sourced_id.is_distinct_from(sourced_id)))
+    return (sourced_id if taken or not code else code)[:40]
+
+
+def _school_course(ctx: Context, school: School, sourced_id: str) -> Course | None:
+    course = ctx.courses.get((school.id, sourced_id))
+    values = _course_values(ctx, sourced_id)
+    if values is None:
+        return course
+    values["code"] = _free_code(school, values["code"], sourced_id)
+    return ctx.upsert("courses", Course, ctx.courses, (school.id, sourced_id),
+                      school_id=school.id, **values)
+
+
+def apply_courses(ctx: Context) -> None:
+    """A school's own courses now; a district's courses in each school that teaches them."""
+    for course in ctx.roster.courses:
+        school_ids = {school_id for (school_id, sid) in ctx.courses if sid == course.sourced_id}
+        own = ctx.schools.get(course.org_id)
+        if own is not None:
+            school_ids.add(own.id)
+        elif course.org_id not in ctx.districts:
+            ctx.unknown(course, "orgSourcedId", course.org_id, "orgs")
+        for school_id in school_ids:
+            _school_course(ctx, db.session.get(School, school_id), course.sourced_id)
+        db.session.flush()
+    ctx.progress("courses.csv", len(ctx.roster.courses), len(ctx.roster.courses))
+
+
+def apply_classes(ctx: Context) -> None:
+    """Create or update a section for each class, in its school's term and course."""
+    for cls in ctx.roster.classes:
+        school = ctx.schools.get(cls.school_id)
+        if school is None:
+            ctx.unknown(cls, "schoolSourcedId", cls.school_id, "orgs")
+            continue
+        course, term = _school_course(ctx, school, cls.course_id), _school_term(ctx, school, cls)
+        if course is None:
+            ctx.unknown(cls, "courseSourcedId", cls.course_id, "courses")
+        if course is None or term is None:
+            continue
+        db.session.flush()
+        values = {"course_id": course.id, "term_id": term.id, "name": cls.title,
+                  "grade_level": grade_number(cls.grades), "room": cls.room or None}
+        ctx.upsert("sections", Section, ctx.sections, cls.sourced_id, **values)
+    db.session.flush()
+    ctx.progress("classes.csv", len(ctx.roster.classes), len(ctx.roster.classes))

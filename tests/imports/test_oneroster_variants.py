@@ -1,0 +1,146 @@
+"""Real exports differ: each variant imports the same; malformed sets are refused, unchanged."""
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.imports.csvfiles import ImportFailed
+from portal.imports.oneroster import parse_roster
+from portal.people.models import Section, Student
+from tests.imports.oneroster_set import HEADERS, realistic, render, write_set
+
+
+def run_import(app, path, *extra):
+    return app.test_cli_runner().invoke(args=["import", "oneroster", str(path), *extra])
+
+
+def files_of(directory) -> dict[str, bytes]:
+    return {p.name.lower(): p.read_bytes() for p in directory.iterdir()}
+
+
+def students() -> set[tuple]:
+    return set(db.session.execute(select(Student.sourced_id, Student.first_name,
+                                         Student.grade_level, Student.is_active)))
+
+
+@pytest.mark.parametrize("style", [
+    {"bom": True}, {"newline": "\r\n"}, {"quote_all": True},
+    {"bom": True, "newline": "\r\n", "quote_all": True}, {"zip_it": True},
+])
+def test_encodings_line_ends_quoting_and_zip_import_alike(app, tmp_path, style):
+    result = run_import(app, write_set(tmp_path / "set", realistic(), **style))
+    assert result.exit_code == 0, result.stderr
+    assert ("st3", "李", 7, True) in students() and len(students()) == 4
+
+
+def test_columns_in_any_order_with_extensions_and_lenient_values(tmp_path):
+    files = realistic()
+    for row in files["users"]:
+        row.update({"metadata.vendor.house": "Blue", "ext_sis_id": "X1", "status": "",
+                    "enabledUser": "TRUE"})
+    files["users"][2]["status"] = "Active"
+    files["classes"][0]["classType"] = "Scheduled"
+    files["enrollments"][0]["beginDate"] = "2026-08-24T00:00:00.000Z"
+    files["enrollments"][1]["beginDate"] = "2026-08-24"
+    path = write_set(tmp_path / "set", files)
+    header = list(reversed(HEADERS["users"])) + ["metadata.vendor.house", "ext_sis_id"]
+    (path / "users.csv").write_bytes(render("users", files["users"], headers=header))
+    roster = parse_roster(files_of(path))
+    ana = next(u for u in roster.users if u.sourced_id == "st1")
+    assert ana.active and ana.grades == ["09"] and ana.row.extensions["ext_sis_id"] == "X1"
+    assert str(roster.enrollments[0].starts_on) == "2026-08-24"
+
+
+def test_onerosters_10_inactive_deactivates(app, tmp_path):
+    assert run_import(app, write_set(tmp_path / "a", realistic())).exit_code == 0
+    delta = {"users": [{"sourcedId": "st4", "status": "inactive", "orgSourcedIds": "s-south",
+                        "role": "student", "givenName": "Zoë", "familyName": "Adeyemi"}]}
+    result = run_import(app, write_set(tmp_path / "b", delta, modes={"users": "delta"}))
+    assert result.exit_code == 0, result.stderr
+    assert ("st4", "Zoë", 7, False) in students()
+
+
+def test_onerosters_12_roles_file(app, tmp_path):
+    files = realistic()
+    roles = [{"sourcedId": f"r-{u['sourcedId']}", "userSourcedId": u["sourcedId"],
+              "roleType": "primary", "role": u["role"],
+              "orgSourcedId": u["orgSourcedIds"].split(",")[0]} for u in files["users"]]
+    path = write_set(tmp_path / "set", files, version="1.2")
+    v12 = [c for c in HEADERS["users"] if c not in ("role", "orgSourcedIds")]
+    (path / "users.csv").write_bytes(render("users", files["users"],
+                                            headers=[*v12, "preferredFirstName", "pronouns"]))
+    (path / "roles.csv").write_bytes(render("roles", roles, headers=[
+        "sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role",
+        "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"]))
+    with (path / "manifest.csv").open("a") as manifest:
+        manifest.write("file.roles,bulk\n")
+    result = run_import(app, path)
+    assert result.exit_code == 0, result.stderr
+    assert len(students()) == 4
+    assert db.session.scalar(select(User).where(User.sourced_id == "t1")).role == "teacher"
+
+
+def test_other_manifest_version_gets_a_clear_message(app, tmp_path):
+    result = run_import(app, write_set(tmp_path / "set", realistic(), version="1.0"))
+    assert result.exit_code != 0
+    assert "OneRoster version 1.0 is not supported" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def _broken(files, name, index, **changes):
+    files[name][index].update(changes)
+    return files
+
+
+MALFORMED = [
+    ("unknown reference", lambda f: _broken(f, "enrollments", 3, userSourcedId="nobody"),
+     "enrollments.csv, line 5, column userSourcedId: 'nobody' names no record of users.csv"),
+    ("bad date", lambda f: _broken(f, "academicSessions", 0, startDate="2026-02-30"),
+     "academicSessions.csv, line 2, column startDate: '2026-02-30' is not a date"),
+    ("wrong enrollment role", lambda f: _broken(f, "enrollments", 0, role="pupil"),
+     "enrollments.csv, line 2, column role: 'pupil' is not one of"),
+    ("student enrolled as teacher", lambda f: _broken(f, "enrollments", 0, userSourcedId="st1"),
+     "enrollments.csv, line 2, column role: 'teacher' user st1 is not a staff member"),
+    ("duplicate sourcedId", lambda f: _broken(f, "users", 3, sourcedId="st1"),
+     "users.csv, line 5, column sourcedId: 'st1' duplicate sourcedId (first on line 4)"),
+    ("unknown enumeration", lambda f: _broken(f, "orgs", 1, type="campus"),
+     "orgs.csv, line 3, column type: 'campus' is not one of"),
+]
+
+
+@pytest.mark.parametrize("label,breaks,message", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_set_names_the_problem_and_changes_nothing(app, tmp_path, label, breaks,
+                                                             message):
+    assert run_import(app, write_set(tmp_path / "good", realistic())).exit_code == 0
+    before = students()
+    changed = realistic()
+    changed["users"][2]["givenName"] = "Anna"  # a change that must not land
+    result = run_import(app, write_set(tmp_path / "bad", breaks(changed)))
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert "nothing was imported" in result.stderr
+    db.session.expire_all()
+    assert students() == before
+
+
+def test_missing_required_column_is_named(tmp_path):
+    path = write_set(tmp_path / "set", realistic())
+    header = [c for c in HEADERS["classes"] if c != "courseSourcedId"]
+    (path / "classes.csv").write_bytes(render("classes", realistic()["classes"], headers=header))
+    with pytest.raises(ImportFailed) as failed:
+        parse_roster(files_of(path))
+    assert str(failed.value.errors[0]) == (
+        "classes.csv, line 1, column courseSourcedId: required column is missing")
+
+
+def test_unknown_reference_in_a_delta_is_checked_against_the_database(app, tmp_path):
+    assert run_import(app, write_set(tmp_path / "a", realistic())).exit_code == 0
+    delta = {"enrollments": [{"sourcedId": "e20", "classSourcedId": "k-gone",
+                              "schoolSourcedId": "s-north", "userSourcedId": "st1",
+                              "role": "student"}]}
+    result = run_import(app, write_set(tmp_path / "b", delta, modes={"enrollments": "delta"}))
+    assert result.exit_code == 1
+    assert "enrollments.csv, line 2, column classSourcedId: 'k-gone' names no record" in \
+        result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Section)) == 3

@@ -1,0 +1,90 @@
+"""`flask import attendance|grades FILE --school ID`: the documented simple CSV formats."""
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.outcomes.models import DailyAttendance, Grade
+from tests.factories import make_school, make_section, make_student, make_term, make_user
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def school_of_the_examples():
+    """The students and class the example files name."""
+    school = make_school()
+    ana, bo, cy = (make_student(school, external_id=n) for n in ("1001", "1002", "1003"))
+    term = make_term(school, starts_on=date(2026, 8, 24), ends_on=date(2027, 6, 18))
+    section = make_section(school, make_user(school=school), ana, bo, term=term)
+    section.name = "Mathematics 9A"
+    db.session.commit()
+    return school, (ana, bo, cy), section
+
+
+def run(app, kind, path, school, *extra):
+    return app.test_cli_runner().invoke(
+        args=["import", kind, str(path), "--school", str(school.id), *extra])
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_example_files_import_and_reimport_changes_nothing(app):
+    school, (ana, bo, _cy), _section = school_of_the_examples()
+    result = run(app, "attendance", EXAMPLES / "attendance.csv", school)
+    assert result.exit_code == 0, result.stderr
+    result = run(app, "grades", EXAMPLES / "grades.csv", school)
+    assert result.exit_code == 0, result.stderr
+    assert count(DailyAttendance) == 4 and count(Grade) == 3
+    day = db.session.scalar(select(DailyAttendance).where(
+        DailyAttendance.student_id == bo.id, DailyAttendance.on_date == date(2026, 11, 23)))
+    assert (day.status, day.reason) == ("absent_excused", "Dentist appointment")
+    marks = {(g.kind, g.score, g.max_score) for g in db.session.scalars(
+        select(Grade).where(Grade.student_id == ana.id))}
+    assert marks == {("assessment", 17, 20), ("period", 78, 100)}
+    again = run(app, "grades", EXAMPLES / "grades.csv", school)
+    assert "Nothing to change." in again.stdout and count(Grade) == 3
+
+
+def test_dry_run_changes_nothing(app):
+    school, _students, _section = school_of_the_examples()
+    result = run(app, "attendance", EXAMPLES / "attendance.csv", school, "--dry-run")
+    assert "attendance days: 4 created" in result.stdout
+    assert count(DailyAttendance) == 0
+
+
+def test_errors_name_line_and_column_and_nothing_is_recorded(app, tmp_path):
+    school, _students, _section = school_of_the_examples()
+    bad = tmp_path / "attendance.csv"
+    bad.write_text("date,student,status\n2026-11-23,1001,present\n2026-11-31,1002,absent\n"
+                   "2026-11-23,9999,present\n2026-12-01,1001,present\n")
+    result = run(app, "attendance", bad, school)
+    assert result.exit_code == 1
+    assert "attendance.csv, line 3, column date: '2026-11-31' is not a date" in result.stderr
+    bad.write_text("date,student,status\n2026-11-23,1001,present\n"
+                   "2026-11-23,9999,present\n2026-12-01,1001,present\n")
+    result = run(app, "attendance", bad, school)
+    assert "attendance.csv, line 3, column student: '9999' names no student" in result.stderr
+    assert "attendance.csv, line 4, column date: '2026-12-01' is in the future" in result.stderr
+    assert count(DailyAttendance) == 0
+
+
+def test_a_grade_needs_an_enrolled_student_and_a_sane_score(app, tmp_path):
+    school, _students, _section = school_of_the_examples()
+    bad = tmp_path / "grades.csv"
+    bad.write_text("student,class,assessment,score,max_score,date\n"
+                   "1001,Mathematics 9A,Quiz,21,20,2026-10-02\n")
+    result = run(app, "grades", bad, school)
+    assert result.exit_code == 1
+    assert "grades.csv, line 2, column score: '21' is more than max_score 20" in result.stderr
+    bad.write_text("student,class,assessment,score,max_score,date\n"
+                   "1002,Mathematics 9A,Quiz,10,20,2026-10-02\n"
+                   "1003,Mathematics 9A,Quiz,10,20,2026-10-02\n")
+    result = run(app, "grades", bad, school)
+    assert result.exit_code == 1
+    assert "grades.csv, line 3, column student: '1003' is not enrolled in Mathematics 9A" in \
+        result.stderr
+    assert count(Grade) == 0
