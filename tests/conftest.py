@@ -189,6 +189,7 @@ def login_as(client):
     """Sign a user in on the test client (without going through the form)."""
 
     def sign_in(user):
+        db.session.commit()  # a signed-in user (and what the test made) is stored, as in life
         with client.session_transaction() as session:
             sign_in_session(session, user)
         return client
