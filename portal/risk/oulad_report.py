@@ -57,4 +57,4 @@ def chart_html(report: dict) -> str:
                          xaxis_title="day of the presentation")
     figure.update_yaxes(title_text="AUC", range=[0.5, 1], secondary_y=False)
     figure.update_yaxes(title_text="%", range=[0, 100], secondary_y=True)
-    return figure.to_html(include_plotlyjs="cdn", full_html=True)
+    return figure.to_html(include_plotlyjs=True, full_html=True)  # self-contained: no CDN
