@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
+from portal.core.params import query_int
 from portal.core.permissions import administrator_required, get_guardian_or_404
 from portal.messaging import bp
 from portal.messaging.digest import preview_digest
@@ -19,7 +20,7 @@ add_nav_item("messaging.digest_preview", _l("Digest preview"), roles=(Role.ADMIN
 @administrator_required
 def digest_preview():
     search = request.args.get("q", "").strip()[:100]
-    guardian_id = request.args.get("guardian_id", type=int)
+    guardian_id = query_int("guardian_id")
     guardian = get_guardian_or_404(current_user, guardian_id) if guardian_id else None
     return render_template(
         "messaging/digest_preview.html", search=search, guardian=guardian,
