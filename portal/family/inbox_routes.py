@@ -12,10 +12,12 @@ from portal.extensions import db
 from portal.family import bp
 from portal.family.inbox_forms import ReplyForm
 from portal.family.queries import children_of
+from portal.family.services import reply_to_feedback
 from portal.family.web import my_guardian
 from portal.messaging import inbox as inbox_service
 from portal.messaging import queries
 from portal.messaging.rendering import text_to_html
+from portal.needs.queries import request_of_thread
 
 add_nav_item("family.inbox", _l("Messages"), roles=(Role.GUARDIAN,), order=20)
 
@@ -62,9 +64,13 @@ def reply(message_id: int):
     form = _reply_form(thread)
     if not form.validate_on_submit():
         return _show_thread(thread, form), 400
-    student = get_student_or_404(current_user, thread.student_id or form.student_id.data)
-    inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,
-                           body=form.body.data, student=student)
+    feedback = request_of_thread(thread.id)
+    if feedback is not None:  # the thread of a request: the reply joins the request
+        reply_to_feedback(feedback=feedback, author=current_user, body=form.body.data)
+    else:
+        student = get_student_or_404(current_user, thread.student_id or form.student_id.data)
+        inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,
+                                       body=form.body.data, student=student)
     db.session.commit()
     flash(_("Your reply was sent to the school."), "success")
     return redirect(url_for("family.inbox_message", message_id=thread.id))

@@ -12,8 +12,10 @@ from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.family.choices import CHANNELS, CONSENT_PURPOSES, FEEDBACK_KINDS
+from portal.messaging.inbox import reply_to_message
+from portal.messaging.models import Message
 from portal.needs.models import Feedback, FeedbackReply
-from portal.people.models import Consent, Guardian
+from portal.people.models import Consent, Guardian, Student
 
 
 def invite_guardian(*, guardian: Guardian, actor: User) -> User:
@@ -52,7 +54,8 @@ def submit_feedback(*, guardian: Guardian, author: User, student_id: int | None,
 
 
 def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> FeedbackReply:
-    """Add the guardian's reply to their request; an answered request opens again."""
+    """Add the guardian's reply to their request (and to its inbox thread and the student's
+    history once the school answered); an answered request opens again."""
     if feedback.status == "closed":
         raise DomainError(_("This request is closed. Send a new one instead."))
     reply = FeedbackReply(feedback_id=feedback.id, author_id=author.id, body=body.strip(),
@@ -64,6 +67,11 @@ def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> Feedbac
     record_changed.send(author, action="create", object_type="feedback_reply",
                         object_id=reply.id, student_id=feedback.student_id,
                         school_id=feedback.school_id)
+    if feedback.message_id is not None:
+        student = db.session.get(Student, feedback.student_id) if feedback.student_id else None
+        reply_to_message(guardian=db.session.get(Guardian, feedback.guardian_id), author=author,
+                         thread=db.session.get(Message, feedback.message_id), body=reply.body,
+                         student=student)
     return reply
 
 

@@ -14,6 +14,8 @@ from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
 from portal.messaging.services import notify_guardian, notify_staff
+from portal.notifications.models import NotificationKind
+from portal.notifications.services import emails_at_once
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
 from portal.people.models import CounsellorAssignment, Guardian, School, Student, StudentGuardian
 from portal.risk.queries import flagged_students, new_flag_count
@@ -72,7 +74,8 @@ def _counsellors_of(student: Student) -> list[User]:
 
 
 def send_flag_notices(assessments: list) -> None:
-    """Tell each counsellor, in one notice, of the new flags their new-flags page shows."""
+    """Tell each counsellor, in one notice, of the new flags their new-flags page shows
+    (unless they chose the notification centre's immediate email for new risk flags)."""
     counsellor_ids: set[int] = set()
     for assessment in assessments:
         student = db.session.get(Student, assessment.student_id)
@@ -82,6 +85,8 @@ def send_flag_notices(assessments: list) -> None:
         Student.id.in_([assessment.student_id for assessment in assessments]))
     for counsellor_id in sorted(counsellor_ids):
         counsellor = db.session.get(User, counsellor_id)
+        if emails_at_once(counsellor, NotificationKind.RISK_FLAG):
+            continue  # the notification centre emails them each flag at once: one email
         # The same query as the counsellor's page, so the notice and the page agree.
         flagged = flagged_students(counsellor, student_ids=recomputed, new_only=True)
         if flagged:

@@ -56,19 +56,21 @@ def _record_in_history(message: Message, *, author: User, student: Student, dire
 
 
 def reply_to_message(*, guardian: Guardian, author: User, thread: Message, body: str,
-                     student: Student) -> Message:
+                     student: Student | None) -> Message:
     """Save the guardian's reply in the thread and in the student's communication history."""
     subject = thread.subject
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
-    reply = Message(guardian_id=guardian.id, student_id=student.id, thread_id=thread.id,
+    reply = Message(guardian_id=guardian.id, student_id=student.id if student else None,
+                    thread_id=thread.id,
                     from_family=True, kind=thread.kind, language=guardian.preferred_language,
                     subject=subject[:300], body_text=body, campaign_id=thread.campaign_id,
                     read_at=utcnow())
     db.session.add(reply)
     db.session.flush()
-    _record_in_history(reply, author=author, student=student, direction="inbound",
-                       outcome="replied", summary=f"{subject}\n\n{body}")
+    if student is not None:
+        _record_in_history(reply, author=author, student=student, direction="inbound",
+                           outcome="replied", summary=f"{subject}\n\n{body}")
     return reply
 
 

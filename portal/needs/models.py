@@ -69,6 +69,8 @@ class Feedback(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="new")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"))
+    # The family's inbox thread of this request: the first answer starts it.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
 
 
 class FeedbackReply(db.Model):

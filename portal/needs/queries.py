@@ -57,6 +57,11 @@ def feedback_queue(user: User, *, only_active: bool = True, mine: bool = False) 
     return list(db.session.execute(stmt.order_by(Feedback.created_at, Feedback.id)))
 
 
+def request_of_thread(message_id: int) -> Feedback | None:
+    """Return the family's request whose inbox thread starts with this message, if any."""
+    return db.session.scalar(select(Feedback).where(Feedback.message_id == message_id))
+
+
 def replies_of(feedback: Feedback) -> list:
     """Return the thread's replies with their author's name (None for the family), oldest first."""
     return list(db.session.execute(

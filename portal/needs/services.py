@@ -85,8 +85,8 @@ def update_feedback(*, feedback: Feedback, actor: User, assignee: User | None,
 
 
 def reply_to_feedback(*, feedback: Feedback, actor: User, body: str) -> FeedbackReply:
-    """Answer a family's request: in their portal, by email in their language, and in the
-    student's communication history."""
+    """Answer a family's request: in its thread of their inbox, by email in their language,
+    and in the student's communication history."""
     reply = FeedbackReply(feedback_id=feedback.id, author_id=actor.id, body=body.strip(),
                           created_at=utcnow())
     db.session.add(reply)
@@ -100,8 +100,12 @@ def reply_to_feedback(*, feedback: Feedback, actor: User, body: str) -> Feedback
         subject = _("Reply to your request: %(subject)s", subject=feedback.subject)
         text = _("%(school)s replied to your request \"%(subject)s\":\n\n%(body)s",
                  school=school.name, subject=feedback.subject, body=reply.body)
-    notify_guardian(guardian=guardian, kind=UpdateKind.ANSWER, student=student, sender=actor,
-                    subject=subject, body_text=text)
+    message = notify_guardian(guardian=guardian, kind=UpdateKind.ANSWER, student=student,
+                              sender=actor, subject=subject, body_text=text,
+                              thread_id=feedback.message_id)
+    if message is not None and feedback.message_id is None:
+        feedback.message_id = message.id  # later answers and the family's replies join it
+        db.session.flush()
     if student is not None:
         log_interaction(student=student, author=actor, channel="message", outcome="reached",
                         occurred_at=reply.created_at, summary=f"{subject}\n\n{reply.body}",

@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.interactions.models import Interaction
 from portal.messaging.models import Message
 from portal.needs.models import Feedback, FeedbackReply, Need
+from portal.needs.queries import request_of_thread
 from portal.notifications import queries
 from portal.notifications.digest import run_daily_summaries
 from portal.notifications.models import NotificationKind as Kind
@@ -32,12 +33,11 @@ def _notify_new_assignee(actor, changes: dict, field: str, *, object_type: str, 
                      title=title, link=link)
 
 
-def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
-    student = _student(interaction.student_id)
-    if action == "create" and interaction.message_id and interaction.direction == "inbound":
-        reply = db.session.get(Message, interaction.message_id)
-        guardian = db.session.get(Guardian, reply.guardian_id)
-        thread = db.session.get(Message, reply.thread_id) if reply.thread_id else reply
+def _on_family_message(actor, interaction: Interaction, student: Student) -> None:
+    reply = db.session.get(Message, interaction.message_id)
+    guardian = db.session.get(Guardian, reply.guardian_id)
+    thread = db.session.get(Message, reply.thread_id) if reply.thread_id else reply
+    if request_of_thread(thread.id) is None:  # a request's staff are told of replies to it
         notify_users(users=queries.teachers_and_counsellors_of(student)
                      + queries.staff_by_ids(thread.sender_user_id),
                      kind=Kind.FAMILY_REPLY, actor=actor, student_id=student.id,
@@ -45,6 +45,12 @@ def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
                                 guardian=guardian.display_name, subject=reply.subject),
                      link=local_path("messaging.thread", message_id=thread.id),
                      object_type="message", object_id=reply.id)
+
+
+def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
+    student = _student(interaction.student_id)
+    if action == "create" and interaction.message_id and interaction.direction == "inbound":
+        _on_family_message(actor, interaction, student)
     _notify_new_assignee(actor, changes, "follow_up_owner_id", object_type="interaction",
                          record=interaction, student_id=student.id,
                          title=_l("Follow-up for you: %(name)s", name=student.display_name),

@@ -39,6 +39,13 @@ def email_choice(settings: NotificationSettings, kind: str) -> str:
     return (settings.email or {}).get(kind, DEFAULT_EMAIL[kind])
 
 
+def emails_at_once(user: User, kind: str) -> bool:
+    """Tell whether the notification centre emails this kind to the user immediately."""
+    settings = settings_of(user)
+    return (bool(user.email) and kind not in (settings.muted or [])
+            and email_choice(settings, kind) == EmailChoice.IMMEDIATE)
+
+
 def _may_receive(user: User | None, student_id: int | None, actor: User | None) -> bool:
     if user is None or not user.is_staff or not user.is_active_account:
         return False

@@ -7,13 +7,14 @@ from portal.extensions import db
 from portal.family.services import submit_feedback
 from portal.interactions.models import Interaction
 from portal.messaging.models import Message
-from portal.messaging.queries import unread_count
+from portal.messaging.queries import inbox_of, unread_count
 from portal.messaging.services import notify_guardian
+from portal.needs.models import Feedback, FeedbackReply
 from portal.needs.services import reply_to_feedback
 from portal.notifications.models import NotificationKind as Kind
 from portal.notifications.models import StaffNotification
 from tests import factories as f
-from tests.notifications.helpers import emails_to, school_with_staff
+from tests.notifications.helpers import emails_to, notified, school_with_staff
 
 
 def _spanish_mother_with_thread(world):
@@ -91,3 +92,58 @@ def test_an_answer_to_a_request_is_emailed_in_the_familys_language_and_kept_in_h
     assert (interaction.student_id, interaction.author_id, interaction.visibility) == (
         world.ana.id, world.teacher.id, "family")
     assert "A las 8." in interaction.summary
+
+
+def _answered_request(world, login_as):
+    """A Spanish mother's request about Ana, answered twice by the teacher in the portal."""
+    account = f.make_user(Role.GUARDIAN, None, email="maria@example.org",
+                          preferred_language="es")
+    world.mum.user_id = account.id
+    feedback = submit_feedback(guardian=world.mum, author=account, student_id=world.ana.id,
+                               kind="question", subject="Horario", body="¿A qué hora?")
+    feedback.assigned_to_id = world.teacher.id
+    db.session.commit()
+    teacher = login_as(world.teacher)
+    for body in ("A las 8.", "Y los viernes a las 9."):
+        assert teacher.post(f"/needs/requests/{feedback.id}/reply",
+                            data={"body": body}).status_code == 302
+    return account, feedback
+
+
+def test_answers_to_a_request_form_one_thread_the_family_replies_in(app, login_as):
+    world = school_with_staff()
+    account, feedback = _answered_request(world, login_as)
+    first, second = db.session.scalars(select(Message).order_by(Message.id)).all()
+    assert feedback.message_id == first.id and first.thread_id is None
+    assert second.thread_id == first.id  # the second answer joins the first one's thread
+    assert [thread.id for thread, _count in inbox_of(world.mum.id)] == [first.id]
+    assert [e.subject for e in emails_to("mum@example.org")] == [
+        "Respuesta a su solicitud: Horario"] * 2
+
+    family = login_as(account)
+    assert family.post(f"/family/inbox/{first.id}/reply",
+                       data={"body": "Gracias, allí estaremos."}).status_code == 302
+    reply = db.session.scalar(select(FeedbackReply).where(FeedbackReply.author_id == account.id))
+    assert reply.feedback_id == feedback.id and reply.body == "Gracias, allí estaremos."
+    assert db.session.get(Feedback, feedback.id).status == "in_progress"
+    assert notified(Kind.FAMILY_REPLY) == {world.teacher.id: ["The family replied: Horario"]}
+    staff_page = login_as(world.teacher).get(f"/needs/requests/{feedback.id}")
+    assert "Gracias, allí estaremos." in staff_page.get_data(as_text=True)
+    page = login_as(account).get(f"/family/inbox/{first.id}").get_data(as_text=True)
+    assert page.index("Y los viernes a las 9.") < page.index("Gracias, allí estaremos.")
+    history = db.session.scalars(select(Interaction).where(Interaction.student_id == world.ana.id)
+                                 .order_by(Interaction.id)).all()
+    assert [i.direction for i in history] == ["outbound", "outbound", "inbound"]
+    assert "Gracias, allí estaremos." in history[-1].summary
+
+
+def test_a_reply_on_the_request_page_joins_the_inbox_thread_and_the_history(app, login_as):
+    world = school_with_staff()
+    account, feedback = _answered_request(world, login_as)
+    assert login_as(account).post(f"/family/requests/{feedback.id}",
+                                  data={"body": "¿Y el sábado?"}).status_code == 302
+    reply = db.session.scalar(select(Message).where(Message.from_family.is_(True)))
+    assert reply.thread_id == feedback.message_id and reply.body_text == "¿Y el sábado?"
+    inbound = db.session.scalar(select(Interaction).where(Interaction.direction == "inbound"))
+    assert inbound.message_id == reply.id and inbound.student_id == world.ana.id
+    assert notified(Kind.FAMILY_REPLY) == {world.teacher.id: ["The family replied: Horario"]}
