@@ -118,7 +118,7 @@ def audience_choices(user: User) -> dict:
         Student.school_id == user.school_id).distinct().order_by(Student.grade_level)).all()
     sections = select(Section).join(Course).where(Course.school_id == user.school_id)
     if user.role != Role.ADMINISTRATOR:
-        sections = sections.where(Section.teacher_id == user.id)
+        sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
     programs = db.session.scalars(select(Program).where(
         Program.school_id == user.school_id, Program.is_active.is_(True)).order_by(Program.name))
     return {"grade_levels": [(g, str(g)) for g in grades],

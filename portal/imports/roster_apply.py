@@ -144,8 +144,16 @@ def apply_courses(ctx: Context) -> None:
 
 
 def apply_classes(ctx: Context) -> None:
-    """Create or update a section for each class, in its school's term and course."""
+    """Create or update a section for each class, in its school's term and course.
+
+    A class listed as tobedeleted, or missing from a bulk file of its school, deactivates
+    its section: grades and attendance stay, its teacher no longer sees it.
+    """
     for cls in ctx.roster.classes:
+        if not cls.active:
+            if cls.sourced_id in ctx.sections:
+                ctx.deactivate("sections", ctx.sections[cls.sourced_id])
+            continue
         school = ctx.schools.get(cls.school_id)
         if school is None:
             ctx.unknown(cls, "schoolSourcedId", cls.school_id, "orgs")
@@ -157,7 +165,13 @@ def apply_classes(ctx: Context) -> None:
             continue
         db.session.flush()
         values = {"course_id": course.id, "term_id": term.id, "name": cls.title,
-                  "grade_level": grade_number(cls.grades), "room": cls.room or None}
+                  "grade_level": grade_number(cls.grades), "room": cls.room or None,
+                  "is_active": True}
         ctx.upsert("sections", Section, ctx.sections, cls.sourced_id, **values)
+    if ctx.roster.is_bulk("classes"):
+        listed = {cls.sourced_id for cls in ctx.roster.classes}
+        for sourced_id, section in ctx.sections.items():
+            if sourced_id not in listed and section.course.school_id in ctx.imported_school_ids:
+                ctx.deactivate("sections", section)
     db.session.flush()
     ctx.progress("classes.csv", len(ctx.roster.classes), len(ctx.roster.classes))
