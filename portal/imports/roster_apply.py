@@ -28,16 +28,18 @@ def grade_number(grades: list[str]) -> int | None:
 
 
 def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | None = None,
-                 allowed_school_ids: set[int] | None = None) -> ImportSummary:
+                 allowed_school_ids: set[int] | None = None,
+                 district_id: int | None = None) -> ImportSummary:
     """Create, update and deactivate records to match the roster; raise ImportFailed if wrong.
 
-    allowed_school_ids: when given, a set that names any other school is refused.
+    allowed_school_ids: when given, a set that names any other school is refused; with
+    district_id too, new schools of that district are allowed and every org must stay in it.
     """
     ctx = Context(roster=roster, progress=progress or (lambda *args: None))
     for step in (apply_orgs, apply_sessions, apply_courses, apply_classes):
         step(ctx)
         if step is apply_orgs and allowed_school_ids is not None:
-            _refuse_other_schools(ctx, allowed_school_ids)
+            _refuse_other_schools(ctx, allowed_school_ids, district_id)
         ctx.fail_if_errors()
     apply_users(ctx)
     ctx.fail_if_errors()
@@ -65,10 +67,17 @@ def apply_orgs(ctx: Context) -> None:
     ctx.progress("orgs.csv", len(orgs), len(orgs))
 
 
-def _refuse_other_schools(ctx: Context, allowed: set[int]) -> None:
+def _refuse_other_schools(ctx: Context, allowed: set[int], district_id: int | None) -> None:
     for org in ctx.roster.orgs:
+        district = ctx.districts.get(org.sourced_id) if org.type == "district" else None
+        if district is not None and district_id is not None and district.id != district_id:
+            ctx.errors.append(org.row.error("sourcedId", "is a district you do not administer"))
         school = ctx.schools.get(org.sourced_id)
-        if school is not None and school.id not in allowed:
+        if school is None:
+            continue
+        known = school.id in allowed or (district_id is not None and
+                                         id(school) in ctx.created_now)
+        if not known or (district_id is not None and school.district_id != district_id):
             ctx.errors.append(org.row.error("sourcedId", "is a school you do not administer"))
 
 
