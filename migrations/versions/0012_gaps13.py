@@ -18,19 +18,22 @@ branch_labels = None
 depends_on = None
 
 
-def _fold(text):
-    decomposed = unicodedata.normalize('NFKD', text or '')
-    return ''.join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+def _folded_sort_name(row):
+    """Fold "last first" as portal.core.text.fold does (a migration keeps its own copy)."""
+    text = unicodedata.normalize('NFKD', f'{row.last_name or ""} {row.first_name or ""}')
+    return ''.join(ch for ch in text if not unicodedata.combining(ch)).casefold().strip()
 
 
 def _fill_sort_names():
     guardians = sa.table('guardians', sa.column('id', sa.Integer), sa.column('first_name'),
                          sa.column('last_name'), sa.column('sort_name'))
     connection = op.get_bind()
-    for row in connection.execute(sa.select(guardians.c.id, guardians.c.first_name,
-                                            guardians.c.last_name)).all():
-        connection.execute(guardians.update().where(guardians.c.id == row.id).values(
-            sort_name=_fold(f'{row.last_name} {row.first_name}')))
+    values = [{'guardian_id': row.id, 'folded': _folded_sort_name(row)}
+              for row in connection.execute(sa.select(guardians)).all()]
+    if values:
+        connection.execute(guardians.update()
+                           .where(guardians.c.id == sa.bindparam('guardian_id'))
+                           .values(sort_name=sa.bindparam('folded')), values)
 
 
 def upgrade():
