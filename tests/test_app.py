@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import text
 
 from config import ProductionConfig, TestConfig
 from portal import create_app
 from portal.extensions import db
-from tests.conftest import config_for
+from tests.conftest import TEST_NOW, config_for
 
 
 def test_healthz_reports_database_ok(client):
@@ -114,3 +116,20 @@ def test_an_unusable_key_file_is_refused_saying_what_to_do(database_url, tmp_pat
     unset = config_for(database_url, SECRET_KEY=None, INSTANCE_PATH=str(tmp_path))
     with pytest.raises(RuntimeError, match="holds no usable key: delete it"):
         create_app(unset)
+
+
+def test_migration_0012_folds_the_sort_names_of_existing_guardians(tmp_path):
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision="0011_oneroster")
+        guardian = {"school_id": 1, "first_name": "Eva", "last_name": "Álvarez",
+                    "preferred_language": "en", "preferred_channel": "email",
+                    "email_invalid": False, "sms_opted_out": False, "search_name": "",
+                    "created_at": TEST_NOW, "updated_at": TEST_NOW}
+        db.session.execute(text("PRAGMA foreign_keys=OFF"))  # no school needed
+        db.session.execute(text(f"INSERT INTO guardians ({', '.join(guardian)}) VALUES "
+                                f"({', '.join(':' + name for name in guardian)})"), guardian)
+        db.session.commit()
+        upgrade()
+        assert db.session.scalar(text("SELECT sort_name FROM guardians")) == "alvarez eva"
+        db.engine.dispose()

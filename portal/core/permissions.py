@@ -58,7 +58,7 @@ def student_condition(user: User) -> ColumnElement[bool]:
         taught = (
             select(Enrollment.student_id)
             .join(Section, Section.id == Enrollment.section_id)
-            .where(Section.teacher_id == user.id)
+            .where(Section.teacher_id == user.id, Section.is_active.is_(True))
         )
         return Student.id.in_(taught)
     if user.role == Role.COUNSELLOR:

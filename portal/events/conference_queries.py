@@ -43,7 +43,7 @@ def informable_guardians(student: Student) -> list[Guardian]:
     return list(db.session.scalars(select(Guardian).join(
         StudentGuardian, StudentGuardian.guardian_id == Guardian.id).where(
         StudentGuardian.student_id == student.id,
-        informed_link_condition()).order_by(Guardian.last_name)))
+        informed_link_condition()).order_by(Guardian.sort_name, Guardian.id)))
 
 
 def family_conference_options(event: Event, children: list[Student]) -> list[dict]:

@@ -97,7 +97,7 @@ def families_who_came_to_nothing(viewer: User, school: School) -> list[dict]:
         Event.school_id == school.id, ConferenceSlot.status == SlotStatus.HELD,
         ConferenceSlot.starts_at >= starts)))
     guardians = db.session.scalars(visible_guardians(viewer).where(
-        Guardian.id.in_(set(counts) - came)).order_by(Guardian.last_name, Guardian.id)).all()
+        Guardian.id.in_(set(counts) - came)).order_by(Guardian.sort_name, Guardian.id)).all()
     children = visible_children(viewer, [guardian.id for guardian in guardians])
     return [{"guardian": guardian, "invited": counts[guardian.id],
              "children": children[guardian.id]} for guardian in guardians]

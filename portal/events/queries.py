@@ -70,7 +70,7 @@ def invitation_list(user: User, event: Event, *, search: str = "") -> list[dict]
     came = select(EventAttendance.guardian_id).where(EventAttendance.event_id == event.id)
     guardians = _name_filter(
         user, guardians.where(or_(Guardian.id.in_(invited), Guardian.id.in_(came))), search)
-    rows = db.session.scalars(guardians.order_by(Guardian.last_name, Guardian.first_name)).all()
+    rows = db.session.scalars(guardians.order_by(Guardian.sort_name, Guardian.id)).all()
     invitations = {i.guardian_id: i for i in db.session.scalars(
         select(EventInvitation).where(EventInvitation.event_id == event.id))}
     attendance = {a.guardian_id: a for a in db.session.scalars(
@@ -88,7 +88,7 @@ def walk_in_candidates(user: User, event: Event, *, search: str) -> list[dict]:
         return []
     stmt = _name_filter(user, visible_guardians(user).where(
         Guardian.school_id == event.school_id, Guardian.is_active.is_(True)), search)
-    rows = db.session.scalars(stmt.order_by(Guardian.last_name).limit(20)).all()
+    rows = db.session.scalars(stmt.order_by(Guardian.sort_name, Guardian.id).limit(20)).all()
     children = visible_children(user, [guardian.id for guardian in rows])
     return [{"guardian": guardian, "children": children[guardian.id]} for guardian in rows]
 
@@ -118,7 +118,7 @@ def audience_choices(user: User) -> dict:
         Student.school_id == user.school_id).distinct().order_by(Student.grade_level)).all()
     sections = select(Section).join(Course).where(Course.school_id == user.school_id)
     if user.role != Role.ADMINISTRATOR:
-        sections = sections.where(Section.teacher_id == user.id)
+        sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
     programs = db.session.scalars(select(Program).where(
         Program.school_id == user.school_id, Program.is_active.is_(True)).order_by(Program.name))
     return {"grade_levels": [(g, str(g)) for g in grades],

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from portal.auth.models import User
+from portal.core.permissions import visible_school_ids
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed
@@ -56,12 +57,24 @@ def _report_progress(job_id: int):
     return report
 
 
+def _scope(job: ImportJob) -> dict:
+    """Return what a OneRoster set of this job may touch: the requester's school or district.
+
+    An administrator with neither (who sets up the first district) is not limited.
+    """
+    if job.school_id is not None:
+        return {"allowed_school_ids": {job.school_id}}
+    requester = db.session.get(User, job.requested_by_id)
+    if requester.district_id is None:
+        return {}
+    return {"allowed_school_ids": set(db.session.scalars(visible_school_ids(requester))),
+            "district_id": requester.district_id}
+
+
 def _run(job: ImportJob):
     path = upload_folder() / job.stored_name
     if job.kind == "oneroster":
-        allowed = None if job.school_id is None else {job.school_id}
-        return import_oneroster(path=path, progress=_report_progress(job.id),
-                                allowed_school_ids=allowed)
+        return import_oneroster(path=path, progress=_report_progress(job.id), **_scope(job))
     school = db.session.get(School, job.school_id) if job.school_id else None
     if school is None:
         raise ImportFailed.single(job.file_name, "an administrator of one school imports "

@@ -28,16 +28,18 @@ def grade_number(grades: list[str]) -> int | None:
 
 
 def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | None = None,
-                 allowed_school_ids: set[int] | None = None) -> ImportSummary:
+                 allowed_school_ids: set[int] | None = None,
+                 district_id: int | None = None) -> ImportSummary:
     """Create, update and deactivate records to match the roster; raise ImportFailed if wrong.
 
-    allowed_school_ids: when given, a set that names any other school is refused.
+    allowed_school_ids: when given, a set that names any other school is refused; with
+    district_id too, new schools of that district are allowed and every org must stay in it.
     """
     ctx = Context(roster=roster, progress=progress or (lambda *args: None))
     for step in (apply_orgs, apply_sessions, apply_courses, apply_classes):
         step(ctx)
         if step is apply_orgs and allowed_school_ids is not None:
-            _refuse_other_schools(ctx, allowed_school_ids)
+            _refuse_other_schools(ctx, allowed_school_ids, district_id)
         ctx.fail_if_errors()
     apply_users(ctx)
     ctx.fail_if_errors()
@@ -65,10 +67,17 @@ def apply_orgs(ctx: Context) -> None:
     ctx.progress("orgs.csv", len(orgs), len(orgs))
 
 
-def _refuse_other_schools(ctx: Context, allowed: set[int]) -> None:
+def _refuse_other_schools(ctx: Context, allowed: set[int], district_id: int | None) -> None:
     for org in ctx.roster.orgs:
+        district = ctx.districts.get(org.sourced_id) if org.type == "district" else None
+        if district is not None and district_id is not None and district.id != district_id:
+            ctx.errors.append(org.row.error("sourcedId", "is a district you do not administer"))
         school = ctx.schools.get(org.sourced_id)
-        if school is not None and school.id not in allowed:
+        if school is None:
+            continue
+        known = school.id in allowed or (district_id is not None and
+                                         id(school) in ctx.created_now)
+        if not known or (district_id is not None and school.district_id != district_id):
             ctx.errors.append(org.row.error("sourcedId", "is a school you do not administer"))
 
 
@@ -144,8 +153,16 @@ def apply_courses(ctx: Context) -> None:
 
 
 def apply_classes(ctx: Context) -> None:
-    """Create or update a section for each class, in its school's term and course."""
+    """Create or update a section for each class, in its school's term and course.
+
+    A class listed as tobedeleted, or missing from a bulk file of its school, deactivates
+    its section: grades and attendance stay, its teacher no longer sees it.
+    """
     for cls in ctx.roster.classes:
+        if not cls.active:
+            if cls.sourced_id in ctx.sections:
+                ctx.deactivate("sections", ctx.sections[cls.sourced_id])
+            continue
         school = ctx.schools.get(cls.school_id)
         if school is None:
             ctx.unknown(cls, "schoolSourcedId", cls.school_id, "orgs")
@@ -157,7 +174,13 @@ def apply_classes(ctx: Context) -> None:
             continue
         db.session.flush()
         values = {"course_id": course.id, "term_id": term.id, "name": cls.title,
-                  "grade_level": grade_number(cls.grades), "room": cls.room or None}
+                  "grade_level": grade_number(cls.grades), "room": cls.room or None,
+                  "is_active": True}
         ctx.upsert("sections", Section, ctx.sections, cls.sourced_id, **values)
+    if ctx.roster.is_bulk("classes"):
+        listed = {cls.sourced_id for cls in ctx.roster.classes}
+        for sourced_id, section in ctx.sections.items():
+            if sourced_id not in listed and section.course.school_id in ctx.imported_school_ids:
+                ctx.deactivate("sections", section)
     db.session.flush()
     ctx.progress("classes.csv", len(ctx.roster.classes), len(ctx.roster.classes))

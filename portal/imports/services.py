@@ -15,15 +15,18 @@ from portal.imports.roster_context import ImportSummary
 
 def import_oneroster(*, path: Path,
                      progress: Callable[[str, int, int], None] | None = None,
-                     allowed_school_ids: set[int] | None = None) -> ImportSummary:
+                     allowed_school_ids: set[int] | None = None,
+                     district_id: int | None = None) -> ImportSummary:
     """Apply the OneRoster set at path (a folder or a zip); raise ImportFailed if it is wrong.
 
     The caller commits, or rolls back for a dry run: the summary is what would change.
-    With allowed_school_ids (a school's administrator), a set with other schools is refused.
+    With allowed_school_ids (a school's administrator), a set with other schools is refused;
+    with district_id too (a district's administrator), one with other districts' schools.
     """
     roster = parse_roster(read_source(Path(path)))
     try:
-        return apply_roster(roster, progress=progress, allowed_school_ids=allowed_school_ids)
+        return apply_roster(roster, progress=progress, allowed_school_ids=allowed_school_ids,
+                            district_id=district_id)
     except IntegrityError as exc:
         db.session.rollback()
         raise ImportFailed([RowError(Path(path).name, 0, "", "",

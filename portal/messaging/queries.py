@@ -137,4 +137,4 @@ def guardians_named(user: User, search: str, limit: int = 20) -> list[Guardian]:
     """Return up to `limit` guardians this user may see whose name contains the search."""
     return list(db.session.scalars(
         visible_guardians(user).where(Guardian.search_name.contains(fold(search)))
-        .order_by(Guardian.last_name, Guardian.first_name, Guardian.id).limit(limit)))
+        .order_by(Guardian.sort_name, Guardian.id).limit(limit)))

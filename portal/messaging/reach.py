@@ -79,7 +79,7 @@ def families_not_reached(viewer: User, *, weeks: int = 6) -> list[UnreachedFamil
         .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
         .join(Student, Student.id == StudentGuardian.student_id)
         .where(Student.id.in_(visible_student_ids(viewer)), Student.is_active.is_(True))
-        .order_by(Guardian.last_name, Guardian.first_name, Guardian.id)).all()
+        .order_by(Guardian.sort_name, Guardian.id)).all()
     levels = _latest_levels(sorted({student.id for _, student in rows}))
     families: dict[int, UnreachedFamily] = {}
     for guardian, student in rows:

@@ -22,7 +22,7 @@ def entry_sections(user: User) -> Select:
     stmt = select(Section).join(Course, Course.id == Section.course_id).where(
         Course.school_id.in_(visible_school_ids(user)))
     if user.role != Role.ADMINISTRATOR:
-        stmt = stmt.where(Section.teacher_id == user.id)
+        stmt = stmt.where(Section.teacher_id == user.id, Section.is_active.is_(True))
     return stmt
 
 

@@ -108,6 +108,8 @@ class Section(db.Model):
     grade_level: Mapped[int | None]
     room: Mapped[str | None] = mapped_column(String(50))
     sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    # A class the roster ended: its grades and attendance stay, its teacher no longer sees it.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     course: Mapped[Course] = relationship()
     teacher: Mapped["User"] = relationship("User")  # noqa: F821
@@ -199,6 +201,8 @@ class Guardian(TimestampMixin, db.Model):
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
     erased_at: Mapped[datetime | None]
     search_name: Mapped[str] = mapped_column(String(220), default="")
+    # Folded "last first", as for students, so "Álvarez" sorts with "Alvarez".
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
 
     user: Mapped["User"] = relationship("User")  # noqa: F821
     student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")
@@ -210,6 +214,7 @@ class Guardian(TimestampMixin, db.Model):
     def refresh_search_name(self) -> None:
         """Recompute the folded name used by search."""
         self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.sort_name = fold(f"{self.last_name} {self.first_name}")
 
 
 class Relationship:

@@ -65,7 +65,8 @@ def staff_home_summary(user: User) -> dict:
         select(func.count()).select_from(Student).where(Student.id.in_(visible_student_ids(user)))
     )
     sections = db.session.scalars(
-        select(Section).where(Section.teacher_id == user.id).order_by(Section.name)
+        select(Section).where(Section.teacher_id == user.id, Section.is_active.is_(True))
+        .order_by(Section.name)
     ).all()
     return {"student_count": student_count, "sections": sections, "school": school_of(user)}
 
@@ -92,7 +93,7 @@ def filter_choices(user: User) -> dict:
     sections = select(Section).join(Course, Course.id == Section.course_id).where(
         Course.school_id.in_(schools))
     if user.role == Role.TEACHER:
-        sections = sections.where(Section.teacher_id == user.id)
+        sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
     grade_levels = db.session.scalars(
         select(Student.grade_level).where(Student.id.in_(visible_student_ids(user)))
         .distinct().order_by(Student.grade_level))

@@ -1,4 +1,4 @@
-"""Forms of the privacy pages: deactivate, erase, merge."""
+"""Forms of the privacy pages: deactivate, reactivate, end a link, erase, merge."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -13,6 +13,18 @@ class DeactivateForm(FlaskForm):
                          validators=[DataRequired(), Length(max=200)])
     inactive_since = DateField(_l("Since"), validators=[Optional()])
     submit = SubmitField(_l("Deactivate"))
+
+
+class EndLinkForm(DeactivateForm):
+    """End one student–guardian link (custody changed): why, and since when."""
+
+    submit = SubmitField(_l("End this link"))
+
+
+class ReactivateForm(FlaskForm):
+    """Make an inactive person or link active again."""
+
+    submit = SubmitField(_l("Make active again"))
 
 
 class EraseForm(FlaskForm):

@@ -1,5 +1,5 @@
-"""Administrators' privacy pages: a person's status and consents, deactivation, erasure,
-likely duplicates and their merge."""
+"""Administrators' privacy pages: a person's status, links and consents, deactivation and
+reactivation (of a person or one of their links), erasure, likely duplicates and their merge."""
 
 import io
 from functools import partial
@@ -15,10 +15,16 @@ from portal.core.navigation import add_nav_item
 from portal.core.permissions import administrator_required, can_manage_school
 from portal.core.signals import record_changed
 from portal.extensions import db
-from portal.people.models import Guardian, Student
+from portal.people.models import Guardian, Student, StudentGuardian
 from portal.privacy import bp, queries, services
 from portal.privacy.export import person_zip
-from portal.privacy.forms import DeactivateForm, EraseForm, MergeForm
+from portal.privacy.forms import (
+    DeactivateForm,
+    EndLinkForm,
+    EraseForm,
+    MergeForm,
+    ReactivateForm,
+)
 from portal.privacy.merge import merge_people
 
 add_nav_item("privacy.duplicates", _l("Duplicates"), roles=(Role.ADMINISTRATOR,), order=96)
@@ -33,13 +39,43 @@ def _person_or_404(kind: str, person_id: int):
     return person
 
 
+def _link_or_404(kind: str, person, link_id: int) -> StudentGuardian:
+    link = db.session.get(StudentGuardian, link_id)
+    owner = link and (link.student_id if kind == "students" else link.guardian_id)
+    if owner != person.id:
+        abort(404)
+    return link
+
+
+def _link_form(link: StudentGuardian, failed: tuple | None = None):
+    """Return the form a link shows (end it while active, restore it once ended), its
+    fields with ids of their own on a page of several links."""
+    if failed is not None and failed[0] == link.id:
+        form = failed[1]
+    else:
+        form = (EndLinkForm if link.is_active else ReactivateForm)(formdata=None)
+    for item in (form.reason, form.inactive_since) if link.is_active else ():
+        item.id = item.label.field_id = f"link{link.id}-{item.name}"
+    return form
+
+
 def _page(kind: str, person, status: int = 200, **forms):
     consents = None
     if isinstance(person, Guardian):
         consents = queries.consents_with_recorders(person)
+    links = person.guardian_links if kind == "students" else person.student_links
+    links = [(link, link.guardian if kind == "students" else link.student,
+              _link_form(link, forms.get("link"))) for link in links]
     return render_template("privacy/person.html", kind=kind, person=person, consents=consents,
+                           links=links, reactivate_form=ReactivateForm(),
                            deactivate_form=forms.get("deactivate", DeactivateForm()),
                            erase_form=forms.get("erase", EraseForm())), status
+
+
+def _done(kind: str, person_id: int, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(f"privacy.{kind}_record", person_id=person_id))
 
 
 def record(kind: str, person_id: int):
@@ -52,9 +88,34 @@ def deactivate(kind: str, person_id: int):
         return _page(kind, found, 400, deactivate=form)
     services.deactivate(record=found, actor=current_user, reason=form.reason.data,
                         on=form.inactive_since.data)
-    db.session.commit()
-    flash(_("Deactivated: no longer in lists, audiences or messages."), "success")
-    return redirect(url_for(f"privacy.{kind}_record", person_id=person_id))
+    return _done(kind, person_id, _("Deactivated: no longer in lists, audiences or messages."))
+
+
+def reactivate(kind: str, person_id: int):
+    found = _person_or_404(kind, person_id)
+    if not ReactivateForm().validate_on_submit():
+        abort(400)
+    services.reactivate(record=found, actor=current_user)
+    return _done(kind, person_id, _("Active again: back in lists, audiences and messages."))
+
+
+def end_link(kind: str, person_id: int, link_id: int):
+    found = _person_or_404(kind, person_id)
+    link, form = _link_or_404(kind, found, link_id), EndLinkForm()
+    if not form.validate_on_submit():
+        return _page(kind, found, 400, link=(link.id, form))
+    services.deactivate(record=link, actor=current_user, reason=form.reason.data,
+                        on=form.inactive_since.data)
+    return _done(kind, person_id, _("Link ended: it no longer carries information."))
+
+
+def restore_link(kind: str, person_id: int, link_id: int):
+    found = _person_or_404(kind, person_id)
+    link = _link_or_404(kind, found, link_id)
+    if not ReactivateForm().validate_on_submit():
+        abort(400)
+    services.reactivate(record=link, actor=current_user)
+    return _done(kind, person_id, _("Link active again."))
 
 
 def erase(kind: str, person_id: int):
@@ -63,9 +124,7 @@ def erase(kind: str, person_id: int):
         form.confirm.errors = [*form.confirm.errors, _("Type ERASE to confirm.")]
         return _page(kind, found, 400, erase=form)
     services.erase_person(person=found, actor=current_user, reason=form.reason.data)
-    db.session.commit()
-    flash(_("Erased: the record is anonymised everywhere."), "success")
-    return redirect(url_for(f"privacy.{kind}_record", person_id=person_id))
+    return _done(kind, person_id, _("Erased: the record is anonymised everywhere."))
 
 
 def export(kind: str, person_id: int):
@@ -104,6 +163,11 @@ def merge(kind: str):
 for _kind in KINDS:
     for _rule, _view, _methods in (("/<int:person_id>", record, ["GET"]),
                                    ("/<int:person_id>/deactivate", deactivate, ["POST"]),
+                                   ("/<int:person_id>/reactivate", reactivate, ["POST"]),
+                                   ("/<int:person_id>/links/<int:link_id>/end", end_link,
+                                    ["POST"]),
+                                   ("/<int:person_id>/links/<int:link_id>/restore",
+                                    restore_link, ["POST"]),
                                    ("/<int:person_id>/erase", erase, ["POST"]),
                                    ("/<int:person_id>/export.zip", export, ["GET"]),
                                    ("/merge", merge, ["POST"])):

@@ -48,6 +48,8 @@ def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> 
     """Make an inactive (not erased) person or link active again."""
     if getattr(record, "erased_at", None) is not None:
         raise DomainError(_("An erased record cannot be made active again."))
+    if record.is_active:
+        raise DomainError(_("This record is already active."))
     record.is_active, record.inactive_since, record.inactive_reason = True, None, None
     _record_change(record, actor, "reactivate", {"is_active": [False, True]})
 

@@ -9,7 +9,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.imports.jobs import run_queued_imports
 from portal.imports.models import ImportJob
-from portal.people.models import Student
+from portal.people.models import District, School, Student
 from tests.conftest import config_for, is_postgres
 from tests.factories import make_school, make_user
 from tests.imports.oneroster_set import realistic, write_set
@@ -120,3 +120,31 @@ def test_the_uploaded_file_is_kept_only_until_the_job_ran(client, login_as, tmp_
     assert len(list(uploads.iterdir())) == 1
     run_queued_imports()
     assert list(uploads.iterdir()) == []
+
+
+def test_a_district_administrator_imports_only_their_own_district(client, login_as, tmp_path):
+    login_as(district_admin())
+    upload(client, zipped(tmp_path / "first"), dry_run=False)
+    run_queued_imports()
+    lakeside = db.session.scalar(select(District).where(District.sourced_id == "d1"))
+    other = District(name="Hillside")
+    db.session.add(other)
+    db.session.flush()
+    login_as(make_user(Role.ADMINISTRATOR, None, district_id=other.id))
+    files = realistic()
+    files["users"][2]["givenName"] = "Changed"
+    response = upload(client, zipped(tmp_path / "other", files), dry_run=False)
+    run_queued_imports()
+    page = client.get(response.location).get_data(as_text=True)
+    assert "is a district you do not administer" in page
+    assert "is a school you do not administer" in page
+    assert db.session.scalar(select(func.count()).select_from(Student).where(
+        Student.first_name == "Changed")) == 0
+    # Their own district's administrator may, and may add a school to it.
+    login_as(make_user(Role.ADMINISTRATOR, None, district_id=lakeside.id))
+    files["orgs"].append({"sourcedId": "s-east", "name": "East Primary", "type": "school",
+                          "parentSourcedId": "d1"})
+    response = upload(client, zipped(tmp_path / "own", files), dry_run=False)
+    run_queued_imports()
+    assert db.session.scalar(select(ImportJob).order_by(ImportJob.id.desc())).status == "done"
+    assert db.session.scalar(select(School).where(School.sourced_id == "s-east")) is not None

@@ -9,6 +9,7 @@ from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
+from portal.messaging.queries import guardians_named
 from portal.messaging.segments import resolve_recipients
 from portal.messaging.services import notify_guardian
 from portal.privacy.services import apply_retention, deactivate, reactivate
@@ -126,3 +127,13 @@ def test_a_guardian_whose_link_ended_no_longer_sees_the_child_in_the_portal(app,
     db.session.commit()
     assert "Ended Custody" not in client.get("/family/").get_data(as_text=True)
     assert client.get(f"/family/children/{child.id}").status_code == 404
+
+
+def test_guardians_sort_accents_with_their_letters(app):
+    school = make_school()
+    admin = make_user(Role.ADMINISTRATOR, school=school)
+    child = make_student(school)
+    for last in ("Bravo", "Álvarez", "Zapata", "Alvarez"):
+        make_family(school, child, first_name="Eva", last_name=last)
+    names = [g.last_name for g in guardians_named(admin, "eva")]
+    assert set(names[:2]) == {"Alvarez", "Álvarez"} and names[2:] == ["Bravo", "Zapata"]
