@@ -1,7 +1,7 @@
 """gaps13: an active flag on sections, a folded sort name on guardians
 
-Revision ID: 0012_gaps13
-Revises: 0011_oneroster
+Revision ID: 0013_gaps13
+Revises: 0012_gaps14
 Create Date: 2026-12-02 03:00:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0012_gaps13'
-down_revision = '0011_oneroster'
+revision = '0013_gaps13'
+down_revision = '0012_gaps14'
 branch_labels = None
 depends_on = None
 
