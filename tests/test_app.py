@@ -118,10 +118,10 @@ def test_an_unusable_key_file_is_refused_saying_what_to_do(database_url, tmp_pat
         create_app(unset)
 
 
-def test_migration_0012_folds_the_sort_names_of_existing_guardians(tmp_path):
+def test_migration_0013_folds_the_sort_names_of_existing_guardians(tmp_path):
     app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
     with app.app_context():
-        upgrade(revision="0011_oneroster")
+        upgrade(revision="0012_gaps14")
         guardian = {"school_id": 1, "first_name": "Eva", "last_name": "Álvarez",
                     "preferred_language": "en", "preferred_channel": "email",
                     "email_invalid": False, "sms_opted_out": False, "search_name": "",
