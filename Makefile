@@ -28,12 +28,19 @@ run: translations
 	$(FLASK) outbox work & \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-## make test: the whole suite on SQLite, and again on PostgreSQL when TEST_DATABASE_URL is set
+## make test: the whole suite on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
+## (the two passes run side by side, one per core; the PostgreSQL pass's report follows)
+PG_LOG := test-artifacts/pytest-postgresql.log
 test: translations
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "--- again on PostgreSQL ($$TEST_DATABASE_URL), browser tests excluded"; \
-		$(BIN)/python -m pytest -q -m "not browser"; fi
+	@if [ -z "$$TEST_DATABASE_URL" ]; then exec $(BIN)/python -m pytest -q; fi; \
+	mkdir -p test-artifacts; \
+	echo "--- SQLite here; PostgreSQL ($$TEST_DATABASE_URL, browser tests excluded) alongside"; \
+	TEST_REDIS_URL=redis://127.0.0.1:6379/14 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		-m "not browser" > $(PG_LOG) 2>&1 & postgres=$$!; \
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q; sqlite=$$?; \
+	wait $$postgres; pg=$$?; \
+	echo "--- the PostgreSQL pass ($(PG_LOG))"; cat $(PG_LOG); \
+	[ $$sqlite -eq 0 ] && [ $$pg -eq 0 ]
 
 ## make bench: speed and memory measurements, written to bench-results.json
 bench: translations
