@@ -2,6 +2,7 @@
 
 from email import message_from_bytes
 
+import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from tests.messaging.helpers import school_with_families, start_worker
 from tests.smtp_server import free_port
 
 
+@pytest.mark.real_clock  # a real worker process sends: it shares the system clock
 def test_a_composed_message_ends_up_as_an_eml_file(app, login_as, database_url, tmp_path):
     world = school_with_families()
     db.session.commit()
