@@ -140,7 +140,7 @@ def audience_count():
         return jsonify({"errors": form.errors}), 400
     try:  # the count follows the saved audience chosen, as the send will
         criteria, _segment = campaigns.choose_audience(
-            school=_school(), segment_id=request.args.get("segment_id", type=int),
+            school=_school(), segment_id=query_int("segment_id"),
             criteria=form.criteria())
     except campaigns.AudienceMismatch as problem:
         return jsonify({"errors": {problem.field: [problem.message]}}), 400
