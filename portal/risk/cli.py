@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.risk.evaluation import DEFAULT_MISS_COST
 from portal.risk.uci import SETUPS, UciFormatError, default_path, read_students
 
 
@@ -49,39 +50,56 @@ def _read(path: Path, folds: int) -> list:
 
 
 @risk.command("evaluate")
-@click.option("--uci", "path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A UCI Student Performance CSV (default: $PORTAL_UCI_CSV or the shared copy).")
+@click.option("--uci", "paths", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A UCI Student Performance CSV; repeat for several files "
+                   "(default: $PORTAL_UCI_CSV or the shared Mathematics copy).")
 @click.option("--oulad", "folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="An OULAD folder: replay its presentations day by day instead.")
-@click.option("--setup", type=click.Choice(sorted(SETUPS)),
-              help="UCI only — A: G1 and G2; B: G1 only; C: no period grades.")
+@click.option("--setup", "setups", multiple=True, type=click.Choice(sorted(SETUPS)),
+              help="UCI only — A: G1 and G2; B: G1 only; C: no period grades (default: all).")
+@click.option("--miss-cost", default=DEFAULT_MISS_COST, show_default=True,
+              type=click.FloatRange(0.1, 100),
+              help="UCI watch list: a missed failing student counts as this many needless "
+                   "check-ins; the cut-off minimises that cost on inner out-of-fold predictions.")
 @click.option("--runs", default=20, show_default=True, type=click.IntRange(1, 1000),
               help="Repetitions of the cross-validation.")
 @click.option("--folds", default=10, show_default=True, type=click.IntRange(2, 100),
               help="Folds per repetition.")
+@click.option("--bootstrap", default=1000, show_default=True, type=click.IntRange(0, 100_000),
+              help="Bootstrap resamples for the 95 % intervals (0: none).")
 @click.option("--seed", default=2026, show_default=True, help="Seed of the fold shuffles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="OULAD only: also write a Plotly chart (HTML) of AUC and the watch list.")
 @with_appcontext
-def evaluate(path: Path | None, folder: Path | None, setup: str | None, runs: int, folds: int,
-             seed: int, as_json: bool, chart: Path | None) -> None:
-    """Predict pass/fail on a UCI file, or fail/withdraw on OULAD day by day, with the engine."""
+def evaluate(paths: tuple[Path, ...], folder: Path | None, setups: tuple[str, ...],
+             miss_cost: float, runs: int, folds: int, bootstrap: int, seed: int, as_json: bool,
+             chart: Path | None) -> None:
+    """Predict pass/fail on UCI files, or fail/withdraw on OULAD day by day, with the engine."""
     from portal.risk.evaluation import evaluate as run_evaluation
-    from portal.risk.evaluation import format_report
+    from portal.risk.evaluation_report import format_file
 
     if folder is not None:
         _evaluate_oulad(folder, as_json, chart)
         return
-    if setup is None:
-        raise click.UsageError("give --setup A, B or C for a UCI file (or --oulad DIR)")
-    path = path or default_path(Path(current_app.root_path).parent)
-    students = _read(path, folds)
-    try:
-        report = run_evaluation(students, setup, runs=runs, folds=folds, seed=seed)
-    except ValueError as error:  # a training fold drew students of one outcome only
-        raise click.ClickException(f"{path}: cannot cross-validate on this file: {error}") from None
-    click.echo(json.dumps(report, indent=2) if as_json else format_report(report, str(path)))
+    paths = paths or (default_path(Path(current_app.root_path).parent),)
+    files = [(path, _read(path, folds)) for path in paths]  # every file is checked first
+    results = []
+    for path, students in files:
+        try:
+            reports = [run_evaluation(students, setup, runs=runs, folds=folds, seed=seed,
+                                      miss_cost=miss_cost, bootstrap=bootstrap)
+                       for setup in sorted(setups or SETUPS)]
+        except ValueError as error:  # a training fold drew students of one outcome only
+            raise click.ClickException(
+                f"{path}: cannot cross-validate on this file: {error}") from None
+        results.append({"file": str(path), "rows": len(students),
+                        "failed": reports[0]["failed"], "base_rate": reports[0]["base_rate"],
+                        "setups": reports})
+        if not as_json:
+            click.echo(format_file(str(path), reports) + "\n")
+    if as_json:
+        click.echo(json.dumps({"files": results}, indent=2))
 
 
 def _evaluate_oulad(folder: Path, as_json: bool, chart: Path | None) -> None:

@@ -1,171 +1,193 @@
-"""Evaluate the risk engine on a UCI Student Performance file by repeated cross-validation.
+"""Evaluate the risk engine on UCI Student Performance files by nested, stratified cross-validation.
 
-The engine's indicators (and whether each rule fires under its thresholds) are the inputs;
-the weights of a logistic regression and the "watch" cut-off are learned on the training
-folds only, then applied to the held-out fold. numpy and scikit-learn are imported lazily:
-the portal runs without them, only this command needs them.
+The protocol is frozen (docs/evaluation.md): every choice that depends on the data — which
+candidate model and how strongly it is regularised, and the watch cut-off — is made inside
+each training fold from inner out-of-fold predictions, so the held-out fold never shapes it.
+numpy and scikit-learn are imported lazily: the portal runs without them.
 """
 
 import math
 import warnings
+from collections import Counter
 
-from portal.risk.scoring import RULES, merged_settings, score_student
+from portal.risk.evaluation_metrics import (
+    auc,
+    bootstrap_weights,
+    brier,
+    group_report,
+    reliability,
+    summarise,
+)
+from portal.risk.scoring import score_student
 from portal.risk.uci import SETUPS, UCI_SETTINGS, UciStudent, indicators_for
 
-GROUPS = {"gender": "gender", "school": "school", "address (U urban / R rural)": "address"}
-RECALL_TARGET = 0.88  # the watch cut-off keeps this share of the training folds' failures
 PAPER_PCC = {"A": 91.9, "B": 83.8, "C": 70.6}
-REGULARISATION_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
-INNER_FOLDS = 5
+INNER_FOLDS = 4
+LOGISTIC_C = (0.01, 0.1, 1.0, 10.0)
+FOREST_LEAVES = (3, 10)
+FOREST_TREES = 50
+MISS_COSTS = (1.0, 2.0, 3.0, 5.0)  # the trade-off table; the school's own ratio joins it
+DEFAULT_MISS_COST = 2.0
+HIGH_PROBABILITY = 0.5  # "high": more likely to fail than not
 
 
 def feature_rows(students: list[UciStudent], setup: str) -> tuple[list[str], list[list[float]]]:
-    """Return feature names and rows: each indicator's value and whether its rule fires."""
-    settings = merged_settings(UCI_SETTINGS)
-    names, rows = [], []
-    present = [rule for rule in RULES if rule.name in indicators_for(students[0], setup)]
-    for rule in present:
-        names += [rule.name, f"{rule.name} fires"]
-    names.append("absence share (log)")
+    """Return feature names and rows: the engine's indicators, its score, absences' magnitude."""
+    indicator_names = list(indicators_for(students[0], setup))
+    rows = []
     for student in students:
         indicators = indicators_for(student, setup)
-        fired = {r["indicator"] for r in score_student(indicators, settings).reasons}
-        row = []
-        for rule in present:
-            row += [float(indicators[rule.name]), float(rule.name in fired)]
+        score = score_student(indicators, UCI_SETTINGS).score
         # Absences matter roughly by their order of magnitude (a few versus dozens).
-        row.append(math.log1p(100 - indicators["attendance_rate_term"]))
-        rows.append(row)
-    return names, rows
+        magnitude = math.log1p(100 - indicators["attendance_rate_term"])
+        rows.append([float(indicators[name]) for name in indicator_names] + [score, magnitude])
+    return indicator_names + ["engine score", "absence share (log)"], rows
 
 
 def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: int = 10,
-             seed: int = 2026) -> dict:
-    """Cross-validate the engine on the rows; return the protocol, metrics and fairness."""
+             seed: int = 2026, miss_cost: float = DEFAULT_MISS_COST,
+             bootstrap: int = 1000) -> dict:
+    """Cross-validate the learned model and score the shipped rules; return the full report."""
     import numpy as np
-    from sklearn.model_selection import KFold
+    from sklearn.model_selection import RepeatedStratifiedKFold
+    from threadpoolctl import threadpool_limits
 
     names, rows = feature_rows(students, setup)
-    features = np.array(rows)
-    failed = np.array([s.failed for s in students])
-    predictions = {"high": [], "watch or high": []}
-    for run in range(runs):
-        high = np.zeros(len(failed), bool)
-        watch = np.zeros(len(failed), bool)
-        for train, test in KFold(folds, shuffle=True, random_state=seed + run).split(features):
-            model, cutoff = _fit(features[train], failed[train])
-            probability = model.predict_proba(features[test])[:, 1]
-            high[test] = probability >= 0.5
-            watch[test] = probability >= cutoff
-        predictions["high"].append(high)
-        predictions["watch or high"].append(watch)
-    rules_only = np.array([_rules_flag(s, setup) for s in students])
+    features, failed = np.array(rows), np.array([s.failed for s in students])
+    costs = sorted({*MISS_COSTS, miss_cost})
+    probability = np.zeros((runs, len(failed)))
+    watch = {cost: np.zeros((runs, len(failed)), bool) for cost in costs}
+    cutoffs, chosen = {cost: [] for cost in costs}, Counter()
+    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=runs, random_state=seed)
+    with threadpool_limits(1):  # parallel BLAS on tiny matrices only fights the other processes
+        for index, (train, test) in enumerate(splitter.split(features, failed)):
+            name, model, fold_cutoffs = fit(features[train], failed[train], costs, seed + index)
+            run, chosen[name] = index // folds, chosen[name] + 1
+            probability[run, test] = model.predict_proba(features[test])[:, 1]
+            for cost, cutoff in fold_cutoffs.items():
+                watch[cost][run, test] = probability[run, test] >= cutoff
+                cutoffs[cost].append(cutoff)
+    weights = bootstrap_weights(len(failed), bootstrap, seed)
+    groups = [s.groups() for s in students]
+    rules = _rules_flags(students, setup)
     return {
         "setup": setup, "setup_description": SETUPS[setup], "rows": len(students),
-        "failed": int(failed.sum()), "inputs": names,
+        "failed": int(failed.sum()), "base_rate": round(100 * float(failed.mean()), 1),
         "majority_baseline_pcc": round(100 * max(failed.mean(), 1 - failed.mean()), 1),
-        "protocol": {"runs": runs, "folds": folds, "seed": seed, "recall_target": RECALL_TARGET,
-                     "learned": "logistic regression weights, its regularisation (by an "
-                                f"inner {INNER_FOLDS}-fold cross-validation) and the watch "
-                                "cut-off, on the training folds only"},
-        "paper_pcc": PAPER_PCC[setup],
-        "results": {
-            "rules only (default settings, nothing learned)":
-                _summary([rules_only], failed),
-            **{f"learned, {point}": _summary(flags, failed)
-               for point, flags in predictions.items()},
+        "paper_pcc_mathematics": PAPER_PCC[setup], "inputs": names,
+        "protocol": _protocol(runs, folds, seed, bootstrap, miss_cost),
+        "models_chosen": dict(chosen.most_common()),
+        "learned": {
+            "high": summarise(probability >= HIGH_PROBABILITY, failed, weights),
+            "watch": summarise(watch[miss_cost], failed, weights),
+            "auc": auc(probability, failed), "brier": brier(probability, failed, weights),
+            "reliability": reliability(probability, failed),
+            "trade_off": [{"miss_cost": cost, "median_cutoff": round(float(np.median(cutoffs[cost])), 3),
+                           **summarise(watch[cost], failed, None)} for cost in costs],
         },
-        "fairness": {point: _fairness(students, flags, failed)
-                     for point, flags in predictions.items()},
+        "rules": {level: summarise(flags, failed, weights) for level, flags in rules.items()},
+        "fairness": {
+            "learned, watch": group_report(watch[miss_cost], failed, groups, weights),
+            "rules, watch or high": group_report(rules["watch or high"], failed, groups, weights),
+        },
     }
 
 
-def _fit(features, failed):
+def fit(features, failed, costs, seed: int):
+    """Blend the best logistic regression and the best forest; pick the cut-offs on inner data.
+
+    Each family's member is the one with the lowest Brier score on inner out-of-fold
+    predictions of the training folds; the blend averages the two members' probabilities.
+    """
+    from sklearn.metrics import brier_score_loss
+
+    members, inner_predictions = [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # scikit-learn's attribute renaming
+        for family in _candidates():
+            scored = []
+            for name, model in family.items():
+                out_of_fold = _inner_predictions(model, features, failed, seed)
+                scored.append((brier_score_loss(failed, out_of_fold), name, model, out_of_fold))
+            _, name, model, out_of_fold = min(scored, key=lambda entry: entry[0])
+            if not _is_forest(model):  # a forest was fitted on the whole training set already
+                model.fit(features, failed)
+            members.append((name, model))
+            inner_predictions.append(out_of_fold)
+    blend = Blend([model for _, model in members])
+    inner = sum(inner_predictions) / len(inner_predictions)
+    return (" + ".join(name for name, _ in members), blend,
+            {cost: cheapest_cutoff(inner, failed, cost) for cost in costs})
+
+
+class Blend:
+    """The average of the members' predicted probabilities."""
+
+    def __init__(self, members: list) -> None:
+        self.members = members
+
+    def predict_proba(self, features):
+        """Return the members' mean probabilities of each class."""
+        return sum(model.predict_proba(features) for model in self.members) / len(self.members)
+
+
+def _inner_predictions(model, features, failed, seed: int):
+    """Predict each training student without them: out-of-bag for a forest, else inner folds."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    if _is_forest(model):
+        model.fit(features, failed)  # each student is predicted by the trees that never saw them
+        return model.oob_decision_function_[:, 1]
+    inner = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed)
+    return cross_val_predict(model, features, failed, cv=inner, method="predict_proba")[:, 1]
+
+
+def _is_forest(model) -> bool:
+    return getattr(model, "oob_score", False) is True
+
+
+def cheapest_cutoff(probability, failed, miss_cost: float) -> float:
+    """Return the cut-off minimising missed failures × miss_cost + false alarms (ties: fewer flags)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegressionCV
+
+    candidates = np.append(np.unique(probability), np.inf)
+    flagged = probability[None, :] >= candidates[:, None]
+    cost = miss_cost * (~flagged & failed).sum(axis=1) + (flagged & ~failed).sum(axis=1)
+    best = len(cost) - 1 - int(np.argmin(cost[::-1]))  # the highest cut-off among the cheapest
+    return float(min(candidates[best], 1.0 + 1e-9))
+
+
+def _candidates() -> tuple[dict, dict]:
+    """Return the two families the blend draws one member from each: linear and forest."""
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    # The regularisation strength is chosen by an inner 5-fold cross-validation on the
-    # training folds only, so nothing about the held-out fold leaks into the model.
-    model = make_pipeline(StandardScaler(), LogisticRegressionCV(
-        Cs=REGULARISATION_GRID, cv=INNER_FOLDS, max_iter=5000))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # scikit-learn's attribute renaming
-        model.fit(features, failed)
-    training = np.sort(model.predict_proba(features)[failed, 1])
-    cutoff = training[int((1 - RECALL_TARGET) * len(training))] if len(training) else 0.5
-    return model, min(cutoff, 0.5)
+    linear = {f"logistic regression C={c:g}": make_pipeline(
+        StandardScaler(), LogisticRegression(C=c, max_iter=5000)) for c in LOGISTIC_C}
+    forests = {f"forest leaves>={leaf}": RandomForestClassifier(
+        FOREST_TREES, min_samples_leaf=leaf, oob_score=True, random_state=0)
+        for leaf in FOREST_LEAVES}
+    return linear, forests
 
 
-def _rules_flag(student: UciStudent, setup: str) -> bool:
-    settings = merged_settings(UCI_SETTINGS)
-    return score_student(indicators_for(student, setup), settings).level != "none"
-
-
-def _metrics(flagged, failed) -> dict:
-    true_positive = int((flagged & failed).sum())
-    precision = true_positive / flagged.sum() if flagged.sum() else 0.0
-    recall = true_positive / failed.sum() if failed.sum() else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"pcc": float((flagged == failed).mean()), "precision": float(precision),
-            "recall": float(recall), "f1": float(f1)}
-
-
-def _summary(flag_runs, failed) -> dict:
+def _rules_flags(students: list[UciStudent], setup: str) -> dict:
     import numpy as np
 
-    per_run = [_metrics(flags, failed) for flags in flag_runs]
-    return {name: {"mean": round(100 * float(np.mean([m[name] for m in per_run])), 1),
-                   "sd": round(100 * float(np.std([m[name] for m in per_run])), 1)}
-            for name in ("pcc", "precision", "recall", "f1")}
+    levels = [score_student(indicators_for(s, setup), UCI_SETTINGS).level for s in students]
+    return {"high": np.array([[level == "high" for level in levels]]),
+            "watch or high": np.array([[level != "none" for level in levels]])}
 
 
-def _fairness(students: list[UciStudent], flag_runs, failed) -> dict:
-    import numpy as np
-
-    flagged = np.concatenate(flag_runs)
-    outcome = np.tile(failed, len(flag_runs))
-    report = {}
-    for title, attribute in GROUPS.items():
-        values = np.tile(np.array([getattr(s, attribute) for s in students]), len(flag_runs))
-        report[title] = {}
-        for value in sorted(set(values)):
-            mine = values == value
-            fails, passes = mine & outcome, mine & ~outcome
-            report[title][value] = {
-                "students": int(mine.sum() // len(flag_runs)),
-                "recall": _percent((flagged & fails).sum(), fails.sum()),
-                "false_positive_rate": _percent((flagged & passes).sum(), passes.sum()),
-            }
-    return report
-
-
-def _percent(part, whole) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
-
-
-def format_report(report: dict, path: str) -> str:
-    """Render an evaluation report as the text the command prints."""
-    protocol = report["protocol"]
-    lines = [
-        f"UCI Student Performance — setup {report['setup']}: {report['setup_description']}",
-        f"file: {path}",
-        f"rows: {report['rows']} (fail {report['failed']}); "
-        f"majority-class baseline PCC {report['majority_baseline_pcc']} %",
-        f"protocol: {protocol['runs']} runs x {protocol['folds']}-fold cross-validation, "
-        f"seed {protocol['seed']}; learned: {protocol['learned']}",
-        f"inputs: {', '.join(report['inputs'])}",
-        f"paper's best PCC for this setup (Mathematics): {report['paper_pcc']} %", "",
-        f"{'':48} {'PCC':>7} {'prec.':>7} {'recall':>7} {'F1':>7}   (for 'fail', mean over runs)",
-    ]
-    for name, result in report["results"].items():
-        cells = " ".join(f"{result[m]['mean']:6.1f}%" for m in ("pcc", "precision", "recall", "f1"))
-        lines.append(f"{name:48} {cells}")
-    for point, groups in report["fairness"].items():
-        lines += ["", f"fairness ({point}): recall and false-positive rate per group"]
-        for title, values in groups.items():
-            for value, cell in values.items():
-                lines.append(f"  {title:30} {value:4} n={cell['students']:<4} "
-                             f"recall {cell['recall']}%  FPR {cell['false_positive_rate']}%")
-    return "\n".join(lines)
+def _protocol(runs: int, folds: int, seed: int, bootstrap: int, miss_cost: float) -> dict:
+    return {
+        "runs": runs, "folds": folds, "seed": seed, "stratified": True,
+        "inner_folds": INNER_FOLDS, "bootstrap_resamples": bootstrap, "miss_cost": miss_cost,
+        "candidates": [name for family in _candidates() for name in family],
+        "learned": "on the training folds only: the logistic regression and the forest "
+                   "with the lowest inner out-of-fold Brier score, blended (mean "
+                   "probability), then the watch cut-off that minimises "
+                   f"missed failures x {miss_cost:g} + false alarms on those inner predictions",
+        "high": f"predicted probability of failing >= {HIGH_PROBABILITY}",
+    }

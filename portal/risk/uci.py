@@ -30,7 +30,8 @@ COLUMNS = {
     "g2": ("second period grade", "g2"),
     "g3": ("final grade", "g3"),
 }
-NUMERIC = ("failures", "absences", "g1", "g2", "g3")
+OPTIONAL_COLUMNS = {"age": ("age",)}  # read when present, for the per-group figures only
+NUMERIC = ("failures", "absences", "g1", "g2", "g3", "age")
 
 
 class UciFormatError(ValueError):
@@ -50,10 +51,19 @@ class UciStudent:
     school: str
     gender: str
     address: str
+    age: int | None = None
 
     @property
     def failed(self) -> bool:
         return self.g3 < PASS_MARK
+
+    def groups(self) -> dict[str, str]:
+        """Return the protected groups this student belongs to (never inputs of the engine)."""
+        found = {"gender": self.gender, "address (U urban / R rural)": self.address,
+                 "school": self.school}
+        if self.age is not None:
+            found["age"] = "18 or older" if self.age >= 18 else "under 18"
+        return found
 
 
 def default_path(project_root: Path) -> Path:
@@ -94,6 +104,10 @@ def _column_positions(header: list[str]) -> dict[str, tuple[int, str]]:
         if found is None:
             raise UciFormatError(f"line 1 (header): missing column '{accepted[0]}'")
         positions[ours] = (header.index(found), found)
+    for ours, accepted in OPTIONAL_COLUMNS.items():
+        found = next((name for name in accepted if name in header), None)
+        if found is not None:
+            positions[ours] = (header.index(found), found)
     return positions
 
 
