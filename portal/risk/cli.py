@@ -1,4 +1,4 @@
-"""`flask --app portal risk recompute`, `risk evaluate --uci PATH` and `--oulad DIR`."""
+"""`flask --app portal risk recompute`, `risk evaluate --uci PATH` or `--oulad DIR`, `risk lead-time`."""
 
 import json
 from pathlib import Path
@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from portal.risk.evaluation import DEFAULT_MISS_COST
 from portal.risk.uci import SETUPS, UciFormatError, default_path, read_students
@@ -100,6 +101,33 @@ def evaluate(paths: tuple[Path, ...], folder: Path | None, setups: tuple[str, ..
             click.echo(format_file(str(path), reports) + "\n")
     if as_json:
         click.echo(json.dumps({"files": results}, indent=2))
+
+
+@risk.command("lead-time")
+@click.option("--every-days", default=7, show_default=True, type=click.IntRange(1, 60),
+              help="Days between replay days (7: every Friday).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def lead_time(every_days: int, as_json: bool) -> None:
+    """Replay each school's year week by week: how early flags come, and how steady they are."""
+    from portal.core.time import today_in
+    from portal.extensions import db
+    from portal.people.models import School
+    from portal.risk.lead_time import format_lead_time, lead_time_report
+    from portal.risk.lead_time_replay import replay_school
+
+    reports = []
+    for school in db.session.scalars(select(School).order_by(School.id)).all():
+        history = replay_school(school, until=today_in(school.timezone), every_days=every_days)
+        if history is None:
+            continue
+        report = {"school": school.name, **lead_time_report(history)}
+        reports.append(report)
+        if not as_json:
+            click.echo(format_lead_time(school.name, report) + "\n")
+    db.session.rollback()  # the replay stores nothing
+    if as_json:
+        click.echo(json.dumps({"schools": reports}, indent=2))
 
 
 def _evaluate_oulad(folder: Path, as_json: bool, chart: Path | None) -> None:
