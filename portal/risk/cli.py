@@ -1,4 +1,4 @@
-"""`flask --app portal risk recompute`, `risk evaluate --uci PATH` or `--oulad DIR`, `risk lead-time`."""
+"""`flask --app portal risk recompute`, `risk evaluate` (UCI files or OULAD), `risk lead-time`."""
 
 import json
 from pathlib import Path

@@ -82,7 +82,8 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
             "watch": summarise(watch[miss_cost], failed, weights),
             "auc": auc(probability, failed), "brier": brier(probability, failed, weights),
             "reliability": reliability(probability, failed),
-            "trade_off": [{"miss_cost": cost, "median_cutoff": round(float(np.median(cutoffs[cost])), 3),
+            "trade_off": [{"miss_cost": cost,
+                           "median_cutoff": round(float(np.median(cutoffs[cost])), 3),
                            **summarise(watch[cost], failed, None)} for cost in costs],
         },
         "rules": {level: summarise(flags, failed, weights) for level, flags in rules.items()},
@@ -147,7 +148,10 @@ def _is_forest(model) -> bool:
 
 
 def cheapest_cutoff(probability, failed, miss_cost: float) -> float:
-    """Return the cut-off minimising missed failures × miss_cost + false alarms (ties: fewer flags)."""
+    """Return the cut-off minimising missed failures × miss_cost + false alarms.
+
+    Of equally cheap cut-offs the highest wins: the shorter list.
+    """
     import numpy as np
 
     candidates = np.append(np.unique(probability), np.inf)

@@ -63,7 +63,8 @@ def group_report(flags, failed, groups: list[dict], weights) -> dict:
         for value in sorted(set(values)):
             mine = values == value
             observed = figures(flags, failed, mine[None, :].astype(float))
-            resampled[value] = figures(flags, failed, weights * mine) if weights is not None else None
+            resampled[value] = (figures(flags, failed, weights * mine)
+                                if weights is not None else None)
             per_value[value] = {"students": int(mine.sum()),
                                 "base_rate": round(100 * float(failed[mine].mean()), 1),
                                 **{name: _round(observed[name][0]) for name in FIGURES}}

@@ -37,7 +37,7 @@ def lead_times(history: History, students: set[int] | None = None) -> list[float
 
 
 def summarise_lead_time(weeks: list[float | None]) -> dict:
-    """Return how many failing grades were flagged ahead, the median lead, the 4- and 8-week shares."""
+    """Return how many failing grades were flagged ahead, the median lead and the shares."""
     ahead = [0.0 if lead is None else lead for lead in weeks]
     return {
         "failing_grades": len(weeks),
@@ -52,7 +52,7 @@ def summarise_lead_time(weeks: list[float | None]) -> dict:
 def churn(history: History) -> dict:
     """Return week-to-week movement on the list: entered, left, stayed, and the averages."""
     days, steps = history.days, []
-    for before, after in zip(days, days[1:]):
+    for before, after in zip(days, days[1:], strict=False):
         was, now = history.flagged[before], history.flagged[after]
         steps.append({"from": before.isoformat(), "to": after.isoformat(), "on_list": len(now),
                       "entered": len(now - was), "left": len(was - now),

@@ -15,8 +15,8 @@ from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade, WorkMark
 from portal.people.models import (
     AcademicTerm,
-    Guardian,
     GradingPeriod,
+    Guardian,
     School,
     Student,
     StudentGuardian,

@@ -14,13 +14,14 @@ from portal.risk.models import RiskAssessment
 from tests import factories
 from tests.risk.helpers import give_grade, record_attendance
 
-SEP4, SEP11, SEP18, SEP25 = date(2026, 9, 4), date(2026, 9, 11), date(2026, 9, 18), date(2026, 9, 25)
+SEP4, SEP11, SEP18 = date(2026, 9, 4), date(2026, 9, 11), date(2026, 9, 18)
+SEP25 = date(2026, 9, 25)
 OCT16, NOV10 = date(2026, 10, 16), date(2026, 11, 10)
 
 
 @pytest.fixture
 def history():
-    """Five students over four weeks; 1 fails on Sep 25, 2 on Oct 16, 4 (never flagged) on Sep 25."""
+    """Five students over four weeks; 1 fails on Sep 25, 2 on Oct 16, 4 (never flagged) Sep 25."""
     return History(
         flagged={SEP4: {1}, SEP11: {1, 2}, SEP18: {2}, SEP25: {1, 2, 3}},
         failing_grades=[(1, SEP25), (2, OCT16), (4, SEP25)], students={1, 2, 3, 4, 5},
@@ -50,7 +51,8 @@ def test_churn_counts_who_enters_and_leaves_the_list_each_week(history):
 
 
 def test_the_list_is_judged_against_the_next_term_grades(history):
-    # Sep 4: {1} vs {1, 4}; Sep 11: {1, 2} vs {1, 4}; Sep 18: {2} vs {1, 4}; Sep 25: {1, 2, 3} vs {2}
+    # Flagged against failing next: Sep 4 {1} / {1, 4}; Sep 11 {1, 2} / {1, 4};
+    # Sep 18 {2} / {1, 4}; Sep 25 {1, 2, 3} / {2} (the next grading day is then Oct 16).
     assert list_accuracy(history) == {"precision": 45.8, "recall": 50.0,
                                       "false_positive_rate": 29.2}
 
