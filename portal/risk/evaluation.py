@@ -49,24 +49,12 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
              bootstrap: int = 1000) -> dict:
     """Cross-validate the learned model and score the shipped rules; return the full report."""
     import numpy as np
-    from sklearn.model_selection import RepeatedStratifiedKFold
-    from threadpoolctl import threadpool_limits
 
     names, rows = feature_rows(students, setup)
     features, failed = np.array(rows), np.array([s.failed for s in students])
     costs = sorted({*MISS_COSTS, miss_cost})
-    probability = np.zeros((runs, len(failed)))
-    watch = {cost: np.zeros((runs, len(failed)), bool) for cost in costs}
-    cutoffs, chosen = {cost: [] for cost in costs}, Counter()
-    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=runs, random_state=seed)
-    with threadpool_limits(1):  # parallel BLAS on tiny matrices only fights the other processes
-        for index, (train, test) in enumerate(splitter.split(features, failed)):
-            name, model, fold_cutoffs = fit(features[train], failed[train], costs, seed + index)
-            run, chosen[name] = index // folds, chosen[name] + 1
-            probability[run, test] = model.predict_proba(features[test])[:, 1]
-            for cost, cutoff in fold_cutoffs.items():
-                watch[cost][run, test] = probability[run, test] >= cutoff
-                cutoffs[cost].append(cutoff)
+    probability, watch, cutoffs, chosen = cross_validate(features, failed, costs, runs=runs,
+                                                         folds=folds, seed=seed)
     weights = bootstrap_weights(len(failed), bootstrap, seed)
     groups = [s.groups() for s in students]
     rules = _rules_flags(students, setup)
@@ -92,6 +80,27 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
             "rules, watch or high": group_report(rules["watch or high"], failed, groups, weights),
         },
     }
+
+
+def cross_validate(features, failed, costs: list[float], *, runs: int, folds: int, seed: int):
+    """Return out-of-fold probabilities, watch flags and cut-offs per cost, and models chosen."""
+    import numpy as np
+    from sklearn.model_selection import RepeatedStratifiedKFold
+    from threadpoolctl import threadpool_limits
+
+    probability = np.zeros((runs, len(failed)))
+    watch = {cost: np.zeros((runs, len(failed)), bool) for cost in costs}
+    cutoffs, chosen = {cost: [] for cost in costs}, Counter()
+    splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=runs, random_state=seed)
+    with threadpool_limits(1):  # parallel BLAS on tiny matrices only fights the other processes
+        for index, (train, test) in enumerate(splitter.split(features, failed)):
+            name, model, fold_cutoffs = fit(features[train], failed[train], costs, seed + index)
+            run, chosen[name] = index // folds, chosen[name] + 1
+            probability[run, test] = model.predict_proba(features[test])[:, 1]
+            for cost, cutoff in fold_cutoffs.items():
+                watch[cost][run, test] = probability[run, test] >= cutoff
+                cutoffs[cost].append(cutoff)
+    return probability, watch, cutoffs, chosen
 
 
 def fit(features, failed, costs, seed: int):
