@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
@@ -64,3 +64,10 @@ def interaction_form(student, guardian_links, *, author, interaction=None, **kwa
         form.occurred_at.data = defaults["occurred_at"]
     form.set_people(staff_of_school(student.school_id), guardian_links)
     return form
+
+
+class TeacherNoteForm(FlaskForm):
+    """This week's one-line note to a student's family."""
+
+    note = StringField(_l("What to work on this week"), validators=[
+        DataRequired(_l("Write the note first.")), Length(max=300)])

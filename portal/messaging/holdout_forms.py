@@ -9,7 +9,14 @@ from portal.core.fields import DecimalField, IntegerField, as_id
 
 
 class MeasurementForm(FlaskForm):
-    """Turn a program's measurement on or off, with its holdout share and its weeks."""
+    """Turn a program's measurement on or off, with its holdout share and its weeks.
+
+    Each program's form has its own prefix (one page shows both); the app-wide CSRF check
+    reads the page's token, so the form does not carry a prefixed copy of it.
+    """
+
+    class Meta:
+        csrf = False
 
     measuring = BooleanField(_l("Measure this program with a holdout"))
     share_percent = DecimalField(_l("Families held out (%)"), places=None, default=10,
