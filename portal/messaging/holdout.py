@@ -136,7 +136,7 @@ def save_measurement(*, school: School, program: str, actor: User, measuring: bo
     _check(share_percent, weeks)
     setting = setting_of(school.id, program) or HoldoutSetting(
         school_id=school.id, program=program, seed=secrets.token_hex(32),
-        share_percent=share_percent)
+        share_percent=share_percent, measuring=False, weeks=weeks)
     before = {"measuring": setting.measuring, "weeks": setting.weeks}
     if setting.started_on is None:
         setting.share_percent = share_percent

@@ -32,10 +32,10 @@ def _form(school: School, program: str) -> MeasurementForm:
     return MeasurementForm(prefix=program, formdata=None, data=data)
 
 
-def _page(school: School, submitted: MeasurementForm | None = None, status: int = 200):
+def _page(school: School, submitted: dict | None = None, status: int = 200):
+    """Render both programs' forms; `submitted` holds a refused form by its program."""
     programs = [{"program": program, "label": holdout.PROGRAM_LABELS[program],
-                 "form": submitted if submitted and submitted.prefix == f"{program}-"
-                 else _form(school, program),
+                 "form": (submitted or {}).get(program) or _form(school, program),
                  "setting": holdout.setting_of(school.id, program),
                  "held_out": queries.held_out_families(school.id, program)}
                 for program in NudgeProgram.ALL]
@@ -54,7 +54,7 @@ def save_measurement(program: str):
     school, program = _school(), _program(program)
     form = MeasurementForm(prefix=program)
     if not form.validate_on_submit():
-        return _page(school, form, 422)
+        return _page(school, {program: form}, 422)
     holdout.save_measurement(school=school, program=program, actor=current_user,
                              measuring=bool(form.measuring.data),
                              share_percent=float(form.share_percent.data), weeks=form.weeks.data)
