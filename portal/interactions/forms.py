@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.models import Channel, Outcome
+from portal.interactions.notes import NOTE_MAX_LENGTH
 from portal.people.labels import guardian_label
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -70,4 +71,6 @@ class TeacherNoteForm(FlaskForm):
     """This week's one-line note to a student's family."""
 
     note = StringField(_l("What to work on this week"), validators=[
-        DataRequired(_l("Write the note first.")), Length(max=300)])
+        DataRequired(_l("Write the note first.")),
+        Length(max=NOTE_MAX_LENGTH, message=_l("Keep the note to %(count)d characters or fewer.",
+                                               count=NOTE_MAX_LENGTH))])

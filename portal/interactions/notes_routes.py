@@ -46,7 +46,7 @@ def send_note(student_id: int):
     student = db.session.get(Student, student_id)
     form = TeacherNoteForm()
     if not form.validate_on_submit():
-        return _roster_page({student.id: " ".join(form.note.errors)}, 422)
+        return _roster_page({student.id: " ".join(map(str, form.note.errors))}, 422)
     try:
         send_teacher_note(teacher=current_user, student=student, note=form.note.data,
                           today=today_in(school_timezone()))
