@@ -38,7 +38,7 @@ def _family_totals(values: np.ndarray, families: np.ndarray) -> tuple[np.ndarray
             np.bincount(family).astype(float))
 
 
-def _bootstrap_means(sums: np.ndarray, counts: np.ndarray, draws: int,
+def bootstrap_means(sums: np.ndarray, counts: np.ndarray, draws: int,
                      rng: np.random.Generator) -> np.ndarray:
     """Return the group's student mean in each redraw of its families (with replacement),
     spread by sqrt(G / (G - 1)) around the observed mean: the usual small-sample correction."""
@@ -64,7 +64,7 @@ def compare(values, families, held_out, *, draws: int = DRAWS, seed: int = 0) ->
     if min(clusters) < MIN_FAMILIES:
         return Comparison(*sizes, *clusters, *means, None, None, None, Status.TOO_FEW_STUDENTS)
     rng = np.random.default_rng(seed)
-    messaged, held = (_bootstrap_means(*_family_totals(*group), draws, rng) for group in groups)
+    messaged, held = (bootstrap_means(*_family_totals(*group), draws, rng) for group in groups)
     low, high = np.percentile(messaged - held, [2.5, 97.5])
     return Comparison(*sizes, *clusters, *means, means[0] - means[1], float(low), float(high),
                       verdict(float(low), float(high)))

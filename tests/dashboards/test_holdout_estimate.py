@@ -6,7 +6,7 @@ treat a family as one draw. Every simulation has a fixed seed.
 
 import numpy as np
 
-from portal.dashboards.holdout_estimate import Status, compare, shown
+from portal.dashboards.holdout_estimate import Status, bootstrap_means, compare, shown
 
 
 def _school(seed: int, effect: float, *, families: int = 400, share: float = 0.1,
@@ -72,3 +72,10 @@ def test_figures_are_shown_rounded_once_with_their_sign():
     figures = shown(compare(values, family, held, seed=7))
     assert figures["estimate"].startswith("+") and figures["low"].startswith("+")
     assert figures["messaged_mean"].count(".") == 1 and len(figures["messaged_mean"].split(".")[1]) == 1
+
+
+def test_each_groups_spread_is_the_usual_standard_error_of_its_mean():
+    values = np.random.default_rng(2).normal(80, 10, size=10)  # ten families of one child
+    means = bootstrap_means(values, np.ones(10), 40000, np.random.default_rng(0))
+    # The plain bootstrap would give the spread with n, not n - 1: 5 % too narrow here.
+    assert abs(means.std() / (values.std(ddof=1) / np.sqrt(10)) - 1) < 0.02
