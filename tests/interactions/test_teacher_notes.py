@@ -36,6 +36,8 @@ def test_a_note_goes_to_each_family_in_their_language_and_is_logged_for_them(app
     assert interaction.visibility == Visibility.FAMILY
     assert set(db.session.scalars(select(InteractionParticipant.guardian_id))) == {
         world.mum.id, world.gran.id}
+    history = login_as(world.mum.user).get(f"/family/children/{world.cara.id}")
+    assert NOTE in history.get_data(as_text=True)  # the family's copy of the history
     page = login_as(world.teacher).get("/interactions/notes").get_data(as_text=True)
     assert NOTE in page and f'action="/interactions/notes/{world.ana.id}"' in page
     assert f'action="/interactions/notes/{world.cara.id}"' not in page
