@@ -121,7 +121,8 @@ def held_out_guardian_ids(*, school_id: int, program: str) -> set[int]:
 
 def _check(share_percent: float, weeks: int) -> None:
     if not SHARE_RANGE[0] <= share_percent <= SHARE_RANGE[1]:
-        raise DomainError(_("Hold out between 1 and 50 percent of the families."), field="share_percent")
+        raise DomainError(_("Hold out between 1 and 50 percent of the families."),
+                          field="share_percent")
     if not WEEKS_RANGE[0] <= weeks <= WEEKS_RANGE[1]:
         raise DomainError(_("Measure for 2 to 40 weeks."), field="weeks")
 

@@ -71,7 +71,8 @@ def test_figures_are_shown_rounded_once_with_their_sign():
     values, family, held = _school(7, 4.0, families=800)
     figures = shown(compare(values, family, held, seed=7))
     assert figures["estimate"].startswith("+") and figures["low"].startswith("+")
-    assert figures["messaged_mean"].count(".") == 1 and len(figures["messaged_mean"].split(".")[1]) == 1
+    whole, decimals = figures["messaged_mean"].split(".")
+    assert whole.isdigit() and len(decimals) == 1
 
 
 def test_each_groups_spread_is_the_usual_standard_error_of_its_mean():

@@ -2,6 +2,7 @@
 
 import math
 from collections import Counter
+
 import pytest
 from sqlalchemy import select
 
@@ -115,7 +116,8 @@ def test_the_settings_page_turns_measurement_on_and_off(app, login_as):
     world = two_strata_school()
     client = login_as(world.admin)
     page = client.get("/messaging/measurement")
-    assert page.status_code == 200 and "Chan 2021, Journal of Human Resources" in page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Chan 2021, Journal of Human Resources" in page.get_data(as_text=True)
     assert client.post("/messaging/measurement/weekly_alert", data=_form()).status_code == 302
     setting = db.session.scalar(select(HoldoutSetting))
     assert setting.measuring and setting.weeks == 8 and len(setting.seed) == 64
