@@ -105,7 +105,8 @@ def held_out_guardian_ids(*, school_id: int, program: str) -> set[int]:
     """Return the guardian ids this program must not message now (drawing newcomers first).
 
     Empty unless the school measures the program and its weeks are running; families who
-    asked to be left out of the measurement are never held out.
+    asked to be left out of the measurement are never held out. It reads the whole school:
+    call it once per school and sending run, then subtract the set from the audience.
     """
     if program not in NudgeProgram.ALL:
         raise ValueError(program)
