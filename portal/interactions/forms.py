@@ -2,12 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.models import Channel, Outcome
+from portal.interactions.notes import NOTE_MAX_LENGTH
 from portal.people.labels import guardian_label
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -64,3 +65,12 @@ def interaction_form(student, guardian_links, *, author, interaction=None, **kwa
         form.occurred_at.data = defaults["occurred_at"]
     form.set_people(staff_of_school(student.school_id), guardian_links)
     return form
+
+
+class TeacherNoteForm(FlaskForm):
+    """This week's one-line note to a student's family."""
+
+    note = StringField(_l("What to work on this week"), validators=[
+        DataRequired(_l("Write the note first.")),
+        Length(max=NOTE_MAX_LENGTH, message=_l("Keep the note to %(count)d characters or fewer.",
+                                               count=NOTE_MAX_LENGTH))])

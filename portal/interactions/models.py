@@ -2,10 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.models import TimestampMixin, Visibility
+from portal.core.time import utcnow
 from portal.extensions import db
 
 
@@ -78,3 +79,18 @@ class InteractionRevision(db.Model):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     edited_at: Mapped[datetime]
     previous: Mapped[dict] = mapped_column(db.JSON)
+
+
+class TeacherNote(db.Model):
+    """A teacher's weekly note to one student's family: one a week, sent once."""
+
+    __tablename__ = "teacher_notes"
+    __table_args__ = (UniqueConstraint("teacher_id", "student_id", "week_of",
+                                       name="uq_teacher_notes_one_a_week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    week_of: Mapped[date]  # the Monday of the school's week
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,14 +1,21 @@
 """Read-only selects: a staff member's follow-ups, an interaction's history."""
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import Select, select, true
 
 from portal.auth.models import User
-from portal.core.permissions import visible_student_ids
+from portal.core.permissions import informed_link_condition, visible_student_ids
 from portal.extensions import db
-from portal.interactions.models import Interaction, InteractionParticipant, InteractionRevision
+from portal.interactions.models import (
+    Interaction,
+    InteractionParticipant,
+    InteractionRevision,
+    TeacherNote,
+)
 from portal.needs.models import Need, NeedStatus
 from portal.outcomes.models import Intervention, InterventionStatus
-from portal.people.models import Student
+from portal.people.models import Enrollment, Guardian, Section, Student, StudentGuardian
 
 
 def follow_ups_of(user: User) -> dict:
@@ -56,3 +63,34 @@ def revisions_of(interaction: Interaction) -> list[tuple[InteractionRevision, st
         .outerjoin(User, User.id == InteractionRevision.edited_by_id)
         .where(InteractionRevision.interaction_id == interaction.id)
         .order_by(InteractionRevision.edited_at.desc(), InteractionRevision.id.desc())).all())
+
+
+def taught_student_ids(teacher: User) -> Select:
+    """Select the active students of the teacher's active sections."""
+    return (select(Enrollment.student_id)
+            .join(Section, Section.id == Enrollment.section_id)
+            .join(Student, Student.id == Enrollment.student_id)
+            .where(Section.teacher_id == teacher.id, Section.is_active.is_(true()),
+                   Student.is_active.is_(true())))
+
+
+def note_roster(teacher: User, week: date) -> list[dict]:
+    """Return the teacher's students, by name, with the families a note reaches and the
+    note already sent this week (None if not yet)."""
+    students = db.session.scalars(select(Student).where(
+        Student.id.in_(taught_student_ids(teacher))).order_by(Student.sort_name, Student.id)).all()
+    ids = [student.id for student in students]
+    families: dict[int, list[Guardian]] = {}
+    for student_id, guardian in db.session.execute(
+            select(StudentGuardian.student_id, Guardian)
+            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
+            .where(StudentGuardian.student_id.in_(ids), informed_link_condition())
+            .order_by(Guardian.sort_name, Guardian.id)):
+        families.setdefault(student_id, []).append(guardian)
+    notes = dict(db.session.execute(
+        select(TeacherNote.student_id, Interaction.summary)
+        .join(Interaction, Interaction.id == TeacherNote.interaction_id)
+        .where(TeacherNote.teacher_id == teacher.id, TeacherNote.week_of == week,
+               TeacherNote.student_id.in_(ids))).all())
+    return [{"student": student, "families": families.get(student.id, []),
+             "note": notes.get(student.id)} for student in students]

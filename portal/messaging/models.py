@@ -1,6 +1,6 @@
 """Segments, templates, campaigns, inbox messages, deliveries (the outbox), preferences."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -193,3 +193,49 @@ class NotificationPreference(db.Model):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # "portal" when the guardian changed it, "unsubscribe-link" for a one-click unsubscribe.
     changed_via: Mapped[str] = mapped_column(String(30), default="portal")
+
+
+class NudgeProgram:
+    """The messages a school can measure with a holdout (issue #18)."""
+
+    WEEKLY_ALERT = "weekly_alert"
+    ATTENDANCE_NUDGE = "attendance_nudge"
+    ALL = (WEEKLY_ALERT, ATTENDANCE_NUDGE)
+
+
+class HoldoutSetting(db.Model):
+    """A school's measurement of one nudge program: on or off, holdout share, weeks, seed."""
+
+    __tablename__ = "holdout_settings"
+    __table_args__ = (UniqueConstraint("school_id", "program",
+                                       name="uq_holdout_settings_school_program"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    program: Mapped[str] = mapped_column(String(30))
+    measuring: Mapped[bool] = mapped_column(default=False)
+    share_percent: Mapped[float] = mapped_column(default=10.0)
+    weeks: Mapped[int] = mapped_column(default=8)
+    # The lottery's key: stored once, so the draw can be checked and is never reshuffled.
+    seed: Mapped[str] = mapped_column(String(64))
+    started_on: Mapped[date | None]
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class HoldoutAssignment(db.Model):
+    """One family's lot in a measured program: held out or not, drawn in its stratum."""
+
+    __tablename__ = "holdout_assignments"
+    __table_args__ = (UniqueConstraint("school_id", "program", "guardian_id",
+                                       name="uq_holdout_assignments_family"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    program: Mapped[str] = mapped_column(String(30))
+    guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
+    stratum: Mapped[str] = mapped_column(String(40))  # "grade:risk level" when first seen
+    held_out: Mapped[bool]
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The family asked to be left out: they get the program and leave the comparison.
+    excluded_at: Mapped[datetime | None]

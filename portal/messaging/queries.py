@@ -15,6 +15,7 @@ from portal.messaging.models import (
     CampaignStatus,
     Delivery,
     DeliveryStatus,
+    HoldoutAssignment,
     Message,
     MessageTemplate,
 )
@@ -138,3 +139,13 @@ def guardians_named(user: User, search: str, limit: int = 20) -> list[Guardian]:
     return list(db.session.scalars(
         visible_guardians(user).where(Guardian.search_name.contains(fold(search)))
         .order_by(Guardian.sort_name, Guardian.id).limit(limit)))
+
+
+def held_out_families(school_id: int, program: str) -> list[tuple[HoldoutAssignment, Guardian]]:
+    """Return the families a program holds out (with those who asked to leave), by name."""
+    return list(db.session.execute(
+        select(HoldoutAssignment, Guardian)
+        .join(Guardian, Guardian.id == HoldoutAssignment.guardian_id)
+        .where(HoldoutAssignment.school_id == school_id, HoldoutAssignment.program == program,
+               HoldoutAssignment.held_out.is_(True))
+        .order_by(Guardian.sort_name, Guardian.id)).all())

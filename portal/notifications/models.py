@@ -20,8 +20,9 @@ class NotificationKind:
     RISK_FLAG = "risk_flag"
     RSVP_CHANGE = "rsvp_change"
     ESCALATED = "escalated"
+    TEACHER_NOTES = "teacher_notes"  # the weekly prompt to write to the students' families
     ALL = (FAMILY_REPLY, FAMILY_REQUEST, ASSIGNED, FOLLOW_UP_DUE, RISK_FLAG, RSVP_CHANGE,
-           ESCALATED)
+           ESCALATED, TEACHER_NOTES)
 
 
 class EmailChoice:
@@ -41,6 +42,7 @@ KIND_LABELS = {
     NotificationKind.RISK_FLAG: _l("New risk flags"),
     NotificationKind.RSVP_CHANGE: _l("Event answers"),
     NotificationKind.ESCALATED: _l("Escalated requests"),
+    NotificationKind.TEACHER_NOTES: _l("Weekly notes to families"),
 }
 EMAIL_LABELS = {EmailChoice.IMMEDIATE: _l("Immediately"), EmailChoice.DAILY: _l("Daily summary"),
                 EmailChoice.NEVER: _l("Never")}
@@ -54,6 +56,7 @@ DEFAULT_EMAIL = {
     NotificationKind.FOLLOW_UP_DUE: EmailChoice.DAILY,
     NotificationKind.RISK_FLAG: EmailChoice.DAILY,
     NotificationKind.RSVP_CHANGE: EmailChoice.DAILY,
+    NotificationKind.TEACHER_NOTES: EmailChoice.DAILY,
 }
 DEFAULT_SUMMARY_HOUR = 7
 
