@@ -15,6 +15,7 @@ from portal.risk.indicators import compute_indicators
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
+    Assessment,
     cap_high_flags,
     describe_reason,
     merged_settings,
@@ -79,24 +80,46 @@ def _cap(school: School, scored: dict, cap: int | None, whole_school: bool) -> N
                 assessment.level = RiskLevel.WATCH
 
 
+def _active_student_ids(school: School) -> list[int]:
+    return list(db.session.scalars(select(Student.id).where(
+        Student.school_id == school.id, Student.is_active.is_(True)).order_by(Student.id)))
+
+
+def score_school(school: School, student_ids: list[int], settings: dict, today: date,
+                 progress: Callable[[int], None] | None = None) -> dict[int, Assessment]:
+    """Score students under settings without storing anything (the high cap not applied)."""
+    indicators = {}
+    for start in range(0, len(student_ids), BATCH):
+        indicators.update(compute_indicators(school, student_ids[start:start + BATCH], today))
+        if progress:
+            progress(len(indicators))
+    return {student_id: score_student(values, settings)
+            for student_id, values in indicators.items()}
+
+
+def preview_levels(*, school: School, settings: dict, today: date | None = None) -> dict:
+    """Count how many active students each level would hold under these settings; store nothing."""
+    settings = merged_settings(settings)
+    scored = score_school(school, _active_student_ids(school), settings,
+                          today or today_in(school.timezone))
+    cap_high_flags(scored, settings.get("high_cap"))
+    counts = {level: 0 for level in RiskLevel.ALL}
+    for assessment in scored.values():
+        counts[assessment.level] += 1
+    return counts
+
+
 def assess_students(*, school: School, student_ids: list[int] | None = None,
                     today: date | None = None,
                     progress: Callable[[int], None] | None = None) -> list[RiskAssessment]:
     """Score students of a school (all active ones when no ids) and store the assessments."""
     whole_school = student_ids is None
     if whole_school:
-        student_ids = list(db.session.scalars(select(Student.id).where(
-            Student.school_id == school.id, Student.is_active.is_(True)).order_by(Student.id)))
+        student_ids = _active_student_ids(school)
     rule_set = current_rule_set(school)
     settings = merged_settings(rule_set.settings)
-    today = today or today_in(school.timezone)
-    indicators = {}
-    for start in range(0, len(student_ids), BATCH):
-        indicators.update(compute_indicators(school, student_ids[start:start + BATCH], today))
-        if progress:
-            progress(len(indicators))
-    scored = {student_id: score_student(values, settings)
-              for student_id, values in indicators.items()}
+    scored = score_school(school, student_ids, settings, today or today_in(school.timezone),
+                          progress)
     _cap(school, scored, settings.get("high_cap"), whole_school)
     previous = _previous_levels(student_ids)
     stored = []
