@@ -87,7 +87,7 @@ def test_one_click_opens_an_intervention_and_clears_the_flag(app, login_as):
     intervention = db.session.scalar(select(Intervention))
     assert (intervention.student_id, intervention.kind, intervention.risk_assessment_id) == (
         student.id, "attendance", assessment.id)
-    assert "attendance in the last 4 weeks 60%, below 90%" in intervention.reason
+    assert "attendance in the last 4 weeks 60%, below 85%" in intervention.reason
     assert f"/risk/flags/{assessment.id}/" not in client.get("/risk/flags").get_data(as_text=True)
 
 

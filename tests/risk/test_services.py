@@ -51,9 +51,9 @@ def test_becoming_flagged_is_announced_once_and_a_first_assessment_is_not_news(a
         again = assess_students(school=school, today=TODAY)
     finally:
         students_flagged.disconnect(listener)
-    assert first[already.id].level == "high" and not first[already.id].is_new_flag
+    assert first[already.id].level == "watch" and not first[already.id].is_new_flag
     assert first[student.id].level == "none"
-    assert worse[student.id].level == "high" and worse[student.id].is_new_flag
+    assert worse[student.id].level == "watch" and worse[student.id].is_new_flag
     assert not worse[already.id].is_new_flag
     assert not any(assessment.is_new_flag for assessment in again)
     assert received == [worse[student.id]]
@@ -73,9 +73,9 @@ def test_the_high_cap_keeps_the_top_scores_high(app):
     school = factories.make_school()
     factories.make_term(school)
     worst = _student_with_attendance(school, absences=12)
-    record_incidents(worst, 3, TODAY)  # two more reasons than the other one
+    record_incidents(worst, 3, TODAY)  # behaviour too: a higher score than the other one
     _student_with_attendance(school, absences=12)
-    save_rule_set(school=school, actor=None, settings={"high_cap": 1})
+    save_rule_set(school=school, actor=None, settings={"high_cap": 1, "high_score": 4})
     levels = {a.student_id: a.level for a in assess_students(school=school, today=TODAY)}
     assert sorted(levels.values()) == ["high", "watch"]
     assert levels[worst.id] == "high"
