@@ -39,7 +39,9 @@ add_periodic_job("risk-nightly-recompute", services.recompute_all, every=timedel
 @roles_required(*FOLLOW_UP_ROLES)
 def flags():
     flagged = queries.flagged_students(current_user, new_only=True)
+    todos = queries.family_todos_of([student for _, student in flagged])
     return render_template("risk/flags.html", flagged=flagged, form=InterventionForm(),
+                           todos=todos,
                            has_profile="people.profile" in current_app.view_functions)
 
 
