@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from portal.core.fields import FloatField, IntegerField
@@ -21,6 +21,7 @@ class RuleSetForm(FlaskForm):
         InputRequired(_l("Enter the score for “high”.")), NumberRange(min=0, max=100)])
     high_cap = IntegerField(_l("At most this many “high” flags (empty: no limit)"), validators=[
         Optional(), NumberRange(min=1, message=_l("The limit must be at least 1."))])
+    preview = SubmitField(_l("Preview the lists"))
 
     def validate_high_score(self, field) -> None:
         if self.watch_score.data is not None and field.data is not None \

@@ -1,5 +1,8 @@
 """Risk pages: settings versions, the new-flags list and its one-click actions."""
 
+import re
+from collections import Counter
+
 from sqlalchemy import select
 
 from portal.auth.models import Role
@@ -108,3 +111,26 @@ def test_profile_panel_shows_current_risk_and_reasons(app, login_as):
     page = login_as(counsellor).get(f"/students/{student.id}").get_data(as_text=True)
     assert "Early warning" in page and "below 90%" in page
     assert 'data-figure="student-risk-data"' in page
+
+
+def test_the_preview_counts_what_a_recompute_then_produces_and_saves_nothing(app, login_as):
+    school = factories.make_school()
+    factories.make_term(school)
+    admin = factories.make_user(Role.ADMINISTRATOR, school)
+    days = school_days(TODAY, 40)
+    for absences in (0, 3, 5, 6, 10):
+        record_attendance(factories.make_student(school), days,
+                          absent_on=set(days[len(days) - absences:]))
+    db.session.commit()
+    client = login_as(admin)
+    client.get("/risk/settings")
+    stricter = _settings_form(attendance_rate_term_threshold="95", high_score="4",
+                              preview="Preview the lists")
+    page = client.post("/risk/settings", data=stricter).get_data(as_text=True)
+    shown = re.search(r"today: (\d+) high, (\d+) watch, (\d+) not flagged", page).groups()
+    assert db.session.scalar(select(db.func.count()).select_from(RiskRuleSet)) == 1
+    del stricter["preview"]
+    client.post("/risk/settings", data=stricter)
+    levels = Counter(a.level for a in assess_students(school=school))
+    assert tuple(int(n) for n in shown) == (levels["high"], levels["watch"], levels["none"])
+    assert levels["high"] and levels["watch"] and levels["none"]
