@@ -1,16 +1,17 @@
 """Write use cases of the early-warning engine: rule-set versions, assessments, follow-up."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.core.signals import record_changed, students_flagged
-from portal.core.time import today_in, utcnow
+from portal.core.time import to_utc, today_in, utcnow
 from portal.extensions import db
 from portal.outcomes.models import Intervention
 from portal.people.models import School, Student
+from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import (
@@ -137,6 +138,33 @@ def assess_students(*, school: School, student_ids: list[int] | None = None,
     newly_flagged = [assessment for assessment in stored if assessment.is_new_flag]
     if newly_flagged:
         students_flagged.send(None, assessments=newly_flagged)
+    return stored
+
+
+def record_past_assessments(*, school: School, every: timedelta = timedelta(days=14)) -> int:
+    """Store assessments as of past days of this term (a new school's history); announce none.
+
+    The days run every `every` from four weeks into the term until before today; each is
+    dated the evening of its day in the school's time zone; none is a new flag.
+    """
+    today = today_in(school.timezone)
+    term = current_term(school.id, today)
+    first = term.starts_on + timedelta(weeks=4) if term else today
+    days = [first + n * every for n in range(max((today - first) // every + 1, 0))]
+    rule_set = current_rule_set(school)
+    settings = merged_settings(rule_set.settings)
+    student_ids = _active_student_ids(school)
+    stored = 0
+    for day in (day for day in days if day < today):
+        scored = score_school(school, student_ids, settings, day)
+        _cap(school, scored, settings.get("high_cap"), True)
+        computed_at = to_utc(datetime.combine(day, time(18)), school.timezone)
+        db.session.add_all(RiskAssessment(
+            student_id=student_id, rule_set_id=rule_set.id, score=result.score,
+            level=result.level, reasons=result.reasons, computed_at=computed_at)
+            for student_id, result in scored.items())
+        stored += len(scored)
+    db.session.flush()
     return stored
 
 

@@ -96,3 +96,26 @@ def test_the_nightly_recompute_is_a_registered_periodic_job(app):
 
     (job,) = [job for job in registered_jobs() if job.name == "risk-nightly-recompute"]
     assert job.every.days == 1 and job.run is recompute_all
+
+
+def test_past_assessments_give_a_new_school_a_history_without_news(app):
+    from datetime import date
+
+    from portal.dashboards.queries import risk_levels_over_time
+    from portal.people.models import Student
+    from portal.risk.services import record_past_assessments
+
+    school = factories.make_school()
+    factories.make_term(school)  # from 1 September; the clock says 25 November
+    student = _student_with_attendance(school, absences=12)
+    assert record_past_assessments(school=school) == 5
+    history = db.session.scalars(select(RiskAssessment).order_by(RiskAssessment.id)).all()
+    assert [a.computed_at.date() for a in history] == [
+        date(2026, 9, 29), date(2026, 10, 13), date(2026, 10, 27), date(2026, 11, 10),
+        date(2026, 11, 24)]
+    assert not any(a.is_new_flag for a in history)
+    # Attendance counts only once enough days are recorded: the absences of November show.
+    assert [a.level for a in history][-1] == "watch" and history[0].level == "none"
+    assess_students(school=school)
+    days = risk_levels_over_time(select(Student.id).where(Student.id == student.id))
+    assert len(days) == 6
