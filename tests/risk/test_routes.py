@@ -16,7 +16,8 @@ from tests.risk.helpers import TODAY, record_attendance, school_days
 
 
 def _settings_form(**changes) -> dict:
-    form = {"watch_score": "2", "high_score": "4", "high_cap": ""}
+    form = {"watch_score": "2", "high_score": "6", "high_cap": "", "attendance_min_days": "20",
+            "days_since_family_contact_todo": "60", "missed_parent_events_todo": "2"}
     for rule in RULES:
         form.update({f"{rule.name}_enabled": "y", f"{rule.name}_threshold": str(rule.threshold),
                      f"{rule.name}_weight": str(rule.weight)})
@@ -44,11 +45,14 @@ def test_saving_settings_creates_a_new_version(app, login_as):
     client = login_as(admin)
     assert b"Version 1 is in use" in client.get("/risk/settings").data
     response = client.post("/risk/settings", data=_settings_form(
-        attendance_rate_term_threshold="95", high_cap="3"), follow_redirects=True)
+        attendance_rate_term_threshold="95", high_cap="3", attendance_min_days="15",
+        days_since_family_contact_todo="30"), follow_redirects=True)
     assert b"Saved as version 2" in response.data
     newest = db.session.scalars(select(RiskRuleSet).order_by(RiskRuleSet.version.desc())).first()
     assert newest.settings["rules"]["attendance_rate_term"]["threshold"] == 95
     assert newest.settings["high_cap"] == 3
+    assert newest.settings["attendance_min_days"] == 15
+    assert newest.settings["family_todos"]["days_since_family_contact"] == 30
 
 
 def test_bad_settings_name_the_field_and_save_nothing(app, login_as):
