@@ -82,8 +82,9 @@ def trend_of(value: float | None) -> str | None:
 def usable_indicators(indicators: dict, settings: dict) -> dict:
     """Return the indicators the rules may read: attendance only with enough days observed.
 
-    Adds `attendance_rate`, the worse of the term's and the last four weeks' rates. When
-    `attendance_days` is not given (e.g. a whole-year count), the rates are taken as they are.
+    When `attendance_days` is not given (e.g. a whole-year count), the rates are taken as
+    they are. The worse of the term's and the last four weeks' rates is the attendance
+    domain's vote: both rules belong to it, and it counts its largest fired weight.
     """
     usable = dict(indicators)
     days = indicators.get("attendance_days")
@@ -91,9 +92,6 @@ def usable_indicators(indicators: dict, settings: dict) -> dict:
         for rule in RULES:
             if rule.domain == ATTENDANCE:
                 usable[rule.reads] = None
-    rates = [usable.get(name) for name in ("attendance_rate_term", "attendance_rate_recent")]
-    known = [rate for rate in rates if rate is not None]
-    usable["attendance_rate"] = min(known) if known else None
     return usable
 
 
