@@ -17,7 +17,7 @@ from tests.conftest import config_for, empty_all_tables
 
 DEMO_DAY = date(2026, 11, 25)
 HIGH_RANGE = (0.03, 0.10)  # of active students
-WATCH_RANGE = (0.15, 0.30)
+WATCH_RANGE = (0.20, 0.32)
 
 
 @pytest.fixture(scope="module")
