@@ -81,7 +81,7 @@ def settings():
     rule_set = services.current_rule_set(school)
     form = RuleSetForm()
     preview = None
-    if form.validate_on_submit() and form.preview.data:
+    if form.validate_on_submit() and form.preview.data:  # count the levels, save nothing
         preview = services.preview_levels(school=school, settings=form.settings())
     elif form.validate_on_submit():
         saved = services.save_rule_set(school=school, settings=form.settings(), actor=current_user)
