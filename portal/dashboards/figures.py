@@ -6,7 +6,6 @@ students behind it; static/js/dashboards.js follows it on click.
 
 import json
 from collections.abc import Callable
-
 from datetime import date
 
 import plotly.graph_objects as go

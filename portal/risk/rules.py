@@ -86,8 +86,9 @@ RULES_BY_NAME = {rule.name: rule for rule in RULES}
 
 # The school's contact with the family: shown beside a flag as to-dos, never in the level.
 FAMILY_TODOS = (
-    IndicatorRule("days_since_family_contact", N_("no successful family contact for %(value)s days"),
-                  "family", AT_LEAST, 60, 0, " days"),
+    IndicatorRule("days_since_family_contact",
+                  N_("no successful family contact for %(value)s days"), "family", AT_LEAST, 60,
+                  0, " days"),
     IndicatorRule("missed_parent_events", N_("%(value)s parent events or conferences missed"),
                   "family", AT_LEAST, 2, 0),
 )

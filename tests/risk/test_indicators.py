@@ -6,9 +6,8 @@ import pytest
 
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.outcomes.models import WorkMark
+from portal.outcomes.models import BehaviourIncident, WorkMark
 from portal.people.models import Enrollment
-from portal.outcomes.models import BehaviourIncident
 from portal.risk.indicators import compute_indicators, family_contact
 from portal.risk.scoring import score_student, slope
 from tests import factories
