@@ -40,7 +40,7 @@ add_periodic_job("risk-nightly-recompute", services.recompute_all, every=timedel
 def flags():
     flagged = queries.flagged_students(current_user, new_only=True)
     return render_template("risk/flags.html", flagged=flagged, form=InterventionForm(),
-                           has_profile="people.profile" in current_app.view_functions)
+                           has_profile="students.profile" in current_app.view_functions)
 
 
 @bp.post("/flags/<int:assessment_id>/acknowledge")

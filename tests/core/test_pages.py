@@ -75,7 +75,7 @@ def test_no_user_text_reaches_any_page_unescaped(pages):
 
 # Where each text must be shown (escaped): staff pages and the family's.
 SHOWN_ON = {
-    "people.profile": ("student first name", "interaction summary", "need title",
+    "students.profile": ("student first name", "interaction summary", "need title",
                        "intervention goal", "program name", "behaviour description"),
     "interactions.edit": ("interaction summary",),
     "needs.queue": ("need title",),
