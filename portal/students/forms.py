@@ -15,6 +15,7 @@ class StudentFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Name"), validators=[Optional()])
+    school_id = SelectField(_l("School"), coerce=optional_id, validate_choice=True)
     grade_level = SelectField(_l("Grade level"), coerce=optional_id, validate_choice=True)
     section_id = SelectField(_l("Class"), coerce=optional_id)
     program_id = SelectField(_l("Program or activity"), coerce=optional_id)
@@ -32,8 +33,10 @@ class StudentFilterForm(FlaskForm):
         ("last_contact", _l("Last family contact (oldest first)"))])
 
     def set_choices(self, choices: dict) -> None:
-        """Offer the grade levels, classes and programs this user may filter by."""
+        """Offer the schools, grade levels, classes and programs this user may filter by."""
         anything = [(None, _l("Any"))]
+        self.school_id.choices = [(None, _l("All schools"))] + [
+            (school.id, school.name) for school in choices["schools"]]
         self.grade_level.choices = anything + [(g, str(g)) for g in choices["grade_levels"]]
         self.section_id.choices = anything + [(s.id, s.name) for s in choices["sections"]]
         self.program_id.choices = anything + [(p.id, p.name) for p in choices["programs"]]
@@ -42,7 +45,8 @@ class StudentFilterForm(FlaskForm):
         """Return the filters asked for (call after validate())."""
         below = self.attendance_below.data
         return StudentFilters(
-            search=(self.q.data or "").strip(), grade_level=self.grade_level.data,
+            search=(self.q.data or "").strip(), school_id=self.school_id.data,
+            grade_level=self.grade_level.data,
             section_id=self.section_id.data, program_id=self.program_id.data,
             open_needs=bool(self.open_needs.data), risk_level=self.risk_level.data or None,
             attendance_below=float(below) if below is not None else None,

@@ -2,28 +2,32 @@
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
-from portal.core.permissions import visible_school_ids, visible_student_ids
+from portal.core.permissions import visible_school_ids, visible_schools, visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.outcomes.models import Program
-from portal.people.models import Course, Section, Student
-from portal.people.queries import current_term, school_of
+from portal.people.models import AcademicTerm, Course, School, Section, Student
 
 
-def filter_choices(user: User) -> dict:
-    """Return the sections, programs and grade levels the student list can filter by."""
+def filter_choices(user: User, school_id: int | None = None) -> dict:
+    """Return the schools, and the sections, programs and grade levels of the chosen school
+    (or of all the user's schools), that the student list can filter by."""
     schools = visible_school_ids(user)
+    if school_id is not None:
+        schools = schools.where(School.id == school_id)
     sections = select(Section).join(Course, Course.id == Section.course_id).where(
         Course.school_id.in_(schools))
     if user.role == Role.TEACHER:
         sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
     grade_levels = db.session.scalars(
-        select(Student.grade_level).where(Student.id.in_(visible_student_ids(user)))
+        select(Student.grade_level).where(Student.id.in_(
+            visible_student_ids(user, school_id=school_id)))
         .distinct().order_by(Student.grade_level))
     return {
+        "schools": visible_schools(user),
         "sections": list(db.session.scalars(sections.order_by(Section.name))),
         "programs": list(db.session.scalars(
             select(Program).where(Program.school_id.in_(schools)).order_by(Program.name))),
@@ -31,10 +35,18 @@ def filter_choices(user: User) -> dict:
     }
 
 
-def term_start(user: User) -> date | None:
-    """Return the first day of the user's school's current term (attendance rates count from it)."""
-    school = school_of(user)
-    if school is None:
+def term_start(user: User, school_id: int | None = None) -> date | None:
+    """Return the first day of the current term (attendance rates count from it): the chosen
+    school's, the user's school's, or across a district the earliest of its schools'."""
+    schools = visible_school_ids(user)
+    if school_id is not None:
+        schools = schools.where(School.id == school_id)
+    timezone = db.session.scalar(select(School.timezone).where(School.id.in_(schools))
+                                 .order_by(School.id).limit(1))
+    if timezone is None:
         return None
-    term = current_term(school.id, today_in(school.timezone))
-    return term.starts_on if term else None
+    current = (select(func.max(AcademicTerm.starts_on).label("starts_on"))
+               .where(AcademicTerm.school_id.in_(schools),
+                      AcademicTerm.starts_on <= today_in(timezone))
+               .group_by(AcademicTerm.school_id).subquery())
+    return db.session.scalar(select(func.min(current.c.starts_on)))

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from portal.core.extension_points import profile_panels
 from portal.core.params import query_int
-from portal.core.permissions import get_student_or_404, staff_required
+from portal.core.permissions import chosen_school_id, get_student_or_404, staff_required
 from portal.core.signals import student_viewed
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -19,9 +19,10 @@ from portal.students.timeline import KINDS
 
 
 def _filter_form() -> tuple[StudentFilterForm, StudentFilters]:
+    school_id = chosen_school_id(current_user)  # another district's school: 404
     form = StudentFilterForm(formdata=request.args)
-    form.set_choices(queries.filter_choices(current_user))
-    return form, form.filters() if form.validate() else StudentFilters()
+    form.set_choices(queries.filter_choices(current_user, school_id))
+    return form, form.filters() if form.validate() else StudentFilters(school_id=school_id)
 
 
 @bp.get("/students")
@@ -29,8 +30,8 @@ def _filter_form() -> tuple[StudentFilterForm, StudentFilters]:
 def student_list():
     form, filters = _filter_form()
     page = query_int("page", 1, minimum=1)
-    rows, total = find_students(current_user, filters, since=queries.term_start(current_user),
-                                page=page)
+    rows, total = find_students(current_user, filters, page=page,
+                                since=queries.term_start(current_user, filters.school_id))
     arguments = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("students/student_list.html", form=form, rows=rows, total=total,
                            page=page, per_page=PER_PAGE, arguments=arguments), \
@@ -41,8 +42,8 @@ def student_list():
 @staff_required
 def student_list_csv():
     _form, filters = _filter_form()
-    rows, _total = find_students(current_user, filters, since=queries.term_start(current_user),
-                                 page=None)
+    rows, _total = find_students(current_user, filters, page=None,
+                                 since=queries.term_start(current_user, filters.school_id))
     filename = f"students-{utcnow():%Y-%m-%d}.csv"
     return Response(students_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
