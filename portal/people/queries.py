@@ -6,7 +6,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import Role, User
-from portal.core.permissions import visible_student_ids
+from portal.core.permissions import visible_school_ids, visible_student_ids
 from portal.extensions import db
 from portal.people.models import (
     AcademicTerm,
@@ -29,6 +29,15 @@ def school_of(user: User) -> School | None:
             .where(Guardian.user_id == user.id)
         )
     return None
+
+
+def reference_school(user: User, school_id: int | None = None) -> School | None:
+    """Return the school whose calendar and time zone a staff page follows: the one chosen in
+    its school filter, the user's own, or (a district's administrator) the district's first."""
+    if school_id is not None or user.school_id is not None:
+        return db.session.get(School, school_id or user.school_id)
+    return db.session.scalar(select(School).where(School.id.in_(visible_school_ids(user)))
+                             .order_by(School.id).limit(1))
 
 
 def current_term(school_id: int, on_date: date) -> AcademicTerm | None:

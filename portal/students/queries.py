@@ -10,6 +10,7 @@ from portal.core.time import today_in
 from portal.extensions import db
 from portal.outcomes.models import Program
 from portal.people.models import AcademicTerm, Course, School, Section, Student
+from portal.people.queries import reference_school
 
 
 def filter_choices(user: User, school_id: int | None = None) -> dict:
@@ -41,12 +42,11 @@ def term_start(user: User, school_id: int | None = None) -> date | None:
     schools = visible_school_ids(user)
     if school_id is not None:
         schools = schools.where(School.id == school_id)
-    timezone = db.session.scalar(select(School.timezone).where(School.id.in_(schools))
-                                 .order_by(School.id).limit(1))
-    if timezone is None:
+    school = reference_school(user, school_id)
+    if school is None:
         return None
     current = (select(func.max(AcademicTerm.starts_on).label("starts_on"))
                .where(AcademicTerm.school_id.in_(schools),
-                      AcademicTerm.starts_on <= today_in(timezone))
+                      AcademicTerm.starts_on <= today_in(school.timezone))
                .group_by(AcademicTerm.school_id).subquery())
     return db.session.scalar(select(func.min(current.c.starts_on)))
