@@ -78,6 +78,11 @@ SHOWN_ON = {
     "students.profile": ("student first name", "interaction summary", "need title",
                        "intervention goal", "program name", "behaviour description"),
     "interactions.edit": ("interaction summary",),
+    # The district's administrator: every school of the district in the school filter.
+    "students.student_list": ("student first name", "school name", "second school name"),
+    "dashboards.overview": ("school name", "second school name"),
+    "dashboards.interventions": ("school name", "second school name"),
+    "messaging.new_campaign": ("school name", "second school name"),
     "needs.queue": ("need title",),
     "needs.edit_need": ("need title", "need details"),
     "outcomes.intervention": ("intervention reason", "intervention goal",
