@@ -20,7 +20,8 @@ from portal.people.models import (
 
 
 def school_of(user: User) -> School | None:
-    """Return the school a user works at, or, for a guardian, their children's school."""
+    """Return the school a user works at; for a guardian, their children's school; for a
+    district's administrator, the district's first school (its calendar and time zone)."""
     if user.school_id:
         return db.session.get(School, user.school_id)
     if user.is_guardian:
@@ -28,16 +29,16 @@ def school_of(user: User) -> School | None:
             select(School).join(Guardian, Guardian.school_id == School.id)
             .where(Guardian.user_id == user.id)
         )
+    if user.is_district_administrator:
+        return db.session.scalar(select(School).where(School.id.in_(visible_school_ids(user)))
+                                 .order_by(School.id).limit(1))
     return None
 
 
 def reference_school(user: User, school_id: int | None = None) -> School | None:
     """Return the school whose calendar and time zone a staff page follows: the one chosen in
-    its school filter, the user's own, or (a district's administrator) the district's first."""
-    if school_id is not None or user.school_id is not None:
-        return db.session.get(School, school_id or user.school_id)
-    return db.session.scalar(select(School).where(School.id.in_(visible_school_ids(user)))
-                             .order_by(School.id).limit(1))
+    its school filter (checked by the caller), else the user's school (see school_of)."""
+    return db.session.get(School, school_id) if school_id is not None else school_of(user)
 
 
 def current_term(school_id: int, on_date: date) -> AcademicTerm | None:

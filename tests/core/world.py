@@ -191,11 +191,12 @@ ANONYMOUS_PAGES = frozenset({"auth.login", "auth.request_reset", "auth.reset_pas
                              "auth.accept_invitation", "messaging.unsubscribe",
                              "family.calendar_feed", "family.answer_by_link",
                              "health.healthz"})
-# Pages with a school filter, opened by the district's administrator (both schools offered).
+# Pages with a school filter, opened by the district's administrator (both schools offered),
+# and pages that follow a school's calendar (theirs: the district's first school).
 DISTRICT_PAGES = frozenset({"students.student_list", "students.student_list_csv",
                             "dashboards.overview", "dashboards.students", "dashboards.programs",
                             "dashboards.interventions", "messaging.new_campaign",
-                            "messaging.audience_count", "people.home"})
+                            "messaging.audience_count", "people.home", "events.calendar"})
 NOT_PAGES = frozenset({"static", "dashboards.plotly_js"})
 # The routes that take a POST without a CSRF token, each with its reason.
 CSRF_EXEMPT = {
