@@ -19,6 +19,7 @@ from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.labels import student_label
 from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
+from portal.people.queries import school_of
 
 
 def _sections(user: User) -> list[tuple[int, str]]:
@@ -58,16 +59,23 @@ def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -
                                                   Student.first_name).limit(1000))]
 
 
+def _home(user: User) -> int | None:
+    """Return the id of the school the user's campaigns are filed under (see school_of)."""
+    school = school_of(user)
+    return school.id if school else None
+
+
 def saved_segments(user: User) -> list[Segment]:
-    """Return the school's saved audiences."""
-    return list(db.session.scalars(select(Segment).where(
-        Segment.school_id.in_(visible_school_ids(user))).order_by(Segment.name)))
+    """Return the saved audiences of the school the user's campaigns are filed under."""
+    return list(db.session.scalars(select(Segment).where(Segment.school_id == _home(user))
+                                   .order_by(Segment.name)))
 
 
 def saved_templates(user: User) -> list[MessageTemplate]:
-    """Return the school's message templates, newest first."""
+    """Return the message templates of the school the user's campaigns are filed under, newest
+    first."""
     return list(db.session.scalars(select(MessageTemplate).where(
-        MessageTemplate.school_id.in_(visible_school_ids(user)))
+        MessageTemplate.school_id == _home(user))
         .order_by(MessageTemplate.created_at.desc()).limit(100)))
 
 
