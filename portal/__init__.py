@@ -11,7 +11,8 @@ from config import ProductionConfig, config_named
 
 FEATURES = (
     "auth", "people", "interactions", "needs", "events", "outcomes", "messaging",
-    "risk", "dashboards", "family", "imports", "privacy", "audit", "health", "notifications",
+    "risk", "students", "dashboards", "family", "imports", "privacy", "audit", "health",
+    "notifications",
 )
 
 

@@ -11,6 +11,7 @@ from portal.people.models import (
     AcademicTerm,
     CounsellorAssignment,
     Course,
+    District,
     Enrollment,
     GradingPeriod,
     Guardian,
@@ -36,6 +37,22 @@ def make_school(name: str | None = None, **fields) -> School:
     db.session.add(school)
     db.session.flush()
     return school
+
+
+def make_district(name: str | None = None, *schools: School) -> District:
+    """Add a district and put these schools in it."""
+    district = District(name=name or f"District {_n()}")
+    db.session.add(district)
+    db.session.flush()
+    for school in schools:
+        school.district_id = district.id
+    db.session.flush()
+    return district
+
+
+def make_district_admin(district: District, **fields) -> User:
+    """Add an administrator of a whole district (no school of their own)."""
+    return make_user(Role.ADMINISTRATOR, None, district_id=district.id, **fields)
 
 
 def make_user(role: str = Role.TEACHER, school: School | None = None, **fields) -> User:

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from portal.auth.models import Role, User
 from portal.core.models import Visibility
+from portal.core.params import query_int
 from portal.extensions import db
 from portal.people.models import (
     CounsellorAssignment,
@@ -46,6 +47,24 @@ def visible_school_ids(user: User) -> Select:
     if user.is_guardian:
         return select(Guardian.school_id).where(Guardian.user_id == user.id)
     return select(School.id).where(School.id == user.school_id)
+
+
+def visible_schools(user: User) -> list[School]:
+    """Return the schools this user works in, by name (a district administrator: the district's)."""
+    return list(db.session.scalars(
+        select(School).where(School.id.in_(visible_school_ids(user))).order_by(School.name)))
+
+
+def chosen_school_id(user: User) -> int | None:
+    """Read the school filter (?school_id=): one of the user's schools, or None for all of them.
+
+    Any other school, in another district or nowhere, is a 404: the filter never widens a view.
+    """
+    school_id = query_int("school_id")
+    if school_id is not None and school_id not in db.session.scalars(
+            visible_school_ids(user)).all():
+        abort(404)
+    return school_id
 
 
 def student_condition(user: User) -> ColumnElement[bool]:
@@ -105,9 +124,10 @@ def guardian_may_be_told(guardian_id: int, student_id: int | None) -> bool:
         informed_link_condition())) is not None
 
 
-def visible_student_ids(user: User) -> Select:
-    """Select the ids of the students this user may see."""
-    return select(Student.id).where(student_condition(user))
+def visible_student_ids(user: User, *, school_id: int | None = None) -> Select:
+    """Select the ids of the students this user may see (in one of their schools, if given)."""
+    stmt = select(Student.id).where(student_condition(user))
+    return stmt if school_id is None else stmt.where(Student.school_id == school_id)
 
 
 def visible_students(user: User) -> Select:

@@ -18,8 +18,8 @@ from portal.dashboards import (
     queries,
 )
 from portal.dashboards.flag_follow_up import flag_follow_up
-from portal.people.models import Student
-from portal.people.queries import current_term, school_of
+from portal.people.models import School, Student
+from portal.people.queries import current_term, reference_school
 from portal.risk.queries import (
     family_todos_of,
     flagged_since,
@@ -68,17 +68,19 @@ def students_behind(user: User, filters: dict, chart: str, args) -> list[tuple[S
     return drilldown.at_level_on(scope, _day(args["day"]), args["level"])
 
 
-def _school_year(user: User, today: date) -> tuple[date, date, int | None]:
-    school = school_of(user)
+def _school_year(user: User, today: date,
+                 school_id: int | None) -> tuple[date, date, int | None]:
+    school = reference_school(user, school_id)
     term = current_term(school.id, today) if school else None
     since = term.starts_on if term else date(today.year - 1, today.month, 1)
     return since, today, term.id if term else None
 
 
-def _impact_frame(user: User, outcome: str, today: date) -> dict:
-    """Gather the weekly panel of the user's students for one outcome, and their groups."""
-    scope = queries.scope(user)
-    since, until, term_id = _school_year(user, today)
+def _impact_frame(user: User, outcome: str, today: date, school_id: int | None) -> dict:
+    """Gather the weekly panel of the user's students (of one school, if chosen) for one
+    outcome, and their groups."""
+    scope = queries.scope(user, school_id=school_id)
+    since, until, term_id = _school_year(user, today, school_id)
     students = impact_queries.students_in(scope)
     ids = [student for student, _ in students]
     sections = impact_queries.first_core_sections(scope, term_id)
@@ -96,9 +98,10 @@ def _shown(effect, outcome: str, design) -> dict:
             "chart": figures.to_json(chart), "design": design}
 
 
-def program_impact(user: User, program, outcome: str, today: date) -> dict:
+def program_impact(user: User, program, outcome: str, today: date,
+                   school_id: int | None = None) -> dict:
     """Compare participants' change with matched students' over the same weeks."""
-    frame = _impact_frame(user, outcome, today)
+    frame = _impact_frame(user, outcome, today, school_id)
     design = impact_estimate.DESIGNS[outcome]
     treated = impact_panel.program_participants(
         frame["ids"], frame["grades"], frame["clusters"],
@@ -107,9 +110,10 @@ def program_impact(user: User, program, outcome: str, today: date) -> dict:
     return {**_shown(effect, outcome, design), "since": frame["since"]}
 
 
-def intervention_effectiveness(user: User, outcome: str, today: date) -> dict:
+def intervention_effectiveness(user: User, outcome: str, today: date,
+                               school_id: int | None = None) -> dict:
     """Compare helped flagged students' change with students flagged alike and not helped."""
-    frame = _impact_frame(user, outcome, today)
+    frame = _impact_frame(user, outcome, today, school_id)
     design = impact_estimate.DESIGNS[outcome]
     scope, since = frame["scope"], frame["since"]
     treated, excluded = impact_panel.intervention_participants(
@@ -120,14 +124,19 @@ def intervention_effectiveness(user: User, outcome: str, today: date) -> dict:
     return {**_shown(effect, outcome, design), "since": since}
 
 
-def scope_name(user: User) -> str:
-    """Name whose students a dashboard covers: the whole school or the viewer's caseload."""
-    return "school" if user.role == Role.ADMINISTRATOR else "caseload"
+def scope_name(user: User, school_id: int | None = None) -> str:
+    """Name whose students a dashboard covers: the district, a whole school or the caseload."""
+    if user.role != Role.ADMINISTRATOR:
+        return "caseload"
+    return "district" if user.is_district_administrator and school_id is None else "school"
 
 
-def programs(user: User) -> list:
-    """Return the programs of the schools the user works in."""
-    return impact_queries.programs_of(visible_school_ids(user))
+def programs(user: User, school_id: int | None = None) -> list:
+    """Return the programs of the schools the user works in (or of the one chosen)."""
+    schools = visible_school_ids(user)
+    if school_id is not None:
+        schools = schools.where(School.id == school_id)
+    return impact_queries.programs_of(schools)
 
 
 def profile_panel_context(viewer: User, student: Student) -> dict | None:

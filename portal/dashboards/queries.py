@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Select, case, func, select
 
 from portal.auth.models import User
-from portal.core.permissions import visible_student_ids
+from portal.core.permissions import visible_schools, visible_student_ids
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.people.models import Enrollment, GradingPeriod, Section, Student
@@ -21,9 +21,10 @@ GRADE_BANDS = ((0, 50, "0–49"), (50, 60, "50–59"), (60, 70, "60–69"), (70,
 PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 
-def scope(user: User, *, grade_level: int | None = None, section_id: int | None = None) -> Select:
+def scope(user: User, *, school_id: int | None = None, grade_level: int | None = None,
+          section_id: int | None = None) -> Select:
     """Select the ids of the visible students matching the dashboard filters."""
-    stmt = visible_student_ids(user)
+    stmt = visible_student_ids(user, school_id=school_id)
     if grade_level is not None:
         stmt = stmt.where(Student.grade_level == grade_level)
     if section_id is not None:
@@ -32,16 +33,18 @@ def scope(user: User, *, grade_level: int | None = None, section_id: int | None 
     return stmt
 
 
-def filter_choices(user: User) -> dict:
-    """Return the grade levels and sections the user's visible students belong to."""
-    students = visible_student_ids(user)
+def filter_choices(user: User, school_id: int | None = None) -> dict:
+    """Return the user's schools, and the grade levels and sections their visible students
+    (of the chosen school, if any) belong to."""
+    students = visible_student_ids(user, school_id=school_id)
     levels = db.session.scalars(select(Student.grade_level).distinct()
                                 .where(Student.id.in_(students)).order_by(Student.grade_level))
     sections = db.session.execute(
         select(Section.id, Section.name).distinct()
         .join(Enrollment, Enrollment.section_id == Section.id)
         .where(Enrollment.student_id.in_(students)).order_by(Section.name)).all()
-    return {"grade_levels": list(levels), "sections": [tuple(row) for row in sections]}
+    return {"schools": visible_schools(user), "grade_levels": list(levels),
+            "sections": [tuple(row) for row in sections]}
 
 
 def week_of(day) -> date:

@@ -8,14 +8,14 @@ from portal.auth.models import Role
 from portal.core.extension_points import add_profile_panel
 from portal.core.navigation import add_nav_item
 from portal.core.params import query_int
-from portal.core.permissions import roles_required
+from portal.core.permissions import chosen_school_id, roles_required, visible_schools
 from portal.core.time import today_in
 from portal.dashboards import pages, queries
 from portal.dashboards.drilldown import CHARTS
 from portal.dashboards.impact_queries import OUTCOMES
 from portal.dashboards.plotly_assets import PLOTLY_JS, guarded_style_ids
 from portal.extensions import limiter
-from portal.people.queries import school_of
+from portal.people.queries import reference_school
 
 DASHBOARD_ROLES = (Role.ADMINISTRATOR, Role.COUNSELLOR)
 
@@ -41,16 +41,19 @@ def plotly_placeholder_ids() -> str:
 
 
 def _filters() -> tuple[dict, dict]:
-    """Read the grade-level and section filters; a section the user cannot see is a 404."""
-    choices = queries.filter_choices(current_user)
-    filters = {"grade_level": query_int("grade_level"), "section_id": query_int("section_id")}
+    """Read the school, grade-level and section filters; a school or section the user cannot
+    see is a 404."""
+    school_id = chosen_school_id(current_user)
+    choices = queries.filter_choices(current_user, school_id)
+    filters = {"school_id": school_id, "grade_level": query_int("grade_level"),
+               "section_id": query_int("section_id")}
     if filters["section_id"] and filters["section_id"] not in dict(choices["sections"]):
         abort(404)
     return filters, choices
 
 
-def _today():
-    school = school_of(current_user)
+def _today(school_id: int | None):
+    school = reference_school(current_user, school_id)
     return today_in(school.timezone if school else "UTC")
 
 
@@ -80,24 +83,29 @@ def students():
 @bp.get("/programs")
 @roles_required(*DASHBOARD_ROLES)
 def programs():
-    listed = pages.programs(current_user)
+    school_id = chosen_school_id(current_user)
+    listed = pages.programs(current_user, school_id)
     program_id = query_int("program_id")
     outcome = request.args.get("outcome", "attendance")
     program = next((p for p in listed if p.id == program_id), None)
     if (program_id and program is None) or outcome not in OUTCOMES:
         abort(404)
-    result = pages.program_impact(current_user, program, outcome, _today()) if program else None
+    result = pages.program_impact(current_user, program, outcome, _today(school_id),
+                                  school_id) if program else None
     return render_template("dashboards/programs.html", programs=listed, program=program,
-                           outcome=outcome, result=result, scope=pages.scope_name(current_user))
+                           outcome=outcome, result=result, school_id=school_id,
+                           schools=visible_schools(current_user),
+                           scope=pages.scope_name(current_user, school_id))
 
 
 @bp.get("/interventions")
 @roles_required(*DASHBOARD_ROLES)
 def interventions():
+    school_id = chosen_school_id(current_user)
     outcome = request.args.get("outcome", "attendance")
     if outcome not in OUTCOMES:
         abort(404)
-    return render_template("dashboards/interventions.html", outcome=outcome,
-                           result=pages.intervention_effectiveness(current_user, outcome,
-                                                                   _today()),
-                           scope=pages.scope_name(current_user))
+    result = pages.intervention_effectiveness(current_user, outcome, _today(school_id), school_id)
+    return render_template("dashboards/interventions.html", outcome=outcome, result=result,
+                           school_id=school_id, schools=visible_schools(current_user),
+                           scope=pages.scope_name(current_user, school_id))

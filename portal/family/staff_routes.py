@@ -34,5 +34,5 @@ def invite_guardian(guardian_id: int):
         flash(_("Invitation sent to %(email)s.", email=guardian.email), "success")
     student_id = request.form.get("student_id", type=int)
     if student_id:
-        return redirect(url_for("people.profile", student_id=student_id, _anchor="portal"))
+        return redirect(url_for("students.profile", student_id=student_id, _anchor="portal"))
     return redirect(url_for("people.home"))

@@ -50,7 +50,7 @@ def new(student_id: int):
     if form.validate_on_submit() and save_or_refuse(form, lambda: services.log_interaction(
             student=student, author=current_user, follows=follows, **_fields(form, student)),
             _("Contact logged.")) is None:
-        return redirect(url_for("people.profile", student_id=student.id))
+        return redirect(url_for("students.profile", student_id=student.id))
     return render_template("interactions/form.html", form=form, student=student,
                            follows=follows), 400 if form.errors else 200
 
@@ -69,7 +69,7 @@ def edit(interaction_id: int):
     if form.validate_on_submit() and save_or_refuse(form, lambda: services.edit_interaction(
             interaction=interaction, student=student, editor=current_user,
             **_fields(form, student)), _("Changes saved; the earlier version is kept.")) is None:
-        return redirect(url_for("people.profile", student_id=student.id))
+        return redirect(url_for("students.profile", student_id=student.id))
     return render_template("interactions/form.html", form=form, student=student,
                            interaction=interaction,
                            revisions=queries.revisions_of(interaction)), 400 if form.errors else 200
@@ -93,5 +93,5 @@ def mark_done(interaction_id: int):
     db.session.commit()
     flash(_("Follow-up marked as done."), "success")
     if request.form.get("back") == "profile":
-        return redirect(url_for("people.profile", student_id=student.id))
+        return redirect(url_for("students.profile", student_id=student.id))
     return redirect(url_for("interactions.follow_ups"))

@@ -1,9 +1,15 @@
 """What a sender can pick from when building an audience (read-only)."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import Role, User
-from portal.core.permissions import visible_student_ids, visible_students
+from portal.core.permissions import (
+    visible_school_ids,
+    visible_schools,
+    visible_student_ids,
+    visible_students,
+)
 from portal.core.time import to_local, utcnow
 from portal.events.models import Event
 from portal.extensions import db
@@ -13,13 +19,14 @@ from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.labels import student_label
 from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
+from portal.people.queries import school_of
 
 
 def _sections(user: User) -> list[tuple[int, str]]:
     stmt = (select(Section.id, Section.name, Course.name)
             .join(Course, Course.id == Section.course_id)
             .join(AcademicTerm, AcademicTerm.id == Section.term_id)
-            .where(AcademicTerm.school_id == user.school_id)
+            .where(AcademicTerm.school_id.in_(visible_school_ids(user)))
             .order_by(Course.name, Section.name))
     if user.role != Role.ADMINISTRATOR:
         stmt = stmt.where(Section.id.in_(select(Enrollment.section_id).where(
@@ -29,16 +36,19 @@ def _sections(user: User) -> list[tuple[int, str]]:
 
 
 def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -> None:
-    """Offer only the sections, students and events this sender may reach."""
+    """Offer only the schools, sections, students and events this sender may reach."""
+    schools = visible_schools(user)
+    form.school_id.choices = [(None, _("All schools"))] + [(s.id, s.name) for s in schools] \
+        if len(schools) > 1 else [(None, "")]
     form.section_ids.choices = _sections(user)
     form.program_ids.choices = [tuple(row) for row in db.session.execute(
-        select(Program.id, Program.name).where(Program.school_id == user.school_id,
+        select(Program.id, Program.name).where(Program.school_id.in_(visible_school_ids(user)),
                                                Program.is_active.is_(True))
         .order_by(Program.name))]
     form.need_kinds.choices = [(kind, kind.replace("_", " ").capitalize())
                                for kind in NeedKind.ALL]
     form.event_without_rsvp.choices = [(0, "—")] + [tuple(row) for row in db.session.execute(
-        select(Event.id, Event.title).where(Event.school_id == user.school_id,
+        select(Event.id, Event.title).where(Event.school_id.in_(visible_school_ids(user)),
                                             Event.starts_at > utcnow())
         .order_by(Event.starts_at).limit(100))]
     form.languages.choices = list(languages.items())
@@ -49,16 +59,23 @@ def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -
                                                   Student.first_name).limit(1000))]
 
 
+def _home(user: User) -> int | None:
+    """Return the id of the school the user's campaigns are filed under (see school_of)."""
+    school = school_of(user)
+    return school.id if school else None
+
+
 def saved_segments(user: User) -> list[Segment]:
-    """Return the school's saved audiences."""
-    return list(db.session.scalars(select(Segment).where(Segment.school_id == user.school_id)
+    """Return the saved audiences of the school the user's campaigns are filed under."""
+    return list(db.session.scalars(select(Segment).where(Segment.school_id == _home(user))
                                    .order_by(Segment.name)))
 
 
 def saved_templates(user: User) -> list[MessageTemplate]:
-    """Return the school's message templates, newest first."""
+    """Return the message templates of the school the user's campaigns are filed under, newest
+    first."""
     return list(db.session.scalars(select(MessageTemplate).where(
-        MessageTemplate.school_id == user.school_id)
+        MessageTemplate.school_id == _home(user))
         .order_by(MessageTemplate.created_at.desc()).limit(100)))
 
 
@@ -75,6 +92,9 @@ def template_as_form_data(template: MessageTemplate) -> dict:
 def criteria_as_form_data(criteria: dict) -> dict:
     """Turn stored criteria back into form values (to start from a saved audience)."""
     data = dict(criteria)
+    schools = data.pop("school_ids", [])
+    if len(schools) == 1:
+        data["school_id"] = schools[0]
     if "grade_levels" in data:
         data["grade_levels"] = ", ".join(str(level) for level in data["grade_levels"])
     return data

@@ -43,6 +43,11 @@ class AudienceMismatch(DomainError):
     status = 422
 
 
+def _filters_of(criteria: dict) -> dict:
+    """Return the criteria without the schools spanned (a saved audience keeps its own)."""
+    return {key: value for key, value in criteria.items() if key != "school_ids"}
+
+
 def choose_audience(*, school: School, segment_id: int | None,
                     criteria: dict) -> tuple[dict, Segment | None]:
     """Return the criteria to store: the chosen saved audience's, else the filters'."""
@@ -51,7 +56,7 @@ def choose_audience(*, school: School, segment_id: int | None,
     segment = db.session.get(Segment, segment_id)
     if segment is None or segment.school_id != school.id:
         raise AudienceMismatch(_("Choose one of the saved audiences."), field="segment_id")
-    if criteria and criteria != segment.criteria:
+    if _filters_of(criteria) and _filters_of(criteria) != _filters_of(segment.criteria):
         raise AudienceMismatch(_("The filters below are not the saved audience "
                                  "“%(name)s”: clear them, or choose no saved audience.",
                                  name=segment.name), field="segment_id")
@@ -135,7 +140,10 @@ def variants_of(campaign: Campaign) -> list[TemplateVariant]:
 
 
 def render_for(campaign: Campaign, recipient: Recipient, school: School) -> dict:
-    """Return subject, text, html and language of the campaign for one recipient."""
+    """Return subject, text, html and language of the campaign for one recipient; a district's
+    campaign speaks in the name (and default language) of the recipient's child's school."""
+    if recipient.students and recipient.students[0].school_id != school.id:
+        school = recipient.students[0].school
     variant = choose_variant(variants_of(campaign), recipient.guardian.preferred_language,
                              school.default_language)
     fields = merge_fields(guardian=recipient.guardian, students=recipient.students, school=school)

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from portal.core.fields import DateTimeLocalField, DecimalField, as_id
+from portal.core.fields import DateTimeLocalField, DecimalField, as_id, optional_id
 from portal.messaging.models import UpdateKind
 from portal.risk.models import RiskLevel
 
@@ -35,6 +35,8 @@ class AudienceForm(FlaskForm):
 
     segment_name = StringField(_l("Save this audience as"),
                                validators=[Optional(), Length(max=200)])
+    # Offered to a district's administrator only (choices: all schools, then each school).
+    school_id = SelectField(_l("School"), coerce=optional_id, choices=[(None, "")])
     grade_levels = StringField(_l("Grade levels"), validators=[Optional(), _grade_levels])
     section_ids = SelectMultipleField(_l("Sections"), coerce=as_id, validate_choice=False)
     program_ids = SelectMultipleField(_l("Programs and activities"), coerce=as_id,
@@ -65,6 +67,9 @@ class AudienceForm(FlaskForm):
                  "languages": self.languages.data or [],
                  "portal_activated": self.portal_activated.data or None,
                  "student_ids": self.student_ids.data or []}
+        schools = [school_id for school_id, _name in self.school_id.choices if school_id]
+        if len(schools) > 1:  # a district's audience: every school of it, or the one chosen
+            found["school_ids"] = [self.school_id.data] if self.school_id.data else schools
         return {key: value for key, value in found.items() if value not in (None, [], "")}
 
 

@@ -35,15 +35,18 @@ from portal.messaging.forms import (
 from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
-from portal.people.queries import school_languages
+from portal.people.queries import reference_school, school_languages
 
 add_nav_item("messaging.campaign_list", _l("Messages"), roles=Role.STAFF, order=40)
 
 
 def _school() -> School:
-    if current_user.school_id is None:
+    """Return the school a new campaign is filed under: the sender's, or for a district's
+    administrator the district's first (its audience may still span every school)."""
+    school = reference_school(current_user)
+    if school is None:
         abort(403)
-    return db.session.get(School, current_user.school_id)
+    return school
 
 
 def _campaign_form(school: School, data=None):

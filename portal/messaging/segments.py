@@ -3,8 +3,8 @@
 Criteria (all optional, combined with AND): grade_levels, section_ids, program_ids,
 risk_levels, attendance_below (percent), need_kinds (open needs), event_without_rsvp
 (an event id), languages (the guardian's), portal_activated ("yes"/"no"), student_ids
-(a hand-picked list). Only students the sender may see, and only links that may receive
-information, are ever included.
+(a hand-picked list), school_ids (a district administrator's: the schools it spans). Only
+students the sender may see, and only links that may receive information, are ever included.
 """
 
 from dataclasses import dataclass, field
@@ -77,6 +77,12 @@ def _guardian_filters(criteria: dict) -> list:
     return filters
 
 
+def audience_schools(criteria: dict, school_id: int) -> list[int]:
+    """Return the schools an audience spans: those a district's administrator chose (all of
+    the district, or one), else the campaign's own school."""
+    return list(criteria.get("school_ids") or [school_id])
+
+
 def audience_links(*, criteria: dict, school_id: int, sender: User) -> Select:
     """Select (guardian_id, student_id) pairs of the audience that the sender may reach."""
     return (
@@ -84,7 +90,8 @@ def audience_links(*, criteria: dict, school_id: int, sender: User) -> Select:
         .join(Student, Student.id == StudentGuardian.student_id)
         .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
         .where(informed_link_condition(),
-               Student.school_id == school_id, Student.is_active.is_(true()),
+               Student.school_id.in_(audience_schools(criteria, school_id)),
+               Student.is_active.is_(true()),
                Student.id.in_(visible_student_ids(sender)),
                *_student_filters(criteria), *_guardian_filters(criteria))
     )

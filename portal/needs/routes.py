@@ -55,7 +55,7 @@ def _save_need(form: NeedForm, student, need: Need | None):
                                     **_need_fields(form))
 
     if form.validate_on_submit() and save_or_refuse(form, save, _("Need saved.")) is None:
-        return redirect(url_for("people.profile", student_id=student.id))
+        return redirect(url_for("students.profile", student_id=student.id))
     return None
 
 

@@ -54,7 +54,7 @@ def _on_interaction(actor, action, interaction: Interaction, changes) -> None:
     _notify_new_assignee(actor, changes, "follow_up_owner_id", object_type="interaction",
                          record=interaction, student_id=student.id,
                          title=_l("Follow-up for you: %(name)s", name=student.display_name),
-                         link=local_path("people.profile", student_id=student.id))
+                         link=local_path("students.profile", student_id=student.id))
 
 
 def _on_need(actor, action, need: Need, changes) -> None:

@@ -51,7 +51,7 @@ def _assigned(user: User) -> dict:
 def _item(kind: str, record, student: Student | None) -> WorkItem:
     if kind == "follow_up":
         return WorkItem(_l("Follow-up"), record.summary[:120], student, record.follow_up_due_on,
-                        local_path("people.profile", student_id=student.id))
+                        local_path("students.profile", student_id=student.id))
     if kind == "need":
         return WorkItem(_l("Need"), record.title, student, record.due_on,
                         local_path("needs.edit_need", need_id=record.id))

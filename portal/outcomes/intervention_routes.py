@@ -13,8 +13,9 @@ from portal.outcomes import bp, entry_queries
 from portal.outcomes import intervention_services as services
 from portal.outcomes.forms import CloseInterventionForm, InterventionForm, InterventionNoteForm
 from portal.outcomes.models import Intervention
-from portal.people.queries import latest_risk, staff_of_school
+from portal.people.queries import staff_of_school
 from portal.people.saving import save_or_refuse
+from portal.risk.queries import latest_risk
 
 
 def _plan_form(student) -> InterventionForm:
@@ -39,7 +40,7 @@ def new_intervention(student_id: int):
             review_on=form.review_on.data, need_id=form.need_id.data,
             risk_assessment_id=form.risk_assessment_id.data, visibility=form.visibility.data,
             today=today_in(student.school.timezone)), _("Intervention opened.")) is None:
-        return redirect(url_for("people.profile", student_id=student.id))
+        return redirect(url_for("students.profile", student_id=student.id))
     return render_template("outcomes/intervention_form.html", form=form,
                            student=student), 400 if form.errors else 200
 

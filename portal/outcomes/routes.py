@@ -112,6 +112,6 @@ def behaviour(student_id: int):
             is_positive=form.is_positive.data, severity=form.severity.data,
             action_taken=form.action_taken.data, visibility=form.visibility.data),
             _("Behaviour logged.")) is None:
-        return redirect(url_for("people.profile", student_id=student.id))
+        return redirect(url_for("students.profile", student_id=student.id))
     return render_template("outcomes/behaviour.html", form=form,
                            student=student), 400 if form.errors else 200

@@ -7,12 +7,9 @@ from sqlalchemy.orm import joinedload
 
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids, visible_student_ids
-from portal.core.time import today_in
 from portal.extensions import db
-from portal.outcomes.models import Program
 from portal.people.models import (
     AcademicTerm,
-    Course,
     Enrollment,
     Guardian,
     School,
@@ -20,11 +17,11 @@ from portal.people.models import (
     Student,
     StudentGuardian,
 )
-from portal.risk.models import RiskAssessment
 
 
 def school_of(user: User) -> School | None:
-    """Return the school a user works at, or, for a guardian, their children's school."""
+    """Return the school a user works at; for a guardian, their children's school; for a
+    district's administrator, the district's first school (its calendar and time zone)."""
     if user.school_id:
         return db.session.get(School, user.school_id)
     if user.is_guardian:
@@ -32,7 +29,16 @@ def school_of(user: User) -> School | None:
             select(School).join(Guardian, Guardian.school_id == School.id)
             .where(Guardian.user_id == user.id)
         )
+    if user.is_district_administrator:
+        return db.session.scalar(select(School).where(School.id.in_(visible_school_ids(user)))
+                                 .order_by(School.id).limit(1))
     return None
+
+
+def reference_school(user: User, school_id: int | None = None) -> School | None:
+    """Return the school whose calendar and time zone a staff page follows: the one chosen in
+    its school filter (checked by the caller), else the user's school (see school_of)."""
+    return db.session.get(School, school_id) if school_id is not None else school_of(user)
 
 
 def current_term(school_id: int, on_date: date) -> AcademicTerm | None:
@@ -77,41 +83,6 @@ def staff_of_school(school_id: int) -> list[User]:
         select(User).where(User.school_id == school_id, User.role.in_(Role.STAFF),
                            User.is_active_account.is_(True)).order_by(User.full_name)
     ))
-
-
-def latest_risk(student: Student) -> RiskAssessment | None:
-    """Return the student's most recent risk assessment, or None when never assessed."""
-    return db.session.scalar(
-        select(RiskAssessment).where(RiskAssessment.student_id == student.id)
-        .order_by(RiskAssessment.computed_at.desc(), RiskAssessment.id.desc()).limit(1)
-    )
-
-
-def filter_choices(user: User) -> dict:
-    """Return the sections, programs and grade levels the student list can filter by."""
-    schools = visible_school_ids(user)
-    sections = select(Section).join(Course, Course.id == Section.course_id).where(
-        Course.school_id.in_(schools))
-    if user.role == Role.TEACHER:
-        sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
-    grade_levels = db.session.scalars(
-        select(Student.grade_level).where(Student.id.in_(visible_student_ids(user)))
-        .distinct().order_by(Student.grade_level))
-    return {
-        "sections": list(db.session.scalars(sections.order_by(Section.name))),
-        "programs": list(db.session.scalars(
-            select(Program).where(Program.school_id.in_(schools)).order_by(Program.name))),
-        "grade_levels": list(grade_levels),
-    }
-
-
-def term_start(user: User) -> date | None:
-    """Return the first day of the user's school's current term (attendance rates count from it)."""
-    school = school_of(user)
-    if school is None:
-        return None
-    term = current_term(school.id, today_in(school.timezone))
-    return term.starts_on if term else None
 
 
 def school_languages(school: School, portal_languages: dict[str, str]) -> dict[str, str]:

@@ -1,21 +1,11 @@
-"""Staff home page, student list (and its CSV) and the student 360 profile."""
+"""The staff home page."""
 
-from flask import Response, render_template, request
-from flask_babel import gettext as _
+from flask import render_template
 from flask_login import current_user
 
-from portal.core.extension_points import home_tiles, profile_panels
-from portal.core.params import query_int
-from portal.core.permissions import get_student_or_404, staff_required
-from portal.core.signals import student_viewed
-from portal.core.time import utcnow
-from portal.extensions import db
-from portal.interactions.forms import interaction_form
-from portal.people import bp, profile_data, queries
-from portal.people.export import students_csv
-from portal.people.forms import StudentFilterForm
-from portal.people.student_list import PER_PAGE, StudentFilters, find_students
-from portal.people.timeline import KINDS
+from portal.core.extension_points import home_tiles
+from portal.core.permissions import staff_required
+from portal.people import bp, queries
 
 
 @bp.get("/staff")
@@ -23,48 +13,3 @@ from portal.people.timeline import KINDS
 def home():
     summary = queries.staff_home_summary(current_user)
     return render_template("people/home.html", summary=summary, tiles=home_tiles(current_user))
-
-
-def _filter_form() -> tuple[StudentFilterForm, StudentFilters]:
-    form = StudentFilterForm(formdata=request.args)
-    form.set_choices(queries.filter_choices(current_user))
-    return form, form.filters() if form.validate() else StudentFilters()
-
-
-@bp.get("/students")
-@staff_required
-def student_list():
-    form, filters = _filter_form()
-    page = query_int("page", 1, minimum=1)
-    rows, total = find_students(current_user, filters, since=queries.term_start(current_user),
-                                page=page)
-    arguments = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("people/student_list.html", form=form, rows=rows, total=total,
-                           page=page, per_page=PER_PAGE, arguments=arguments), \
-        400 if form.errors else 200
-
-
-@bp.get("/students.csv")
-@staff_required
-def student_list_csv():
-    _form, filters = _filter_form()
-    rows, _total = find_students(current_user, filters, since=queries.term_start(current_user),
-                                 page=None)
-    filename = f"students-{utcnow():%Y-%m-%d}.csv"
-    return Response(students_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-@bp.get("/students/<int:student_id>")
-@staff_required
-def profile(student_id: int):
-    student = get_student_or_404(current_user, student_id)
-    kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
-    data = profile_data.profile_of(student, kind=kind, chart_titles=(
-        _("Attendance rate per month"), _("Average grade per period")))
-    form = interaction_form(student, data["guardians"], author=current_user, formdata=None)
-    student_viewed.send(current_user._get_current_object(), student=student)
-    db.session.commit()
-    return render_template("people/profile.html", student=student, kind=kind, kinds=KINDS,
-                           interaction_form=form, panels=profile_panels(current_user, student),
-                           **data)

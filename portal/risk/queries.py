@@ -22,6 +22,14 @@ def newest_assessment_ids(student_ids: Select) -> Select:
             .group_by(RiskAssessment.student_id))
 
 
+def latest_risk(student: Student) -> RiskAssessment | None:
+    """Return the student's most recent risk assessment, or None when never assessed."""
+    return db.session.scalar(
+        select(RiskAssessment).where(RiskAssessment.student_id == student.id)
+        .order_by(RiskAssessment.computed_at.desc(), RiskAssessment.id.desc()).limit(1)
+    )
+
+
 def latest_risk_levels(student_ids):
     """Return a subquery (student_id, level) of the given students' newest assessments."""
     return (select(RiskAssessment.student_id, RiskAssessment.level)

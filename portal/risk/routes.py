@@ -42,7 +42,7 @@ def flags():
     todos = queries.family_todos_of([student for _, student in flagged])
     return render_template("risk/flags.html", flagged=flagged, form=InterventionForm(),
                            todos=todos,
-                           has_profile="people.profile" in current_app.view_functions)
+                           has_profile="students.profile" in current_app.view_functions)
 
 
 @bp.post("/flags/<int:assessment_id>/acknowledge")

@@ -75,9 +75,14 @@ def test_no_user_text_reaches_any_page_unescaped(pages):
 
 # Where each text must be shown (escaped): staff pages and the family's.
 SHOWN_ON = {
-    "people.profile": ("student first name", "interaction summary", "need title",
+    "students.profile": ("student first name", "interaction summary", "need title",
                        "intervention goal", "program name", "behaviour description"),
     "interactions.edit": ("interaction summary",),
+    # The district's administrator: every school of the district in the school filter.
+    "students.student_list": ("student first name", "school name", "second school name"),
+    "dashboards.overview": ("school name", "second school name"),
+    "dashboards.interventions": ("school name", "second school name"),
+    "messaging.new_campaign": ("school name", "second school name"),
     "needs.queue": ("need title",),
     "needs.edit_need": ("need title", "need details"),
     "outcomes.intervention": ("intervention reason", "intervention goal",

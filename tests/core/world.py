@@ -49,6 +49,7 @@ def multiline(name: str) -> str:
 class World:
     admin: User
     parent: User
+    district_admin: User | None = None
     ids: dict = field(default_factory=dict)
     queries: dict = field(default_factory=dict)  # endpoint: the query string its page needs
 
@@ -65,6 +66,7 @@ def build_world() -> World:
     section = f.make_section(school, teacher, child, term=term)
     parent, guardian = f.make_family(school, child, first_name=payload("guardian name"))
     world = World(admin, parent)
+    _district(world, school)
     world.ids.update(student_id=child.id, section_id=section.id, person_id={
         "privacy.students_record": child.id, "privacy.guardians_record": guardian.id,
         "privacy.students_export": child.id, "privacy.guardians_export": guardian.id})
@@ -81,6 +83,16 @@ def build_world() -> World:
                           "family.answer_by_link": _answer_token(guardian)}
     db.session.commit()
     return world
+
+
+def _district(world: World, school) -> None:
+    """Put the school in a district with a second school; its administrator opens the pages
+    with a school filter, every school's name in it."""
+    sister = f.make_school(name=payload("second school name"), timezone="UTC")
+    district = f.make_district(payload("district name"), school, sister)
+    world.district_admin = f.make_district_admin(district, full_name=payload("district admin"))
+    world.queries.update({"students.student_list_csv": {"school_id": school.id},
+                          "dashboards.interventions": {"school_id": school.id}})
 
 
 def _staff_records(world: World, child, admin) -> None:
@@ -112,7 +124,8 @@ def _staff_records(world: World, child, admin) -> None:
     world.ids.update(interaction_id=interaction.id, need_id=need.id, intervention_id=plan.id,
                      program_id=program.id)
     monday = now.date() - timedelta(days=now.weekday())
-    world.queries.update({"dashboards.students": {"chart": "behaviour", "week": str(monday)},
+    world.queries.update({"dashboards.students": {"chart": "behaviour", "week": str(monday),
+                                                  "school_id": child.school_id},
                           "dashboards.programs": {"program_id": program.id}})
 
 
@@ -178,6 +191,12 @@ ANONYMOUS_PAGES = frozenset({"auth.login", "auth.request_reset", "auth.reset_pas
                              "auth.accept_invitation", "messaging.unsubscribe",
                              "family.calendar_feed", "family.answer_by_link",
                              "health.healthz"})
+# Pages with a school filter, opened by the district's administrator (both schools offered),
+# and pages that follow a school's calendar (theirs: the district's first school).
+DISTRICT_PAGES = frozenset({"students.student_list", "students.student_list_csv",
+                            "dashboards.overview", "dashboards.students", "dashboards.programs",
+                            "dashboards.interventions", "messaging.new_campaign",
+                            "messaging.audience_count", "people.home", "events.calendar"})
 NOT_PAGES = frozenset({"static", "dashboards.plotly_js"})
 # The routes that take a POST without a CSRF token, each with its reason.
 CSRF_EXEMPT = {
@@ -191,9 +210,12 @@ CSRF_EXEMPT_FORMS = frozenset({"messaging.unsubscribe"})
 
 
 def reader_of(endpoint: str, world: World) -> User | None:
-    """Return who opens a page: nobody signed in, the guardian, or the administrator."""
+    """Return who opens a page: nobody signed in, the guardian, the district's administrator
+    (pages with a school filter) or the school's administrator."""
     if endpoint in ANONYMOUS_PAGES:
         return None
+    if endpoint in DISTRICT_PAGES:
+        return world.district_admin
     return world.parent if endpoint.startswith("family.") else world.admin
 
 

@@ -29,6 +29,32 @@ def classroom() -> SimpleNamespace:
                            term=term, parent=parent, guardian=guardian)
 
 
+def district() -> SimpleNamespace:
+    """Add a district of two schools (north, south), each with a teacher's class of two
+    students with a guardian each (no portal account), its administrator, and the district's
+    administrator; and a school of another district with its own district administrator."""
+    schools = {name: f.make_school(name.title()) for name in ("north", "south", "elsewhere")}
+    world = SimpleNamespace(**schools, district=f.make_district("Valley", schools["north"],
+                                                               schools["south"]))
+    world.other_district = f.make_district("Hills", schools["elsewhere"])
+    world.admin = f.make_district_admin(world.district)
+    world.other_admin = f.make_district_admin(world.other_district)
+    world.students, world.guardians = {}, {}
+    for name, school in schools.items():
+        term = f.make_term(school)
+        setattr(world, f"{name}_admin", f.make_user(Role.ADMINISTRATOR, school))
+        setattr(world, f"{name}_teacher", f.make_user(Role.TEACHER, school))
+        pupils = [f.make_student(school, first_name=f"{name.title()}{n}",
+                                 last_name=f"Pupil{n}", grade_level=9 + n) for n in range(2)]
+        f.make_section(school, getattr(world, f"{name}_teacher"), *pupils, term=term)
+        world.students[name] = pupils
+        world.guardians[name] = [f.make_guardian(school) for _pupil in pupils]
+        for pupil, guardian in zip(pupils, world.guardians[name], strict=True):
+            f.link(pupil, guardian)
+    db.session.commit()
+    return world
+
+
 def classroom_with_counsellors() -> SimpleNamespace:
     """Add a classroom() whose student two counsellors see: `owner` and `colleague`."""
     room = classroom()

@@ -2,7 +2,7 @@
 
 import json
 
-from portal.people.charts import attendance_figure, grades_figure
+from portal.students.charts import attendance_figure, grades_figure
 
 
 def test_attendance_figure_plots_each_month_on_a_percent_axis():

@@ -28,6 +28,7 @@ class StudentFilters:
     """What the staff member asked the list for."""
 
     search: str = ""
+    school_id: int | None = None  # one of the user's schools; None: all of them
     grade_level: int | None = None
     section_id: int | None = None
     program_id: int | None = None
@@ -64,7 +65,7 @@ def _open_needs(student_ids: Select):
 
 
 def _list_statement(user: User, filters: StudentFilters, since: date | None) -> Select:
-    ids = visible_student_ids(user)
+    ids = visible_student_ids(user, school_id=filters.school_id)
     risk, rates = latest_risk_levels(ids), _attendance_rates(ids, since)
     contacts, needs = _last_contacts(ids), _open_needs(ids)
     stmt = (
@@ -84,6 +85,8 @@ def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
     for word in fold(filters.search).split():
         stmt = stmt.where(or_(Student.search_name.contains(word, autoescape=True),
                               func.lower(Student.external_id) == word))
+    if filters.school_id is not None:
+        stmt = stmt.where(Student.school_id == filters.school_id)
     if filters.grade_level is not None:
         stmt = stmt.where(Student.grade_level == filters.grade_level)
     if filters.section_id is not None:

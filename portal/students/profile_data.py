@@ -8,10 +8,11 @@ from portal.outcomes.queries import (
     attendance_summary,
     grades_by_period,
 )
-from portal.people import charts
 from portal.people.models import Student
-from portal.people.queries import guardian_links_of, latest_risk
-from portal.people.timeline import student_timeline
+from portal.people.queries import guardian_links_of
+from portal.risk.queries import latest_risk
+from portal.students import charts
+from portal.students.timeline import student_timeline
 
 
 def _charts(student: Student, titles: tuple[str, str]) -> dict:

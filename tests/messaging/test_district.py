@@ -1,0 +1,81 @@
+"""Campaigns of a district's administrator: an audience across the district's schools or one of
+them, never a school outside the district; each family hears from its child's school."""
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.messaging.models import Campaign, Message
+from tests.people.helpers import district
+
+COMPOSE = {"title": "Snow day", "kind": "general", "subject_en": "News",
+           "body_en": "Dear {{ guardian_name }}, {{ school_name }} is closed tomorrow."}
+
+
+@pytest.fixture
+def valley(app):
+    """Return the district() world: two guardians in each school."""
+    return district()
+
+
+def _count(client, query: str = ""):
+    return client.get(f"/messaging/audience/count{query}")
+
+
+def test_district_audience_counts_every_school_or_the_one_chosen(valley, login_as):
+    client = login_as(valley.admin)
+    assert _count(client).get_json() == {"guardians": 4, "students": 4}
+    assert _count(client, f"?school_id={valley.south.id}").get_json() == {
+        "guardians": 2, "students": 2}
+    assert _count(client, f"?school_id={valley.north.id}&grade_levels=10").get_json() == {
+        "guardians": 1, "students": 1}
+    for hostile in (valley.elsewhere.id, 2147483647, -1):
+        response = _count(client, f"?school_id={hostile}")
+        assert response.status_code == 400 and "school_id" in response.get_json()["errors"]
+
+
+def test_school_administrators_audience_is_their_school_alone(valley, login_as):
+    client = login_as(valley.north_admin)
+    assert _count(client).get_json() == {"guardians": 2, "students": 2}
+    assert _count(client, f"?school_id={valley.south.id}").status_code == 400
+    page = client.get("/messaging/campaigns/new").get_data(as_text=True)
+    assert 'name="school_id"' not in page
+
+
+def _compose_and_send(client, **fields) -> Campaign:
+    response = client.post("/messaging/campaigns/new", data={**COMPOSE, **fields})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    campaign = db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).first()
+    guardians = len(campaign.criteria["school_ids"]) * 2
+    review = client.get(f"/messaging/campaigns/{campaign.id}/review")
+    assert review.status_code == 200
+    sent = client.post(f"/messaging/campaigns/{campaign.id}/send",
+                       data={"confirm": "y", "confirm_count": guardians})
+    assert sent.status_code == 302
+    return campaign
+
+
+def _reached(campaign: Campaign) -> dict[int, str]:
+    return dict(db.session.execute(select(Message.guardian_id, Message.body_text).where(
+        Message.campaign_id == campaign.id)).all())
+
+
+def test_district_campaign_reaches_each_school_in_its_own_name(valley, login_as):
+    client = login_as(valley.admin)
+    page = client.get("/messaging/campaigns/new").get_data(as_text=True)
+    assert 'name="school_id"' in page and "All schools" in page
+    everyone = _reached(_compose_and_send(client))
+    guardians = {name: {g.id for g in valley.guardians[name]} for name in valley.guardians}
+    assert set(everyone) == guardians["north"] | guardians["south"]
+    assert all("North is closed" in everyone[g] for g in guardians["north"])
+    assert all("South is closed" in everyone[g] for g in guardians["south"])
+    south_only = _reached(_compose_and_send(client, school_id=valley.south.id))
+    assert set(south_only) == guardians["south"]
+
+
+def test_district_campaign_cannot_be_aimed_at_another_districts_school(valley, login_as):
+    client = login_as(valley.admin)
+    response = client.post("/messaging/campaigns/new",
+                           data={**COMPOSE, "school_id": valley.elsewhere.id})
+    assert response.status_code == 200 and 'id="school_id-error"' in response.get_data(True)
+    assert db.session.scalar(select(Campaign)) is None

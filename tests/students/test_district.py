@@ -1,0 +1,71 @@
+"""A district's administrator: one student list across the district's schools, a school filter
+that never reaches beyond the district, and school staff who see what they saw before."""
+
+import pytest
+
+from tests.people.helpers import district
+
+pytestmark = pytest.mark.usefixtures("app")
+
+
+@pytest.fixture
+def valley():
+    """Return the district of two schools and a school of another district."""
+    return district()
+
+
+def _names(response) -> set[str]:
+    page = response.get_data(as_text=True)
+    return {name for name in ("North0", "North1", "South0", "South1", "Elsewhere0", "Elsewhere1")
+            if name in page}
+
+
+def test_district_administrator_lists_and_filters_every_school_of_the_district(valley,
+                                                                              login_as):
+    client = login_as(valley.admin)
+    response = client.get("/students")
+    assert response.status_code == 200
+    assert _names(response) == {"North0", "North1", "South0", "South1"}
+    assert 'name="school_id"' in response.get_data(as_text=True)
+    south = valley.south.id
+    assert _names(client.get(f"/students?school_id={south}")) == {"South0", "South1"}
+    assert _names(client.get(f"/students?school_id={south}&grade_level=10")) == {"South1"}
+    csv_text = client.get(f"/students.csv?school_id={south}").get_data(as_text=True)
+    assert "South0" in csv_text and "North0" not in csv_text
+    for school in ("north", "south"):
+        assert client.get(f"/students/{valley.students[school][0].id}").status_code == 200
+    assert client.get(f"/students/{valley.students['elsewhere'][0].id}").status_code == 404
+
+
+def test_school_filter_cannot_reach_a_school_outside_the_district(valley, login_as):
+    client = login_as(valley.admin)
+    for path in (f"/students?school_id={valley.elsewhere.id}",
+                 f"/students.csv?school_id={valley.elsewhere.id}",
+                 "/students?school_id=2147483647"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert not _names(response)
+    for value in ("-1", "north", "99999999999999999999"):
+        response = client.get(f"/students?school_id={value}")
+        assert response.status_code == 400 and "school_id" in response.get_data(as_text=True)
+
+
+def test_another_districts_administrator_gets_404_on_this_districts_student(valley, login_as):
+    client = login_as(valley.other_admin)
+    assert client.get(f"/students/{valley.students['north'][0].id}").status_code == 404
+    assert _names(client.get("/students")) == {"Elsewhere0", "Elsewhere1"}
+    assert client.get(f"/students?school_id={valley.north.id}").status_code == 404
+
+
+def test_school_staff_still_see_only_their_own_school(valley, login_as):
+    client = login_as(valley.north_admin)
+    page = client.get("/students")
+    assert _names(page) == {"North0", "North1"}
+    assert 'name="school_id"' not in page.get_data(as_text=True)  # one school: no filter
+    assert _names(client.get(f"/students?school_id={valley.north.id}")) == {"North0", "North1"}
+    assert client.get(f"/students?school_id={valley.south.id}").status_code == 404
+    assert client.get(f"/students/{valley.students['south'][0].id}").status_code == 404
+    teacher = login_as(valley.north_teacher)
+    assert _names(teacher.get("/students")) == {"North0", "North1"}
+    assert teacher.get(f"/students/{valley.students['south'][0].id}").status_code == 404
+    assert teacher.get(f"/students?school_id={valley.south.id}").status_code == 404
