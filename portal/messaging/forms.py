@@ -20,6 +20,7 @@ KIND_LABELS = {
     UpdateKind.PROGRESS: _l("Progress"), UpdateKind.EVENTS: _l("Events"),
     UpdateKind.ABSENCE: _l("Absences"), UpdateKind.INTERVENTION: _l("Support and interventions"),
     UpdateKind.GENERAL: _l("General news"), UpdateKind.URGENT: _l("Urgent notices"),
+    UpdateKind.ALERT: _l("Weekly alert: missing work, low grades and days missed"),
 }
 
 
@@ -74,8 +75,9 @@ class CampaignForm(AudienceForm):
     title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
     # Chosen here, in the form that is sent, so what it shows is what the campaign uses.
     segment_id = SelectField(_l("Saved audience"), coerce=int, default=0)
-    kind = SelectField(_l("Kind of update"), choices=list(KIND_LABELS.items()),
-                       default=UpdateKind.GENERAL)
+    # The weekly alert is written by the portal, not sent as a campaign.
+    kind = SelectField(_l("Kind of update"), default=UpdateKind.GENERAL, choices=[
+        (kind, label) for kind, label in KIND_LABELS.items() if kind != UpdateKind.ALERT])
     scheduled_at = DateTimeLocalField(_l("Send at (leave empty to send now)"),
                                       format="%Y-%m-%dT%H:%M", validators=[Optional()])
     submit = SubmitField(_l("Review before sending"))
