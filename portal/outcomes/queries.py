@@ -95,7 +95,7 @@ def program_participant_ids(program_ids, *, on) -> Select:
 def missing_work_by_course(student: Student, *, since, until) -> list[tuple[str, int]]:
     """Return (course, how many pieces of work are still missing) for work due between the dates."""
     return [(course, count) for course, count in db.session.execute(
-        select(Course.name, func.count())
+        select(Course.name, func.count()).select_from(WorkMark)
         .join(Section, Section.id == WorkMark.section_id)
         .join(Course, Course.id == Section.course_id)
         .where(WorkMark.student_id == student.id, WorkMark.status == WorkStatus.MISSING,
@@ -107,6 +107,7 @@ def course_averages(student: Student, *, on) -> list[tuple[str, float]]:
     """Return (course, average percent) of the student's grades in the grading period of `on`."""
     rows = db.session.execute(
         select(Course.name, func.avg(100.0 * Grade.score / func.nullif(Grade.max_score, 0)))
+        .select_from(Grade)
         .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
         .join(Section, Section.id == Grade.section_id)
         .join(Course, Course.id == Section.course_id)
