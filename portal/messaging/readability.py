@@ -40,3 +40,10 @@ def measure(text: str, language: str, *, grade_limit: float,
         grade = round(statistics.flesch_kincaid_grade(plain), 1)
     return Readability(count, False, grade, count > word_limit,
                        grade is not None and grade > grade_limit)
+
+
+def measure_texts(texts: list[tuple[str, str]], *, grade_limit: float,
+                  word_limit: int) -> list[tuple[str, Readability]]:
+    """Measure each non-empty (language, text) against the school's limits."""
+    return [(language, measure(text, language, grade_limit=grade_limit, word_limit=word_limit))
+            for language, text in texts if (text or "").strip()]
