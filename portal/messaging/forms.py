@@ -10,9 +10,16 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from portal.core.fields import DateTimeLocalField, DecimalField, as_id
+from portal.core.fields import DateTimeLocalField, DecimalField, IntegerField, as_id
 from portal.messaging.models import UpdateKind
 from portal.risk.models import RiskLevel
 
@@ -119,3 +126,42 @@ class AnswerForm(FlaskForm):
 
     body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Send answer"))
+
+
+class FamilyMessageSettingsForm(FlaskForm):
+    """The school's weekly alert, attendance nudges, weekly limit and readability limits."""
+
+    weekly_alert_enabled = BooleanField(_l("Send the weekly family alert"))
+    attendance_nudges_enabled = BooleanField(_l("Send attendance nudges"))
+    nudge_threshold_percent = DecimalField(
+        _l("First nudge when a student has missed this share of school days (%)"),
+        places=None, validators=[InputRequired(), NumberRange(
+            1, 50, _l("Enter a share from 1 to 50 %%."))])
+    nudge_step_up_percent = DecimalField(
+        _l("Invitation to talk and a counsellor task from this share of days missed (%)"),
+        places=None, validators=[InputRequired(), NumberRange(
+            2, 100, _l("Enter a share from 2 to 100 %%."))])
+    nudge_repeat_days = IntegerField(
+        _l("At most one nudge about a student every (days)"), validators=[
+            InputRequired(), NumberRange(7, 365, _l("Enter a number of days from 7 to 365."))])
+    weekly_message_cap = IntegerField(
+        _l("Most non-urgent messages a family receives in 7 days"), validators=[
+            InputRequired(), NumberRange(1, 20, _l("Enter a number from 1 to 20."))])
+    reading_grade_limit = DecimalField(
+        _l("Warn above this reading grade"), places=None, validators=[
+            InputRequired(), NumberRange(1, 18, _l("Enter a grade from 1 to 18."))])
+    message_word_limit = IntegerField(
+        _l("Warn above this many words"), validators=[
+            InputRequired(), NumberRange(20, 2000, _l("Enter a number from 20 to 2000."))])
+    submit = SubmitField(_l("Save settings"))
+
+    def settings(self) -> dict:
+        """Return the submitted settings (call after validate())."""
+        return {"weekly_alert_enabled": bool(self.weekly_alert_enabled.data),
+                "attendance_nudges_enabled": bool(self.attendance_nudges_enabled.data),
+                "nudge_threshold_percent": float(self.nudge_threshold_percent.data),
+                "nudge_step_up_percent": float(self.nudge_step_up_percent.data),
+                "nudge_repeat_days": self.nudge_repeat_days.data,
+                "weekly_message_cap": self.weekly_message_cap.data,
+                "reading_grade_limit": float(self.reading_grade_limit.data),
+                "message_word_limit": self.message_word_limit.data}
