@@ -18,11 +18,11 @@ depends_on = None
 SCHOOL_COLUMNS = (
     ('weekly_alert_enabled', sa.Boolean(), sa.true()),
     ('attendance_nudges_enabled', sa.Boolean(), sa.true()),
-    ('nudge_threshold_percent', sa.Float(), sa.text('5.0')),
-    ('nudge_step_up_percent', sa.Float(), sa.text('10.0')),
+    ('nudge_threshold_percent', sa.Double(), sa.text('5.0')),
+    ('nudge_step_up_percent', sa.Double(), sa.text('10.0')),
     ('nudge_repeat_days', sa.Integer(), sa.text('28')),
     ('weekly_message_cap', sa.Integer(), sa.text('3')),
-    ('reading_grade_limit', sa.Float(), sa.text('8.0')),
+    ('reading_grade_limit', sa.Double(), sa.text('8.0')),
     ('message_word_limit', sa.Integer(), sa.text('150')),
 )
 

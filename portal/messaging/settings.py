@@ -4,9 +4,8 @@ from flask_babel import gettext as _
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
-from portal.core.signals import record_changed
-from portal.extensions import db
 from portal.people.models import School
+from portal.people.services import apply_school_settings
 
 MESSAGE_SETTINGS = ("weekly_alert_enabled", "attendance_nudges_enabled",
                     "nudge_threshold_percent", "nudge_step_up_percent", "nudge_repeat_days",
@@ -26,12 +25,4 @@ def update_message_settings(*, school: School, actor: User, settings: dict) -> d
         raise MessageSettingNotValid(
             _("The stronger message must come at a higher share of days missed than the "
               "first nudge."), field="nudge_step_up_percent")
-    changes = {key: [getattr(school, key), value] for key, value in settings.items()
-               if getattr(school, key) != value}
-    for key, (_old, new) in changes.items():
-        setattr(school, key, new)
-    db.session.flush()
-    if changes:
-        record_changed.send(actor, action="update", object_type="school", object_id=school.id,
-                            school_id=school.id, changes=changes)
-    return changes
+    return apply_school_settings(school=school, actor=actor, settings=settings)
