@@ -5,9 +5,8 @@ Revises: 0013_gaps13
 Create Date: 2026-12-02 04:30:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_alerts'

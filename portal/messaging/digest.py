@@ -32,6 +32,7 @@ from portal.outcomes.models import Intervention, InterventionStatus
 from portal.outcomes.queries import attendance_summary, latest_grades, missing_work
 from portal.people.models import Guardian, School, Student, StudentGuardian
 
+
 def _child_section(student: Student, since) -> list[str]:
     week = attendance_summary(student, since=since)
     lines = [_("%(name)s (grade %(level)s)", name=student.display_name, level=student.grade_level)]

@@ -16,8 +16,6 @@ from portal.core.time import to_utc, utcnow
 from portal.extensions import db
 from portal.messaging import bp, campaigns, lifecycle, queries
 from portal.messaging.attempts import retry_deliveries
-from portal.messaging.dose import families_held_back
-from portal.messaging.readability import measure_texts
 from portal.messaging.audience import (
     campaign_as_form_data,
     criteria_as_form_data,
@@ -26,6 +24,7 @@ from portal.messaging.audience import (
     saved_templates,
     template_as_form_data,
 )
+from portal.messaging.dose import families_held_back
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
@@ -35,6 +34,7 @@ from portal.messaging.forms import (
     add_language_fields,
 )
 from portal.messaging.models import Campaign, MessageTemplate, Segment
+from portal.messaging.readability import measure_texts
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
 from portal.people.queries import school_languages

@@ -1,4 +1,4 @@
-"""Attendance nudges: the threshold, the comparison with classmates, the step-up, the repeat limit."""
+"""Attendance nudges: threshold, comparison with classmates, step-up and repeat limit."""
 
 from datetime import date, datetime, timedelta
 
