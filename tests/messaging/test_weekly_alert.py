@@ -5,10 +5,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.messaging.digest import send_weekly_digests
+from portal.messaging.digest import preview_digest, send_weekly_digests
 from portal.messaging.models import Delivery, Message, NotificationPreference
 from portal.messaging.worker import drain
-from tests import factories as f
 from tests.messaging.alerts_world import (
     FRIDAY_AFTERNOON,
     THIS_MONDAY,
@@ -84,6 +83,9 @@ def test_nothing_to_act_on_sends_the_digest_alone_and_without_digest_nothing(app
     (message,) = db.session.scalars(select(Message)).all()
     assert message.guardian_id == world.mother.id and message.kind == "progress"
     assert "please look at" not in message.body_text and "missing" not in message.body_text
+    assert preview_digest(world.father, FRIDAY_AFTERNOON - timedelta(days=1)) is None
+    assert preview_digest(world.mother, FRIDAY_AFTERNOON - timedelta(days=1))[1] == \
+        message.subject
 
 
 def test_families_are_enrolled_by_default_and_can_opt_out_on_their_updates_page(
@@ -114,15 +116,14 @@ def test_a_school_can_turn_the_alert_off(app):
     assert {message.kind for message in db.session.scalars(select(Message))} == {"progress"}
 
 
-def test_sms_carries_only_the_alert_in_the_familys_language(app):
+def test_sms_carries_only_the_alert(app):
     app.config["SMS_APPRISE_URL"] = "json://127.0.0.1:9/sms?:to={to}"
     world = family_world()
     world.mother.preferred_channel, world.mother.phone = "sms", "+15550001111"
-    world.mother.preferred_language = "es"
-    other = f.make_guardian(world.school, email=None)
-    f.link(world.mia, other)
     _plant_a_week(world)
     send_weekly_digests(FRIDAY_AFTERNOON)
     (sms,) = db.session.scalars(select(Delivery).where(Delivery.channel == "sms")).all()
-    assert "Science" in sms.body_text and "Here is this week" not in sms.body_text
-    assert "Aquí" not in sms.body_text and len(sms.body_text) <= 480
+    assert sms.guardian_id == world.mother.id
+    subject = db.session.get(Message, sms.message_id).subject
+    assert sms.body_text.startswith(f"{subject}: This week, please look at:\n- Jaden Reed")
+    assert "Dear" not in sms.body_text and sms.body_text.endswith("if you have a question.")
