@@ -10,7 +10,7 @@ from portal.core.jobs import registered_jobs
 from portal.extensions import db
 from portal.messaging.models import AttendanceNudge, Message, NotificationPreference
 from portal.messaging.nudge_texts import TEXTS, nudge_text
-from portal.messaging.nudges import send_attendance_nudges
+from portal.messaging.nudges import eligible_families, send_attendance_nudges
 from portal.messaging.readability import measure
 from portal.messaging.worker import drain
 from portal.needs.models import Need
@@ -43,7 +43,7 @@ def _classmates(world, *absences: int) -> None:
 
 def test_below_the_threshold_or_the_minimum_nobody_is_nudged(app):
     world = family_world()
-    _days(world, world.jaden, total=40, absent=1)  # 2.5 %
+    _days(world, world.jaden, total=80, absent=3)  # 3.75 %: below the school's 5 %
     _days(world, world.mia, total=20, absent=2)  # 10 %, but only two days
     assert send_attendance_nudges(NOW) == 0
     assert db.session.scalar(select(Message)) is None
@@ -110,10 +110,12 @@ def test_families_who_turned_absence_updates_off_and_schools_that_turned_nudges_
     db.session.add(NotificationPreference(guardian_id=world.father.id, kind="absence",
                                           enabled=False))
     _days(world, world.jaden, total=40, absent=3)
+    assert eligible_families(school=world.school, student=world.jaden) == [world.mother]
     send_attendance_nudges(NOW)
     assert [m.guardian_id for m in db.session.scalars(select(Message))] == [world.mother.id]
     quiet = family_world("2", attendance_nudges_enabled=False)
     _days(quiet, quiet.jaden, total=40, absent=6)
+    assert eligible_families(school=quiet.school, student=quiet.jaden) == []
     assert send_attendance_nudges(NOW + timedelta(days=1)) == 0
 
 
