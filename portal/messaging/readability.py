@@ -2,8 +2,8 @@
 
 The reading level is the Flesch-Kincaid grade computed by `textstat`; the formula was
 made for English, so it is given for English only. Other languages get the word count
-(Chinese, written without spaces, its character count). Merge fields and Jinja tags are
-left out of the count.
+(Chinese, written without spaces, its character count). A merge field counts as one word;
+conditionals ({% if %}) are left out.
 """
 
 import re
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from textstat.textstat import textstatistics
 
-_TAGS = re.compile(r"\{[{%#].*?[}%#]\}", re.S)
+_FIELDS = re.compile(r"\{\{.*?\}\}", re.S)  # a merge field reads as one word (a name)
+_TAGS = re.compile(r"\{[%#].*?[%#]\}", re.S)  # {% if %} and comments are not read at all
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -27,7 +28,7 @@ class Readability:
 def measure(text: str, language: str, *, grade_limit: float,
             word_limit: int) -> Readability:
     """Return the word count, reading grade and whether either passes the school's limit."""
-    plain = _TAGS.sub(" x ", text or "")
+    plain = _TAGS.sub("", _FIELDS.sub("Name", text or ""))
     if language.startswith("zh"):
         count = len(_HAN.findall(plain))
         # Roughly 1.5 characters make a word in Chinese prose.
