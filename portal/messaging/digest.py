@@ -90,6 +90,8 @@ def digest_for(guardian: Guardian, children: list[Student], school: School,
 
 @dataclass(frozen=True)
 class WeeklyMessage:
+    """One guardian's weekly message: its kind (alert or progress), subject and text."""
+
     kind: str
     subject: str
     body: str

@@ -18,6 +18,8 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 @dataclass(frozen=True)
 class Readability:
+    """How long and how hard one text is, and whether it passes the school's limits."""
+
     words: int
     characters_counted: bool  # True for Chinese: `words` holds characters
     grade: float | None  # None when no reading level is computed for the language
