@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_holdout'
-down_revision = '0013_gaps13'
+revision = "0014_holdout"
+down_revision = "0013_gaps13"
 branch_labels = None
 depends_on = None
 

@@ -124,7 +124,8 @@ def _tell_promoted(invitation: EventInvitation, event: Event) -> None:
                  title=event.title, when=when)
     notify_guardian(
         guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body,
-        student=db.session.get(Student, invitation.student_id) if invitation.student_id else None)
+        student=db.session.get(Student, invitation.student_id) if invitation.student_id else None,
+        always_send=True)
 
 
 def remind_non_responders(*, actor: User, event: Event) -> int:

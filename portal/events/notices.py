@@ -32,7 +32,8 @@ def tell_invited(event: Event, *, sender: User, subject, body) -> int:
             told += notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, sender=sender,
                                     subject=subject(event, when), body_text=body(event, when),
                                     student=db.session.get(Student, invitation.student_id)
-                                    if invitation.student_id else None) is not None
+                                    if invitation.student_id else None,
+                                    always_send=True) is not None
     return told
 
 
@@ -61,4 +62,5 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
         attachments = [{"filename": "conference.ics", "content_type": "text/calendar",
                         "text": text}]
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
-                    body_text=body, student=student, sender=sender, attachments=attachments)
+                    body_text=body, student=student, sender=sender, attachments=attachments,
+                    always_send=True)

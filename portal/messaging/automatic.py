@@ -61,7 +61,7 @@ def send_absence_notices(records: list[DailyAttendance]) -> int:
             if _already_told(guardian, UpdateKind.ABSENCE, student.id, subject, start_of_day):
                 continue
             sent += notify_guardian(guardian=guardian, kind=UpdateKind.ABSENCE, subject=subject,
-                                    body_text=body, student=student) is not None
+                                    body_text=body, student=student, always_send=True) is not None
     return sent
 
 

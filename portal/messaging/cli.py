@@ -8,7 +8,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.core.jobs import run_due_jobs
+from portal.extensions import db
+from portal.messaging.digest import send_weekly_digests
 from portal.messaging.mailsink import run_mail_sink
+from portal.messaging.nudges import send_attendance_nudges
 from portal.messaging.worker import drain
 
 
@@ -51,4 +54,25 @@ def mail_sink(port: int | None) -> None:
     run_mail_sink(folder=folder, host="127.0.0.1", port=port or current_app.config["MAIL_PORT"])
 
 
-commands = [outbox, mail_sink]
+@click.command("weekly-alert")
+@click.option("--any-day", is_flag=True,
+              help="Send now to every family who had no weekly message in six days, "
+                   "instead of waiting for Friday 16:00.")
+@with_appcontext
+def weekly_alert(any_day: bool) -> None:
+    """Queue the weekly family message (the alert, joined with the digest)."""
+    sent = send_weekly_digests(any_day=any_day)
+    db.session.commit()
+    click.echo(f"weekly alert: queued {sent} messages")
+
+
+@click.command("attendance-nudges")
+@with_appcontext
+def attendance_nudges() -> None:
+    """Send the attendance nudges that are due (the worker also runs this daily)."""
+    nudged = send_attendance_nudges()
+    db.session.commit()
+    click.echo(f"attendance nudges: {nudged} students' families told")
+
+
+commands = [outbox, mail_sink, weekly_alert, attendance_nudges]

@@ -1,9 +1,14 @@
-"""The weekly progress digest: one email per guardian covering all their children.
+"""The weekly message: one per guardian covering all their children.
 
 It goes out on Friday afternoon in the school's time zone; the hourly job skips guardians
-who already had this week's digest, so a restarted or late worker never sends it twice.
+who already had this week's message, so a restarted or late worker never sends it twice.
+The weekly family alert (weekly_alert.py) joins the progress digest rather than adding a
+second message: when a child has something to act on, the message opens with the alert
+(and SMS and push carry only the alert); otherwise the digest goes alone, as before. A
+family who turned the digest off still gets the alert, and the reverse.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale
@@ -16,13 +21,16 @@ from portal.core.time import to_local, to_utc, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
-from portal.messaging.services import notify_guardian
+from portal.messaging.services import notify_guardian, wants_update
+from portal.messaging.weekly_alert import (
+    MISSING_LOOKBACK_DAYS,
+    alert_text,
+    child_alert_lines,
+    eligible_families,
+)
 from portal.outcomes.models import Intervention, InterventionStatus
 from portal.outcomes.queries import attendance_summary, latest_grades, missing_work
 from portal.people.models import Guardian, School, Student, StudentGuardian
-
-# Missing work is listed while it can still be handed in: due in these weeks before this one.
-MISSING_LOOKBACK_DAYS = 35
 
 
 def _child_section(student: Student, since) -> list[str]:
@@ -55,31 +63,70 @@ def _upcoming_events(guardian: Guardian, school: School, now: datetime) -> list[
             for event in events]
 
 
+def _digest_parts(guardian: Guardian, children: list[Student], school: School,
+                  now: datetime) -> list[str]:
+    since = to_local(now, school.timezone).date() - timedelta(days=7)
+    parts = [_("Here is this week at %(school)s.", school=school.name)]
+    parts += ["\n".join(_child_section(child, since)) for child in children]
+    events = _upcoming_events(guardian, school, now)
+    if events:
+        parts.append("\n".join([_("Coming up:")] + events))
+    return parts
+
+
+def _names(children: list[Student]) -> str:
+    return ", ".join(child.display_name for child in children)
+
+
 def digest_for(guardian: Guardian, children: list[Student], school: School,
                now: datetime) -> tuple[str, str]:
     """Return the subject and text of one guardian's weekly digest."""
-    since = to_local(now, school.timezone).date() - timedelta(days=7)
     with force_locale(guardian.preferred_language):
-        parts = [_("Dear %(name)s,", name=guardian.display_name),
-                 _("Here is this week at %(school)s.", school=school.name)]
-        parts += ["\n".join(_child_section(child, since)) for child in children]
-        events = _upcoming_events(guardian, school, now)
-        if events:
-            parts.append("\n".join([_("Coming up:")] + events))
-        subject = _("Your weekly update: %(names)s",
-                    names=", ".join(child.display_name for child in children))
+        parts = [_("Dear %(name)s,", name=guardian.display_name)]
+        parts += _digest_parts(guardian, children, school, now)
+        subject = _("Your weekly update: %(names)s", names=_names(children))
     return subject, "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class WeeklyMessage:
+    """One guardian's weekly message: its kind (alert or progress), subject and text."""
+
+    kind: str
+    subject: str
+    body: str
+    short_text: str | None  # the alert alone, for SMS and push
+
+
+def weekly_message_for(guardian: Guardian, children: list[Student], school: School,
+                       now: datetime, *, with_alert: bool) -> WeeklyMessage | None:
+    """Return the guardian's weekly message (alert and/or digest), or None if nothing goes."""
+    with force_locale(guardian.preferred_language):
+        lines = [line for child in children
+                 for line in child_alert_lines(child, school, now)] if with_alert else []
+        if not lines:
+            if not wants_update(guardian, UpdateKind.PROGRESS):
+                return None
+            return WeeklyMessage(UpdateKind.PROGRESS,
+                                 *digest_for(guardian, children, school, now), None)
+        alert = alert_text(lines)
+        parts = [_("Dear %(name)s,", name=guardian.display_name), alert]
+        if wants_update(guardian, UpdateKind.PROGRESS):
+            parts += _digest_parts(guardian, children, school, now)
+        subject = _("This week: what to look at for %(names)s", names=_names(children))
+    return WeeklyMessage(UpdateKind.ALERT, subject, "\n\n".join(parts), alert)
 
 
 DIGEST_WEEKDAY, DIGEST_HOUR = 4, 16  # Friday, 16:00
 
 
-def _digest_due(guardian: Guardian, school: School, now: datetime) -> bool:
+def _digest_due(guardian: Guardian, school: School, now: datetime, *, any_day: bool) -> bool:
     local = to_local(now, school.timezone)
-    if local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR:
+    if not any_day and (local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR):
         return False
     already = db.session.scalar(select(Message.id).where(
-        Message.guardian_id == guardian.id, Message.kind == UpdateKind.PROGRESS,
+        Message.guardian_id == guardian.id,
+        Message.kind.in_((UpdateKind.PROGRESS, UpdateKind.ALERT)),
         Message.campaign_id.is_(None), Message.sender_user_id.is_(None),
         Message.created_at >= now - timedelta(days=6)).limit(1))
     return already is None
@@ -108,26 +155,42 @@ def next_digest_time(school: School, now: datetime) -> datetime:
     return moment if moment >= now else moment + timedelta(days=7)
 
 
+def _alert_guardian_ids(school: School, families: list) -> set[int]:
+    return {guardian.id for guardian, _children in eligible_families(school=school,
+                                                                     families=families)}
+
+
 def preview_digest(guardian: Guardian, now: datetime | None = None) -> tuple | None:
-    """Return (when, subject, text) of the guardian's next digest, or None if they get none."""
+    """Return (when, subject, text) of the guardian's next weekly message, or None if none."""
     families = digest_families(guardian.id)
     if not families:
         return None
     school = db.session.get(School, guardian.school_id)
     when = next_digest_time(school, now or utcnow())
-    return (when, *digest_for(guardian, families[0][1], school, when))
+    message = weekly_message_for(guardian, families[0][1], school, when,
+                                 with_alert=guardian.id in _alert_guardian_ids(school, families))
+    return (when, message.subject, message.body) if message else None
 
 
-def send_weekly_digests(now: datetime | None = None) -> int:
-    """Queue this week's digest for every guardian whose school's digest time has come."""
+def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False) -> int:
+    """Queue this week's message for every guardian whose school's weekly time has come
+    (or, with `any_day`, every guardian who has had none in the last six days)."""
     now = now or utcnow()
+    families = digest_families()
+    alerted: dict[int, set[int]] = {}
     sent = 0
-    for guardian, children in digest_families():
+    for guardian, children in families:
         school = db.session.get(School, guardian.school_id)
-        if not _digest_due(guardian, school, now):
+        if not _digest_due(guardian, school, now, any_day=any_day):
             continue
-        subject, body = digest_for(guardian, children, school, now)
+        if school.id not in alerted:
+            alerted[school.id] = _alert_guardian_ids(school, families)
+        message = weekly_message_for(guardian, children, school, now,
+                                     with_alert=guardian.id in alerted[school.id])
+        if message is None:
+            continue
         only_child = children[0] if len(children) == 1 else None
-        sent += notify_guardian(guardian=guardian, kind=UpdateKind.PROGRESS, subject=subject,
-                                body_text=body, student=only_child) is not None
+        sent += notify_guardian(guardian=guardian, kind=message.kind, subject=message.subject,
+                                body_text=message.body, short_text=message.short_text,
+                                student=only_child) is not None
     return sent

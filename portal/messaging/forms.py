@@ -10,9 +10,16 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from portal.core.fields import DateTimeLocalField, DecimalField, as_id, optional_id
+from portal.core.fields import DateTimeLocalField, DecimalField, IntegerField, as_id, optional_id
 from portal.messaging.models import UpdateKind
 from portal.risk.models import RiskLevel
 
@@ -20,6 +27,7 @@ KIND_LABELS = {
     UpdateKind.PROGRESS: _l("Progress"), UpdateKind.EVENTS: _l("Events"),
     UpdateKind.ABSENCE: _l("Absences"), UpdateKind.INTERVENTION: _l("Support and interventions"),
     UpdateKind.GENERAL: _l("General news"), UpdateKind.URGENT: _l("Urgent notices"),
+    UpdateKind.ALERT: _l("Weekly alert: missing work, low grades and days missed"),
 }
 
 
@@ -79,8 +87,9 @@ class CampaignForm(AudienceForm):
     title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
     # Chosen here, in the form that is sent, so what it shows is what the campaign uses.
     segment_id = SelectField(_l("Saved audience"), coerce=int, default=0)
-    kind = SelectField(_l("Kind of update"), choices=list(KIND_LABELS.items()),
-                       default=UpdateKind.GENERAL)
+    # The weekly alert is written by the portal, not sent as a campaign.
+    kind = SelectField(_l("Kind of update"), default=UpdateKind.GENERAL, choices=[
+        (kind, label) for kind, label in KIND_LABELS.items() if kind != UpdateKind.ALERT])
     scheduled_at = DateTimeLocalField(_l("Send at (leave empty to send now)"),
                                       format="%Y-%m-%dT%H:%M", validators=[Optional()])
     submit = SubmitField(_l("Review before sending"))
@@ -122,3 +131,42 @@ class AnswerForm(FlaskForm):
 
     body = TextAreaField(_l("Your answer"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Send answer"))
+
+
+class FamilyMessageSettingsForm(FlaskForm):
+    """The school's weekly alert, attendance nudges, weekly limit and readability limits."""
+
+    weekly_alert_enabled = BooleanField(_l("Send the weekly family alert"))
+    attendance_nudges_enabled = BooleanField(_l("Send attendance nudges"))
+    nudge_threshold_percent = DecimalField(
+        _l("First nudge when a student has missed this share of school days (%)"),
+        places=None, validators=[InputRequired(), NumberRange(
+            1, 50, _l("Enter a share from 1 to 50 %%."))])
+    nudge_step_up_percent = DecimalField(
+        _l("Invitation to talk and a counsellor task from this share of days missed (%)"),
+        places=None, validators=[InputRequired(), NumberRange(
+            2, 100, _l("Enter a share from 2 to 100 %%."))])
+    nudge_repeat_days = IntegerField(
+        _l("At most one nudge about a student every (days)"), validators=[
+            InputRequired(), NumberRange(7, 365, _l("Enter a number of days from 7 to 365."))])
+    weekly_message_cap = IntegerField(
+        _l("Most non-urgent messages a family receives in 7 days"), validators=[
+            InputRequired(), NumberRange(1, 20, _l("Enter a number from 1 to 20."))])
+    reading_grade_limit = DecimalField(
+        _l("Warn above this reading grade"), places=None, validators=[
+            InputRequired(), NumberRange(1, 18, _l("Enter a grade from 1 to 18."))])
+    message_word_limit = IntegerField(
+        _l("Warn above this many words"), validators=[
+            InputRequired(), NumberRange(20, 2000, _l("Enter a number from 20 to 2000."))])
+    submit = SubmitField(_l("Save settings"))
+
+    def settings(self) -> dict:
+        """Return the submitted settings (call after validate())."""
+        return {"weekly_alert_enabled": bool(self.weekly_alert_enabled.data),
+                "attendance_nudges_enabled": bool(self.attendance_nudges_enabled.data),
+                "nudge_threshold_percent": float(self.nudge_threshold_percent.data),
+                "nudge_step_up_percent": float(self.nudge_step_up_percent.data),
+                "nudge_repeat_days": self.nudge_repeat_days.data,
+                "weekly_message_cap": self.weekly_message_cap.data,
+                "reading_grade_limit": float(self.reading_grade_limit.data),
+                "message_word_limit": self.message_word_limit.data}

@@ -7,6 +7,7 @@ from portal.core.signals import attendance_recorded, students_flagged
 from portal.extensions import db
 from portal.messaging.automatic import send_absence_notices, send_event_reminders, send_flag_notices
 from portal.messaging.digest import send_weekly_digests
+from portal.messaging.nudges import send_attendance_nudges
 
 
 def _on_attendance_recorded(sender, records=(), **extra) -> None:
@@ -24,8 +25,14 @@ def run_event_reminders() -> None:
 
 
 def run_weekly_digests() -> None:
-    """Queue the weekly digests whose time has come and commit them."""
+    """Queue the weekly messages (alert and digest) whose time has come and commit them."""
     send_weekly_digests()
+    db.session.commit()
+
+
+def run_attendance_nudges() -> None:
+    """Send the attendance nudges that are due and commit them."""
+    send_attendance_nudges()
     db.session.commit()
 
 
@@ -35,3 +42,5 @@ def connect() -> None:
     students_flagged.connect(_on_students_flagged, weak=False)
     add_periodic_job("messaging-event-reminders", run_event_reminders, every=timedelta(hours=1))
     add_periodic_job("messaging-weekly-digest", run_weekly_digests, every=timedelta(hours=1))
+    add_periodic_job("messaging-attendance-nudges", run_attendance_nudges,
+                     every=timedelta(days=1))

@@ -19,7 +19,9 @@ class UpdateKind:
     INTERVENTION = "intervention"
     GENERAL = "general"
     URGENT = "urgent"
-    OPTIONAL = (PROGRESS, EVENTS, ABSENCE, INTERVENTION, GENERAL)
+    # The weekly family alert: missing work, low grades, days missed (joins the digest).
+    ALERT = "alert"
+    OPTIONAL = (PROGRESS, EVENTS, ABSENCE, INTERVENTION, GENERAL, ALERT)
     ALL = OPTIONAL + (URGENT,)
     # The school's answer to the family's own message or request: not an update to opt out
     # of (always delivered, no unsubscribe link), but it keeps the sending window.
@@ -130,7 +132,9 @@ class DeliveryStatus:
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
-    ALL = (QUEUED, SENDING, SENT, FAILED, CANCELLED)
+    # Not sent: the family had reached the school's weekly limit of non-urgent messages.
+    HELD_BACK = "held_back"
+    ALL = (QUEUED, SENDING, SENT, FAILED, CANCELLED, HELD_BACK)
 
 
 class Delivery(TimestampMixin, db.Model):
@@ -239,3 +243,29 @@ class HoldoutAssignment(db.Model):
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The family asked to be left out: they get the program and leave the comparison.
     excluded_at: Mapped[datetime | None]
+
+
+class NudgeLevel:
+    """How strong an attendance nudge is: a first note, or the invitation to talk."""
+
+    NUDGE = "nudge"
+    STEP_UP = "step_up"
+    ALL = (NUDGE, STEP_UP)
+
+
+class AttendanceNudge(db.Model):
+    """One attendance nudge about a student: when, how strong, and the totals it told."""
+
+    __tablename__ = "attendance_nudges"
+    __table_args__ = (Index("ix_attendance_nudges_student_sent", "student_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    level: Mapped[str] = mapped_column(String(10))
+    absences: Mapped[int]
+    school_days: Mapped[int]
+    typical_absences: Mapped[int]
+    # The counsellor's task opened by a stepped-up nudge.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

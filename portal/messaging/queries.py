@@ -77,6 +77,7 @@ def campaign_progress(campaign: Campaign) -> dict:
     failed = by_status.get(DeliveryStatus.FAILED, 0)
     return {"recipients": recipients, "emails": queued + sent + failed, "queued": queued,
             "sent": sent, "failed": failed, "cancelled": by_status.get(DeliveryStatus.CANCELLED, 0),
+            "held_back": by_status.get(DeliveryStatus.HELD_BACK, 0),
             "read": read,
             "done": campaign.status in CampaignStatus.FINISHED}
 

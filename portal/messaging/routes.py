@@ -24,6 +24,7 @@ from portal.messaging.audience import (
     saved_templates,
     template_as_form_data,
 )
+from portal.messaging.dose import families_held_back
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
@@ -33,6 +34,7 @@ from portal.messaging.forms import (
     add_language_fields,
 )
 from portal.messaging.models import Campaign, MessageTemplate, Segment
+from portal.messaging.readability import measure_texts
 from portal.messaging.segments import count_recipients, resolve_recipients
 from portal.people.models import School
 from portal.people.queries import reference_school, school_languages
@@ -58,9 +60,17 @@ def _campaign_form(school: School, data=None):
     return form, languages
 
 
+def _readability(texts: list[tuple[str, str]], school: School) -> list:
+    return measure_texts(texts, grade_limit=school.reading_grade_limit,
+                         word_limit=school.message_word_limit)
+
+
 def _compose_page(form, languages, campaign=None):
+    readability = _readability([(code, form[f"body_{code}"].data) for code in languages],
+                               _school())
     return render_template("messaging/campaign_new.html", form=form, languages=languages,
-                           campaign=campaign, templates=saved_templates(current_user))
+                           campaign=campaign, templates=saved_templates(current_user),
+                           readability=readability)
 
 
 @bp.get("/")
@@ -164,6 +174,11 @@ def review_campaign(campaign_id: int):
     preview = campaigns.render_for(campaign, shown, school) if shown else None
     return render_template(
         "messaging/campaign_review.html", campaign=campaign, recipients=recipients, shown=shown,
+        held_back=families_held_back(guardian_ids=[r.guardian.id for r in recipients],
+                                     cap=school.weekly_message_cap, kind=campaign.kind,
+                                     now=utcnow()), cap=school.weekly_message_cap,
+        readability=_readability([(variant.language, variant.body)
+                                  for variant in campaigns.variants_of(campaign)], school),
         preview=preview, form=SendForm(), segment=db.session.get(Segment, campaign.segment_id or 0),
         goes_at=campaigns.first_sending_time(campaign, school), now=utcnow(),
         can_change=queries.can_change_campaign(current_user, campaign),

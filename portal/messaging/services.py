@@ -10,6 +10,7 @@ from portal.core.permissions import guardian_may_be_told
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
+from portal.messaging.dose import hold_back, over_weekly_limit
 from portal.messaging.models import Message, NotificationPreference, UpdateKind
 from portal.messaging.outbox import queue_email, queue_sms
 from portal.messaging.quiet_hours import next_sending_time
@@ -73,17 +74,23 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     sender: User | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None, language: str | None = None,
-                    thread_id: int | None = None) -> Message | None:
+                    thread_id: int | None = None, short_text: str | None = None,
+                    always_send: bool = False) -> Message | None:
     """Put a message in the guardian's inbox; queue its email, push and SMS (see can_text).
 
     Returns None (and writes nothing) when the guardian opted out of this kind of update, or
     when the message is about a child whose link no longer allows telling this guardian
     (an invitation sent before the link changed, for instance).
-    Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone.
+    Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone;
+    past the family's weekly limit they are held back (see dose.py) unless `always_send`.
+    SMS and push carry `short_text` when given (the gist of a long message).
     """
     if not wants_update(guardian, kind) or not guardian_may_be_told(
             guardian.id, student.id if student else None):
         return None
+    cap = db.session.get(School, guardian.school_id).weekly_message_cap
+    held_back = not always_send and over_weekly_limit(guardian_id=guardian.id, cap=cap,
+                                                      kind=kind, now=utcnow())
     message = Message(
         guardian_id=guardian.id, student_id=student.id if student else None,
         sender_user_id=sender.id if sender else None, campaign_id=campaign_id, kind=kind,
@@ -102,11 +109,14 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     campaign_id=campaign_id, headers=all_headers, attachments=attachments,
                     not_before=due)
     if can_text(guardian, kind):
-        queue_sms(to_address=guardian.phone, text=f"{subject}: {body_text}", kind=kind,
-                  guardian_id=guardian.id, message_id=message.id, campaign_id=campaign_id,
-                  not_before=due)
-    queue_push(guardian_id=guardian.id, kind=kind, subject=subject, body_text=body_text,
-               message_id=message.id, campaign_id=campaign_id, not_before=due)
+        queue_sms(to_address=guardian.phone, text=f"{subject}: {short_text or body_text}",
+                  kind=kind, guardian_id=guardian.id, message_id=message.id,
+                  campaign_id=campaign_id, not_before=due)
+    queue_push(guardian_id=guardian.id, kind=kind, subject=subject,
+               body_text=short_text or body_text, message_id=message.id,
+               campaign_id=campaign_id, not_before=due)
+    if held_back:
+        hold_back(message_id=message.id, cap=cap)
     return message
 
 

@@ -90,3 +90,38 @@ def program_participant_ids(program_ids, *, on) -> Select:
     return select(ProgramEnrollment.student_id).where(
         ProgramEnrollment.program_id.in_(program_ids),
         or_(ProgramEnrollment.ends_on.is_(None), ProgramEnrollment.ends_on >= on))
+
+
+def missing_work_by_course(student: Student, *, since, until) -> list[tuple[str, int]]:
+    """Return (course, how many pieces of work are still missing) for work due between the dates."""
+    return [(course, count) for course, count in db.session.execute(
+        select(Course.name, func.count()).select_from(WorkMark)
+        .join(Section, Section.id == WorkMark.section_id)
+        .join(Course, Course.id == Section.course_id)
+        .where(WorkMark.student_id == student.id, WorkMark.status == WorkStatus.MISSING,
+               WorkMark.due_on.between(since, until))
+        .group_by(Course.name).order_by(Course.name))]
+
+
+def course_averages(student: Student, *, on) -> list[tuple[str, float]]:
+    """Return (course, average percent) of the student's grades in the grading period of `on`."""
+    rows = db.session.execute(
+        select(Course.name, func.avg(100.0 * Grade.score / func.nullif(Grade.max_score, 0)))
+        .select_from(Grade)
+        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
+        .join(Section, Section.id == Grade.section_id)
+        .join(Course, Course.id == Section.course_id)
+        .where(Grade.student_id == student.id, GradingPeriod.starts_on <= on,
+               GradingPeriod.ends_on >= on)
+        .group_by(Course.name).order_by(Course.name)).all()
+    return [(course, round(float(average), 1)) for course, average in rows if average is not None]
+
+
+def absence_totals(*, school_id: int, since) -> dict[int, tuple[int, int]]:
+    """Return {student id: (school days recorded, days absent)} at the school since the date."""
+    absent = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 1), else_=0)
+    rows = db.session.execute(
+        select(DailyAttendance.student_id, func.count(), func.coalesce(func.sum(absent), 0))
+        .where(DailyAttendance.school_id == school_id, DailyAttendance.on_date >= since)
+        .group_by(DailyAttendance.student_id)).all()
+    return {student_id: (days, int(absences)) for student_id, days, absences in rows}

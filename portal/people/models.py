@@ -43,6 +43,19 @@ class School(TimestampMixin, db.Model):
     retention_years: Mapped[int | None]
     # A family's request unanswered for this many school days goes to the administrators.
     request_escalation_school_days: Mapped[int] = mapped_column(default=3)
+    # Family alerts and nudges (issue 18): on by default, each school may turn them off.
+    weekly_alert_enabled: Mapped[bool] = mapped_column(default=True)
+    attendance_nudges_enabled: Mapped[bool] = mapped_column(default=True)
+    # A nudge when a student's absences this year reach this share of school days; the
+    # stronger message (an invitation to talk, a task for the counsellor) at the second.
+    nudge_threshold_percent: Mapped[float] = mapped_column(default=5.0)
+    nudge_step_up_percent: Mapped[float] = mapped_column(default=10.0)
+    nudge_repeat_days: Mapped[int] = mapped_column(default=28)
+    # The most non-urgent messages a family receives in any 7 days; more are held back.
+    weekly_message_cap: Mapped[int] = mapped_column(default=3)
+    # Editors warn above these: reading grade (Flesch-Kincaid) and words per message.
+    reading_grade_limit: Mapped[float] = mapped_column(default=8.0)
+    message_word_limit: Mapped[int] = mapped_column(default=150)
 
 
 class AcademicTerm(db.Model):

@@ -52,6 +52,11 @@ def update_school_settings(*, school: School, actor: User, settings: dict) -> di
     """Change the school's settings (all checked first); return what changed, old and new."""
     settings = {key: settings[key] for key in SCHOOL_SETTINGS}
     _check(settings)
+    return apply_school_settings(school=school, actor=actor, settings=settings)
+
+
+def apply_school_settings(*, school: School, actor: User, settings: dict) -> dict:
+    """Store already-checked settings of the school and announce what changed (old, new)."""
     changes = {key: [getattr(school, key), value] for key, value in settings.items()
                if getattr(school, key) != value}
     for key, (_old, new) in changes.items():

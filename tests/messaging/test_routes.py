@@ -39,7 +39,7 @@ def test_compose_review_confirm_send_and_report(app, login_as, smtp_server):
     assert len(smtp_server.messages) == 2
     status = client.get(f"/messaging/campaigns/{campaign.id}/status").get_json()
     assert status == {"recipients": 2, "emails": 2, "queued": 0, "sent": 2, "failed": 0,
-                      "cancelled": 0, "read": 0, "done": True}
+                      "cancelled": 0, "held_back": 0, "read": 0, "done": True}
 
 
 def test_sandbox_escape_in_the_form_is_shown_next_to_the_field(app, login_as):

@@ -1,0 +1,63 @@
+"""The weekly limit: at most a school-set number of non-urgent messages reach a family in
+any 7 days (about three a week work best; more crowd each other out).
+
+Every kind counts — campaigns, the weekly alert or digest, attendance nudges, event
+reminders, absence notices. Urgent notices and the school's answers to a family's own
+message are neither counted nor held back; a same-day absence notice is counted but
+always goes (a family must know their child is not at school). A message over the limit
+still lands in the family's portal inbox; its email, SMS and push are not sent and keep
+the status "held back", which the campaign report counts.
+"""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from portal.extensions import db
+from portal.messaging.models import Delivery, DeliveryStatus, UpdateKind
+
+WINDOW = timedelta(days=7)
+NOT_COUNTED_KINDS = (UpdateKind.URGENT, UpdateKind.ANSWER)
+NOT_REACHED = (DeliveryStatus.HELD_BACK, DeliveryStatus.CANCELLED)
+
+
+def messages_this_week(guardian_ids, now: datetime) -> dict[int, int]:
+    """Return, per guardian, how many counted messages were sent or queued in the last 7 days."""
+    ids = list(guardian_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Delivery.guardian_id, func.count(func.distinct(Delivery.message_id)))
+        .where(Delivery.guardian_id.in_(ids), Delivery.message_id.is_not(None),
+               Delivery.kind.not_in(NOT_COUNTED_KINDS), Delivery.status.not_in(NOT_REACHED),
+               Delivery.created_at > now - WINDOW)
+        .group_by(Delivery.guardian_id)).all()
+    return {guardian_id: count for guardian_id, count in rows}
+
+
+def is_counted(kind: str) -> bool:
+    """Return True when messages of this kind count towards the weekly limit."""
+    return kind not in NOT_COUNTED_KINDS
+
+
+def over_weekly_limit(*, guardian_id: int, cap: int, kind: str, now: datetime) -> bool:
+    """Return True when one more message of this kind would pass the family's weekly limit."""
+    if not is_counted(kind):
+        return False
+    return messages_this_week([guardian_id], now).get(guardian_id, 0) >= cap
+
+
+def families_held_back(*, guardian_ids, cap: int, kind: str, now: datetime) -> int:
+    """Return how many of these families the weekly limit would hold a message back from."""
+    if not is_counted(kind):
+        return 0
+    return sum(1 for count in messages_this_week(guardian_ids, now).values() if count >= cap)
+
+
+def hold_back(*, message_id: int, cap: int) -> None:
+    """Mark every delivery of this message held back by the weekly limit (never sent)."""
+    db.session.execute(
+        update(Delivery).where(Delivery.message_id == message_id)
+        .values(status=DeliveryStatus.HELD_BACK,
+                last_error=f"Held back by the weekly limit ({cap} messages in 7 days)")
+        .execution_options(synchronize_session=False))
