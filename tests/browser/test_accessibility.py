@@ -19,7 +19,6 @@ STAFF_DETAILS = (  # (a list page, the first link on it to a detail page)
     ("/events/", "main a[href^='/events/']:not([href$='/new']):not([href$='figures'])"),
     ("/messaging/", "main a[href^='/messaging/campaigns/']:not([href$='/new'])"),
     ("/outcomes/", "main a[href*='/grades'], main a[href*='/attendance']"),
-    ("/risk/flags", "main a[href^='/students/']"),
 )
 PROFILE_DETAILS = (  # the forms a staff member opens from a student's profile
     ("main a[href^='/interactions/new/']", "main a[href^='/needs/new/']",
