@@ -35,14 +35,16 @@ def chart_table(figure) -> ChartTable | None:
         figure = json.loads(figure)
     elif hasattr(figure, "to_plotly_json"):
         figure = figure.to_plotly_json()
-    traces = [t for t in figure.get("data") or () if t.get("x") is not None and t.get("y") is not None]
+    traces = [trace for trace in figure.get("data") or ()
+              if trace.get("x") is not None and trace.get("y") is not None]
     if not traces:
         return None
-    series = [dict(zip(_values(t["x"]), _values(t["y"]), strict=False)) for t in traces]
+    series = [dict(zip(_values(trace["x"]), _values(trace["y"]), strict=False))
+              for trace in traces]
     xs = list(dict.fromkeys(x for values in series for x in values))
     layout = figure.get("layout") or {}
     value_title = _title(layout.get("yaxis"))
-    columns = [t.get("name") or value_title for t in traces]
+    columns = [trace.get("name") or value_title for trace in traces]
     return ChartTable(title=_title(layout),
                       heading=_title(layout.get("xaxis")), columns=columns,
                       rows=[(x, [values.get(x) for values in series]) for x in xs])

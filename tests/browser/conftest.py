@@ -18,6 +18,8 @@ from tests.smtp_server import SmtpServer
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+# The Persian cases run once the portal offers Persian (the i18n work).
+PERSIAN_LATER = pytest.mark.skip(reason="Persian arrives with the i18n branch")
 
 
 @dataclass
@@ -82,10 +84,10 @@ def shoot(page, request):
     steps = []
     name = request.node.name.removeprefix("test_").replace("[", "-").rstrip("]")
 
-    def screenshot(step: str) -> Path:
+    def screenshot(step: str, *, full_page: bool = True) -> Path:
         steps.append(step)
         path = SCREENSHOTS / f"{name}-{len(steps):02d}-{step}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), full_page=full_page)
         return path
 
     return screenshot

@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
+from tests.browser.conftest import PERSIAN_LATER
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
-PERSIAN_LATER = pytest.mark.skip(reason="Persian arrives with the i18n branch")
 LANGUAGES = ["en", pytest.param("fa", marks=PERSIAN_LATER)]
 
 STAFF_PAGES = ("/", "/notifications/", "/messaging/campaigns/new", "/events/new")
