@@ -1,11 +1,11 @@
-# The two commands: `make run` and `make test` (plus `make bench`).
+# The two commands: `make run` and `make test` (plus `make bench` and `make load`).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PORT ?= 5000
 
-.PHONY: run test bench lint translations clean
+.PHONY: run test bench load lint translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ test: translations
 ## make bench: speed and memory measurements, written to bench-results.json
 bench: translations
 	$(BIN)/python -m bench.run --output bench-results.json
+
+## make load: 50 simulated staff and parents for 60 s against gunicorn on PostgreSQL
+## (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/portal_load, dropped and
+## re-created with the demo school); writes bench/load-results.json and bench/load-results.md
+LOAD_DATABASE_URL ?= $(or $(DATABASE_URL),postgresql://postgres@127.0.0.1:5432/portal_load)
+load: translations
+	$(BIN)/python -m pip install --quiet -e ".[load]"
+	$(BIN)/python -m bench.load --database-url "$(LOAD_DATABASE_URL)" --users 50 --seconds 60
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check portal tests bench config.py

@@ -15,7 +15,9 @@
   function draw(element) {
     var figure = figureOf(element);
     Plotly.newPlot(element, figure.data, figure.layout,
-                   {responsive: true, displaylogo: false}).then(function () {
+                   // No tool bar: its buttons are noise for a reader (the table under the
+                   // chart holds the numbers), and its "share" button must never send data out.
+                   {responsive: true, displaylogo: false, displayModeBar: false}).then(function () {
       element.on("plotly_click", function (event) {
         var link = event.points.length && event.points[0].customdata;
         if (typeof link === "string" && link.charAt(0) === "/") { window.location.assign(link); }

@@ -70,7 +70,8 @@ def test_child_page_draws_both_trend_charts(app, page, live_server, browser_logi
     page.goto(f"{live_server}/family/children/{families.child.id}")
     page.wait_for_selector("#attendance .chart .main-svg")
     page.wait_for_selector("#grades .chart .main-svg")
-    assert page.locator(".chart[role=img]").count() == 2
+    assert page.locator(".chart[aria-hidden=true]").count() == 2  # their numbers are in tables
+    assert page.locator("details.chart-data table").count() == 1
     assert no_horizontal_scroll(page)
     assert page.errors == []
 

@@ -1,0 +1,132 @@
+"""axe-core in Chromium on every main page of each role: no serious or critical violations."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
+
+from portal.auth.models import User
+from portal.extensions import db
+from tests.browser.conftest import PERSIAN_LATER
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+LANGUAGES = ["en", pytest.param("fa", marks=PERSIAN_LATER)]
+
+STAFF_PAGES = ("/", "/notifications/", "/messaging/campaigns/new", "/events/new")
+STAFF_DETAILS = (  # (a list page, the first link on it to a detail page)
+    ("/students", "main a[href^='/students/']"),
+    ("/events/", "main a[href^='/events/']:not([href$='/new']):not([href$='figures'])"),
+    ("/messaging/", "main a[href^='/messaging/campaigns/']:not([href$='/new'])"),
+    ("/outcomes/", "main a[href*='/grades'], main a[href*='/attendance']"),
+)
+PROFILE_DETAILS = (  # the forms a staff member opens from a student's profile
+    ("main a[href^='/interactions/new/']", "main a[href^='/needs/new/']",
+     "main a[href*='/interventions/new']"))
+ROLES = {
+    "teacher@demo.school": (STAFF_PAGES, STAFF_DETAILS),
+    "counsellor@demo.school": (STAFF_PAGES, STAFF_DETAILS),
+    "admin@demo.school": (
+        STAFF_PAGES + ("/dashboards/programs",
+                       "/dashboards/interventions", "/staff/invite"),
+        STAFF_DETAILS),
+    "parent@demo.school": (
+        ("/family/requests/new",),
+        (("/family/", "main a[href^='/family/children/']"),
+         ("/family/inbox", "main a[href^='/family/inbox/']"),
+         ("/family/events", "main a[href^='/family/conferences/']"),
+         ("/family/requests", "main a[href^='/family/requests/']:not([href$='/new'])"))),
+}
+
+
+# The drawn charts are hidden from assistive technology (the table under each holds its
+# numbers); axe would spend most of its time in their SVG, so the focus check below covers them.
+CHARTS = {"exclude": [[".chart"]]}
+FOCUSABLE_IN_CHARTS = """() => Array.from(document.querySelectorAll('.chart *'))
+    .filter(element => element.tabIndex >= 0).length"""
+
+
+def _open(page, url: str) -> int:
+    """Open a page and wait until its charts are drawn; return the HTTP status."""
+    response = page.goto(url)
+    if page.locator(".chart[data-figure]").count():
+        page.wait_for_selector(".chart .main-svg")
+    return response.status
+
+
+def _blocking_violations(page, axe: Axe) -> list[str]:
+    """Return the serious and critical axe violations of the page, one line each."""
+    found = axe.run(page, context=CHARTS).response["violations"]
+    if page.evaluate(FOCUSABLE_IN_CHARTS):
+        found.append({"id": "chart-focus", "impact": "serious", "nodes": [],
+                      "help": "A chart hidden from screen readers holds focusable controls"})
+    return [f"{page.url}: {v['id']} ({v['impact']}) {v['help']} at "
+            + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+            for v in found if v["impact"] in BLOCKING]
+
+
+def _first_link(page, url: str, selector: str) -> str | None:
+    page.goto(url)
+    link = page.locator(selector).first
+    return link.get_attribute("href") if link.count() else None
+
+
+def _pages_of(page, demo_site, email: str) -> list[str]:
+    """Return the paths to check for this account: its menu, its pages, and detail pages."""
+    pages, details = ROLES[email]
+    page.goto(demo_site.url + "/")
+    paths = page.eval_on_selector_all("#site-menu nav a", "links => links.map(a => a.pathname)")
+    paths += list(pages)
+    for listing, selector in details:
+        paths.append(_first_link(page, demo_site.url + listing, selector))
+    if not email.startswith("parent"):
+        profile = next(p for p in paths if p and p.startswith("/students/"))
+        page.goto(demo_site.url + profile)
+        paths += [page.locator(s).first.get_attribute("href") for s in PROFILE_DETAILS
+                  if page.locator(s).count()]
+    return list(dict.fromkeys(p for p in paths if p))
+
+
+@pytest.fixture
+def speaking(demo_site):
+    """Set a demo account's language for one test, and put it back afterwards."""
+    changed = []
+
+    def set_language(email: str, language: str) -> None:
+        user = db.session.scalar(select(User).where(User.email == email))
+        changed.append((user, user.preferred_language))
+        user.preferred_language = language
+        db.session.commit()
+
+    yield set_language
+    for user, language in changed:
+        user.preferred_language = language
+    db.session.commit()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("email", list(ROLES))
+def test_every_main_page_has_no_serious_accessibility_violation(demo_site, page, sign_in,
+                                                                 speaking, email, language):
+    speaking(email, language)
+    axe = Axe()
+    sign_in(email)
+    paths = _pages_of(page, demo_site, email)
+    assert len(paths) >= 8, paths
+    violations = []
+    for path in paths:
+        assert _open(page, demo_site.url + path) == 200, path
+        assert page.locator("html").get_attribute("lang") == language
+        violations += _blocking_violations(page, axe)
+    assert violations == []
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_signed_out_pages_have_no_serious_accessibility_violation(demo_site, page, language):
+    axe = Axe()
+    violations = []
+    for path in ("/login", "/reset-password"):
+        page.goto(f"{demo_site.url}{path}?lang={language}")
+        violations += _blocking_violations(page, axe)
+    assert violations == []
