@@ -10,6 +10,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 from flask_babel import gettext as _
 
+from portal.core.codes import word_of
 from portal.dashboards.queries import GRADE_BANDS
 
 LEVEL_COLOURS = {"none": "#4ac26b", "watch": "#d4a72c", "high": "#cf222e"}
@@ -76,7 +77,7 @@ def risk_levels_figure(days: list[dict], link: Link) -> go.Figure:
     figure = go.Figure(layout=_layout(_("students"), barmode="stack"))
     for level in ("high", "watch", "none"):
         figure.add_trace(go.Bar(
-            x=[d["day"] for d in days], y=[d[level] for d in days], name=_(level),
+            x=[d["day"] for d in days], y=[d[level] for d in days], name=str(word_of(level)),
             marker_color=LEVEL_COLOURS[level],
             customdata=[link(chart="risk", day=d["day"], level=level) for d in days]))
     return figure if days else _empty(figure)

@@ -21,7 +21,7 @@ def test_spanish_guardian_sees_the_family_home_in_spanish(app, login_as):
     families.parent.preferred_language = "es"
     db.session.commit()
     html = login_as(families.parent).get("/family/").get_data(as_text=True)
-    assert '<html lang="es">' in html
+    assert '<html lang="es" dir="ltr">' in html
     for spanish in ("Mis hijos", "Asistencia este período", "Contactar con la escuela",
                     "Cerrar sesión", "Portal escolar"):
         assert spanish in html
