@@ -2,6 +2,7 @@
 
 from datetime import datetime, time, timedelta
 
+from babel.dates import format_date, format_time
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -157,12 +158,13 @@ def send_event_reminders(now: datetime | None = None) -> int:
 def _remind_tomorrow(invitation: EventInvitation, event: Event, starts: datetime) -> bool:
     guardian = db.session.get(Guardian, invitation.guardian_id)
     student = db.session.get(Student, invitation.student_id) if invitation.student_id else None
-    with force_locale(guardian.preferred_language):
-        subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title,
-                    time=f"{starts:%H:%M}")
+    language = guardian.preferred_language
+    with force_locale(language):
+        hour = format_time(starts, "short", locale=language)  # starts is already local
+        subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title, time=hour)
         body = _("Dear %(guardian)s,\n\nA reminder that %(title)s is tomorrow, %(day)s, "
                  "at %(time)s%(place)s.", guardian=guardian.display_name, title=event.title,
-                 day=starts.date().isoformat(), time=f"{starts:%H:%M}",
+                 day=format_date(starts.date(), "long", locale=language), time=hour,
                  place=f", {event.location}" if event.location else "")
     return notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject,
                            body_text=body, student=student) is not None
