@@ -10,7 +10,8 @@ SUNDAY_FIRST = (6, 0, 1, 2, 3, 4, 5)  # Babel counts from Monday, d3 from Sunday
 def plotly_locale(code: str) -> dict:
     """Return the argument of Plotly.register() for a language code (fr, zh_Hans, fa)."""
     locale = Locale.parse(code)
-    months, days = locale.months["format"], locale.days["format"]
+    # Stand-alone names: an axis says "leden 2026" where a sentence says "1. ledna".
+    months, days = locale.months["stand-alone"], locale.days["stand-alone"]
     periods = locale.day_periods["format"]["abbreviated"]
     return {
         "moduleType": "locale",
