@@ -8,7 +8,8 @@ import pytest
 from portal.auth.models import Role, User
 from portal.auth.services import request_password_reset
 from portal.extensions import db
-from portal.messaging.models import Delivery
+from portal.messaging.models import Delivery, UpdateKind
+from portal.messaging.unsubscribe import unsubscribe_url
 from tests import factories as f
 
 
@@ -116,3 +117,15 @@ def test_the_school_default_offers_every_language(app, login_as):
     default = re.search(r'<select id="default_language".*?</select>', html, re.S).group(0)
     assert re.findall(r'value="(\w+)"', default) == ["en", "es", "fr", "cs", "de", "hu", "fa",
                                                      "zh_Hans"]
+
+
+def test_the_unsubscribe_page_opens_in_the_guardians_language(app, client):
+    school = f.make_school()
+    guardian = f.make_guardian(school, preferred_language="cs")
+    db.session.commit()
+    with app.test_request_context():
+        link = unsubscribe_url(guardian, UpdateKind.PROGRESS)
+    assert link.endswith("?lang=cs")
+    page = client.get(link.replace("http://localhost", ""), headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert _lang_and_dir(page.get_data(as_text=True))[0] == "cs"
