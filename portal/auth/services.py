@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from portal.auth.models import Role, User, verify_password
 from portal.auth.tokens import make_token, read_token
 from portal.core.errors import Conflict, DomainError
+from portal.core.locale import language_of
 from portal.core.signals import account_event
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
 from portal.messaging.outbox import queue_email
-from portal.people.queries import school_of
 
 
 class WrongCredentials(DomainError):
@@ -57,9 +57,7 @@ def sign_out_everywhere(*, user: User) -> None:
 def _queue_account_email(user: User, *, template: str, subject, endpoint: str,
                          token: str) -> None:
     """Queue an account email in its owner's language, with a link that opens in it too."""
-    school = school_of(user)
-    language = (user.preferred_language or (school.default_language if school else "")
-                or current_app.config["BABEL_DEFAULT_LOCALE"])
+    language = language_of(user)
     with force_locale(language):
         context = {"user": user, "link": portal_url(endpoint, token=token, lang=language)}
         queue_email(

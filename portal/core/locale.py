@@ -45,6 +45,16 @@ def select_locale() -> str:
     return browser_language(supported) or (default if default in supported else supported[0])
 
 
+def language_of(user) -> str:
+    """Return the language a user's emails go out in: their choice, else their school's."""
+    if user.preferred_language:
+        return user.preferred_language
+    from portal.people.queries import school_of
+
+    school = school_of(user)
+    return (school.default_language if school is not None else "") or _supported()[0]
+
+
 def html_lang() -> str:
     """Return the page's language as an HTML lang attribute (BCP 47: zh-Hans, not zh_Hans)."""
     locale = get_locale() or Locale.parse(_supported()[0])

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.codes import word_of
+from portal.core.locale import language_of
 from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, today_in, utcnow
 from portal.core.urls import portal_url
@@ -96,7 +97,7 @@ def send_flag_notices(assessments: list) -> None:
 
 
 def _notify_counsellor(counsellor: User, flagged: list) -> None:
-    with force_locale(counsellor.preferred_language or "en"):
+    with force_locale(language_of(counsellor)):
         summaries = [_flag_summary(student, assessment) for assessment, student in flagged]
         subject = (ngettext("%(num)d student newly flagged at risk",
                             "%(num)d students newly flagged at risk", len(summaries))
