@@ -6,7 +6,8 @@ import re
 import pytest
 
 from portal.auth.models import Role, User
-from portal.auth.services import request_password_reset
+from portal.auth.services import invite_user, request_password_reset
+from portal.core.locale import language_of
 from portal.extensions import db
 from portal.messaging.models import Delivery, UpdateKind
 from portal.messaging.unsubscribe import unsubscribe_url
@@ -129,3 +130,18 @@ def test_the_unsubscribe_page_opens_in_the_guardians_language(app, client):
     page = client.get(link.replace("http://localhost", ""), headers={"Accept-Language": "en"})
     assert page.status_code == 200
     assert _lang_and_dir(page.get_data(as_text=True))[0] == "cs"
+
+
+def test_emails_go_out_in_the_users_choice_else_the_schools_language(app):
+    spanish_school = f.make_school(default_language="es")
+    undecided = f.make_user(Role.TEACHER, spanish_school, preferred_language="")
+    decided = f.make_user(Role.TEACHER, spanish_school, preferred_language="de")
+    nowhere = f.make_user(Role.GUARDIAN, None, preferred_language="")
+    assert [language_of(user) for user in (undecided, decided, nowhere)] == ["es", "de", "en"]
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        invite_user(email="new@example.org", full_name="New Teacher", role=Role.TEACHER,
+                    school_id=spanish_school.id, actor=None)
+    db.session.commit()
+    delivery = db.session.query(Delivery).one()
+    assert delivery.subject == "Está invitado al portal escolar"
+    assert "?lang=es" in delivery.body_text
