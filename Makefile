@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 PORT ?= 5000
 
-.PHONY: run test bench load lint translations clean
+.PHONY: run test bench load lint translations extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,26 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev,analysis]"
 	touch $@
 
+# The catalogues besides English (portal/translations/<code>/LC_MESSAGES/messages.po); the
+# same codes as PORTAL_LANGUAGES in config.py (a test checks every one has its catalogue).
+CATALOGUES := es fr cs de hu fa zh_Hans
+# Besides _(), gettext, ngettext: lazy texts and the errors whose message is marked at raise.
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k N_ -k InvalidLink -k WrongCredentials
+POT := $(or $(TMPDIR),/tmp)/portal-messages.pot
+
+## make extract: collect every marked string and add the new ones to every catalogue
+## (a missing catalogue is created); translators then fill the empty msgstr lines
+extract: $(VENV)/.installed
+	$(BIN)/pybabel --quiet extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file \
+		--project "School portal" -o $(POT) .
+	@for code in $(CATALOGUES); do \
+		if [ -f portal/translations/$$code/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete \
+				-i $(POT) -d portal/translations -l $$code; \
+		else $(BIN)/pybabel --quiet init -i $(POT) -d portal/translations -l $$code; fi; \
+	done
+
+## make translations: compile the catalogues (every make run / test / bench does it first)
 translations: $(VENV)/.installed
 	@if ls portal/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel --quiet compile -d portal/translations; fi

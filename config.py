@@ -70,7 +70,9 @@ class DefaultConfig:
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(14 * 24 * 60 * 60)))
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    PORTAL_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français"}
+    # Each language's own name; zh_Hans is Babel's code for Chinese (Simplified).
+    PORTAL_LANGUAGES = {"en": "English", "es": "Español", "fr": "Français", "cs": "Čeština",
+                        "de": "Deutsch", "hu": "Magyar", "fa": "فارسی", "zh_Hans": "简体中文"}
     # Larger request bodies get the 413 page before the portal reads them.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_MB", "20")) * 1024 * 1024
     SEND_FILE_MAX_AGE_DEFAULT = 0

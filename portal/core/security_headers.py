@@ -3,8 +3,8 @@
 from flask import Flask, current_app, request
 from flask_login import current_user
 
-# Files that may be cached: the static folder and the app's own long-cached Plotly.
-CACHEABLE_ENDPOINTS = frozenset({"static", "dashboards.plotly_js"})
+# Files that may be cached: the static folder, the app's own Plotly and its locales.
+CACHEABLE_ENDPOINTS = frozenset({"static", "dashboards.plotly_js", "dashboards.plotly_locale_json"})
 # Pages that carry a password or a sign-in link even before anyone is signed in.
 NO_STORE_ENDPOINTS = frozenset({"auth.login", "auth.request_reset", "auth.reset_password",
                                 "auth.accept_invitation"})

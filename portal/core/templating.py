@@ -4,42 +4,27 @@ from datetime import date
 
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from portal.core.chart_data import chart_table
+from portal.core.codes import label_of
+from portal.core.formats import format_number, format_percentage, native_digits
+from portal.core.locale import html_lang, text_direction
 from portal.core.navigation import navigation
 from portal.core.permissions import can_close_follow_up
-
-LABELS = {
-    "absent_excused": _l("Absent (excused)"),
-    "absent_unexcused": _l("Absent (unexcused)"),
-    "in_progress": _l("In progress"),
-    "learning_support": _l("Learning support"),
-    "home_visit": _l("Home visit"),
-    "no_answer": _l("No answer"),
-    "left_message": _l("Left message"),
-    "no_show": _l("No show"),
-    "in_person": _l("In person"),
-    "video": _l("Video"),
-}
-
-
-def humanize(value: str | None) -> str:
-    """Turn a stored code like "absent_unexcused" into words for people."""
-    if not value:
-        return ""
-    if value in LABELS:
-        return str(LABELS[value])
-    # Other codes read as words ("phone" → "Phone"); most are in the catalogues too.
-    return _(value.replace("_", " ").capitalize())
 
 
 def nl2br(text: str | None) -> Markup:
     """Escape text and keep its line breaks."""
     return Markup("<br>").join(escape(text or "").splitlines())
 
+def number(value: float | None, digits: int | None = None) -> str:
+    """Write a number for the page's language ("—" when there is none)."""
+    return "—" if value is None else format_number(value, get_locale(), digits)
+
+def percent(points: float | None, digits: int | None = None) -> str:
+    """Write a percentage given in points for the page's language ("—" when there is none)."""
+    return "—" if points is None else format_percentage(points, get_locale(), digits)
 
 def chart_value(value) -> str:
     """Write one number or day of a chart's table for the reader's language."""
@@ -56,15 +41,18 @@ def chart_value(value) -> str:
 
 def register(app: Flask) -> None:
     """Register the shared filters and globals on the app."""
-    app.jinja_env.filters["humanize"] = humanize
+    app.jinja_env.filters["humanize"] = label_of
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        format_datetime(value, fmt) if value else "")
+        native_digits(format_datetime(value, fmt), get_locale()) if value else "")
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
-        format_date(value, fmt) if value else "")
+        native_digits(format_date(value, fmt), get_locale()) if value else "")
     app.jinja_env.filters["chart_value"] = chart_value
     app.jinja_env.globals["chart_table"] = chart_table
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["can_close_follow_up"] = can_close_follow_up
-    app.jinja_env.globals["get_locale"] = get_locale  # base.html's <html lang>
+    app.jinja_env.globals["html_lang"] = html_lang  # base.html's <html lang dir>
+    app.jinja_env.globals["text_direction"] = text_direction
     app.jinja_env.globals["portal_languages"] = lambda: current_app.config["PORTAL_LANGUAGES"]

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from portal.core.codes import word_of
 from portal.dashboards.queries import GRADE_BANDS
 
 LEVEL_COLOURS = {"none": "#4ac26b", "watch": "#d4a72c", "high": "#cf222e"}
@@ -88,7 +89,7 @@ def risk_levels_figure(days: list[dict], link: Link) -> go.Figure:
                                       xaxis={"type": "category"}))
     for level in ("high", "watch", "none"):
         figure.add_trace(go.Bar(
-            x=labels, y=[d[level] for d in days], name=_(level),
+            x=labels, y=[d[level] for d in days], name=str(word_of(level)),
             marker_color=LEVEL_COLOURS[level],
             customdata=[link(chart="risk", day=d["day"], level=level) for d in days],
             hovertemplate="%{x}: %{y}<extra></extra>"))

@@ -1,6 +1,6 @@
 """Dashboard pages, and the plotly.min.js of the installed plotly package."""
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, jsonify, render_template, request, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from portal.dashboards import pages, queries
 from portal.dashboards.drilldown import CHARTS
 from portal.dashboards.impact_queries import OUTCOMES
 from portal.dashboards.plotly_assets import PLOTLY_JS, guarded_style_ids
+from portal.dashboards.plotly_locale import plotly_locale
 from portal.extensions import limiter
 from portal.people.queries import reference_school
 
@@ -32,6 +33,18 @@ def plotly_js():
     """Serve Plotly from the installed package (no CDN), cached for a long time."""
     return send_file(PLOTLY_JS, mimetype="text/javascript",
                      max_age=current_app.config["PLOTLY_JS_MAX_AGE"])
+
+
+@bp.get("/plotly-locale/<language>.json")
+@limiter.exempt
+def plotly_locale_json(language: str):
+    """Serve Plotly's month names and number separators for a portal language (fr, zh-Hans)."""
+    code = language.replace("-", "_")
+    if code not in current_app.config["PORTAL_LANGUAGES"]:
+        abort(404)
+    response = jsonify(plotly_locale(code))
+    response.cache_control.max_age = current_app.config["PLOTLY_JS_MAX_AGE"]
+    return response
 
 
 @bp.app_template_global()

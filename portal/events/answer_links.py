@@ -5,6 +5,7 @@ button, so a mail scanner that follows links changes nothing.
 """
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -29,7 +30,7 @@ def _serializer() -> URLSafeTimedSerializer:
 def answer_url(invitation: EventInvitation, answer: str) -> str:
     """Return the signed link that answers this invitation with `answer`."""
     token = _serializer().dumps({"invitation": invitation.id, "answer": answer})
-    return portal_url("family.answer_by_link", token=token)
+    return portal_url("family.answer_by_link", token=token, lang=str(get_locale()))
 
 
 def read_answer_link(token: str) -> tuple[EventInvitation, str]:

@@ -1,7 +1,6 @@
 """Family use cases: invite a guardian, requests and feedback, preferences and consents."""
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.auth.models import Role, User
@@ -26,10 +25,9 @@ def invite_guardian(*, guardian: Guardian, actor: User) -> User:
     existing = guardian.user or find_user_by_email(guardian.email)
     if existing is not None and (existing.role != Role.GUARDIAN or existing.password_hash):
         raise Conflict(_("%(name)s already has a portal account.", name=guardian.display_name))
-    with force_locale(guardian.preferred_language):  # the invitation email in their language
-        user = invite_user(email=guardian.email, full_name=guardian.display_name,
-                           role=Role.GUARDIAN, school_id=None, actor=actor)
-    user.preferred_language = guardian.preferred_language
+    user = invite_user(email=guardian.email, full_name=guardian.display_name,
+                       role=Role.GUARDIAN, school_id=None, actor=actor,
+                       language=guardian.preferred_language)
     guardian.user_id = user.id
     db.session.flush()
     return user

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.codes import code_choices
 from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.models import Channel, Outcome
@@ -15,8 +16,7 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
 class InteractionForm(FlaskForm):
-    channel = SelectField(_l("Channel"), choices=[(c, _l(c.replace("_", " ").capitalize()))
-                                                  for c in Channel.ALL])
+    channel = SelectField(_l("Channel"), choices=code_choices(Channel.ALL))
     direction = SelectField(_l("Direction"), choices=[
         ("outbound", _l("We contacted the family")), ("inbound", _l("The family contacted us")),
         ("internal", _l("Internal note"))])
@@ -28,8 +28,7 @@ class InteractionForm(FlaskForm):
                                        validate_choice=False)
     summary = TextAreaField(_l("Summary"), validators=[
         DataRequired(_l("Write a short summary.")), Length(max=5000)])
-    outcome = SelectField(_l("Outcome"), choices=[("", _l("—"))] + [
-        (o, _l(o.replace("_", " ").capitalize())) for o in Outcome.ALL])
+    outcome = SelectField(_l("Outcome"), choices=[("", _l("—"))] + code_choices(Outcome.ALL))
     follow_up_due_on = DateField(_l("Follow-up due"), validators=[Optional()])
     follow_up_owner_id = SelectField(_l("Follow-up owner"), coerce=optional_id,
                                      validate_choice=False)

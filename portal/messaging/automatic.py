@@ -2,11 +2,14 @@
 
 from datetime import datetime, time, timedelta
 
-from flask_babel import force_locale
+from babel.dates import format_date, format_time
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.codes import word_of
+from portal.core.locale import language_of
 from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, today_in, utcnow
 from portal.core.urls import portal_url
@@ -18,8 +21,8 @@ from portal.notifications.models import NotificationKind
 from portal.notifications.services import emails_at_once
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
 from portal.people.models import CounsellorAssignment, Guardian, School, Student, StudentGuardian
+from portal.risk.labels import reason_text
 from portal.risk.queries import flagged_students, new_flag_count
-from portal.risk.scoring import describe_reason
 
 
 def informed_guardians(student: Student) -> list[Guardian]:
@@ -94,20 +97,23 @@ def send_flag_notices(assessments: list) -> None:
 
 
 def _notify_counsellor(counsellor: User, flagged: list) -> None:
-    summaries = [_flag_summary(student, assessment) for assessment, student in flagged]
-    subject = (f"{len(summaries)} students newly flagged at risk" if len(summaries) > 1
-               else summaries[0].splitlines()[0])
-    waiting = new_flag_count(counsellor)
+    with force_locale(language_of(counsellor)):
+        summaries = [_flag_summary(student, assessment) for assessment, student in flagged]
+        subject = (ngettext("%(num)d student newly flagged at risk",
+                            "%(num)d students newly flagged at risk", len(summaries))
+                   if len(summaries) > 1 else summaries[0].splitlines()[0])
+        footer = _("New flags waiting for you: %(count)d. See them all: %(link)s",
+                   count=new_flag_count(counsellor), link=portal_url("risk.flags"))
     notify_staff(user=counsellor, kind=UpdateKind.INTERVENTION, subject=subject,
-                 body_text="\n\n".join(summaries)
-                 + f"\n\nNew flags waiting for you: {waiting}. See them all: "
-                 + portal_url("risk.flags"))
+                 body_text="\n\n".join(summaries) + "\n\n" + footer)
 
 
 def _flag_summary(student: Student, assessment) -> str:
-    reasons = "\n".join(f"- {describe_reason(reason)}" for reason in assessment.reasons or [])
-    return (f"{student.display_name} (grade {student.grade_level}) is newly flagged "
-            f"({assessment.level})\n{reasons}")
+    reasons = "\n".join(f"- {reason_text(reason)}" for reason in assessment.reasons or [])
+    heading = _("%(name)s (grade %(grade)s) is newly flagged (%(level)s)",
+                name=student.display_name, grade=student.grade_level,
+                level=word_of(assessment.level))
+    return f"{heading}\n{reasons}"
 
 
 def _tell_family_of_flag(student: Student) -> None:
@@ -153,12 +159,13 @@ def send_event_reminders(now: datetime | None = None) -> int:
 def _remind_tomorrow(invitation: EventInvitation, event: Event, starts: datetime) -> bool:
     guardian = db.session.get(Guardian, invitation.guardian_id)
     student = db.session.get(Student, invitation.student_id) if invitation.student_id else None
-    with force_locale(guardian.preferred_language):
-        subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title,
-                    time=f"{starts:%H:%M}")
+    language = guardian.preferred_language
+    with force_locale(language):
+        hour = format_time(starts, "short", locale=language)  # starts is already local
+        subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title, time=hour)
         body = _("Dear %(guardian)s,\n\nA reminder that %(title)s is tomorrow, %(day)s, "
                  "at %(time)s%(place)s.", guardian=guardian.display_name, title=event.title,
-                 day=starts.date().isoformat(), time=f"{starts:%H:%M}",
+                 day=format_date(starts.date(), "long", locale=language), time=hour,
                  place=f", {event.location}" if event.location else "")
     return notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject,
                            body_text=body, student=student) is not None

@@ -25,7 +25,7 @@ def _serializer() -> URLSafeSerializer:
 def unsubscribe_url(guardian: Guardian, kind: str) -> str:
     """Return the signed one-click link that stops this kind of update for this guardian."""
     token = _serializer().dumps({"g": guardian.id, "k": kind})
-    return portal_url("messaging.unsubscribe", token=token)
+    return portal_url("messaging.unsubscribe", token=token, lang=guardian.preferred_language)
 
 
 def read_unsubscribe_token(token: str) -> tuple[Guardian, str]:

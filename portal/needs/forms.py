@@ -5,23 +5,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.core.codes import code_choices
 from portal.core.fields import DateField, optional_id
 from portal.core.models import Visibility
 from portal.needs.models import FeedbackStatus, NeedKind, NeedStatus
 
 
-def _choices(codes) -> list[tuple[str, str]]:
-    return [(code, _l(code.replace("_", " ").capitalize())) for code in codes]
-
-
 class NeedForm(FlaskForm):
-    kind = SelectField(_l("Kind of need"), choices=_choices(NeedKind.ALL))
+    kind = SelectField(_l("Kind of need"), choices=code_choices(NeedKind.ALL))
     is_family_request = BooleanField(_l("The family asked for this"))
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the need a short title.")),
                                                  Length(max=200)])
     details = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     owner_id = SelectField(_l("Owner"), coerce=optional_id, validate_choice=False)
-    status = SelectField(_l("Status"), choices=_choices(NeedStatus.ALL))
+    status = SelectField(_l("Status"), choices=code_choices(NeedStatus.ALL))
     due_on = DateField(_l("Due date"), validators=[Optional()])
     visibility = SelectField(_l("Who may read it"), choices=[
         (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])
@@ -33,7 +30,7 @@ class NeedForm(FlaskForm):
 
 class FeedbackUpdateForm(FlaskForm):
     assigned_to_id = SelectField(_l("Assigned to"), coerce=optional_id, validate_choice=False)
-    status = SelectField(_l("Status"), choices=_choices(FeedbackStatus.ALL))
+    status = SelectField(_l("Status"), choices=code_choices(FeedbackStatus.ALL))
 
     def set_staff(self, staff) -> None:
         """Offer the school's staff as assignees."""
@@ -47,4 +44,4 @@ class FeedbackReplyForm(FlaskForm):
 
 
 class ConvertToNeedForm(FlaskForm):
-    kind = SelectField(_l("Kind of need"), choices=_choices(NeedKind.ALL))
+    kind = SelectField(_l("Kind of need"), choices=code_choices(NeedKind.ALL))

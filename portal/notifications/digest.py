@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.locale import language_of
 from portal.core.time import to_local, utcnow
 from portal.extensions import db
 from portal.messaging.models import UpdateKind
@@ -50,7 +51,7 @@ def send_daily_summaries() -> int:
             continue
         notifications = _waiting(user.id)
         if user.email and user.is_active_account:
-            with force_locale(user.preferred_language or "en"):
+            with force_locale(language_of(user)):
                 subject = _("Your daily summary: %(count)d notifications",
                             count=len(notifications))
                 queue_email(to_address=user.email, subject=subject,

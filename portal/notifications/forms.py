@@ -36,3 +36,16 @@ class MarkReadForm(FlaskForm):
     """Mark every notification read."""
 
     submit = SubmitField(_l("Mark all read"))
+
+
+class LanguageForm(FlaskForm):
+    """The staff member's language for the portal and its emails."""
+
+    preferred_language = SelectField(_l("Language"), validate_choice=False)
+    submit_language = SubmitField(_l("Save my language"))
+
+    def offer(self, languages: dict[str, str]) -> "LanguageForm":
+        """Offer the portal's languages, and the browser's language (no fixed choice)."""
+        self.preferred_language.choices = [("", _l("My browser's language"))] + list(
+            languages.items())
+        return self

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from portal.core.codes import word_of
 from portal.core.jobs import add_periodic_job
 from portal.core.signals import record_changed, students_flagged
 from portal.events.models import Event, EventInvitation
@@ -74,7 +75,7 @@ def _on_feedback(actor, action, feedback: Feedback, changes) -> None:
                      student_id=feedback.student_id, object_type="feedback",
                      object_id=feedback.id,
                      title=_l("New %(kind)s from a family: %(subject)s",
-                                kind=_l(feedback.kind), subject=feedback.subject))
+                                kind=word_of(feedback.kind), subject=feedback.subject))
     _notify_new_assignee(actor, changes, "assigned_to_id", object_type="feedback",
                          record=feedback, student_id=feedback.student_id, link=link,
                          title=_l("Request assigned to you: %(subject)s",
@@ -103,7 +104,7 @@ def _on_rsvp(actor, action, invitation: EventInvitation, changes) -> None:
                  actor=actor, student_id=invitation.student_id, object_type="event_rsvp",
                  object_id=invitation.id, link=local_path("events.detail", event_id=event.id),
                  title=_l("%(guardian)s answered %(answer)s: %(event)s",
-                         guardian=guardian.display_name, answer=_l(invitation.rsvp or ""),
+                         guardian=guardian.display_name, answer=word_of(invitation.rsvp),
                          event=event.title))
 
 
@@ -132,7 +133,7 @@ def on_students_flagged(sender, *, assessments=(), **extra) -> None:
                      student_id=student.id, object_type="risk_assessment",
                      object_id=assessment.id, link=local_path("risk.flags"),
                      title=_l("%(name)s is newly flagged at risk (%(level)s)",
-                             name=student.display_name, level=_l(assessment.level)))
+                             name=student.display_name, level=word_of(assessment.level)))
 
 
 def connect() -> None:

@@ -1,16 +1,26 @@
 """The staff notification centre, its choices, and 'my work'."""
 
-from flask import flash, has_request_context, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.models import Role
+from portal.auth.services import set_language
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import staff_required
 from portal.extensions import db
 from portal.notifications import bp, queries, services
-from portal.notifications.forms import MarkReadForm, SettingsForm
+from portal.notifications.forms import LanguageForm, MarkReadForm, SettingsForm
 from portal.notifications.models import KIND_LABELS
 from portal.notifications.work import my_work, my_work_count
 
@@ -34,12 +44,32 @@ def _settings_form() -> SettingsForm:
     return SettingsForm(data=data)
 
 
+def _language_form(formdata=None) -> LanguageForm:
+    form = LanguageForm(formdata=formdata, data={
+        "preferred_language": current_user.preferred_language})
+    return form.offer(current_app.config["PORTAL_LANGUAGES"])
+
+
 @bp.get("/")
 @staff_required
 def centre():
     return render_template("notifications/centre.html", kinds=KIND_LABELS,
                            notifications=queries.notifications_of(current_user),
-                           form=_settings_form(), read_form=MarkReadForm())
+                           form=_settings_form(), read_form=MarkReadForm(),
+                           language_form=_language_form())
+
+
+@bp.post("/language")
+@staff_required
+def save_language():
+    form = _language_form(request.form)
+    if not form.validate_on_submit():
+        abort(400)
+    set_language(user=current_user, language=form.preferred_language.data,
+                 languages=current_app.config["PORTAL_LANGUAGES"])
+    db.session.commit()
+    flash(_("Your language is saved."), "success")
+    return redirect(url_for("notifications.centre"))
 
 
 @bp.get("/<int:notification_id>")
@@ -67,6 +97,7 @@ def save_settings():
     if not form.validate_on_submit():
         return render_template("notifications/centre.html", kinds=KIND_LABELS, form=form,
                                read_form=MarkReadForm(formdata=None),
+                               language_form=_language_form(),
                                notifications=queries.notifications_of(current_user)), 400
     muted, email = form.choices()
     services.save_settings(user=current_user, muted=muted, email=email,

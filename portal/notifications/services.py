@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
+from portal.core.locale import language_of
 from portal.core.permissions import can_see_student
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -92,7 +93,7 @@ def notify_users(*, users, kind: str, title, link: str, object_type: str,
 
 
 def _title_for(user: User, title) -> str:
-    with force_locale(user.preferred_language or "en"):  # a lazy text: in their language
+    with force_locale(language_of(user)):  # a lazy text: in their language
         return str(title)[:300]
 
 

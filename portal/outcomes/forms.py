@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.core.codes import code_choices
 from portal.core.fields import DateField, DateTimeLocalField, DecimalField, as_id, optional_id
 from portal.core.models import Visibility
 from portal.interactions.forms import DATETIME_FORMATS
@@ -13,10 +14,6 @@ from portal.outcomes.models import InterventionStatus, ProgramKind
 DATE_REQUIRED = _l("Enter a date as YYYY-MM-DD.")
 VISIBILITY = [(Visibility.STAFF, _l("Staff only")),
               (Visibility.FAMILY, _l("Shared with the family"))]
-
-
-def _choices(codes) -> list[tuple[str, str]]:
-    return [(code, _l(code.replace("_", " ").capitalize())) for code in codes]
 
 
 class AttendanceForm(FlaskForm):
@@ -55,7 +52,7 @@ class BehaviourForm(FlaskForm):
 class ProgramForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Name the program.")),
                                                Length(max=200)])
-    kind = SelectField(_l("Kind"), choices=_choices(ProgramKind.ALL))
+    kind = SelectField(_l("Kind"), choices=code_choices(ProgramKind.ALL))
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     places_by_lottery = BooleanField(_l("Places are allocated by lottery"), description=_l(
         "Tick only if a lottery decides who gets a place: the impact page may then say the "
@@ -100,4 +97,4 @@ class InterventionNoteForm(FlaskForm):
 
 
 class CloseInterventionForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=_choices(InterventionStatus.OUTCOMES))
+    outcome = SelectField(_l("Outcome"), choices=code_choices(InterventionStatus.OUTCOMES))

@@ -20,7 +20,7 @@ from portal.core.permissions import (
 )
 from portal.extensions import db
 from portal.people.queries import school_of
-from portal.risk import bp, queries, services
+from portal.risk import bp, labels, queries, services  # noqa: F401 — labels: template globals
 from portal.risk.forms import InterventionForm, RuleSetForm
 from portal.risk.models import RiskAssessment
 from portal.risk.scoring import merged_settings

@@ -13,12 +13,12 @@ from portal.outcomes.models import Intervention
 from portal.people.models import School, Student
 from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators
+from portal.risk.labels import reason_text
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
     Assessment,
     cap_high_flags,
-    describe_reason,
     merged_settings,
     score_student,
 )
@@ -195,7 +195,7 @@ def acknowledge_flag(*, assessment: RiskAssessment, actor: User) -> None:
 def open_intervention(*, student: Student, actor: User, assessment: RiskAssessment | None,
                       kind: str, goal: str) -> Intervention:
     """Open an intervention for a flagged student, owned by the acting counsellor."""
-    reason = "; ".join(describe_reason(r) for r in (assessment.reasons if assessment else []))
+    reason = "; ".join(reason_text(r) for r in (assessment.reasons if assessment else []))
     intervention = Intervention(
         student_id=student.id, owner_id=actor.id, kind=kind, reason=reason or goal, goal=goal,
         risk_assessment_id=assessment.id if assessment else None,

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, or_, select
 
 from portal.auth.models import User
-from portal.core.templating import humanize
+from portal.core.codes import label_of
 from portal.core.time import utcnow
 from portal.events.models import ConferenceSlot, Event, EventAttendance, EventInvitation
 from portal.extensions import db
@@ -54,7 +54,7 @@ def _interactions(student: Student, guardian_ids: list[int]) -> list[Entry]:
     rows = db.session.execute(
         select(Interaction, User.full_name).outerjoin(User, User.id == Interaction.author_id)
         .where(Interaction.student_id == student.id))
-    return [Entry(i.occurred_at, "interaction", f"{humanize(i.channel)} · {author or ''}",
+    return [Entry(i.occurred_at, "interaction", f"{label_of(i.channel)} · {author or ''}",
                   i.summary, i.outcome or "", record_id=i.id) for i, author in rows]
 
 
@@ -107,7 +107,7 @@ def _absences(student: Student, guardian_ids: list[int]) -> list[Entry]:
     rows = db.session.scalars(select(DailyAttendance).where(
         DailyAttendance.student_id == student.id,
         DailyAttendance.status != AttendanceStatus.PRESENT))
-    return [Entry(_day(a.on_date), "absence", humanize(a.status), a.reason or "", is_day=True)
+    return [Entry(_day(a.on_date), "absence", label_of(a.status), a.reason or "", is_day=True)
             for a in rows]
 
 

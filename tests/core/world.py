@@ -74,11 +74,12 @@ def build_world() -> World:
     _events(world, school, admin, teacher, child, guardian)
     _family_records(world, school, admin, teacher, child, guardian, parent)
     world.ids["job_id"] = _import_job(admin).id
+    world.ids["language"] = "fa"  # the charts' Plotly locale
     invited = f.make_user(Role.TEACHER, school, activated_at=None)
     world.ids["token"] = {"auth.reset_password": make_token(admin, "reset"),
                           "auth.accept_invitation": make_token(invited, "invitation"),
                           "messaging.unsubscribe": unsubscribe_url(guardian, "general")
-                          .rsplit("/", 1)[1],
+                          .rsplit("/", 1)[1].split("?")[0],
                           "family.calendar_feed": create_feed(guardian=guardian),
                           "family.answer_by_link": _answer_token(guardian)}
     db.session.commit()
@@ -146,7 +147,7 @@ def _events(world: World, school, admin, teacher, child, guardian) -> None:
 def _answer_token(guardian) -> str:
     invitation = db.session.scalars(select(EventInvitation).where(
         EventInvitation.guardian_id == guardian.id)).first()
-    return answer_url(invitation, "yes").rsplit("/", 1)[1]
+    return answer_url(invitation, "yes").rsplit("/", 1)[1].split("?")[0]
 
 
 def _import_job(admin):

@@ -30,7 +30,7 @@ def test_guardian_chooses_spanish_and_email_and_the_portal_switches(app, login_a
     assert (guardian.preferred_language, guardian.preferred_channel) == ("es", "sms")
     assert db.session.get(User, families.parent.id).preferred_language == "es"
     html = client.get("/family/").get_data(as_text=True)
-    assert '<html lang="es">' in html and "Mis hijos" in html
+    assert '<html lang="es" dir="ltr">' in html and "Mis hijos" in html
 
 
 def test_unknown_language_is_refused_next_to_the_field(app, login_as):

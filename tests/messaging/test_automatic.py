@@ -74,7 +74,7 @@ def test_new_flag_tells_the_counsellor_and_the_family_only_when_the_school_wants
     students_flagged.send(None, assessments=[_flag(world, world.cara)])
     (to_counsellor,) = db.session.scalars(select(Delivery)).all()
     assert to_counsellor.to_address == counsellor.email and "Cara Lopez" in to_counsellor.subject
-    assert "attendance in the last 4 weeks 82 %, below 90 %, falling" in to_counsellor.body_text
+    assert "attendance in the last 4 weeks 82%, below 90%, falling" in to_counsellor.body_text
     assert "/risk/flags" in to_counsellor.body_text
     world.school.notify_family_of_risk_flags = True
     students_flagged.send(None, assessments=[_flag(world, world.cara)])
