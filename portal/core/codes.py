@@ -46,6 +46,7 @@ CODE_LABELS = {
     "draft": _l("Draft"), "scheduled": _l("Scheduled"), "sending": _l("Sending"),
     "sent": _l("Sent"), "sent_with_failures": _l("Sent with failures"),
     "stopped": _l("Stopped"), "queued": _l("Queued"), "failed": _l("Failed"),
+    "alert": _l("Weekly family alert"), "held_back": _l("Held back by the weekly limit"),
     "immediate": _l("Immediately"), "daily": _l("Daily"), "never": _l("Never"),
     # Who may read a record; family relationships
     "staff": _l("Staff"), "family": _l("Family"), "mother": _l("Mother"),

@@ -7,24 +7,11 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.formats import format_number, format_percentage
 from portal.risk import bp
+from portal.risk.rules import RULES_BY_NAME
 
-INDICATOR_LABELS = {
-    "attendance_rate_term": _l("attendance this term"),
-    "attendance_rate_recent": _l("attendance in the last 4 weeks"),
-    "attendance_trend": _l("attendance change per week"),
-    "grade_average": _l("grade average, latest period"),
-    "grade_change": _l("grade change since the previous period"),
-    "missing_work_share": _l("share of work due not handed in"),
-    "missing_work_count": _l("pieces of work missing"),
-    "missing_work_recent": _l("pieces of work missing, due in the last 4 weeks"),
-    "late_work_share": _l("share of work handed in late"),
-    "score_trend": _l("score change per piece of work"),
-    "score_vs_class": _l("average score relative to the class"),
-    "failing_core_subjects": _l("failing core subjects"),
-    "failing_subjects": _l("failing subjects"),
-    "behaviour_incidents_term": _l("behaviour incidents this term"),
-    "behaviour_incidents_recent": _l("behaviour incidents in the last 4 weeks"),
-    "past_course_failures": _l("past course failures"),
+# The rules' own labels (rules.py, marked N_) name the rules; these name the indicators the
+# family to-dos read, which the settings page shows beside their thresholds.
+FAMILY_INDICATOR_LABELS = {
     "days_since_family_contact": _l("days since the last successful family contact"),
     "missed_parent_events": _l("missed parent events and conferences"),
 }
@@ -35,7 +22,10 @@ UNIT_LABELS = {"": "", "%": "%", "points": _l("points"), "days": _l("days")}
 @bp.app_template_global()
 def indicator_label(name: str, fallback: str = "") -> str:
     """Return an indicator's name in the page's language."""
-    return str(INDICATOR_LABELS.get(name, fallback or name))
+    rule = RULES_BY_NAME.get(name)
+    if rule is not None:
+        return _(rule.label)
+    return str(FAMILY_INDICATOR_LABELS.get(name, fallback or name))
 
 
 @bp.app_template_global()
@@ -70,3 +60,15 @@ def reason_text(reason: dict) -> str:
         text = _("%(indicator)s %(value)s, at least %(threshold)s", **values)
     trend = reason.get("trend")
     return _("%(reason)s, %(trend)s", reason=text, trend=TREND_LABELS[trend]) if trend else text
+
+
+@bp.app_template_global()
+def domain_label(label: str) -> str:
+    """Return a domain's name (its N_-marked label in rules.py) in the page's language."""
+    return _(label)
+
+
+@bp.app_template_global()
+def todo_text(label: str, value) -> str:
+    """Say a family to-do ("no successful family contact for 75 days") in the page's language."""
+    return _(label, value=value)

@@ -19,7 +19,6 @@ from tests.smtp_server import SmtpServer
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 # The Persian cases run once the portal offers Persian (the i18n work).
-PERSIAN_LATER = pytest.mark.skip(reason="Persian arrives with the i18n branch")
 
 
 @dataclass

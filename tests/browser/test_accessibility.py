@@ -6,12 +6,11 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from tests.browser.conftest import PERSIAN_LATER
 
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
-LANGUAGES = ["en", pytest.param("fa", marks=PERSIAN_LATER)]
+LANGUAGES = ["en", "fa"]
 
 STAFF_PAGES = ("/", "/notifications/", "/messaging/campaigns/new", "/events/new")
 STAFF_DETAILS = (  # (a list page, the first link on it to a detail page)

@@ -15,7 +15,7 @@ from portal.messaging.segments import count_recipients
 from portal.messaging.worker import drain
 from portal.outcomes.models import Intervention
 from portal.people.models import Guardian, School, Student
-from tests.browser.conftest import PERSIAN_LATER, PHONE
+from tests.browser.conftest import PHONE
 from tests.conftest import no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
@@ -108,7 +108,7 @@ def test_administrator_sends_a_campaign_to_a_saved_audience_and_sees_it_delivere
     assert page.errors == []
 
 
-@pytest.mark.parametrize("language", ["es", pytest.param("fa", marks=PERSIAN_LATER)])
+@pytest.mark.parametrize("language", ["es", "fa"])
 def test_parent_on_a_phone_reads_the_message_books_a_slot_and_changes_language(
         demo_site, page, sign_in, shoot, language):
     admin, parent = _user("admin@demo.school"), _user("parent@demo.school")

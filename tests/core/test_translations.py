@@ -10,8 +10,7 @@ from babel.messages.pofile import read_po
 
 from config import DefaultConfig
 from portal.core.codes import CODE_LABELS
-from portal.risk.labels import INDICATOR_LABELS
-from portal.risk.scoring import RULES
+from portal.risk.rules import DOMAINS, FAMILY_TODOS, RULES
 from tests.conftest import TRANSLATIONS
 from tests.core.unmarked import (
     ROOT,
@@ -22,7 +21,12 @@ from tests.core.unmarked import (
 )
 
 # _() of a variable whose texts are marked where they are made (InvalidLink, WrongCredentials).
-TRANSLATED_AT_RAISE = {("portal/auth/routes.py", "_(error.message)")}
+# Texts marked where they are written and translated where they are shown: an error's
+# message, and the risk rules' labels (N_ in rules.py, checked by the last test below).
+TRANSLATED_AT_RAISE = {("portal/auth/routes.py", "_(error.message)"),
+                       ("portal/risk/labels.py", "_(rule.label)"),
+                       ("portal/risk/labels.py", "_(label)"),
+                       ("portal/risk/labels.py", "_(label, value=value)")}
 LANGUAGES = [code for code in DefaultConfig.PORTAL_LANGUAGES if code != "en"]
 
 
@@ -111,10 +115,6 @@ def test_every_code_the_models_define_has_a_label():
     assert sorted(codes - set(CODE_LABELS)) == []
 
 
-def test_every_risk_indicator_has_a_label():
-    assert sorted({rule.name for rule in RULES} - set(INDICATOR_LABELS)) == []
-
-
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory):
     """Extract every marked string, as `make extract` does, into a temporary .pot file."""
@@ -140,3 +140,8 @@ def test_every_catalogue_translates_every_message(extracted, language):
     assert sorted(extracted - {message.id for message in messages}) == []  # run make extract
     assert [message.id for message in messages if message.fuzzy] == []
     assert [message.id for message in messages if _untranslated(message)] == []
+
+
+def test_every_risk_rule_and_family_to_do_label_is_extracted_for_translation(extracted):
+    labels = {rule.label for rule in (*RULES, *FAMILY_TODOS)} | set(DOMAINS.values())
+    assert sorted(labels - extracted) == []
