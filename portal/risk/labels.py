@@ -64,8 +64,10 @@ def reason_text(reason: dict) -> str:
 
 @bp.app_template_global()
 def domain_label(label: str) -> str:
-    """Return a domain's name (its N_-marked label in rules.py) in the page's language."""
-    return _(label)
+    """Return a domain's name (its N_-marked label in rules.py) in the page's language, its
+    first letter capitalised (and only that: German nouns keep their capitals)."""
+    text = _(label)
+    return text[:1].upper() + text[1:]
 
 
 @bp.app_template_global()
