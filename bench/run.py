@@ -30,7 +30,7 @@ def _timed(function, repeat: int = 1) -> tuple[float, object]:
 
 def bench_demo_school() -> dict:
     """Load the demo school into a fresh SQLite file and time the common staff reads."""
-    from portal.imports.demo import load_demo_school
+    from portal.demo.school import load_demo_school
     from portal.people.student_list import StudentFilters, find_students
 
     results = {}

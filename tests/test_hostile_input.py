@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.auth.models import User
 from portal.core import time as portal_time
+from portal.demo.school import load_demo_school
 from portal.extensions import db, limiter
 from portal.family.services import submit_feedback
-from portal.imports.demo import load_demo_school
 from portal.messaging.campaigns import create_campaign
 from portal.messaging.models import Message
 from portal.outcomes.intervention_services import open_intervention
