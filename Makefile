@@ -42,9 +42,11 @@ test: translations
 	echo "--- the PostgreSQL pass ($(PG_LOG))"; cat $(PG_LOG); \
 	[ $$sqlite -eq 0 ] && [ $$pg -eq 0 ]
 
-## make bench: speed and memory measurements, written to bench-results.json
+## make bench: district-scale measurements on PostgreSQL (docs/performance.md), written to
+## bench/results.json and bench/results.md; BENCH_SIZES="5000" for a shorter run
+BENCH_SIZES ?= 5000 50000
 bench: translations
-	$(BIN)/python -m bench.run --output bench-results.json
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) --output bench/results.json
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check portal tests bench config.py
