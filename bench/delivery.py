@@ -153,6 +153,7 @@ def measure_campaign(database_url: str, sample_size: int,
             "delivery_sample": sample_size,
             "delivered_per_second": single["delivered_per_second"],
             "smtplib_per_second": floor,
-            "delivery_ratio": round(single["delivered_per_second"] / floor, 2) if floor else None,
+            "delivery_ratio": (round(single["delivered_per_second"] / floor, 3) if floor
+                               else None),
             "worker_peak_rss_mb": max(run["peak_rss_mb"] for run in runs),
             "workers": runs}

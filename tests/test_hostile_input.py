@@ -24,6 +24,7 @@ from tests.conftest import (
     FreshRequestClient,
     config_for,
     empty_all_tables,
+    is_postgres,
     sign_in_session,
 )
 
@@ -174,6 +175,10 @@ def _probe_rule(probe: Probe, rule, real_ids) -> None:
             probe.send("POST", paths[0], value, data=dict.fromkeys(names, value))
 
 
+@pytest.mark.skipif(is_postgres(), reason=(
+    "on PostgreSQL the crawl passes since the seed is followed by ANALYZE, but took 31 "
+    "minutes on the shared 2-core machine (admin 954 s, teacher 584 s): too slow for CI; "
+    "the crawl runs on SQLite"))
 @pytest.mark.parametrize("email", ROLES, ids=lambda email: (email or "anonymous").split("@")[0])
 def test_no_route_answers_hostile_input_with_a_server_error(world, email):
     user_id = db.session.scalar(select(User.id).where(User.email == email)) if email else None
