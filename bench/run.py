@@ -54,7 +54,8 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
         print("  pages…", flush=True)
         result["pages"] = measure_pages(app, args.requests)
         print("  campaign…", flush=True)
-        result["campaign"] = measure_campaign(url, min(args.delivery_sample, students), args.workers)
+        result["campaign"] = measure_campaign(url, min(args.delivery_sample, students),
+                                              args.workers)
         db.session.remove()
     print("  OneRoster import…", flush=True)
     import_url = _import_url(url)
