@@ -80,6 +80,15 @@ class Sink:
     def received(self) -> list[tuple[float, str]]:
         return read_log(self.log)
 
+    def received_after(self, before: int, expected: int) -> list[tuple[float, str]]:
+        """Return the arrivals after the first `before`, waiting briefly for `expected`."""
+        deadline = time.monotonic() + 30
+        arrivals = self.received()[before:]
+        while len(arrivals) < expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+            arrivals = self.received()[before:]
+        return arrivals
+
     def __exit__(self, *exc):
         self.process.stdin.close()
         self.process.wait(timeout=30)
@@ -99,7 +108,7 @@ class socket_port:
         self.probe.close()
 
 
-def run_workers(count: int, sink: Sink, database_url: str) -> dict:
+def run_workers(count: int, sink: Sink, database_url: str, expected: int) -> dict:
     """Run `count` worker processes until the due emails are sent; time them at the sink."""
     before = len(sink.received())
     env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
@@ -111,7 +120,7 @@ def run_workers(count: int, sink: Sink, database_url: str) -> dict:
         _, _, usage = os.wait4(worker.pid, 0)
         peak_kib = max(peak_kib, usage.ru_maxrss)
         worker.returncode = 0
-    arrivals = sink.received()[before:]
+    arrivals = sink.received_after(before, expected)
     ids = [message_id for _, message_id in arrivals]
     return {"workers": count, "delivered": len(arrivals),
             "duplicates": len(ids) - len(set(ids)),
@@ -134,7 +143,7 @@ def smtplib_floor(sample: list[int], sink: Sink) -> float:
     with smtplib.SMTP("127.0.0.1", sink.port) as connection:
         for address, message in messages:
             connection.sendmail("portal@demo.school", [address], message)
-    return _rate(sink.received()[before:])
+    return _rate(sink.received_after(before, len(messages)))
 
 
 def measure_campaign(database_url: str, sample_size: int,
@@ -146,8 +155,7 @@ def measure_campaign(database_url: str, sample_size: int,
         floor_sample = _release_sample(sample_size)
         floor = smtplib_floor(floor_sample, sink)
         for count in worker_counts:
-            _release_sample(sample_size)
-            runs.append(run_workers(count, sink, database_url))
+            runs.append(run_workers(count, sink, database_url, len(_release_sample(sample_size))))
     single = runs[0]
     return {"recipients": recipients, "enqueue_seconds": round(enqueue_seconds, 2),
             "delivery_sample": sample_size,

@@ -48,8 +48,7 @@ def fresh_database(url: str) -> str:
 def make_app(url: str):
     """Return the portal on the benchmark's database (production-like: no debug)."""
     config = type("Bench", (DefaultConfig,), {"SQLALCHEMY_DATABASE_URI": url,
-                                              "SECRET_KEY": "bench-" + "x" * 40,
-                                              "RATELIMIT_ENABLED": False})
+                                              "SECRET_KEY": "bench-" + "x" * 40})
     return create_app(config)
 
 

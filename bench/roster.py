@@ -34,5 +34,5 @@ def measure_import(source_app, make_target_app) -> dict:
             first = timed_import(folder)
             again = timed_import(folder)
             db.engine.dispose()
-    return {"seconds": round(first, 1), "reimport_seconds": round(again, 1),
+    return {"seconds": round(first, 2), "reimport_seconds": round(again, 2),
             "rows": counts}
