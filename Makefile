@@ -62,9 +62,11 @@ test: translations
 	echo "--- the PostgreSQL pass ($(PG_LOG))"; cat $(PG_LOG); \
 	[ $$sqlite -eq 0 ] && [ $$pg -eq 0 ]
 
-## make bench: speed and memory measurements, written to bench-results.json
+## make bench: district-scale measurements on PostgreSQL (docs/performance.md), written to
+## bench/results.json and bench/results.md; BENCH_SIZES="5000" for a shorter run
+BENCH_SIZES ?= 5000 50000
 bench: translations
-	$(BIN)/python -m bench.run --output bench-results.json
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) --output bench/results.json
 
 ## make load: 50 simulated staff and parents for 60 s against gunicorn on PostgreSQL
 ## (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/portal_load, dropped and

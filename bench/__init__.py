@@ -1,1 +1,1 @@
-"""Benchmarks: `make bench` writes bench-results.json."""
+"""Benchmarks: `make bench` writes bench/results.json and bench/results.md."""

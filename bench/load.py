@@ -54,8 +54,8 @@ def accounts(url: str) -> dict:
     from config import config_named
     from portal import create_app
     from portal.auth.models import Role, User
+    from portal.demo.names import DEMO_PASSWORD
     from portal.extensions import db
-    from portal.imports.demo_names import DEMO_PASSWORD
 
     app = create_app(type("Load", (config_named("default"),),
                           {"SQLALCHEMY_DATABASE_URI": _driver(url), "SECRET_KEY": "load"}))

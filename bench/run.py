@@ -1,75 +1,92 @@
-"""Measure the portal's speed and memory on the demo school and write the results as JSON."""
+"""`make bench`: measure the portal on generated districts; write bench/results.json and .md.
+
+Usage: python -m bench.run [--sizes 5000 50000] [--database-url URL] [--output PATH]
+The benchmark runs on the PostgreSQL server of DATABASE_URL (default the local one) in a
+database of its own, `portal_bench` (BENCH_DATABASE_URL names another), which it drops
+and recreates for every size; a second one (`portal_bench_import`) takes the OneRoster
+import. It never touches the database DATABASE_URL names.
+"""
 
 import argparse
-import importlib
 import json
+import os
 import platform
-import tempfile
 import time
-import tracemalloc
-from datetime import date
 from pathlib import Path
 
-from flask_migrate import upgrade
-from sqlalchemy import select
-
-from config import TestConfig
-from portal import create_app
-from portal.auth.models import User
+from bench.delivery import measure_campaign
+from bench.district import fresh_database, load_district, make_app, measure_pages, measure_risk
+from bench.report import write_table
+from bench.roster import measure_import
 from portal.extensions import db
 
-FEATURE_BENCHES = ("bench.risk_bench", "bench.messaging_bench")
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench"
 
 
-def _timed(function, repeat: int = 1) -> tuple[float, object]:
-    start = time.perf_counter()
-    for _ in range(repeat):
-        result = function()
-    return (time.perf_counter() - start) / repeat, result
+def bench_url() -> str:
+    """Return the benchmark's own database: on DATABASE_URL's PostgreSQL server if any."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    server = os.environ.get("DATABASE_URL", "")
+    if server.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        return server.rsplit("/", 1)[0] + "/portal_bench"
+    return DEFAULT_URL
 
 
-def bench_demo_school() -> dict:
-    """Load the demo school into a fresh SQLite file and time the common staff reads."""
-    from portal.imports.demo import load_demo_school
-    from portal.students.student_list import StudentFilters, find_students
+def _import_url(url: str) -> str:
+    if url.startswith("sqlite"):
+        return url.removesuffix(".db") + "_import.db"
+    base, _, name = url.rpartition("/")
+    return f"{base}/{name}_import"
 
-    results = {}
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        app = create_app(type("Bench", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
-        with app.app_context():
-            upgrade()
-            tracemalloc.start()
-            seconds, _ = _timed(lambda: load_demo_school(today=date(2026, 11, 23)))
-            db.session.commit()
-            results["demo_load_seconds"] = round(seconds, 3)
-            results["demo_load_peak_mib"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 1)
-            tracemalloc.stop()
-            admin = db.session.scalar(select(User).where(User.email == "admin@demo.school"))
-            teacher = db.session.scalar(select(User).where(User.email == "teacher@demo.school"))
-            for name, user in (("administrator", admin), ("teacher", teacher)):
-                seconds, (_, total) = _timed(
-                    lambda u=user: find_students(u, StudentFilters(search="an", sort="risk")), 20)
-                results[f"student_search_{name}_ms"] = round(seconds * 1000, 2)
-                results[f"student_search_{name}_matches"] = total
-            for module_name in FEATURE_BENCHES:
-                try:
-                    module = importlib.import_module(module_name)
-                except ModuleNotFoundError:
-                    continue
-                results[module_name.split(".")[-1]] = module.run()
-    return results
+
+def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
+    """Build a district of this size and take every measurement of it."""
+    started = time.perf_counter()
+    url = fresh_database(url)
+    app = make_app(url)
+    result = {"students": students}
+    with app.app_context():
+        print(f"District of {students:,} students:", flush=True)
+        result["district"] = load_district(students)
+        print("  risk recompute…", flush=True)
+        result["risk_recompute"] = measure_risk()
+        print("  pages…", flush=True)
+        result["pages"] = measure_pages(app, args.requests)
+        print("  campaign…", flush=True)
+        result["campaign"] = measure_campaign(url, min(args.delivery_sample, students),
+                                              args.workers)
+        db.session.remove()
+    print("  OneRoster import…", flush=True)
+    import_url = _import_url(url)
+    result["oneroster_import"] = measure_import(
+        app, lambda: make_app(fresh_database(import_url)))
+    with app.app_context():
+        db.engine.dispose()
+    result["bench_seconds"] = round(time.perf_counter() - started, 1)
+    return result
 
 
 def main() -> None:
-    """Run every benchmark and write the JSON file."""
+    """Measure every size and write the JSON results and the readable table."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--output", default="bench-results.json")
+    parser.add_argument("--sizes", nargs="+", type=int, default=[5000, 50000])
+    parser.add_argument("--database-url", default=bench_url())
+    parser.add_argument("--delivery-sample", type=int, default=5000,
+                        help="Emails delivered per worker run (the enqueue covers everyone).")
+    parser.add_argument("--workers", nargs="+", type=int, default=[1, 2, 4],
+                        help="Worker processes of each delivery run.")
+    parser.add_argument("--requests", type=int, default=20, help="Requests per page.")
+    parser.add_argument("--output", default="bench/results.json")
     args = parser.parse_args()
+    runs = [measure_size(size, args.database_url, args) for size in args.sizes]
     results = {"python": platform.python_version(), "machine": platform.machine(),
-               **bench_demo_school()}
-    Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
-    print(json.dumps(results, indent=2))
+               "cpus": os.cpu_count(), "database": args.database_url.split("://")[0],
+               "runs": runs}
+    output = Path(args.output)
+    output.write_text(json.dumps(results, indent=2) + "\n")
+    write_table(results, output.with_suffix(".md"))
+    print(output.with_suffix(".md").read_text())
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from config import ProductionConfig, config_named
 FEATURES = (
     "auth", "people", "interactions", "needs", "events", "outcomes", "messaging",
     "risk", "students", "dashboards", "family", "imports", "privacy", "audit", "health",
-    "notifications",
+    "notifications", "demo",
 )
 
 

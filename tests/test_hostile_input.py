@@ -10,9 +10,10 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.auth.models import User
 from portal.core import time as portal_time
+from portal.demo.school import load_demo_school
 from portal.extensions import db, limiter
 from portal.family.services import submit_feedback
-from portal.imports.demo import load_demo_school
+from portal.imports.services import refresh_statistics
 from portal.messaging.campaigns import create_campaign
 from portal.messaging.models import Message
 from portal.outcomes.intervention_services import open_intervention
@@ -100,6 +101,7 @@ def world(database_url):
         limiter.reset()
         _seed()
         db.session.commit()
+        refresh_statistics()  # a bulk seed: stale planner statistics pick minutes-long plans
         yield World(app=app, client=app.test_client(), real_ids=_real_ids())
         db.session.rollback()
         db.session.remove()
@@ -175,8 +177,9 @@ def _probe_rule(probe: Probe, rule, real_ids) -> None:
 
 
 @pytest.mark.skipif(is_postgres(), reason=(
-    "on PostgreSQL one student-list request of this crawl ran for minutes (a query plan to "
-    "fix, see the closing note); the crawl runs on SQLite"))
+    "on PostgreSQL the crawl passes since the seed is followed by ANALYZE, but took 31 "
+    "minutes on the shared 2-core machine (admin 954 s, teacher 584 s): too slow for CI; "
+    "the crawl runs on SQLite"))
 @pytest.mark.parametrize("email", ROLES, ids=lambda email: (email or "anonymous").split("@")[0])
 def test_no_route_answers_hostile_input_with_a_server_error(world, email):
     user_id = db.session.scalar(select(User.id).where(User.email == email)) if email else None

@@ -21,16 +21,17 @@ from portal.dashboards.flag_follow_up import flag_follow_up
 from portal.people.models import School, Student
 from portal.people.queries import current_term, reference_school
 from portal.risk.queries import (
+    FLAGGED_PER_PAGE,
     family_todos_of,
+    flagged_page,
     flagged_since,
-    flagged_students,
     latest_assessment,
     risk_history,
 )
 
 
-def overview(user: User, filters: dict) -> dict:
-    """Return the overview's figures (with drill-down links) and its flagged students."""
+def overview(user: User, filters: dict, page: int = 1) -> dict:
+    """Return the overview's figures (with drill-down links) and a page of flagged students."""
     scope = queries.scope(user, **filters)
 
     def link(**params) -> str:
@@ -43,8 +44,10 @@ def overview(user: User, filters: dict) -> dict:
         "behaviour": figures.behaviour_figure(queries.behaviour_by_week(scope), link),
         "risk": figures.risk_levels_figure(queries.risk_levels_over_time(scope), link),
     }
+    flagged, flagged_total = flagged_page(user, student_ids=scope, page=page)
     return {"charts": {key: figures.to_json(fig) for key, fig in charts.items()},
-            "flagged": flagged_students(user, student_ids=scope),
+            "flagged": flagged, "flagged_total": flagged_total, "page": page,
+            "per_page": FLAGGED_PER_PAGE,
             "follow_up": flag_follow_up(scope, utcnow())}
 
 

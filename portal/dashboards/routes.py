@@ -74,8 +74,9 @@ def _today(school_id: int | None):
 @roles_required(*DASHBOARD_ROLES)
 def overview():
     filters, choices = _filters()
+    page = query_int("page", 1, minimum=1)
     return render_template("dashboards/overview.html", filters=filters, choices=choices,
-                           **pages.overview(current_user, filters))
+                           **pages.overview(current_user, filters, page))
 
 
 @bp.get("/students")

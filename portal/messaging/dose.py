@@ -11,10 +11,11 @@ the status "held back", which the campaign report counts.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, UpdateKind
+from portal.people.models import School
 
 WINDOW = timedelta(days=7)
 NOT_COUNTED_KINDS = (UpdateKind.URGENT, UpdateKind.ANSWER)
@@ -47,6 +48,19 @@ def over_weekly_limit(*, guardian_id: int, cap: int, kind: str, now: datetime) -
     return messages_this_week([guardian_id], now).get(guardian_id, 0) >= cap
 
 
+def families_over_limit(guardians, *, kind: str, now: datetime) -> dict[int, int]:
+    """Return {guardian id: their school's weekly limit} for the guardians one more message of
+    this kind would pass the limit for (each family by its own school's limit)."""
+    if not is_counted(kind):
+        return {}
+    guardians = list(guardians)
+    caps = dict(db.session.execute(select(School.id, School.weekly_message_cap).where(
+        School.id.in_({guardian.school_id for guardian in guardians}))).all())
+    counts = messages_this_week([guardian.id for guardian in guardians], now)
+    return {guardian.id: caps[guardian.school_id] for guardian in guardians
+            if counts.get(guardian.id, 0) >= caps[guardian.school_id]}
+
+
 def families_held_back(*, guardian_ids, cap: int, kind: str, now: datetime) -> int:
     """Return how many of these families the weekly limit would hold a message back from."""
     if not is_counted(kind):
@@ -54,10 +68,8 @@ def families_held_back(*, guardian_ids, cap: int, kind: str, now: datetime) -> i
     return sum(1 for count in messages_this_week(guardian_ids, now).values() if count >= cap)
 
 
-def hold_back(*, message_id: int, cap: int) -> None:
-    """Mark every delivery of this message held back by the weekly limit (never sent)."""
-    db.session.execute(
-        update(Delivery).where(Delivery.message_id == message_id)
-        .values(status=DeliveryStatus.HELD_BACK,
-                last_error=f"Held back by the weekly limit ({cap} messages in 7 days)")
-        .execution_options(synchronize_session=False))
+def mark_held_back(deliveries: list[Delivery], *, cap: int) -> None:
+    """Mark these deliveries (not yet sent) held back by the weekly limit: never sent."""
+    for delivery in deliveries:
+        delivery.status = DeliveryStatus.HELD_BACK
+        delivery.last_error = f"Held back by the weekly limit ({cap} messages in 7 days)"

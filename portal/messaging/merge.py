@@ -28,12 +28,15 @@ def next_event_for(guardian: Guardian, school: School) -> str:
     return f"{event.title}, {to_local(event.starts_at, school.timezone):%Y-%m-%d %H:%M}"
 
 
-def _child_fields(student: Student) -> dict:
-    rate = attendance_summary(student)["rate"]
-    grades = [f"{row['course']} {row['grade'].percent:.0f} %" for row in latest_grades(student, 3)]
-    return {"name": student.display_name,
-            "attendance_rate": f"{rate:.1f} %" if rate is not None else "",
-            "latest_grades": ", ".join(grades)}
+def _child_fields(student: Student, wanted: set[str]) -> dict:
+    fields = {"name": student.display_name, "attendance_rate": "", "latest_grades": ""}
+    if wanted & {"children", "attendance_rate"}:
+        rate = attendance_summary(student)["rate"]
+        fields["attendance_rate"] = f"{rate:.1f} %" if rate is not None else ""
+    if wanted & {"children", "latest_grades"}:
+        fields["latest_grades"] = ", ".join(f"{row['course']} {row['grade'].percent:.0f} %"
+                                            for row in latest_grades(student, 3))
+    return fields
 
 
 def _per_child(children: list[dict], key: str) -> str:
@@ -42,16 +45,22 @@ def _per_child(children: list[dict], key: str) -> str:
     return "; ".join(f"{child['name']}: {child[key] or '—'}" for child in children)
 
 
-def merge_fields(*, guardian: Guardian, students: list[Student], school: School) -> dict:
-    """Return the merge fields for one guardian; per-child values name the child when several."""
-    children = [_child_fields(student) for student in students]
+def merge_fields(*, guardian: Guardian, students: list[Student], school: School,
+                 wanted: frozenset[str] | None = None) -> dict:
+    """Return the merge fields for one guardian; per-child values name the child when several.
+
+    With `wanted` (the fields a template uses), the others are left empty, not looked up:
+    a campaign to 90,000 guardians should not read everyone's grades to say hello.
+    """
+    wanted = set(SAMPLE_FIELDS) if wanted is None else wanted
+    children = [_child_fields(student, wanted) for student in students]
     return {
         "guardian_name": guardian.display_name,
         "student_name": _join_names([child["name"] for child in children]),
         "children": children,
         "attendance_rate": _per_child(children, "attendance_rate") if children else "",
         "latest_grades": _per_child(children, "latest_grades") if children else "",
-        "next_event": next_event_for(guardian, school),
+        "next_event": next_event_for(guardian, school) if "next_event" in wanted else "",
         "portal_link": portal_url("family.inbox"),
         "school_name": school.name,
     }

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import TimestampMixin
@@ -141,7 +141,13 @@ class Delivery(TimestampMixin, db.Model):
     """One message to one address over one channel: status, attempts, last error."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_status_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_status_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_waiting_due", "next_attempt_at", "id",
+              postgresql_where=text("status IN ('queued', 'sending')"),
+              sqlite_where=text("status IN ('queued', 'sending')")),
+        Index("ix_deliveries_campaign_status", "campaign_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The inbox copy for messages to guardians; account emails (reset, invitation) have none.

@@ -10,13 +10,13 @@ from portal.core.permissions import guardian_may_be_told
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
-from portal.messaging.dose import hold_back, over_weekly_limit
+from portal.messaging.dose import mark_held_back, over_weekly_limit
 from portal.messaging.models import Message, NotificationPreference, UpdateKind
-from portal.messaging.outbox import queue_email, queue_sms
+from portal.messaging.outbox import email_delivery, queue_email, sms_delivery
 from portal.messaging.quiet_hours import next_sending_time
 from portal.messaging.rendering import text_to_html
 from portal.messaging.unsubscribe import unsubscribe_url
-from portal.notifications.push import queue_push
+from portal.notifications.push import push_delivery, push_subscriptions_of
 from portal.people.models import Guardian, School, Student
 
 
@@ -27,6 +27,15 @@ def wants_update(guardian: Guardian, kind: str) -> bool:
     enabled = db.session.scalar(select(NotificationPreference.enabled).where(
         NotificationPreference.guardian_id == guardian.id, NotificationPreference.kind == kind))
     return enabled is not False
+
+
+def opted_out(kind: str, guardian_ids: list[int]) -> set[int]:
+    """Return which of these guardians turned this kind of update off (one query)."""
+    if kind not in UpdateKind.OPTIONAL:
+        return set()
+    return set(db.session.scalars(select(NotificationPreference.guardian_id).where(
+        NotificationPreference.kind == kind, NotificationPreference.enabled.is_(False),
+        NotificationPreference.guardian_id.in_(guardian_ids))))
 
 
 def can_email(guardian: Guardian) -> bool:
@@ -91,33 +100,64 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
     cap = db.session.get(School, guardian.school_id).weekly_message_cap
     held_back = not always_send and over_weekly_limit(guardian_id=guardian.id, cap=cap,
                                                       kind=kind, now=utcnow())
-    message = Message(
+    message = inbox_message(guardian=guardian, kind=kind, subject=subject, body_text=body_text,
+                            body_html=body_html, student=student, sender=sender,
+                            campaign_id=campaign_id, not_before=not_before, language=language,
+                            thread_id=thread_id)
+    db.session.add(message)
+    db.session.flush()
+    rows = outbox_rows(
+        guardian=guardian, message=message, headers=headers, attachments=attachments,
+        not_before=not_before, devices=push_subscriptions_of([guardian.id]).get(guardian.id, []),
+        short_text=short_text)
+    if held_back:
+        mark_held_back(rows, cap=cap)
+    db.session.add_all(rows)
+    db.session.flush()
+    return message
+
+
+def inbox_message(*, guardian: Guardian, kind: str, subject: str, body_text: str,
+                  body_html: str | None = None, student: Student | None = None,
+                  sender: User | None = None, campaign_id: int | None = None,
+                  not_before=None, language: str | None = None,
+                  thread_id: int | None = None) -> Message:
+    """Return the guardian's inbox copy of a message (not yet added to the session)."""
+    return Message(
         guardian_id=guardian.id, student_id=student.id if student else None,
         sender_user_id=sender.id if sender else None, campaign_id=campaign_id, kind=kind,
         thread_id=thread_id,
         language=language or guardian.preferred_language, subject=subject,
         body_text=body_text, body_html=body_html, created_at=not_before or utcnow(),
     )
-    db.session.add(message)
-    db.session.flush()
+
+
+def outbox_rows(*, guardian: Guardian, message: Message, headers: dict | None,
+                attachments: list | None, not_before, devices: list[int],
+                short_text: str | None = None) -> list:
+    """Return the email, SMS and push deliveries of an inbox message (not yet added).
+
+    Non-urgent ones wait for the school's sending window in the guardian's zone; SMS and push
+    carry `short_text` when given (the gist of a long message).
+    """
+    kind, subject, body_text = message.kind, message.subject, message.body_text
     due = sending_time(guardian, kind, not_before)
+    common = {"kind": kind, "guardian_id": guardian.id, "message_id": message.id,
+              "campaign_id": message.campaign_id, "not_before": due}
+    rows = []
     if can_email(guardian):
         text, html, all_headers = _email_parts(guardian, kind=kind, body_text=body_text,
-                                               body_html=body_html, headers=headers or {})
-        queue_email(to_address=guardian.email, subject=subject, body_text=text, body_html=html,
-                    kind=kind, guardian_id=guardian.id, message_id=message.id,
-                    campaign_id=campaign_id, headers=all_headers, attachments=attachments,
-                    not_before=due)
+                                               body_html=message.body_html,
+                                               headers=headers or {})
+        rows.append(email_delivery(to_address=guardian.email, subject=subject, body_text=text,
+                                   body_html=html, headers=all_headers,
+                                   attachments=attachments, **common))
     if can_text(guardian, kind):
-        queue_sms(to_address=guardian.phone, text=f"{subject}: {short_text or body_text}",
-                  kind=kind, guardian_id=guardian.id, message_id=message.id,
-                  campaign_id=campaign_id, not_before=due)
-    queue_push(guardian_id=guardian.id, kind=kind, subject=subject,
-               body_text=short_text or body_text, message_id=message.id,
-               campaign_id=campaign_id, not_before=due)
-    if held_back:
-        hold_back(message_id=message.id, cap=cap)
-    return message
+        rows.append(sms_delivery(to_address=guardian.phone,
+                                 text=f"{subject}: {short_text or body_text}", **common))
+    rows += [push_delivery(subscription_id=device, subject=subject,
+                           body_text=short_text or body_text, **common) for device in devices]
+    return rows
 
 
 def notify_staff(*, user: User, subject: str, body_text: str, body_html: str | None = None,

@@ -15,7 +15,7 @@ from email import policy as email_policy
 
 from flask import current_app
 from flask_mail import Message as MailMessage
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select, update
 
 from portal.core.time import utcnow
 from portal.extensions import db, mail
@@ -74,6 +74,8 @@ def claim_due(*, limit: int, channel: str = "email") -> list[int]:
     if db.engine.dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     deliveries = db.session.scalars(stmt).all()
+    if db.engine.dialect.name != "postgresql":
+        deliveries = [delivery for delivery in deliveries if _take(delivery, now + lease)]
     for delivery in deliveries:
         if delivery.status == DeliveryStatus.SENDING:
             record_expired_lease(delivery)
@@ -82,6 +84,18 @@ def claim_due(*, limit: int, channel: str = "email") -> list[int]:
     ids = [delivery.id for delivery in deliveries]
     db.session.commit()
     return ids
+
+
+def _take(delivery: Delivery, until) -> bool:
+    """Claim a row only if no other worker changed it since we read it (SQLite has no row
+    locks, so without this two workers could both send it)."""
+    seen = (Delivery.locked_until.is_(None) if delivery.locked_until is None
+            else Delivery.locked_until == delivery.locked_until)
+    taken = db.session.execute(
+        update(Delivery).where(Delivery.id == delivery.id, Delivery.status == delivery.status,
+                               seen).values(locked_until=until)
+        .execution_options(synchronize_session=False))
+    return taken.rowcount == 1
 
 
 class PortalMail(MailMessage):
@@ -132,15 +146,22 @@ def settle_campaign(campaign_id: int | None) -> None:
                                  .with_for_update().execution_options(populate_existing=True))
     if campaign is None or campaign.status in (CampaignStatus.DRAFT, *CampaignStatus.FINISHED):
         return
-    counts = dict(db.session.execute(
-        select(Delivery.status, func.count()).where(Delivery.campaign_id == campaign_id)
-        .group_by(Delivery.status)).all())
-    if counts.get(DeliveryStatus.QUEUED) or counts.get(DeliveryStatus.SENDING):
-        if campaign.status == CampaignStatus.SCHEDULED and counts.get(DeliveryStatus.SENT):
+    of_campaign = Delivery.campaign_id == campaign_id
+    # One indexed probe per delivery, not a count of the whole campaign's rows (which made
+    # a district campaign's sending quadratic).
+    waiting = db.session.scalar(select(Delivery.id).where(
+        of_campaign, Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.SENDING)))
+        .limit(1))
+    if waiting is not None:
+        if campaign.status == CampaignStatus.SCHEDULED and db.session.scalar(
+                select(Delivery.id).where(of_campaign, Delivery.status == DeliveryStatus.SENT)
+                .limit(1)) is not None:
             campaign.status = CampaignStatus.SENDING
         return
+    failed = db.session.scalar(select(Delivery.id).where(
+        of_campaign, Delivery.status == DeliveryStatus.FAILED).limit(1))
     if campaign.scheduled_at is None or campaign.scheduled_at <= utcnow():
-        campaign.status = (CampaignStatus.SENT_WITH_FAILURES if counts.get(DeliveryStatus.FAILED)
+        campaign.status = (CampaignStatus.SENT_WITH_FAILURES if failed is not None
                            else CampaignStatus.SENT)
 
 

@@ -105,20 +105,27 @@ def remove_subscription(*, guardian, endpoint: str) -> bool:
     return subscription is not None
 
 
-def queue_push(*, guardian_id: int, kind: str, subject: str, body_text: str,
-               message_id: int | None, campaign_id: int | None, not_before) -> int:
-    """Write one push delivery per device of the guardian; return how many."""
-    subscriptions = db.session.scalars(select(PushSubscription.id).where(
-        PushSubscription.guardian_id == guardian_id).order_by(PushSubscription.id)).all()
-    for subscription_id in subscriptions:
-        db.session.add(Delivery(
-            to_address=f"push-subscription:{subscription_id}", subject=subject[:300],
-            body_text=body_text[:PUSH_TEXT_LENGTH], kind=kind, guardian_id=guardian_id,
-            message_id=message_id, campaign_id=campaign_id, channel="push",
-            status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
-            message_id_header=new_message_id_header()))
-    db.session.flush()
-    return len(subscriptions)
+def push_subscriptions_of(guardian_ids: list[int]) -> dict[int, list[int]]:
+    """Return {guardian id: their devices' subscription ids} in one query."""
+    found: dict[int, list[int]] = {}
+    for guardian_id, subscription_id in db.session.execute(
+            select(PushSubscription.guardian_id, PushSubscription.id)
+            .where(PushSubscription.guardian_id.in_(guardian_ids))
+            .order_by(PushSubscription.id)):
+        found.setdefault(guardian_id, []).append(subscription_id)
+    return found
+
+
+def push_delivery(*, subscription_id: int, guardian_id: int, kind: str, subject: str,
+                  body_text: str, message_id: int | None, campaign_id: int | None,
+                  not_before) -> Delivery:
+    """Return a queued push delivery to one device (not yet added to the session)."""
+    return Delivery(
+        to_address=f"push-subscription:{subscription_id}", subject=subject[:300],
+        body_text=body_text[:PUSH_TEXT_LENGTH], kind=kind, guardian_id=guardian_id,
+        message_id=message_id, campaign_id=campaign_id, channel="push",
+        status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
+        message_id_header=new_message_id_header())
 
 
 def _payload(delivery: Delivery) -> bytes:

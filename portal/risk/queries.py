@@ -36,9 +36,10 @@ def latest_risk_levels(student_ids):
             .where(RiskAssessment.id.in_(newest_assessment_ids(student_ids))).subquery())
 
 
-def flagged_students(user: User, *, student_ids: Select | None = None,
-                     new_only: bool = False) -> list[tuple[RiskAssessment, Student]]:
-    """Return (newest assessment, student) of visible students at watch or high, worst first."""
+FLAGGED_PER_PAGE = 25
+
+
+def _flagged_statement(user: User, student_ids: Select | None, new_only: bool) -> Select:
     scope = student_ids if student_ids is not None else visible_student_ids(user)
     stmt = (select(RiskAssessment, Student).join(Student, Student.id == RiskAssessment.student_id)
             .where(RiskAssessment.id.in_(newest_assessment_ids(scope)),
@@ -47,8 +48,23 @@ def flagged_students(user: User, *, student_ids: Select | None = None,
     if new_only:
         stmt = stmt.where(RiskAssessment.is_new_flag.is_(True),
                           RiskAssessment.acknowledged_at.is_(None))
-    stmt = stmt.order_by(RiskAssessment.score.desc(), Student.last_name, Student.id)
+    return stmt.order_by(RiskAssessment.score.desc(), Student.last_name, Student.id)
+
+
+def flagged_students(user: User, *, student_ids: Select | None = None,
+                     new_only: bool = False) -> list[tuple[RiskAssessment, Student]]:
+    """Return (newest assessment, student) of visible students at watch or high, worst first."""
+    stmt = _flagged_statement(user, student_ids, new_only)
     return [(assessment, student) for assessment, student in db.session.execute(stmt)]
+
+
+def flagged_page(user: User, *, student_ids: Select | None = None, page: int = 1,
+                 per_page: int = FLAGGED_PER_PAGE) -> tuple[list, int]:
+    """Return one page of flagged_students (worst first) and how many are flagged in all."""
+    stmt = _flagged_statement(user, student_ids, new_only=False)
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = db.session.execute(stmt.offset((page - 1) * per_page).limit(per_page)).all()
+    return [(assessment, student) for assessment, student in rows], total
 
 
 def new_flag_count(user: User) -> int:

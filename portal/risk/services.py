@@ -23,7 +23,9 @@ from portal.risk.scoring import (
     score_student,
 )
 
-BATCH = 200
+# Students whose indicators one set of grouped queries computes: a whole school of a
+# district (about 1,500) at once, within the bind-parameter limits of SQLite and PostgreSQL.
+BATCH = 2_000
 
 
 def current_rule_set(school: School) -> RiskRuleSet:

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from portal.auth.models import User
 from portal.core.models import Visibility
+from portal.demo.people import DemoContext
 from portal.extensions import db
-from portal.imports.demo_people import DemoContext
 from portal.interactions.models import Interaction, InteractionParticipant, Outcome
 from portal.needs.models import Need, NeedStatus
 from portal.people.models import Guardian, Student

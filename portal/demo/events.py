@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 
 from portal.auth.models import User
+from portal.demo.names import is_holiday
+from portal.demo.people import DemoContext
 from portal.events.invitations import invite_audience
 from portal.events.models import (
     ConferenceSlot,
@@ -16,8 +18,6 @@ from portal.events.models import (
     SlotStatus,
 )
 from portal.extensions import db
-from portal.imports.demo_names import is_holiday
-from portal.imports.demo_people import DemoContext
 from portal.people.models import Guardian, Student
 
 SLOTS_PER_EVENING = 12  # 16:00 to 19:00, 15 minutes each

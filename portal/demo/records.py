@@ -2,6 +2,7 @@
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
@@ -9,8 +10,8 @@ from statistics import fmean
 from sqlalchemy import insert
 
 from portal.core.models import Visibility
+from portal.demo.people import COURSES, DemoContext
 from portal.extensions import db
-from portal.imports.demo_people import COURSES, DemoContext
 from portal.outcomes.models import (
     AttendanceStatus,
     BehaviourIncident,
@@ -77,15 +78,20 @@ def create_profiles(ctx: DemoContext) -> None:
     """Give every student a steady level; a few are chronically absent or start declining."""
     rng = ctx.rng("profiles")
     for student in ctx.students:
-        chronic = rng.random() < 0.11
-        declining = rng.random() < 0.08 and len(ctx.school_days) >= 20
-        ctx.profiles[student.id] = Profile(
-            ability=min(96.0, max(45.0, rng.gauss(76, 10) - (6 if chronic else 0))),
-            strengths={name: rng.gauss(0, 5) for _, name, _ in COURSES},
-            absence_rate=rng.uniform(0.10, 0.25) if chronic else rng.uniform(0.0, 0.05),
-            tardy_rate=rng.uniform(0.0, 0.05),
-            decline_from=ctx.past_day(rng, 0.3, 0.7) if declining else None,
-        )
+        ctx.profiles[student.id] = plan_profile(rng, ctx.past_day, len(ctx.school_days) >= 20)
+
+
+def plan_profile(rng: random.Random, past_day: Callable, may_decline: bool) -> Profile:
+    """Roll one student's profile: about 11 % chronically absent, 8 % declining."""
+    chronic = rng.random() < 0.11
+    declining = rng.random() < 0.08 and may_decline
+    return Profile(
+        ability=min(96.0, max(45.0, rng.gauss(76, 10) - (6 if chronic else 0))),
+        strengths={name: rng.gauss(0, 5) for _, name, _ in COURSES},
+        absence_rate=rng.uniform(0.10, 0.25) if chronic else rng.uniform(0.0, 0.05),
+        tardy_rate=rng.uniform(0.0, 0.05),
+        decline_from=past_day(rng, 0.3, 0.7) if declining else None,
+    )
 
 
 def record_attendance(ctx: DemoContext) -> None:
@@ -98,7 +104,7 @@ def record_attendance(ctx: DemoContext) -> None:
         homeroom = next(s.teacher_id for s in ctx.timetables[student.id]
                         if s.course.code == "ENG")
         for day in ctx.school_days:
-            status, reason = _attendance_status(rng, profile, day)
+            status, reason = attendance_status(rng, profile, day)
             rows.append({"school_id": ctx.school.id, "student_id": student.id, "on_date": day,
                          "status": status, "reason": reason, "recorded_by_id": homeroom,
                          "recorded_at": recorded_at[day]})
@@ -107,7 +113,7 @@ def record_attendance(ctx: DemoContext) -> None:
     ctx.counts["attendance_rows"] = len(rows)
 
 
-def _attendance_status(rng: random.Random, profile: Profile, day: date) -> tuple[str, str | None]:
+def attendance_status(rng: random.Random, profile: Profile, day: date) -> tuple[str, str | None]:
     rate = profile.absence_rate
     if profile.decline_from and day >= profile.decline_from:
         rate = min(0.5, 2 * rate + 0.08)
@@ -133,10 +139,10 @@ def record_grades(ctx: DemoContext) -> None:
         scores: dict[tuple[int, int], list[float]] = defaultdict(list)
         # Every tenth school day, staggered so sections do not all test on the same day.
         for number, day in enumerate(ctx.school_days[7 + index % 5::10], 1):
-            period = _period_on(ctx.periods, day)
+            period = period_on(ctx.periods, day)
             for student_id in ctx.rosters[section.id]:
-                score = _score(rng, ctx.profiles[student_id], section.course, day)
-                status = _work_status(work_rng, ctx.profiles[student_id], day)
+                score = score_for(rng, ctx.profiles[student_id], section.course, day)
+                status = work_status(work_rng, ctx.profiles[student_id], day)
                 if status:
                     marks.append({"student_id": student_id, "section_id": section.id,
                                   "grading_period_id": period.id, "status": status,
@@ -160,7 +166,7 @@ def record_grades(ctx: DemoContext) -> None:
     ctx.counts["grades"], ctx.counts["work marks"] = len(rows), len(marks)
 
 
-def _work_status(rng: random.Random, profile: Profile, day: date) -> str | None:
+def work_status(rng: random.Random, profile: Profile, day: date) -> str | None:
     """Roll whether a piece of work is missing, late or excused (or handed in on time)."""
     slipping = profile.is_struggling and (profile.decline_from is None
                                           or day > profile.decline_from)
@@ -173,11 +179,11 @@ def _work_status(rng: random.Random, profile: Profile, day: date) -> str | None:
     return WorkStatus.EXCUSED if roll > 0.995 else None
 
 
-def _period_on(periods: list[GradingPeriod], day: date) -> GradingPeriod:
+def period_on(periods: list[GradingPeriod], day: date) -> GradingPeriod:
     return next((p for p in reversed(periods) if p.starts_on <= day), periods[0])
 
 
-def _score(rng: random.Random, profile: Profile, course: Course, day: date) -> float:
+def score_for(rng: random.Random, profile: Profile, course: Course, day: date) -> float:
     level = profile.level(course.name) + (0 if course.is_core else 5)
     if profile.decline_from and day > profile.decline_from:
         level -= min(35.0, 2.5 * (day - profile.decline_from).days / 7)

@@ -6,11 +6,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.extensions import db
-from portal.imports.demo import (
+from portal.demo.school import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
 )
+from portal.extensions import db
 from portal.outcomes.models import (
     DailyAttendance,
 )

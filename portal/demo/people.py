@@ -12,8 +12,7 @@ from sqlalchemy import insert
 from portal.auth.models import Role, User
 from portal.core.text import fold
 from portal.core.time import to_utc
-from portal.extensions import db
-from portal.imports.demo_names import (
+from portal.demo.names import (
     DEMO_PASSWORD,
     GRADE_LEVELS,
     STAFF,
@@ -21,6 +20,7 @@ from portal.imports.demo_names import (
     PlannedGuardian,
     plan_families,
 )
+from portal.extensions import db
 from portal.people.models import (
     AcademicTerm,
     CounsellorAssignment,
@@ -60,7 +60,7 @@ class DemoContext:
     sections: list[Section] = field(default_factory=list)
     rosters: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     timetables: dict[int, list[Section]] = field(default_factory=lambda: defaultdict(list))
-    profiles: dict = field(default_factory=dict)  # student id -> demo_records.Profile
+    profiles: dict = field(default_factory=dict)  # student id -> records.Profile
     counts: dict[str, int] = field(default_factory=dict)
 
     @property

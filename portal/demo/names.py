@@ -180,6 +180,13 @@ def plan_families(*, seed: int, school_year_start: int) -> list[PlannedFamily]:
     places = {grade: STUDENTS_PER_GRADE for grade in GRADE_LEVELS}
     for child in families[0].children:
         places[child.grade_level] -= 1
+    return families + plan_families_for(rng, places, school_year_start)
+
+
+def plan_families_for(rng: random.Random, places: dict[int, int],
+                      school_year_start: int) -> list[PlannedFamily]:
+    """Plan families until every grade's places ({grade: students}) are taken."""
+    families = []
     while any(places.values()):
         families.append(_plan_family(rng, places, school_year_start))
     return families

@@ -1,36 +1,36 @@
 """Load Riverside High School: a realistic demo school, the same for the same seed and day.
 
 The loader adds everything to the session and flushes; the caller (the `demo-data`
-command, or a test) commits. The steps live in demo_names (the pure family plan),
-demo_people, demo_records, demo_contacts and demo_events.
+command, or a test) commits. The steps live in names (the pure family plan),
+people, records, contacts and events.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from portal.extensions import db
-from portal.imports.demo_contacts import log_interactions, record_needs
-from portal.imports.demo_events import schedule_events
-from portal.imports.demo_names import (
+from portal.demo.contacts import log_interactions, record_needs
+from portal.demo.events import schedule_events
+from portal.demo.names import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     SCHOOL_TIMEZONE,
     school_days,
 )
-from portal.imports.demo_people import (
+from portal.demo.people import (
     DemoContext,
     create_families,
     create_sections,
     create_staff,
 )
-from portal.imports.demo_records import (
+from portal.demo.records import (
     create_profiles,
     enrol_programs,
     record_attendance,
     record_behaviour,
     record_grades,
 )
+from portal.extensions import db
 from portal.people.models import AcademicTerm, District, GradingPeriod, School
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoSummary", "load_demo_school",

@@ -8,16 +8,16 @@ from sqlalchemy import func, select
 
 from portal import create_app
 from portal.auth.models import Role, User
-from portal.events.models import ConferenceSlot, Event, EventKind, SlotStatus
-from portal.extensions import db
-from portal.imports.demo import (
+from portal.demo.names import plan_families
+from portal.demo.school import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
     load_demo_school,
     school_days,
     school_year_start,
 )
-from portal.imports.demo_names import plan_families
+from portal.events.models import ConferenceSlot, Event, EventKind, SlotStatus
+from portal.extensions import db
 from portal.interactions.models import Channel, Direction, Interaction, Outcome
 from portal.needs.models import Need, NeedKind, NeedStatus
 from portal.outcomes.models import (

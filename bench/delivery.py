@@ -1,0 +1,167 @@
+"""Campaign benchmark: enqueue a campaign to every guardian, then deliver samples of it.
+
+Delivery runs the real worker (bench/worker.py, portal.messaging.worker.drain) in 1, 2
+and 4 processes against a counting SMTP sink in a process of its own; the floor is a
+raw smtplib loop sending the same messages over one connection to the same sink.
+"""
+
+import os
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+
+from bench.sink import read_log
+from portal.auth.models import Role, User
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.messaging.campaigns import create_campaign, send_campaign
+from portal.messaging.models import Delivery, DeliveryStatus
+from portal.messaging.segments import count_recipients
+from portal.messaging.worker import build_mail
+from portal.people.models import School
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKER_COUNTS = (1, 2, 4)
+
+
+def enqueue_campaigns() -> tuple[int, float]:
+    """Send one campaign per school to all its guardians; return (deliveries, seconds)."""
+    started = time.perf_counter()
+    for school in db.session.scalars(select(School).order_by(School.id)).all():
+        admin = db.session.scalar(select(User).where(User.school_id == school.id,
+                                                     User.role == Role.ADMINISTRATOR))
+        campaign = create_campaign(
+            sender=admin, school=school, title="Winter concert", kind="general", criteria={},
+            variants={"en": ("Winter concert on Friday",
+                             "Dear {{ guardian_name }}, the winter concert is on Friday at 6 pm.")})
+        count = count_recipients(criteria={}, school_id=school.id, sender=admin)
+        send_campaign(campaign=campaign, sender=admin, confirmed_count=count["guardians"])
+        db.session.commit()
+    seconds = time.perf_counter() - started
+    return db.session.scalar(select(func.count()).select_from(Delivery)), seconds
+
+
+def _release_sample(size: int) -> list[int]:
+    """Make the first `size` emails due now and every other one wait; return their ids."""
+    now = utcnow()
+    sample = list(db.session.scalars(select(Delivery.id).where(Delivery.channel == "email")
+                                     .order_by(Delivery.id).limit(size)))
+    db.session.execute(update(Delivery).where(Delivery.status == DeliveryStatus.QUEUED,
+                                              Delivery.id.not_in(sample))
+                       .values(next_attempt_at=now + timedelta(days=30)))
+    # Each run sends the same sample again: put it back in the queue as it was.
+    db.session.execute(update(Delivery).where(Delivery.id.in_(sample)).values(
+        status=DeliveryStatus.QUEUED, attempts=0, sent_at=None, first_attempt_at=None,
+        locked_until=None, next_attempt_at=now - timedelta(minutes=1)))
+    db.session.commit()
+    return sample
+
+
+class Sink:
+    """The counting SMTP sink process."""
+
+    def __enter__(self):
+        self.folder = tempfile.TemporaryDirectory()
+        self.log = Path(self.folder.name) / "received.log"
+        with socket_port() as port:
+            self.port = port
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.sink", str(self.port),
+                                         str(self.log)], cwd=ROOT, stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        self.process.stdout.readline()  # "ready"
+        return self
+
+    def received(self) -> list[tuple[float, str]]:
+        return read_log(self.log)
+
+    def received_after(self, before: int, expected: int) -> list[tuple[float, str]]:
+        """Return the arrivals after the first `before`, waiting briefly for `expected`."""
+        deadline = time.monotonic() + 30
+        arrivals = self.received()[before:]
+        while len(arrivals) < expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+            arrivals = self.received()[before:]
+        return arrivals
+
+    def __exit__(self, *exc):
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+        self.folder.cleanup()
+
+
+class socket_port:
+    """A free local TCP port (closed again before the sink binds it)."""
+
+    def __enter__(self) -> int:
+        import socket
+        self.probe = socket.socket()
+        self.probe.bind(("127.0.0.1", 0))
+        return self.probe.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.probe.close()
+
+
+def run_workers(count: int, sink: Sink, database_url: str, expected: int) -> dict:
+    """Run `count` worker processes until the due emails are sent; time them at the sink."""
+    before = len(sink.received())
+    env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(sink.port), "OUTBOX_RATE_PER_MINUTE": "0"}
+    workers = [subprocess.Popen([sys.executable, "-m", "bench.worker", "200"], cwd=ROOT,
+                                env=env, stdout=subprocess.DEVNULL) for _ in range(count)]
+    peak_kib = 0
+    for worker in workers:
+        _, _, usage = os.wait4(worker.pid, 0)
+        peak_kib = max(peak_kib, usage.ru_maxrss)
+        worker.returncode = 0
+    arrivals = sink.received_after(before, expected)
+    ids = [message_id for _, message_id in arrivals]
+    return {"workers": count, "delivered": len(arrivals),
+            "duplicates": len(ids) - len(set(ids)),
+            "delivered_per_second": _rate(arrivals),
+            "peak_rss_mb": round(peak_kib / 1024, 1)}
+
+
+def _rate(arrivals: list[tuple[float, str]]) -> float:
+    if len(arrivals) < 2:
+        return 0.0
+    span = arrivals[-1][0] - arrivals[0][0]
+    return round((len(arrivals) - 1) / span, 1) if span > 0 else 0.0
+
+
+def smtplib_floor(sample: list[int], sink: Sink) -> float:
+    """Send the sample's emails with a bare smtplib loop over one connection; per second."""
+    messages = [(delivery.to_address, build_mail(delivery).as_bytes()) for delivery in
+                db.session.scalars(select(Delivery).where(Delivery.id.in_(sample)))]
+    before = len(sink.received())
+    with smtplib.SMTP("127.0.0.1", sink.port) as connection:
+        for address, message in messages:
+            connection.sendmail("portal@demo.school", [address], message)
+    return _rate(sink.received_after(before, len(messages)))
+
+
+def measure_campaign(database_url: str, sample_size: int,
+                     worker_counts: tuple[int, ...] = WORKER_COUNTS) -> dict:
+    """Enqueue the campaign, then deliver samples with 1, 2 and 4 workers and with smtplib."""
+    recipients, enqueue_seconds = enqueue_campaigns()
+    runs = []
+    with Sink() as sink:
+        floor_sample = _release_sample(sample_size)
+        floor = smtplib_floor(floor_sample, sink)
+        for count in worker_counts:
+            runs.append(run_workers(count, sink, database_url, len(_release_sample(sample_size))))
+    single = runs[0]
+    return {"recipients": recipients, "enqueue_seconds": round(enqueue_seconds, 2),
+            "delivery_sample": sample_size,
+            "delivered_per_second": single["delivered_per_second"],
+            "smtplib_per_second": floor,
+            "delivery_ratio": (round(single["delivered_per_second"] / floor, 3) if floor
+                               else None),
+            "worker_peak_rss_mb": max(run["peak_rss_mb"] for run in runs),
+            "workers": runs}

@@ -1,0 +1,152 @@
+"""District benchmark: a fresh database, the generated district, risk recompute and pages."""
+
+import statistics
+import time
+from datetime import timedelta
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import make_url
+
+from config import DefaultConfig
+from portal import create_app
+from portal.auth.models import Role, User
+from portal.auth.sessions import LAST_SEEN
+from portal.core.time import today_in, utcnow
+from portal.demo.district import generate_district
+from portal.demo.names import SCHOOL_TIMEZONE
+from portal.extensions import db
+from portal.imports.services import refresh_statistics
+from portal.outcomes.models import AttendanceStatus
+from portal.people.models import AcademicTerm, School, Student
+from portal.risk.indicators import RECENT_DAYS
+from portal.risk.services import recompute_all
+
+REQUESTS = 20
+
+
+def fresh_database(url: str) -> str:
+    """Empty (or create) the benchmark's database and migrate it; return its SQLAlchemy URL."""
+    url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+        admin.dispose()
+    elif parsed.database:
+        from pathlib import Path
+        Path(parsed.database).unlink(missing_ok=True)
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def make_app(url: str):
+    """Return the portal on the benchmark's database (production-like: no debug)."""
+    config = type("Bench", (DefaultConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                              "SECRET_KEY": "bench-" + "x" * 40})
+    return create_app(config)
+
+
+def load_district(students: int) -> dict:
+    """Generate the district, commit, ANALYZE; return its counts and the seconds taken."""
+    started = time.perf_counter()
+    summary = generate_district(students=students, today=today_in(SCHOOL_TIMEZONE),
+                                progress=lambda line: print(f"  {line}", flush=True))
+    db.session.commit()
+    refresh_statistics()
+    return {"seconds": round(time.perf_counter() - started, 1), "schools": summary.schools,
+            "guardians": summary.guardians, "attendance_rows": summary.attendance_rows,
+            "grades": summary.grades}
+
+
+FLOOR_SQL = """
+WITH attendance AS (
+  SELECT student_id, count(*) AS days,
+         sum(CASE WHEN status IN :absent THEN 1 ELSE 0 END) AS absences,
+         sum(CASE WHEN on_date > :recent THEN 1 ELSE 0 END) AS recent_days,
+         sum(CASE WHEN on_date > :recent AND status IN :absent THEN 1 ELSE 0 END)
+           AS recent_absences
+  FROM daily_attendance WHERE on_date BETWEEN :term_start AND :today GROUP BY student_id),
+courses AS (
+  SELECT student_id, grading_period_id, section_id,
+         avg(100.0 * score / nullif(max_score, 0)) AS percent
+  FROM grades GROUP BY student_id, grading_period_id, section_id),
+grade_averages AS (
+  SELECT student_id, avg(percent) AS average,
+         sum(CASE WHEN percent < 60 THEN 1 ELSE 0 END) AS failing
+  FROM courses GROUP BY student_id)
+SELECT s.id, a.days, a.absences, a.recent_days, a.recent_absences, g.average, g.failing
+FROM students s LEFT JOIN attendance a ON a.student_id = s.id
+LEFT JOIN grade_averages g ON g.student_id = s.id WHERE s.is_active
+"""
+
+
+def measure_risk() -> dict:
+    """Time the full risk recompute against one raw SQL aggregate of the same indicators."""
+    today = today_in(SCHOOL_TIMEZONE)
+    term_start = db.session.scalar(select(func.min(AcademicTerm.starts_on)))
+    absent = ", ".join(f"'{status}'" for status in AttendanceStatus.ABSENT)
+    statement = text(FLOOR_SQL.replace(":absent", f"({absent})"))
+    started = time.perf_counter()
+    rows = db.session.execute(statement, {"recent": today - timedelta(days=RECENT_DAYS),
+                                          "term_start": term_start, "today": today}).all()
+    floor = time.perf_counter() - started
+    started = time.perf_counter()
+    assessed = recompute_all(today=today)
+    seconds = time.perf_counter() - started
+    return {"students": assessed, "floor_rows": len(rows), "seconds": round(seconds, 2),
+            "floor_seconds": round(floor, 3), "ratio": round(seconds / floor, 1)}
+
+
+class QueryCounter:
+    """Count the SQL statements the app sends while it is switched on."""
+
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args):
+        self.count += 1
+
+
+def _timed_gets(client, counter: QueryCounter, urls: list[str]) -> dict:
+    client.get(urls[0])  # warm caches (templates, translations) before timing
+    times, queries = [], []
+    for url in urls:
+        before = counter.count
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(1000 * (time.perf_counter() - started))
+        queries.append(counter.count - before)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    cuts = statistics.quantiles(times, n=20, method="inclusive")
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(cuts[18], 1),
+            "queries": max(queries), "requests": len(urls)}
+
+
+def measure_pages(app, requests: int = REQUESTS) -> dict:
+    """Time the profile, the filtered student list and the dashboard as school 1's admin."""
+    school = db.session.scalar(select(School).order_by(School.id).limit(1))
+    admin = db.session.scalar(select(User).where(User.school_id == school.id,
+                                                 User.role == Role.ADMINISTRATOR))
+    students = list(db.session.scalars(select(Student.id).where(Student.school_id == school.id)
+                                       .order_by(Student.id)))
+    step = max(1, len(students) // requests)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = admin.get_id(), True
+        session[LAST_SEEN] = utcnow().isoformat()
+    counter = QueryCounter(db.engine)
+    db.session.remove()
+    grade_lists = [f"/students?grade_level={9 + n % 4}&sort=risk&attendance_below=95"
+                   for n in range(requests)]
+    return {"profile": _timed_gets(client, counter, [f"/students/{student_id}" for student_id
+                                                      in students[::step][:requests]]),
+            "student_list": _timed_gets(client, counter, grade_lists),
+            "dashboard": _timed_gets(client, counter, ["/dashboards/"] * requests)}

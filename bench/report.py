@@ -1,0 +1,42 @@
+"""The benchmark's readable table (bench/results.md), made from its JSON results."""
+
+from pathlib import Path
+
+GOALS = {"risk": "≤ 2× floor", "page": "p95 ≤ 150 ms", "enqueue": "≤ 10 s for 90,000",
+         "delivery": "≥ 60 % of smtplib", "rss": "≤ 300 MB", "import": "≤ 60 s"}
+
+
+def _rows(run: dict) -> list[tuple[str, str, str]]:
+    risk, campaign, roster = run["risk_recompute"], run["campaign"], run["oneroster_import"]
+    rows = [("District load", f"{run['district']['seconds']} s "
+             f"({run['district']['attendance_rows']:,} attendance rows)", ""),
+            ("Risk recompute", f"{risk['seconds']} s vs floor {risk['floor_seconds']} s "
+             f"= {risk['ratio']}×", GOALS["risk"])]
+    for name, page in run["pages"].items():
+        rows.append((f"Page: {name.replace('_', ' ')}", f"p50 {page['p50_ms']} ms, "
+                     f"p95 {page['p95_ms']} ms, {page['queries']} queries", GOALS["page"]))
+    rows += [
+        ("Campaign enqueue", f"{campaign['recipients']:,} emails in "
+         f"{campaign['enqueue_seconds']} s", GOALS["enqueue"]),
+        ("Delivery (1 worker)", f"{campaign['delivered_per_second']}/s vs smtplib "
+         f"{campaign['smtplib_per_second']}/s = {campaign['delivery_ratio']}", GOALS["delivery"]),
+        ("Worker peak memory", f"{campaign['worker_peak_rss_mb']} MB", GOALS["rss"]),
+    ]
+    rows += [(f"Delivery ({w['workers']} workers)", f"{w['delivered_per_second']}/s, "
+              f"{w['delivered']} sent, {w['duplicates']} duplicates", "growing, no duplicates")
+             for w in campaign["workers"]]
+    rows.append(("OneRoster import", f"{roster['seconds']} s, re-import "
+                 f"{roster['reimport_seconds']} s", GOALS["import"]))
+    return rows
+
+
+def write_table(results: dict, path: Path) -> None:
+    """Write one Markdown table per district size."""
+    lines = ["# Benchmark results", "",
+             f"Python {results['python']} on {results['cpus']} CPUs, {results['database']}.", ""]
+    for run in results["runs"]:
+        lines += [f"## {run['students']:,} students", "", "| Measure | Result | Goal |",
+                  "|---|---|---|"]
+        lines += [f"| {name} | {result} | {goal} |" for name, result, goal in _rows(run)]
+        lines.append("")
+    path.write_text("\n".join(lines))

@@ -1,0 +1,1 @@
+"""The demo school and the district generator: realistic, deterministic data of any size."""

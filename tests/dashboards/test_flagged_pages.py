@@ -1,0 +1,34 @@
+"""The overview's flagged students come a page at a time, worst first (a district has thousands)."""
+
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.risk.models import RiskAssessment, RiskRuleSet
+from portal.risk.queries import FLAGGED_PER_PAGE
+from tests import factories
+
+
+def _flag_students(count: int):
+    school = factories.make_school()
+    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    students = []
+    for number in range(count):
+        student = factories.make_student(school, first_name=f"Flagged{number:02d}")
+        db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id,
+                                      score=float(number), level="high", reasons=[]))
+        students.append(student)
+    return school, students
+
+
+def test_the_overview_lists_flagged_students_a_page_at_a_time_worst_first(client, login_as):
+    school, students = _flag_students(FLAGGED_PER_PAGE + 5)
+    login_as(factories.make_user(Role.ADMINISTRATOR, school))
+    first = client.get("/dashboards/").get_data(as_text=True)
+    second = client.get("/dashboards/?page=2").get_data(as_text=True)
+    worst_first = students[::-1]
+    assert all(f">{s.display_name}<" in first for s in worst_first[:FLAGGED_PER_PAGE])
+    assert not any(f">{s.display_name}<" in first for s in worst_first[FLAGGED_PER_PAGE:])
+    assert all(f">{s.display_name}<" in second for s in worst_first[FLAGGED_PER_PAGE:])
+    assert "Page 1 of 2" in first and 'href="/dashboards/?page=2"' in first
+    assert "Page 2 of 2" in second and "?page=3" not in second
