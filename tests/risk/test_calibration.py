@@ -9,7 +9,7 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db
-from portal.imports.demo import load_demo_school
+from portal.demo.school import load_demo_school
 from portal.people.models import School
 from portal.risk.scoring import DEFAULT_SETTINGS
 from portal.risk.services import preview_levels
