@@ -6,8 +6,10 @@ students behind it; static/js/dashboards.js follows it on click.
 
 import json
 from collections.abc import Callable
+from datetime import date
 
 import plotly.graph_objects as go
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.dashboards.queries import GRADE_BANDS
@@ -71,14 +73,34 @@ def grades_figure(distribution: dict, link: Link) -> go.Figure:
     return figure if distribution else _empty(figure)
 
 
+def shown_date(day: str | date) -> str:
+    """Write a day as a date in the viewer's language ("1 Dec 2026"), never a time."""
+    return format_date(date.fromisoformat(str(day)[:10]), "medium")
+
+
 def risk_levels_figure(days: list[dict], link: Link) -> go.Figure:
-    """Number of students per risk level over time, stacked; a bar links to those students."""
-    figure = go.Figure(layout=_layout(_("students"), barmode="stack"))
+    """Number of students per risk level over time, stacked; a bar links to those students.
+
+    With a single recompute there is no "over time": the figure says so in words.
+    """
+    labels = [shown_date(d["day"]) for d in days]
+    figure = go.Figure(layout=_layout(_("students"), barmode="stack",
+                                      xaxis={"type": "category"}))
     for level in ("high", "watch", "none"):
         figure.add_trace(go.Bar(
-            x=[d["day"] for d in days], y=[d[level] for d in days], name=_(level),
+            x=labels, y=[d[level] for d in days], name=_(level),
             marker_color=LEVEL_COLOURS[level],
-            customdata=[link(chart="risk", day=d["day"], level=level) for d in days]))
+            customdata=[link(chart="risk", day=d["day"], level=level) for d in days],
+            hovertemplate="%{x}: %{y}<extra></extra>"))
+    if len(days) == 1:
+        only = days[0]
+        figure.data = ()
+        figure.add_annotation(
+            text=_("One recompute so far (%(day)s): %(high)d high, %(watch)d watch, "
+                   "%(none)d not flagged. The chart starts with the next one.",
+                   day=labels[0], high=only["high"], watch=only["watch"], none=only["none"]),
+            showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+        return figure
     return figure if days else _empty(figure)
 
 
@@ -94,10 +116,10 @@ def student_grades_figure(periods: list[tuple[str, float]]) -> go.Figure:
 def student_risk_figure(history: list[tuple]) -> go.Figure:
     """A student's risk score over time, each point coloured by its level."""
     figure = go.Figure(go.Scatter(
-        x=[moment.isoformat() for moment, _, _ in history], y=[score for _, score, _ in history],
+        x=[shown_date(moment) for moment, _, _ in history], y=[score for _, score, _ in history],
         mode="lines+markers", name=_("risk score"),
         marker={"color": [LEVEL_COLOURS[level] for _, _, level in history], "size": 9},
-        line={"color": "#57606a"}), layout=_layout(_("risk score")))
+        line={"color": "#57606a"}), layout=_layout(_("risk score"), xaxis={"type": "category"}))
     return figure if history else _empty(figure)
 
 

@@ -1,6 +1,7 @@
 """The effect estimate, its cluster-bootstrap interval and its verdict (pure, no Flask/DB).
 
-Decisions are taken on unrounded numbers; `rounded` is for display only, once.
+Decisions are taken on unrounded numbers. On the page the two groups' changes are rounded
+to two decimals and the difference is computed from those rounded parts, so they add up.
 """
 
 from collections import Counter
@@ -63,14 +64,23 @@ def signed(value: float | None, digits: int = 1) -> str | None:
     return "±" + shown[1:] if float(shown) == 0 else shown.replace("-", "−")
 
 
+def rounded_difference(first: float | None, second: float | None,
+                       digits: int = 2) -> float | None:
+    """Return first − second from the parts as shown, so the shown sum adds up."""
+    if first is None or second is None:
+        return None
+    return round(round(first, digits) - round(second, digits), digits)
+
+
 def displayed(effect: Effect) -> dict:
-    """Return the effect's figures as shown: each rounded once from its unrounded value."""
-    return {"participant_change": signed(effect.participant_change),
-            "comparison_change": signed(effect.comparison_change),
-            "estimate": signed(effect.estimate),
-            "size": None if effect.estimate is None else f"{abs(effect.estimate):.1f}",
-            "more": effect.estimate is not None and effect.estimate >= 0,
-            "low": signed(effect.low), "high": signed(effect.high),
+    """Return the effect's figures as shown: two decimals; the difference from shown parts."""
+    difference = rounded_difference(effect.participant_change, effect.comparison_change)
+    return {"participant_change": signed(effect.participant_change, 2),
+            "comparison_change": signed(effect.comparison_change, 2),
+            "estimate": signed(difference, 2),
+            "size": None if difference is None else f"{abs(difference):.2f}",
+            "more": difference is not None and difference >= 0,
+            "low": signed(effect.low, 2), "high": signed(effect.high, 2),
             "balance": [{"feature": row["feature"], "participants": f"{row['participants']:.1f}",
                          "comparison": f"{row['comparison']:.1f}",
                          "smd": signed(row["smd"], 2), "verdict": balance_verdict(row["smd"])}

@@ -20,7 +20,13 @@ from portal.dashboards import (
 from portal.dashboards.flag_follow_up import flag_follow_up
 from portal.people.models import Student
 from portal.people.queries import current_term, school_of
-from portal.risk.queries import flagged_since, flagged_students, latest_assessment, risk_history
+from portal.risk.queries import (
+    family_todos_of,
+    flagged_since,
+    flagged_students,
+    latest_assessment,
+    risk_history,
+)
 
 
 def overview(user: User, filters: dict) -> dict:
@@ -136,5 +142,6 @@ def profile_panel_context(viewer: User, student: Student) -> dict | None:
     }
     return {"assessment": latest_assessment(student), "student": student,
             "flagged_since": flagged_since(own).get(student.id),
+            "todos": family_todos_of([student]).get(student.id, []),
             "charts": {key: figures.to_json(fig) for key, fig in charts.items()}}
 

@@ -17,7 +17,7 @@ from portal.imports.export import export_oneroster
 from portal.imports.records_apply import import_records
 from portal.imports.services import import_oneroster, refresh_statistics
 from portal.people.models import School, Student
-from portal.risk.services import recompute_all
+from portal.risk.services import recompute_all, record_past_assessments
 
 
 @click.command("demo-data")
@@ -41,7 +41,8 @@ def demo_data(force: bool, if_empty: bool) -> None:
     summary = load_demo_school(today=today_in(SCHOOL_TIMEZONE),
                                progress=lambda step: click.echo(f"  {step}…"))
     db.session.commit()
-    click.echo("  Assessing every student's risk…")
+    click.echo("  Assessing every student's risk, every two weeks since the term began…")
+    record_past_assessments(school=db.session.get(School, summary.school_id))
     recompute_all()
     click.echo(
         f"Loaded Riverside High School in {time.perf_counter() - started:.1f} s: "

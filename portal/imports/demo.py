@@ -57,6 +57,7 @@ class DemoSummary:
     staff: int
     attendance_rows: int
     grades: int
+    school_id: int
 
 
 def load_demo_school(*, today: date, seed: int = 2026,
@@ -72,7 +73,7 @@ def load_demo_school(*, today: date, seed: int = 2026,
     db.session.flush()
     return DemoSummary(students=len(ctx.students), guardians=len(ctx.guardians),
                        staff=len(ctx.staff), attendance_rows=ctx.counts["attendance_rows"],
-                       grades=ctx.counts["grades"])
+                       grades=ctx.counts["grades"], school_id=ctx.school.id)
 
 
 def school_year_start(today: date) -> int:

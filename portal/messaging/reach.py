@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, Message
 from portal.people.models import Guardian, Student, StudentGuardian
 from portal.risk.models import RiskLevel
-from portal.risk.queries import latest_risk_levels
+from portal.risk.queries import family_todos_of, latest_risk_levels
 
 LEVEL_ORDER = {RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2, None: 3}
 FAILURES_THAT_COUNT = 2
@@ -70,6 +70,15 @@ def _problems(guardian: Guardian, *, failures: int, read: bool, received: bool,
     return problems
 
 
+def _todo_problem(student: Student, todo: dict) -> str:
+    """Say a to-do of the risk engine about one child, for the family's row."""
+    if todo["todo"] == "days_since_family_contact":
+        return _("No successful contact about %(name)s for %(num)d days",
+                 name=student.display_name, num=todo["value"])
+    return _("%(name)s: %(num)d parent events or conferences missed",
+             name=student.display_name, num=todo["value"])
+
+
 def families_not_reached(viewer: User, *, weeks: int = 6) -> list[UnreachedFamily]:
     """Return the guardians of the viewer's students we are not reaching, highest risk first."""
     since = utcnow() - timedelta(weeks=weeks)
@@ -81,6 +90,7 @@ def families_not_reached(viewer: User, *, weeks: int = 6) -> list[UnreachedFamil
         .where(Student.id.in_(visible_student_ids(viewer)), Student.is_active.is_(True))
         .order_by(Guardian.sort_name, Guardian.id)).all()
     levels = _latest_levels(sorted({student.id for _, student in rows}))
+    todos = family_todos_of(list({student.id: student for _, student in rows}.values()))
     families: dict[int, UnreachedFamily] = {}
     for guardian, student in rows:
         family = families.get(guardian.id)
@@ -89,6 +99,7 @@ def families_not_reached(viewer: User, *, weeks: int = 6) -> list[UnreachedFamil
                 guardian, failures=failures.get(guardian.id, 0), read=guardian.id in readers,
                 received=guardian.id in receivers, weeks=weeks))
         family.children.append((student, levels.get(student.id)))
+        family.problems += [_todo_problem(student, todo) for todo in todos.get(student.id, [])]
     unreached = [family for family in families.values() if family.problems]
     return sorted(unreached, key=lambda family: (LEVEL_ORDER[family.highest_level],
                                                  -len(family.problems)))

@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from portal.core.fields import FloatField, IntegerField
-from portal.risk.scoring import RULES
+from portal.risk.scoring import DOMAINS, FAMILY_TODOS, RULES
 
 INTERVENTION_KINDS = ("attendance", "academic", "behaviour", "family_contact", "other")
 WEIGHT_RANGE = NumberRange(min=0, max=10, message=_l("Give a weight from 0 to 10."))
@@ -21,6 +21,10 @@ class RuleSetForm(FlaskForm):
         InputRequired(_l("Enter the score for “high”.")), NumberRange(min=0, max=100)])
     high_cap = IntegerField(_l("At most this many “high” flags (empty: no limit)"), validators=[
         Optional(), NumberRange(min=1, message=_l("The limit must be at least 1."))])
+    attendance_min_days = IntegerField(_l("School days recorded before attendance counts"),
+                                       validators=[InputRequired(_l("Enter a number of days.")),
+                                                   NumberRange(min=0, max=200)])
+    preview = SubmitField(_l("Preview the lists"))
 
     def validate_high_score(self, field) -> None:
         if self.watch_score.data is not None and field.data is not None \
@@ -32,11 +36,24 @@ class RuleSetForm(FlaskForm):
         return [(rule, self[f"{rule.name}_enabled"], self[f"{rule.name}_threshold"],
                  self[f"{rule.name}_weight"]) for rule in RULES]
 
+    def domains(self) -> list[tuple[str, list[tuple]]]:
+        """Return (domain label, its rules' fields): each domain votes once."""
+        fields = self.rule_fields()
+        return [(label, [row for row in fields if row[0].domain == domain])
+                for domain, label in DOMAINS.items()]
+
+    def todo_fields(self) -> list[tuple]:
+        """Return (to-do, threshold field) for the family to-dos."""
+        return [(todo, self[f"{todo.name}_todo"]) for todo in FAMILY_TODOS]
+
     def fill(self, settings: dict) -> None:
         """Set the fields from stored settings (for a GET)."""
         self.watch_score.data = settings["watch_score"]
         self.high_score.data = settings["high_score"]
         self.high_cap.data = settings.get("high_cap")
+        self.attendance_min_days.data = settings["attendance_min_days"]
+        for todo, threshold in self.todo_fields():
+            threshold.data = settings["family_todos"][todo.name]
         for rule, enabled, threshold, weight in self.rule_fields():
             chosen = settings["rules"][rule.name]
             enabled.data, threshold.data, weight.data = (
@@ -46,7 +63,8 @@ class RuleSetForm(FlaskForm):
         """Return the settings the form describes."""
         return {
             "watch_score": self.watch_score.data, "high_score": self.high_score.data,
-            "high_cap": self.high_cap.data,
+            "high_cap": self.high_cap.data, "attendance_min_days": self.attendance_min_days.data,
+            "family_todos": {todo.name: threshold.data for todo, threshold in self.todo_fields()},
             "rules": {rule.name: {"enabled": enabled.data, "threshold": threshold.data,
                                   "weight": weight.data}
                       for rule, enabled, threshold, weight in self.rule_fields()},
@@ -59,6 +77,9 @@ for _rule in RULES:
         InputRequired(_l("Enter a threshold."))]))
     setattr(RuleSetForm, f"{_rule.name}_weight", FloatField(_l("Weight"), validators=[
         InputRequired(_l("Enter a weight.")), WEIGHT_RANGE]))
+for _todo in FAMILY_TODOS:
+    setattr(RuleSetForm, f"{_todo.name}_todo", IntegerField(_l("To-do from"), validators=[
+        InputRequired(_l("Enter a number.")), NumberRange(min=1, max=1000)]))
 
 
 class InterventionForm(FlaskForm):

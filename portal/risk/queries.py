@@ -1,14 +1,18 @@
 """Read-only selects about risk assessments, always limited to the students a user may see."""
 
+from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import Select, func, or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import visible_student_ids
+from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import Student
+from portal.risk.indicators import family_contact
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
+from portal.risk.scoring import family_todos, merged_settings
 
 
 def newest_assessment_ids(student_ids: Select) -> Select:
@@ -87,3 +91,24 @@ def rule_set_versions(school_id: int) -> list[RiskRuleSet]:
     """Return the school's rule-set versions, newest first."""
     return list(db.session.scalars(select(RiskRuleSet).where(RiskRuleSet.school_id == school_id)
                                    .order_by(RiskRuleSet.version.desc())))
+
+
+def school_settings(school_id: int) -> dict:
+    """Return the school's newest rule settings over the defaults (the defaults if none)."""
+    saved = db.session.scalar(select(RiskRuleSet.settings).where(
+        RiskRuleSet.school_id == school_id).order_by(RiskRuleSet.version.desc()).limit(1))
+    return merged_settings(saved)
+
+
+def family_todos_of(students: list[Student]) -> dict[int, list[dict]]:
+    """Return {student_id: to-dos with the family} (no recent contact, missed events)."""
+    by_school = defaultdict(list)
+    for student in students:
+        by_school[student.school].append(student.id)
+    todos = {}
+    for school, student_ids in by_school.items():
+        settings = school_settings(school.id)
+        found = family_contact(school, student_ids, today_in(school.timezone))
+        todos.update({student_id: family_todos(values, settings)
+                      for student_id, values in found.items()})
+    return todos

@@ -39,7 +39,9 @@ add_periodic_job("risk-nightly-recompute", services.recompute_all, every=timedel
 @roles_required(*FOLLOW_UP_ROLES)
 def flags():
     flagged = queries.flagged_students(current_user, new_only=True)
+    todos = queries.family_todos_of([student for _, student in flagged])
     return render_template("risk/flags.html", flagged=flagged, form=InterventionForm(),
+                           todos=todos,
                            has_profile="people.profile" in current_app.view_functions)
 
 
@@ -78,7 +80,10 @@ def settings():
     school = school_of(current_user) or abort(404)
     rule_set = services.current_rule_set(school)
     form = RuleSetForm()
-    if form.validate_on_submit():
+    preview = None
+    if form.validate_on_submit() and form.preview.data:  # count the levels, save nothing
+        preview = services.preview_levels(school=school, settings=form.settings())
+    elif form.validate_on_submit():
         saved = services.save_rule_set(school=school, settings=form.settings(), actor=current_user)
         db.session.commit()
         flash(_("Saved as version %(version)d; new assessments use it.", version=saved.version),
@@ -87,5 +92,5 @@ def settings():
     if not form.is_submitted():
         form.fill(merged_settings(rule_set.settings))
     db.session.commit()  # version 1 is created on first visit
-    return render_template("risk/settings.html", form=form, rule_set=rule_set,
+    return render_template("risk/settings.html", form=form, rule_set=rule_set, preview=preview,
                            versions=queries.rule_set_versions(school.id))

@@ -1,68 +1,40 @@
 """Turn a student's indicators and a school's rule settings into a score, a level and reasons.
 
 Pure: no Flask, no database. A rule fires when its indicator's value is below (or at least)
-its threshold; the score is the sum of the weights of the rules that fired.
+its threshold. One fact, one vote: a domain (attendance, course performance, missing and late
+work, behaviour) adds the largest weight among its fired rules, however many fire, and the
+score is the sum over domains. Attendance votes only once enough school days are observed.
+The family's contact with the school is never an input: it becomes to-dos beside the flag.
 """
 
 from copy import deepcopy
 from dataclasses import dataclass, field
 
-BELOW = "below"
-AT_LEAST = "at_least"
+from portal.risk.rules import (
+    AT_LEAST,
+    ATTENDANCE,
+    BELOW,
+    DOMAINS,
+    FAMILY_TODOS,
+    RULES,
+    RULES_BY_NAME,
+    IndicatorRule,
+)
+
+__all__ = ["AT_LEAST", "BELOW", "DOMAINS", "HIGH", "NONE", "RULES", "RULES_BY_NAME", "WATCH",
+           "Assessment", "IndicatorRule", "cap_high_flags", "describe_reason", "family_todos",
+           "level_for", "merged_settings", "score_student", "slope", "steady_slope"]
 
 NONE, WATCH, HIGH = "none", "watch", "high"
-
-
-@dataclass(frozen=True)
-class IndicatorRule:
-    """An indicator the engine knows, with its default threshold and weight."""
-
-    name: str
-    label: str
-    direction: str
-    threshold: float
-    weight: float
-    unit: str = ""
-    trend_from: str | None = None  # the indicator whose sign says falling / rising
-
-
-RULES = (
-    IndicatorRule("attendance_rate_term", "attendance this term", BELOW, 90, 2, "%",
-                  "attendance_trend"),
-    IndicatorRule("attendance_rate_recent", "attendance in the last 4 weeks", BELOW, 90, 2, "%",
-                  "attendance_trend"),
-    IndicatorRule("attendance_trend", "attendance change per week", BELOW, -2, 1, " points"),
-    IndicatorRule("grade_average", "grade average, latest period", BELOW, 60, 2, "%",
-                  "grade_change"),
-    IndicatorRule("grade_change", "grade change since the previous period", BELOW, -10, 1,
-                  " points"),
-    IndicatorRule("missing_work_share", "share of work due not handed in", AT_LEAST, 20, 2,
-                  "%"),
-    IndicatorRule("missing_work_count", "pieces of work missing", AT_LEAST, 2, 1),
-    IndicatorRule("missing_work_recent", "pieces of work missing, due in the last 4 weeks",
-                  AT_LEAST, 1, 1),
-    IndicatorRule("late_work_share", "share of work handed in late", AT_LEAST, 30, 1, "%"),
-    IndicatorRule("score_trend", "score change per piece of work", BELOW, -3, 1, " points"),
-    IndicatorRule("score_vs_class", "average score relative to the class", BELOW, -15, 1,
-                  " points", "score_trend"),
-    IndicatorRule("failing_core_subjects", "failing core subjects", AT_LEAST, 1, 2),
-    IndicatorRule("failing_subjects", "failing subjects", AT_LEAST, 2, 1),
-    IndicatorRule("behaviour_incidents_term", "behaviour incidents this term", AT_LEAST, 3, 1),
-    IndicatorRule("behaviour_incidents_recent", "behaviour incidents in the last 4 weeks",
-                  AT_LEAST, 2, 1),
-    IndicatorRule("past_course_failures", "past course failures", AT_LEAST, 1, 2),
-    IndicatorRule("days_since_family_contact", "days since the last successful family contact",
-                  AT_LEAST, 60, 1, " days"),
-    IndicatorRule("missed_parent_events", "missed parent events and conferences", AT_LEAST, 2, 1),
-)
-RULES_BY_NAME = {rule.name: rule for rule in RULES}
 
 DEFAULT_SETTINGS = {
     "rules": {rule.name: {"threshold": rule.threshold, "weight": rule.weight, "enabled": True}
               for rule in RULES},
     "watch_score": 2.0,
-    "high_score": 4.0,
+    "high_score": 6.0,
     "high_cap": None,  # at most this many "high" flags per school (top-k by score), or None
+    "attendance_min_days": 20,  # attendance votes once this many school days are recorded
+    "family_todos": {todo.name: todo.threshold for todo in FAMILY_TODOS},
 }
 
 
@@ -83,6 +55,9 @@ def merged_settings(settings: dict | None) -> dict:
             for name, rule in value.items():
                 if name in merged["rules"]:
                     merged["rules"][name].update(rule)
+        elif key == "family_todos":
+            merged[key].update({name: threshold for name, threshold in value.items()
+                                if name in merged[key]})
         else:
             merged[key] = value
     return merged
@@ -104,37 +79,96 @@ def trend_of(value: float | None) -> str | None:
     return "steady"
 
 
+def usable_indicators(indicators: dict, settings: dict) -> dict:
+    """Return the indicators the rules may read: attendance only with enough days observed.
+
+    When `attendance_days` is not given (e.g. a whole-year count), the rates are taken as
+    they are. The worse of the term's and the last four weeks' rates is the attendance
+    domain's vote: both rules belong to it, and it counts its largest fired weight.
+    """
+    usable = dict(indicators)
+    days = indicators.get("attendance_days")
+    if days is not None and days < settings["attendance_min_days"]:
+        for rule in RULES:
+            if rule.domain == ATTENDANCE:
+                usable[rule.reads] = None
+    return usable
+
+
+def _reason(rule: IndicatorRule, chosen: dict, indicators: dict) -> dict | None:
+    value = indicators.get(rule.reads)
+    if not chosen.get("enabled", True) or value is None:
+        return None
+    if not fires(rule.direction, value, chosen["threshold"]):
+        return None
+    trend = indicators.get(rule.trend_from) if rule.trend_from else None
+    return {"indicator": rule.name, "label": rule.label, "domain": rule.domain,
+            "value": round(float(value), 1), "threshold": chosen["threshold"],
+            "direction": rule.direction, "trend": trend_of(trend), "weight": chosen["weight"],
+            "unit": rule.unit, "counted": False}
+
+
 def score_student(indicators: dict, settings: dict | None = None) -> Assessment:
-    """Score one student's indicators under a rule set; every fired rule becomes a reason."""
+    """Score one student's indicators under a rule set; every fired rule becomes a reason.
+
+    Each domain counts once, with its largest fired weight (that reason is marked counted).
+    """
     settings = merged_settings(settings)
-    reasons = []
-    for rule in RULES:
-        chosen = settings["rules"][rule.name]
-        value = indicators.get(rule.name)
-        if not chosen.get("enabled", True) or value is None:
-            continue
-        if fires(rule.direction, value, chosen["threshold"]):
-            trend = indicators.get(rule.trend_from) if rule.trend_from else None
-            reasons.append({
-                "indicator": rule.name, "label": rule.label, "value": round(float(value), 1),
-                "threshold": chosen["threshold"], "direction": rule.direction,
-                "trend": trend_of(trend), "weight": chosen["weight"], "unit": rule.unit,
-            })
+    usable = usable_indicators(indicators, settings)
+    reasons = [reason for rule in RULES
+               if (reason := _reason(rule, settings["rules"][rule.name], usable))]
     reasons.sort(key=lambda reason: -reason["weight"])
-    score = round(sum(reason["weight"] for reason in reasons), 2)
+    votes = {}
+    for reason in reasons:
+        if reason["domain"] not in votes:
+            votes[reason["domain"]] = reason["weight"]
+            reason["counted"] = True
+    score = round(sum(votes.values()), 2)
     return Assessment(score=score, level=level_for(score, settings), reasons=reasons)
 
 
-def slope(points: list[tuple[float, float]]) -> float | None:
-    """Return the least-squares slope of (x, y) points, or None with fewer than three."""
-    if len(points) < 3:
-        return None
+def family_todos(indicators: dict, settings: dict | None = None) -> list[dict]:
+    """Return the school's to-dos with the family (never part of the student's level)."""
+    thresholds = merged_settings(settings)["family_todos"]
+    todos = []
+    for todo in FAMILY_TODOS:
+        value = indicators.get(todo.name)
+        if value is not None and fires(todo.direction, value, thresholds[todo.name]):
+            todos.append({"todo": todo.name, "label": todo.label, "value": int(value),
+                          "threshold": thresholds[todo.name]})
+    return todos
+
+
+def _line(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """Return (slope, mean x, mean y, spread of x) of the least-squares line, or None."""
     mean_x = sum(x for x, _ in points) / len(points)
     mean_y = sum(y for _, y in points) / len(points)
     spread = sum((x - mean_x) ** 2 for x, _ in points)
     if not spread:
         return None
-    return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread, 2)
+    change = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return change, mean_x, mean_y, spread
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Return the least-squares slope of (x, y) points, or None with fewer than three."""
+    line = _line(points) if len(points) >= 3 else None
+    return round(line[0], 2) if line else None
+
+
+def steady_slope(points: list[tuple[float, float]], min_points: int = 4) -> float | None:
+    """Return the slope when it is more than noise (|t| >= 2), 0.0 when not, None if too few.
+
+    One bad week at the end of steady weeks never reaches |t| = 2, however bad it was.
+    """
+    line = _line(points) if len(points) >= max(min_points, 3) else None
+    if line is None:
+        return None
+    change, mean_x, mean_y, spread = line
+    residuals = sum((y - mean_y - change * (x - mean_x)) ** 2 for x, y in points)
+    error = (residuals / (len(points) - 2) / spread) ** 0.5
+    clear = change and (not error or abs(change) / error >= 2)
+    return round(change, 2) if clear else 0.0
 
 
 def level_for(score: float, settings: dict) -> str:

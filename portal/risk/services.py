@@ -1,20 +1,22 @@
 """Write use cases of the early-warning engine: rule-set versions, assessments, follow-up."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.core.signals import record_changed, students_flagged
-from portal.core.time import today_in, utcnow
+from portal.core.time import to_utc, today_in, utcnow
 from portal.extensions import db
 from portal.outcomes.models import Intervention
 from portal.people.models import School, Student
+from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
+    Assessment,
     cap_high_flags,
     describe_reason,
     merged_settings,
@@ -79,24 +81,46 @@ def _cap(school: School, scored: dict, cap: int | None, whole_school: bool) -> N
                 assessment.level = RiskLevel.WATCH
 
 
+def _active_student_ids(school: School) -> list[int]:
+    return list(db.session.scalars(select(Student.id).where(
+        Student.school_id == school.id, Student.is_active.is_(True)).order_by(Student.id)))
+
+
+def score_school(school: School, student_ids: list[int], settings: dict, today: date,
+                 progress: Callable[[int], None] | None = None) -> dict[int, Assessment]:
+    """Score students under settings without storing anything (the high cap not applied)."""
+    indicators = {}
+    for start in range(0, len(student_ids), BATCH):
+        indicators.update(compute_indicators(school, student_ids[start:start + BATCH], today))
+        if progress:
+            progress(len(indicators))
+    return {student_id: score_student(values, settings)
+            for student_id, values in indicators.items()}
+
+
+def preview_levels(*, school: School, settings: dict, today: date | None = None) -> dict:
+    """Count how many active students each level would hold under these settings; store nothing."""
+    settings = merged_settings(settings)
+    scored = score_school(school, _active_student_ids(school), settings,
+                          today or today_in(school.timezone))
+    cap_high_flags(scored, settings.get("high_cap"))
+    counts = {level: 0 for level in RiskLevel.ALL}
+    for assessment in scored.values():
+        counts[assessment.level] += 1
+    return counts
+
+
 def assess_students(*, school: School, student_ids: list[int] | None = None,
                     today: date | None = None,
                     progress: Callable[[int], None] | None = None) -> list[RiskAssessment]:
     """Score students of a school (all active ones when no ids) and store the assessments."""
     whole_school = student_ids is None
     if whole_school:
-        student_ids = list(db.session.scalars(select(Student.id).where(
-            Student.school_id == school.id, Student.is_active.is_(True)).order_by(Student.id)))
+        student_ids = _active_student_ids(school)
     rule_set = current_rule_set(school)
     settings = merged_settings(rule_set.settings)
-    today = today or today_in(school.timezone)
-    indicators = {}
-    for start in range(0, len(student_ids), BATCH):
-        indicators.update(compute_indicators(school, student_ids[start:start + BATCH], today))
-        if progress:
-            progress(len(indicators))
-    scored = {student_id: score_student(values, settings)
-              for student_id, values in indicators.items()}
+    scored = score_school(school, student_ids, settings, today or today_in(school.timezone),
+                          progress)
     _cap(school, scored, settings.get("high_cap"), whole_school)
     previous = _previous_levels(student_ids)
     stored = []
@@ -114,6 +138,33 @@ def assess_students(*, school: School, student_ids: list[int] | None = None,
     newly_flagged = [assessment for assessment in stored if assessment.is_new_flag]
     if newly_flagged:
         students_flagged.send(None, assessments=newly_flagged)
+    return stored
+
+
+def record_past_assessments(*, school: School, every: timedelta = timedelta(days=14)) -> int:
+    """Store assessments as of past days of this term (a new school's history); announce none.
+
+    The days run every `every` from four weeks into the term until before today; each is
+    dated the evening of its day in the school's time zone; none is a new flag.
+    """
+    today = today_in(school.timezone)
+    term = current_term(school.id, today)
+    first = term.starts_on + timedelta(weeks=4) if term else today
+    days = [first + n * every for n in range(max((today - first) // every + 1, 0))]
+    rule_set = current_rule_set(school)
+    settings = merged_settings(rule_set.settings)
+    student_ids = _active_student_ids(school)
+    stored = 0
+    for day in (day for day in days if day < today):
+        scored = score_school(school, student_ids, settings, day)
+        _cap(school, scored, settings.get("high_cap"), True)
+        computed_at = to_utc(datetime.combine(day, time(18)), school.timezone)
+        db.session.add_all(RiskAssessment(
+            student_id=student_id, rule_set_id=rule_set.id, score=result.score,
+            level=result.level, reasons=result.reasons, computed_at=computed_at)
+            for student_id, result in scored.items())
+        stored += len(scored)
+    db.session.flush()
     return stored
 
 

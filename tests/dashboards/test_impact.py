@@ -100,11 +100,12 @@ def test_program_page_matches_aligns_and_counts_who_was_analysed(app, login_as):
             "ago (no after period yet).") in text
     assert "Scope: the whole school" in text
     assert "Before the start: were the groups alike?" in text and "alike (within 0.05 SD)" in text
-    assert "+20.0 points" in text
-    assert ("Participants changed 20.0 points more than matched students in the same grades. "
+    assert "+20.00 points" in text
+    assert ("Participants changed 20.00 points more than matched students in the same grades. "
             "This is an association, not proof that the program caused it.") in text
-    assert "+20.0 to +20.0 points" in text and "The interval excludes zero" in text
-    assert "Figures are rounded to one decimal" in text and "caused participants" not in text
+    assert "+20.00 to +20.00 points" in text and "The interval excludes zero" in text
+    assert "the difference is computed from the rounded changes, so they add up" in text
+    assert "caused participants" not in text
 
 
 def test_event_study_shows_six_weeks_before_the_start_for_both_groups(app, login_as):
@@ -128,7 +129,7 @@ def test_a_lottery_program_may_say_caused(app, login_as):
     text = _text(client.get(f"/dashboards/programs?program_id={built.program.id}")
                  .get_data(True))
     assert ("Places in this program are allocated by lottery, so the program caused "
-            "participants to change 20.0 points more") in text
+            "participants to change 20.00 points more") in text
     assert "This is an association" not in text
 
 
@@ -198,7 +199,7 @@ def test_interventions_compare_with_students_flagged_alike_and_not_helped(app, l
     assert ("13 students got an intervention; 12 analysed; 1 had no risk flag before the "
             "intervention.") in text
     assert "3 comparison students" in text  # alike, so the same three nearest for all
-    assert ("Students who got an intervention changed 20.0 points more than students flagged "
+    assert ("Students who got an intervention changed 20.00 points more than students flagged "
             "alike who got none yet. This is an association, not proof that the intervention "
             "caused it.") in text
     assert "The interval excludes zero" in text

@@ -170,7 +170,24 @@ def test_figures_are_rounded_once_and_verdicts_use_unrounded_bounds():
 def test_displayed_figures_come_from_the_unrounded_effect():
     effect, _, _ = _program(2, 5.0, sim.after_a_dip)
     shown = displayed(effect)
-    assert shown["estimate"] == signed(effect.participant_change - effect.comparison_change)
-    assert shown["size"] == f"{abs(effect.estimate):.1f}" and shown["more"]
+    difference = round(round(effect.participant_change, 2) - round(effect.comparison_change, 2),
+                       2)
+    assert shown["estimate"] == signed(difference, 2)
+    assert shown["size"] == f"{abs(difference):.2f}" and shown["more"]
     assert [row["verdict"] for row in shown["balance"]] == [
         "balanced" if abs(row["smd"]) <= 0.05 else "adjusted" for row in effect.balance]
+
+
+@pytest.mark.parametrize(("participants", "comparison", "parts"), [
+    (0.14, -0.64, ("+0.14", "−0.64", "+0.78")),
+    (0.144, -0.644, ("+0.14", "−0.64", "+0.78")),  # 0.788 unrounded: shown parts win
+    (0.005, 0.0149, ("+0.01", "+0.01", "±0.00")),
+])
+def test_the_shown_parts_of_a_program_comparison_add_up(participants, comparison, parts):
+    effect, _, _ = _program(2, 5.0, sim.after_a_dip)
+    effect = replace(effect, participant_change=participants, comparison_change=comparison,
+                     estimate=participants - comparison)
+    shown = displayed(effect)
+    assert (shown["participant_change"], shown["comparison_change"], shown["estimate"]) == parts
+    as_numbers = [float(text.replace("−", "-").replace("±", "")) for text in parts]
+    assert round(as_numbers[0] - as_numbers[1], 2) == as_numbers[2]

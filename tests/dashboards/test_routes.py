@@ -29,9 +29,17 @@ def _linked_students(page: str, students) -> set:
     return {s for s in students if f'href="/students/{s.id}"' in page}
 
 
-def test_the_overview_figures_carry_the_schools_numbers(app, login_as):
+def _assess_twice(school, clock) -> list:
+    """Assess a week ago and now; return the newest assessments."""
+    clock.advance(days=-7)
+    assess_students(school=school, today=TODAY)
+    clock.advance(days=7)
+    return assess_students(school=school, today=TODAY)
+
+
+def test_the_overview_figures_carry_the_schools_numbers(app, login_as, clock):
     built = build_school(12)
-    assess_students(school=built.school, today=TODAY)
+    newest = _assess_twice(built.school, clock)
     db.session.commit()
     charts = _figures(login_as(built.admin).get("/dashboards/").get_data(True))
     assert set(charts) == {"attendance", "grades", "behaviour", "risk"}
@@ -46,14 +54,25 @@ def test_the_overview_figures_carry_the_schools_numbers(app, login_as):
     assert sum(charts["behaviour"]["data"][0]["y"]) == db.session.scalar(
         select(func.count()).select_from(BehaviourIncident))
     levels = {trace["name"]: trace["y"][-1] for trace in charts["risk"]["data"]}
-    stored = Counter(db.session.scalars(select(RiskAssessment.level)))
+    assert charts["risk"]["data"][0]["x"] == ["Nov 18, 2026", "Nov 25, 2026"]  # dates, no time
+    stored = Counter(assessment.level for assessment in newest)
     assert levels == {level: stored[level] for level in ("high", "watch", "none")}
     assert sum(levels.values()) == 12
 
 
-def test_each_point_links_to_exactly_the_students_behind_it(app, login_as):
+def test_one_recompute_is_said_in_words_not_drawn_as_one_point(app, login_as):
     built = build_school(12)
     assess_students(school=built.school, today=TODAY)
+    db.session.commit()
+    risk = _figures(login_as(built.admin).get("/dashboards/").get_data(True))["risk"]
+    assert risk["data"] == []
+    assert risk["layout"]["annotations"][0]["text"].startswith(
+        "One recompute so far (Nov 25, 2026): ")
+
+
+def test_each_point_links_to_exactly_the_students_behind_it(app, login_as, clock):
+    built = build_school(12)
+    _assess_twice(built.school, clock)
     db.session.commit()
     client = login_as(built.admin)
     charts = _figures(client.get("/dashboards/").get_data(True))

@@ -37,7 +37,7 @@ def test_first_recompute_is_no_news_and_a_later_worsening_is_named_alone(app, lo
     record_attendance(worsening, days, absent_on=set(days[-12:]))
     recompute_all(today=TODAY)
     (notice,) = _notices_to(counsellor)
-    assert notice.subject == "Wanda Worse (grade 9) is newly flagged (high)"
+    assert notice.subject == "Wanda Worse (grade 9) is newly flagged (watch)"
     assert not any(student.display_name in notice.body_text for student in already_absent)
     assert "New flags waiting for you: 1." in notice.body_text
     page = client.get("/risk/flags").get_data(as_text=True)
@@ -60,6 +60,6 @@ def test_a_counsellor_who_chose_immediate_flag_emails_gets_one_email_not_two(app
     record_attendance(worsening, days, absent_on=set(days[-12:]))
     recompute_all(today=TODAY)
     (email,) = _notices_to(at_once)  # the notification centre's, not also the grouped notice
-    assert email.subject == "Wanda Worse is newly flagged at risk (high)"
+    assert email.subject == "Wanda Worse is newly flagged at risk (watch)"
     (notice,) = _notices_to(by_default)  # their centre email waits for the daily summary
     assert "New flags waiting for you: 1." in notice.body_text

@@ -2,12 +2,14 @@
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.outcomes.models import WorkMark
+from portal.outcomes.models import BehaviourIncident, WorkMark
 from portal.people.models import Enrollment
-from portal.risk.indicators import compute_indicators, slope
-from portal.risk.scoring import score_student
+from portal.risk.indicators import compute_indicators, family_contact
+from portal.risk.scoring import score_student, slope
 from tests import factories
 from tests.risk.helpers import TODAY, give_grade, record_attendance, record_incidents, school_days
 
@@ -18,7 +20,7 @@ def _school_with_term():
     return school, term
 
 
-def test_attendance_rates_and_chronic_absence_from_known_absences(app):
+def test_attendance_rates_days_and_trend_from_known_absences(app):
     school, _ = _school_with_term()
     student = factories.make_student(school)
     days = school_days(TODAY, 40)
@@ -27,8 +29,17 @@ def test_attendance_rates_and_chronic_absence_from_known_absences(app):
     found = compute_indicators(school, [student.id], TODAY)[student.id]
     assert found["attendance_rate_term"] == 85.0  # 34 of 40
     assert found["attendance_rate_recent"] == 70.0  # 14 of 20
-    assert found["chronic_absence"] is True
-    assert found["attendance_trend"] < -2  # perfect weeks, then falling
+    assert found["attendance_days"] == 40
+    assert found["attendance_trend"] < -2  # perfect weeks, then falling for two weeks
+
+
+def test_one_bad_week_is_no_attendance_trend(app):
+    school, _ = _school_with_term()
+    student = factories.make_student(school)
+    days = school_days(TODAY, 40)
+    record_attendance(student, days, absent_on=set(days[-3:]))  # three days of flu
+    found = compute_indicators(school, [student.id], TODAY)[student.id]
+    assert found["attendance_trend"] == 0.0
 
 
 def test_slope_of_weekly_rates():
@@ -44,14 +55,25 @@ def test_grade_average_change_and_failing_subjects_from_known_grades(app):
     q1, q2 = term.grading_periods[:2]
     give_grade(student, maths, q1, 80)
     give_grade(student, art, q1, 70)
-    give_grade(student, maths, q2, 50, kind="assessment")
-    give_grade(student, maths, q2, 40, kind="assessment")
+    for score in (50, 40, 45):
+        give_grade(student, maths, q2, score, kind="assessment")
     give_grade(student, art, q2, 55)
     found = compute_indicators(school, [student.id], TODAY)[student.id]
     assert found["grade_average"] == 50.0  # (45 + 55) / 2
     assert found["grade_change"] == -25.0  # from 75
     assert found["failing_subjects"] == 2
     assert found["failing_core_subjects"] == 1
+
+
+def test_one_early_assessment_does_not_stand_for_the_course(app):
+    school, term = _school_with_term()
+    student = factories.make_student(school)
+    maths = factories.make_section(school, None, student, term=term, subject="Mathematics")
+    q1, q2 = term.grading_periods[:2]
+    give_grade(student, maths, q1, 75)
+    give_grade(student, maths, q2, 30, kind="assessment")  # the first quiz of the quarter
+    found = compute_indicators(school, [student.id], TODAY)[student.id]
+    assert (found["grade_average"], found["failing_core_subjects"]) == (75.0, 0)
 
 
 def test_past_failures_behaviour_and_family_contact(app):
@@ -70,9 +92,29 @@ def test_past_failures_behaviour_and_family_contact(app):
                                occurred_at=datetime(2026, 11, 1, 14))
     found = compute_indicators(school, [student.id], TODAY)[student.id]
     assert found["past_course_failures"] == 1
-    assert (found["behaviour_incidents_term"], found["behaviour_incidents_recent"]) == (3, 1)
-    assert found["days_since_family_contact"] == 50  # 1 October to 20 November
-    assert found["missed_parent_events"] == 0
+    assert (found["behaviour_incidents_term"], found["serious_incidents"]) == (3, 0)
+    assert "days_since_family_contact" not in found  # the school's to-do, not the student's
+    contact = family_contact(school, [student.id], TODAY)[student.id]
+    assert contact == {"days_since_family_contact": 50,  # 1 October to 20 November
+                       "missed_parent_events": 0}
+
+
+@pytest.mark.parametrize(("severity", "category", "action", "serious"), [
+    (3, "fighting", None, 1),
+    (1, "Suspension", None, 1),
+    (2, "truancy", "Suspended for two days", 1),
+    (2, "truancy", "Detention", 0),
+])
+def test_a_suspension_or_a_major_incident_is_serious(app, severity, category, action, serious):
+    school, _ = _school_with_term()
+    student = factories.make_student(school)
+    db.session.add(BehaviourIncident(
+        student_id=student.id, severity=severity, category=category, description="x",
+        action_taken=action, occurred_at=datetime.combine(TODAY, datetime.min.time())))
+    db.session.flush()
+    found = compute_indicators(school, [student.id], TODAY)[student.id]
+    assert found["serious_incidents"] == serious
+    assert score_student(found).score == 2 * serious
 
 
 def _piece(student, section, period, score, on):
@@ -115,3 +157,4 @@ def test_missing_and_late_work_trend_and_score_against_the_class(app):
     reasons = {r["indicator"] for r in score_student(mine).reasons}
     assert {"missing_work_share", "late_work_share", "score_trend"} <= reasons
     assert "score_vs_class" not in reasons and "missing_work_count" not in reasons
+    assert score_student(mine).score == 2 + 1  # missing work votes once, the trend once

@@ -1,5 +1,8 @@
 """Risk pages: settings versions, the new-flags list and its one-click actions."""
 
+import re
+from collections import Counter
+
 from sqlalchemy import select
 
 from portal.auth.models import Role
@@ -13,7 +16,8 @@ from tests.risk.helpers import TODAY, record_attendance, school_days
 
 
 def _settings_form(**changes) -> dict:
-    form = {"watch_score": "2", "high_score": "4", "high_cap": ""}
+    form = {"watch_score": "2", "high_score": "6", "high_cap": "", "attendance_min_days": "20",
+            "days_since_family_contact_todo": "60", "missed_parent_events_todo": "2"}
     for rule in RULES:
         form.update({f"{rule.name}_enabled": "y", f"{rule.name}_threshold": str(rule.threshold),
                      f"{rule.name}_weight": str(rule.weight)})
@@ -41,11 +45,14 @@ def test_saving_settings_creates_a_new_version(app, login_as):
     client = login_as(admin)
     assert b"Version 1 is in use" in client.get("/risk/settings").data
     response = client.post("/risk/settings", data=_settings_form(
-        attendance_rate_term_threshold="95", high_cap="3"), follow_redirects=True)
+        attendance_rate_term_threshold="95", high_cap="3", attendance_min_days="15",
+        days_since_family_contact_todo="30"), follow_redirects=True)
     assert b"Saved as version 2" in response.data
     newest = db.session.scalars(select(RiskRuleSet).order_by(RiskRuleSet.version.desc())).first()
     assert newest.settings["rules"]["attendance_rate_term"]["threshold"] == 95
     assert newest.settings["high_cap"] == 3
+    assert newest.settings["attendance_min_days"] == 15
+    assert newest.settings["family_todos"]["days_since_family_contact"] == 30
 
 
 def test_bad_settings_name_the_field_and_save_nothing(app, login_as):
@@ -87,7 +94,7 @@ def test_one_click_opens_an_intervention_and_clears_the_flag(app, login_as):
     intervention = db.session.scalar(select(Intervention))
     assert (intervention.student_id, intervention.kind, intervention.risk_assessment_id) == (
         student.id, "attendance", assessment.id)
-    assert "attendance in the last 4 weeks 60%, below 90%" in intervention.reason
+    assert "attendance in the last 4 weeks 60%, below 85%" in intervention.reason
     assert f"/risk/flags/{assessment.id}/" not in client.get("/risk/flags").get_data(as_text=True)
 
 
@@ -108,3 +115,26 @@ def test_profile_panel_shows_current_risk_and_reasons(app, login_as):
     page = login_as(counsellor).get(f"/students/{student.id}").get_data(as_text=True)
     assert "Early warning" in page and "below 90%" in page
     assert 'data-figure="student-risk-data"' in page
+
+
+def test_the_preview_counts_what_a_recompute_then_produces_and_saves_nothing(app, login_as):
+    school = factories.make_school()
+    factories.make_term(school)
+    admin = factories.make_user(Role.ADMINISTRATOR, school)
+    days = school_days(TODAY, 40)
+    for absences in (0, 3, 5, 6, 10):
+        record_attendance(factories.make_student(school), days,
+                          absent_on=set(days[len(days) - absences:]))
+    db.session.commit()
+    client = login_as(admin)
+    client.get("/risk/settings")
+    stricter = _settings_form(attendance_rate_term_threshold="95", high_score="4",
+                              preview="Preview the lists")
+    page = client.post("/risk/settings", data=stricter).get_data(as_text=True)
+    shown = re.search(r"today: (\d+) high, (\d+) watch, (\d+) not flagged", page).groups()
+    assert db.session.scalar(select(db.func.count()).select_from(RiskRuleSet)) == 1
+    del stricter["preview"]
+    client.post("/risk/settings", data=stricter)
+    levels = Counter(a.level for a in assess_students(school=school))
+    assert tuple(int(n) for n in shown) == (levels["high"], levels["watch"], levels["none"])
+    assert levels["high"] and levels["watch"] and levels["none"]

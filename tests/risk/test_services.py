@@ -51,9 +51,9 @@ def test_becoming_flagged_is_announced_once_and_a_first_assessment_is_not_news(a
         again = assess_students(school=school, today=TODAY)
     finally:
         students_flagged.disconnect(listener)
-    assert first[already.id].level == "high" and not first[already.id].is_new_flag
+    assert first[already.id].level == "watch" and not first[already.id].is_new_flag
     assert first[student.id].level == "none"
-    assert worse[student.id].level == "high" and worse[student.id].is_new_flag
+    assert worse[student.id].level == "watch" and worse[student.id].is_new_flag
     assert not worse[already.id].is_new_flag
     assert not any(assessment.is_new_flag for assessment in again)
     assert received == [worse[student.id]]
@@ -73,9 +73,9 @@ def test_the_high_cap_keeps_the_top_scores_high(app):
     school = factories.make_school()
     factories.make_term(school)
     worst = _student_with_attendance(school, absences=12)
-    record_incidents(worst, 3, TODAY)  # two more reasons than the other one
+    record_incidents(worst, 3, TODAY)  # behaviour too: a higher score than the other one
     _student_with_attendance(school, absences=12)
-    save_rule_set(school=school, actor=None, settings={"high_cap": 1})
+    save_rule_set(school=school, actor=None, settings={"high_cap": 1, "high_score": 4})
     levels = {a.student_id: a.level for a in assess_students(school=school, today=TODAY)}
     assert sorted(levels.values()) == ["high", "watch"]
     assert levels[worst.id] == "high"
@@ -96,3 +96,26 @@ def test_the_nightly_recompute_is_a_registered_periodic_job(app):
 
     (job,) = [job for job in registered_jobs() if job.name == "risk-nightly-recompute"]
     assert job.every.days == 1 and job.run is recompute_all
+
+
+def test_past_assessments_give_a_new_school_a_history_without_news(app):
+    from datetime import date
+
+    from portal.dashboards.queries import risk_levels_over_time
+    from portal.people.models import Student
+    from portal.risk.services import record_past_assessments
+
+    school = factories.make_school()
+    factories.make_term(school)  # from 1 September; the clock says 25 November
+    student = _student_with_attendance(school, absences=12)
+    assert record_past_assessments(school=school) == 5
+    history = db.session.scalars(select(RiskAssessment).order_by(RiskAssessment.id)).all()
+    assert [a.computed_at.date() for a in history] == [
+        date(2026, 9, 29), date(2026, 10, 13), date(2026, 10, 27), date(2026, 11, 10),
+        date(2026, 11, 24)]
+    assert not any(a.is_new_flag for a in history)
+    # Attendance counts only once enough days are recorded: the absences of November show.
+    assert [a.level for a in history][-1] == "watch" and history[0].level == "none"
+    assess_students(school=school)
+    days = risk_levels_over_time(select(Student.id).where(Student.id == student.id))
+    assert len(days) == 6
