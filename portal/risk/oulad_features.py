@@ -2,7 +2,7 @@
 
 Pure: no Flask, no database. Each feature is something a school's gradebook already holds on
 day *d* — the dates work was due and handed in, its scores, the missing marks, the enrolment
-date, the course's length and the class's marks — never clicks, never a protected attribute,
+date and the class's marks — never clicks, never a protected attribute,
 never anything after day *d*. The portal's own indicators (`oulad.indicators_for_class`) come
 first; these add detail the rules summarise away (e.g. how many pieces in a row are missing).
 """
@@ -14,8 +14,8 @@ from portal.risk.oulad import PASS_MARK, RECENT_DAYS, Registration, indicators_f
 
 EXTRA = ("work_due", "work_handed_in", "missing_in_a_row", "days_since_last_hand_in",
          "handed_in_recently", "latest_score", "lowest_score", "scores_below_pass",
-         "days_early_average", "class_rank", "handed_in_vs_class", "enrolled_days_before_start",
-         "course_length", "share_of_course_gone")
+         "days_early_average", "class_rank", "handed_in_vs_class",
+         "enrolled_days_before_start")
 
 
 def gradebook_on(registration: Registration, day: int) -> dict:
@@ -44,9 +44,6 @@ def gradebook_on(registration: Registration, day: int) -> dict:
         "scores_below_pass": sum(1 for s in scores if s < PASS_MARK),
         "days_early_average": round(sum(early) / len(early), 1) if early else None,
         "enrolled_days_before_start": max(-registration.registered, 0),
-        "course_length": registration.length,
-        "share_of_course_gone": round(100.0 * day / registration.length, 1)
-        if registration.length else None,
     }
 
 
