@@ -72,7 +72,7 @@ def _fit(features, at_risk, groups):
         model = _model().fit(features, at_risk)
     scores = np.sort(held_out[at_risk & ~np.isnan(held_out)])
     cutoff = scores[int((1 - RECALL_TARGET) * len(scores))] if len(scores) else 0.5
-    return model, min(float(cutoff), 0.5)
+    return model, min(float(cutoff), 0.5), held_out
 
 
 def replay_day(registrations: list[Registration], day: int) -> dict | None:
@@ -92,13 +92,14 @@ def replay_day(registrations: list[Registration], day: int) -> dict | None:
     unknown = np.isnan(features[train]).all(axis=0)  # e.g. no score trend yet: no information
     features[:, unknown] = 0.0
     groups = np.array([registrations[i].presentation for i in indexes[train]])
-    model, cutoff = _fit(features[train], at_risk[train], groups)
+    model, cutoff, held_out = _fit(features[train], at_risk[train], groups)
     with threadpool_limits(1):
         probability = model.predict_proba(features[test])[:, 1]
     return {"day": day, "indexes": indexes[test], "at_risk": at_risk[test],
             "probability": probability, "high": probability >= 0.5,
             "watch": probability >= cutoff, "cutoff": cutoff,
-            "rules": np.array(levels)[test] != NONE, "train_students": int(train.sum())}
+            "rules": np.array(levels)[test] != NONE, "train_students": int(train.sum()),
+            "held_out": metrics.held_out_report(at_risk[train], held_out)}
 
 
 def evaluate(registrations: list[Registration], *, cutoffs=CUTOFFS, step: int = STEP) -> dict:
@@ -131,4 +132,5 @@ def evaluate(registrations: list[Registration], *, cutoffs=CUTOFFS, step: int = 
 
 def _with_training(result: dict) -> dict:
     return {**metrics.cutoff_report(result), "train_students": result["train_students"],
-            "watch_cutoff": round(result["cutoff"], 3)}
+            "watch_cutoff": round(result["cutoff"], 3),
+            "training_held_out_presentations": result["held_out"]}

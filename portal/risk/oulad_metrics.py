@@ -8,6 +8,7 @@ Percentages are 0–100, AUC 0–1.
 from portal.risk.oulad import PROTECTED, Registration
 
 OUTCOMES = {"withdrawn": "Withdrawn", "fail": "Fail"}
+BOOTSTRAP, SEED = 200, 2026  # resamples of the students for the AUC's 95 % interval
 
 
 def percent(part, whole) -> float | None:
@@ -32,11 +33,40 @@ def cutoff_report(result: dict, keep=None) -> dict:
         "day": result["day"], "students": len(at_risk),
         "base_rate": percent(at_risk.sum(), len(at_risk)),
         "auc": round(float(roc_auc_score(at_risk, probability)), 3) if both else None,
+        "auc_95": auc_interval(at_risk, probability) if both else None,
         "accuracy": percent((result["high"][keep] == at_risk).sum(), len(at_risk)),
         "high": _precision_recall(result["high"][keep], at_risk),
         "watch": _precision_recall(result["watch"][keep], at_risk),
         "rules_only": _precision_recall(result["rules"][keep], at_risk),
     }
+
+
+def auc_interval(at_risk, probability, *, resamples: int = BOOTSTRAP,
+                 seed: int = SEED) -> list[float]:
+    """Return the 95 % bootstrap interval of the AUC, resampling students."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    draw = np.random.default_rng(seed)
+    found = []
+    for _ in range(resamples):
+        pick = draw.integers(0, len(at_risk), len(at_risk))
+        if len(set(at_risk[pick])) == 2:
+            found.append(roc_auc_score(at_risk[pick], probability[pick]))
+    return [round(float(value), 3) for value in np.percentile(found, [2.5, 97.5])]
+
+
+def held_out_report(at_risk, probability) -> dict | None:
+    """Return AUC and accuracy at 0.5 of the training year's held-out-presentation predictions."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    known = ~np.isnan(probability)
+    if len(set(at_risk[known])) < 2:
+        return None
+    return {"auc": round(float(roc_auc_score(at_risk[known], probability[known])), 3),
+            "accuracy": percent(((probability[known] >= 0.5) == at_risk[known]).sum(),
+                                known.sum())}
 
 
 def modules(registrations: list[Registration], days: dict, cutoffs) -> dict:

@@ -15,7 +15,7 @@ from portal.risk.oulad import (
 )
 from portal.risk.oulad_evaluation import evaluate, feature_names, replay_day
 from portal.risk.oulad_features import EXTRA, gradebook_on
-from portal.risk.oulad_metrics import first_flags
+from portal.risk.oulad_metrics import auc_interval, first_flags, held_out_report
 from portal.risk.oulad_report import format_report
 from tests.risk.oulad_planted import LATE, LENGTH, WITHDRAWN, write_planted
 
@@ -134,7 +134,8 @@ def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, 
     assert [cell["day"] for cell in report["cutoffs"]] == [28, 56, 84, 126, 168]
     for cell in report["cutoffs"]:
         assert {"day", "students", "base_rate", "auc", "accuracy", "high", "watch"} <= set(cell)
-        assert 0 <= cell["auc"] <= 1 and 0 <= cell["base_rate"] <= 100
+        assert 0 <= cell["auc_95"][0] <= cell["auc"] <= cell["auc_95"][1] <= 1
+        assert 0 <= cell["base_rate"] <= 100 and "auc" in cell["training_held_out_presentations"]
         assert set(cell["high"]) >= {"precision", "recall"} <= set(cell["watch"])
     assert {"median_weeks", "share_4_weeks", "share_8_weeks"} <= set(report["lead_time"])
     for outcome in ("withdrawn", "fail"):
@@ -187,3 +188,24 @@ def test_every_mapped_indicator_is_produced_and_is_an_input(registrations):
     found = indicators_for_class(registrations, 56)
     assert set(next(iter(found.values()))) == set(MAPPED)
     assert {name for name in feature_names() if " " not in name} == {*MAPPED, *EXTRA}
+
+
+def test_the_auc_interval_resamples_students():
+    import numpy as np
+
+    separated = auc_interval(np.array([True, True, False, False]), np.array([.9, .8, .2, .1]))
+    assert separated == [1.0, 1.0]
+    at_risk = np.array([True, False] * 50)
+    probability = np.where(at_risk, 0.6, 0.4) + np.linspace(-0.3, 0.3, 100)
+    low, high = auc_interval(at_risk, probability)
+    assert 0.6 < low < 0.765 < high < 0.9  # around the AUC of all 100 students, 0.765
+
+
+def test_the_training_years_held_out_presentations_are_reported(report):
+    import numpy as np
+
+    figures = held_out_report(np.array([True, False, True, False]),
+                              np.array([0.9, 0.2, np.nan, 0.6]))
+    assert figures == {"auc": 1.0, "accuracy": round(100 * 2 / 3, 1)}  # the unknown row left out
+    assert report["cutoffs"][1]["training_held_out_presentations"] == {"auc": 1.0,
+                                                                     "accuracy": 100.0}
