@@ -21,16 +21,29 @@ def format_report(report: dict, folder: str) -> str:
                          for k in ("high", "watch", "rules_only"))
         lines.append(f"{cell['day']:>4} {cell['students']:>8} {_pct(cell['base_rate']):>6} "
                      f"{_num(cell['auc']):>6} {_pct(cell['accuracy']):>6} {pairs}")
+    lines += ["", "each module on its own (day: students, base rate, AUC, accuracy, watch P/R):"]
+    for module, entry in report["modules"].items():
+        cells = [f"day {c['day']}: {c['students']}, {_pct(c['base_rate'])} %, {_num(c['auc'])}, "
+                 f"{_pct(c['accuracy'])} %, {_pct(c['watch']['precision'])}/"
+                 f"{_pct(c['watch']['recall'])}" for c in entry["cutoffs"] if c["day"] in (56, 126)]
+        lines.append(f"  {module} ({', '.join(entry['presentations'])}): {'; '.join(cells)}")
     lead = report["lead_time"]
-    lines += ["", f"lead time ({lead['students']} who fail or withdraw): median "
-                  f"{_num(lead['median_weeks'])} weeks; flagged >= 4 weeks ahead "
-                  f"{_pct(lead['share_4_weeks'])} %, >= 8 weeks {_pct(lead['share_8_weeks'])} %;"
-                  f" never flagged {lead['never_flagged']}", "", "churn of the watch list:"]
+    lines += ["", _lead_line("lead time, all who fail or withdraw", lead),
+              _lead_line("  who withdraw", lead["by_outcome"]["withdrawn"]),
+              _lead_line("  who fail", lead["by_outcome"]["fail"])]
+    lines += ["", "churn of the watch list:"]
     for step in report["churn"]["between_cutoffs"]:
         lines.append(f"  day {step['from']} -> {step['to']}: {step['on_list_before']} on the list,"
                      f" {step['entered']} entered, {step['left_still_enrolled']} left while "
                      f"enrolled, {step['left_by_withdrawing']} withdrew, {step['stayed']} stayed")
     return "\n".join(lines)
+
+
+def _lead_line(title: str, lead: dict) -> str:
+    return (f"{title} (students: {lead['students']}): median "
+            f"{_num(lead['median_weeks'])} weeks; flagged >= 4 weeks ahead "
+            f"{_pct(lead['share_4_weeks'])} %, >= 8 weeks {_pct(lead['share_8_weeks'])} %; "
+            f"never flagged {lead['never_flagged']}")
 
 
 def _pct(value) -> str:

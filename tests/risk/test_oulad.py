@@ -13,9 +13,11 @@ from portal.risk.oulad import (
     indicators_on,
     read_oulad,
 )
-from portal.risk.oulad_evaluation import evaluate, feature_names, first_flags, replay_day
+from portal.risk.oulad_evaluation import evaluate, feature_names, replay_day
+from portal.risk.oulad_features import EXTRA, gradebook_on
+from portal.risk.oulad_metrics import auc_interval, first_flags, held_out_report
 from portal.risk.oulad_report import format_report
-from tests.risk.oulad_planted import BAD, LATE, LENGTH, WITHDRAWN, write_planted
+from tests.risk.oulad_planted import LATE, LENGTH, WITHDRAWN, write_planted
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = default_folder(ROOT)
@@ -72,9 +74,9 @@ def test_a_student_who_withdrew_is_not_predicted_after_withdrawing(registrations
 
 def test_the_known_answer_on_day_56(report):
     day_56 = next(cell for cell in report["cutoffs"] if cell["day"] == 56)
-    # 8 good, 8 bad and LATE are still enrolled; WITHDRAWN left on day 40.
-    assert day_56["students"] == 17 and day_56["train_students"] == 20
-    assert day_56["base_rate"] == round(100 * 8 / 17, 1)
+    # XXX: 8 good, 8 bad and LATE are still enrolled (WITHDRAWN left on day 40); YYY: 6 and 2.
+    assert day_56["students"] == 25 and day_56["train_students"] == 440
+    assert day_56["base_rate"] == 40.0
     assert day_56["auc"] == 1.0
     assert day_56["watch"]["recall"] == 100.0 and day_56["high"]["recall"] == 100.0
 
@@ -84,9 +86,40 @@ def test_lead_time_counts_from_the_first_flag_to_withdrawal_or_the_end(registrat
     withdrawn = registrations.index(_one(registrations, WITHDRAWN))
     assert first[withdrawn] == 14  # the day-10 work was missing by day 14
     lead = report["lead_time"]
-    assert lead["students"] == BAD["2014J"] + 1
+    assert lead["students"] == 8 + 2 + 1
     assert lead["median_weeks"] == round((LENGTH - 14) / 7, 1)
-    assert lead["share_8_weeks"] == round(100 * 8 / 9, 1)  # WITHDRAWN: (40 - 14) / 7 = 3.7
+    assert lead["share_8_weeks"] == round(100 * 10 / 11, 1)  # WITHDRAWN: (40 - 14) / 7 = 3.7
+
+
+def test_lead_time_is_split_between_those_who_withdraw_and_those_who_fail(report):
+    withdrawn, fail = (report["lead_time"]["by_outcome"][key] for key in ("withdrawn", "fail"))
+    assert (withdrawn["students"], withdrawn["median_weeks"]) == (1, round((40 - 14) / 7, 1))
+    assert (withdrawn["share_4_weeks"], withdrawn["never_flagged"]) == (0.0, 0)
+    assert (fail["students"], fail["median_weeks"]) == (10, round((LENGTH - 14) / 7, 1))
+    assert fail["share_8_weeks"] == 100.0
+
+
+def test_each_module_is_reported_on_its_own(report):
+    xxx, yyy = report["modules"]["XXX"], report["modules"]["YYY"]
+    assert xxx["presentations"] == ["XXX 2014J"] and yyy["presentations"] == ["YYY 2014J"]
+    on_56 = {name: next(c for c in entry["cutoffs"] if c["day"] == 56)
+             for name, entry in report["modules"].items()}
+    assert (on_56["XXX"]["students"], on_56["XXX"]["base_rate"]) == (17, round(100 * 8 / 17, 1))
+    assert (on_56["YYY"]["students"], on_56["YYY"]["base_rate"]) == (8, 25.0)
+    assert on_56["YYY"]["watch"] == {"precision": 100.0, "recall": 100.0, "flagged": 2}
+    assert on_56["YYY"]["auc"] == 1.0 and on_56["YYY"]["accuracy"] == 100.0
+
+
+def test_the_gradebook_features_see_only_what_was_known_on_the_day(registrations):
+    late = _one(registrations, LATE)
+    on_56, on_60 = gradebook_on(late, 56), gradebook_on(late, 60)
+    assert (on_56["work_due"], on_56["work_handed_in"], on_56["missing_in_a_row"]) == (2, 1, 1)
+    assert (on_56["days_since_last_hand_in"], on_56["latest_score"]) == (46, 80)
+    assert (on_60["work_handed_in"], on_60["missing_in_a_row"], on_60["lowest_score"]) == (2, 0, 0)
+    assert (on_60["days_early_average"], on_60["scores_below_pass"]) == (-10.0, 1)
+    withdrawn = gradebook_on(_one(registrations, WITHDRAWN), 28)
+    assert (withdrawn["missing_in_a_row"], withdrawn["days_since_last_hand_in"]) == (1, 28)
+    assert withdrawn["enrolled_days_before_start"] == 20 and withdrawn["latest_score"] is None
 
 
 def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, tmp_path):
@@ -96,13 +129,22 @@ def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, 
     assert result.exit_code == 0, result.output
     assert "ROC AUC" in chart.read_text()
     report = json.loads(result.output)
-    assert report["train"] == ["XXX 2013J"] and report["test"] == ["XXX 2014J"]
+    assert report["train"] == ["XXX 2013B", "XXX 2013J"]
+    assert report["test"] == ["XXX 2014J", "YYY 2014J"]
     assert [cell["day"] for cell in report["cutoffs"]] == [28, 56, 84, 126, 168]
     for cell in report["cutoffs"]:
         assert {"day", "students", "base_rate", "auc", "accuracy", "high", "watch"} <= set(cell)
-        assert 0 <= cell["auc"] <= 1 and 0 <= cell["base_rate"] <= 100
+        assert 0 <= cell["auc_95"][0] <= cell["auc"] <= cell["auc_95"][1] <= 1
+        assert 0 <= cell["base_rate"] <= 100 and "auc" in cell["training_held_out_presentations"]
         assert set(cell["high"]) >= {"precision", "recall"} <= set(cell["watch"])
     assert {"median_weeks", "share_4_weeks", "share_8_weeks"} <= set(report["lead_time"])
+    for outcome in ("withdrawn", "fail"):
+        assert {"students", "median_weeks", "share_4_weeks", "share_8_weeks"} <= set(
+            report["lead_time"]["by_outcome"][outcome])
+    assert set(report["modules"]) == {"XXX", "YYY"}
+    for entry in report["modules"].values():
+        assert [cell["day"] for cell in entry["cutoffs"]] == [28, 56, 84, 126, 168]
+        assert {"students", "base_rate", "auc", "accuracy", "watch"} <= set(entry["cutoffs"][1])
     assert report["churn"]["between_cutoffs"][0]["from"] == 28
     assert set(report["fairness"]["56"]) == {"gender", "region", "highest_education",
                                              "imd_band", "age_band", "disability"}
@@ -111,8 +153,10 @@ def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, 
 
 def test_the_text_report_states_the_split_and_the_lead_time(report):
     text = format_report(report, "planted")
-    assert "train: XXX 2013J" in text and "test: XXX 2014J" in text
-    assert "lead time (9 who fail or withdraw): median 26.6 weeks" in text
+    assert "train: XXX 2013B, XXX 2013J" in text and "test: XXX 2014J, YYY 2014J" in text
+    assert "lead time, all who fail or withdraw (students: 11): median 26.6 weeks" in text
+    assert "who withdraw (students: 1): median 3.7 weeks" in text
+    assert "YYY (YYY 2014J): day 56: 8, 25.0 %, 1, 100.0 %, 100.0/100.0" in text
 
 
 def test_a_missing_column_is_named(tmp_path):
@@ -129,7 +173,7 @@ def test_a_bad_number_names_file_line_and_column(app, tmp_path):
     path.write_bytes(path.read_bytes().replace(b'"2014J","200"', b'"2014J","long"'))
     result = app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(folder)])
     assert result.exit_code != 0
-    assert "courses.csv, line 3, column 'module_presentation_length': 'long'" in result.output
+    assert "courses.csv, line 4, column 'module_presentation_length': 'long'" in result.output
 
 
 @pytest.mark.skipif(not (SHARED / "studentInfo.csv").exists(),
@@ -143,4 +187,25 @@ def test_the_real_files_are_read_in_place():
 def test_every_mapped_indicator_is_produced_and_is_an_input(registrations):
     found = indicators_for_class(registrations, 56)
     assert set(next(iter(found.values()))) == set(MAPPED)
-    assert {name for name in feature_names() if " " not in name} == set(MAPPED)
+    assert {name for name in feature_names() if " " not in name} == {*MAPPED, *EXTRA}
+
+
+def test_the_auc_interval_resamples_students():
+    import numpy as np
+
+    separated = auc_interval(np.array([True, True, False, False]), np.array([.9, .8, .2, .1]))
+    assert separated == [1.0, 1.0]
+    at_risk = np.array([True, False] * 50)
+    probability = np.where(at_risk, 0.6, 0.4) + np.linspace(-0.3, 0.3, 100)
+    low, high = auc_interval(at_risk, probability)
+    assert 0.6 < low < 0.765 < high < 0.9  # around the AUC of all 100 students, 0.765
+
+
+def test_the_training_years_held_out_presentations_are_reported(report):
+    import numpy as np
+
+    figures = held_out_report(np.array([True, False, True, False]),
+                              np.array([0.9, 0.2, np.nan, 0.6]))
+    assert figures == {"auc": 1.0, "accuracy": round(100 * 2 / 3, 1)}  # the unknown row left out
+    assert report["cutoffs"][1]["training_held_out_presentations"] == {"auc": 1.0,
+                                                                     "accuracy": 100.0}
