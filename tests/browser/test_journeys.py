@@ -113,6 +113,9 @@ def test_parent_on_a_phone_reads_the_message_books_a_slot_and_changes_language(
         demo_site, page, sign_in, shoot, language):
     admin, parent = _user("admin@demo.school"), _user("parent@demo.school")
     children = _children_of(parent)
+    # Each case starts from English, whatever language the case before it switched to.
+    guardian = db.session.scalar(select(Guardian).where(Guardian.user_id == parent.id))
+    guardian.preferred_language = parent.preferred_language = "en"
     subject = f"Report cards are ready ({language})"
     campaign = create_campaign(sender=admin, school=db.session.get(School, children[0].school_id),
                                title=subject, kind="general",
