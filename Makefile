@@ -19,13 +19,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 # same codes as PORTAL_LANGUAGES in config.py (a test checks every one has its catalogue).
 CATALOGUES := es fr cs de hu fa zh_Hans
 # Besides _(), gettext, ngettext: lazy texts and the errors whose message is marked at raise.
-BABEL_KEYWORDS := -k _l -k lazy_gettext -k N_ -k InvalidLink -k WrongCredentials
+BABEL_EXTRACT := --ignore-dirs ".*" -k _l -k lazy_gettext -k N_ -k InvalidLink -k WrongCredentials
 POT := $(or $(TMPDIR),/tmp)/portal-messages.pot
 
 ## make extract: collect every marked string and add the new ones to every catalogue
 ## (a missing catalogue is created); translators then fill the empty msgstr lines
 extract: $(VENV)/.installed
-	$(BIN)/pybabel --quiet extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file \
+	$(BIN)/pybabel --quiet extract -F babel.cfg $(BABEL_EXTRACT) --sort-by-file \
 		--project "School portal" -o $(POT) .
 	@for code in $(CATALOGUES); do \
 		if [ -f portal/translations/$$code/LC_MESSAGES/messages.po ]; then \

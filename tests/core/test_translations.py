@@ -119,7 +119,7 @@ def test_every_code_the_models_define_has_a_label():
 def extracted(tmp_path_factory):
     """Extract every marked string, as `make extract` does, into a temporary .pot file."""
     makefile = (ROOT / "Makefile").read_text()
-    keywords = shlex.split(re.search(r"^BABEL_KEYWORDS := (.+)$", makefile, re.M).group(1))
+    keywords = shlex.split(re.search(r"^BABEL_EXTRACT := (.+)$", makefile, re.M).group(1))
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     CommandLineInterface().run(["pybabel", "--quiet", "extract", "-F", str(ROOT / "babel.cfg"),
                                 *keywords, "-o", str(pot), str(ROOT)])
