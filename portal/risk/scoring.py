@@ -22,7 +22,7 @@ from portal.risk.rules import (
 )
 
 __all__ = ["AT_LEAST", "BELOW", "DOMAINS", "HIGH", "NONE", "RULES", "RULES_BY_NAME", "WATCH",
-           "Assessment", "IndicatorRule", "cap_high_flags", "describe_reason", "family_todos",
+           "Assessment", "IndicatorRule", "cap_high_flags", "family_todos",
            "level_for", "merged_settings", "score_student", "slope", "steady_slope"]
 
 NONE, WATCH, HIGH = "none", "watch", "high"
@@ -189,12 +189,3 @@ def cap_high_flags(assessments: dict, cap: int | None) -> dict:
     for key in high[cap:]:
         assessments[key].level = WATCH
     return assessments
-
-
-def describe_reason(reason: dict) -> str:
-    """Say a reason in words: "attendance in the last 4 weeks 84 %, below 90 %, falling"."""
-    unit = reason.get("unit", "")
-    direction = "below" if reason["direction"] == BELOW else "at least"
-    text = (f"{reason['label']} {reason['value']:g}{unit}, "
-            f"{direction} {reason['threshold']:g}{unit}")
-    return f"{text}, {reason['trend']}" if reason.get("trend") else text

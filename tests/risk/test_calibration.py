@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 from portal import create_app
-from portal.extensions import db
 from portal.demo.school import load_demo_school
+from portal.extensions import db
 from portal.people.models import School
 from portal.risk.scoring import DEFAULT_SETTINGS
 from portal.risk.services import preview_levels

@@ -2,10 +2,10 @@
 
 import pytest
 
+from portal.risk.labels import reason_text
 from portal.risk.scoring import (
     Assessment,
     cap_high_flags,
-    describe_reason,
     family_todos,
     merged_settings,
     score_student,
@@ -15,7 +15,7 @@ from portal.risk.scoring import (
 ENOUGH_DAYS = {"attendance_days": 40}
 
 
-def test_each_fired_rule_is_a_reason_with_value_threshold_direction_and_trend():
+def test_each_fired_rule_is_a_reason_with_value_threshold_direction_and_trend(app):
     result = score_student({"attendance_rate_recent": 84.0, "attendance_trend": -3.5,
                             "grade_average": 72.0, "past_course_failures": 0, **ENOUGH_DAYS})
     assert [r["indicator"] for r in result.reasons] == ["attendance_rate_recent",
@@ -23,7 +23,8 @@ def test_each_fired_rule_is_a_reason_with_value_threshold_direction_and_trend():
     recent = result.reasons[0]
     assert (recent["value"], recent["threshold"], recent["direction"], recent["trend"]) == (
         84.0, 85, "below", "falling")
-    assert describe_reason(recent) == "attendance in the last 4 weeks 84%, below 85%, falling"
+    with app.test_request_context():  # said as the pages say it (portal.risk.labels)
+        assert reason_text(recent) == "attendance in the last 4 weeks 84%, below 85%, falling"
     assert [r["counted"] for r in result.reasons] == [True, False]
     assert result.score == 2 and result.level == "watch"
 
