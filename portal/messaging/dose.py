@@ -41,13 +41,6 @@ def is_counted(kind: str) -> bool:
     return kind not in NOT_COUNTED_KINDS
 
 
-def over_weekly_limit(*, guardian_id: int, cap: int, kind: str, now: datetime) -> bool:
-    """Return True when one more message of this kind would pass the family's weekly limit."""
-    if not is_counted(kind):
-        return False
-    return messages_this_week([guardian_id], now).get(guardian_id, 0) >= cap
-
-
 def families_over_limit(guardians, *, kind: str, now: datetime) -> dict[int, int]:
     """Return {guardian id: their school's weekly limit} for the guardians one more message of
     this kind would pass the limit for (each family by its own school's limit)."""
@@ -59,13 +52,6 @@ def families_over_limit(guardians, *, kind: str, now: datetime) -> dict[int, int
     counts = messages_this_week([guardian.id for guardian in guardians], now)
     return {guardian.id: caps[guardian.school_id] for guardian in guardians
             if counts.get(guardian.id, 0) >= caps[guardian.school_id]}
-
-
-def families_held_back(*, guardian_ids, cap: int, kind: str, now: datetime) -> int:
-    """Return how many of these families the weekly limit would hold a message back from."""
-    if not is_counted(kind):
-        return 0
-    return sum(1 for count in messages_this_week(guardian_ids, now).values() if count >= cap)
 
 
 def mark_held_back(deliveries: list[Delivery], *, cap: int) -> None:

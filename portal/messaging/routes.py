@@ -24,7 +24,7 @@ from portal.messaging.audience import (
     saved_templates,
     template_as_form_data,
 )
-from portal.messaging.dose import families_held_back
+from portal.messaging.dose import families_over_limit
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
@@ -174,9 +174,9 @@ def review_campaign(campaign_id: int):
     preview = campaigns.render_for(campaign, shown, school) if shown else None
     return render_template(
         "messaging/campaign_review.html", campaign=campaign, recipients=recipients, shown=shown,
-        held_back=families_held_back(guardian_ids=[r.guardian.id for r in recipients],
-                                     cap=school.weekly_message_cap, kind=campaign.kind,
-                                     now=utcnow()), cap=school.weekly_message_cap,
+        held_back=len(families_over_limit([r.guardian for r in recipients],
+                                          kind=campaign.kind, now=utcnow())),
+        cap=school.weekly_message_cap,
         readability=_readability([(variant.language, variant.body)
                                   for variant in campaigns.variants_of(campaign)], school),
         preview=preview, form=SendForm(), segment=db.session.get(Segment, campaign.segment_id or 0),

@@ -10,7 +10,7 @@ from portal.core.permissions import guardian_may_be_told
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
-from portal.messaging.dose import mark_held_back, over_weekly_limit
+from portal.messaging.dose import families_over_limit, mark_held_back
 from portal.messaging.models import Message, NotificationPreference, UpdateKind
 from portal.messaging.outbox import email_delivery, queue_email, sms_delivery
 from portal.messaging.quiet_hours import next_sending_time
@@ -97,9 +97,7 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
     if not wants_update(guardian, kind) or not guardian_may_be_told(
             guardian.id, student.id if student else None):
         return None
-    cap = db.session.get(School, guardian.school_id).weekly_message_cap
-    held_back = not always_send and over_weekly_limit(guardian_id=guardian.id, cap=cap,
-                                                      kind=kind, now=utcnow())
+    over_limit = {} if always_send else families_over_limit([guardian], kind=kind, now=utcnow())
     message = inbox_message(guardian=guardian, kind=kind, subject=subject, body_text=body_text,
                             body_html=body_html, student=student, sender=sender,
                             campaign_id=campaign_id, not_before=not_before, language=language,
@@ -110,8 +108,8 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
         guardian=guardian, message=message, headers=headers, attachments=attachments,
         not_before=not_before, devices=push_subscriptions_of([guardian.id]).get(guardian.id, []),
         short_text=short_text)
-    if held_back:
-        mark_held_back(rows, cap=cap)
+    if guardian.id in over_limit:
+        mark_held_back(rows, cap=over_limit[guardian.id])
     db.session.add_all(rows)
     db.session.flush()
     return message
