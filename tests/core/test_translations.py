@@ -23,7 +23,7 @@ from tests.core.unmarked import (
 # _() of a variable whose texts are marked where they are made (InvalidLink, WrongCredentials).
 # Texts marked where they are written and translated where they are shown: an error's
 # message, and the risk rules' labels (N_ in rules.py, checked by the last test below).
-TRANSLATED_AT_RAISE = {("portal/auth/routes.py", "_(error.message)"),
+TRANSLATED_WHERE_SHOWN = {("portal/auth/routes.py", "_(error.message)"),
                        ("portal/risk/labels.py", "_(rule.label)"),
                        ("portal/risk/labels.py", "_(label)"),
                        ("portal/risk/labels.py", "_(label, value=value)")}
@@ -57,7 +57,7 @@ def test_python_flash_messages_labels_and_errors_are_marked():
     errors = domain_errors(list(trees.values()))
     unmarked = [f"{name}:{line}: {code}" for name, tree in trees.items()
                 for line, code in unmarked_in_python(tree, errors)
-                if (name, code) not in TRANSLATED_AT_RAISE]
+                if (name, code) not in TRANSLATED_WHERE_SHOWN]
     assert unmarked == []
 
 
