@@ -1,6 +1,6 @@
 """The demo's district administrator: one account that sees every school of the demo district.
 
-The demo loader calls add_demo_district_administrator() once its school (in its district)
+demo-data calls add_demo_district_administrator() once its school (in its district)
 exists, and prints DEMO_DISTRICT_ACCOUNT with the other demo accounts.
 """
 

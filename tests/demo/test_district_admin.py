@@ -3,8 +3,8 @@
 import pytest
 
 from portal.core.permissions import visible_schools
+from portal.demo.district_admin import DEMO_DISTRICT_ACCOUNT, add_demo_district_administrator
 from portal.extensions import db
-from portal.students.demo import DEMO_DISTRICT_ACCOUNT, add_demo_district_administrator
 from tests import factories as f
 
 
