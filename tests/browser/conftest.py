@@ -10,8 +10,8 @@ from werkzeug.serving import make_server
 
 from portal import create_app
 from portal.core import time as portal_time
-from portal.extensions import db, limiter, mail
 from portal.demo.school import DEMO_PASSWORD, load_demo_school
+from portal.extensions import db, limiter, mail
 from portal.risk.services import recompute_all
 from tests.conftest import TEST_NOW, FreshRequestClient, config_for, empty_all_tables
 from tests.smtp_server import SmtpServer
