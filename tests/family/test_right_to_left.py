@@ -60,8 +60,8 @@ def test_a_persian_childs_page_is_mirrored_and_fits_a_phone(app, page, live_serv
     assert no_horizontal_scroll(page)
     # The first column of a (shown) table sits on the right; the brand starts the header on
     # the right. The tables behind the charts are folded away, so they have no position.
-    first, second = (page.locator("main table:visible tr").first.locator("th, td").nth(n).bounding_box()
-                     for n in (0, 1))
+    row = page.locator("main table:visible tr").first
+    first, second = (row.locator("th, td").nth(n).bounding_box() for n in (0, 1))
     assert first["x"] > second["x"]
     brand = page.locator(".brand").bounding_box()
     assert brand["x"] + brand["width"] > 390 / 2
