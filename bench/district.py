@@ -1,5 +1,6 @@
 """District benchmark: a fresh database, the generated district, risk recompute and pages."""
 
+import json
 import statistics
 import time
 from datetime import timedelta
@@ -25,15 +26,25 @@ from portal.risk.services import recompute_all
 REQUESTS = 20
 
 
-def fresh_database(url: str) -> str:
-    """Empty (or create) the benchmark's database and migrate it; return its SQLAlchemy URL."""
+def admin_engine(url):
+    """Return an engine on the server's `postgres` database, for creating and dropping."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def fresh_database(url: str, template: str | None = None) -> str:
+    """Empty (or create) the benchmark's database and migrate it; return its SQLAlchemy URL.
+
+    With a template (PostgreSQL), the database starts as a copy of it: a district kept
+    from an earlier run, migrated to the current head.
+    """
     url = url.replace("postgresql://", "postgresql+psycopg://", 1)
     parsed = make_url(url)
     if parsed.get_backend_name() == "postgresql":
-        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        admin = admin_engine(url)
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+            copy = f' TEMPLATE "{template}"' if template else ""
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"{copy}'))
         admin.dispose()
     elif parsed.database:
         from pathlib import Path
@@ -43,6 +54,39 @@ def fresh_database(url: str) -> str:
         upgrade()
         db.engine.dispose()
     return url
+
+
+def kept_district(url: str, students: int, today) -> tuple[str, dict] | None:
+    """Return (template, load summary) of a district of this size kept today, if any."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return None
+    name = f"{parsed.database}_{students}_kept"
+    admin = admin_engine(url)
+    with admin.connect() as connection:
+        comment = connection.scalar(text(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+            "WHERE datname = :name"), {"name": name})
+    admin.dispose()
+    summary = json.loads(comment) if comment else None
+    if not summary or summary.get("day") != today.isoformat():
+        return None
+    return name, summary
+
+
+def keep_district(url: str, students: int, summary: dict) -> None:
+    """Copy the freshly loaded district to a template database, for the next run today."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    name = f"{parsed.database}_{students}_kept"
+    admin = admin_engine(url)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"'))
+        connection.execute(text(f'COMMENT ON DATABASE "{name}" IS '
+                                f"'{json.dumps(summary)}'"))
+    admin.dispose()
 
 
 def make_app(url: str):
@@ -55,13 +99,14 @@ def make_app(url: str):
 def load_district(students: int) -> dict:
     """Generate the district, commit, ANALYZE; return its counts and the seconds taken."""
     started = time.perf_counter()
-    summary = generate_district(students=students, today=today_in(SCHOOL_TIMEZONE),
+    today = today_in(SCHOOL_TIMEZONE)
+    summary = generate_district(students=students, today=today,
                                 progress=lambda line: print(f"  {line}", flush=True))
     db.session.commit()
     refresh_statistics()
     return {"seconds": round(time.perf_counter() - started, 1), "schools": summary.schools,
             "guardians": summary.guardians, "attendance_rows": summary.attendance_rows,
-            "grades": summary.grades}
+            "grades": summary.grades, "day": today.isoformat()}
 
 
 FLOOR_SQL = """

@@ -1,6 +1,6 @@
 """`make bench`: measure the portal on generated districts; write bench/results.json and .md.
 
-Usage: python -m bench.run [--sizes 5000 50000] [--database-url URL] [--output PATH]
+Usage: python -m bench.run [--sizes 5000 50000] [--database-url URL] [--output PATH] [--keep]
 The benchmark runs on the PostgreSQL server of DATABASE_URL (default the local one) in a
 database of its own, `portal_bench` (BENCH_DATABASE_URL names another), which it drops
 and recreates for every size; a second one (`portal_bench_import`) takes the OneRoster
@@ -15,10 +15,21 @@ import time
 from pathlib import Path
 
 from bench.delivery import measure_campaign
-from bench.district import fresh_database, load_district, make_app, measure_pages, measure_risk
+from bench.district import (
+    fresh_database,
+    keep_district,
+    kept_district,
+    load_district,
+    make_app,
+    measure_pages,
+    measure_risk,
+)
 from bench.report import write_table
 from bench.roster import measure_import
+from portal.core.time import today_in
+from portal.demo.names import SCHOOL_TIMEZONE
 from portal.extensions import db
+from portal.imports.services import refresh_statistics
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench"
 
@@ -43,12 +54,22 @@ def _import_url(url: str) -> str:
 def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
     """Build a district of this size and take every measurement of it."""
     started = time.perf_counter()
-    url = fresh_database(url)
+    kept = kept_district(url, students, today_in(SCHOOL_TIMEZONE)) if args.keep else None
+    url = fresh_database(url, template=kept[0] if kept else None)
     app = make_app(url)
     result = {"students": students}
     with app.app_context():
         print(f"District of {students:,} students:", flush=True)
-        result["district"] = load_district(students)
+        if kept:
+            print(f"  copied from {kept[0]} (generated earlier today)", flush=True)
+            refresh_statistics()
+            result["district"] = {**kept[1], "copied_from_kept": True}
+        else:
+            result["district"] = load_district(students)
+            if args.keep:
+                db.session.remove()
+                db.engine.dispose()
+                keep_district(url, students, result["district"])
         print("  risk recompute…", flush=True)
         result["risk_recompute"] = measure_risk()
         print("  pages…", flush=True)
@@ -78,6 +99,10 @@ def main() -> None:
                         help="Worker processes of each delivery run.")
     parser.add_argument("--requests", type=int, default=20, help="Requests per page.")
     parser.add_argument("--output", default="bench/results.json")
+    parser.add_argument("--keep", action="store_true",
+                        help="Keep each generated district as a template database "
+                             "(<database>_<students>_kept) and start from it on later runs "
+                             "the same day, instead of generating it again (PostgreSQL).")
     args = parser.parse_args()
     runs = [measure_size(size, args.database_url, args) for size in args.sizes]
     results = {"python": platform.python_version(), "machine": platform.machine(),

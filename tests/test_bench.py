@@ -1,10 +1,23 @@
 """`make bench` keeps working: on a tiny district every measurement runs and has its shape."""
 
 import json
+import os
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from bench import run
+from bench.district import (
+    admin_engine,
+    fresh_database,
+    keep_district,
+    kept_district,
+    load_district,
+    make_app,
+)
+from portal.extensions import db
+from portal.people.models import Student
 
 
 @pytest.mark.real_clock  # the worker processes it starts live on the system clock
@@ -40,3 +53,32 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     assert roster["seconds"] > 0 and roster["reimport_seconds"] > 0
     assert roster["rows"]["users"] > 12
     assert "| Risk recompute |" in output.with_suffix(".md").read_text()
+
+
+@pytest.mark.postgres_only
+def test_a_kept_district_is_copied_and_migrated_instead_of_generated_again():
+    """`--keep`: the district generated today comes back as a copy; another day's does not."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): template databases")
+    url = server.rsplit("/", 1)[0] + "/portal_bench_keep_test"
+    url = fresh_database(url)
+    try:
+        with make_app(url).app_context():
+            summary = load_district(12)
+            db.session.remove()
+            db.engine.dispose()
+        keep_district(url, 12, summary)
+        today = date.fromisoformat(summary["day"])
+        assert kept_district(url, 12, today - timedelta(days=1)) is None
+        assert kept_district(url, 13, today) is None
+        template, kept = kept_district(url, 12, today)
+        assert kept == summary
+        copy = fresh_database(url, template=template)
+        with make_app(copy).app_context():
+            assert db.session.scalar(select(func.count()).select_from(Student)) == 12
+            db.engine.dispose()
+    finally:
+        with admin_engine(url).connect() as connection:
+            for name in ("portal_bench_keep_test", "portal_bench_keep_test_12_kept"):
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
