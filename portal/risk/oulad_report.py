@@ -70,7 +70,8 @@ def chart_html(report: dict) -> str:
                  "arrayminus": [c["auc"] - b[0] for b, c in zip(band, cells, strict=True)]}),
         secondary_y=False)
     figure.add_trace(go.Scatter(x=[56, 126], y=[0.80, 0.88], name="AUC goal", mode="markers",
-                                marker={"symbol": "line-ew-open", "size": 24}),
+                                marker={"symbol": "line-ew-open", "size": 30, "color": "black",
+                                        "line": {"width": 3}}),
                      secondary_y=False)
     for key, label in (("precision", "watch precision %"), ("recall", "watch recall %")):
         figure.add_trace(go.Scatter(x=days, y=[c["watch"][key] for c in report["cutoffs"]],
