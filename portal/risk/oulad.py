@@ -22,7 +22,7 @@ PROTECTED = ("gender", "region", "highest_education", "imd_band", "age_band", "d
 FILES = {
     "courses.csv": ("code_module", "code_presentation", "module_presentation_length"),
     "assessments.csv": ("code_module", "code_presentation", "id_assessment",
-                        "assessment_type", "date"),
+                        "assessment_type", "date", "weight"),
     "studentInfo.csv": ("code_module", "code_presentation", "id_student",
                         "num_of_prev_attempts", "final_result", *PROTECTED),
     "studentRegistration.csv": ("code_module", "code_presentation", "id_student",
@@ -47,6 +47,7 @@ class Work:
 
     id: int
     due: int
+    weight: float = 0.0  # % of the module's mark; the evaluation's weighted score uses it
 
 
 @dataclass
@@ -105,12 +106,13 @@ def _rows(folder: Path, name: str):
             yield line, {key: (value or "").strip() for key, value in row.items()}
 
 
-def _number(name: str, line: int, row: dict, column: str, *, optional: bool = False):
+def _number(name: str, line: int, row: dict, column: str, *, optional: bool = False,
+            cast=int):
     cell = row[column]
     if cell == "" and optional:
         return None
     try:
-        return int(float(cell))
+        return cast(float(cell))
     except ValueError:
         raise OuladFormatError(
             f"{name}, line {line}, column '{column}': '{cell}' is not a number") from None
@@ -127,7 +129,8 @@ def read_oulad(folder: Path) -> list[Registration]:
         due = _number("assessments.csv", line, row, "date", optional=True)
         if row["assessment_type"] != "Exam" and due is not None:
             ident = _number("assessments.csv", line, row, "id_assessment")
-            work[key].append(Work(ident, due))
+            weight = _number("assessments.csv", line, row, "weight", cast=float)
+            work[key].append(Work(ident, due, weight))
             owner[ident] = key
     registrations = _registrations(folder, lengths, work)
     for line, row in _rows(folder, "studentAssessment.csv"):

@@ -59,10 +59,20 @@ def chart_html(report: dict) -> str:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    days = [cell["day"] for cell in report["cutoffs"]]
+    cells = report["cutoffs"]
+    days = [cell["day"] for cell in cells]
     figure = make_subplots(specs=[[{"secondary_y": True}]])
-    figure.add_trace(go.Scatter(x=days, y=[c["auc"] for c in report["cutoffs"]], name="ROC AUC",
-                                mode="lines+markers"), secondary_y=False)
+    band = [c.get("auc_95") or [c["auc"], c["auc"]] for c in cells]
+    figure.add_trace(go.Scatter(
+        x=days, y=[c["auc"] for c in cells], name="ROC AUC (95 % interval)", mode="lines+markers",
+        error_y={"type": "data", "symmetric": False, "array": [b[1] - c["auc"] for b, c in
+                                                               zip(band, cells, strict=True)],
+                 "arrayminus": [c["auc"] - b[0] for b, c in zip(band, cells, strict=True)]}),
+        secondary_y=False)
+    figure.add_trace(go.Scatter(x=[56, 126], y=[0.80, 0.88], name="AUC goal", mode="markers",
+                                marker={"symbol": "line-ew-open", "size": 30, "color": "black",
+                                        "line": {"width": 3}}),
+                     secondary_y=False)
     for key, label in (("precision", "watch precision %"), ("recall", "watch recall %")):
         figure.add_trace(go.Scatter(x=days, y=[c["watch"][key] for c in report["cutoffs"]],
                                     name=label, mode="lines+markers"), secondary_y=True)

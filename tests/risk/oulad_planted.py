@@ -13,6 +13,7 @@ import csv
 from pathlib import Path
 
 DUE = (10, 40, 70, 100, 130, 160)
+WEIGHTS = (7.5, 12.5, 20, 20, 20, 20)  # % of the module's mark; the release has halves too
 LENGTH = 200
 PRESENTATIONS = ("XXX 2013B", "XXX 2013J", "XXX 2014J", "YYY 2014J")
 GOOD = {"XXX 2013B": 110, "XXX 2013J": 110, "XXX 2014J": 8, "YYY 2014J": 6}
@@ -58,7 +59,7 @@ def write_planted(folder: Path) -> Path:
            [[*p.split(), LENGTH] for p in PRESENTATIONS])
     _write(folder, "assessments.csv", ["code_module", "code_presentation", "id_assessment",
                                        "assessment_type", "date", "weight"],
-           [[*p.split(), assessment_id(p, i), "TMA", day, 10]
+           [[*p.split(), assessment_id(p, i), "TMA", day, WEIGHTS[i]]
             for p in PRESENTATIONS for i, day in enumerate(DUE)]
            + [[*p.split(), assessment_id(p, 9), "Exam", None, 100] for p in PRESENTATIONS])
     students = _students()

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from statistics import fmean, pstdev
 
 import pytest
 
@@ -14,7 +15,7 @@ from portal.risk.oulad import (
     read_oulad,
 )
 from portal.risk.oulad_evaluation import evaluate, feature_names, replay_day
-from portal.risk.oulad_features import EXTRA, gradebook_on
+from portal.risk.oulad_features import EXTRA, features_for_class, gradebook_on
 from portal.risk.oulad_metrics import auc_interval, first_flags, held_out_report
 from portal.risk.oulad_report import format_report
 from tests.risk.oulad_planted import LATE, LENGTH, WITHDRAWN, write_planted
@@ -120,6 +121,32 @@ def test_the_gradebook_features_see_only_what_was_known_on_the_day(registrations
     withdrawn = gradebook_on(_one(registrations, WITHDRAWN), 28)
     assert (withdrawn["missing_in_a_row"], withdrawn["days_since_last_hand_in"]) == (1, 28)
     assert withdrawn["enrolled_days_before_start"] == 20 and withdrawn["latest_score"] is None
+
+
+def test_the_weighted_score_so_far_sees_only_work_due_and_handed_in_by_the_day(registrations):
+    late = _one(registrations, LATE)  # day-10 work (7.5 %) 80; day-40 work (12.5 %) 0 on day 60
+    on_56, on_60 = gradebook_on(late, 56), gradebook_on(late, 60)
+    assert (on_56["weighted_score_so_far"], on_56["missing_weight_share"]) == (30.0, 62.5)
+    assert (on_60["weighted_score_so_far"], on_60["missing_weight_share"]) == (30.0, 0.0)
+    on_100 = gradebook_on(late, 100)  # the day-100 work is handed in on time, not yet due
+    assert on_100["weighted_score_so_far"] == round((600 + 20 * 80) / 40, 1)
+    assert gradebook_on(late, 5)["weighted_score_so_far"] is None  # nothing due yet
+
+
+def test_the_score_against_classmates_sees_only_marks_given_by_the_day(registrations):
+    good = next(i for i, r in enumerate(registrations)
+                if r.presentation == "XXX 2014J" and r.final_result == "Pass" and r.student != LATE)
+    late = registrations.index(_one(registrations, LATE))
+    on_56, on_60 = features_for_class(registrations, 56), features_for_class(registrations, 60)
+    # day 56: every mark in the class is 80 (LATE's 0 comes on day 60): nobody stands out
+    assert on_56[late]["score_vs_classmates"] == 0.0 == on_56[good]["score_vs_classmates"]
+    # day 60: on the day-40 work 8 classmates have 80 and LATE 0 (mean 71.1, sd 25.1)
+    mean, sd = fmean([80] * 8 + [0]), pstdev([80] * 8 + [0])
+    assert on_60[late]["score_vs_classmates"] == round((0 + (0 - mean) / sd) / 2, 2) == -1.41
+    assert on_60[good]["score_vs_classmates"] == round((0 + (80 - mean) / sd) / 2, 2) == 0.18
+    bad = next(i for i, r in enumerate(registrations) if r.presentation == "XXX 2014J"
+               and r.final_result == "Fail")
+    assert on_60[bad]["score_vs_classmates"] is None  # nothing handed in: nothing to compare
 
 
 def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, tmp_path):
