@@ -82,11 +82,11 @@ def create_profiles(ctx: DemoContext) -> None:
 
 
 # A typical school, not a struggling one (docs/evaluation.md, "List sizes with the defaults"):
-# about 7 % chronically absent, 5 % who start declining during the term, and grades centred
-# on a C+ so that about one student in ten fails a core course in a quarter.
-CHRONIC_SHARE = 0.07
+# about 6 % chronically absent, 5 % who start declining during the term, and grades centred
+# on a B- so that fewer than one student in ten fails a core course in a quarter.
+CHRONIC_SHARE = 0.06
 DECLINING_SHARE = 0.05
-ABILITY = (78.0, 8.0)  # mean and spread of a student's steady level, in percent
+ABILITY = (81.0, 8.0)  # mean and spread of a student's steady level, in percent
 
 
 def plan_profile(rng: random.Random, past_day: Callable, may_decline: bool) -> Profile:
