@@ -68,7 +68,7 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
         "failed": int(failed.sum()), "base_rate": round(100 * float(failed.mean()), 1),
         "majority_baseline_pcc": round(100 * max(failed.mean(), 1 - failed.mean()), 1),
         "paper_pcc_mathematics": PAPER_PCC[setup], "inputs": names,
-        "protocol": _protocol(runs, folds, seed, bootstrap, miss_cost),
+        "protocol": _protocol(runs, folds, seed, bootstrap, miss_cost, naive_column is not None),
         "models_chosen": dict(chosen.most_common()),
         "learned": {
             "high": summarise(probability >= HIGH_PROBABILITY, failed, weights),
@@ -252,11 +252,13 @@ def _rules_flags(students: list[UciStudent], setup: str) -> dict:
             "watch or high": np.array([[level != "none" for level in levels]])}
 
 
-def _protocol(runs: int, folds: int, seed: int, bootstrap: int, miss_cost: float) -> dict:
+def _protocol(runs: int, folds: int, seed: int, bootstrap: int, miss_cost: float,
+              naive: bool) -> dict:
     return {
         "runs": runs, "folds": folds, "seed": seed, "stratified": True,
         "inner_folds": INNER_FOLDS, "bootstrap_resamples": bootstrap, "miss_cost": miss_cost,
-        "candidates": [name for family in _candidates() for name in family] + [NAIVE],
+        "candidates": [name for family in _candidates() for name in family]
+                      + ([NAIVE] if naive else []),
         "learned": "on the training folds only: the logistic regression and the forest "
                    "with the lowest inner out-of-fold Brier score, blended (mean "
                    "probability); that blend or the paper's naive predictor (latest period "
