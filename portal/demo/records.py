@@ -81,12 +81,20 @@ def create_profiles(ctx: DemoContext) -> None:
         ctx.profiles[student.id] = plan_profile(rng, ctx.past_day, len(ctx.school_days) >= 20)
 
 
+# A typical school, not a struggling one (docs/evaluation.md, "List sizes with the defaults"):
+# about 6 % chronically absent, 5 % who start declining during the term, and grades centred
+# on a B- so that fewer than one student in ten fails a core course in a quarter.
+CHRONIC_SHARE = 0.06
+DECLINING_SHARE = 0.05
+ABILITY = (81.0, 8.0)  # mean and spread of a student's steady level, in percent
+
+
 def plan_profile(rng: random.Random, past_day: Callable, may_decline: bool) -> Profile:
-    """Roll one student's profile: about 11 % chronically absent, 8 % declining."""
-    chronic = rng.random() < 0.11
-    declining = rng.random() < 0.08 and may_decline
+    """Roll one student's profile: a few are chronically absent, a few start declining."""
+    chronic = rng.random() < CHRONIC_SHARE
+    declining = rng.random() < DECLINING_SHARE and may_decline
     return Profile(
-        ability=min(96.0, max(45.0, rng.gauss(76, 10) - (6 if chronic else 0))),
+        ability=min(96.0, max(45.0, rng.gauss(*ABILITY) - (6 if chronic else 0))),
         strengths={name: rng.gauss(0, 5) for _, name, _ in COURSES},
         absence_rate=rng.uniform(0.10, 0.25) if chronic else rng.uniform(0.0, 0.05),
         tardy_rate=rng.uniform(0.0, 0.05),

@@ -1,8 +1,10 @@
 """Evaluate the risk engine on UCI Student Performance files by nested, stratified cross-validation.
 
 The protocol is frozen (docs/evaluation.md): every choice that depends on the data — which
-candidate model and how strongly it is regularised, and the watch cut-off — is made inside
-each training fold from inner out-of-fold predictions, so the held-out fold never shapes it.
+of two declared candidates (the learned blend, or the paper's naive predictor: the latest
+period grade against the pass mark), how strongly the blend is regularised, and the watch
+cut-off — is made inside each training fold from inner out-of-fold predictions, so the
+held-out fold never shapes it.
 numpy and scikit-learn are imported lazily: the portal runs without them.
 """
 
@@ -29,6 +31,8 @@ FOREST_TREES = 50
 MISS_COSTS = (1.0, 2.0, 3.0, 5.0)  # the trade-off table; the school's own ratio joins it
 DEFAULT_MISS_COST = 2.0
 HIGH_PROBABILITY = 0.5  # "high": more likely to fail than not
+NAIVE = "naive: latest period grade below the pass mark"
+NAIVE_INPUT = "failing_core_subjects"  # the latest period grade below the pass mark (A, B)
 
 
 def feature_rows(students: list[UciStudent], setup: str) -> tuple[list[str], list[list[float]]]:
@@ -53,8 +57,9 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
     names, rows = feature_rows(students, setup)
     features, failed = np.array(rows), np.array([s.failed for s in students])
     costs = sorted({*MISS_COSTS, miss_cost})
-    probability, watch, cutoffs, chosen = cross_validate(features, failed, costs, runs=runs,
-                                                         folds=folds, seed=seed)
+    naive_column = names.index(NAIVE_INPUT) if NAIVE_INPUT in names else None
+    probability, watch, cutoffs, chosen = cross_validate(
+        features, failed, costs, runs=runs, folds=folds, seed=seed, naive_column=naive_column)
     weights = bootstrap_weights(len(failed), bootstrap, seed)
     groups = [s.groups() for s in students]
     rules = _rules_flags(students, setup)
@@ -63,7 +68,7 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
         "failed": int(failed.sum()), "base_rate": round(100 * float(failed.mean()), 1),
         "majority_baseline_pcc": round(100 * max(failed.mean(), 1 - failed.mean()), 1),
         "paper_pcc_mathematics": PAPER_PCC[setup], "inputs": names,
-        "protocol": _protocol(runs, folds, seed, bootstrap, miss_cost),
+        "protocol": _protocol(runs, folds, seed, bootstrap, miss_cost, naive_column is not None),
         "models_chosen": dict(chosen.most_common()),
         "learned": {
             "high": summarise(probability >= HIGH_PROBABILITY, failed, weights),
@@ -82,7 +87,8 @@ def evaluate(students: list[UciStudent], setup: str, *, runs: int = 20, folds: i
     }
 
 
-def cross_validate(features, failed, costs: list[float], *, runs: int, folds: int, seed: int):
+def cross_validate(features, failed, costs: list[float], *, runs: int, folds: int, seed: int,
+                   naive_column: int | None = None):
     """Return out-of-fold probabilities, watch flags and cut-offs per cost, and models chosen."""
     import numpy as np
     from sklearn.model_selection import RepeatedStratifiedKFold
@@ -94,7 +100,8 @@ def cross_validate(features, failed, costs: list[float], *, runs: int, folds: in
     splitter = RepeatedStratifiedKFold(n_splits=folds, n_repeats=runs, random_state=seed)
     with threadpool_limits(1):  # parallel BLAS on tiny matrices only fights the other processes
         for index, (train, test) in enumerate(splitter.split(features, failed)):
-            name, model, fold_cutoffs = fit(features[train], failed[train], costs, seed + index)
+            name, model, fold_cutoffs = choose(features[train], failed[train], costs,
+                                               seed + index, naive_column)
             run, chosen[name] = index // folds, chosen[name] + 1
             probability[run, test] = model.predict_proba(features[test])[:, 1]
             for cost, cutoff in fold_cutoffs.items():
@@ -103,8 +110,61 @@ def cross_validate(features, failed, costs: list[float], *, runs: int, folds: in
     return probability, watch, cutoffs, chosen
 
 
-def fit(features, failed, costs, seed: int):
-    """Blend the best logistic regression and the best forest; pick the cut-offs on inner data.
+def choose(features, failed, costs, seed: int, naive_column: int | None):
+    """Pick the blend or the naive predictor by inner out-of-fold percent correct at "high".
+
+    Both candidates were declared before the run; ties go to the naive one (the simpler).
+    The chosen one's inner predictions set the watch cut-offs.
+    """
+    name, model, inner = fit(features, failed, seed)
+    if naive_column is not None:
+        naive = NaivePredictor(naive_column)
+        naive_inner = naive.inner_predictions(features, failed, seed)
+        if _percent_correct(naive_inner, failed) >= _percent_correct(inner, failed):
+            name, model, inner = NAIVE, naive.fit(features, failed), naive_inner
+    return name, model, {cost: cheapest_cutoff(inner, failed, cost) for cost in costs}
+
+
+def _percent_correct(probability, failed) -> float:
+    return float(((probability >= HIGH_PROBABILITY) == failed).mean())
+
+
+class NaivePredictor:
+    """The paper's naive predictor: fail when the latest period grade is below the pass mark.
+
+    Its two probabilities are the training students' failure rates below and at or above the
+    pass mark (add-one smoothed), so its "high" is the naive rule and its Brier is comparable.
+    """
+
+    def __init__(self, column: int) -> None:
+        self.column = column
+
+    def fit(self, features, failed):
+        below = features[:, self.column] > 0
+        self.rates_ = [(failed[mine].sum() + 1) / (mine.sum() + 2) for mine in (~below, below)]
+        return self
+
+    def predict_proba(self, features):
+        import numpy as np
+
+        failing = np.where(features[:, self.column] > 0, self.rates_[1], self.rates_[0])
+        return np.column_stack([1 - failing, failing])
+
+    def inner_predictions(self, features, failed, seed: int):
+        """Predict each training student from the inner folds without them (as the blend)."""
+        import numpy as np
+        from sklearn.model_selection import StratifiedKFold
+
+        predicted = np.zeros(len(failed))
+        inner = StratifiedKFold(INNER_FOLDS, shuffle=True, random_state=seed)
+        for train, test in inner.split(features, failed):
+            fitted = NaivePredictor(self.column).fit(features[train], failed[train])
+            predicted[test] = fitted.predict_proba(features[test])[:, 1]
+        return predicted
+
+
+def fit(features, failed, seed: int):
+    """Blend the best logistic regression and the best forest; return it and its inner predictions.
 
     Each family's member is the one with the lowest Brier score on inner out-of-fold
     predictions of the training folds; the blend averages the two members' probabilities.
@@ -125,9 +185,8 @@ def fit(features, failed, costs, seed: int):
             members.append((name, model))
             inner_predictions.append(out_of_fold)
     blend = Blend([model for _, model in members])
-    inner = sum(inner_predictions) / len(inner_predictions)
     return (" + ".join(name for name, _ in members), blend,
-            {cost: cheapest_cutoff(inner, failed, cost) for cost in costs})
+            sum(inner_predictions) / len(inner_predictions))
 
 
 class Blend:
@@ -193,14 +252,19 @@ def _rules_flags(students: list[UciStudent], setup: str) -> dict:
             "watch or high": np.array([[level != "none" for level in levels]])}
 
 
-def _protocol(runs: int, folds: int, seed: int, bootstrap: int, miss_cost: float) -> dict:
+def _protocol(runs: int, folds: int, seed: int, bootstrap: int, miss_cost: float,
+              naive: bool) -> dict:
     return {
         "runs": runs, "folds": folds, "seed": seed, "stratified": True,
         "inner_folds": INNER_FOLDS, "bootstrap_resamples": bootstrap, "miss_cost": miss_cost,
-        "candidates": [name for family in _candidates() for name in family],
+        "candidates": [name for family in _candidates() for name in family]
+                      + ([NAIVE] if naive else []),
         "learned": "on the training folds only: the logistic regression and the forest "
                    "with the lowest inner out-of-fold Brier score, blended (mean "
-                   "probability), then the watch cut-off that minimises "
-                   f"missed failures x {miss_cost:g} + false alarms on those inner predictions",
+                   "probability); that blend or the paper's naive predictor (latest period "
+                   "grade below the pass mark; setups A and B), whichever is more often right "
+                   "at 'high' on inner out-of-fold predictions (ties: the naive one); then the "
+                   f"watch cut-off that minimises missed failures x {miss_cost:g} + false "
+                   "alarms on the chosen one's inner predictions",
         "high": f"predicted probability of failing >= {HIGH_PROBABILITY}",
     }

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from portal.risk.evaluation import cheapest_cutoff
+from portal.risk.evaluation import NAIVE, cheapest_cutoff, choose
 from portal.risk.evaluation_metrics import (
     bootstrap_weights,
     brier,
@@ -66,3 +66,34 @@ def test_the_reliability_curve_puts_predictions_against_what_happened():
     curve = reliability(probability, np.array([False, True, True, False]))
     assert [(p["from"], p["students"], p["predicted"], p["observed"]) for p in curve] == [
         (0.0, 1.0, 5.0, 0.0), (0.1, 1.0, 15.0, 100.0), (0.9, 2.0, 93.5, 50.0)]
+
+
+def _planted_fold(naive_decides: bool):
+    """Return features (column 0: latest grade below the pass mark) and outcomes of 120 students.
+
+    Either the latest grade decides (with two exceptions the learned model cannot explain) or
+    column 1, which the naive predictor never reads, does.
+    """
+    rng = np.random.default_rng(3)
+    below, signal = rng.random(120) < 0.35, rng.normal(size=120)
+    failed = below.copy() if naive_decides else signal > 0.4
+    failed[:2] = ~failed[:2]
+    return np.column_stack([below, signal, rng.normal(size=120)]).astype(float), failed
+
+
+@pytest.mark.parametrize(("naive_decides", "naive_chosen"), [(True, True), (False, False)])
+def test_the_naive_predictor_is_chosen_only_when_it_is_right_as_often_on_inner_folds(
+        naive_decides, naive_chosen):
+    features, failed = _planted_fold(naive_decides)
+    name, model, cutoffs = choose(features, failed, [2.0], seed=1, naive_column=0)
+    assert (name == NAIVE) is naive_chosen
+    high = model.predict_proba(features)[:, 1] >= 0.5
+    assert (high == failed).mean() >= 0.95
+    # The naive predictor's "high" is the rule itself: the latest grade below the pass mark.
+    assert bool((high == (features[:, 0] > 0)).all()) is naive_chosen
+
+
+def test_without_a_period_grade_the_naive_predictor_is_not_a_candidate():
+    features, failed = _planted_fold(True)
+    name, _, _ = choose(features[:, 1:], failed, [2.0], seed=1, naive_column=None)
+    assert name != NAIVE
