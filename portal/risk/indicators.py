@@ -160,7 +160,7 @@ def _grades(found: dict, courses_settled: list, pass_marks: dict[int, float]) ->
     """Grade average, its change since the previous period and failing subjects, from each
     course's settled percent per period (gradebook_figures)."""
     courses = defaultdict(dict)  # (student, period start) -> {course: (is_core, percent)}
-    for student_id, period_start, course_id, is_core, percent, _ in courses_settled:
+    for _, student_id, period_start, course_id, is_core, percent, _ in courses_settled:
         if percent is not None:
             courses[student_id, period_start][course_id] = (is_core, float(percent))
     by_student = defaultdict(list)

@@ -37,7 +37,7 @@ PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, list]:
     """Return the term's marks of the scope's students, folded three ways in one statement
-    (one pass over the grades):
+    (one pass over the grades); each row starts with its part's name:
 
     - "course": (student, period start, course, is core, its settled percent): the period
       grade when given, else the assessments' average once there are min_assessments;
@@ -78,8 +78,8 @@ def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, lis
     latest_days = select(literal("day"), days.c.student_id, days.c.recorded_on, no_key, no_flag,
                          days.c.percent, no_count).where(days.c.newest_first <= TREND_PIECES)
     figures = {"course": [], "class": [], "day": []}
-    for part, *row in run_query(union_all(courses, classes, latest_days)):
-        figures[part].append(row)
+    for row in run_query(union_all(courses, classes, latest_days)):
+        figures[row[0]].append(row)  # (part, student, day, key, flag, percent, count)
     return figures
 
 
@@ -91,7 +91,7 @@ def add_work_indicators(found: dict, scope, today: date, student_ids: list[int],
     `student_ids` are its students whose school has one; `figures` their gradebook_figures.
     """
     mine = [(student_id, section_id, average, count)
-            for student_id, _, section_id, _, average, count in figures["class"]]
+            for _, student_id, _, section_id, _, average, count in figures["class"]]
     handed = defaultdict(int)
     for student_id, _, _, count in mine:
         handed[student_id] += count
@@ -131,7 +131,7 @@ def run_query(statement) -> list:
 def _score_trend(found: dict, latest_days: list) -> None:
     """The slope of each student's latest TREND_PIECES days' average scores."""
     by_student = defaultdict(list)
-    for student_id, day, _, _, percent, _ in latest_days:
+    for _, student_id, day, _, _, percent, _ in latest_days:
         by_student[student_id].append((day, float(percent)))
     for student_id, days_marked in by_student.items():
         latest = [percent for _, percent in sorted(days_marked)]
