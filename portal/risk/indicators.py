@@ -91,17 +91,19 @@ def scope_indicators(students: Select, today: date,
     scope = students.subquery("scope")
     found = {student_id: {} for student_id in expected or ()}
     with_term = {}  # student -> their school's pass mark, for students whose school has a term
-    for student_id, term_id, _, pass_mark in run_query(select(scope)):
+    latest_start = None  # the latest first day of their terms
+    for student_id, term_id, term_start, pass_mark in run_query(select(scope)):
         found.setdefault(student_id, {})
         if term_id is not None:
             with_term[student_id] = pass_mark
+            latest_start = max(latest_start or term_start, term_start)
     if not found:
         return found
     _attendance(found, scope, today)
     if with_term:
         figures = gradebook_figures(scope, today, MIN_ASSESSMENTS)
         _grades(found, figures["course"], with_term)
-        _past_failures(found, scope, with_term)
+        _past_failures(found, scope, with_term, latest_start)
         add_work_indicators(found, scope, today, list(with_term), figures)
     _behaviour(found, scope, today)
     return found
@@ -183,7 +185,12 @@ def _grades(found: dict, courses_settled: list, pass_marks: dict[int, float]) ->
         })
 
 
-def _past_failures(found: dict, scope, pass_marks: dict[int, float]) -> None:
+def _past_failures(found: dict, scope, pass_marks: dict[int, float], latest_start: date) -> None:
+    for student_id in pass_marks:
+        found[student_id]["past_course_failures"] = 0
+    if db.session.scalar(select(AcademicTerm.id).where(AcademicTerm.starts_on < latest_start)
+                         .limit(1)) is None:
+        return  # no earlier term anywhere (a new district): no need to read the grades
     per_course = (
         select(Grade.student_id, scope.c.pass_mark, func.avg(PERCENT).label("average"))
         .join(scope, scope.c.student_id == Grade.student_id)
@@ -197,8 +204,6 @@ def _past_failures(found: dict, scope, pass_marks: dict[int, float]) -> None:
         select(per_course.c.student_id, func.count())
         .where(per_course.c.average < per_course.c.pass_mark).group_by(per_course.c.student_id)
     )
-    for student_id in pass_marks:
-        found[student_id]["past_course_failures"] = 0
     for student_id, failures in rows:
         found[student_id]["past_course_failures"] = failures
 
