@@ -1,15 +1,17 @@
 """A school's students' risk indicators, computed by grouped database queries.
 
-Each query returns one aggregated row per student (or per student and week, period or
-course), never the raw attendance or grade rows. Only records dated up to `today` count, so
-an earlier day can be replayed. The family's contact with the school is computed apart
-(`family_contact`): it is the school's to-do, never the student's risk.
+Each query returns one aggregated row per student (or per student and period or course),
+never the raw attendance or grade rows. The students are a scope (a subquery of ids with
+their school's current term and pass mark): a few students of a school, or every student of
+the district at once, so that a nightly recompute reads each table once. Only records dated
+up to `today` count, so an earlier day can be replayed. The family's contact with the school
+is computed apart (`family_contact`): it is the school's to-do, never the student's risk.
 """
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import Date, Float, Integer, Select, and_, case, func, literal, or_, select, text
 
 from portal.events.models import (
     ConferenceSlot,
@@ -21,10 +23,10 @@ from portal.events.models import (
 from portal.extensions import db
 from portal.interactions.models import Interaction, Outcome
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
-from portal.people.models import AcademicTerm, Course, GradingPeriod, School, Section
+from portal.people.models import AcademicTerm, School, Section, Student
 from portal.people.queries import current_term
 from portal.risk.scoring import steady_slope
-from portal.risk.work_indicators import add_work_indicators
+from portal.risk.work_indicators import add_work_indicators, gradebook_figures, run_query
 
 RECENT_DAYS = 28
 TREND_WEEKS = 6  # the attendance trend looks at six weeks...
@@ -38,17 +40,72 @@ PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 def compute_indicators(school: School, student_ids: list[int], today: date) -> dict[int, dict]:
     """Return {student_id: indicators} for these students of the school, as of today."""
     term = current_term(school.id, today)
-    term_start = term.starts_on if term else today - timedelta(days=365)
-    found = {student_id: {} for student_id in student_ids}
-    if not student_ids:
+    students = select(Student.id.label("student_id"),
+                      literal(term.id if term else None, Integer).label("term_id"),
+                      literal(term.starts_on if term else today - timedelta(days=365),
+                              Date).label("term_start"),
+                      literal(school.pass_mark_percent, Float).label("pass_mark"))
+    return scope_indicators(students.where(Student.id.in_(student_ids)), today,
+                            expected=student_ids)
+
+
+def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[int, dict]]:
+    """Return {school_id: {student_id: indicators}} for every active student of these schools.
+
+    The same queries as compute_indicators, each run once over all the schools (one pass
+    over the district's attendance and grades) rather than once per school.
+    """
+    if db.session.connection().dialect.name == "postgresql":
+        # Room to group a district's grades in memory rather than in files (this transaction).
+        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+    newest = {}  # each school's current term: the latest to start by today
+    for school_id, term_id in db.session.execute(
+            select(AcademicTerm.school_id, AcademicTerm.id)
+            .where(AcademicTerm.starts_on <= today, AcademicTerm.school_id.in_(school_ids))
+            .order_by(AcademicTerm.starts_on, AcademicTerm.id)):
+        newest[school_id] = term_id
+    students = (
+        select(Student.id.label("student_id"), AcademicTerm.id.label("term_id"),
+               func.coalesce(AcademicTerm.starts_on,
+                             literal(today - timedelta(days=365), Date)).label("term_start"),
+               School.pass_mark_percent.label("pass_mark"))
+        .join(School, School.id == Student.school_id)
+        .outerjoin(AcademicTerm, and_(AcademicTerm.school_id == Student.school_id,
+                                      AcademicTerm.id.in_(list(newest.values()) or [-1])))
+        .where(Student.is_active.is_(True), Student.school_id.in_(school_ids)))
+    found = scope_indicators(students, today)
+    by_school = defaultdict(dict)
+    for student_id, school_id in db.session.execute(
+            select(Student.id, Student.school_id)
+            .where(Student.is_active.is_(True), Student.school_id.in_(school_ids))):
+        if student_id in found:
+            by_school[school_id][student_id] = found[student_id]
+    return by_school
+
+
+def scope_indicators(students: Select, today: date,
+                     expected: list[int] | None = None) -> dict[int, dict]:
+    """Compute the indicators of a scope of students: a query giving each student's id, their
+    school's current term (id or None, and its first day) and the school's pass mark."""
+    db.session.flush()  # the queries below run on the session's connection, unflushed
+    scope = students.subquery("scope")
+    found = {student_id: {} for student_id in expected or ()}
+    with_term = {}  # student -> their school's pass mark, for students whose school has a term
+    latest_start = None  # the latest first day of their terms
+    for student_id, term_id, term_start, pass_mark in run_query(select(scope)):
+        found.setdefault(student_id, {})
+        if term_id is not None:
+            with_term[student_id] = pass_mark
+            latest_start = max(latest_start or term_start, term_start)
+    if not found:
         return found
-    _attendance(found, student_ids, term_start, today)
-    _attendance_trend(found, student_ids, today)
-    if term is not None:
-        _grades(found, student_ids, term, today, school.pass_mark_percent)
-        _past_failures(found, student_ids, term, school.pass_mark_percent)
-        add_work_indicators(found, student_ids, term, today)
-    _behaviour(found, student_ids, term_start, today)
+    _attendance(found, scope, today)
+    if with_term:
+        figures = gradebook_figures(scope, today, MIN_ASSESSMENTS)
+        _grades(found, figures["course"], with_term)
+        _past_failures(found, scope, with_term, latest_start)
+        add_work_indicators(found, scope, today, list(with_term), figures)
+    _behaviour(found, scope, today)
     return found
 
 
@@ -71,73 +128,49 @@ def _rate(days: int, absences: int) -> float | None:
     return round(100.0 * (days - absences) / days, 1) if days else None
 
 
-def _attendance(found: dict, student_ids: list[int], term_start: date, today: date) -> None:
+def _attendance(found: dict, scope, today: date) -> None:
+    """Rates this term and in the last four weeks, and the weekly trend: one pass."""
+    day = DailyAttendance.on_date
     absent = DailyAttendance.status.in_(AttendanceStatus.ABSENT)
-    recent = DailyAttendance.on_date > today - timedelta(days=RECENT_DAYS)
-    rows = db.session.execute(
-        select(DailyAttendance.student_id, func.count(),
-               func.sum(case((absent, 1), else_=0)),
-               func.sum(case((recent, 1), else_=0)),
-               func.sum(case((and_(recent, absent), 1), else_=0)))
-        .where(DailyAttendance.student_id.in_(student_ids),
-               DailyAttendance.on_date.between(term_start, today))
-        .group_by(DailyAttendance.student_id)
-    )
-    for student_id, days, absences, recent_days, recent_absences in rows:
-        found[student_id].update({
-            "attendance_days": days, "attendance_rate_term": _rate(days, absences),
-            "attendance_rate_recent": _rate(recent_days, recent_absences)})
+    in_term = day >= scope.c.term_start
+    recent = and_(in_term, day > today - timedelta(days=RECENT_DAYS))
+    weeks = [and_(day > today - timedelta(days=7 * (n + 1)), day <= today - timedelta(days=7 * n))
+             for n in range(TREND_WEEKS)]
+    counts = [in_term, and_(in_term, absent), recent, and_(recent, absent)]
+    for week in weeks:
+        counts += [week, and_(week, absent)]
+    rows = run_query(
+        select(scope.c.student_id, *(func.sum(case((when, 1), else_=0)) for when in counts))
+        .join(DailyAttendance, DailyAttendance.student_id == scope.c.student_id)
+        .where(day <= today,
+               or_(in_term, day > today - timedelta(days=7 * TREND_WEEKS)))
+        .group_by(scope.c.student_id))
+    for student_id, days, absences, recent_days, recent_absences, *weekly in rows:
+        if days:
+            found[student_id].update({
+                "attendance_days": days, "attendance_rate_term": _rate(days, absences),
+                "attendance_rate_recent": _rate(recent_days, recent_absences)})
+        # Oldest week first; a week of one or two days says little.
+        points = [(-number, _rate(weekly[2 * number], weekly[2 * number + 1]))
+                  for number in reversed(range(TREND_WEEKS))
+                  if weekly[2 * number] >= TREND_MIN_DAYS]
+        if points:
+            found[student_id]["attendance_trend"] = steady_slope(points, TREND_MIN_WEEKS)
 
 
-def week_bucket(column, today: date, weeks: int):
-    """Return a SQL expression numbering the week (0 = the last 7 days) a date falls in."""
-    whens = [(column > today - timedelta(days=7 * (n + 1)), n) for n in range(weeks)]
-    return case(*whens, else_=weeks)
-
-
-def _attendance_trend(found: dict, student_ids: list[int], today: date) -> None:
-    week = week_bucket(DailyAttendance.on_date, today, TREND_WEEKS)
-    absent = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 1), else_=0)
-    rows = db.session.execute(
-        select(DailyAttendance.student_id, week, func.count(), func.sum(absent))
-        .where(DailyAttendance.student_id.in_(student_ids),
-               DailyAttendance.on_date > today - timedelta(days=7 * TREND_WEEKS),
-               DailyAttendance.on_date <= today)
-        .group_by(DailyAttendance.student_id, week)
-    )
-    weekly = defaultdict(list)
-    for student_id, week_number, days, absences in rows:
-        if days >= TREND_MIN_DAYS:  # a week of one or two days says little
-            weekly[student_id].append((-week_number, _rate(days, absences)))
-    for student_id, points in weekly.items():
-        found[student_id]["attendance_trend"] = steady_slope(points, TREND_MIN_WEEKS)
-
-
-def _grades(found: dict, student_ids: list[int], term: AcademicTerm, today: date,
-            pass_mark: float) -> None:
-    rows = db.session.execute(
-        select(Grade.student_id, GradingPeriod.starts_on, Section.course_id, Course.is_core,
-               Grade.kind, func.avg(PERCENT), func.count())
-        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
-        .join(Section, Section.id == Grade.section_id)
-        .join(Course, Course.id == Section.course_id)
-        .where(Grade.student_id.in_(student_ids), GradingPeriod.term_id == term.id,
-               GradingPeriod.starts_on <= today, Grade.recorded_on <= today)
-        .group_by(Grade.student_id, GradingPeriod.starts_on, Section.course_id, Course.is_core,
-                  Grade.kind)
-    )
-    # A period grade, when given, stands for the course; otherwise the assessments' average
-    # once there are MIN_ASSESSMENTS of them (one early quiz is not a failing course).
+def _grades(found: dict, courses_settled: list, pass_marks: dict[int, float]) -> None:
+    """Grade average, its change since the previous period and failing subjects, from each
+    course's settled percent per period (gradebook_figures)."""
     courses = defaultdict(dict)  # (student, period start) -> {course: (is_core, percent)}
-    for student_id, period_start, course_id, is_core, kind, average, count in rows:
-        period = courses[student_id, period_start]
-        if kind == "period" or (course_id not in period and count >= MIN_ASSESSMENTS):
-            period[course_id] = (is_core, float(average))
+    for _, student_id, period_start, course_id, is_core, percent, _ in courses_settled:
+        if percent is not None:
+            courses[student_id, period_start][course_id] = (is_core, float(percent))
     by_student = defaultdict(list)
     for (student_id, period_start), period in courses.items():
         if period:
             by_student[student_id].append((period_start, period))
     for student_id, periods in by_student.items():
+        pass_mark = pass_marks[student_id]
         periods.sort()
         averages = [sum(p for _, p in c.values()) / len(c) for _, c in periods]
         latest = {}  # each course's newest settled grade
@@ -152,23 +185,25 @@ def _grades(found: dict, student_ids: list[int], term: AcademicTerm, today: date
         })
 
 
-def _past_failures(found: dict, student_ids: list[int], term: AcademicTerm,
-                   pass_mark: float) -> None:
+def _past_failures(found: dict, scope, pass_marks: dict[int, float], latest_start: date) -> None:
+    for student_id in pass_marks:
+        found[student_id]["past_course_failures"] = 0
+    if db.session.scalar(select(AcademicTerm.id).where(AcademicTerm.starts_on < latest_start)
+                         .limit(1)) is None:
+        return  # no earlier term anywhere (a new district): no need to read the grades
     per_course = (
-        select(Grade.student_id, Section.course_id, Section.term_id,
-               func.avg(PERCENT).label("average"))
+        select(Grade.student_id, scope.c.pass_mark, func.avg(PERCENT).label("average"))
+        .join(scope, scope.c.student_id == Grade.student_id)
         .join(Section, Section.id == Grade.section_id)
         .join(AcademicTerm, AcademicTerm.id == Section.term_id)
-        .where(Grade.student_id.in_(student_ids), AcademicTerm.starts_on < term.starts_on)
-        .group_by(Grade.student_id, Section.course_id, Section.term_id)
+        .where(scope.c.term_id.is_not(None), AcademicTerm.starts_on < scope.c.term_start)
+        .group_by(Grade.student_id, scope.c.pass_mark, Section.course_id, Section.term_id)
         .subquery()
     )
-    rows = db.session.execute(
+    rows = run_query(
         select(per_course.c.student_id, func.count())
-        .where(per_course.c.average < pass_mark).group_by(per_course.c.student_id)
+        .where(per_course.c.average < per_course.c.pass_mark).group_by(per_course.c.student_id)
     )
-    for student_id in student_ids:
-        found[student_id]["past_course_failures"] = 0
     for student_id, failures in rows:
         found[student_id]["past_course_failures"] = failures
 
@@ -177,27 +212,26 @@ def _count_by_student(stmt, column) -> dict[int, int]:
     return dict(db.session.execute(stmt.group_by(column)).all())
 
 
-def _behaviour(found: dict, student_ids: list[int], term_start: date, today: date) -> None:
+def _behaviour(found: dict, scope, today: date) -> None:
     """Count negative incidents this term, and the serious ones: major or a suspension."""
-    since = datetime.combine(term_start, datetime.min.time())
-    until = _end_of(today)
     # Schools record a suspension as the incident's category or the action taken.
     serious = or_(BehaviourIncident.severity >= MAJOR,
                   func.lower(BehaviourIncident.category).like("%suspen%"),
                   func.lower(BehaviourIncident.action_taken).like("%suspen%"))
-    rows = db.session.execute(
+    rows = run_query(
         select(BehaviourIncident.student_id, func.count(),
                func.sum(case((serious, 1), else_=0)))
-        .where(BehaviourIncident.student_id.in_(student_ids),
-               BehaviourIncident.is_positive.is_(False),
-               BehaviourIncident.occurred_at >= since, BehaviourIncident.occurred_at < until)
+        .join(scope, scope.c.student_id == BehaviourIncident.student_id)
+        .where(BehaviourIncident.is_positive.is_(False),
+               BehaviourIncident.occurred_at >= scope.c.term_start,
+               BehaviourIncident.occurred_at < _end_of(today))
         .group_by(BehaviourIncident.student_id)
     )
     counts = {student_id: (term, serious_count) for student_id, term, serious_count in rows}
-    for student_id in student_ids:
+    for student_id, indicators in found.items():
         term_count, serious_count = counts.get(student_id, (0, 0))
-        found[student_id]["behaviour_incidents_term"] = term_count
-        found[student_id]["serious_incidents"] = int(serious_count or 0)
+        indicators["behaviour_incidents_term"] = term_count
+        indicators["serious_incidents"] = int(serious_count or 0)
 
 
 def _family_contact(found: dict, student_ids: list[int], term_start: date, today: date) -> None:

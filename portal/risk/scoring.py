@@ -22,7 +22,7 @@ from portal.risk.rules import (
 )
 
 __all__ = ["AT_LEAST", "BELOW", "DOMAINS", "HIGH", "NONE", "RULES", "RULES_BY_NAME", "WATCH",
-           "Assessment", "IndicatorRule", "cap_high_flags", "family_todos",
+           "Assessment", "IndicatorRule", "RuleSetScorer", "cap_high_flags", "family_todos",
            "level_for", "merged_settings", "score_student", "slope", "steady_slope"]
 
 NONE, WATCH, HIGH = "none", "watch", "high"
@@ -79,33 +79,58 @@ def trend_of(value: float | None) -> str | None:
     return "steady"
 
 
-def usable_indicators(indicators: dict, settings: dict) -> dict:
-    """Return the indicators the rules may read: attendance only with enough days observed.
+# The indicators an attendance rule reads: unusable until enough school days are observed.
+ATTENDANCE_READS = frozenset(rule.reads for rule in RULES if rule.domain == ATTENDANCE)
+
+
+def _too_few_days(indicators: dict, min_days: int) -> bool:
+    """Return True when too few school days are observed for attendance to vote.
 
     When `attendance_days` is not given (e.g. a whole-year count), the rates are taken as
     they are. The worse of the term's and the last four weeks' rates is the attendance
     domain's vote: both rules belong to it, and it counts its largest fired weight.
     """
-    usable = dict(indicators)
     days = indicators.get("attendance_days")
-    if days is not None and days < settings["attendance_min_days"]:
-        for rule in RULES:
-            if rule.domain == ATTENDANCE:
-                usable[rule.reads] = None
-    return usable
+    return days is not None and days < min_days
 
 
-def _reason(rule: IndicatorRule, chosen: dict, indicators: dict) -> dict | None:
-    value = indicators.get(rule.reads)
-    if not chosen.get("enabled", True) or value is None:
-        return None
-    if not fires(rule.direction, value, chosen["threshold"]):
-        return None
-    trend = indicators.get(rule.trend_from) if rule.trend_from else None
-    return {"indicator": rule.name, "label": rule.label, "domain": rule.domain,
-            "value": round(float(value), 1), "threshold": chosen["threshold"],
-            "direction": rule.direction, "trend": trend_of(trend), "weight": chosen["weight"],
-            "unit": rule.unit, "counted": False}
+class RuleSetScorer:
+    """Score many students under one rule set: the settings are merged and the enabled rules
+    ordered by weight once, not for every student."""
+
+    def __init__(self, settings: dict | None = None):
+        self.settings = merged_settings(settings)
+        self.min_days = self.settings["attendance_min_days"]
+        chosen = self.settings["rules"]
+        enabled = [rule for rule in RULES if chosen[rule.name].get("enabled", True)]
+        # Reasons are listed heaviest first, ties in the rules' order (a stable sort).
+        enabled.sort(key=lambda rule: -chosen[rule.name]["weight"])
+        self.rules = [(rule, rule.reads, rule.direction == BELOW, chosen[rule.name]["threshold"],
+                       chosen[rule.name]["weight"]) for rule in enabled]
+
+    def score(self, indicators: dict) -> Assessment:
+        """Score one student's indicators; every fired rule becomes a reason.
+
+        Each domain counts once, with its largest fired weight (that reason is marked counted).
+        """
+        hidden = ATTENDANCE_READS if _too_few_days(indicators, self.min_days) else ()
+        reasons, votes = [], {}
+        for rule, reads, below, threshold, weight in self.rules:
+            value = None if reads in hidden else indicators.get(reads)
+            if value is None or not (value < threshold if below else value >= threshold):
+                continue
+            trend = None
+            if rule.trend_from and rule.trend_from not in hidden:
+                trend = indicators.get(rule.trend_from)
+            counted = rule.domain not in votes
+            if counted:
+                votes[rule.domain] = weight
+            reasons.append({"indicator": rule.name, "label": rule.label, "domain": rule.domain,
+                            "value": round(float(value), 1), "threshold": threshold,
+                            "direction": rule.direction, "trend": trend_of(trend),
+                            "weight": weight, "unit": rule.unit, "counted": counted})
+        score = round(sum(votes.values()), 2)
+        return Assessment(score=score, level=level_for(score, self.settings), reasons=reasons)
 
 
 def score_student(indicators: dict, settings: dict | None = None) -> Assessment:
@@ -113,18 +138,7 @@ def score_student(indicators: dict, settings: dict | None = None) -> Assessment:
 
     Each domain counts once, with its largest fired weight (that reason is marked counted).
     """
-    settings = merged_settings(settings)
-    usable = usable_indicators(indicators, settings)
-    reasons = [reason for rule in RULES
-               if (reason := _reason(rule, settings["rules"][rule.name], usable))]
-    reasons.sort(key=lambda reason: -reason["weight"])
-    votes = {}
-    for reason in reasons:
-        if reason["domain"] not in votes:
-            votes[reason["domain"]] = reason["weight"]
-            reason["counted"] = True
-    score = round(sum(votes.values()), 2)
-    return Assessment(score=score, level=level_for(score, settings), reasons=reasons)
+    return RuleSetScorer(settings).score(indicators)
 
 
 def family_todos(indicators: dict, settings: dict | None = None) -> list[dict]:

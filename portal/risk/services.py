@@ -1,9 +1,13 @@
 """Write use cases of the early-warning engine: rule-set versions, assessments, follow-up."""
 
+import json
+import time as clock
+from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 
 from portal.auth.models import User
 from portal.core.signals import record_changed, students_flagged
@@ -12,15 +16,15 @@ from portal.extensions import db
 from portal.outcomes.models import Intervention
 from portal.people.models import School, Student
 from portal.people.queries import current_term
-from portal.risk.indicators import compute_indicators
+from portal.risk.indicators import compute_indicators, district_indicators
 from portal.risk.labels import reason_text
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
     Assessment,
+    RuleSetScorer,
     cap_high_flags,
     merged_settings,
-    score_student,
 )
 
 # Students whose indicators one set of grouped queries computes: a whole school of a
@@ -96,8 +100,13 @@ def score_school(school: School, student_ids: list[int], settings: dict, today: 
         indicators.update(compute_indicators(school, student_ids[start:start + BATCH], today))
         if progress:
             progress(len(indicators))
-    return {student_id: score_student(values, settings)
-            for student_id, values in indicators.items()}
+    return score_all(indicators, settings)
+
+
+def score_all(indicators: dict[int, dict], settings: dict) -> dict[int, Assessment]:
+    """Score each student's indicators under one rule set's settings."""
+    scorer = RuleSetScorer(settings)
+    return {student_id: scorer.score(values) for student_id, values in indicators.items()}
 
 
 def preview_levels(*, school: School, settings: dict, today: date | None = None) -> dict:
@@ -124,23 +133,55 @@ def assess_students(*, school: School, student_ids: list[int] | None = None,
     scored = score_school(school, student_ids, settings, today or today_in(school.timezone),
                           progress)
     _cap(school, scored, settings.get("high_cap"), whole_school)
-    previous = _previous_levels(student_ids)
-    stored = []
-    for student_id, result in scored.items():
-        # A student's first assessment is where they stand, not news: only a worse level
-        # than their previous assessment is a new flag.
-        was = previous.get(student_id)
-        assessment = RiskAssessment(
-            student_id=student_id, rule_set_id=rule_set.id, score=result.score,
-            level=result.level, reasons=result.reasons, computed_at=utcnow(),
-            is_new_flag=was is not None and _rank(result.level) > _rank(was))
-        db.session.add(assessment)
-        stored.append(assessment)
-    db.session.flush()
-    newly_flagged = [assessment for assessment in stored if assessment.is_new_flag]
+    ids = _store(rule_set, scored)
+    return list(db.session.scalars(select(RiskAssessment).where(RiskAssessment.id.in_(ids))
+                                   .order_by(RiskAssessment.id)))
+
+
+def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
+    """Write the assessments in bulk and announce the new flags; return the new rows' ids.
+
+    A student's first assessment is where they stand, not news: only a worse level than
+    their previous assessment is a new flag.
+    """
+    if not scored:
+        return []
+    previous = _previous_levels(list(scored))
+    computed_at = utcnow()
+    rows = [(student_id, rule_set.id, result.score, result.level, result.reasons, computed_at,
+             student_id in previous and _rank(result.level) > _rank(previous[student_id]))
+            for student_id, result in scored.items()]
+    ids = _insert_assessments(rows)
+    newly_flagged = [id_ for id_, row in zip(ids, rows, strict=True) if row[-1]]
     if newly_flagged:
-        students_flagged.send(None, assessments=newly_flagged)
-    return stored
+        students_flagged.send(None, assessments=list(db.session.scalars(
+            select(RiskAssessment).where(RiskAssessment.id.in_(newly_flagged))
+            .order_by(RiskAssessment.id))))
+    return ids
+
+
+STORED = ("student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag")
+
+
+def _insert_assessments(rows: list[tuple]) -> list[int]:
+    """Insert assessment rows (COPY on PostgreSQL, with ids taken from the sequence first;
+    one executemany elsewhere); return their ids in the rows' order."""
+    connection = db.session.connection()
+    table = RiskAssessment.__table__
+    if connection.dialect.name != "postgresql":
+        return list(connection.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [dict(zip(STORED, row, strict=True)) for row in rows]).scalars())
+    ids = sorted(connection.execute(text(
+        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+        "FROM generate_series(1, :count)"), {"count": len(rows)}).scalars())
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} (id, {', '.join(STORED)}) FROM STDIN") as copy:
+        for id_, (student_id, rule_set_id, score, level, reasons, computed_at, is_new_flag) in zip(
+                ids, rows, strict=True):
+            copy.write_row((id_, student_id, rule_set_id, score, level, json.dumps(reasons),
+                            computed_at, is_new_flag))
+    return ids
 
 
 def record_past_assessments(*, school: School, every: timedelta = timedelta(days=14)) -> int:
@@ -175,17 +216,44 @@ def _rank(level: str) -> int:
 
 
 def recompute_all(*, progress: Callable[[int, int], None] | None = None,
-                  today: date | None = None) -> int:
-    """Assess every active student of every school; commit per batch; return the count."""
+                  today: date | None = None, timings: dict | None = None) -> int:
+    """Assess every active student of every school; commit per school; return the count.
+
+    The indicators of all the schools that share a day come from one set of district-wide
+    queries; each school is then scored under its rule set and its assessments written in
+    bulk. `timings`, when given, adds up the seconds spent on indicators, scoring and writing.
+    """
+    timings = {} if timings is None else timings
     schools = db.session.scalars(select(School).order_by(School.id)).all()
     total = db.session.scalar(select(func.count()).select_from(Student)
                               .where(Student.is_active.is_(True)))
-    done = 0
+    by_day = defaultdict(list)
     for school in schools:
-        report = (lambda count, before=done: progress(before + count, total)) if progress else None
-        done += len(assess_students(school=school, today=today, progress=report))
-        db.session.commit()
+        by_day[today or today_in(school.timezone)].append(school)
+    done = 0
+    for day, day_schools in by_day.items():
+        with _timed(timings, "indicators"):
+            of_school = district_indicators(day, [school.id for school in day_schools])
+        for school in day_schools:
+            rule_set = current_rule_set(school)
+            settings = merged_settings(rule_set.settings)
+            with _timed(timings, "scoring"):
+                scored = score_all(of_school.get(school.id, {}), settings)
+                cap_high_flags(scored, settings.get("high_cap"))
+            with _timed(timings, "writing"):
+                _store(rule_set, scored)
+                db.session.commit()
+            done += len(scored)
+            if progress:
+                progress(done, total)
     return done
+
+
+@contextmanager
+def _timed(timings: dict, part: str):
+    started = clock.perf_counter()
+    yield
+    timings[part] = timings.get(part, 0.0) + clock.perf_counter() - started
 
 
 def acknowledge_flag(*, assessment: RiskAssessment, actor: User) -> None:

@@ -1,6 +1,7 @@
 """Gradebook indicators of the current term: missing and late work, score trend, vs the class.
 
-Grouped queries, one aggregated row per student (or per student and day, or per section).
+Grouped queries over the indicators' scope of students (portal/risk/indicators.py), one
+aggregated row per student (or per student and day, or per section).
 Work "due" is work graded or marked missing (excused work counts nowhere); missing work is
 not a zero in any average. The trend is over the latest TREND_PIECES days with marks.
 """
@@ -8,32 +9,100 @@ not a zero in any average. The trend is over the latest TREND_PIECES days with m
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    true,
+    union_all,
+)
 
 from portal.extensions import db
 from portal.outcomes.models import Grade, WorkMark, WorkStatus
-from portal.people.models import AcademicTerm, GradingPeriod
+from portal.people.models import Course, GradingPeriod, Section
 from portal.risk.scoring import slope
 
 TREND_PIECES = 8
+MANY_SECTIONS = 500  # more classes than this: their averages come from one pass, not a list
 RECENT_DAYS = 28
 PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 
-def add_work_indicators(found: dict, student_ids: list[int], term: AcademicTerm,
-                        today: date) -> None:
-    """Add missing_work_*, late_work_share, score_trend and score_vs_class to found."""
-    graded = _assessments(term, today)
-    handed = dict(db.session.execute(
-        select(Grade.student_id, func.count()).where(*graded, Grade.student_id.in_(student_ids))
-        .group_by(Grade.student_id)).all())
+def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, list]:
+    """Return the term's marks of the scope's students, folded three ways in one statement
+    (one pass over the grades); each row starts with its part's name:
+
+    - "course": (student, period start, course, is core, its settled percent): the period
+      grade when given, else the assessments' average once there are min_assessments;
+    - "class": (student, section, average assessment percent, assessments handed in);
+    - "day": (student, day, average assessment percent) for each student's latest
+      TREND_PIECES days with marks.
+    """
+    marks = (select(Grade.student_id, Grade.section_id, Section.course_id, Course.is_core,
+                    GradingPeriod.starts_on.label("period_start"), Grade.kind, Grade.recorded_on,
+                    PERCENT.label("percent"))
+             .join(scope, scope.c.student_id == Grade.student_id)
+             .join(GradingPeriod, and_(GradingPeriod.id == Grade.grading_period_id,
+                                       GradingPeriod.term_id == scope.c.term_id))
+             .join(Section, Section.id == Grade.section_id)
+             .join(Course, Course.id == Section.course_id)
+             .where(Grade.recorded_on <= today)).cte("term_marks")
+    period_grade = marks.c.kind == "period"
+    assessment = marks.c.kind == "assessment"
+    settled = func.coalesce(
+        func.avg(case((period_grade, marks.c.percent))),
+        case((func.count(case((~period_grade, 1))) >= min_assessments,
+              func.avg(case((~period_grade, marks.c.percent))))))
+    no_day, no_key, no_flag, no_count = (cast(null(), Date), cast(null(), Integer),
+                                         cast(null(), Boolean), cast(null(), Integer))
+    courses = (select(literal("course"), marks.c.student_id, marks.c.period_start,
+                      marks.c.course_id, marks.c.is_core, settled, no_count)
+               .where(marks.c.period_start <= today)
+               .group_by(marks.c.student_id, marks.c.period_start, marks.c.course_id,
+                         marks.c.is_core))
+    classes = (select(literal("class"), marks.c.student_id, no_day, marks.c.section_id, no_flag,
+                      func.avg(marks.c.percent), func.count())
+               .where(assessment).group_by(marks.c.student_id, marks.c.section_id))
+    newest_first = func.row_number().over(partition_by=marks.c.student_id,
+                                          order_by=marks.c.recorded_on.desc())
+    days = (select(marks.c.student_id, marks.c.recorded_on,
+                   func.avg(marks.c.percent).label("percent"), newest_first.label("newest_first"))
+            .where(assessment).group_by(marks.c.student_id, marks.c.recorded_on).subquery())
+    latest_days = select(literal("day"), days.c.student_id, days.c.recorded_on, no_key, no_flag,
+                         days.c.percent, no_count).where(days.c.newest_first <= TREND_PIECES)
+    figures = {"course": [], "class": [], "day": []}
+    for row in run_query(union_all(courses, classes, latest_days)):
+        figures[row[0]].append(row)  # (part, student, day, key, flag, percent, count)
+    return figures
+
+
+def add_work_indicators(found: dict, scope, today: date, student_ids: list[int],
+                        figures: dict[str, list]) -> None:
+    """Add missing_work_*, late_work_share, score_trend and score_vs_class to found.
+
+    `scope` is the indicators' subquery of students with their school's current term;
+    `student_ids` are its students whose school has one; `figures` their gradebook_figures.
+    """
+    mine = [(student_id, section_id, average, count)
+            for _, student_id, _, section_id, _, average, count in figures["class"]]
+    handed = defaultdict(int)
+    for student_id, _, _, count in mine:
+        handed[student_id] += count
     marks = defaultdict(dict)
     recent = case((WorkMark.due_on > today - timedelta(days=RECENT_DAYS), 1), else_=0)
-    for student_id, status, count, lately in db.session.execute(
+    for student_id, status, count, lately in run_query(
             select(WorkMark.student_id, WorkMark.status, func.count(), func.sum(recent))
-            .join(GradingPeriod, GradingPeriod.id == WorkMark.grading_period_id)
-            .where(GradingPeriod.term_id == term.id, WorkMark.due_on <= today,
-                   WorkMark.student_id.in_(student_ids))
+            .join(scope, scope.c.student_id == WorkMark.student_id)
+            .join(GradingPeriod, and_(GradingPeriod.id == WorkMark.grading_period_id,
+                                      GradingPeriod.term_id == scope.c.term_id))
+            .where(WorkMark.due_on <= today)
             .group_by(WorkMark.student_id, WorkMark.status)):
         marks[student_id][status] = count
         marks[student_id][f"recent {status}"] = int(lately or 0)
@@ -49,41 +118,41 @@ def add_work_indicators(found: dict, student_ids: list[int], term: AcademicTerm,
             "late_work_share": round(min(100.0 * late / handed_in, 100.0), 1)
             if handed_in else None,
         })
-    _score_trend(found, student_ids, graded)
-    _score_vs_class(found, student_ids, graded)
+    _score_trend(found, figures["day"])
+    _score_vs_class(found, scope, mine, today)
 
 
-def _assessments(term: AcademicTerm, today: date) -> list:
-    """Return the conditions of the term's assessment marks given by today."""
-    in_term = select(GradingPeriod.id).where(GradingPeriod.term_id == term.id)
-    return [Grade.kind == "assessment", Grade.grading_period_id.in_(in_term),
-            Grade.recorded_on <= today]
+def run_query(statement) -> list:
+    """Run a query on the session's connection and fetch all its rows at once (plain rows:
+    no ORM bookkeeping, no round of the driver per row)."""
+    return db.session.connection().execute(statement).all()
 
 
-def _score_trend(found: dict, student_ids: list[int], graded: list) -> None:
-    rows = db.session.execute(
-        select(Grade.student_id, Grade.recorded_on, func.avg(PERCENT))
-        .where(*graded, Grade.student_id.in_(student_ids))
-        .group_by(Grade.student_id, Grade.recorded_on))
+def _score_trend(found: dict, latest_days: list) -> None:
+    """The slope of each student's latest TREND_PIECES days' average scores."""
     by_student = defaultdict(list)
-    for student_id, day, percent in rows:
+    for _, student_id, day, _, _, percent, _ in latest_days:
         by_student[student_id].append((day, float(percent)))
-    for student_id, days in by_student.items():
-        latest = [percent for _, percent in sorted(days)[-TREND_PIECES:]]
+    for student_id, days_marked in by_student.items():
+        latest = [percent for _, percent in sorted(days_marked)]
         found[student_id]["score_trend"] = slope(list(enumerate(latest)))
 
 
-def _score_vs_class(found: dict, student_ids: list[int], graded: list) -> None:
-    mine = db.session.execute(
-        select(Grade.student_id, Grade.section_id, func.avg(PERCENT))
-        .where(*graded, Grade.student_id.in_(student_ids))
-        .group_by(Grade.student_id, Grade.section_id)).all()
-    sections = {section_id for _, section_id, _ in mine}
-    class_means = dict(db.session.execute(
+def _score_vs_class(found: dict, scope, mine: list, today: date) -> None:
+    """Each student's average gap to the class average, over the sections they have marks in."""
+    sections = {section_id for _, section_id, _, _ in mine}
+    if len(sections) <= MANY_SECTIONS:
+        which = Grade.section_id.in_(sections)
+    else:  # a whole school or district: every class of the scope's terms, in one pass
+        which = true()
+    class_means = dict(run_query(
         select(Grade.section_id, func.avg(PERCENT))
-        .where(*graded, Grade.section_id.in_(sections)).group_by(Grade.section_id)).all())
+        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
+        .where(Grade.kind == "assessment", Grade.recorded_on <= today,
+               GradingPeriod.term_id.in_(select(scope.c.term_id).distinct()), which)
+        .group_by(Grade.section_id)))
     gaps = defaultdict(list)
-    for student_id, section_id, average in mine:
+    for student_id, section_id, average, _ in mine:
         gaps[student_id].append(float(average) - float(class_means[section_id]))
     for student_id, values in gaps.items():
         found[student_id]["score_vs_class"] = round(sum(values) / len(values), 1)
