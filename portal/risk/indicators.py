@@ -149,6 +149,7 @@ def _attendance(found: dict, scope, today: date) -> None:
         if days:
             found[student_id].update({
                 "attendance_days": days, "attendance_rate_term": _rate(days, absences),
+                "attendance_days_recent": recent_days,
                 "attendance_rate_recent": _rate(recent_days, recent_absences)})
         # Oldest week first; a week of one or two days says little.
         points = [(-number, _rate(weekly[2 * number], weekly[2 * number + 1]))

@@ -83,15 +83,25 @@ def trend_of(value: float | None) -> str | None:
 ATTENDANCE_READS = frozenset(rule.reads for rule in RULES if rule.domain == ATTENDANCE)
 
 
-def _too_few_days(indicators: dict, min_days: int) -> bool:
-    """Return True when too few school days are observed for attendance to vote.
+# The last four weeks' rate votes only over this many school days: a holiday shortens the
+# window (13 days after the winter break, where two absences would read as 84.6 %).
+RECENT_MIN_DAYS = 15
+
+
+def _hidden_attendance(indicators: dict, min_days: int) -> frozenset:
+    """Return the attendance figures too few school days stand behind to vote.
 
     When `attendance_days` is not given (e.g. a whole-year count), the rates are taken as
     they are. The worse of the term's and the last four weeks' rates is the attendance
     domain's vote: both rules belong to it, and it counts its largest fired weight.
     """
     days = indicators.get("attendance_days")
-    return days is not None and days < min_days
+    if days is not None and days < min_days:
+        return ATTENDANCE_READS
+    recent_days = indicators.get("attendance_days_recent")
+    if recent_days is not None and recent_days < RECENT_MIN_DAYS:
+        return frozenset({"attendance_rate_recent"})
+    return frozenset()
 
 
 class RuleSetScorer:
@@ -113,7 +123,7 @@ class RuleSetScorer:
 
         Each domain counts once, with its largest fired weight (that reason is marked counted).
         """
-        hidden = ATTENDANCE_READS if _too_few_days(indicators, self.min_days) else ()
+        hidden = _hidden_attendance(indicators, self.min_days)
         reasons, votes = [], {}
         for rule, reads, below, threshold, weight in self.rules:
             value = None if reads in hidden else indicators.get(reads)

@@ -56,6 +56,15 @@ def test_one_fact_counts_once_and_gives_the_documented_level(indicators, score, 
     assert (result.score, result.level) == (score, level)
 
 
+@pytest.mark.parametrize(("recent_days", "level"), [(13, "none"), (15, "watch")])
+def test_the_last_four_weeks_vote_only_over_enough_school_days(recent_days, level):
+    """After the winter break the window holds 13 school days: two absences are not 84.6 %."""
+    result = score_student({"attendance_rate_term": 96.0, "attendance_days": 60,
+                            "attendance_rate_recent": 84.6,
+                            "attendance_days_recent": recent_days})
+    assert result.level == level
+
+
 def test_a_suspension_counts_and_two_serious_incidents_weigh_more():
     assert score_student({"serious_incidents": 0}).score == 0
     assert score_student({"serious_incidents": 1}).score == 2
