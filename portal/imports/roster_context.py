@@ -160,7 +160,7 @@ class Context:
 
     def deactivate(self, kind: str, item: dict, attribute: str = "is_active") -> None:
         """Mark a record inactive (history stays); count it if it was active."""
-        if item[attribute]:
+        if item.get(attribute, True):  # a record this run made is active unless told
             self._set(kind, item, {attribute: False})
             self.summary.deactivated[kind] += 1
 
