@@ -42,11 +42,11 @@ def _complete(table: Table, rows: list[dict]) -> list[str]:
     names = [column.name for column in table.columns if not column.primary_key and (
         column.name in defaults or column.server_default is None
         or any(column.name in row for row in rows))]
+    wanted = set(names)
     for row in rows:
-        for name in names:
-            if name not in row:
-                default = defaults.get(name)
-                row[name] = default(None) if callable(default) else default
+        for name in wanted - row.keys():
+            default = defaults.get(name)
+            row[name] = default(None) if callable(default) else default
     return names
 
 
@@ -107,5 +107,6 @@ def delete_rows(table: Table, ids: Iterable[int]) -> None:
 
 def load_rows(table: Table, *conditions) -> list[dict]:
     """Return the table's rows (every column) as plain dicts."""
-    return [dict(row) for row in db.session.execute(
-        select(table).where(*conditions)).mappings()]
+    result = db.session.execute(select(table).where(*conditions))
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
