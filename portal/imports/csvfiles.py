@@ -98,13 +98,14 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
     if missing:
         raise ImportFailed([RowError(name, 1, column, "", "required column is missing")
                             for column in missing])
+    extra = [column for column in dict.fromkeys(header)
+             if column.startswith(("metadata.", "ext_", "ext."))]
     rows = []
     for cells in reader:
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         values = dict(zip(header, cells, strict=False))
-        extensions = {column: value for column, value in values.items()
-                      if column.startswith(("metadata.", "ext_", "ext."))}
+        extensions = {column: values[column] for column in extra if column in values}
         rows.append(Row(name, reader.line_num, values, extensions))
     return rows
 
