@@ -10,6 +10,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 
@@ -62,6 +63,7 @@ class Row:
         return RowError(self.file, self.line, column, self.get(column), reason)
 
 
+@cache
 def _key(column: str) -> str:
     return column.strip().lstrip("\ufeff").lower()
 
@@ -96,13 +98,14 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
     if missing:
         raise ImportFailed([RowError(name, 1, column, "", "required column is missing")
                             for column in missing])
+    extra = [column for column in dict.fromkeys(header)
+             if column.startswith(("metadata.", "ext_", "ext."))]
     rows = []
     for cells in reader:
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         values = dict(zip(header, cells, strict=False))
-        extensions = {column: value for column, value in values.items()
-                      if column.startswith(("metadata.", "ext_", "ext."))}
+        extensions = {column: values[column] for column in extra if column in values}
         rows.append(Row(name, reader.line_num, values, extensions))
     return rows
 
@@ -129,10 +132,19 @@ def parse_enum(row: Row, column: str, allowed: tuple[str, ...], *, default: str 
         if default:
             return default
         raise ImportFailed([row.error(column, f"is required; one of {', '.join(allowed)}")])
+    choice = _choices(allowed).get(value.lower())
+    if choice is None:
+        raise ImportFailed([row.error(column, f"is not one of {', '.join(allowed)}")])
+    return choice
+
+
+@cache
+def _choices(allowed: tuple[str, ...]) -> dict[str, str]:
+    """Return each allowed value by its lower case (the first of any that look alike)."""
+    choices: dict[str, str] = {}
     for choice in allowed:
-        if choice.lower() == value.lower():
-            return choice
-    raise ImportFailed([row.error(column, f"is not one of {', '.join(allowed)}")])
+        choices.setdefault(choice.lower(), choice)
+    return choices
 
 
 def parse_list(row: Row, column: str) -> list[str]:

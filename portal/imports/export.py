@@ -6,6 +6,7 @@ importer reads back.
 """
 
 import csv
+from collections import defaultdict
 from pathlib import Path
 
 from sqlalchemy import select
@@ -56,7 +57,13 @@ def grade_name(grade: int | None) -> str:
 
 
 def _all(model, *conditions) -> list:
-    return list(db.session.scalars(select(model).where(*conditions).order_by(model.id)))
+    """Return the model's rows (plain column values, attribute access) in id order."""
+    table = model.__table__
+    return list(db.session.execute(select(table).where(*conditions).order_by(table.c.id)))
+
+
+def _by_id(model, *conditions) -> dict:
+    return {row.id: row for row in _all(model, *conditions)}
 
 
 def _org_rows() -> list[list]:
@@ -87,35 +94,48 @@ def _course_rows() -> list[list]:
                      schools[c.school_id], c.subject, ""] for c in _all(Course)])
 
 
+def _section_schools() -> dict[int, str]:
+    """Return each section's school as its sourcedId, by section id (through its term)."""
+    schools = {s.id: sourced_id(s, "school") for s in _all(School)}
+    terms = {t.id: schools[t.school_id] for t in _all(AcademicTerm)}
+    return {s.id: terms[s.term_id] for s in _all(Section)}
+
+
 def _class_rows() -> list[list]:
+    courses = _by_id(Course)
+    schools = _section_schools()
+    terms = {t.id: sourced_id(t, "term") for t in _all(AcademicTerm)}
     rows = []
     for section in _all(Section):
-        term = db.session.get(AcademicTerm, section.term_id)
+        course = courses[section.course_id]
         rows.append([sourced_id(section, "section"), "", "", section.name,
-                     grade_name(section.grade_level), sourced_id(section.course, "course"), "",
-                     "scheduled", section.room or "",
-                     sourced_id(db.session.get(School, term.school_id), "school"),
-                     sourced_id(term, "term"), section.course.subject, "", ""])
+                     grade_name(section.grade_level), sourced_id(course, "course"), "",
+                     "scheduled", section.room or "", schools[section.id],
+                     terms[section.term_id], course.subject, "", ""])
     return rows
 
 
 def _user_rows() -> list[list]:
     schools = {s.id: sourced_id(s, "school") for s in _all(School)}
     districts = {d.id: sourced_id(d, "district") for d in _all(District)}
-    links = _all(StudentGuardian, StudentGuardian.is_active.is_(True))
-    guardians = {g.id: g for g in _all(Guardian, Guardian.is_active.is_(True))}
-    students = {s.id: s for s in _all(Student, Student.is_active.is_(True))}
+    guardians = _by_id(Guardian, Guardian.is_active.is_(True))
+    students = _by_id(Student, Student.is_active.is_(True))
+    guardians_of, children_of = defaultdict(list), defaultdict(list)
+    for link in _all(StudentGuardian, StudentGuardian.is_active.is_(True)):
+        if link.guardian_id in guardians:
+            guardians_of[link.student_id].append(link)
+        if link.student_id in students:
+            children_of[link.guardian_id].append(link)
     rows = []
     for student in students.values():
-        agents = [sourced_id(guardians[link.guardian_id], "guardian") for link in links
-                  if link.student_id == student.id and link.guardian_id in guardians]
+        agents = [sourced_id(guardians[link.guardian_id], "guardian")
+                  for link in guardians_of[student.id]]
         rows.append([sourced_id(student, "student"), "", "", "true", schools[student.school_id],
                      "student", "", "", student.first_name, student.last_name, "",
                      student.external_id or "", "", "", "", ",".join(agents),
                      grade_name(student.grade_level), "", ""])
     for guardian in guardians.values():
-        mine = [link for link in links if link.guardian_id == guardian.id
-                and link.student_id in students]
+        mine = children_of[guardian.id]
         role = GUARDIAN_ROLES.get(mine[0].relationship_kind, "parent") if mine else "parent"
         rows.append([sourced_id(guardian, "guardian"), "", "", "true",
                      schools[guardian.school_id], role, "", "", guardian.first_name,
@@ -132,22 +152,24 @@ def _user_rows() -> list[list]:
 
 
 def _enrollment_rows() -> list[list]:
-    active = {s.id for s in _all(Student, Student.is_active.is_(True))}
+    schools = {s.id: sourced_id(s, "school") for s in _all(School)}
+    students = _by_id(Student, Student.is_active.is_(True))
+    sections = {s.id: sourced_id(s, "section") for s in _all(Section)}
+    section_schools = _section_schools()
     rows = []
     for seat in _all(Enrollment):
-        if seat.student_id in active:
-            student = db.session.get(Student, seat.student_id)
-            rows.append([sourced_id(seat, "enrollment"), "", "",
-                         sourced_id(seat.section, "section"), sourced_id(student.school, "school"),
-                         sourced_id(student, "student"), "student", "false",
-                         seat.starts_on or "", seat.ends_on or ""])
+        student = students.get(seat.student_id)
+        if student is not None:
+            rows.append([sourced_id(seat, "enrollment"), "", "", sections[seat.section_id],
+                         schools[student.school_id], sourced_id(student, "student"), "student",
+                         "false", seat.starts_on or "", seat.ends_on or ""])
+    teachers = _by_id(User, User.is_active_account.is_(True))
     for section in _all(Section, Section.teacher_id.is_not(None)):
-        if section.teacher.is_active_account:
-            term = db.session.get(AcademicTerm, section.term_id)
-            rows.append([f"{sourced_id(section, 'section')}-teacher", "", "",
-                         sourced_id(section, "section"),
-                         sourced_id(db.session.get(School, term.school_id), "school"),
-                         sourced_id(section.teacher, "user"), "teacher", "true", "", ""])
+        if section.teacher_id in teachers:
+            rows.append([f"{sections[section.id]}-teacher", "", "", sections[section.id],
+                         section_schools[section.id],
+                         sourced_id(teachers[section.teacher_id], "user"), "teacher", "true",
+                         "", ""])
     return rows
 
 

@@ -228,24 +228,28 @@ def check_references(roster: Roster) -> list[RowError]:
         "classes": {cls.sourced_id for cls in roster.classes},
         "users": {user.sourced_id for user in roster.users},
     }
-    references = [(org, "parentSourcedId", "orgs", [org.parent_id]) for org in roster.orgs]
-    references += [(c, "orgSourcedId", "orgs", [c.org_id]) for c in roster.courses]
-    for cls in roster.classes:
-        references += [(cls, "courseSourcedId", "courses", [cls.course_id]),
-                       (cls, "schoolSourcedId", "orgs", [cls.school_id]),
-                       (cls, "termSourcedIds", "academicSessions", cls.term_ids)]
-    for user in roster.users:
-        references += [(user, "orgSourcedIds", "orgs", user.org_ids),
-                       (user, "agentSourcedIds", "users", user.agent_ids)]
-    for enrollment in roster.enrollments:
-        references += [(enrollment, "classSourcedId", "classes", [enrollment.class_id]),
-                       (enrollment, "schoolSourcedId", "orgs", [enrollment.school_id]),
-                       (enrollment, "userSourcedId", "users", [enrollment.user_id])]
+    known = {target: ids for target, ids in known.items() if roster.is_bulk(target)}
     errors = []
-    for record, column, target, ids in references:
-        if not roster.is_bulk(target):
-            continue
-        for unknown in [value for value in ids if value and value not in known[target]]:
-            errors.append(RowError(record.row.file, record.row.line, column, unknown,
-                                   f"names no record of {target}.csv"))
+
+    def check(record, column: str, target: str, ids) -> None:
+        if target in known:
+            for unknown in [value for value in ids if value and value not in known[target]]:
+                errors.append(RowError(record.row.file, record.row.line, column, unknown,
+                                       f"names no record of {target}.csv"))
+
+    for org in roster.orgs:
+        check(org, "parentSourcedId", "orgs", (org.parent_id,))
+    for course in roster.courses:
+        check(course, "orgSourcedId", "orgs", (course.org_id,))
+    for cls in roster.classes:
+        check(cls, "courseSourcedId", "courses", (cls.course_id,))
+        check(cls, "schoolSourcedId", "orgs", (cls.school_id,))
+        check(cls, "termSourcedIds", "academicSessions", cls.term_ids)
+    for user in roster.users:
+        check(user, "orgSourcedIds", "orgs", user.org_ids)
+        check(user, "agentSourcedIds", "users", user.agent_ids)
+    for enrollment in roster.enrollments:
+        check(enrollment, "classSourcedId", "classes", (enrollment.class_id,))
+        check(enrollment, "schoolSourcedId", "orgs", (enrollment.school_id,))
+        check(enrollment, "userSourcedId", "users", (enrollment.user_id,))
     return errors

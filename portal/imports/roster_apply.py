@@ -1,18 +1,17 @@
 """Apply a parsed OneRoster set to the database, upserting by sourcedId: flush, never commit.
 
 The dry run is this same run rolled back, so what it reports is exactly what an import
-would change. Orgs, sessions, courses and classes are here; people in roster_people.
+would change. Each step works out its changes in Python against the records loaded once
+(roster_context) and writes them per table in bulk. Orgs, sessions, courses and classes are
+here; people in roster_people.
 """
 
 from collections.abc import Callable
-
-from sqlalchemy import select
 
 from portal.extensions import db
 from portal.imports.roster_context import Context, ImportSummary
 from portal.imports.roster_people import apply_enrollments, apply_users
 from portal.imports.roster_records import Class, Roster
-from portal.people.models import AcademicTerm, Course, District, School, Section
 
 GRADE_NUMBERS = {"IT": -1, "PR": -1, "PK": -1, "TK": 0, "KG": 0}
 
@@ -35,6 +34,7 @@ def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | 
     allowed_school_ids: when given, a set that names any other school is refused; with
     district_id too, new schools of that district are allowed and every org must stay in it.
     """
+    db.session.flush()
     ctx = Context(roster=roster, progress=progress or (lambda *args: None))
     for step in (apply_orgs, apply_sessions, apply_courses, apply_classes):
         step(ctx)
@@ -45,7 +45,7 @@ def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | 
     ctx.fail_if_errors()
     apply_enrollments(ctx)
     ctx.fail_if_errors()
-    db.session.flush()
+    db.session.expire_all()  # objects the session holds may have been written in bulk
     return ctx.summary
 
 
@@ -53,16 +53,14 @@ def apply_orgs(ctx: Context) -> None:
     """Districts first, then their schools; other kinds of org are not kept."""
     orgs = ctx.roster.orgs
     for org in (org for org in orgs if org.type == "district"):
-        ctx.upsert("districts", District, ctx.districts, org.sourced_id, name=org.name)
+        ctx.upsert("districts", ctx.districts, org.sourced_id, name=org.name)
+    ctx.write("districts")
     for org in (org for org in orgs if org.type == "school"):
         district = ctx.districts.get(org.parent_id)
-        values = {"name": org.name, "district_id": district.id if district else None}
-        if district is not None and district.id is None:
-            db.session.flush()
-            values["district_id"] = district.id
-        ctx.upsert("schools", School, ctx.schools, org.sourced_id, **values)
-    db.session.flush()
-    ctx.imported_school_ids = {ctx.schools[org.sourced_id].id for org in orgs
+        ctx.upsert("schools", ctx.schools, org.sourced_id, name=org.name,
+                   district_id=district["id"] if district else None)
+    ctx.write("schools")
+    ctx.imported_school_ids = {ctx.schools[org.sourced_id]["id"] for org in orgs
                                if org.type == "school"}
     ctx.progress("orgs.csv", len(orgs), len(orgs))
 
@@ -70,14 +68,14 @@ def apply_orgs(ctx: Context) -> None:
 def _refuse_other_schools(ctx: Context, allowed: set[int], district_id: int | None) -> None:
     for org in ctx.roster.orgs:
         district = ctx.districts.get(org.sourced_id) if org.type == "district" else None
-        if district is not None and district_id is not None and district.id != district_id:
+        if district is not None and district_id is not None and district["id"] != district_id:
             ctx.errors.append(org.row.error("sourcedId", "is a district you do not administer"))
         school = ctx.schools.get(org.sourced_id)
         if school is None:
             continue
-        known = school.id in allowed or (district_id is not None and
-                                         id(school) in ctx.created_now)
-        if not known or (district_id is not None and school.district_id != district_id):
+        known = school["id"] in allowed or (district_id is not None and
+                                            id(school) in ctx.created_now)
+        if not known or (district_id is not None and school["district_id"] != district_id):
             ctx.errors.append(org.row.error("sourcedId", "is a school you do not administer"))
 
 
@@ -89,12 +87,13 @@ def apply_sessions(ctx: Context) -> None:
         if session is not None:
             ctx.save("terms", term, name=session.title, starts_on=session.starts_on,
                      ends_on=session.ends_on)
+    ctx.write("terms")
     ctx.progress("academicSessions.csv", len(sessions), len(sessions))
 
 
-def _school_term(ctx: Context, school: School, cls: Class) -> AcademicTerm | None:
+def _school_term(ctx: Context, school_id: int, cls: Class) -> dict | None:
     sourced_id = cls.term_ids[0] if cls.term_ids else ""
-    term = ctx.terms.get((school.id, sourced_id))
+    term = ctx.terms.get((school_id, sourced_id))
     if term is not None:
         return term
     session = ctx.file_sessions.get(sourced_id)
@@ -102,13 +101,12 @@ def _school_term(ctx: Context, school: School, cls: Class) -> AcademicTerm | Non
                          "ends_on": session.ends_on}
     if model is None:
         other = next((t for (_, sid), t in ctx.terms.items() if sid == sourced_id), None)
-        model = other and {"name": other.name, "starts_on": other.starts_on,
-                           "ends_on": other.ends_on}
+        model = other and {"name": other["name"], "starts_on": other["starts_on"],
+                           "ends_on": other["ends_on"]}
     if model is None:
         ctx.unknown(cls, "termSourcedIds", sourced_id, "academicSessions")
         return None
-    return ctx.upsert("terms", AcademicTerm, ctx.terms, (school.id, sourced_id),
-                      school_id=school.id, **model)
+    return ctx.upsert("terms", ctx.terms, (school_id, sourced_id), school_id=school_id, **model)
 
 
 def _course_values(ctx: Context, sourced_id: str) -> dict | None:
@@ -116,25 +114,32 @@ def _course_values(ctx: Context, sourced_id: str) -> dict | None:
     if course is not None:
         return {"name": course.title, "subject": course.subject, "code": course.code}
     other = next((c for (_, sid), c in ctx.courses.items() if sid == sourced_id), None)
-    return other and {"name": other.name, "subject": other.subject, "code": other.code}
+    return other and {"name": other["name"], "subject": other["subject"], "code": other["code"]}
 
 
-def _free_code(school: School, code: str, sourced_id: str) -> str:
+def _free_code(ctx: Context, school_id: int, code: str, sourced_id: str) -> str:
     """Return the course code, or the sourcedId when another course of the school has it."""
-    taken = db.session.scalar(select(Course.id).where(
-        Course.school_id == school.id, Course.code == code[:40],
-        Course.sourced_id.is_distinct_from(sourced_id)))
+    holder = ctx.course_codes.get((school_id, code[:40]))
+    taken = holder is not None and holder["sourced_id"] != sourced_id
     return (sourced_id if taken or not code else code)[:40]
 
 
-def _school_course(ctx: Context, school: School, sourced_id: str) -> Course | None:
-    course = ctx.courses.get((school.id, sourced_id))
+def _school_course(ctx: Context, school_id: int, sourced_id: str) -> dict | None:
+    """Create or update the school's course once a run; later calls return it as it is."""
+    key = (school_id, sourced_id)
+    if key in ctx.courses_done:
+        return ctx.courses.get(key)
+    ctx.courses_done.add(key)
+    course = ctx.courses.get(key)
     values = _course_values(ctx, sourced_id)
     if values is None:
         return course
-    values["code"] = _free_code(school, values["code"], sourced_id)
-    return ctx.upsert("courses", Course, ctx.courses, (school.id, sourced_id),
-                      school_id=school.id, **values)
+    values["code"] = _free_code(ctx, school_id, values["code"], sourced_id)
+    if course is not None and ctx.course_codes.get((school_id, course["code"])) is course:
+        del ctx.course_codes[(school_id, course["code"])]
+    course = ctx.upsert("courses", ctx.courses, key, school_id=school_id, **values)
+    ctx.course_codes[(school_id, course["code"])] = course
+    return course
 
 
 def apply_courses(ctx: Context) -> None:
@@ -143,12 +148,12 @@ def apply_courses(ctx: Context) -> None:
         school_ids = {school_id for (school_id, sid) in ctx.courses if sid == course.sourced_id}
         own = ctx.schools.get(course.org_id)
         if own is not None:
-            school_ids.add(own.id)
+            school_ids.add(own["id"])
         elif course.org_id not in ctx.districts:
             ctx.unknown(course, "orgSourcedId", course.org_id, "orgs")
-        for school_id in school_ids:
-            _school_course(ctx, db.session.get(School, school_id), course.sourced_id)
-        db.session.flush()
+        for school_id in sorted(school_ids):
+            _school_course(ctx, school_id, course.sourced_id)
+    ctx.write("courses")
     ctx.progress("courses.csv", len(ctx.roster.courses), len(ctx.roster.courses))
 
 
@@ -156,8 +161,10 @@ def apply_classes(ctx: Context) -> None:
     """Create or update a section for each class, in its school's term and course.
 
     A class listed as tobedeleted, or missing from a bulk file of its school, deactivates
-    its section: grades and attendance stay, its teacher no longer sees it.
+    its section: grades and attendance stay, its teacher no longer sees it. The courses and
+    terms the classes need are written first, then the sections in one go.
     """
+    placed = []
     for cls in ctx.roster.classes:
         if not cls.active:
             if cls.sourced_id in ctx.sections:
@@ -167,20 +174,24 @@ def apply_classes(ctx: Context) -> None:
         if school is None:
             ctx.unknown(cls, "schoolSourcedId", cls.school_id, "orgs")
             continue
-        course, term = _school_course(ctx, school, cls.course_id), _school_term(ctx, school, cls)
+        course = _school_course(ctx, school["id"], cls.course_id)
+        term = _school_term(ctx, school["id"], cls)
         if course is None:
             ctx.unknown(cls, "courseSourcedId", cls.course_id, "courses")
-        if course is None or term is None:
-            continue
-        db.session.flush()
-        values = {"course_id": course.id, "term_id": term.id, "name": cls.title,
-                  "grade_level": grade_number(cls.grades), "room": cls.room or None,
-                  "is_active": True}
-        ctx.upsert("sections", Section, ctx.sections, cls.sourced_id, **values)
+        if course is not None and term is not None:
+            placed.append((cls, course, term))
+    ctx.write("courses", "terms")
+    for cls, course, term in placed:
+        ctx.upsert("sections", ctx.sections, cls.sourced_id, course_id=course["id"],
+                   term_id=term["id"], name=cls.title, grade_level=grade_number(cls.grades),
+                   room=cls.room or None, is_active=True)
     if ctx.roster.is_bulk("classes"):
         listed = {cls.sourced_id for cls in ctx.roster.classes}
+        course_schools = {c["id"]: c["school_id"] for c in ctx.course_codes.values()}
         for sourced_id, section in ctx.sections.items():
-            if sourced_id not in listed and section.course.school_id in ctx.imported_school_ids:
+            if sourced_id not in listed and \
+                    course_schools.get(section["course_id"]) in ctx.imported_school_ids:
                 ctx.deactivate("sections", section)
-    db.session.flush()
+    ctx.write("sections")
+    ctx.section_courses.update({s["id"]: s["course_id"] for s in ctx.sections.values()})
     ctx.progress("classes.csv", len(ctx.roster.classes), len(ctx.roster.classes))

@@ -1,13 +1,19 @@
-"""What an import run knows while it applies a roster: the records by sourcedId and its tally."""
+"""What an import run knows while it applies a roster: the records by sourcedId and its tally.
 
-from collections import Counter
+The stored records are loaded once, as plain dicts of column values (`bulk.load_rows`), and
+every change is kept here and written per table in bulk (`write`): the run asks the
+database nothing per row. A record this run creates has no id until its table is written.
+"""
+
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import Table
 
 from portal.auth.models import User
-from portal.extensions import db
+from portal.imports.bulk import delete_rows, insert_rows, load_rows, update_rows
 from portal.imports.csvfiles import ImportFailed, RowError
 from portal.imports.roster_records import Record, Roster
 from portal.people.models import (
@@ -19,7 +25,18 @@ from portal.people.models import (
     School,
     Section,
     Student,
+    StudentGuardian,
 )
+
+# The table behind each kind of record the summary counts.
+TABLES: dict[str, Table] = {
+    "districts": District.__table__, "schools": School.__table__,
+    "terms": AcademicTerm.__table__, "courses": Course.__table__,
+    "sections": Section.__table__, "enrollments": Enrollment.__table__,
+    "students": Student.__table__, "guardians": Guardian.__table__,
+    "guardian links": StudentGuardian.__table__, "staff": User.__table__,
+    "guardian accounts": User.__table__,
+}
 
 
 @dataclass
@@ -43,14 +60,29 @@ class ImportSummary:
         return bool(+self.created or +self.updated or +self.deactivated)
 
 
-def _by_sourced_id(model) -> dict:
-    return {item.sourced_id: item for item in db.session.scalars(
-        select(model).where(model.sourced_id.is_not(None)))}
+@dataclass
+class TableChanges:
+    """What is still to be written to one table: new rows, changed columns by id, deletions."""
+
+    new: dict[int, dict] = field(default_factory=dict)  # id() of the record → the record
+    changed: dict[int, dict] = field(default_factory=lambda: defaultdict(dict))
+    deleted: set[int] = field(default_factory=set)
 
 
-def _by_school(model) -> dict:
-    return {(item.school_id, item.sourced_id): item for item in db.session.scalars(
-        select(model).where(model.sourced_id.is_not(None)))}
+def search_names(model, values: dict) -> dict:
+    """Return the folded search and sort names the model would store for these values."""
+    holder = SimpleNamespace(**values)
+    model.refresh_search_name(holder)
+    return {"search_name": holder.search_name, "sort_name": holder.sort_name}
+
+
+def _by_sourced_id(table: Table) -> dict:
+    return {row["sourced_id"]: row for row in load_rows(table, table.c.sourced_id.is_not(None))}
+
+
+def _by_school(table: Table) -> dict:
+    return {(row["school_id"], row["sourced_id"]): row
+            for row in load_rows(table, table.c.sourced_id.is_not(None))}
 
 
 @dataclass
@@ -63,52 +95,91 @@ class Context:
     errors: list[RowError] = field(default_factory=list)
     imported_school_ids: set[int] = field(default_factory=set)
     created_now: set[int] = field(default_factory=set)  # id() of the records this run made
+    courses_done: set[tuple] = field(default_factory=set)  # (school id, sourcedId) upserted
+    pending: dict[str, TableChanges] = field(default_factory=lambda: defaultdict(TableChanges))
 
     def __post_init__(self) -> None:
-        self.districts = _by_sourced_id(District)
-        self.schools = _by_sourced_id(School)
-        self.terms = _by_school(AcademicTerm)
-        self.courses = _by_school(Course)
-        self.sections = _by_sourced_id(Section)
-        self.enrollments = _by_sourced_id(Enrollment)
-        self.students = _by_sourced_id(Student)
-        self.guardians = _by_sourced_id(Guardian)
-        self.staff = _by_sourced_id(User)
+        self.districts = _by_sourced_id(District.__table__)
+        self.schools = _by_sourced_id(School.__table__)
+        self.terms = _by_school(AcademicTerm.__table__)
+        courses = load_rows(Course.__table__)
+        self.courses = {(c["school_id"], c["sourced_id"]): c for c in courses if c["sourced_id"]}
+        self.course_codes = {(c["school_id"], c["code"]): c for c in courses}
+        sections = load_rows(Section.__table__)
+        self.sections = {s["sourced_id"]: s for s in sections if s["sourced_id"]}
+        self.section_courses = {s["id"]: s["course_id"] for s in sections}
+        seats = load_rows(Enrollment.__table__)
+        self.enrollments = {seat["sourced_id"]: seat for seat in seats if seat["sourced_id"]}
+        self.seats = {(seat["section_id"], seat["student_id"]): seat for seat in seats}
+        self.students = _by_sourced_id(Student.__table__)
+        self.guardians = _by_sourced_id(Guardian.__table__)
+        accounts = load_rows(User.__table__)
+        self.staff = {user["sourced_id"]: user for user in accounts if user["sourced_id"]}
+        self.accounts = {user["email"]: user for user in accounts}
+        self.links = {(link["student_id"], link["guardian_id"]): link
+                      for link in load_rows(StudentGuardian.__table__)}
         self.file_sessions = {session.sourced_id: session for session in self.roster.sessions}
         self.file_courses = {course.sourced_id: course for course in self.roster.courses}
 
-    def save(self, kind: str, item, **values) -> bool:
+    def _set(self, kind: str, item: dict, values: dict) -> dict:
+        changed = {name: value for name, value in values.items()
+                   if name not in item or item[name] != value}
+        item.update(changed)
+        if changed and item.get("id") is not None:
+            self.pending[TABLES[kind].name].changed[item["id"]].update(changed)
+        return changed
+
+    def save(self, kind: str, item: dict, **values) -> bool:
         """Set the values on a record; count it updated when one changed (and it is not new)."""
-        changed = {name: value for name, value in values.items() if getattr(item, name) != value}
-        for name, value in changed.items():
-            setattr(item, name, value)
+        changed = self._set(kind, item, values)
         if changed and id(item) not in self.created_now:
             self.summary.updated[kind] += 1
         return bool(changed)
 
-    def create(self, kind: str, model, **values):
-        """Add a new record and count it created."""
-        item = model(**values)
-        db.session.add(item)
+    def set_quietly(self, kind: str, item: dict, **values) -> None:
+        """Set values that follow from others (search names, an account's id); not counted."""
+        self._set(kind, item, values)
+
+    def create(self, kind: str, **values) -> dict:
+        """Add a new record (written with its table) and count it created."""
+        item = {"id": None, **values}
+        self.pending[TABLES[kind].name].new[id(item)] = item
         self.created_now.add(id(item))
         self.summary.created[kind] += 1
         return item
 
-    def upsert(self, kind: str, model, cache: dict, key, **values):
+    def upsert(self, kind: str, cache: dict, key, **values) -> dict:
         """Update the cached record under key, or create it (with sourced_id) and cache it."""
         item = cache.get(key)
         if item is not None:
             self.save(kind, item, **values)
             return item
         sourced_id = key[1] if isinstance(key, tuple) else key
-        cache[key] = self.create(kind, model, sourced_id=sourced_id, **values)
+        cache[key] = self.create(kind, sourced_id=sourced_id, **values)
         return cache[key]
 
-    def deactivate(self, kind: str, item, attribute: str = "is_active") -> None:
+    def deactivate(self, kind: str, item: dict, attribute: str = "is_active") -> None:
         """Mark a record inactive (history stays); count it if it was active."""
-        if getattr(item, attribute):
-            setattr(item, attribute, False)
+        if item.get(attribute, True):  # a record this run made is active unless told
+            self._set(kind, item, {attribute: False})
             self.summary.deactivated[kind] += 1
+
+    def delete(self, kind: str, item: dict) -> None:
+        """Delete a record (one this run made is simply not written)."""
+        changes = self.pending[TABLES[kind].name]
+        if changes.new.pop(id(item), None) is None:
+            changes.deleted.add(item["id"])
+            changes.changed.pop(item["id"], None)
+
+    def write(self, *kinds: str) -> None:
+        """Write the pending changes of these kinds' tables: deletions, updates, then new rows."""
+        for table in dict.fromkeys(TABLES[kind] for kind in kinds):
+            changes = self.pending.pop(table.name, None)
+            if changes is None:
+                continue
+            delete_rows(table, changes.deleted)
+            update_rows(table, changes.changed)
+            insert_rows(table, list(changes.new.values()))
 
     def unknown(self, record: Record, column: str, value: str, target: str) -> None:
         """Record a reference that names nothing in the set or the database."""

@@ -1,0 +1,112 @@
+"""Write many rows of one table at once, inside the session's transaction: flush, never commit.
+
+Rows are plain dicts of column values. New rows get their ids from the table's own
+sequence (PostgreSQL: `nextval` for the whole batch, then `COPY … FROM STDIN`; elsewhere an
+`INSERT … RETURNING id` executemany), so an import may run while the portal is in use.
+Updates are one `UPDATE … WHERE id` executemany per set of changed columns, deletes one
+`DELETE … WHERE id IN (…)` per chunk.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import psycopg
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+
+CHUNK = 5_000  # ids per DELETE … IN, rows per executemany
+
+
+def _defaults(table: Table) -> dict[str, object]:
+    """Return each column's Python-side default (a value or a function of no arguments)."""
+    values = {}
+    for column in table.columns:
+        if column.primary_key or column.default is None:
+            continue
+        if column.default.is_scalar:
+            values[column.name] = column.default.arg
+        elif column.default.is_callable:
+            values[column.name] = column.default.arg
+    return values
+
+
+def _complete(table: Table, rows: list[dict]) -> list[str]:
+    """Fill in every row's missing columns; return the columns written.
+
+    A missing column gets its Python-side default, computed once per row as the ORM would
+    (each account its own nonces), or NULL; one with only a server default is left out.
+    """
+    defaults = _defaults(table)
+    names = [column.name for column in table.columns if not column.primary_key and (
+        column.name in defaults or column.server_default is None
+        or any(column.name in row for row in rows))]
+    wanted = set(names)
+    for row in rows:
+        for name in wanted - row.keys():
+            default = defaults.get(name)
+            row[name] = default(None) if callable(default) else default
+    return names
+
+
+def insert_rows(table: Table, rows: list[dict]) -> None:
+    """Insert the rows and set each one's new id in its dict."""
+    if not rows:
+        return
+    names = _complete(table, rows)
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        ids = connection.execute(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, :count)"), {"count": len(rows)}).scalars().all()
+        for row, new_id in zip(rows, ids, strict=True):
+            row["id"] = new_id
+        _copy(connection, table, ["id", *names], rows)
+        return
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    for start in range(0, len(rows), CHUNK):
+        batch = rows[start:start + CHUNK]
+        ids = connection.execute(statement, [{name: row[name] for name in names}
+                                             for row in batch]).scalars().all()
+        for row, new_id in zip(batch, ids, strict=True):
+            row["id"] = new_id
+
+
+def _copy(connection, table: Table, names: list[str], rows: list[dict]) -> None:
+    """COPY the rows in; a refused row raises IntegrityError as an INSERT would."""
+    cursor = connection.connection.driver_connection.cursor()
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(statement, None, exc) from exc
+
+
+def update_rows(table: Table, changes: dict[int, dict]) -> None:
+    """Apply {id: {column: value}}: one executemany per set of columns that changed."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row_id, values in sorted(changes.items()):
+        groups[tuple(sorted(values))].append({**values, "_id": row_id})
+    connection = db.session.connection()
+    for names, rows in groups.items():
+        statement = update(table).where(table.c.id == bindparam("_id")).values(
+            {name: bindparam(name) for name in names})
+        for start in range(0, len(rows), CHUNK):
+            connection.execute(statement, rows[start:start + CHUNK])
+
+
+def delete_rows(table: Table, ids: Iterable[int]) -> None:
+    """Delete the rows with these ids."""
+    ids = sorted(ids)
+    for start in range(0, len(ids), CHUNK):
+        db.session.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
+
+
+def load_rows(table: Table, *conditions) -> list[dict]:
+    """Return the table's rows (every column) as plain dicts."""
+    result = db.session.execute(select(table).where(*conditions))
+    names = list(result.keys())
+    return [dict(zip(names, row, strict=True)) for row in result]
