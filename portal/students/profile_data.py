@@ -32,14 +32,16 @@ def _charts(student: Student, titles: tuple[str, str]) -> dict:
 def profile_of(student: Student, *, kind: str | None, chart_titles: tuple[str, str]) -> dict:
     """Return the guardians, risk, attendance, open work, charts and timeline of a student."""
     guardians = guardian_links_of(student)
+    needs, interventions = needs_of_student(student), interventions_of(student)
     return {
         "guardians": guardians,
         "risk": latest_risk(student),
         "attendance": attendance_summary(student),
         "follow_ups": open_follow_ups_of_student(student),
-        "needs": needs_of_student(student),
-        "interventions": interventions_of(student),
+        "needs": needs,
+        "interventions": interventions,
         "charts": _charts(student, chart_titles),
         "timeline": student_timeline(student, guardian_ids=[link.guardian_id for link in guardians],
-                                     kind=kind),
+                                     kind=kind, loaded={"need": needs,
+                                                        "intervention": interventions}),
     }
