@@ -1,5 +1,7 @@
 """Everything the student 360 profile shows, in a fixed number of queries."""
 
+import json
+
 from portal.interactions.queries import open_follow_ups_of_student
 from portal.needs.queries import needs_of_student
 from portal.outcomes.entry_queries import interventions_of
@@ -19,13 +21,12 @@ def _charts(student: Student, titles: tuple[str, str]) -> dict:
     figures = {}
     months = attendance_by_month(student)
     if months:
-        figures["attendance"] = charts.attendance_figure(
-            [m for m, _ in months], [r for _, r in months], title=titles[0]).to_json()
+        figures["attendance"] = json.dumps(charts.attendance_figure(
+            [m for m, _ in months], [r for _, r in months], title=titles[0]))
     periods, averages = grades_by_period(student)
     if periods:
-        figures["grades"] = charts.grades_figure(
-            periods, averages, title=titles[1], pass_mark=student.school.pass_mark_percent
-        ).to_json()
+        figures["grades"] = json.dumps(charts.grades_figure(
+            periods, averages, title=titles[1], pass_mark=student.school.pass_mark_percent))
     return figures
 
 
