@@ -157,6 +157,11 @@ def upgrade():
         sa.ForeignKeyConstraint(['student_id'], ['students.id'], ),
         sa.PrimaryKeyConstraint('student_id', 'grading_period_id', 'kind', 'band'),
     )
+    # Cover the pages' sums, so they read only the school's students' entries (index-only).
+    op.create_index('ix_attendance_weeks_totals', 'attendance_weeks',
+                    ['student_id', 'week_start', 'days', 'absences'])
+    op.create_index('ix_grade_band_counts_totals', 'grade_band_counts',
+                    ['student_id', 'grading_period_id', 'kind', 'band', 'grades'])
     postgres = op.get_bind().dialect.name == "postgresql"
     for summary, source in SOURCES.items():
         if postgres:

@@ -206,6 +206,10 @@ class AttendanceWeek(db.Model):
     """
 
     __tablename__ = "attendance_weeks"
+    # Covers the pages' sums: an index-only scan per student of the school, whatever the
+    # district's size (the primary key alone lost to a scan of the whole table).
+    __table_args__ = (Index("ix_attendance_weeks_totals", "student_id", "week_start", "days",
+                            "absences"),)
 
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     week_start: Mapped[date] = mapped_column(primary_key=True)
@@ -220,6 +224,8 @@ class GradeBandCount(db.Model):
     and over, or no maximum)."""
 
     __tablename__ = "grade_band_counts"
+    __table_args__ = (Index("ix_grade_band_counts_totals", "student_id", "grading_period_id",
+                            "kind", "band", "grades"),)
 
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"),
