@@ -12,7 +12,7 @@ from sqlalchemy import Select, case, func, select
 from portal.auth.models import User
 from portal.core.permissions import visible_schools, visible_student_ids
 from portal.extensions import db
-from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
+from portal.outcomes.models import AttendanceWeek, BehaviourIncident, Grade, GradeBandCount
 from portal.people.models import Enrollment, GradingPeriod, Section, Student
 from portal.risk.models import RiskAssessment
 
@@ -57,19 +57,18 @@ def week_of(day) -> date:
 
 
 def attendance_by_week(student_ids: Select) -> list[dict]:
-    """Return per week: school days recorded, absences and the attendance rate (percent)."""
-    absent = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 1), else_=0)
+    """Return per week: school days recorded, absences and the attendance rate (percent).
+
+    Adds up the students' weekly totals (AttendanceWeek), not their daily rows.
+    """
     rows = db.session.execute(
-        select(DailyAttendance.on_date, func.count(), func.sum(absent))
-        .where(DailyAttendance.student_id.in_(student_ids))
-        .group_by(DailyAttendance.on_date))
-    weeks = defaultdict(lambda: [0, 0])
-    for day, days, absences in rows:
-        weeks[week_of(day)][0] += days
-        weeks[week_of(day)][1] += int(absences or 0)
-    return [{"week": week, "days": days, "absences": absences,
+        select(AttendanceWeek.week_start, func.sum(AttendanceWeek.days),
+               func.sum(AttendanceWeek.absences))
+        .where(AttendanceWeek.student_id.in_(student_ids))
+        .group_by(AttendanceWeek.week_start).order_by(AttendanceWeek.week_start))
+    return [{"week": week_of(week), "days": int(days), "absences": int(absences),
              "rate": round(100.0 * (days - absences) / days, 1)}
-            for week, (days, absences) in sorted(weeks.items())]
+            for week, days, absences in rows]
 
 
 def behaviour_by_week(student_ids: Select) -> list[dict]:
@@ -91,18 +90,23 @@ def grade_band():
 
 
 def grade_distribution(student_ids: Select) -> dict:
-    """Return {period name: {band: number of grades}} of period grades (or assessments)."""
-    band = grade_band()
+    """Return {period name: {band: number of grades}} of period grades (or assessments).
+
+    Adds up the students' counts per band (GradeBandCount), not their grades.
+    """
+    counts = GradeBandCount
     rows = db.session.execute(
-        select(GradingPeriod.name, GradingPeriod.starts_on, Grade.kind, band, func.count())
-        .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
-        .where(Grade.student_id.in_(student_ids))
-        .group_by(GradingPeriod.name, GradingPeriod.starts_on, Grade.kind, band)
+        select(GradingPeriod.name, GradingPeriod.starts_on, counts.kind, counts.band,
+               func.sum(counts.grades))
+        .join(GradingPeriod, GradingPeriod.id == counts.grading_period_id)
+        .where(counts.student_id.in_(student_ids))
+        .group_by(GradingPeriod.name, GradingPeriod.starts_on, counts.kind, counts.band)
         .order_by(GradingPeriod.starts_on))
     periods: dict[str, dict] = {}
     kinds: dict[str, set] = defaultdict(set)
-    for name, _, kind, band_label, count in rows:
-        periods.setdefault(name, {"period": {}, "assessment": {}})[kind][band_label] = count
+    for name, _, kind, band, count in rows:
+        label = GRADE_BANDS[band][2]
+        periods.setdefault(name, {"period": {}, "assessment": {}})[kind][label] = int(count)
         kinds[name].add(kind)
     # A period's final grades, once given, stand for it; before that its assessments do.
     return {name: counts["period"] if "period" in kinds[name] else counts["assessment"]

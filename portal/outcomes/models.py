@@ -194,3 +194,42 @@ class InterventionNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class AttendanceWeek(db.Model):
+    """A student's attendance totals for one week (Monday first), kept by database triggers.
+
+    The staff pages add these up instead of the daily rows (docs/performance.md). Triggers on
+    daily_attendance (migration 0017_pages) change them in the same statement as the rows, so
+    every writer (entry, imports, the demo and district generators, retention) keeps them
+    right without knowing about them.
+    """
+
+    __tablename__ = "attendance_weeks"
+    # Covers the pages' sums: an index-only scan per student of the school, whatever the
+    # district's size (the primary key alone lost to a scan of the whole table).
+    __table_args__ = (Index("ix_attendance_weeks_totals", "student_id", "week_start", "days",
+                            "absences"),)
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(primary_key=True)
+    days: Mapped[int]
+    absences: Mapped[int]
+    tardies: Mapped[int]
+
+
+class GradeBandCount(db.Model):
+    """How many of a student's grades of one period and kind fall in each band, kept by
+    triggers on grades like AttendanceWeek (band: 0 below 50 %, 1 for 50–59 % … 5 for 90 %
+    and over, or no maximum)."""
+
+    __tablename__ = "grade_band_counts"
+    __table_args__ = (Index("ix_grade_band_counts_totals", "student_id", "grading_period_id",
+                            "kind", "band", "grades"),)
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"),
+                                                   primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True)
+    grades: Mapped[int]

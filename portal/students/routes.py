@@ -58,7 +58,8 @@ def profile(student_id: int):
         _("Attendance rate per month"), _("Average grade per period")))
     form = interaction_form(student, data["guardians"], author=current_user, formdata=None)
     student_viewed.send(current_user._get_current_object(), student=student)
-    db.session.commit()
-    return render_template("students/profile.html", student=student, kind=kind, kinds=KINDS,
+    page = render_template("students/profile.html", student=student, kind=kind, kinds=KINDS,
                            interaction_form=form, panels=profile_panels(current_user, student),
                            **data)
+    db.session.commit()  # after rendering: a commit expires every record the page reads
+    return page

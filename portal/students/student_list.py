@@ -6,12 +6,12 @@ from datetime import date, timedelta
 from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, or_, select
 
 from portal.auth.models import User
-from portal.core.permissions import student_condition, visible_student_ids
+from portal.core.permissions import student_condition
 from portal.core.text import fold
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.needs.models import Need, NeedStatus
-from portal.outcomes.models import AttendanceStatus, DailyAttendance
+from portal.outcomes.models import AttendanceStatus, AttendanceWeek, DailyAttendance
 from portal.outcomes.queries import program_participant_ids
 from portal.people.models import Guardian, Student, StudentGuardian
 from portal.people.queries import section_student_ids
@@ -40,14 +40,24 @@ class StudentFilters:
 
 
 def _attendance_rates(student_ids: Select, since: date | None):
-    attended = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 0), else_=1)
-    stmt = (select(DailyAttendance.student_id,
-                   (100.0 * func.sum(attended) / func.count()).label("rate"))
-            .where(DailyAttendance.student_id.in_(student_ids))
-            .group_by(DailyAttendance.student_id))
+    """Select (student_id, rate) since the date, from the weekly totals (AttendanceWeek) of
+    the whole weeks and the daily rows of the days before the first Monday on or after it."""
+    weeks = (select(AttendanceWeek.student_id, AttendanceWeek.days, AttendanceWeek.absences)
+             .where(AttendanceWeek.student_id.in_(student_ids)))
     if since is not None:
-        stmt = stmt.where(DailyAttendance.on_date >= since)
-    return stmt.subquery()
+        first_monday = since + timedelta(days=-since.weekday() % 7)
+        weeks = weeks.where(AttendanceWeek.week_start >= first_monday)
+        if first_monday != since:
+            absent = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 1), else_=0)
+            weeks = weeks.union_all(
+                select(DailyAttendance.student_id, literal(1), absent)
+                .where(DailyAttendance.student_id.in_(student_ids),
+                       DailyAttendance.on_date >= since, DailyAttendance.on_date < first_monday))
+    counted = weeks.subquery()
+    days = func.sum(counted.c.days)
+    return (select(counted.c.student_id,
+                   (100.0 * (days - func.sum(counted.c.absences)) / days).label("rate"))
+            .group_by(counted.c.student_id).subquery())
 
 
 def _last_contacts(student_ids: Select):
@@ -65,23 +75,26 @@ def _open_needs(student_ids: Select):
 
 
 def _list_statement(user: User, filters: StudentFilters, since: date | None) -> Select:
-    ids = visible_student_ids(user, school_id=filters.school_id)
+    # The figures are worked out only for the students the plain filters keep.
+    ids = _matching_students(select(Student.id).where(student_condition(user),
+                                                      Student.is_active.is_(True)), filters)
     risk, rates = latest_risk_levels(ids), _attendance_rates(ids, since)
     contacts, needs = _last_contacts(ids), _open_needs(ids)
     stmt = (
         select(Student, risk.c.level.label("risk_level"), rates.c.rate.label("attendance_rate"),
                contacts.c.last_contact, func.coalesce(needs.c.open_needs, 0).label("open_needs"))
-        .where(student_condition(user), Student.is_active.is_(True))
+        .where(Student.id.in_(ids))
         .outerjoin(risk, risk.c.student_id == Student.id)
         .outerjoin(rates, rates.c.student_id == Student.id)
         .outerjoin(contacts, contacts.c.student_id == Student.id)
         .outerjoin(needs, needs.c.student_id == Student.id)
     )
-    stmt = _apply_filters(stmt, filters, risk, rates, contacts, needs)
+    stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
 
 
-def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts, needs) -> Select:
+def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
+    """Narrow a select of student ids by the filters on the students themselves."""
     for word in fold(filters.search).split():
         stmt = stmt.where(or_(Student.search_name.contains(word, autoescape=True),
                               func.lower(Student.external_id) == word))
@@ -94,6 +107,11 @@ def _apply_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
     if filters.program_id is not None:
         stmt = stmt.where(Student.id.in_(program_participant_ids([filters.program_id],
                                                                  on=utcnow().date())))
+    return stmt
+
+
+def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
+                          needs) -> Select:
     if filters.open_needs:
         stmt = stmt.where(needs.c.open_needs > 0)
     if filters.risk_level == NOT_ASSESSED:
@@ -125,7 +143,12 @@ def find_students(user: User, filters: StudentFilters, *, since: date | None = N
                   page: int | None = 1) -> tuple[list, int]:
     """Return the matching rows (one page, or all when page is None) and how many match."""
     stmt = _list_statement(user, filters, since)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    if page is not None:
-        stmt = stmt.offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    return list(db.session.execute(stmt).all()), total
+    if page is None:
+        rows = list(db.session.execute(stmt).all())
+        return rows, len(rows)
+    # The total comes with the page (one pass over the school's rows, not two).
+    counted = stmt.add_columns(func.count().over().label("total"))
+    rows = db.session.execute(counted.offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    if rows:
+        return [row[:-1] for row in rows], rows[0].total
+    return [], db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))

@@ -58,8 +58,9 @@ def _interactions(student: Student, guardian_ids: list[int]) -> list[Entry]:
                   i.summary, i.outcome or "", record_id=i.id) for i, author in rows]
 
 
-def _needs(student: Student, guardian_ids: list[int]) -> list[Entry]:
-    rows = db.session.scalars(select(Need).where(Need.student_id == student.id))
+def _needs(student: Student, guardian_ids: list[int], rows=None) -> list[Entry]:
+    if rows is None:
+        rows = db.session.scalars(select(Need).where(Need.student_id == student.id))
     return [Entry(n.created_at, "need", n.title, n.details or "", n.status, record_id=n.id)
             for n in rows]
 
@@ -133,8 +134,10 @@ def _programs(student: Student, guardian_ids: list[int]) -> list[Entry]:
     return entries
 
 
-def _interventions(student: Student, guardian_ids: list[int]) -> list[Entry]:
-    rows = db.session.scalars(select(Intervention).where(Intervention.student_id == student.id))
+def _interventions(student: Student, guardian_ids: list[int], rows=None) -> list[Entry]:
+    if rows is None:
+        rows = db.session.scalars(
+            select(Intervention).where(Intervention.student_id == student.id))
     return [Entry(_day(i.closed_on or i.opened_on), "intervention", i.goal, i.reason,
                   i.outcome or i.status, is_day=True, record_id=i.id) for i in rows]
 
@@ -157,10 +160,17 @@ BUILDERS = {
 }
 
 
-def student_timeline(student: Student, *, guardian_ids: list[int],
-                     kind: str | None = None) -> list[Entry]:
-    """Return the student's timeline (all kinds, or one), newest first."""
-    builders = [BUILDERS[kind]] if kind in BUILDERS else BUILDERS.values()
-    entries = [entry for build in builders for entry in build(student, guardian_ids)]
+def student_timeline(student: Student, *, guardian_ids: list[int], kind: str | None = None,
+                     loaded: dict[str, list] | None = None) -> list[Entry]:
+    """Return the student's timeline (all kinds, or one), newest first.
+
+    `loaded` gives records the caller already has, by kind (all the student's needs or
+    interventions), so they are not read twice.
+    """
+    loaded = loaded or {}
+    kinds = [kind] if kind in BUILDERS else list(BUILDERS)
+    entries = [entry for name in kinds for entry in (
+        BUILDERS[name](student, guardian_ids, loaded[name]) if name in loaded
+        else BUILDERS[name](student, guardian_ids))]
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:LIMIT]
