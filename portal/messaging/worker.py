@@ -31,6 +31,7 @@ from portal.messaging.attempts import (
     record_attempt,
     record_expired_lease,
 )
+from portal.messaging.mime import envelope_sender, mail_bytes
 from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus
 from portal.messaging.sms import GatewayError, send_sms
 from portal.notifications.push import send_push
@@ -241,13 +242,20 @@ class Mailer:
             self.connection, self.unreachable = None, _classify(error)
             return self.unreachable
         try:
-            self.connection.send(build_mail(delivery))
+            self._send(delivery)
         except (smtplib.SMTPServerDisconnected, OSError) as raw:
             self.close()  # the next message opens a new connection
             return _classify(raw)
         except smtplib.SMTPException as raw:
             return _classify(raw)
         return None
+
+    def _send(self, delivery: Delivery) -> None:
+        message = mail_bytes(delivery)
+        if message is None:  # not the usual shape: the email package builds it
+            self.connection.send(build_mail(delivery))
+        elif self.connection.host is not None:  # None: MAIL_SUPPRESS_SEND
+            self.connection.host.sendmail(envelope_sender(), [delivery.to_address], message)
 
     def close(self) -> None:
         """Close the connection (quietly: it may be gone already)."""
