@@ -21,7 +21,7 @@ from email import policy as email_policy
 
 from flask import current_app
 from flask_mail import Message as MailMessage
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 
 from portal.core.time import utcnow
 from portal.extensions import db, mail
@@ -30,6 +30,7 @@ from portal.messaging.attempts import (
     TemporaryFailure,
     record_attempt,
     record_expired_lease,
+    record_sent,
 )
 from portal.messaging.mime import envelope_sender, mail_bytes
 from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus
@@ -175,11 +176,13 @@ def settle_campaign(campaign_id: int | None) -> None:
                            else CampaignStatus.SENT)
 
 
-def _record_batch(results: list[tuple[Delivery, Exception | None]],
-                  report: BatchReport) -> None:
+def _record_batch(results: list[tuple[Row, Exception | None]], report: BatchReport) -> None:
     """Record every try of a batch and settle its campaigns, in one transaction."""
+    record_sent([delivery.id for delivery, error in results if error is None])
     for delivery, error in results:
-        report.add(delivery.id, record_attempt(delivery, error=error), error)
+        outcome = "sent" if error is None else record_attempt(
+            db.session.get(Delivery, delivery.id), error=error)
+        report.add(delivery.id, outcome, error)
     # In id order, so two workers settling the same campaigns lock them in the same order.
     for campaign_id in sorted({delivery.campaign_id for delivery, _ in results
                                if delivery.campaign_id is not None}):
@@ -196,12 +199,13 @@ def _pause_for_rate(last_sent_at: float | None) -> float:
     return time.monotonic()
 
 
-def claimed(ids: list[int]) -> list[Delivery]:
-    """Load the deliveries a claim returned, in one query, in the claim's order."""
+def claimed(ids: list[int]) -> list[Row]:
+    """Load the deliveries a claim returned (plain rows: only read), in one query, in the
+    claim's order."""
     if not ids:
         return []
-    rows = {delivery.id: delivery for delivery in db.session.scalars(
-        select(Delivery).where(Delivery.id.in_(ids)))}
+    table = Delivery.__table__
+    rows = {row.id: row for row in db.session.execute(select(table).where(table.c.id.in_(ids)))}
     return [rows[delivery_id] for delivery_id in ids]
 
 
