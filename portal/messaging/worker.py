@@ -234,7 +234,7 @@ class Mailer:
         self.connection = None
         self.unreachable: Exception | None = None
 
-    def send(self, delivery: Delivery) -> Exception | None:
+    def send(self, delivery: Row) -> Exception | None:
         """Send one email; return the failure to record, or None when the server took it."""
         if self.unreachable is not None:
             return self.unreachable  # the server is down: the rest waits for the next pass
@@ -254,7 +254,7 @@ class Mailer:
             return _classify(raw)
         return None
 
-    def _send(self, delivery: Delivery) -> None:
+    def _send(self, delivery: Row) -> None:
         message = mail_bytes(delivery)
         if message is None:  # not the usual shape: the email package builds it
             self.connection.send(build_mail(delivery))
@@ -283,7 +283,7 @@ def send_batch(limit: int, report: BatchReport, mailer: Mailer | None = None) ->
         mailer.close()
 
 
-def _send_one_sms(delivery: Delivery) -> Exception | None:
+def _send_one_sms(delivery: Row) -> Exception | None:
     try:
         send_sms(to=delivery.to_address, message=delivery.body_text)
     except GatewayError as failure:
