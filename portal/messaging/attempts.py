@@ -8,7 +8,7 @@ only after it has been retried for OUTBOX_GIVE_UP_HOURS, or when the server refu
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
@@ -71,6 +71,23 @@ def record_attempt(delivery: Delivery, *, error: Exception | None) -> str:
     delivery.status = DeliveryStatus.QUEUED
     delivery.next_attempt_at = now + retry_delay(delivery.attempts)
     return "retried"
+
+
+def record_sent(delivery_ids: list[int]) -> None:
+    """Record one successful try of each of these deliveries: record_attempt's "sent", for a
+    whole batch in two statements."""
+    if not delivery_ids:
+        return
+    now = utcnow()
+    db.session.execute(
+        update(Delivery).where(Delivery.id.in_(delivery_ids))
+        .values(status=DeliveryStatus.SENT, sent_at=now, last_error=None, locked_until=None,
+                attempts=Delivery.attempts + 1,
+                first_attempt_at=func.coalesce(Delivery.first_attempt_at, now))
+        .execution_options(synchronize_session=False))
+    db.session.execute(insert(DeliveryAttempt), [
+        {"delivery_id": delivery_id, "attempted_at": now, "succeeded": True, "error": None}
+        for delivery_id in delivery_ids])
 
 
 def record_expired_lease(delivery: Delivery) -> None:

@@ -23,7 +23,9 @@ def outbox() -> None:
 
 @outbox.command("work")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
-@click.option("--batch-size", default=50, show_default=True, help="Messages per SMTP connection.")
+@click.option("--batch-size", default=50, show_default=True,
+              help="Deliveries claimed and recorded per transaction; a worker killed mid-batch "
+                   "may send up to this many twice (same Message-ID).")
 @click.option("--idle-seconds", default=5.0, show_default=True, help="Pause when nothing is due.")
 @click.option("--lease-seconds", default=None, type=int,
               help="How long a claimed delivery stays with this worker (OUTBOX_LEASE_SECONDS).")
