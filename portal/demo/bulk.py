@@ -1,17 +1,14 @@
-"""Bulk loading for the district generator: COPY on PostgreSQL, executemany elsewhere.
+"""Ids for the district generator's bulk loads (portal.core.bulk.copy_rows writes the rows).
 
-Rows are tuples in the order of the columns named, with ids handed out by the generator
-itself (IdRange), so millions of rows need no RETURNING round trips. Columns left out
-get their model's Python default, evaluated once per load (timestamps, flags).
+The generator hands out ids itself (IdRange), so millions of rows need no RETURNING round
+trips; afterwards the tables' sequences are moved past them.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 
 from portal.extensions import db
-
-CHUNK = 20_000  # rows per executemany on SQLite
 
 
 class IdRange:
@@ -37,48 +34,6 @@ class TableIds(dict):
         # All up front: a COPY in progress holds the connection, so no lookup may run then.
         super().__init__({name: IdRange(db.Model.metadata.tables[name])
                           for name in self.TABLES})
-
-
-def _defaults(table: Table, given: Sequence[str]) -> dict[str, object]:
-    """Return a value for every column not given that has a Python-side default."""
-    values = {}
-    for column in table.columns:
-        if column.name in given or column.default is None or column.primary_key:
-            continue
-        default = column.default
-        if default.is_scalar:
-            values[column.name] = default.arg
-        elif default.is_callable:
-            values[column.name] = default.arg(None)
-    return values
-
-
-def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
-    """Write rows into a table in bulk inside the session's transaction; return how many."""
-    extra = _defaults(table, columns)
-    names = [*columns, *extra]
-    tail = tuple(extra.values())
-    connection = db.session.connection()
-    written = 0
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
-        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row + tail)
-                written += 1
-        return written
-    statement = insert(table)
-    batch = []
-    for row in rows:
-        batch.append(dict(zip(names, row + tail, strict=True)))
-        if len(batch) >= CHUNK:
-            connection.execute(statement, batch)
-            written, batch = written + len(batch), []
-    if batch:
-        connection.execute(statement, batch)
-        written += len(batch)
-    return written
 
 
 def move_sequences_past(tables: Iterable[Table]) -> None:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from portal.auth.models import Role, User
+from portal.core.bulk import copy_rows
 from portal.core.text import fold
 from portal.core.time import to_utc
-from portal.demo.bulk import TableIds, copy_rows
+from portal.demo.bulk import TableIds
 from portal.demo.names import (
     DEMO_PASSWORD,
     GRADE_LEVELS,

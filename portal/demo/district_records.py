@@ -4,8 +4,9 @@ from collections import defaultdict
 from datetime import timedelta
 from statistics import fmean
 
+from portal.core.bulk import copy_rows
 from portal.core.models import Visibility
-from portal.demo.bulk import TableIds, copy_rows
+from portal.demo.bulk import TableIds
 from portal.demo.contacts import OUTCOME_WEIGHTS, SUMMARIES, TOPICS
 from portal.demo.district_people import DistrictSchool, DistrictSection
 from portal.demo.records import (

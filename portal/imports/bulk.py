@@ -1,8 +1,8 @@
 """Write many rows of one table at once, inside the session's transaction: flush, never commit.
 
 Rows are plain dicts of column values. New rows get their ids from the table's own
-sequence (PostgreSQL: `nextval` for the whole batch, then `COPY … FROM STDIN`; elsewhere an
-`INSERT … RETURNING id` executemany), so an import may run while the portal is in use.
+sequence (PostgreSQL: `portal.core.bulk`'s ids reserved for the whole batch, then COPY;
+elsewhere an `INSERT … RETURNING id` executemany), so an import may run while the portal is in use.
 Updates are one `UPDATE … WHERE id` executemany per set of changed columns, deletes one
 `DELETE … WHERE id IN (…)` per chunk.
 """
@@ -10,10 +10,9 @@ Updates are one `UPDATE … WHERE id` executemany per set of changed columns, de
 from collections import defaultdict
 from collections.abc import Iterable
 
-import psycopg
-from sqlalchemy import Table, bindparam, delete, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 
+from portal.core.bulk import copy_rows, reserve_ids
 from portal.extensions import db
 
 CHUNK = 5_000  # ids per DELETE … IN, rows per executemany
@@ -57,12 +56,10 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
     names = _complete(table, rows)
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        ids = connection.execute(text(
-            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
-            "FROM generate_series(1, :count)"), {"count": len(rows)}).scalars().all()
-        for row, new_id in zip(rows, ids, strict=True):
+        for row, new_id in zip(rows, reserve_ids(table, len(rows)), strict=True):
             row["id"] = new_id
-        _copy(connection, table, ["id", *names], rows)
+        columns = ["id", *names]
+        copy_rows(table, columns, ([row[name] for name in columns] for row in rows))
         return
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     for start in range(0, len(rows), CHUNK):
@@ -71,18 +68,6 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
                                              for row in batch]).scalars().all()
         for row, new_id in zip(batch, ids, strict=True):
             row["id"] = new_id
-
-
-def _copy(connection, table: Table, names: list[str], rows: list[dict]) -> None:
-    """COPY the rows in; a refused row raises IntegrityError as an INSERT would."""
-    cursor = connection.connection.driver_connection.cursor()
-    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-    try:
-        with cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names])
-    except psycopg.IntegrityError as exc:
-        raise IntegrityError(statement, None, exc) from exc
 
 
 def update_rows(table: Table, changes: dict[int, dict]) -> None:

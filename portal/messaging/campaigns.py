@@ -9,10 +9,10 @@ from markupsafe import Markup
 from sqlalchemy import update
 
 from portal.auth.models import User
+from portal.core.bulk import copy_rows, reserve_ids
 from portal.core.errors import Conflict, DomainError
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.bulk import copy_rows, reserve_ids
 from portal.messaging.dose import families_over_limit, mark_held_back
 from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
 from portal.messaging.models import (

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from portal.auth.models import User
+from portal.core.bulk import copy_rows, reserve_ids
 from portal.core.signals import record_changed, students_flagged
 from portal.core.time import to_utc, today_in, utcnow
 from portal.extensions import db
@@ -172,15 +173,9 @@ def _insert_assessments(rows: list[tuple]) -> list[int]:
         return list(connection.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
             [dict(zip(STORED, row, strict=True)) for row in rows]).scalars())
-    ids = sorted(connection.execute(text(
-        f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
-        "FROM generate_series(1, :count)"), {"count": len(rows)}).scalars())
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table.name} (id, {', '.join(STORED)}) FROM STDIN") as copy:
-        for id_, (student_id, rule_set_id, score, level, reasons, computed_at, is_new_flag) in zip(
-                ids, rows, strict=True):
-            copy.write_row((id_, student_id, rule_set_id, score, level, json.dumps(reasons),
-                            computed_at, is_new_flag))
+    ids = reserve_ids(table, len(rows))
+    copy_rows(table, ("id", *STORED), (
+        (id_, *row[:4], json.dumps(row[4]), *row[5:]) for id_, row in zip(ids, rows, strict=True)))
     return ids
 
 

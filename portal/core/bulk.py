@@ -1,0 +1,82 @@
+"""Writing many rows of one table at once, inside the session's transaction (flush, never commit).
+
+PostgreSQL takes them with `COPY … FROM STDIN`, other databases with an executemany in
+chunks. Ids come from the caller (`reserve_ids`, or a generator's own range).
+"""
+
+from collections.abc import Iterable, Sequence
+
+import psycopg
+from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+
+CHUNK = 20_000  # rows per executemany outside PostgreSQL
+
+
+def reserve_ids(table: Table, count: int) -> list[int]:
+    """Return `count` fresh ids of a table for rows written with explicit ids.
+
+    On PostgreSQL they come from the table's sequence (safe beside other writers); elsewhere
+    the caller's transaction must already hold the database's write lock (SQLite: it has
+    written), so the next ids are its own.
+    """
+    if not count:
+        return []
+    if db.session.connection().dialect.name == "postgresql":
+        return sorted(db.session.scalars(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, :count)"), {"count": count}).all())
+    first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return list(range(first, first + count))
+
+
+def _defaults(table: Table, given: Sequence[str]) -> dict[str, object]:
+    """Return a value for every column not given that has a Python-side default."""
+    values = {}
+    for column in table.columns:
+        if column.name in given or column.default is None or column.primary_key:
+            continue
+        default = column.default
+        if default.is_scalar:
+            values[column.name] = default.arg
+        elif default.is_callable:
+            values[column.name] = default.arg(None)
+    return values
+
+
+def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Write rows (tuples in the columns' order) into a table; return how many.
+
+    Columns left out get their model's Python default, evaluated once per call. JSON values
+    go to COPY as text, which the caller gives. A refused row raises IntegrityError, as an
+    INSERT would.
+    """
+    extra = _defaults(table, columns)
+    names = [*columns, *extra]
+    tail = tuple(extra.values())
+    connection = db.session.connection()
+    written = 0
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(tuple(row) + tail)
+                    written += 1
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(statement, None, exc) from exc
+        return written
+    statement = insert(table)
+    batch = []
+    for row in rows:
+        batch.append(dict(zip(names, tuple(row) + tail, strict=True)))
+        if len(batch) >= CHUNK:
+            connection.execute(statement, batch)
+            written, batch = written + len(batch), []
+    if batch:
+        connection.execute(statement, batch)
+        written += len(batch)
+    return written
