@@ -115,12 +115,14 @@ def run_workers(count: int, sink: Sink, database_url: str, expected: int) -> dic
     env = {**os.environ, "DATABASE_URL": database_url, "MAIL_SERVER": "127.0.0.1",
            "MAIL_PORT": str(sink.port), "OUTBOX_RATE_PER_MINUTE": "0"}
     workers = [subprocess.Popen([sys.executable, "-m", "bench.worker", "200"], cwd=ROOT,
-                                env=env, stdout=subprocess.DEVNULL) for _ in range(count)]
+                                env=env, stdout=subprocess.PIPE, text=True)
+               for _ in range(count)]
     peak_kib = 0
     for worker in workers:
-        _, _, usage = os.wait4(worker.pid, 0)
-        peak_kib = max(peak_kib, usage.ru_maxrss)
-        worker.returncode = 0
+        output, _ = worker.communicate()
+        for line in output.splitlines():
+            if line.startswith("peak_rss_kib "):  # the worker's own (bench/worker.py)
+                peak_kib = max(peak_kib, int(line.split()[1]))
     arrivals = sink.received_after(before, expected)
     ids = [message_id for _, message_id in arrivals]
     return {"workers": count, "delivered": len(arrivals),
