@@ -103,7 +103,7 @@ def load_district(students: int) -> dict:
     summary = generate_district(students=students, today=today,
                                 progress=lambda line: print(f"  {line}", flush=True))
     db.session.commit()
-    refresh_statistics()
+    refresh_statistics(vacuum=True)
     return {"seconds": round(time.perf_counter() - started, 1), "schools": summary.schools,
             "guardians": summary.guardians, "attendance_rows": summary.attendance_rows,
             "grades": summary.grades, "day": today.isoformat()}

@@ -62,7 +62,7 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
         print(f"District of {students:,} students:", flush=True)
         if kept:
             print(f"  copied from {kept[0]} (generated earlier today)", flush=True)
-            refresh_statistics()
+            refresh_statistics(vacuum=True)  # after the migrations' backfills, if any
             result["district"] = {**kept[1], "copied_from_kept": True}
         else:
             result["district"] = load_district(students)

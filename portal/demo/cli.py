@@ -68,8 +68,8 @@ def _load_district(students: int) -> None:
     summary = generate_district(students=students, today=today_in(SCHOOL_TIMEZONE),
                                 progress=lambda line: click.echo(f"  {line}"))
     db.session.commit()
-    click.echo("  Refreshing the planner's statistics (ANALYZE)…")
-    refresh_statistics()
+    click.echo("  Refreshing the planner's statistics (VACUUM ANALYZE)…")
+    refresh_statistics(vacuum=True)
     click.echo("  Assessing every student's risk…")
     recompute_all(progress=_echo_risk_progress)
     click.echo(
