@@ -36,7 +36,12 @@ class RiskAssessment(db.Model):
     """A student's risk score, level and reasons at one moment, by one rule-set version."""
 
     __tablename__ = "risk_assessments"
-    __table_args__ = (Index("ix_risk_assessments_student_computed", "student_id", "computed_at"),)
+    __table_args__ = (
+        Index("ix_risk_assessments_student_computed", "student_id", "computed_at"),
+        # Each student's newest assessment (max id) and its level, read from the index alone.
+        Index("ix_risk_assessments_student_newest", "student_id", "id",
+              postgresql_include=["level"]),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
