@@ -196,6 +196,11 @@ class InterventionNote(db.Model):
     created_at: Mapped[datetime]
 
 
+# A table the database keeps from other rows (triggers): a merge moves the source rows and
+# the triggers move these with them (privacy/merge.py), never the other way round.
+DERIVED = {"derived": True}
+
+
 class AttendanceWeek(db.Model):
     """A student's attendance totals for one week (Monday first), kept by database triggers.
 
@@ -209,7 +214,7 @@ class AttendanceWeek(db.Model):
     # Covers the pages' sums: an index-only scan per student of the school, whatever the
     # district's size (the primary key alone lost to a scan of the whole table).
     __table_args__ = (Index("ix_attendance_weeks_totals", "student_id", "week_start", "days",
-                            "absences"),)
+                            "absences"), {"info": DERIVED})
 
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     week_start: Mapped[date] = mapped_column(primary_key=True)
@@ -225,7 +230,7 @@ class GradeBandCount(db.Model):
 
     __tablename__ = "grade_band_counts"
     __table_args__ = (Index("ix_grade_band_counts_totals", "student_id", "grading_period_id",
-                            "kind", "band", "grades"),)
+                            "kind", "band", "grades"), {"info": DERIVED})
 
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"),

@@ -40,6 +40,8 @@ def movereferences_to(model, *, loser_id: int, survivor_id: int) -> dict[str, in
     """Point every row that refers to the loser at the survivor; return moved rows per table."""
     moved = {}
     for table, column in references_to(model.__table__):
+        if table.info.get("derived"):
+            continue  # totals kept by triggers: they follow the rows moved here
         _drop_clashes(table, column, loser_id=loser_id, survivor_id=survivor_id)
         count = db.session.execute(update(table).where(column == loser_id)
                                    .values({column.name: survivor_id})).rowcount

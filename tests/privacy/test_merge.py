@@ -1,7 +1,7 @@
 """Merging two records of a person keeps all history on the survivor, with an audit event."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.core.errors import DomainError
@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.interactions.models import Interaction, InteractionParticipant
 from portal.messaging.models import Message
 from portal.needs.models import Feedback
-from portal.outcomes.models import DailyAttendance
+from portal.outcomes.models import AttendanceWeek, DailyAttendance
 from portal.people.models import Consent, StudentGuardian
 from portal.privacy.merge import merge_people
 from portal.privacy.queries import duplicate_guardians, duplicate_students
@@ -58,6 +58,11 @@ def test_merging_students_keeps_their_records_and_drops_only_clashing_days(app):
     assert count_rows(Interaction, student_id=survivor.id) == 1
     assert count_rows(StudentGuardian, student_id=survivor.id, guardian_id=guardian.id) == 1
     assert count_rows(DailyAttendance, student_id=loser.id) == 0
+    # The weekly totals the pages read (kept by triggers) followed the days that moved.
+    weeks = {student_id: days for student_id, days in db.session.execute(
+        select(AttendanceWeek.student_id, func.sum(AttendanceWeek.days))
+        .group_by(AttendanceWeek.student_id))}
+    assert weeks.get(survivor.id) == 8 and not weeks.get(loser.id)
 
 
 def test_records_of_different_kinds_or_schools_are_not_merged(app):
