@@ -66,7 +66,7 @@ test: translations
 ## bench/results.json and bench/results.md; BENCH_SIZES="5000" for a shorter run
 BENCH_SIZES ?= 5000 50000
 bench: translations
-	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) --output bench/results.json
+	$(BIN)/python -m bench.run --sizes $(BENCH_SIZES) --output bench/results.json $(BENCH_ARGS)
 
 ## make load: 50 simulated staff and parents for 60 s against gunicorn on PostgreSQL
 ## (DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/portal_load, dropped and
