@@ -63,8 +63,7 @@ class BatchReport:
 def claim_due(*, limit: int, channel: str = "email") -> list[int]:
     """Take up to `limit` due deliveries of a channel for this worker and commit the claim."""
     now = utcnow()
-    until = now + timedelta(seconds=current_app.config.get("OUTBOX_LEASE_SECONDS",
-                                                           DEFAULT_LEASE_SECONDS))
+    until = now + timedelta(seconds=_lease_seconds())
     stmt = (
         select(Delivery.id, Delivery.status, Delivery.locked_until)
         .where(
@@ -176,8 +175,15 @@ def settle_campaign(campaign_id: int | None) -> None:
                            else CampaignStatus.SENT)
 
 
-def _record_batch(results: list[tuple[Row, Exception | None]], report: BatchReport) -> None:
-    """Record every try of a batch and settle its campaigns, in one transaction."""
+def _record_batch(results: list[tuple[Row, Exception | None]], report: BatchReport,
+                  unsent: list[int]) -> None:
+    """Record every try of a batch, give back what was not tried and settle its campaigns,
+    in one transaction."""
+    if unsent:
+        db.session.execute(update(Delivery).where(
+            Delivery.id.in_(unsent), Delivery.status == DeliveryStatus.SENDING)
+            .values(status=DeliveryStatus.QUEUED, locked_until=None)
+            .execution_options(synchronize_session=False))
     record_sent([delivery.id for delivery, error in results if error is None])
     for delivery, error in results:
         outcome = "sent" if error is None else record_attempt(
@@ -216,15 +222,35 @@ def _send_claimed(channel: str, limit: int, report: BatchReport, send_one) -> in
     the batch until its lease runs out, and resends (same Message-ID) only those of it that
     had already gone.
     """
-    deliveries = claimed(claim_due(limit=limit, channel=channel))
-    results, last_sent_at = [], None
+    deliveries = claimed(claim_due(limit=batch_limit(limit), channel=channel))
+    results, last_sent_at, until = [], None, _send_until()
     for delivery in deliveries:
+        if results and time.monotonic() > until:
+            break  # half the lease gone (a slow server): the rest goes back to the queue
         if channel == "email":
             last_sent_at = _pause_for_rate(last_sent_at)
         results.append((delivery, send_one(delivery)))
     if results:
-        _record_batch(results, report)
+        _record_batch(results, report, [delivery.id for delivery in deliveries[len(results):]])
     return len(results)
+
+
+def _lease_seconds() -> int:
+    return current_app.config.get("OUTBOX_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+
+
+def batch_limit(limit: int) -> int:
+    """Cap a batch to what the send rate lets go in half its lease: what a worker still
+    holds when its lease runs out, another worker takes (and would send a second time)."""
+    per_minute = current_app.config.get("OUTBOX_RATE_PER_MINUTE", 0)
+    if not per_minute:
+        return limit
+    return max(1, min(limit, int(_lease_seconds() * per_minute / 120)))
+
+
+def _send_until() -> float:
+    """The moment (time.monotonic) after which a batch stops sending: half its lease."""
+    return time.monotonic() + _lease_seconds() / 2
 
 
 class Mailer:

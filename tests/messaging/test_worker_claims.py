@@ -6,8 +6,9 @@ from sqlalchemy import select, update
 
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.messaging import worker
 from portal.messaging.models import Delivery, DeliveryStatus
-from portal.messaging.worker import _take
+from portal.messaging.worker import _take, drain
 from tests.messaging.helpers import queue_notes
 
 
@@ -20,3 +21,30 @@ def test_a_delivery_another_worker_claimed_after_we_read_it_is_left_to_that_work
                              .values(status=DeliveryStatus.SENDING, locked_until=lease))
     assert _take(first, lease) is False
     assert _take(second, lease) is True
+
+
+def test_with_a_send_rate_a_batch_holds_only_what_goes_out_within_half_its_lease(
+        app, smtp_server):
+    """At 60 a minute and a 2-second lease one message a batch, not fifty still held (and
+    taken by another worker) when the lease runs out."""
+    queue_notes(3)
+    app.config.update(OUTBOX_RATE_PER_MINUTE=60, OUTBOX_LEASE_SECONDS=2)
+    assert drain(batch_size=50, max_batches=1).sent == 1
+    assert len(smtp_server.messages) == 1
+    waiting = db.session.scalars(select(Delivery.status).where(
+        Delivery.status != DeliveryStatus.SENT)).all()
+    assert waiting == [DeliveryStatus.QUEUED] * 2
+
+
+def test_a_batch_past_half_its_lease_gives_the_rest_back_untried(app, smtp_server, monkeypatch):
+    """A slow server: once half the lease is gone the unsent part of the batch is queued
+    again for any worker, with no try recorded, instead of lapsing in this worker's hands."""
+    queue_notes(3)
+    monkeypatch.setattr(worker, "_send_until", lambda: 0.0)  # already past
+    assert drain(batch_size=50, max_batches=1).sent == 1
+    rest = db.session.scalars(select(Delivery).where(Delivery.status != DeliveryStatus.SENT)
+                              .execution_options(populate_existing=True)).all()
+    assert [(d.status, d.locked_until, d.attempts) for d in rest] == [
+        (DeliveryStatus.QUEUED, None, 0)] * 2
+    assert drain(batch_size=50).sent == 2  # then sent, once each
+    assert len({m["Message-ID"] for m in smtp_server.messages}) == 3
