@@ -103,8 +103,13 @@ def speaking(demo_site):
     db.session.commit()
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("email", list(ROLES))
+# Every role in English; right to left (Persian) for the administrator, whose pages are the
+# teacher's and counsellor's plus their own (the same templates), and for the family.
+CASES = [(email, "en") for email in ROLES] + [("admin@demo.school", "fa"),
+                                               ("parent@demo.school", "fa")]
+
+
+@pytest.mark.parametrize(("email", "language"), CASES)
 def test_every_main_page_has_no_serious_accessibility_violation(demo_site, page, sign_in,
                                                                  speaking, email, language):
     speaking(email, language)
