@@ -32,6 +32,14 @@ def reserve_ids(table: Table, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
+def insert_returning_ids(table: Table, rows: list[dict]) -> list[int]:
+    """Insert the rows (dicts) with executemany, in chunks; return their new ids in order."""
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    connection = db.session.connection()
+    return [new_id for start in range(0, len(rows), CHUNK)
+            for new_id in connection.execute(statement, rows[start:start + CHUNK]).scalars()]
+
+
 def _defaults(table: Table, given: Sequence[str]) -> dict[str, object]:
     """Return a value for every column not given that has a Python-side default."""
     values = {}

@@ -10,9 +10,9 @@ Updates are one `UPDATE … WHERE id` executemany per set of changed columns, de
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 
-from portal.core.bulk import copy_rows, reserve_ids
+from portal.core.bulk import copy_rows, insert_returning_ids, reserve_ids
 from portal.extensions import db
 
 CHUNK = 5_000  # ids per DELETE … IN, rows per executemany
@@ -61,13 +61,9 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
         columns = ["id", *names]
         copy_rows(table, columns, ([row[name] for name in columns] for row in rows))
         return
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    for start in range(0, len(rows), CHUNK):
-        batch = rows[start:start + CHUNK]
-        ids = connection.execute(statement, [{name: row[name] for name in names}
-                                             for row in batch]).scalars().all()
-        for row, new_id in zip(batch, ids, strict=True):
-            row["id"] = new_id
+    ids = insert_returning_ids(table, [{name: row[name] for name in names} for row in rows])
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
 
 
 def update_rows(table: Table, changes: dict[int, dict]) -> None:

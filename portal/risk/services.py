@@ -7,10 +7,10 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.core.bulk import copy_rows, reserve_ids
+from portal.core.bulk import copy_rows, insert_returning_ids, reserve_ids
 from portal.core.signals import record_changed, students_flagged
 from portal.core.time import to_utc, today_in, utcnow
 from portal.extensions import db
@@ -170,9 +170,7 @@ def _insert_assessments(rows: list[tuple]) -> list[int]:
     connection = db.session.connection()
     table = RiskAssessment.__table__
     if connection.dialect.name != "postgresql":
-        return list(connection.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [dict(zip(STORED, row, strict=True)) for row in rows]).scalars())
+        return insert_returning_ids(table, [dict(zip(STORED, row, strict=True)) for row in rows])
     ids = reserve_ids(table, len(rows))
     copy_rows(table, ("id", *STORED), (
         (id_, *row[:4], json.dumps(row[4]), *row[5:]) for id_, row in zip(ids, rows, strict=True)))
