@@ -2,13 +2,16 @@
 
 Every clickable bar or point carries, in its customdata, the address of the list of
 students behind it; static/js/dashboards.js follows it on click.
+
+The figures are written as Plotly's JSON directly, as the profile's are
+(portal/students/charts.py): building them through plotly's validated graph objects cost
+~35 ms of CPU on every dashboard (docs/performance.md). tests/dashboards/test_figures.py
+checks the JSON equals what plotly's graph objects write.
 """
 
-import json
 from collections.abc import Callable
 from datetime import date
 
-import plotly.graph_objects as go
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -16,62 +19,64 @@ from portal.core.codes import word_of
 from portal.dashboards.queries import GRADE_BANDS
 
 LEVEL_COLOURS = {"none": "#4ac26b", "watch": "#d4a72c", "high": "#cf222e"}
+# What plotly writes for the "none" template (no theme: the page's own styles apply).
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
 Link = Callable[..., str]
 
 
 def _layout(title_y: str, **extra) -> dict:
-    return {"template": "none", "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
+    return {"template": NO_TEMPLATE, "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
             "yaxis": {"title": {"text": title_y}, "rangemode": "tozero"},
             "legend": {"orientation": "h", "y": -0.2}, "hovermode": "closest",
             "autosize": True, **extra}
 
 
-def _empty(figure: go.Figure) -> go.Figure:
-    figure.add_annotation(text=_("No data yet"), showarrow=False, x=0.5, y=0.5,
-                          xref="paper", yref="paper")
-    return figure
+def _note(text: str) -> dict:
+    """An annotation in the middle of the plot (for a figure with nothing to draw)."""
+    return {"showarrow": False, "text": text, "x": 0.5, "xref": "paper",
+            "y": 0.5, "yref": "paper"}
 
 
-def to_json(figure: go.Figure) -> dict:
-    """Return the figure as plain JSON data (for the page's |tojson)."""
-    return json.loads(figure.to_json())
+def _figure(traces: list[dict], layout: dict, *, empty: bool = False) -> dict:
+    """Return Plotly's figure JSON; with "No data yet" in the middle when `empty`."""
+    if empty:
+        layout = {**layout, "annotations": [_note(_("No data yet"))]}
+    return {"data": traces, "layout": layout}
 
 
-def attendance_figure(weeks: list[dict], link: Link | None = None) -> go.Figure:
+def attendance_figure(weeks: list[dict], link: Link | None = None) -> dict:
     """Attendance rate by week; a point links to the students absent that week."""
-    figure = go.Figure(go.Scatter(
-        x=[w["week"].isoformat() for w in weeks], y=[w["rate"] for w in weeks],
-        mode="lines+markers", name=_("attendance rate"),
-        customdata=[link(chart="attendance", week=w["week"].isoformat()) if link else ""
-                    for w in weeks],
-        hovertemplate=_("week of %{x}: %{y}%") + "<extra></extra>"),
-        layout=_layout(_("attendance (%)"), yaxis={"range": [0, 100],
-                                                   "title": {"text": _("attendance (%)")}}))
-    return figure if weeks else _empty(figure)
+    trace = {"type": "scatter", "mode": "lines+markers", "name": _("attendance rate"),
+             "x": [w["week"].isoformat() for w in weeks], "y": [w["rate"] for w in weeks],
+             "customdata": [link(chart="attendance", week=w["week"].isoformat()) if link
+                            else "" for w in weeks],
+             "hovertemplate": _("week of %{x}: %{y}%") + "<extra></extra>"}
+    layout = _layout(_("attendance (%)"),
+                     yaxis={"range": [0, 100], "title": {"text": _("attendance (%)")}})
+    return _figure([trace], layout, empty=not weeks)
 
 
-def behaviour_figure(weeks: list[dict], link: Link) -> go.Figure:
+def behaviour_figure(weeks: list[dict], link: Link) -> dict:
     """Negative behaviour incidents by week; a bar links to the students involved."""
-    figure = go.Figure(go.Bar(
-        x=[w["week"].isoformat() for w in weeks], y=[w["incidents"] for w in weeks],
-        name=_("incidents"), marker_color="#8250df",
-        customdata=[link(chart="behaviour", week=w["week"].isoformat()) for w in weeks],
-        hovertemplate=_("week of %{x}: %{y} incidents") + "<extra></extra>"),
-        layout=_layout(_("incidents")))
-    return figure if weeks else _empty(figure)
+    trace = {"type": "bar", "name": _("incidents"), "marker": {"color": "#8250df"},
+             "x": [w["week"].isoformat() for w in weeks], "y": [w["incidents"] for w in weeks],
+             "customdata": [link(chart="behaviour", week=w["week"].isoformat())
+                            for w in weeks],
+             "hovertemplate": _("week of %{x}: %{y} incidents") + "<extra></extra>"}
+    return _figure([trace], _layout(_("incidents")), empty=not weeks)
 
 
-def grades_figure(distribution: dict, link: Link) -> go.Figure:
+def grades_figure(distribution: dict, link: Link) -> dict:
     """Grade distribution by grading period: one group of bars per band, one colour per period."""
     bands = [label for _, _, label in GRADE_BANDS]
-    figure = go.Figure(layout=_layout(_("grades"), barmode="group",
-                                      xaxis={"title": {"text": _("grade band (%)")}}))
-    for period, counts in distribution.items():
-        figure.add_trace(go.Bar(
-            x=bands, y=[counts.get(band, 0) for band in bands], name=period,
-            customdata=[link(chart="grades", period=period, band=band) for band in bands],
-            hovertemplate=f"{period}, " + "%{x}: %{y}<extra></extra>"))
-    return figure if distribution else _empty(figure)
+    traces = [{"type": "bar", "x": bands, "y": [counts.get(band, 0) for band in bands],
+               "name": period,
+               "customdata": [link(chart="grades", period=period, band=band) for band in bands],
+               "hovertemplate": f"{period}, " + "%{x}: %{y}<extra></extra>"}
+              for period, counts in distribution.items()]
+    layout = _layout(_("grades"), barmode="group",
+                     xaxis={"title": {"text": _("grade band (%)")}})
+    return _figure(traces, layout, empty=not distribution)
 
 
 def shown_date(day: str | date) -> str:
@@ -79,62 +84,59 @@ def shown_date(day: str | date) -> str:
     return format_date(date.fromisoformat(str(day)[:10]), "medium")
 
 
-def risk_levels_figure(days: list[dict], link: Link) -> go.Figure:
+def risk_levels_figure(days: list[dict], link: Link) -> dict:
     """Number of students per risk level over time, stacked; a bar links to those students.
 
     With a single recompute there is no "over time": the figure says so in words.
     """
     labels = [shown_date(d["day"]) for d in days]
-    figure = go.Figure(layout=_layout(_("students"), barmode="stack",
-                                      xaxis={"type": "category"}))
-    for level in ("high", "watch", "none"):
-        figure.add_trace(go.Bar(
-            x=labels, y=[d[level] for d in days], name=str(word_of(level)),
-            marker_color=LEVEL_COLOURS[level],
-            customdata=[link(chart="risk", day=d["day"], level=level) for d in days],
-            hovertemplate="%{x}: %{y}<extra></extra>"))
+    layout = _layout(_("students"), barmode="stack", xaxis={"type": "category"})
     if len(days) == 1:
         only = days[0]
-        figure.data = ()
-        figure.add_annotation(
-            text=_("One recompute so far (%(day)s): %(high)d high, %(watch)d watch, "
-                   "%(none)d not flagged. The chart starts with the next one.",
-                   day=labels[0], high=only["high"], watch=only["watch"], none=only["none"]),
-            showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-        return figure
-    return figure if days else _empty(figure)
+        return _figure([], {**layout, "annotations": [_note(_(
+            "One recompute so far (%(day)s): %(high)d high, %(watch)d watch, "
+            "%(none)d not flagged. The chart starts with the next one.",
+            day=labels[0], high=only["high"], watch=only["watch"], none=only["none"]))]})
+    traces = [{"type": "bar", "x": labels, "y": [d[level] for d in days],
+               "name": str(word_of(level)), "marker": {"color": LEVEL_COLOURS[level]},
+               "customdata": [link(chart="risk", day=d["day"], level=level) for d in days],
+               "hovertemplate": "%{x}: %{y}<extra></extra>"}
+              for level in ("high", "watch", "none")]
+    return _figure(traces, layout, empty=not days)
 
 
-def student_grades_figure(periods: list[tuple[str, float]]) -> go.Figure:
+def student_grades_figure(periods: list[tuple[str, float]]) -> dict:
     """A student's grade average per grading period."""
-    figure = go.Figure(go.Scatter(x=[name for name, _ in periods],
-                                  y=[round(average, 1) for _, average in periods],
-                                  mode="lines+markers", name=_("grade average")),
-                       layout=_layout(_("grade average (%)")))
-    return figure if periods else _empty(figure)
+    trace = {"type": "scatter", "mode": "lines+markers", "name": _("grade average"),
+             "x": [name for name, _ in periods],
+             "y": [round(average, 1) for _, average in periods]}
+    return _figure([trace], _layout(_("grade average (%)")), empty=not periods)
 
 
-def student_risk_figure(history: list[tuple]) -> go.Figure:
+def student_risk_figure(history: list[tuple]) -> dict:
     """A student's risk score over time, each point coloured by its level."""
-    figure = go.Figure(go.Scatter(
-        x=[shown_date(moment) for moment, _, _ in history], y=[score for _, score, _ in history],
-        mode="lines+markers", name=_("risk score"),
-        marker={"color": [LEVEL_COLOURS[level] for _, _, level in history], "size": 9},
-        line={"color": "#57606a"}), layout=_layout(_("risk score"), xaxis={"type": "category"}))
-    return figure if history else _empty(figure)
+    trace = {"type": "scatter", "mode": "lines+markers", "name": _("risk score"),
+             "x": [shown_date(moment) for moment, _, _ in history],
+             "y": [score for _, score, _ in history],
+             "marker": {"color": [LEVEL_COLOURS[level] for _, _, level in history], "size": 9},
+             "line": {"color": "#57606a"}}
+    layout = _layout(_("risk score"), xaxis={"type": "category"})
+    return _figure([trace], layout, empty=not history)
 
 
-def event_study_figure(weeks: list[dict], outcome: str) -> go.Figure:
+def event_study_figure(weeks: list[dict], outcome: str) -> dict:
     """Both groups' mean per week relative to the start, with the start marked."""
     title = _("attendance (%)") if outcome == "attendance" else _("assessment average (%)")
-    figure = go.Figure(layout=_layout(title, xaxis={"title": {"text": _(
-        "weeks from the start (0 = the start week)")}, "dtick": 1}))
-    for key, name, colour in (("participants", _("participants"), "#0969da"),
-                              ("comparison", _("matched students"), "#57606a")):
-        figure.add_trace(go.Scatter(
-            x=[w["week"] for w in weeks], y=[round(w[key], 1) for w in weeks],
-            mode="lines+markers", name=name, line={"color": colour},
-            hovertemplate=_("week %{x}: %{y}") + "<extra></extra>"))
-    figure.add_vline(x=-0.5, line_dash="dash", line_color="#cf222e")
-    figure.update_yaxes(rangemode="normal")
-    return figure if weeks else _empty(figure)
+    layout = _layout(title, xaxis={"title": {"text": _(
+        "weeks from the start (0 = the start week)")}, "dtick": 1})
+    layout["yaxis"] = {**layout["yaxis"], "rangemode": "normal"}
+    layout["shapes"] = [{"type": "line", "line": {"color": "#cf222e", "dash": "dash"},
+                         "x0": -0.5, "x1": -0.5, "xref": "x", "y0": 0, "y1": 1,
+                         "yref": "y domain"}]
+    traces = [{"type": "scatter", "mode": "lines+markers", "name": name,
+               "x": [w["week"] for w in weeks], "y": [round(w[key], 1) for w in weeks],
+               "line": {"color": colour},
+               "hovertemplate": _("week %{x}: %{y}") + "<extra></extra>"}
+              for key, name, colour in (("participants", _("participants"), "#0969da"),
+                                        ("comparison", _("matched students"), "#57606a"))]
+    return _figure(traces, layout, empty=not weeks)

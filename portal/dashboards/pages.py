@@ -45,7 +45,7 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
         "risk": figures.risk_levels_figure(queries.risk_levels_over_time(scope), link),
     }
     flagged, flagged_total = flagged_page(user, student_ids=scope, page=page)
-    return {"charts": {key: figures.to_json(fig) for key, fig in charts.items()},
+    return {"charts": charts,
             "flagged": flagged, "flagged_total": flagged_total, "page": page,
             "per_page": FLAGGED_PER_PAGE,
             "follow_up": flag_follow_up(scope, utcnow())}
@@ -98,7 +98,7 @@ def _impact_frame(user: User, outcome: str, today: date, school_id: int | None) 
 def _shown(effect, outcome: str, design) -> dict:
     chart = figures.event_study_figure(effect.event, outcome)
     return {"effect": effect, "shown": impact_estimate.displayed(effect),
-            "chart": figures.to_json(chart), "design": design}
+            "chart": chart, "design": design}
 
 
 def program_impact(user: User, program, outcome: str, today: date,
@@ -155,5 +155,5 @@ def profile_panel_context(viewer: User, student: Student) -> dict | None:
     return {"assessment": latest_assessment(student), "student": student,
             "flagged_since": flagged_since(own).get(student.id),
             "todos": family_todos_of([student]).get(student.id, []),
-            "charts": {key: figures.to_json(fig) for key, fig in charts.items()}}
+            "charts": charts}
 

@@ -1,7 +1,9 @@
 """Figures carry the right numbers; difference in differences on known changes."""
 
+import json
 from datetime import date
 
+import plotly.graph_objects as go
 from sqlalchemy import select
 
 from portal.dashboards import figures, queries
@@ -22,7 +24,7 @@ def test_attendance_figure_holds_each_weeks_rate_and_drill_link(app):
     record_attendance(first, days, absent_on={days[0], days[6]})
     record_attendance(second, days, absent_on={days[1]})
     scope = select(Student.id).where(Student.school_id == school.id)
-    figure = figures.to_json(figures.attendance_figure(queries.attendance_by_week(scope), _link))
+    figure = figures.attendance_figure(queries.attendance_by_week(scope), _link)
     trace = figure["data"][0]
     assert trace["x"] == ["2026-11-09", "2026-11-16"]
     assert trace["y"] == [80.0, 90.0]  # 8 of 10, then 9 of 10 student-days
@@ -38,8 +40,33 @@ def test_grade_and_behaviour_figures_count_what_was_recorded(app):
         give_grade(student, section, term.grading_periods[0], score)
     record_incidents(students[0], 2, date(2026, 11, 18))
     scope = select(Student.id).where(Student.school_id == school.id)
-    grades = figures.to_json(figures.grades_figure(queries.grade_distribution(scope), _link))
+    grades = figures.grades_figure(queries.grade_distribution(scope), _link)
     (q1,) = grades["data"]
     assert q1["name"] == "Q1" and q1["y"][:2] == [1, 2]  # 0–49: one, 50–59: two
-    behaviour = figures.to_json(figures.behaviour_figure(queries.behaviour_by_week(scope), _link))
+    behaviour = figures.behaviour_figure(queries.behaviour_by_week(scope), _link)
     assert behaviour["data"][0]["x"] == ["2026-11-16"] and behaviour["data"][0]["y"] == [2]
+
+
+def test_every_figure_is_the_json_plotly_itself_writes(app):
+    """Each figure is valid Plotly (its graph objects accept it) and written as plotly would."""
+    weeks = [{"week": date(2026, 11, 9), "rate": 92.5, "incidents": 3}]
+    made = [
+        figures.attendance_figure(weeks, _link), figures.attendance_figure([]),
+        figures.behaviour_figure(weeks, _link), figures.behaviour_figure([], _link),
+        figures.grades_figure({"Q1": {"0–49": 2}, "Q2": {}}, _link),
+        figures.grades_figure({}, _link),
+        figures.risk_levels_figure([{"day": f"2026-11-{d}", "high": 1, "watch": 2, "none": 3}
+                                    for d in (18, 25)], _link),
+        figures.risk_levels_figure([{"day": "2026-11-25", "high": 1, "watch": 0, "none": 9}],
+                                   _link),
+        figures.student_grades_figure([("Q1", 71.26)]), figures.student_risk_figure([]),
+        figures.student_risk_figure([("2026-11-25", 0.4, "watch")]),
+        figures.event_study_figure([{"week": -1, "participants": 90.0, "comparison": 91.0}],
+                                   "attendance"),
+        figures.event_study_figure([], "grades"),
+    ]
+    for figure in made:
+        written = json.loads(json.dumps(figure))
+        assert json.loads(go.Figure(written).to_json()) == written
+    assert made[1]["layout"]["annotations"][0]["text"] == "No data yet"
+    assert made[7]["data"] == [] and "9 not flagged" in made[7]["layout"]["annotations"][0]["text"]
