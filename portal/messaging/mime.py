@@ -21,6 +21,9 @@ from flask_mail import sanitize_address, sanitize_subject
 
 POLICY = email_policy.SMTP.clone(max_line_length=998)  # as worker.PortalMail
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# An address with no name, no quotes and no non-ASCII character (RFC 5322's dot-atom).
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
 _WIDTH = len(repr(sys.maxsize - 1))
 
 
@@ -63,6 +66,18 @@ def _sanitized(address: str) -> str:
     return sanitize_address(address)
 
 
+def recipient(address: str) -> str:
+    """The To header's address, as Flask-Mail writes it: a plain address is written as it
+    is, without parsing it (parsing was half the cost of an email's bytes)."""
+    return address if _PLAIN_ADDRESS.fullmatch(address) else sanitize_address(address)
+
+
+@lru_cache(maxsize=4)
+def _date(second: int) -> str:
+    """The Date header of a moment (whole seconds: the header has no fractions)."""
+    return formatdate(second, localtime=True)
+
+
 def mail_bytes(delivery, *, sent_at: float | None = None) -> bytes | None:
     """Return the email of a delivery as sent, or None when it is not the usual shape."""
     headers = dict(delivery.headers or {})
@@ -80,8 +95,8 @@ def mail_bytes(delivery, *, sent_at: float | None = None) -> bytes | None:
     lines = [f'Content-Type: multipart/mixed; boundary="{outer}"\r\nMIME-Version: 1.0\r\n'
              .encode("ascii")]
     fields = [("Subject", sanitize_subject(delivery.subject, "utf-8"))] if delivery.subject else []
-    fields += [("From", envelope_sender()), ("To", sanitize_address(delivery.to_address)),
-               ("Date", formatdate(sent_at or time.time(), localtime=True)),
+    fields += [("From", envelope_sender()), ("To", recipient(delivery.to_address)),
+               ("Date", _date(int(sent_at or time.time()))),
                ("Message-ID", delivery.message_id_header),
                *((name, str(value)) for name, value in headers.items())]
     try:
