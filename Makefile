@@ -49,7 +49,8 @@ run: translations
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## make test: the whole suite on SQLite, and on PostgreSQL too when TEST_DATABASE_URL is set
-## (the two passes run side by side, one per core; the PostgreSQL pass's report follows)
+## (the two passes run side by side, one per core; the PostgreSQL pass's report follows;
+## the tests that use no test database run in the PostgreSQL pass only)
 PG_LOG := test-artifacts/pytest-postgresql.log
 test: translations
 	@if [ -z "$$TEST_DATABASE_URL" ]; then exec $(BIN)/python -m pytest -q; fi; \
@@ -57,7 +58,8 @@ test: translations
 	echo "--- SQLite here; PostgreSQL ($$TEST_DATABASE_URL, browser tests excluded) alongside"; \
 	TEST_REDIS_URL=redis://127.0.0.1:6379/14 $(BIN)/python -m pytest -q -p no:cacheprovider \
 		-m "not browser" > $(PG_LOG) 2>&1 & postgres=$$!; \
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q; sqlite=$$?; \
+	env -u TEST_DATABASE_URL TEST_DATABASE_FREE_TESTS_ELSEWHERE=1 $(BIN)/python -m pytest -q; \
+		sqlite=$$?; \
 	wait $$postgres; pg=$$?; \
 	echo "--- the PostgreSQL pass ($(PG_LOG))"; cat $(PG_LOG); \
 	[ $$sqlite -eq 0 ] && [ $$pg -eq 0 ]

@@ -2,22 +2,21 @@
 
 import itertools
 from datetime import datetime
-from functools import cache
 from types import SimpleNamespace
-
-from werkzeug.security import generate_password_hash
 
 from portal.auth.models import Role, User
 from portal.events.services import EventDetails, create_event
 from portal.extensions import db
-from tests.factories import PASSWORD, link, make_guardian, make_school, make_section, make_student
+from tests.factories import (
+    link,
+    make_guardian,
+    make_school,
+    make_section,
+    make_student,
+    password_hash,
+)
 
 _numbers = itertools.count(1)
-
-
-@cache
-def _password_hash() -> str:
-    return generate_password_hash(PASSWORD, method="scrypt")
 
 
 def make_user(role: str, school=None, **fields) -> User:
@@ -26,7 +25,7 @@ def make_user(role: str, school=None, **fields) -> User:
     user = User(email=f"events-{role}{n}@example.org",
                 full_name=fields.pop("full_name", f"{role} {n}"),
                 role=role, school_id=school.id if school else None,
-                password_hash=_password_hash(), **fields)
+                password_hash=password_hash(), **fields)
     db.session.add(user)
     db.session.flush()
     return user
