@@ -58,7 +58,7 @@ test: translations
 	echo "--- SQLite here; PostgreSQL ($$TEST_DATABASE_URL, browser tests excluded) alongside"; \
 	TEST_REDIS_URL=redis://127.0.0.1:6379/14 $(BIN)/python -m pytest -q -p no:cacheprovider \
 		-m "not browser" > $(PG_LOG) 2>&1 & postgres=$$!; \
-	env -u TEST_DATABASE_URL TEST_DATABASE_FREE_TESTS_ELSEWHERE=1 $(BIN)/python -m pytest -q; \
+	env -u TEST_DATABASE_URL TEST_POSTGRESQL_PASS_ALONGSIDE=1 $(BIN)/python -m pytest -q; \
 		sqlite=$$?; \
 	wait $$postgres; pg=$$?; \
 	echo "--- the PostgreSQL pass ($(PG_LOG))"; cat $(PG_LOG); \

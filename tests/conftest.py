@@ -78,7 +78,12 @@ def clock(request):
 
 
 # Set by `make test` on its SQLite pass when a PostgreSQL pass runs alongside (Makefile).
-DATABASE_FREE_ELSEWHERE = "TEST_DATABASE_FREE_TESTS_ELSEWHERE"
+POSTGRESQL_ALONGSIDE = "TEST_POSTGRESQL_PASS_ALONGSIDE"
+
+
+def postgresql_pass_alongside() -> bool:
+    """Return True in a SQLite pass of `make test` that has a PostgreSQL pass beside it."""
+    return bool(os.environ.get(POSTGRESQL_ALONGSIDE))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -86,7 +91,7 @@ def pytest_collection_modifyitems(config, items):
     OULAD and UCI evaluations, the tiny bench and load runs on their own files): their
     result does not depend on the pass, so running them twice only costs time. Browser
     tests stay: the PostgreSQL pass leaves those out."""
-    if not os.environ.get(DATABASE_FREE_ELSEWHERE):
+    if not postgresql_pass_alongside():
         return
     elsewhere = [item for item in items if "database_url" not in item.fixturenames
                  and item.get_closest_marker("browser") is None]
