@@ -144,11 +144,12 @@ def _migrate(url: str) -> None:
 def _no_autovacuum() -> None:
     """Keep autovacuum off the test schema's tables.
 
-    Tests fill and empty the tables within seconds, so autovacuum's ANALYZE catches them at
-    random, often nearly empty: the planner then takes a hundred rows for one and picks
-    nested loops that ran a holdout draw for 30 s instead of 0.5 s. Never analysed, a table
-    is estimated from its size on disk, and a bulk seed's own ANALYZE (the hostile-input
-    crawl's, the imports') still counts.
+    Tests fill and empty the tables within seconds, so autovacuum's ANALYZE would catch
+    them at random moments, and the planner's estimates (and a test's time) would depend on
+    which tests ran before. Never analysed, a table is estimated from its size on disk; a
+    bulk seed's own ANALYZE still counts (the hostile-input crawl's, the imports', the
+    holdout seed's: statistics of nearly empty tables had nested its draw's loops, 30 s
+    instead of 0.5 s).
     """
     for table in db.metadata.sorted_tables:
         db.session.execute(text(f'ALTER TABLE "{table.name}" SET (autovacuum_enabled = false)'))
