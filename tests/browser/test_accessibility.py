@@ -22,9 +22,11 @@ STAFF_DETAILS = (  # (a list page, the first link on it to a detail page)
 PROFILE_DETAILS = (  # the forms a staff member opens from a student's profile
     ("main a[href^='/interactions/new/']", "main a[href^='/needs/new/']",
      "main a[href*='/interventions/new']"))
+# The teacher and counsellor open one detail page, a student's profile (and its forms):
+# the other detail pages are the same templates the administrator's check opens.
 ROLES = {
-    "teacher@demo.school": (STAFF_PAGES, STAFF_DETAILS),
-    "counsellor@demo.school": (STAFF_PAGES, STAFF_DETAILS),
+    "teacher@demo.school": (STAFF_PAGES, STAFF_DETAILS[:1]),
+    "counsellor@demo.school": (STAFF_PAGES, STAFF_DETAILS[:1]),
     "admin@demo.school": (
         STAFF_PAGES + ("/dashboards/programs",
                        "/dashboards/interventions", "/staff/invite"),
@@ -70,13 +72,16 @@ def _first_link(page, url: str, selector: str) -> str | None:
     return link.get_attribute("href") if link.count() else None
 
 
-def _pages_of(page, demo_site, email: str) -> list[str]:
-    """Return the paths to check for this account: its menu, its pages, and detail pages."""
-    pages, details = ROLES[email]
+def _pages_of(page, demo_site, email: str, details: bool = True) -> list[str]:
+    """Return the paths to check for this account: its menu, its pages, and (unless told
+    not to) detail pages."""
+    pages, detail_pages = ROLES[email]
     page.goto(demo_site.url + "/")
     paths = page.eval_on_selector_all("#site-menu nav a", "links => links.map(a => a.pathname)")
     paths += list(pages)
-    for listing, selector in details:
+    if not details:
+        return list(dict.fromkeys(p for p in paths if p))
+    for listing, selector in detail_pages:
         paths.append(_first_link(page, demo_site.url + listing, selector))
     if not email.startswith("parent"):
         profile = next(p for p in paths if p and p.startswith("/students/"))
@@ -104,7 +109,8 @@ def speaking(demo_site):
 
 
 # Every role in English; right to left (Persian) for the administrator, whose pages are the
-# teacher's and counsellor's plus their own (the same templates), and for the family.
+# teacher's and counsellor's plus their own (the same templates): its menu and own pages,
+# the details being checked in English; and for the family, every page of it.
 CASES = [(email, "en") for email in ROLES] + [("admin@demo.school", "fa"),
                                                ("parent@demo.school", "fa")]
 
@@ -115,7 +121,8 @@ def test_every_main_page_has_no_serious_accessibility_violation(demo_site, page,
     speaking(email, language)
     axe = Axe()
     sign_in(email)
-    paths = _pages_of(page, demo_site, email)
+    paths = _pages_of(page, demo_site, email,
+                      details=language == "en" or email.startswith("parent"))
     assert len(paths) >= 8, paths
     violations = []
     for path in paths:

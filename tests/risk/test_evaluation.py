@@ -20,9 +20,9 @@ def _evaluate(app, *args):
 
 
 @needs_shipped_csv
-def test_evaluation_runs_on_the_shipped_file_and_is_reproducible(app):
+def test_evaluation_runs_on_the_shipped_file_and_is_reproducible(files_app):
     args = ["--uci", str(SHIPPED), "--setup", "B", "--runs", "1", "--bootstrap", "50", "--json"]
-    first, second = _evaluate(app, *args), _evaluate(app, *args)
+    first, second = _evaluate(files_app, *args), _evaluate(files_app, *args)
     assert first.exit_code == 0, first.output
     (report,) = json.loads(first.output)["files"]
     assert json.loads(second.output)["files"] == [report]
@@ -42,10 +42,10 @@ def test_a_missing_column_is_named():
         read_students(HEADER.replace(",final grade", "") + "GP,F,U,0,4,10,11\n")
 
 
-def test_a_non_numeric_grade_names_the_line_and_column(app, tmp_path):
+def test_a_non_numeric_grade_names_the_line_and_column(files_app, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "GP,F,U,0,4,10,11,12\nGP,M,R,1,2,ten,9,8\n")
-    result = _evaluate(app, "--uci", str(bad), "--setup", "A")
+    result = _evaluate(files_app, "--uci", str(bad), "--setup", "A")
     assert result.exit_code != 0
     assert "line 3, column 'first period grade': 'ten' is not a number" in result.output
 
@@ -66,11 +66,11 @@ def test_the_original_semicolon_format_with_short_codes_is_read():
      "0 failing and 12 passing students; the 10-fold cross-validation needs at least 10"),
     (b"", "missing column 'school'"),
 ])
-def test_an_unreadable_file_is_a_message_and_a_failure_not_a_traceback(app, tmp_path, content,
+def test_an_unreadable_file_is_a_message_and_a_failure_not_a_traceback(files_app, tmp_path, content,
                                                                         message):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(content)
-    result = _evaluate(app, "--uci", str(bad), "--setup", "A", "--runs", "1")
+    result = _evaluate(files_app, "--uci", str(bad), "--setup", "A", "--runs", "1")
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"Error: {bad}: " in result.output and message in result.output

@@ -37,9 +37,9 @@ def two_files(tmp_path_factory):
             planted_file(folder / "fewer.csv", students=80, failing=12))
 
 
-def test_every_file_given_is_reported_with_its_own_base_rate(app, two_files):
+def test_every_file_given_is_reported_with_its_own_base_rate(files_app, two_files):
     third, fewer = two_files
-    result = _evaluate(app, "--uci", str(third), "--uci", str(fewer), "--miss-cost", "4")
+    result = _evaluate(files_app, "--uci", str(third), "--uci", str(fewer), "--miss-cost", "4")
     assert result.exit_code == 0, result.output
     assert f"== {third}: 60 students, 20 failing (base rate 33.3 %)" in result.output
     assert f"== {fewer}: 80 students, 12 failing (base rate 15.0 %)" in result.output
@@ -60,10 +60,10 @@ def test_the_lower_base_rate_is_learned_and_the_planted_failures_caught(two_file
     assert 0 <= brier["low"] <= brier["value"] <= brier["high"] < 0.1
 
 
-def test_a_bad_second_file_stops_before_any_work(app, two_files, tmp_path):
+def test_a_bad_second_file_stops_before_any_work(files_app, two_files, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "GP,F,16,U,0,4,ten,10,11\n")
-    result = _evaluate(app, "--uci", str(two_files[0]), "--uci", str(bad))
+    result = _evaluate(files_app, "--uci", str(two_files[0]), "--uci", str(bad))
     assert result.exit_code == 1
     assert "line 2, column 'first period grade': 'ten' is not a number" in result.output
     assert "==" not in result.output

@@ -149,9 +149,9 @@ def test_the_score_against_classmates_sees_only_marks_given_by_the_day(registrat
     assert on_60[bad]["score_vs_classmates"] is None  # nothing handed in: nothing to compare
 
 
-def test_the_json_has_the_promised_shape_and_the_chart_is_written(app, planted, tmp_path):
+def test_the_json_has_the_promised_shape_and_the_chart_is_written(files_app, planted, tmp_path):
     chart = tmp_path / "chart.html"
-    result = app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(planted),
+    result = files_app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(planted),
                                                 "--json", "--chart", str(chart)])
     assert result.exit_code == 0, result.output
     assert "ROC AUC" in chart.read_text()
@@ -194,11 +194,11 @@ def test_a_missing_column_is_named(tmp_path):
         read_oulad(folder)
 
 
-def test_a_bad_number_names_file_line_and_column(app, tmp_path):
+def test_a_bad_number_names_file_line_and_column(files_app, tmp_path):
     folder = write_planted(tmp_path / "bad")
     path = folder / "courses.csv"
     path.write_bytes(path.read_bytes().replace(b'"2014J","200"', b'"2014J","long"'))
-    result = app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(folder)])
+    result = files_app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(folder)])
     assert result.exit_code != 0
     assert "courses.csv, line 4, column 'module_presentation_length': 'long'" in result.output
 
