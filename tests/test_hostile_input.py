@@ -179,8 +179,8 @@ def _probe_rule(probe: Probe, rule, real_ids) -> None:
 
 # `make test` shares the crawl between its passes, each role crawled in one: the staff who
 # see a caseload on PostgreSQL (~80 s each there), the others on SQLite; on SQLite alone,
-# every role. (Before the test schema kept autovacuum off, random statistics made the
-# crawl take 31 minutes on PostgreSQL.)
+# every role. (It once took 31 minutes on PostgreSQL; since the test schema keeps
+# autovacuum off and teardown skips the foreign-key checks, about 80 s a role.)
 ON_POSTGRESQL = ("teacher@demo.school", "counsellor@demo.school")
 
 
