@@ -11,8 +11,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# --no-compile: Python compiles what it imports when it first does; compiling every file of
+# every package up front doubled the install (69 s → 33 s here, in every CI run).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,analysis]"
+	$(BIN)/python -m pip install --quiet --no-compile -e ".[dev,analysis]"
 	touch $@
 
 # The catalogues besides English (portal/translations/<code>/LC_MESSAGES/messages.po); the
