@@ -1,6 +1,7 @@
 """Fixtures: an app on a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
 a client, login_as, a real SMTP server, and a live server for the browser tests."""
 
+import contextlib
 import copy
 import functools
 import os
@@ -239,6 +240,27 @@ def _app_for(config: type) -> Flask:
     application.config.clear()  # a test may have changed a setting
     application.config.update(copy.deepcopy(built))
     return application
+
+
+@contextlib.contextmanager
+def module_app(database_url: str, **overrides):
+    """An app of a module's own (for a world built once and only read), in its app context
+    at TEST_NOW; its tables emptied and the clock given back after."""
+    portal_time.set_clock(TEST_NOW)
+    application = create_app(config_for(database_url, **overrides))
+    application.test_client_class = FreshRequestClient
+    try:
+        with application.app_context():
+            limiter.reset()
+            try:
+                yield application
+            finally:
+                db.session.rollback()
+                db.session.remove()
+                empty_all_tables()
+                db.engine.dispose()
+    finally:
+        portal_time.set_clock(None)
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import func, select
 
-from portal import create_app
 from portal.auth.models import User
-from portal.core import time as portal_time
 from portal.demo.school import load_demo_school
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.family.services import submit_feedback
 from portal.imports.services import refresh_statistics
 from portal.messaging.campaigns import create_campaign
@@ -21,10 +19,8 @@ from portal.people.models import Guardian, School, Student, StudentGuardian
 from portal.risk.services import assess_students
 from tests.conftest import (
     TEST_NOW,
-    FreshRequestClient,
-    config_for,
-    empty_all_tables,
     is_postgres,
+    module_app,
     postgresql_pass_alongside,
     sign_in_session,
 )
@@ -95,20 +91,11 @@ def _real_id(real_ids: dict, argument: str) -> int:
 
 @pytest.fixture(scope="module")
 def world(database_url):
-    portal_time.set_clock(TEST_NOW)
-    app = create_app(config_for(database_url, RATELIMIT_ENABLED=False))
-    app.test_client_class = FreshRequestClient
-    with app.app_context():
-        limiter.reset()
+    with module_app(database_url, RATELIMIT_ENABLED=False) as app:
         _seed()
         db.session.commit()
         refresh_statistics()  # a bulk seed: stale planner statistics pick minutes-long plans
         yield World(app=app, client=app.test_client(), real_ids=_real_ids())
-        db.session.rollback()
-        db.session.remove()
-        empty_all_tables()
-        db.engine.dispose()
-    portal_time.set_clock(None)
 
 
 def _sign_in(client, user_id: int | None) -> None:

@@ -6,16 +6,8 @@ import re
 import pytest
 from markupsafe import escape
 
-from portal import create_app
-from portal.core import time as portal_time
-from portal.extensions import db, limiter
-from tests.conftest import (
-    TEST_NOW,
-    FreshRequestClient,
-    config_for,
-    empty_all_tables,
-    sign_in_session,
-)
+from portal.extensions import db
+from tests.conftest import module_app, sign_in_session
 from tests.core.world import (
     CSRF_EXEMPT_FORMS,
     RAW_MARKERS,
@@ -41,29 +33,18 @@ def pages(database_url):
     Once for the module (the tests only read the answers), on an app of its own with CSRF
     on, as in production, so the forms render their tokens.
     """
-    portal_time.set_clock(TEST_NOW)
-    application = create_app(config_for(database_url, WTF_CSRF_ENABLED=True))
-    application.test_client_class = FreshRequestClient
-    with application.app_context():
-        limiter.reset()
-        try:
-            world = build_world()
-            db.session.commit()
-            opened = {}
-            for endpoint, path in page_paths(application, world):
-                reader = reader_of(endpoint, world)
-                client = application.test_client()
-                if reader:
-                    with client.session_transaction() as session:
-                        sign_in_session(session, reader)
-                opened[endpoint] = client.get(path)
-            yield opened
-        finally:
-            db.session.rollback()
-            db.session.remove()
-            empty_all_tables()
-            db.engine.dispose()
-            portal_time.set_clock(None)
+    with module_app(database_url, WTF_CSRF_ENABLED=True) as application:
+        world = build_world()
+        db.session.commit()
+        opened = {}
+        for endpoint, path in page_paths(application, world):
+            reader = reader_of(endpoint, world)
+            client = application.test_client()
+            if reader:
+                with client.session_transaction() as session:
+                    sign_in_session(session, reader)
+            opened[endpoint] = client.get(path)
+        yield opened
 
 
 def _html(response) -> str:
