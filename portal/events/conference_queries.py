@@ -10,7 +10,7 @@ from portal.events.audience import audience_student_ids
 from portal.events.conferences import bookable_staff_ids, booking_closes_at
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.extensions import db
-from portal.people.models import Guardian, Student, StudentGuardian
+from portal.people.models import Enrollment, Guardian, Section, Student, StudentGuardian
 
 
 def staff_schedule(user: User, event: Event) -> list[dict]:
@@ -25,25 +25,33 @@ def staff_schedule(user: User, event: Event) -> list[dict]:
 
 
 def families_not_booked(user: User, event: Event) -> list[dict]:
-    """Return the user's students in the audience with no slot with them yet, and their families."""
+    """Return the user's students in the audience with no slot with them yet, and their families
+    (the students they may be booked about: whom they teach or counsel; two queries)."""
     booked = select(ConferenceSlot.student_id).where(
         ConferenceSlot.event_id == event.id, ConferenceSlot.staff_id == user.id,
         ConferenceSlot.student_id.is_not(None))
+    teaches = select(Enrollment.id).join(Section, Section.id == Enrollment.section_id).where(
+        Enrollment.student_id == Student.id, Section.teacher_id == user.id).exists()
     students = db.session.scalars(
         visible_students(user)
-        .where(Student.id.in_(audience_student_ids(event)),
-               Student.id.not_in(booked))
+        .where(Student.id.in_(audience_student_ids(event)), Student.id.not_in(booked),
+               (Student.counsellor_id == user.id) | teaches)
         .order_by(Student.last_name, Student.first_name)).all()
-    return [{"student": student, "guardians": informable_guardians(student)}
-            for student in students if user.id in bookable_staff_ids(student)]
+    guardians = informable_guardians([student.id for student in students])
+    return [{"student": student, "guardians": guardians.get(student.id, [])}
+            for student in students]
 
 
-def informable_guardians(student: Student) -> list[Guardian]:
-    """Return the student's guardians whose link allows telling them about the child."""
-    return list(db.session.scalars(select(Guardian).join(
-        StudentGuardian, StudentGuardian.guardian_id == Guardian.id).where(
-        StudentGuardian.student_id == student.id,
-        informed_link_condition()).order_by(Guardian.sort_name, Guardian.id)))
+def informable_guardians(student_ids: list[int]) -> dict[int, list[Guardian]]:
+    """Return, per student, the guardians whose link allows telling them about the child."""
+    found: dict[int, list[Guardian]] = {}
+    for student_id, guardian in db.session.execute(
+            select(StudentGuardian.student_id, Guardian)
+            .join(Guardian, StudentGuardian.guardian_id == Guardian.id)
+            .where(StudentGuardian.student_id.in_(student_ids), informed_link_condition())
+            .order_by(Guardian.sort_name, Guardian.id)):
+        found.setdefault(student_id, []).append(guardian)
+    return found
 
 
 def family_conference_options(event: Event, children: list[Student]) -> list[dict]:

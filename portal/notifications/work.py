@@ -86,6 +86,8 @@ def my_work(user: User) -> list[tuple[object, list[WorkItem]]]:
 
 
 def my_work_count(user: User) -> int:
-    """Return how many open things are assigned to the user (for the menu)."""
-    return sum(db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-               for stmt in _assigned(user).values())
+    """Return how many open things are assigned to the user (for the menu): one query, as
+    every page's menu asks."""
+    counts = [select(func.count()).select_from(stmt.subquery()).scalar_subquery()
+              for stmt in _assigned(user).values()]
+    return db.session.scalar(select(sum(counts[1:], counts[0])))

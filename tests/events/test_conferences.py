@@ -113,10 +113,20 @@ def test_staff_see_the_families_of_their_students_who_have_not_booked(app):
     world = school_with_families()
     event = _conference(world)
     slot = publish_slots(actor=world.teacher, event=event, plan=_plan())[0]
+    rows = families_not_booked(world.teacher, event)
+    assert [(row["student"].id, [g.id for g in row["guardians"]]) for row in rows] == [
+        (world.cleo.id, [world.diaz.id]), (world.ann.id, [world.marta.id])]  # not the barred
     book_slot(actor=world.teacher, slot=slot, student=world.ann, guardian=world.marta)
     rows = families_not_booked(world.teacher, event)
     assert [row["student"].id for row in rows] == [world.cleo.id]
     assert [g.id for g in rows[0]["guardians"]] == [world.diaz.id]
+    # only the students one teaches or counsels: the administrator sees every student
+    assert [row["student"].id for row in families_not_booked(world.other_teacher, event)] == [
+        world.ben.id]
+    assert families_not_booked(world.admin, event) == []
+    world.ben.counsellor_id = world.admin.id
+    assert [row["student"].id for row in families_not_booked(world.admin, event)] == [
+        world.ben.id]
 
 
 def test_the_conference_page_lets_staff_publish_and_book_for_a_family(app, login_as):
