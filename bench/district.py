@@ -13,11 +13,11 @@ from config import DefaultConfig
 from portal import create_app
 from portal.auth.models import Role, User
 from portal.auth.sessions import LAST_SEEN
+from portal.core.planner import refresh_statistics
 from portal.core.time import today_in, utcnow
 from portal.demo.district import generate_district
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.extensions import db
-from portal.imports.services import refresh_statistics
 from portal.outcomes.models import AttendanceStatus
 from portal.people.models import AcademicTerm, School, Student
 from portal.risk.indicators import RECENT_DAYS

@@ -4,9 +4,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from portal.core.planner import refresh_statistics
 from portal.extensions import db
 from portal.imports.export import export_oneroster
-from portal.imports.services import import_oneroster, refresh_statistics
+from portal.imports.services import import_oneroster
 
 
 def export_district(folder: Path) -> dict:

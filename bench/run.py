@@ -26,10 +26,10 @@ from bench.district import (
 )
 from bench.report import write_table
 from bench.roster import measure_import
+from portal.core.planner import refresh_statistics
 from portal.core.time import today_in
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.extensions import db
-from portal.imports.services import refresh_statistics
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/portal_bench"
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.core.planner import refresh_statistics
 from portal.demo.school import load_demo_school
 from portal.extensions import db
 from portal.family.services import submit_feedback
-from portal.imports.services import refresh_statistics
 from portal.messaging.campaigns import create_campaign
 from portal.messaging.models import Message
 from portal.outcomes.intervention_services import open_intervention

@@ -7,13 +7,13 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.core.planner import refresh_statistics
 from portal.core.time import today_in
 from portal.demo.district import generate_district
 from portal.demo.district_admin import DEMO_DISTRICT_ACCOUNT, add_demo_district_administrator
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_school
 from portal.extensions import db
-from portal.imports.services import refresh_statistics
 from portal.people.models import School, Student
 from portal.risk.services import recompute_all, record_past_assessments
 

@@ -5,11 +5,12 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from portal.core.planner import refresh_statistics
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed
 from portal.imports.export import export_oneroster
 from portal.imports.records_apply import import_records
-from portal.imports.services import import_oneroster, refresh_statistics
+from portal.imports.services import import_oneroster
 from portal.people.models import School
 
 

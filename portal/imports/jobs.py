@@ -15,12 +15,13 @@ from sqlalchemy import select, update
 
 from portal.auth.models import User
 from portal.core.permissions import visible_school_ids
+from portal.core.planner import refresh_statistics
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed
 from portal.imports.models import ImportJob, ImportStatus
 from portal.imports.records_apply import import_records
-from portal.imports.services import import_oneroster, refresh_statistics
+from portal.imports.services import import_oneroster
 from portal.people.models import School
 
 KINDS = ("oneroster", "attendance", "grades")

@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
@@ -31,20 +30,3 @@ def import_oneroster(*, path: Path,
         db.session.rollback()
         raise ImportFailed([RowError(Path(path).name, 0, "", "",
                                      f"the database refused the data: {exc.orig}")]) from exc
-
-
-def refresh_statistics(*, vacuum: bool = False) -> None:
-    """Refresh the query planner's statistics after a bulk load (ANALYZE, SQLite too).
-
-    With `vacuum` (after millions of new rows: a generated district, a migration's backfill),
-    PostgreSQL also marks the new rows' pages all-visible (VACUUM), so its index-only scans
-    need not visit the table until autovacuum would have come round: before it, a school's
-    weekly totals were read by scanning the whole district's (docs/performance.md).
-    """
-    db.session.commit()
-    if vacuum and db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql("VACUUM (ANALYZE)")
-        return
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()

@@ -3,8 +3,8 @@
 from types import SimpleNamespace
 
 from portal.auth.models import Role
+from portal.core.planner import refresh_statistics
 from portal.extensions import db
-from portal.imports.services import refresh_statistics
 from portal.risk.models import RiskAssessment, RiskRuleSet
 from tests import factories as f
 
