@@ -1,24 +1,33 @@
 """Numbers and percentages written the way each language writes them (98,4 % in French,
 ۹۸٫۴٪ in Persian): Babel's patterns and symbols, in the language's own digits."""
 
+from functools import lru_cache
+
 from babel import Locale
-from babel.numbers import parse_pattern
+from babel.numbers import NumberPattern, parse_pattern
 
 # Babel gives the symbols of a numbering system, not its digits.
 DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "deva": "०१२३४५६७८९"}
+TO_DIGITS = {system: str.maketrans("0123456789", digits) for system, digits in DIGITS.items()}
 
 
 def native_digits(text: str, locale: Locale) -> str:
     """Write the digits of an already formatted text in the language's own digits."""
-    digits = DIGITS.get(locale.default_numbering_system)
-    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+    table = TO_DIGITS.get(locale.default_numbering_system)
+    return text.translate(table) if table else text
+
+
+@lru_cache(maxsize=512)
+def _number_pattern(pattern: str, digits: int | None) -> NumberPattern:
+    """Parse a pattern once (a page writes hundreds of numbers with a handful of patterns)."""
+    number_pattern = parse_pattern(pattern)  # a new object: safe to fix its decimals
+    if digits is not None:
+        number_pattern.frac_prec = (digits, digits)
+    return number_pattern
 
 
 def _formatted(value: float, pattern: str, locale: Locale, digits: int | None) -> str:
-    number_pattern = parse_pattern(pattern)
-    if digits is not None:
-        number_pattern.frac_prec = (digits, digits)
-    text = number_pattern.apply(value, locale, numbering_system="default")
+    text = _number_pattern(pattern, digits).apply(value, locale, numbering_system="default")
     return native_digits(text, locale)
 
 
