@@ -1,7 +1,8 @@
 """Read-only selects about a guardian's own records: requests, consents, portal activity."""
 
 from flask import abort
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
 from portal.core.permissions import guardian_child_ids
@@ -10,6 +11,8 @@ from portal.family.choices import CONSENT_PURPOSES
 from portal.messaging.models import Message
 from portal.needs.models import Feedback, FeedbackReply
 from portal.people.models import Consent, Guardian, Student, StudentGuardian
+
+RECENT_READS = 10  # the messages a guardian read last, shown on the staff's profile
 
 
 def guardian_feedback(user: User, guardian: Guardian):
@@ -51,10 +54,17 @@ def replies_to(feedback: Feedback) -> list[tuple[FeedbackReply, User | None]]:
 
 def consent_history(guardian: Guardian) -> list[Consent]:
     """Return every consent the guardian gave or withdrew, newest first."""
-    return list(db.session.scalars(
-        select(Consent).where(Consent.guardian_id == guardian.id)
-        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
-    ))
+    return consent_histories([guardian.id]).get(guardian.id, [])
+
+
+def consent_histories(guardian_ids: list[int]) -> dict[int, list[Consent]]:
+    """Return, per guardian, every consent they gave or withdrew, newest first (one query)."""
+    found: dict[int, list[Consent]] = {}
+    for consent in db.session.scalars(
+            select(Consent).where(Consent.guardian_id.in_(guardian_ids))
+            .order_by(Consent.recorded_at.desc(), Consent.id.desc())):
+        found.setdefault(consent.guardian_id, []).append(consent)
+    return found
 
 
 def current_consents(history: list[Consent]) -> dict[str, Consent | None]:
@@ -66,22 +76,28 @@ def current_consents(history: list[Consent]) -> dict[str, Consent | None]:
 
 
 def portal_activity(student: Student) -> list[dict]:
-    """Return, per guardian of the student, their account state and the messages they read."""
+    """Return, per guardian of the student, their account state and the messages they read
+    (the ten read last): three queries however many guardians."""
     links = db.session.scalars(
-        select(StudentGuardian).where(StudentGuardian.student_id == student.id)
-        .order_by(StudentGuardian.id)
-    ).all()
-    return [_guardian_activity(link, student) for link in links]
-
-
-def _guardian_activity(link: StudentGuardian, student: Student) -> dict:
-    about = or_(Message.student_id == student.id, Message.student_id.is_(None))
-    mine = select(Message).where(Message.guardian_id == link.guardian_id, about,
-                                 Message.from_family.is_(False))
-    total = db.session.scalar(select(func.count()).select_from(mine.subquery()))
-    read = db.session.scalars(mine.where(Message.read_at.is_not(None))
-                              .order_by(Message.read_at.desc()).limit(10)).all()
-    read_count = db.session.scalar(select(func.count()).select_from(
-        mine.where(Message.read_at.is_not(None)).subquery()))
-    return {"link": link, "guardian": link.guardian, "user": link.guardian.user,
-            "messages_total": total, "messages_read": read_count, "recent_reads": read}
+        select(StudentGuardian)
+        .options(joinedload(StudentGuardian.guardian).joinedload(Guardian.user))
+        .where(StudentGuardian.student_id == student.id).order_by(StudentGuardian.id)).all()
+    to_family = and_(Message.guardian_id.in_([link.guardian_id for link in links]),
+                     or_(Message.student_id == student.id, Message.student_id.is_(None)),
+                     Message.from_family.is_(False))
+    counts = {guardian_id: (total, read) for guardian_id, total, read in db.session.execute(
+        select(Message.guardian_id, func.count(), func.count(Message.read_at))
+        .where(to_family).group_by(Message.guardian_id))}
+    newest_first = (Message.read_at.desc(), Message.id.desc())
+    ranked = select(Message.id, func.row_number().over(
+        partition_by=Message.guardian_id, order_by=newest_first).label("rank")).where(
+        to_family, Message.read_at.is_not(None)).subquery()
+    recent: dict[int, list[Message]] = {}
+    for message in db.session.scalars(
+            select(Message).join(ranked, ranked.c.id == Message.id)
+            .where(ranked.c.rank <= RECENT_READS).order_by(*newest_first)):
+        recent.setdefault(message.guardian_id, []).append(message)
+    return [{"link": link, "guardian": link.guardian, "user": link.guardian.user,
+             "messages_total": counts.get(link.guardian_id, (0, 0))[0],
+             "messages_read": counts.get(link.guardian_id, (0, 0))[1],
+             "recent_reads": recent.get(link.guardian_id, [])} for link in links]

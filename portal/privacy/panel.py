@@ -13,8 +13,9 @@ def privacy_panel(viewer: User, student: Student) -> dict | None:
     """Return the panel's context: per guardian link, the current consent of each purpose."""
     if not viewer.is_staff:
         return None
+    links = guardian_links_of(student)
+    histories = account_queries.consent_histories([link.guardian_id for link in links])
     rows = [{"link": link, "consents": account_queries.current_consents(
-                 account_queries.consent_history(link.guardian))}
-            for link in guardian_links_of(student)]
+                 histories.get(link.guardian_id, []))} for link in links]
     return {"student": student, "rows": rows, "purposes": CONSENT_PURPOSES,
             "administrator": can_manage_school(viewer, student.school_id)}

@@ -68,10 +68,11 @@ def classroom_with_counsellors() -> SimpleNamespace:
 @contextmanager
 def count_queries():
     """Count the SQL statements run inside the block (in .count of the yielded object)."""
-    counter = SimpleNamespace(count=0)
+    counter = SimpleNamespace(count=0, statements=[])
 
-    def on_execute(*_args):
+    def on_execute(_connection, _cursor, statement, *_args):
         counter.count += 1
+        counter.statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", on_execute)
     try:

@@ -1,11 +1,13 @@
 """The student 360 profile: header, guardians, timeline, charts, and a bounded query count."""
 
 import re
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
+from portal.core.time import utcnow
 from portal.events.models import Event, EventAttendance, EventInvitation
 from portal.extensions import db
 from portal.interactions.models import Interaction
@@ -125,6 +127,34 @@ def test_profile_of_a_full_year_renders_in_a_bounded_number_of_queries(app, logi
         assert text in page, text
     assert 'id="chart-attendance"' in page and 'id="chart-grades"' in page
     assert "/dashboards/plotly.min.js" in page
+
+
+def _shape(statement: str) -> str:
+    """A statement with its lists of parameters as one (IN (?, ?) → IN (?))."""
+    return re.sub(r"\((?:[?]|%\(\w+\)s|__\[POSTCOMPILE_\w+\])(?:, [^)]*)?\)", "(?)", statement)
+
+
+def test_more_guardians_cost_the_profile_no_more_queries(app, login_as):
+    """The family portal and privacy panels read every guardian's activity and consents at
+    once: two households of two guardians each cost what one guardian costs."""
+    room = classroom()
+    client = login_as(room.teacher)
+
+    def profile_queries() -> tuple[list[str], str]:
+        db.session.commit()  # each time from a fresh identity map, as after the seeding below
+        with count_queries() as queries:
+            page = client.get(f"/students/{room.student.id}").get_data(as_text=True)
+        return queries.statements, page
+
+    alone, _ = profile_queries()
+    for n in range(3):
+        _, guardian = f.make_family(room.school, room.student, first_name=f"Kin{n}")
+        db.session.add(Message(guardian_id=guardian.id, student_id=room.student.id,
+                               subject=f"Letter {n}", body_text="...", read_at=utcnow()))
+    db.session.commit()
+    more, page = profile_queries()
+    assert len(more) == len(alone), Counter(map(_shape, more)) - Counter(map(_shape, alone))
+    assert page.count("Read 1 of 1 messages in the portal") == 3 and "Letter 2" in page
 
 
 def test_timeline_is_newest_first_and_filterable_by_kind(app, login_as):
