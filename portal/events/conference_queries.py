@@ -4,13 +4,14 @@ slots a family may book for each child."""
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.core.permissions import informed_link_condition, visible_students
+from portal.core.permissions import visible_students
 from portal.core.time import utcnow
 from portal.events.audience import audience_student_ids
 from portal.events.conferences import bookable_staff_ids, booking_closes_at
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.extensions import db
-from portal.people.models import Enrollment, Guardian, Section, Student, StudentGuardian
+from portal.people.models import Enrollment, Guardian, Section, Student
+from portal.people.queries import informable_guardians
 
 
 def staff_schedule(user: User, event: Event) -> list[dict]:
@@ -40,18 +41,6 @@ def families_not_booked(user: User, event: Event) -> list[dict]:
     guardians = informable_guardians([student.id for student in students])
     return [{"student": student, "guardians": guardians.get(student.id, [])}
             for student in students]
-
-
-def informable_guardians(student_ids: list[int]) -> dict[int, list[Guardian]]:
-    """Return, per student, the guardians whose link allows telling them about the child."""
-    found: dict[int, list[Guardian]] = {}
-    for student_id, guardian in db.session.execute(
-            select(StudentGuardian.student_id, Guardian)
-            .join(Guardian, StudentGuardian.guardian_id == Guardian.id)
-            .where(StudentGuardian.student_id.in_(student_ids), informed_link_condition())
-            .order_by(Guardian.sort_name, Guardian.id)):
-        found.setdefault(student_id, []).append(guardian)
-    return found
 
 
 def family_conference_options(event: Event, children: list[Student]) -> list[dict]:

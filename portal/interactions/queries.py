@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Select, select, true
 
 from portal.auth.models import User
-from portal.core.permissions import informed_link_condition, visible_student_ids
+from portal.core.permissions import visible_student_ids
 from portal.extensions import db
 from portal.interactions.models import (
     Interaction,
@@ -15,7 +15,8 @@ from portal.interactions.models import (
 )
 from portal.needs.models import Need, NeedStatus
 from portal.outcomes.models import Intervention, InterventionStatus
-from portal.people.models import Enrollment, Guardian, Section, Student, StudentGuardian
+from portal.people.models import Enrollment, Section, Student
+from portal.people.queries import informable_guardians
 
 
 def follow_ups_of(user: User) -> dict:
@@ -80,13 +81,7 @@ def note_roster(teacher: User, week: date) -> list[dict]:
     students = db.session.scalars(select(Student).where(
         Student.id.in_(taught_student_ids(teacher))).order_by(Student.sort_name, Student.id)).all()
     ids = [student.id for student in students]
-    families: dict[int, list[Guardian]] = {}
-    for student_id, guardian in db.session.execute(
-            select(StudentGuardian.student_id, Guardian)
-            .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
-            .where(StudentGuardian.student_id.in_(ids), informed_link_condition())
-            .order_by(Guardian.sort_name, Guardian.id)):
-        families.setdefault(student_id, []).append(guardian)
+    families = informable_guardians(ids)
     notes = dict(db.session.execute(
         select(TeacherNote.student_id, Interaction.summary)
         .join(Interaction, Interaction.id == TeacherNote.interaction_id)

@@ -6,7 +6,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import Role, User
-from portal.core.permissions import visible_school_ids, visible_student_ids
+from portal.core.permissions import (
+    informed_link_condition,
+    visible_school_ids,
+    visible_student_ids,
+)
 from portal.extensions import db
 from portal.people.models import (
     AcademicTerm,
@@ -63,6 +67,18 @@ def guardian_links_of(student: Student) -> list[StudentGuardian]:
         .where(StudentGuardian.student_id == student.id)
         .order_by(StudentGuardian.is_emergency_contact.desc(), StudentGuardian.id)
     ))
+
+
+def informable_guardians(student_ids: list[int]) -> dict[int, list[Guardian]]:
+    """Return, per student, the guardians whose link allows telling them about the child."""
+    found: dict[int, list[Guardian]] = {}
+    for student_id, guardian in db.session.execute(
+            select(StudentGuardian.student_id, Guardian)
+            .join(Guardian, StudentGuardian.guardian_id == Guardian.id)
+            .where(StudentGuardian.student_id.in_(student_ids), informed_link_condition())
+            .order_by(Guardian.sort_name, Guardian.id)):
+        found.setdefault(student_id, []).append(guardian)
+    return found
 
 
 def staff_home_summary(user: User) -> dict:
