@@ -60,11 +60,17 @@ def flagged_students(user: User, *, student_ids: Select | None = None,
 
 def flagged_page(user: User, *, student_ids: Select | None = None, page: int = 1,
                  per_page: int = FLAGGED_PER_PAGE) -> tuple[list, int]:
-    """Return one page of flagged_students (worst first) and how many are flagged in all."""
+    """Return one page of flagged_students (worst first) and how many are flagged in all.
+
+    The total comes with the page's rows (a window count, one query); only a page past the
+    last, which has no rows to carry it, counts on its own.
+    """
     stmt = _flagged_statement(user, student_ids, new_only=False)
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = db.session.execute(stmt.offset((page - 1) * per_page).limit(per_page)).all()
-    return [(assessment, student) for assessment, student in rows], total
+    rows = db.session.execute(stmt.add_columns(func.count().over())
+                              .offset((page - 1) * per_page).limit(per_page)).all()
+    if rows:
+        return [(assessment, student) for assessment, student, _ in rows], rows[0][2]
+    return [], db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
 
 
 def new_flag_count(user: User) -> int:

@@ -32,3 +32,6 @@ def test_the_overview_lists_flagged_students_a_page_at_a_time_worst_first(client
     assert all(f">{s.display_name}<" in second for s in worst_first[FLAGGED_PER_PAGE:])
     assert "Page 1 of 2" in first and 'href="/dashboards/?page=2"' in first
     assert "Page 2 of 2" in second and "?page=3" not in second
+    past_the_end = client.get("/dashboards/?page=4").get_data(as_text=True)
+    assert "No student is flagged." in past_the_end and "Page 4 of 2" in past_the_end
+    assert 'href="/dashboards/?page=3"' in past_the_end  # back towards the list
