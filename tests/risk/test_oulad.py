@@ -14,7 +14,7 @@ from portal.risk.oulad import (
     indicators_on,
     read_oulad,
 )
-from portal.risk.oulad_evaluation import evaluate, feature_names, replay_day
+from portal.risk.oulad_evaluation import feature_names, replay_day
 from portal.risk.oulad_features import EXTRA, features_for_class, gradebook_on
 from portal.risk.oulad_metrics import auc_interval, first_flags, held_out_report
 from portal.risk.oulad_report import format_report
@@ -35,8 +35,20 @@ def registrations(planted):
 
 
 @pytest.fixture(scope="module")
-def report(registrations):
-    return evaluate(registrations)
+def command(files_app, planted, tmp_path_factory):
+    """`flask risk evaluate --oulad` on the planted folder, run once: its result and chart."""
+    chart = tmp_path_factory.mktemp("chart") / "chart.html"
+    result = files_app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(planted),
+                                                "--json", "--chart", str(chart)])
+    return result, chart
+
+
+@pytest.fixture(scope="module")
+def report(command):
+    """The report `evaluate` makes of the planted folder, as the command writes it."""
+    result, _ = command
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
 
 
 def _one(registrations, student):
@@ -149,13 +161,8 @@ def test_the_score_against_classmates_sees_only_marks_given_by_the_day(registrat
     assert on_60[bad]["score_vs_classmates"] is None  # nothing handed in: nothing to compare
 
 
-def test_the_json_has_the_promised_shape_and_the_chart_is_written(files_app, planted, tmp_path):
-    chart = tmp_path / "chart.html"
-    result = files_app.test_cli_runner().invoke(args=["risk", "evaluate", "--oulad", str(planted),
-                                                "--json", "--chart", str(chart)])
-    assert result.exit_code == 0, result.output
-    assert "ROC AUC" in chart.read_text()
-    report = json.loads(result.output)
+def test_the_json_has_the_promised_shape_and_the_chart_is_written(command, report):
+    assert "ROC AUC" in command[1].read_text()
     assert report["train"] == ["XXX 2013B", "XXX 2013J"]
     assert report["test"] == ["XXX 2014J", "YYY 2014J"]
     assert [cell["day"] for cell in report["cutoffs"]] == [28, 56, 84, 126, 168]
