@@ -67,7 +67,8 @@ def classroom_with_counsellors() -> SimpleNamespace:
 
 @contextmanager
 def count_queries():
-    """Count the SQL statements run inside the block (in .count of the yielded object)."""
+    """Count the SQL statements run inside the block (.count and .statements of the yielded
+    object)."""
     counter = SimpleNamespace(count=0, statements=[])
 
     def on_execute(_connection, _cursor, statement, *_args):
