@@ -136,7 +136,7 @@ def _shape(statement: str) -> str:
 
 def test_more_guardians_cost_the_profile_no_more_queries(app, login_as):
     """The family portal and privacy panels read every guardian's activity and consents at
-    once: two households of two guardians each cost what one guardian costs."""
+    once: three more guardians cost the profile no more queries than one."""
     room = classroom()
     client = login_as(room.teacher)
 
