@@ -7,10 +7,10 @@ from portal.auth.models import User
 from portal.core.permissions import visible_students
 from portal.core.time import utcnow
 from portal.events.audience import audience_student_ids
-from portal.events.conferences import bookable_staff_ids, booking_closes_at
+from portal.events.conferences import bookable_by, bookable_staff_ids, booking_closes_at
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.extensions import db
-from portal.people.models import Enrollment, Guardian, Section, Student
+from portal.people.models import Guardian, Student
 from portal.people.queries import informable_guardians
 
 
@@ -31,12 +31,10 @@ def families_not_booked(user: User, event: Event) -> list[dict]:
     booked = select(ConferenceSlot.student_id).where(
         ConferenceSlot.event_id == event.id, ConferenceSlot.staff_id == user.id,
         ConferenceSlot.student_id.is_not(None))
-    teaches = select(Enrollment.id).join(Section, Section.id == Enrollment.section_id).where(
-        Enrollment.student_id == Student.id, Section.teacher_id == user.id).exists()
     students = db.session.scalars(
         visible_students(user)
         .where(Student.id.in_(audience_student_ids(event)), Student.id.not_in(booked),
-               (Student.counsellor_id == user.id) | teaches)
+               bookable_by(user.id))
         .order_by(Student.last_name, Student.first_name)).all()
     guardians = informable_guardians([student.id for student in students])
     return [{"student": student, "guardians": guardians.get(student.id, [])}

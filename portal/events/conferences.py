@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
@@ -91,6 +91,14 @@ def publish_slots(*, actor: User, event: Event, plan: SlotPlan) -> list[Conferen
     db.session.add_all(slots)
     db.session.flush()
     return slots
+
+
+def bookable_by(staff_id: int) -> ColumnElement[bool]:
+    """A condition on Student: this staff member may be booked about the student (the SQL
+    form of bookable_staff_ids: they teach one of the student's sections or counsel them)."""
+    teaches = select(Enrollment.id).join(Section, Section.id == Enrollment.section_id).where(
+        Enrollment.student_id == Student.id, Section.teacher_id == staff_id).exists()
+    return (Student.counsellor_id == staff_id) | teaches
 
 
 def bookable_staff_ids(student: Student) -> set[int]:
