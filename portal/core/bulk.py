@@ -1,13 +1,14 @@
-"""Writing many rows of one table at once, inside the session's transaction (flush, never commit).
+"""Many rows at once: writing them inside the session's transaction (flush, never commit),
+and naming thousands of them in a statement.
 
-PostgreSQL takes them with `COPY … FROM STDIN`, other databases with an executemany in
+PostgreSQL takes rows with `COPY … FROM STDIN`, other databases with an executemany in
 chunks. Ids come from the caller (`reserve_ids`, or a generator's own range).
 """
 
 from collections.abc import Iterable, Sequence
 
 import psycopg
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import ARRAY, ColumnElement, Table, any_, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
@@ -30,6 +31,16 @@ def reserve_ids(table: Table, count: int) -> list[int]:
             "FROM generate_series(1, :count)"), {"count": count}).all())
     first = (db.session.scalar(select(func.max(table.c.id))) or 0) + 1
     return list(range(first, first + count))
+
+
+def among(column: ColumnElement, ids: Iterable[int]) -> ColumnElement[bool]:
+    """`column IN ids` for thousands of ids: on PostgreSQL one array parameter (`= ANY`), so
+    the statement's text stays the same whatever the count instead of growing by a
+    parameter per id, which the driver must then rewrite; elsewhere a plain IN."""
+    ids = list(ids)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, ids, type_=ARRAY(column.type)))
+    return column.in_(ids)
 
 
 def insert_returning_ids(table: Table, rows: list[dict]) -> list[int]:

@@ -30,7 +30,7 @@ from portal.messaging.rendering import TemplateProblem, fields_used, render_mess
 from portal.messaging.segments import Recipient, count_recipients, resolve_recipients
 from portal.messaging.services import (
     EmailWrapper,
-    inbox_message,
+    inbox_fields,
     opted_out,
     outbox_rows,
     sending_time,
@@ -247,13 +247,13 @@ class CampaignQueue:
                                                self.campaign.scheduled_at)
         return self.due_times[key]
 
-    def message_row(self, message) -> tuple:
+    def message_row(self, message: dict) -> tuple:
         return tuple(str(value) if isinstance(value, Markup) else value
-                     for value in (getattr(message, name) for name in MESSAGE_COLUMNS))
+                     for value in (message[name] for name in MESSAGE_COLUMNS))
 
-    def delivery_row(self, delivery) -> tuple:
-        return tuple(self.json(getattr(delivery, name)) if name in ("headers", "attachments")
-                     else getattr(delivery, name) for name in DELIVERY_COLUMNS)
+    def delivery_row(self, delivery: dict) -> tuple:
+        return tuple(self.json(delivery[name]) if name in ("headers", "attachments")
+                     else delivery[name] for name in DELIVERY_COLUMNS)
 
 
 def _queue_for(queue: CampaignQueue, recipients: list[Recipient]) -> None:
@@ -276,12 +276,12 @@ def _queue_for(queue: CampaignQueue, recipients: list[Recipient]) -> None:
         guardian = recipient.guardian
         rendered = render_for(campaign, recipient, queue.school, queue.variants)
         only_child = recipient.students[0] if len(recipient.students) == 1 else None
-        message = inbox_message(
+        message = inbox_fields(
             guardian=guardian, kind=campaign.kind, subject=rendered["subject"],
             body_text=rendered["text"], body_html=rendered["html"], student=only_child,
             sender=queue.sender, campaign_id=campaign.id, not_before=campaign.scheduled_at,
             language=rendered["language"])
-        message.id = next(message_ids)
+        message["id"] = next(message_ids)
         messages.append(queue.message_row(message))
         rows = outbox_rows(guardian=guardian, message=message, headers=None, attachments=None,
                            not_before=campaign.scheduled_at, devices=devices.get(guardian.id, []),

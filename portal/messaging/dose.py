@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from portal.core.bulk import among
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, UpdateKind
 from portal.people.models import School
@@ -29,7 +30,7 @@ def messages_this_week(guardian_ids, now: datetime) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Delivery.guardian_id, func.count(func.distinct(Delivery.message_id)))
-        .where(Delivery.guardian_id.in_(ids), Delivery.message_id.is_not(None),
+        .where(among(Delivery.guardian_id, ids), Delivery.message_id.is_not(None),
                Delivery.kind.not_in(NOT_COUNTED_KINDS), Delivery.status.not_in(NOT_REACHED),
                Delivery.created_at > now - WINDOW)
         .group_by(Delivery.guardian_id)).all()
@@ -54,8 +55,9 @@ def families_over_limit(guardians, *, kind: str, now: datetime) -> dict[int, int
             if counts.get(guardian.id, 0) >= caps[guardian.school_id]}
 
 
-def mark_held_back(deliveries: list[Delivery], *, cap: int) -> None:
-    """Mark these deliveries (not yet sent) held back by the weekly limit: never sent."""
+def mark_held_back(deliveries: list[dict], *, cap: int) -> None:
+    """Mark these deliveries' columns (not yet written) held back by the weekly limit: never
+    sent."""
     for delivery in deliveries:
-        delivery.status = DeliveryStatus.HELD_BACK
-        delivery.last_error = f"Held back by the weekly limit ({cap} messages in 7 days)"
+        delivery["status"] = DeliveryStatus.HELD_BACK
+        delivery["last_error"] = f"Held back by the weekly limit ({cap} messages in 7 days)"

@@ -61,7 +61,7 @@ def merge_fields(*, guardian: Guardian, students: list[Student], school: School,
         "attendance_rate": _per_child(children, "attendance_rate") if children else "",
         "latest_grades": _per_child(children, "latest_grades") if children else "",
         "next_event": next_event_for(guardian, school) if "next_event" in wanted else "",
-        "portal_link": portal_url("family.inbox"),
+        "portal_link": portal_url("family.inbox") if "portal_link" in wanted else "",
         "school_name": school.name,
     }
 

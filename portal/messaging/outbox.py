@@ -17,50 +17,51 @@ def new_message_id_header() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def email_delivery(*, to_address: str, subject: str, body_text: str,
-                   body_html: str | None = None, kind: str, user_id: int | None = None,
-                   guardian_id: int | None = None, message_id: int | None = None,
-                   campaign_id: int | None = None, headers: dict | None = None,
-                   attachments: list | None = None, not_before=None) -> Delivery:
-    """Return a queued email delivery row (not yet added to the session)."""
-    return Delivery(
-        to_address=to_address, subject=subject, body_text=body_text, body_html=body_html,
-        kind=kind, user_id=user_id, guardian_id=guardian_id, message_id=message_id,
-        campaign_id=campaign_id, headers=headers or {}, attachments=attachments or [],
-        channel="email", status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
-        message_id_header=new_message_id_header(),
-    )
+def delivery_fields(*, to_address: str, subject: str, body_text: str, kind: str,
+                    channel: str = "email", body_html: str | None = None,
+                    user_id: int | None = None, guardian_id: int | None = None,
+                    message_id: int | None = None, campaign_id: int | None = None,
+                    headers: dict | None = None, attachments: list | None = None,
+                    not_before=None) -> dict:
+    """Return every column of a queued delivery (an email unless `channel` says otherwise):
+    one is written as a Delivery, a campaign's thousands as plain rows."""
+    return {
+        "to_address": to_address, "subject": subject, "body_text": body_text,
+        "body_html": body_html, "kind": kind, "user_id": user_id, "guardian_id": guardian_id,
+        "message_id": message_id, "campaign_id": campaign_id, "headers": headers or {},
+        "attachments": attachments or [], "channel": channel, "status": DeliveryStatus.QUEUED,
+        "last_error": None, "next_attempt_at": not_before or utcnow(),
+        "message_id_header": new_message_id_header(),
+    }
 
 
 def queue_email(**fields) -> Delivery:
     """Write one email to the outbox (sent later by the worker, never in the request).
 
-    Takes the keyword arguments of email_delivery.
+    Takes the keyword arguments of delivery_fields.
     """
-    delivery = email_delivery(**fields)
+    delivery = Delivery(**delivery_fields(**fields))
     db.session.add(delivery)
     db.session.flush()
     return delivery
 
 
-def sms_delivery(*, to_address: str, text: str, kind: str, guardian_id: int | None = None,
-                 message_id: int | None = None, campaign_id: int | None = None,
-                 not_before=None) -> Delivery:
-    """Return a queued short-message delivery row (not yet added to the session)."""
-    return Delivery(
-        to_address=to_address, subject=text[:300], body_text=text[:SMS_MAX_LENGTH], kind=kind,
-        guardian_id=guardian_id, message_id=message_id, campaign_id=campaign_id,
-        channel="sms", status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
-        message_id_header=new_message_id_header(),
-    )
+def sms_fields(*, to_address: str, text: str, kind: str, guardian_id: int | None = None,
+               message_id: int | None = None, campaign_id: int | None = None,
+               not_before=None) -> dict:
+    """Return the columns of a queued short message (cut to what an SMS carries)."""
+    return delivery_fields(channel="sms", to_address=to_address, subject=text[:300],
+                           body_text=text[:SMS_MAX_LENGTH], kind=kind, guardian_id=guardian_id,
+                           message_id=message_id, campaign_id=campaign_id,
+                           not_before=not_before)
 
 
 def queue_sms(**fields) -> Delivery:
     """Write one short message to the outbox, for the worker to hand to the SMS gateway.
 
-    Takes the keyword arguments of sms_delivery.
+    Takes the keyword arguments of sms_fields.
     """
-    delivery = sms_delivery(**fields)
+    delivery = Delivery(**sms_fields(**fields))
     db.session.add(delivery)
     db.session.flush()
     return delivery

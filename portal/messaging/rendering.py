@@ -99,9 +99,35 @@ def _compiled(source: str) -> Template:
     return _environment.from_string(check_template(source))
 
 
+@lru_cache(maxsize=256)
+def _plain(source: str) -> tuple[tuple[bool, str], ...] | None:
+    """Return the template as its text and merge fields in order, (is a field, text or
+    name), when it holds nothing else (most messages); None when it has conditionals or
+    filters. What Jinja's lexer does (whitespace control, comments, raw) is in the text."""
+    pieces = []
+    for node in _environment.parse(source).body:
+        if not isinstance(node, nodes.Output):
+            return None
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                pieces.append((False, child.data))
+            elif isinstance(child, nodes.Name):
+                pieces.append((True, child.name))
+            else:
+                return None
+    return tuple(pieces)
+
+
 def render_text(source: str, fields: dict) -> str:
-    """Check one template string, then render it with the merge fields, capped in size."""
+    """Check one template string, then render it with the merge fields, capped in size.
+
+    A template of text and fields alone is filled in directly, as Jinja would (str() of
+    each value), without building Jinja's context for every one of a campaign's families.
+    """
     template = _compiled(source)
+    pieces = _plain(source)
+    if pieces is not None and all(name in fields for is_field, name in pieces if is_field):
+        return _capped(str(fields[text]) if is_field else text for is_field, text in pieces)
     try:
         return _capped(template.generate(**fields))
     except UndefinedError as error:

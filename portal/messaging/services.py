@@ -9,17 +9,18 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.bulk import among
 from portal.core.permissions import guardian_may_be_told
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
 from portal.messaging.dose import families_over_limit, mark_held_back
-from portal.messaging.models import Message, NotificationPreference, UpdateKind
-from portal.messaging.outbox import email_delivery, queue_email, sms_delivery
+from portal.messaging.models import Delivery, Message, NotificationPreference, UpdateKind
+from portal.messaging.outbox import delivery_fields, queue_email, sms_fields
 from portal.messaging.quiet_hours import next_sending_time
 from portal.messaging.rendering import text_to_html
 from portal.messaging.unsubscribe import UnsubscribeLinks, unsubscribe_url
-from portal.notifications.push import push_delivery, push_subscriptions_of
+from portal.notifications.push import push_fields, push_subscriptions_of
 from portal.people.models import Guardian, School, Student
 
 
@@ -38,7 +39,7 @@ def opted_out(kind: str, guardian_ids: list[int]) -> set[int]:
         return set()
     return set(db.session.scalars(select(NotificationPreference.guardian_id).where(
         NotificationPreference.kind == kind, NotificationPreference.enabled.is_(False),
-        NotificationPreference.guardian_id.in_(guardian_ids))))
+        among(NotificationPreference.guardian_id, guardian_ids))))
 
 
 def can_email(guardian: Guardian) -> bool:
@@ -138,64 +139,67 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
             guardian.id, student.id if student else None):
         return None
     over_limit = {} if always_send else families_over_limit([guardian], kind=kind, now=utcnow())
-    message = inbox_message(guardian=guardian, kind=kind, subject=subject, body_text=body_text,
-                            body_html=body_html, student=student, sender=sender,
-                            campaign_id=campaign_id, not_before=not_before, language=language,
-                            thread_id=thread_id)
+    fields = inbox_fields(
+        guardian=guardian, kind=kind, subject=subject, body_text=body_text, body_html=body_html,
+        student=student, sender=sender, campaign_id=campaign_id, not_before=not_before,
+        language=language, thread_id=thread_id)
+    message = Message(**fields)
     db.session.add(message)
     db.session.flush()
+    fields["id"] = message.id
     rows = outbox_rows(
-        guardian=guardian, message=message, headers=headers, attachments=attachments,
-        not_before=not_before, devices=push_subscriptions_of([guardian.id]).get(guardian.id, []),
-        short_text=short_text)
+        guardian=guardian, message=fields, headers=headers,
+        attachments=attachments, not_before=not_before,
+        devices=push_subscriptions_of([guardian.id]).get(guardian.id, []), short_text=short_text)
     if guardian.id in over_limit:
         mark_held_back(rows, cap=over_limit[guardian.id])
-    db.session.add_all(rows)
+    db.session.add_all([Delivery(**row) for row in rows])
     db.session.flush()
     return message
 
 
-def inbox_message(*, guardian: Guardian, kind: str, subject: str, body_text: str,
-                  body_html: str | None = None, student: Student | None = None,
-                  sender: User | None = None, campaign_id: int | None = None,
-                  not_before=None, language: str | None = None,
-                  thread_id: int | None = None) -> Message:
-    """Return the guardian's inbox copy of a message (not yet added to the session)."""
-    return Message(
-        guardian_id=guardian.id, student_id=student.id if student else None,
-        sender_user_id=sender.id if sender else None, campaign_id=campaign_id, kind=kind,
-        thread_id=thread_id,
-        language=language or guardian.preferred_language, subject=subject,
-        body_text=body_text, body_html=body_html, created_at=not_before or utcnow(),
-    )
+def inbox_fields(*, guardian: Guardian, kind: str, subject: str, body_text: str,
+                 body_html: str | None = None, student: Student | None = None,
+                 sender: User | None = None, campaign_id: int | None = None,
+                 not_before=None, language: str | None = None,
+                 thread_id: int | None = None) -> dict:
+    """Return the columns of the guardian's inbox copy of a message (id not yet known)."""
+    return {
+        "id": None, "guardian_id": guardian.id, "student_id": student.id if student else None,
+        "sender_user_id": sender.id if sender else None, "campaign_id": campaign_id,
+        "kind": kind, "thread_id": thread_id,
+        "language": language or guardian.preferred_language, "subject": subject,
+        "body_text": body_text, "body_html": body_html, "created_at": not_before or utcnow(),
+    }
 
 
-def outbox_rows(*, guardian: Guardian, message: Message, headers: dict | None,
+def outbox_rows(*, guardian: Guardian, message: dict, headers: dict | None,
                 attachments: list | None, not_before, devices: list[int],
-                short_text: str | None = None, due=None, email_parts=_email_parts) -> list:
-    """Return the email, SMS and push deliveries of an inbox message (not yet added).
+                short_text: str | None = None, due=None, email_parts=_email_parts) -> list[dict]:
+    """Return the columns of the email, SMS and push deliveries of an inbox message (its
+    columns, with its id).
 
     Non-urgent ones wait for the school's sending window in the guardian's zone (`due`, when
     the caller worked it out already); SMS and push carry `short_text` when given (the gist
     of a long message). A campaign passes an EmailWrapper as `email_parts`.
     """
-    kind, subject, body_text = message.kind, message.subject, message.body_text
+    kind, subject, body_text = message["kind"], message["subject"], message["body_text"]
     due = due or sending_time(guardian, kind, not_before)
-    common = {"kind": kind, "guardian_id": guardian.id, "message_id": message.id,
-              "campaign_id": message.campaign_id, "not_before": due}
+    common = {"kind": kind, "guardian_id": guardian.id, "message_id": message["id"],
+              "campaign_id": message["campaign_id"], "not_before": due}
     rows = []
     if can_email(guardian):
         text, html, all_headers = email_parts(guardian, kind=kind, body_text=body_text,
-                                              body_html=message.body_html,
+                                              body_html=message["body_html"],
                                               headers=headers or {})
-        rows.append(email_delivery(to_address=guardian.email, subject=subject, body_text=text,
-                                   body_html=html, headers=all_headers,
-                                   attachments=attachments, **common))
+        rows.append(delivery_fields(to_address=guardian.email, subject=subject,
+                                    body_text=text, body_html=html, headers=all_headers,
+                                    attachments=attachments, **common))
     if can_text(guardian, kind):
-        rows.append(sms_delivery(to_address=guardian.phone,
-                                 text=f"{subject}: {short_text or body_text}", **common))
-    rows += [push_delivery(subscription_id=device, subject=subject,
-                           body_text=short_text or body_text, **common) for device in devices]
+        rows.append(sms_fields(to_address=guardian.phone,
+                               text=f"{subject}: {short_text or body_text}", **common))
+    rows += [push_fields(subscription_id=device, subject=subject,
+                         body_text=short_text or body_text, **common) for device in devices]
     return rows
 
 

@@ -1,8 +1,11 @@
 """One-click unsubscribe links (RFC 8058) and the guardian's choice of updates."""
 
+from functools import cached_property
+
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Serializer, Signer, URLSafeSerializer
+from itsdangerous.encoding import base64_encode
 
 from portal.core.errors import DomainError
 from portal.core.time import utcnow
@@ -18,8 +21,29 @@ class InvalidUnsubscribeLink(DomainError):
     status = 404
 
 
+class _OneKeySigner(Signer):
+    """itsdangerous's signer deriving its key once, not again for every link it signs."""
+
+    @cached_property
+    def _key(self) -> bytes:
+        return super().derive_key()
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        return self._key if secret_key is None else super().derive_key(secret_key)
+
+
+class _LinkSerializer(URLSafeSerializer):
+    """itsdangerous's URL-safe tokens, never compressed: a guardian id and a kind are too
+    short for zlib to shorten, and trying costs more than the rest of the link. Links made
+    compressed (as any URLSafeSerializer may) still read."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="portal-unsubscribe")
+    return _LinkSerializer(current_app.config["SECRET_KEY"], salt="portal-unsubscribe",
+                           signer=_OneKeySigner)
 
 
 def unsubscribe_url(guardian: Guardian, kind: str) -> str:
@@ -33,6 +57,7 @@ class UnsubscribeLinks:
 
     def __init__(self, kind: str):
         self.kind, self.serializer, self.by_language = kind, _serializer(), {}
+        self.signer = self.serializer.make_signer()  # one signer (and key) for every link
 
     def __call__(self, guardian: Guardian) -> str:
         language = guardian.preferred_language
@@ -40,7 +65,8 @@ class UnsubscribeLinks:
             self.by_language[language] = portal_url(
                 "messaging.unsubscribe", token="TOKEN", lang=language).split("TOKEN")
         before, after = self.by_language[language]
-        return before + self.serializer.dumps({"g": guardian.id, "k": self.kind}) + after
+        payload = self.serializer.dump_payload({"g": guardian.id, "k": self.kind})
+        return before + self.signer.sign(payload).decode("ascii") + after
 
 
 def read_unsubscribe_token(token: str) -> tuple[Guardian, str]:

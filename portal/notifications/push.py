@@ -20,14 +20,15 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 from sqlalchemy import select
 
+from portal.core.bulk import among
 from portal.core.errors import DomainError
 from portal.core.secret_key import write_private_file
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.extensions import db
 from portal.messaging.attempts import PermanentFailure, TemporaryFailure
-from portal.messaging.models import Delivery, DeliveryStatus
-from portal.messaging.outbox import new_message_id_header
+from portal.messaging.models import Delivery
+from portal.messaging.outbox import delivery_fields
 from portal.notifications.push_models import PushSubscription
 
 VAPID_KEY_FILE = "vapid_private.pem"
@@ -110,22 +111,20 @@ def push_subscriptions_of(guardian_ids: list[int]) -> dict[int, list[int]]:
     found: dict[int, list[int]] = {}
     for guardian_id, subscription_id in db.session.execute(
             select(PushSubscription.guardian_id, PushSubscription.id)
-            .where(PushSubscription.guardian_id.in_(guardian_ids))
+            .where(among(PushSubscription.guardian_id, guardian_ids))
             .order_by(PushSubscription.id)):
         found.setdefault(guardian_id, []).append(subscription_id)
     return found
 
 
-def push_delivery(*, subscription_id: int, guardian_id: int, kind: str, subject: str,
-                  body_text: str, message_id: int | None, campaign_id: int | None,
-                  not_before) -> Delivery:
-    """Return a queued push delivery to one device (not yet added to the session)."""
-    return Delivery(
-        to_address=f"push-subscription:{subscription_id}", subject=subject[:300],
-        body_text=body_text[:PUSH_TEXT_LENGTH], kind=kind, guardian_id=guardian_id,
-        message_id=message_id, campaign_id=campaign_id, channel="push",
-        status=DeliveryStatus.QUEUED, next_attempt_at=not_before or utcnow(),
-        message_id_header=new_message_id_header())
+def push_fields(*, subscription_id: int, guardian_id: int, kind: str, subject: str,
+                body_text: str, message_id: int | None, campaign_id: int | None,
+                not_before) -> dict:
+    """Return the columns of a queued push to one device."""
+    return delivery_fields(channel="push", to_address=f"push-subscription:{subscription_id}",
+                           subject=subject[:300], body_text=body_text[:PUSH_TEXT_LENGTH],
+                           kind=kind, guardian_id=guardian_id, message_id=message_id,
+                           campaign_id=campaign_id, not_before=not_before)
 
 
 def _payload(delivery: Delivery) -> bytes:

@@ -1,8 +1,17 @@
 """Templates render in Jinja's sandbox: no way out, clear messages, escaped HTML."""
 
+import random
+
 import pytest
 
-from portal.messaging.rendering import OUTPUT_LIMIT, TemplateProblem, render_message
+from portal.messaging.rendering import (
+    OUTPUT_LIMIT,
+    TemplateProblem,
+    _environment,
+    _plain,
+    render_message,
+    render_text,
+)
 
 FIELDS = {"guardian_name": "Maria Lopez", "student_name": "Ana"}
 
@@ -79,3 +88,29 @@ def test_links_become_clickable_in_html():
     _, _, html = render_message(subject="s", body="See https://portal.example/family/inbox",
                                 fields=FIELDS)
     assert '<a href="https://portal.example/family/inbox">' in html
+
+
+def _assorted_templates(count: int) -> list[str]:
+    """Templates of text and merge fields only, drawn from awkward pieces (seeded)."""
+    pieces = ["Dear ", "{{ guardian_name }}", "{{student_name}}", "{{- school_name -}}",
+              "  \n", "\r\n", "\n\n", "{# a note #}", "{% raw %}{{ not_a_field }}{% endraw %}",
+              "¡Hola! ", "{ braces } ", "50 % off", "{{ attendance_rate }}", "\t", "\n"]
+    draw = random.Random(2026)
+    return [
+        "".join(draw.choice(pieces) for _ in range(draw.randint(1, 12))) for _ in range(count)]
+
+
+def test_text_and_fields_alone_are_filled_in_exactly_as_jinja_would():
+    fields = {**FIELDS, "school_name": "Oak <High>", "attendance_rate": 96.5}
+    for source in ["", "Hello\n", "{{ guardian_name }}\n\n", *_assorted_templates(300)]:
+        assert _plain(source) is not None, source  # the quick path, not Jinja, is what runs
+        assert render_text(source, fields) == _environment.from_string(source).render(
+            **fields), repr(source)
+
+
+def test_the_quick_path_keeps_the_cap_and_names_an_unknown_field():
+    fields = {**FIELDS, "student_name": "x" * OUTPUT_LIMIT}
+    with pytest.raises(TemplateProblem, match="longer than 100,000 characters"):
+        render_text("{{ student_name }}!", fields)
+    with pytest.raises(TemplateProblem, match="school_name"):
+        render_text("Dear {{ school_name }}", FIELDS)  # a merge field the caller left out
