@@ -26,14 +26,17 @@ def _number_pattern(pattern: str, digits: int | None) -> NumberPattern:
     return number_pattern
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _formatted(value: float, pattern: str, locale: Locale, digits: int | None) -> str:
+    """Write one number (kept: a dashboard writes the same thresholds hundreds of times)."""
     text = _number_pattern(pattern, digits).apply(value, locale, numbering_system="default")
     return native_digits(text, locale)
 
 
 def format_number(value: float, locale: Locale, digits: int | None = None) -> str:
     """Write a number with the language's separators (digits: fixed decimals, else as is)."""
-    return _formatted(value, locale.decimal_formats[None].pattern, locale, digits)
+    # `or 0`: -0.0 is written "0", as 0.0 (they are one key of _formatted's cache).
+    return _formatted(value or 0, locale.decimal_formats[None].pattern, locale, digits)
 
 
 def format_percentage(points: float, locale: Locale, digits: int | None = None) -> str:
@@ -41,4 +44,4 @@ def format_percentage(points: float, locale: Locale, digits: int | None = None) 
     decimals, else none for a whole number and one otherwise)."""
     if digits is None:
         digits = 0 if float(points).is_integer() else 1
-    return _formatted(points / 100, locale.percent_formats[None].pattern, locale, digits)
+    return _formatted(points / 100 or 0, locale.percent_formats[None].pattern, locale, digits)

@@ -67,3 +67,12 @@ def test_the_chart_locale_is_served_for_portal_languages_only(client):
     assert czech.status_code == 200 and czech.json["format"]["months"][0] == "leden"
     assert client.get("/dashboards/plotly-locale/zh-Hans.json").json["name"] == "zh-Hans"
     assert client.get("/dashboards/plotly-locale/xx.json").status_code == 404
+
+
+def test_a_number_is_written_the_same_whatever_was_written_before():
+    english = Locale("en")  # numbers are remembered once written: order must not matter
+    assert [format_number(value, english) for value in (-0.0, 0.0, 0, 84, 84.0, 1.5)] == \
+        ["0", "0", "0", "84", "84", "1.5"]
+    assert [format_number(value, english) for value in (0.0, -0.0)] == ["0", "0"]
+    assert format_number(2, english, digits=1) == format_number(2.0, english, digits=1) == "2.0"
+    assert format_percentage(-0.0, english) == format_percentage(0.0, english) == "0%"
