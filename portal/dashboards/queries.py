@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, case, func, select
 
-from portal.auth.models import User
-from portal.core.permissions import visible_schools, visible_student_ids
+from portal.auth.models import Role, User
+from portal.core.permissions import visible_school_ids, visible_schools, visible_student_ids
 from portal.extensions import db
 from portal.outcomes.models import AttendanceWeek, BehaviourIncident, Grade, GradeBandCount
-from portal.people.models import Enrollment, GradingPeriod, Section, Student
+from portal.people.models import Enrollment, GradingPeriod, School, Section, Student
+from portal.risk.level_counts import levels_by_day
 from portal.risk.models import RiskAssessment
 
 GRADE_BANDS = ((0, 50, "0–49"), (50, 60, "50–59"), (60, 70, "60–69"), (70, 80, "70–79"),
@@ -117,16 +118,35 @@ def grade_distribution(student_ids: Select) -> dict:
             for name, counts in periods.items()}
 
 
-def risk_levels_over_time(student_ids: Select) -> list[dict]:
-    """Return per day the number of students at each level (their last assessment that day)."""
-    day = func.date(RiskAssessment.computed_at)
-    last_of_day = (select(func.max(RiskAssessment.id))
-                   .where(RiskAssessment.student_id.in_(student_ids))
-                   .group_by(RiskAssessment.student_id, day))
-    rows = db.session.execute(
-        select(day, RiskAssessment.level, func.count())
-        .where(RiskAssessment.id.in_(last_of_day)).group_by(day, RiskAssessment.level)
-        .order_by(day))
+def whole_schools(user: User, *, school_id: int | None = None, grade_level: int | None = None,
+                  section_id: int | None = None) -> Select | None:
+    """Select the schools whose every student (of the grade level filtered on) the dashboard
+    shows: an administrator's, unless a section narrows it; None for narrower scopes."""
+    if user.role != Role.ADMINISTRATOR or section_id is not None:
+        return None
+    schools = visible_school_ids(user)
+    return schools if school_id is None else schools.where(School.id == school_id)
+
+
+def risk_levels_over_time(student_ids: Select, *, schools: Select | None = None,
+                          grade_level: int | None = None) -> list[dict]:
+    """Return per day the number of students at each level (their last assessment that day).
+
+    When the students are every student of `schools` (of `grade_level`, if given), the day
+    counts kept as assessments are written are read (risk/level_counts.py; a student counts
+    in the grade level they had that day), not the schools' whole history of assessments.
+    """
+    if schools is not None:
+        rows = levels_by_day(schools, grade_level)
+    else:
+        day = func.date(RiskAssessment.computed_at)
+        last_of_day = (select(func.max(RiskAssessment.id))
+                       .where(RiskAssessment.student_id.in_(student_ids))
+                       .group_by(RiskAssessment.student_id, day))
+        rows = db.session.execute(
+            select(day, RiskAssessment.level, func.count())
+            .where(RiskAssessment.id.in_(last_of_day)).group_by(day, RiskAssessment.level)
+            .order_by(day)).all()
     days: dict = defaultdict(lambda: {"none": 0, "watch": 0, "high": 0})
     for on_day, level, count in rows:
         days[str(on_day)[:10]][level] = count

@@ -1,6 +1,6 @@
 """Risk rule sets (versioned school settings) and the history of risk assessments."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,3 +53,17 @@ class RiskAssessment(db.Model):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_new_flag: Mapped[bool] = mapped_column(default=False)
     acknowledged_at: Mapped[datetime | None]
+
+
+class RiskLevelCount(db.Model):
+    """How many students of a school and grade level stood at each level at the end of a day
+    (their last assessment that day): kept up as assessments are written (level_counts.py),
+    so the dashboard's chart reads a few rows a day, not a school's whole history."""
+
+    __tablename__ = "risk_level_counts"
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    grade_level: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[str] = mapped_column(String(10), primary_key=True)
+    students: Mapped[int] = mapped_column(default=0)

@@ -20,6 +20,7 @@ from portal.people.models import School, Student
 from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators, district_indicators
 from portal.risk.labels import reason_text
+from portal.risk.level_counts import assessments_before, count_levels
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
@@ -59,14 +60,6 @@ def save_rule_set(*, school: School, settings: dict, actor: User | None) -> Risk
                         object_id=rule_set.id, school_id=school.id,
                         changes={"version": [None, version]})
     return rule_set
-
-
-def _previous_levels(student_ids: list[int]) -> dict[int, str]:
-    newest = (select(func.max(RiskAssessment.id)).where(RiskAssessment.student_id.in_(student_ids))
-              .group_by(RiskAssessment.student_id))
-    return dict(db.session.execute(
-        select(RiskAssessment.student_id, RiskAssessment.level)
-        .where(RiskAssessment.id.in_(newest))).all())
 
 
 def _high_scores_of_others(school: School, student_ids: list[int]) -> list[float]:
@@ -148,12 +141,13 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
     """
     if not scored:
         return []
-    previous = _previous_levels(list(scored))
+    before = assessments_before(list(scored))
     computed_at = utcnow()
     rows = [(student_id, rule_set.id, result.score, result.level, result.reasons, computed_at,
-             student_id in previous and _rank(result.level) > _rank(previous[student_id]))
+             student_id in before and _rank(result.level) > _rank(before[student_id][0]))
             for student_id, result in scored.items()]
     ids = _insert_assessments(rows)
+    count_levels([(row[0], row[3], computed_at) for row in rows], before)
     newly_flagged = [id_ for id_, row in zip(ids, rows, strict=True) if row[-1]]
     if newly_flagged:
         students_flagged.send(None, assessments=list(db.session.scalars(
@@ -196,12 +190,15 @@ def record_past_assessments(*, school: School, every: timedelta = timedelta(days
         scored = score_school(school, student_ids, settings, day)
         _cap(school, scored, settings.get("high_cap"), True)
         computed_at = to_utc(datetime.combine(day, time(18)), school.timezone)
+        before = assessments_before(list(scored))
         db.session.add_all(RiskAssessment(
             student_id=student_id, rule_set_id=rule_set.id, score=result.score,
             level=result.level, reasons=result.reasons, computed_at=computed_at)
             for student_id, result in scored.items())
+        db.session.flush()
+        count_levels([(student_id, result.level, computed_at)
+                      for student_id, result in scored.items()], before)
         stored += len(scored)
-    db.session.flush()
     return stored
 
 

@@ -1,0 +1,107 @@
+"""The day counts behind the dashboard's risk chart say what the assessments say."""
+
+from datetime import datetime, timedelta
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from portal import create_app
+from portal.dashboards.queries import risk_levels_over_time
+from portal.extensions import db
+from portal.people.models import School, Student
+from portal.risk.models import RiskAssessment, RiskLevelCount, RiskRuleSet
+from portal.risk.services import assess_students, recompute_all, record_past_assessments
+from tests import factories
+from tests.conftest import config_for
+from tests.people.helpers import count_queries
+from tests.risk.helpers import TODAY, record_attendance, school_days
+
+# (grade level, absences in the last 40 school days): levels none, watch and high among them
+PUPILS = ((9, 0), (9, 12), (10, 20), (10, 3), (11, 8), (11, 30))
+
+
+def _school(name: str) -> tuple[School, list[Student]]:
+    school = factories.make_school(name)
+    factories.make_term(school)
+    students = []
+    for grade_level, absences in PUPILS:
+        student = factories.make_student(school, grade_level=grade_level)
+        days = school_days(TODAY, 40)
+        record_attendance(student, days, absent_on=set(days[len(days) - absences:]))
+        students.append(student)
+    return school, students
+
+
+def _both_ways(school_ids: list[int], grade_level: int | None) -> tuple[list, list]:
+    scope = select(Student.id).where(Student.school_id.in_(school_ids))
+    if grade_level is not None:
+        scope = scope.where(Student.grade_level == grade_level)
+    kept = risk_levels_over_time(scope, schools=select(School.id).where(School.id.in_(school_ids)),
+                                 grade_level=grade_level)
+    return kept, risk_levels_over_time(scope)
+
+
+def test_the_kept_counts_are_the_assessments_counted(app, clock):
+    (oak, oak_students), (elm, _) = _school("Oak"), _school("Elm")
+    assert record_past_assessments(school=oak) > 0  # a new school's past nights
+    recompute_all()
+    # The same day, a student's data changes twice: re-assessed twice, counted once.
+    assess_students(school=oak, student_ids=[oak_students[0].id])
+    assess_students(school=oak, student_ids=[oak_students[0].id, oak_students[2].id])
+    clock.advance(days=1)
+    recompute_all()
+    db.session.commit()
+    for school_ids in ([oak.id], [elm.id], [oak.id, elm.id]):
+        for grade_level in (None, 9, 10, 11):
+            kept, counted = _both_ways(school_ids, grade_level)
+            assert kept == counted, (school_ids, grade_level)
+    oak_days = _both_ways([oak.id], None)[0]
+    assert len(oak_days) == 7 and {day["watch"] + day["high"] for day in oak_days} != {0}
+    assert all(day["none"] + day["watch"] + day["high"] == len(PUPILS) for day in oak_days)
+
+
+def test_the_migration_counts_the_history_already_there(tmp_path):
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision="0018_enrolments")
+        school = factories.make_school()
+        rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+        db.session.add(rules)
+        db.session.flush()
+        first, second = factories.make_student(school), factories.make_student(
+            school, grade_level=10)
+        night = datetime(2026, 11, 20, 23)
+        for student, levels in ((first, ("none", "watch", "high")), (second, ("watch", "none"))):
+            for minutes, level in enumerate(levels):  # the last of each day counts
+                db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id,
+                                              score=0, level=level, reasons=[],
+                                              computed_at=night + timedelta(minutes=minutes)))
+        db.session.add(RiskAssessment(student_id=first.id, rule_set_id=rules.id, score=0,
+                                      level="watch", reasons=[],
+                                      computed_at=night + timedelta(days=1)))
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(select(
+            RiskLevelCount.day, RiskLevelCount.grade_level, RiskLevelCount.level,
+            RiskLevelCount.students).order_by(RiskLevelCount.day, RiskLevelCount.grade_level))
+        assert [tuple(row) for row in rows] == [
+            (night.date(), 9, "high", 1), (night.date(), 10, "none", 1),
+            (night.date() + timedelta(days=1), 9, "watch", 1)]
+        db.engine.dispose()
+
+
+def test_a_whole_schools_chart_reads_the_counts_a_sections_the_assessments(app, login_as):
+    school, students = _school("Ash")
+    teacher = factories.make_user("teacher", school)
+    section = factories.make_section(school, teacher, *students[:2])
+    admin = factories.make_user("administrator", school)
+    recompute_all()
+    db.session.commit()
+    client = login_as(admin)
+    for query, kept_counts in (("", True), (f"?section_id={section.id}", False)):
+        with count_queries() as counted:
+            assert client.get(f"/dashboards/{query}").status_code == 200
+        reads_counts = any("FROM risk_level_counts" in sql for sql in counted.statements)
+        reads_history = any("date(risk_assessments.computed_at)" in sql.lower()
+                            for sql in counted.statements)
+        assert (reads_counts, reads_history) == (kept_counts, not kept_counts), query
