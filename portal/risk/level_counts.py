@@ -19,13 +19,12 @@ from portal.core.bulk import among
 from portal.extensions import db
 from portal.people.models import Student
 from portal.risk.models import RiskAssessment, RiskLevelCount
+from portal.risk.queries import newest_assessment_ids
 
 
 def assessments_before(student_ids: list[int]) -> dict[int, tuple[str, datetime]]:
     """Return {student_id: (level, computed_at)} of each student's newest assessment."""
-    newest = (select(func.max(RiskAssessment.id))
-              .where(among(RiskAssessment.student_id, student_ids))
-              .group_by(RiskAssessment.student_id))
+    newest = newest_assessment_ids(select(Student.id).where(among(Student.id, student_ids)))
     rows = db.session.execute(
         select(RiskAssessment.student_id, RiskAssessment.level, RiskAssessment.computed_at)
         .where(RiskAssessment.id.in_(newest)))

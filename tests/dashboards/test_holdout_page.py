@@ -42,7 +42,8 @@ def _plant(section, term, *, absence: dict, missing: dict, score: dict, seed: in
     rng = np.random.default_rng(seed)
     rows = db.session.execute(select(StudentGuardian.student_id, HoldoutAssignment.held_out)
                               .join(HoldoutAssignment, HoldoutAssignment.guardian_id
-                                    == StudentGuardian.guardian_id)).all()
+                                    == StudentGuardian.guardian_id)
+                              .order_by(StudentGuardian.student_id)).all()  # seeded: same order
     period = term.grading_periods[0].id
     for student_id, held_out in rows:
         for day in SCHOOL_DAYS:
