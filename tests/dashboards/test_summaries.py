@@ -114,3 +114,22 @@ def test_totals_follow_entry_corrections_bulk_inserts_and_deletes(app):
                                            Grade.kind == "assessment"))
     db.session.commit()
     _assert_pages_match_rows(admin, scope, students, since)
+
+
+def test_a_districts_schools_add_up_under_one_period_name(app):
+    scopes = []
+    for scores in (("45", "95"), ("72", "91")):  # two schools, each with its own "Q1"
+        school = f.make_school()
+        admin = f.make_user(Role.ADMINISTRATOR, school)
+        term = f.make_term(school)
+        students = [f.make_student(school) for _ in scores]
+        section = f.make_section(school, admin, *students, term=term)
+        record_grades(section=section, roster=students, grading_period=term.grading_periods[0],
+                      actor=admin, kind="assessment", assessment_name="Quiz", max_score=100,
+                      recorded_on=date(2026, 9, 10),
+                      scores=dict(zip([s.id for s in students], scores, strict=True)))
+        scopes.append(school.id)
+    db.session.commit()
+    district = select(Student.id).where(Student.school_id.in_(scopes))
+    assert grade_distribution(district) == _raw_bands(district) == {
+        "Q1": {"0–49": 1, "70–79": 1, "90–100": 2}}
