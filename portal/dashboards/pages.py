@@ -43,8 +43,7 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
         "grades": figures.grades_figure(queries.grade_distribution(scope), link),
         "behaviour": figures.behaviour_figure(queries.behaviour_by_week(scope), link),
         "risk": figures.risk_levels_figure(queries.risk_levels_over_time(
-            scope, schools=queries.whole_schools(user, **filters),
-            grade_level=filters.get("grade_level")), link),
+            scope, queries.whole_grades(user, scope, **filters)), link),
     }
     flagged, flagged_total = flagged_page(user, student_ids=scope, page=page)
     return {"charts": charts,

@@ -5,6 +5,7 @@ folds the days into weeks.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, case, func, select
@@ -13,7 +14,14 @@ from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids, visible_schools, visible_student_ids
 from portal.extensions import db
 from portal.outcomes.models import AttendanceWeek, BehaviourIncident, Grade, GradeBandCount
-from portal.people.models import Enrollment, GradingPeriod, School, Section, Student
+from portal.people.models import (
+    CounsellorAssignment,
+    Enrollment,
+    GradingPeriod,
+    School,
+    Section,
+    Student,
+)
 from portal.risk.level_counts import levels_by_day
 from portal.risk.models import RiskAssessment
 
@@ -123,39 +131,71 @@ def grade_distribution(student_ids: Select) -> dict:
             for name, counts in periods.items()}
 
 
-def whole_schools(user: User, *, school_id: int | None = None, grade_level: int | None = None,
-                  section_id: int | None = None) -> Select | None:
-    """Select the schools whose every student (of the grade level filtered on) the dashboard
-    shows: an administrator's, unless a section narrows it; None for narrower scopes."""
-    if user.role != Role.ADMINISTRATOR or section_id is not None:
+@dataclass(frozen=True)
+class WholeGrades:
+    """A dashboard's students as every student of some schools' grade levels (`grade_levels`
+    None: all of them), plus `others` outside those: the risk chart reads the day counts
+    kept for the first (risk/level_counts.py) and counts the others' assessments."""
+
+    schools: Select
+    grade_levels: Select | list[int] | None
+    others: Select | None = None
+
+
+def whole_grades(user: User, scope: Select, *, school_id: int | None = None,
+                 grade_level: int | None = None,
+                 section_id: int | None = None) -> WholeGrades | None:
+    """Return the dashboard's students (`scope`, under these filters) as whole grade levels
+    where they are: an administrator's schools, a counsellor's assigned grade levels (their
+    own students in other grades are the others); None when a section narrows them."""
+    if section_id is not None or user.role not in (Role.ADMINISTRATOR, Role.COUNSELLOR):
         return None
-    schools = visible_school_ids(user)
-    return schools if school_id is None else schools.where(School.id == school_id)
+    chosen = [grade_level] if grade_level is not None else None
+    if user.role == Role.ADMINISTRATOR:
+        schools = visible_school_ids(user)
+        schools = schools if school_id is None else schools.where(School.id == school_id)
+        return WholeGrades(schools, chosen)
+    assigned = select(CounsellorAssignment.grade_level).where(
+        CounsellorAssignment.counsellor_id == user.id,
+        CounsellorAssignment.school_id == user.school_id)
+    schools = select(School.id).where(School.id == user.school_id)
+    if school_id is not None:
+        schools = schools.where(School.id == school_id)
+    others = select(Student.id).where(Student.id.in_(scope),
+                                      Student.grade_level.not_in(assigned))
+    grades = assigned if chosen is None else assigned.where(
+        CounsellorAssignment.grade_level.in_(chosen))
+    return WholeGrades(schools, grades, others)
 
 
-def risk_levels_over_time(student_ids: Select, *, schools: Select | None = None,
-                          grade_level: int | None = None) -> list[dict]:
+def risk_levels_over_time(student_ids: Select, kept: WholeGrades | None = None) -> list[dict]:
     """Return per day the number of students at each level (their last assessment that day).
 
-    When the students are every student of `schools` (of `grade_level`, if given), the day
-    counts kept as assessments are written are read (risk/level_counts.py; a student counts
-    in the grade level they had that day), not the schools' whole history of assessments.
+    With `kept`, the students are whole grade levels of schools (and others): their day
+    counts kept as assessments are written are read, not their whole history of
+    assessments (a student counts in the grade level they had that day).
     """
-    if schools is not None:
-        rows = levels_by_day(schools, grade_level)
+    if kept is None:
+        rows = _levels_counted(student_ids)
     else:
-        day = func.date(RiskAssessment.computed_at)
-        last_of_day = (select(func.max(RiskAssessment.id))
-                       .where(RiskAssessment.student_id.in_(student_ids))
-                       .group_by(RiskAssessment.student_id, day))
-        rows = db.session.execute(
-            select(day, RiskAssessment.level, func.count())
-            .where(RiskAssessment.id.in_(last_of_day)).group_by(day, RiskAssessment.level)
-            .order_by(day)).all()
+        rows = levels_by_day(kept.schools, kept.grade_levels)
+        if kept.others is not None:
+            rows += _levels_counted(kept.others)
     days: dict = defaultdict(lambda: {"none": 0, "watch": 0, "high": 0})
     for on_day, level, count in rows:
-        days[str(on_day)[:10]][level] = count
+        days[str(on_day)[:10]][level] += count
     return [{"day": on_day, **counts} for on_day, counts in sorted(days.items())]
+
+
+def _levels_counted(student_ids: Select) -> list[tuple]:
+    """Return (day, level, students) from the students' last assessment of each day."""
+    day = func.date(RiskAssessment.computed_at)
+    last_of_day = (select(func.max(RiskAssessment.id))
+                   .where(RiskAssessment.student_id.in_(student_ids))
+                   .group_by(RiskAssessment.student_id, day))
+    return list(db.session.execute(
+        select(day, RiskAssessment.level, func.count())
+        .where(RiskAssessment.id.in_(last_of_day)).group_by(day, RiskAssessment.level)).all())
 
 
 def period_averages(student_id: int) -> list[tuple[str, float]]:

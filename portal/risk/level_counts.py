@@ -65,14 +65,15 @@ def _add(changes: Counter) -> None:
         set_={"students": table.c.students + statement.excluded.students}))
 
 
-def levels_by_day(school_ids: Select, grade_level: int | None = None) -> list[tuple]:
-    """Return (day, level, students) of these schools (of one grade level, if given)."""
+def levels_by_day(school_ids: Select,
+                  grade_levels: Select | list[int] | None = None) -> list[tuple]:
+    """Return (day, level, students) of these schools (of these grade levels, if given)."""
     statement = (select(RiskLevelCount.day, RiskLevelCount.level,
                         func.sum(RiskLevelCount.students))
                  .where(RiskLevelCount.school_id.in_(school_ids))
                  .group_by(RiskLevelCount.day, RiskLevelCount.level)
                  .order_by(RiskLevelCount.day))
-    if grade_level is not None:
-        statement = statement.where(RiskLevelCount.grade_level == grade_level)
+    if grade_levels is not None:
+        statement = statement.where(RiskLevelCount.grade_level.in_(grade_levels))
     return [(day if isinstance(day, date) else date.fromisoformat(str(day)), level, int(count))
             for day, level, count in db.session.execute(statement)]

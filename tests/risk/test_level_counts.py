@@ -6,9 +6,11 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from portal import create_app
-from portal.dashboards.queries import risk_levels_over_time
+from portal.auth.models import Role
+from portal.core.permissions import visible_student_ids
+from portal.dashboards.queries import WholeGrades, risk_levels_over_time, scope, whole_grades
 from portal.extensions import db
-from portal.people.models import School, Student
+from portal.people.models import CounsellorAssignment, School, Student
 from portal.risk.models import RiskAssessment, RiskLevelCount, RiskRuleSet
 from portal.risk.services import assess_students, recompute_all, record_past_assessments
 from tests import factories
@@ -36,9 +38,9 @@ def _both_ways(school_ids: list[int], grade_level: int | None) -> tuple[list, li
     scope = select(Student.id).where(Student.school_id.in_(school_ids))
     if grade_level is not None:
         scope = scope.where(Student.grade_level == grade_level)
-    kept = risk_levels_over_time(scope, schools=select(School.id).where(School.id.in_(school_ids)),
-                                 grade_level=grade_level)
-    return kept, risk_levels_over_time(scope)
+    whole = WholeGrades(select(School.id).where(School.id.in_(school_ids)),
+                        None if grade_level is None else [grade_level])
+    return risk_levels_over_time(scope, whole), risk_levels_over_time(scope)
 
 
 def test_the_kept_counts_are_the_assessments_counted(app, clock):
@@ -90,18 +92,43 @@ def test_the_migration_counts_the_history_already_there(tmp_path):
         db.engine.dispose()
 
 
-def test_a_whole_schools_chart_reads_the_counts_a_sections_the_assessments(app, login_as):
+def test_whole_grades_read_the_counts_a_section_and_a_caseload_the_assessments(app, login_as):
     school, students = _school("Ash")
     teacher = factories.make_user("teacher", school)
     section = factories.make_section(school, teacher, *students[:2])
-    admin = factories.make_user("administrator", school)
+    admin, counsellor = (factories.make_user(role, school)
+                         for role in (Role.ADMINISTRATOR, Role.COUNSELLOR))
+    db.session.add(CounsellorAssignment(counsellor_id=counsellor.id, school_id=school.id,
+                                        grade_level=9))
     recompute_all()
     db.session.commit()
-    client = login_as(admin)
-    for query, kept_counts in (("", True), (f"?section_id={section.id}", False)):
+    for user, query, reads in ((admin, "", (True, False)),
+                               (admin, f"?section_id={section.id}", (False, True)),
+                               (counsellor, "", (True, True))):  # grade 9, and their own
         with count_queries() as counted:
-            assert client.get(f"/dashboards/{query}").status_code == 200
+            assert login_as(user).get(f"/dashboards/{query}").status_code == 200
         reads_counts = any("FROM risk_level_counts" in sql for sql in counted.statements)
         reads_history = any("date(risk_assessments.computed_at)" in sql.lower()
                             for sql in counted.statements)
-        assert (reads_counts, reads_history) == (kept_counts, not kept_counts), query
+        assert (reads_counts, reads_history) == reads, (user.role, query)
+
+
+def test_a_counsellors_chart_is_their_grades_counts_and_their_own_students_counted(app):
+    school, students = _school("Birch")  # grade levels 9, 10 and 11, two students each
+    counsellor = factories.make_user(Role.COUNSELLOR, school)
+    db.session.add(CounsellorAssignment(counsellor_id=counsellor.id, school_id=school.id,
+                                        grade_level=9))
+    students[3].counsellor_id = counsellor.id  # one grade-10 student of their own
+    assert record_past_assessments(school=school) > 0
+    recompute_all()
+    db.session.commit()
+    seen = set(db.session.scalars(visible_student_ids(counsellor)))
+    assert seen == {students[0].id, students[1].id, students[3].id}
+    for grade_level in (None, 9, 10, 11):
+        shown = scope(counsellor, grade_level=grade_level)
+        whole = whole_grades(counsellor, shown, grade_level=grade_level)
+        assert whole is not None and whole.others is not None
+        kept, counted = risk_levels_over_time(shown, whole), risk_levels_over_time(shown)
+        assert kept == counted, grade_level
+    everyone = risk_levels_over_time(scope(counsellor), whole_grades(counsellor, scope(counsellor)))
+    assert {sum(day[level] for level in ("none", "watch", "high")) for day in everyone} == {3}
