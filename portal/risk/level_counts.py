@@ -1,12 +1,12 @@
 """Each school's students per risk level and day, kept up as assessments are written.
 
 The dashboard's risk chart counts, for every day, the students at each level by their last
-assessment that day. Read from the assessments that grows with the school's history (one
-more a student every night, and one more for every change of their attendance, grades or
-behaviour); these counts grow by a few rows a school a day. Every writer of assessments
-(`_store`, `record_past_assessments`) calls `count_levels` with what it wrote and each
-student's assessment before it: a student's earlier assessment the same day leaves that
-day's count of its level, the new one joins its own.
+assessment that day. Counted from the assessments, that costs more with every day of a
+school's history (one more assessment a student every night, and one more for every change
+of their attendance, grades or behaviour); these counts grow by a few rows a school a day.
+Every writer of assessments (`_store`, `record_past_assessments`) calls `count_levels` with
+what it wrote and each student's assessment before it: a student's earlier assessment the
+same day leaves that day's count of its level, the new one joins its own.
 """
 
 from collections import Counter
@@ -53,7 +53,9 @@ def count_levels(written: list[tuple[int, str, datetime]],
 def _add(changes: Counter) -> None:
     rows = [{"school_id": school_id, "grade_level": grade_level, "day": day, "level": level,
              "students": change}
-            for (school_id, grade_level, day, level), change in changes.items() if change]
+            # In key order: two writers upserting the same rows lock them in the same order.
+            for (school_id, grade_level, day, level), change in sorted(changes.items())
+            if change]
     if not rows:
         return
     insert = (postgresql.insert if db.session.get_bind().dialect.name == "postgresql"
