@@ -35,12 +35,12 @@ def _school(name: str) -> tuple[School, list[Student]]:
 
 
 def _both_ways(school_ids: list[int], grade_level: int | None) -> tuple[list, list]:
-    scope = select(Student.id).where(Student.school_id.in_(school_ids))
+    shown = select(Student.id).where(Student.school_id.in_(school_ids))
     if grade_level is not None:
-        scope = scope.where(Student.grade_level == grade_level)
+        shown = shown.where(Student.grade_level == grade_level)
     whole = WholeGrades(select(School.id).where(School.id.in_(school_ids)),
                         None if grade_level is None else [grade_level])
-    return risk_levels_over_time(scope, whole), risk_levels_over_time(scope)
+    return risk_levels_over_time(shown, whole), risk_levels_over_time(shown)
 
 
 def test_the_kept_counts_are_the_assessments_counted(app, clock):
