@@ -22,6 +22,7 @@ from portal.risk.indicators import compute_indicators, district_indicators
 from portal.risk.labels import reason_text
 from portal.risk.level_counts import assessments_before, count_levels
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
+from portal.risk.queries import newest_assessment_ids
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
     Assessment,
@@ -63,9 +64,8 @@ def save_rule_set(*, school: School, settings: dict, actor: User | None) -> Risk
 
 
 def _high_scores_of_others(school: School, student_ids: list[int]) -> list[float]:
-    newest = (select(func.max(RiskAssessment.id)).join(Student)
-              .where(Student.school_id == school.id, Student.id.not_in(student_ids))
-              .group_by(RiskAssessment.student_id))
+    newest = newest_assessment_ids(select(Student.id).where(
+        Student.school_id == school.id, Student.id.not_in(student_ids)))
     return list(db.session.scalars(select(RiskAssessment.score).where(
         RiskAssessment.id.in_(newest), RiskAssessment.level == RiskLevel.HIGH)))
 

@@ -75,11 +75,14 @@ def test_the_high_cap_keeps_the_top_scores_high(app):
     factories.make_term(school)
     worst = _student_with_attendance(school, absences=12)
     record_incidents(worst, 3, TODAY)  # behaviour too: a higher score than the other one
-    _student_with_attendance(school, absences=12)
+    other = _student_with_attendance(school, absences=12)
     save_rule_set(school=school, actor=None, settings={"high_cap": 1, "high_score": 4})
     levels = {a.student_id: a.level for a in assess_students(school=school, today=TODAY)}
     assert sorted(levels.values()) == ["high", "watch"]
     assert levels[worst.id] == "high"
+    # Re-assessed alone (their data changed), the other stays under the cap the worst holds.
+    (again,) = assess_students(school=school, student_ids=[other.id], today=TODAY)
+    assert again.level == "watch"
 
 
 def test_recompute_all_reports_progress(app):
