@@ -5,10 +5,11 @@ from datetime import date
 from sqlalchemy import func, select, true
 
 from portal.core.permissions import informed_link_condition
-from portal.dashboards.impact_queries import PERCENT, PRESENT
+from portal.dashboards.impact_queries import PRESENT
 from portal.extensions import db
 from portal.messaging.models import HoldoutAssignment, HoldoutSetting
 from portal.outcomes.models import DailyAttendance, Grade, WorkMark, WorkStatus
+from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import Student, StudentGuardian
 
 
@@ -77,7 +78,7 @@ def failing_students(student_ids: list[int], first: date, last: date,
     """Return 100 for a student whose assessments in some class averaged below the pass mark
     between the days, 0 for one who passed all; students with no assessment are left out."""
     rows = db.session.execute(
-        select(Grade.student_id, Grade.section_id, func.avg(PERCENT))
+        select(Grade.student_id, Grade.section_id, func.avg(GRADE_PERCENT))
         .where(Grade.student_id.in_(student_ids), Grade.kind == "assessment",
                Grade.recorded_on.between(first, last))
         .group_by(Grade.student_id, Grade.section_id)).all()

@@ -17,13 +17,14 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
+from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import Course, Enrollment, Section, Student
 from portal.risk.models import RiskAssessment
 
 PRESENT = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 0.0), else_=100.0)
-PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 OUTCOMES = {"attendance": (DailyAttendance.student_id, DailyAttendance.on_date, PRESENT, true()),
-            "grades": (Grade.student_id, Grade.recorded_on, PERCENT, Grade.kind == "assessment")}
+            "grades": (Grade.student_id, Grade.recorded_on, GRADE_PERCENT,
+                       Grade.kind == "assessment")}
 
 
 def _day(value) -> date:

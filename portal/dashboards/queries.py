@@ -14,6 +14,7 @@ from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids, visible_schools, visible_student_ids
 from portal.extensions import db
 from portal.outcomes.models import AttendanceWeek, BehaviourIncident, Grade, GradeBandCount
+from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import (
     CounsellorAssignment,
     Enrollment,
@@ -27,7 +28,6 @@ from portal.risk.models import RiskAssessment
 
 GRADE_BANDS = ((0, 50, "0–49"), (50, 60, "50–59"), (60, 70, "60–69"), (70, 80, "70–79"),
                (80, 90, "80–89"), (90, 101, "90–100"))
-PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 
 def scope(user: User, *, school_id: int | None = None, grade_level: int | None = None,
@@ -99,7 +99,8 @@ def behaviour_by_week(student_ids: Select) -> list[dict]:
 
 def grade_band():
     """Return a SQL expression naming the band of a percentage."""
-    return case(*[(PERCENT < upper, label) for _, upper, label in GRADE_BANDS], else_="90–100")
+    return case(*[(GRADE_PERCENT < upper, label) for _, upper, label in GRADE_BANDS],
+                else_="90–100")
 
 
 def grade_distribution(student_ids: Select) -> dict:
@@ -201,7 +202,7 @@ def _levels_counted(student_ids: Select) -> list[tuple]:
 def period_averages(student_id: int) -> list[tuple[str, float]]:
     """Return a student's grade average per grading period, in order."""
     rows = db.session.execute(
-        select(GradingPeriod.name, GradingPeriod.starts_on, func.avg(PERCENT))
+        select(GradingPeriod.name, GradingPeriod.starts_on, func.avg(GRADE_PERCENT))
         .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
         .where(Grade.student_id == student_id)
         .group_by(GradingPeriod.name, GradingPeriod.starts_on).order_by(GradingPeriod.starts_on))

@@ -1,6 +1,6 @@
 """Read-only selects about a student's results (computed in the database)."""
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Float, Select, case, func, or_, select
 
 from portal.extensions import db
 from portal.outcomes.models import (
@@ -12,6 +12,10 @@ from portal.outcomes.models import (
     WorkStatus,
 )
 from portal.people.models import Course, GradingPeriod, Section, Student
+
+# A mark's percent in SQL (NULL when it is out of nothing), divided as floats: the divisor
+# typed FLOAT, so PostgreSQL is not sent it cast to NUMERIC and back for every mark.
+GRADE_PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0, type_=Float)
 
 
 def attendance_summary(student: Student, since=None) -> dict:
@@ -69,7 +73,7 @@ def grades_by_period(student: Student) -> tuple[list[str], dict[str, list[float 
     """Return the grading periods in order and each course's average percent per period."""
     rows = db.session.execute(
         select(GradingPeriod.name, GradingPeriod.starts_on, Course.name,
-               func.avg(100.0 * Grade.score / func.nullif(Grade.max_score, 0)))
+               func.avg(GRADE_PERCENT))
         .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
         .join(Section, Section.id == Grade.section_id)
         .join(Course, Course.id == Section.course_id)
@@ -106,7 +110,7 @@ def missing_work_by_course(student: Student, *, since, until) -> list[tuple[str,
 def course_averages(student: Student, *, on) -> list[tuple[str, float]]:
     """Return (course, average percent) of the student's grades in the grading period of `on`."""
     rows = db.session.execute(
-        select(Course.name, func.avg(100.0 * Grade.score / func.nullif(Grade.max_score, 0)))
+        select(Course.name, func.avg(GRADE_PERCENT))
         .select_from(Grade)
         .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
         .join(Section, Section.id == Grade.section_id)

@@ -23,6 +23,7 @@ from portal.events.models import (
 from portal.extensions import db
 from portal.interactions.models import Interaction, Outcome
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
+from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import AcademicTerm, School, Section, Student
 from portal.people.queries import current_term
 from portal.risk.scoring import steady_slope
@@ -34,7 +35,6 @@ TREND_MIN_WEEKS = 4  # ...of which at least four have...
 TREND_MIN_DAYS = 3  # ...at least three school days recorded
 MIN_ASSESSMENTS = 3  # a course's assessments before their average stands for it
 MAJOR = 3  # behaviour severity: 1 minor, 2 moderate, 3 major
-PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 
 def compute_indicators(school: School, student_ids: list[int], today: date) -> dict[int, dict]:
@@ -193,7 +193,7 @@ def _past_failures(found: dict, scope, pass_marks: dict[int, float], latest_star
                          .limit(1)) is None:
         return  # no earlier term anywhere (a new district): no need to read the grades
     per_course = (
-        select(Grade.student_id, scope.c.pass_mark, func.avg(PERCENT).label("average"))
+        select(Grade.student_id, scope.c.pass_mark, func.avg(GRADE_PERCENT).label("average"))
         .join(scope, scope.c.student_id == Grade.student_id)
         .join(Section, Section.id == Grade.section_id)
         .join(AcademicTerm, AcademicTerm.id == Section.term_id)

@@ -26,13 +26,13 @@ from sqlalchemy import (
 
 from portal.extensions import db
 from portal.outcomes.models import Grade, WorkMark, WorkStatus
+from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import Course, GradingPeriod, Section
 from portal.risk.scoring import slope
 
 TREND_PIECES = 8
 MANY_SECTIONS = 500  # more classes than this: their averages come from one pass, not a list
 RECENT_DAYS = 28
-PERCENT = 100.0 * Grade.score / func.nullif(Grade.max_score, 0)
 
 
 def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, list]:
@@ -47,7 +47,7 @@ def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, lis
     """
     marks = (select(Grade.student_id, Grade.section_id, Section.course_id, Course.is_core,
                     GradingPeriod.starts_on.label("period_start"), Grade.kind, Grade.recorded_on,
-                    PERCENT.label("percent"))
+                    GRADE_PERCENT.label("percent"))
              .join(scope, scope.c.student_id == Grade.student_id)
              .join(GradingPeriod, and_(GradingPeriod.id == Grade.grading_period_id,
                                        GradingPeriod.term_id == scope.c.term_id))
@@ -146,7 +146,7 @@ def _score_vs_class(found: dict, scope, mine: list, today: date) -> None:
     else:  # a whole school or district: every class of the scope's terms, in one pass
         which = true()
     class_means = dict(run_query(
-        select(Grade.section_id, func.avg(PERCENT))
+        select(Grade.section_id, func.avg(GRADE_PERCENT))
         .join(GradingPeriod, GradingPeriod.id == Grade.grading_period_id)
         .where(Grade.kind == "assessment", Grade.recorded_on <= today,
                GradingPeriod.term_id.in_(select(scope.c.term_id).distinct()), which)
