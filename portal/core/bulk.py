@@ -5,7 +5,9 @@ PostgreSQL takes rows with `COPY … FROM STDIN`, other databases with an execut
 chunks. Ids come from the caller (`reserve_ids`, or a generator's own range).
 """
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import psycopg
 from sqlalchemy import ARRAY, ColumnElement, Table, any_, bindparam, func, insert, select, text
@@ -76,18 +78,9 @@ def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> in
     names = [*columns, *extra]
     tail = tuple(extra.values())
     connection = db.session.connection()
-    written = 0
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
-        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-        try:
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(tuple(row) + tail)
-                    written += 1
-        except psycopg.IntegrityError as exc:
-            raise IntegrityError(statement, None, exc) from exc
-        return written
+        return _copy(connection.connection.driver_connection, table, names, tail, rows)
+    written = 0
     statement = insert(table)
     batch = []
     for row in rows:
@@ -99,3 +92,32 @@ def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> in
         connection.execute(statement, batch)
         written += len(batch)
     return written
+
+
+def _copy(driver_connection, table: Table, names: list[str], tail: tuple,
+          rows: Iterable[tuple]) -> int:
+    """COPY the rows (each followed by `tail`, the defaults) on a psycopg connection."""
+    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+    written = 0
+    try:
+        with driver_connection.cursor().copy(statement) as copy:
+            for row in rows:
+                copy.write_row(tuple(row) + tail)
+                written += 1
+    except psycopg.IntegrityError as exc:
+        raise IntegrityError(statement, None, exc) from exc
+    return written
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold Python's cycle collector off while a bulk job builds many long-lived objects (a
+    campaign's recipients, a district's indicators): it would otherwise scan them again and
+    again as they pile up, for nothing, since they stay alive until the job ends."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from sqlalchemy import update
 
 from portal.auth.models import User
-from portal.core.bulk import copy_rows, reserve_ids
+from portal.core.bulk import collector_paused, copy_rows, reserve_ids
 from portal.core.errors import Conflict, DomainError
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -39,7 +39,7 @@ from portal.messaging.worker import settle_campaign
 from portal.notifications.push import push_subscriptions_of
 from portal.people.models import School
 
-QUEUE_CHUNK = 5_000  # recipients looked up and written together when a campaign is sent
+QUEUE_CHUNK = 5_000  # recipients whose rows are written together when a campaign is sent
 
 
 class TemplateNotUsable(DomainError):
@@ -206,11 +206,14 @@ def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | No
         raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
                          num=count["guardians"]), field="confirm")
     claim_campaign(campaign)
-    recipients = resolve_recipients(criteria=campaign.criteria, school_id=school.id,
-                                    sender=sender)
-    queue = CampaignQueue(campaign, school, sender)
-    for start in range(0, len(recipients), QUEUE_CHUNK):
-        _queue_for(queue, recipients[start:start + QUEUE_CHUNK])
+    with collector_paused():
+        recipients = resolve_recipients(criteria=campaign.criteria, school_id=school.id,
+                                        sender=sender)
+        queue = CampaignQueue(campaign, school, sender, recipients)
+        for start in range(0, len(recipients), QUEUE_CHUNK):
+            messages, deliveries = queue.rows_for(recipients[start:start + QUEUE_CHUNK])
+            copy_rows(Message.__table__, MESSAGE_COLUMNS, messages)
+            copy_rows(Delivery.__table__, DELIVERY_COLUMNS, deliveries)
     campaign.status = (CampaignStatus.SCHEDULED if campaign.scheduled_at
                        else CampaignStatus.SENDING)
     db.session.flush()
@@ -228,16 +231,32 @@ DELIVERY_COLUMNS = ("message_id", "campaign_id", "guardian_id", "user_id", "kind
 
 
 class CampaignQueue:
-    """What stays the same for every recipient of a campaign: its variants, the email
-    wrapper (rendered once per school and language) and the sending times (once per zone)."""
+    """A campaign's rows for its recipients, a chunk at a time, as notify_guardian writes
+    them one by one (the same rows, by the same functions).
 
-    def __init__(self, campaign: Campaign, school: School, sender: User):
+    What stays the same for every recipient is worked out once: the variants, the email
+    wrapper (once per school and language), the sending times (once per zone), and, for the
+    whole audience at once, who opted out, their push devices, who is past the weekly limit
+    and the inbox copies' ids. The audience holds only informed links of active guardians
+    (segments.audience_links), so the per-guardian link check is not repeated.
+    """
+
+    def __init__(self, campaign: Campaign, school: School, sender: User,
+                 recipients: list[Recipient]):
         self.campaign, self.school, self.sender = campaign, school, sender
         self.variants = variants_of(campaign)
         self.email_parts = EmailWrapper(campaign.kind)
         self.due_times: dict = {}
         self.json = (json.dumps if db.session.connection().dialect.name == "postgresql"
                      else (lambda value: value))  # COPY takes JSON as text
+        guardians = [recipient.guardian for recipient in recipients]
+        ids = [guardian.id for guardian in guardians]
+        self.skipped = opted_out(campaign.kind, ids)
+        self.devices = push_subscriptions_of(ids)
+        # The weekly limit, as notify_guardian applies it, counted once for everyone.
+        self.over_limit = families_over_limit(guardians, kind=campaign.kind, now=utcnow())
+        self.message_ids = iter(reserve_ids(
+            Message.__table__, sum(1 for guardian_id in ids if guardian_id not in self.skipped)))
 
     def due(self, guardian) -> datetime:
         """When this guardian's email may go (the sending window of their zone)."""
@@ -255,42 +274,31 @@ class CampaignQueue:
         return tuple(self.json(delivery[name]) if name in ("headers", "attachments")
                      else delivery[name] for name in DELIVERY_COLUMNS)
 
-
-def _queue_for(queue: CampaignQueue, recipients: list[Recipient]) -> None:
-    """Write inbox copies and outbox rows for a few thousand recipients in a few round trips.
-
-    As notify_guardian does one by one (the same rows, by the same functions); the audience
-    holds only informed links of active guardians (segments.audience_links), so the
-    per-guardian link check is not repeated. The rows go in with COPY on PostgreSQL.
-    """
-    campaign = queue.campaign
-    guardian_ids = [recipient.guardian.id for recipient in recipients]
-    skipped, devices = opted_out(campaign.kind, guardian_ids), push_subscriptions_of(guardian_ids)
-    # The weekly limit, as notify_guardian applies it, counted once for the chunk.
-    over_limit = families_over_limit([recipient.guardian for recipient in recipients],
-                                     kind=campaign.kind, now=utcnow())
-    recipients = [recipient for recipient in recipients if recipient.guardian.id not in skipped]
-    message_ids = iter(reserve_ids(Message.__table__, len(recipients)))
-    messages, deliveries = [], []
-    for recipient in recipients:
-        guardian = recipient.guardian
-        rendered = render_for(campaign, recipient, queue.school, queue.variants)
-        only_child = recipient.students[0] if len(recipient.students) == 1 else None
-        message = inbox_fields(
-            guardian=guardian, kind=campaign.kind, subject=rendered["subject"],
-            body_text=rendered["text"], body_html=rendered["html"], student=only_child,
-            sender=queue.sender, campaign_id=campaign.id, not_before=campaign.scheduled_at,
-            language=rendered["language"])
-        message["id"] = next(message_ids)
-        messages.append(queue.message_row(message))
-        rows = outbox_rows(guardian=guardian, message=message, headers=None, attachments=None,
-                           not_before=campaign.scheduled_at, devices=devices.get(guardian.id, []),
-                           due=queue.due(guardian), email_parts=queue.email_parts)
-        if guardian.id in over_limit:
-            mark_held_back(rows, cap=over_limit[guardian.id])
-        deliveries += [queue.delivery_row(row) for row in rows]
-    copy_rows(Message.__table__, MESSAGE_COLUMNS, messages)
-    copy_rows(Delivery.__table__, DELIVERY_COLUMNS, deliveries)
+    def rows_for(self, recipients: list[Recipient]) -> tuple[list[tuple], list[tuple]]:
+        """Return the inbox copies' and the deliveries' rows of these recipients."""
+        campaign = self.campaign
+        messages, deliveries = [], []
+        for recipient in recipients:
+            guardian = recipient.guardian
+            if guardian.id in self.skipped:
+                continue
+            rendered = render_for(campaign, recipient, self.school, self.variants)
+            only_child = recipient.students[0] if len(recipient.students) == 1 else None
+            message = inbox_fields(
+                guardian=guardian, kind=campaign.kind, subject=rendered["subject"],
+                body_text=rendered["text"], body_html=rendered["html"], student=only_child,
+                sender=self.sender, campaign_id=campaign.id, not_before=campaign.scheduled_at,
+                language=rendered["language"])
+            message["id"] = next(self.message_ids)
+            messages.append(self.message_row(message))
+            rows = outbox_rows(guardian=guardian, message=message, headers=None,
+                               attachments=None, not_before=campaign.scheduled_at,
+                               devices=self.devices.get(guardian.id, []),
+                               due=self.due(guardian), email_parts=self.email_parts)
+            if guardian.id in self.over_limit:
+                mark_held_back(rows, cap=self.over_limit[guardian.id])
+            deliveries += [self.delivery_row(row) for row in rows]
+        return messages, deliveries
 
 
 def share_campaign(*, campaign: Campaign, colleague_ids: list[int]) -> None:

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.core.bulk import copy_rows, insert_returning_ids, reserve_ids
+from portal.core.bulk import collector_paused, copy_rows, insert_returning_ids, reserve_ids
 from portal.core.planner import refresh_statistics
 from portal.core.signals import record_changed, students_flagged
 from portal.core.time import to_utc, today_in, utcnow
@@ -223,21 +223,22 @@ def recompute_all(*, progress: Callable[[int, int], None] | None = None,
     for school in schools:
         by_day[today or today_in(school.timezone)].append(school)
     done = 0
-    for day, day_schools in by_day.items():
-        with _timed(timings, "indicators"):
-            of_school = district_indicators(day, [school.id for school in day_schools])
-        for school in day_schools:
-            rule_set = current_rule_set(school)
-            settings = merged_settings(rule_set.settings)
-            with _timed(timings, "scoring"):
-                scored = score_all(of_school.get(school.id, {}), settings)
-                cap_high_flags(scored, settings.get("high_cap"))
-            with _timed(timings, "writing"):
-                _store(rule_set, scored)
-                db.session.commit()
-            done += len(scored)
-            if progress:
-                progress(done, total)
+    with collector_paused():  # 50,000 students' indicators stay alive to the end anyway
+        for day, day_schools in by_day.items():
+            with _timed(timings, "indicators"):
+                of_school = district_indicators(day, [school.id for school in day_schools])
+            for school in day_schools:
+                rule_set = current_rule_set(school)
+                settings = merged_settings(rule_set.settings)
+                with _timed(timings, "scoring"):
+                    scored = score_all(of_school.get(school.id, {}), settings)
+                    cap_high_flags(scored, settings.get("high_cap"))
+                with _timed(timings, "writing"):
+                    _store(rule_set, scored)
+                    db.session.commit()
+                done += len(scored)
+                if progress:
+                    progress(done, total)
     with _timed(timings, "writing"):
         # A new assessment for every student: until autovacuum came round, the newest levels
         # (the dashboard's flagged list, the student list) were read by scanning them all.

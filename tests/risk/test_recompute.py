@@ -1,6 +1,7 @@
 """The nightly recompute's fast path (district-wide queries, one scorer per rule set, bulk
 writes) stores what scoring each student on their own gives."""
 
+import gc
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.outcomes.models import WorkMark
 from portal.people.models import Enrollment
-from portal.risk import work_indicators
+from portal.risk import services, work_indicators
 from portal.risk.indicators import compute_indicators
 from portal.risk.models import RiskAssessment
 from portal.risk.scoring import merged_settings, score_student
@@ -90,3 +91,16 @@ def test_the_fast_path_stores_what_scoring_each_student_alone_gives(app, monkeyp
         fast = stored[student_id]
         assert (fast.level, fast.score, fast.reasons) == (
             assessment.level, assessment.score, assessment.reasons), student_id
+
+
+def test_the_nightly_recompute_scores_with_the_cycle_collector_held_off(app, monkeypatch):
+    _varied_school(pass_mark=60)
+    score_all, collector_on = services.score_all, []
+
+    def scoring(found, settings):
+        collector_on.append(gc.isenabled())
+        return score_all(found, settings)
+
+    monkeypatch.setattr(services, "score_all", scoring)
+    assert recompute_all(today=TODAY) == 7
+    assert collector_on == [False] and gc.isenabled()
