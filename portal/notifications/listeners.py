@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.codes import word_of
 from portal.core.jobs import add_periodic_job
-from portal.core.signals import record_changed, students_flagged
+from portal.core.permissions import guardian_for
+from portal.core.signals import account_event, record_changed, students_flagged
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.interactions.models import Interaction
@@ -16,6 +17,7 @@ from portal.needs.queries import request_of_thread
 from portal.notifications import queries
 from portal.notifications.digest import run_daily_summaries
 from portal.notifications.models import NotificationKind as Kind
+from portal.notifications.push import forget_devices
 from portal.notifications.services import local_path, notify_users
 from portal.notifications.watch import run_escalations, run_follow_ups_due
 from portal.people.models import Guardian, Student
@@ -136,9 +138,23 @@ def on_students_flagged(sender, *, assessments=(), **extra) -> None:
                              name=student.display_name, level=word_of(assessment.level)))
 
 
+# Each ends every session of the account, on every device (portal/auth/services.py).
+SIGNED_OUT_EVERYWHERE = {"logout", "password_reset", "activated"}
+
+
+def on_account_event(user, *, action: str, **details) -> None:
+    """A family signed out everywhere stops getting push notifications on every device: a
+    phone left signed out, lost or handed on must not keep showing news of the children.
+    The device turns them on again once someone signs in and asks for them."""
+    guardian = guardian_for(user) if action in SIGNED_OUT_EVERYWHERE and user else None
+    if guardian is not None:
+        forget_devices(guardian)
+
+
 def connect() -> None:
     """Listen to the signals and register the periodic jobs."""
     record_changed.connect(on_record_changed)
+    account_event.connect(on_account_event)
     students_flagged.connect(on_students_flagged)
     add_periodic_job("notifications-follow-ups-due", run_follow_ups_due, every=timedelta(hours=1))
     add_periodic_job("notifications-escalations", run_escalations, every=timedelta(hours=1))

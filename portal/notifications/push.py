@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal.core.bulk import among
 from portal.core.errors import DomainError
@@ -104,6 +104,19 @@ def remove_subscription(*, guardian, endpoint: str) -> bool:
         db.session.delete(subscription)
         db.session.flush()
     return subscription is not None
+
+
+def knows_subscription(*, guardian, endpoint: str) -> bool:
+    """Return whether this device's subscription is still the guardian's on the portal."""
+    return db.session.scalar(select(PushSubscription.id).where(
+        PushSubscription.endpoint_hash == _hash(endpoint),
+        PushSubscription.guardian_id == guardian.id)) is not None
+
+
+def forget_devices(guardian) -> int:
+    """Forget every device of the guardian (signed out everywhere); return how many."""
+    return db.session.execute(delete(PushSubscription).where(
+        PushSubscription.guardian_id == guardian.id)).rowcount
 
 
 def push_subscriptions_of(guardian_ids: list[int]) -> dict[int, list[int]]:

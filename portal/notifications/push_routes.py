@@ -8,6 +8,7 @@ from portal.family.web import my_guardian
 from portal.notifications import bp
 from portal.notifications.push import (
     application_server_key,
+    knows_subscription,
     load_or_create_vapid_key,
     remove_subscription,
     save_subscription,
@@ -50,3 +51,12 @@ def unsubscribe():
     removed = remove_subscription(guardian=my_guardian(), endpoint=_subscription_json()["endpoint"])
     db.session.commit()
     return jsonify({"subscribed": False, "removed": removed})
+
+
+@bp.post("/push/subscriptions/check")
+@guardian_required
+def check():
+    """Whether this device's subscription is still the signed-in guardian's: after a sign-out
+    everywhere it is not, and the page turns the browser's off to match."""
+    endpoint = _subscription_json()["endpoint"]
+    return jsonify({"subscribed": knows_subscription(guardian=my_guardian(), endpoint=endpoint)})

@@ -27,7 +27,17 @@
     section.hidden = false;
     ready.then(function (registration) {
       return registration.pushManager.getSubscription();
-    }).then(function (subscription) { show(Boolean(subscription)); });
+    }).then(function (subscription) {
+      if (!subscription) { return false; }
+      // Signing out everywhere forgets the device on the portal: turn the browser's off too.
+      return fetch(section.dataset.checkUrl, {method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": section.dataset.csrf},
+        body: JSON.stringify({endpoint: subscription.endpoint})})
+        .then(function (response) { return response.ok ? response.json() : {subscribed: true}; })
+        .then(function (answer) {
+          return answer.subscribed || subscription.unsubscribe().then(function () { return false; });
+        });
+    }).then(function (subscribed) { show(Boolean(subscribed)); });
     on.addEventListener("click", function () {
       ready.then(function (registration) {
         return registration.pushManager.subscribe({userVisibleOnly: true,

@@ -7,6 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
+from portal.auth.services import accept_invitation, reset_password
+from portal.auth.tokens import make_token
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, NotificationPreference, UpdateKind
 from portal.messaging.services import notify_guardian
@@ -157,3 +159,43 @@ def test_the_vapid_key_is_generated_once_into_instance(app, tmp_path):
     app.config["VAPID_PRIVATE_KEY"] = None
     load_or_create_vapid_key(app)
     assert app.config["VAPID_PRIVATE_KEY"] == first
+
+
+def _check(client, device) -> dict:
+    return client.post("/notifications/push/subscriptions/check",
+                       json={"endpoint": device.endpoint}).get_json()
+
+
+def test_signing_out_forgets_the_familys_devices_and_no_one_elses(
+        app, client, login_as, family, push_service):
+    user, guardian, child, school = family
+    phone = push_service.new_device("phone")
+    _subscribe(client, login_as, user, phone)
+    _subscribe(client, login_as, user, push_service.new_device("laptop"))
+    other_user, other_guardian = f.make_family(school, f.make_student(school))
+    tablet = push_service.new_device("tablet")
+    _subscribe(client, login_as, other_user, tablet)
+    assert _check(client, tablet) == {"subscribed": True}
+    assert _check(client, phone) == {"subscribed": False}  # another family's device
+    login_as(user)
+    assert _check(client, phone) == {"subscribed": True}
+    assert client.post("/logout").status_code == 302
+    assert db.session.scalars(select(PushSubscription.endpoint)).all() == [tablet.endpoint]
+    notify_guardian(guardian=guardian, kind=UpdateKind.URGENT, subject="Ana was hurt",
+                    body_text="Call the office.", student=child)
+    db.session.commit()
+    drain()
+    assert push_service.received == []  # the signed-out phone shows nothing
+    login_as(user)
+    assert _check(client, phone) == {"subscribed": False}  # the page turns the browser's off
+
+
+@pytest.mark.parametrize("purpose, set_password", [("reset", reset_password),
+                                                   ("invitation", accept_invitation)])
+def test_a_new_password_forgets_the_familys_devices(app, client, login_as, family,
+                                                    push_service, purpose, set_password):
+    user, _, _, _ = family
+    _subscribe(client, login_as, user, push_service.new_device("phone"))
+    set_password(token=make_token(user, purpose), password="a new long passphrase 42")
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
