@@ -11,6 +11,7 @@ same day leaves that day's count of its level, the new one joins its own.
 
 from collections import Counter
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,17 +23,27 @@ from portal.risk.models import RiskAssessment, RiskLevelCount
 from portal.risk.queries import newest_assessment_ids
 
 
-def assessments_before(student_ids: list[int]) -> dict[int, tuple[str, datetime]]:
-    """Return {student_id: (level, computed_at)} of each student's newest assessment."""
+class Newest(NamedTuple):
+    """A student's newest assessment, as a writer compares a new one with it."""
+
+    level: str
+    computed_at: datetime
+    id: int
+    rule_set_id: int
+    reasons: list
+
+
+def assessments_before(student_ids: list[int]) -> dict[int, Newest]:
+    """Return {student_id: Newest} of each student's newest assessment."""
     newest = newest_assessment_ids(select(Student.id).where(among(Student.id, student_ids)))
     rows = db.session.execute(
-        select(RiskAssessment.student_id, RiskAssessment.level, RiskAssessment.computed_at)
+        select(RiskAssessment.student_id, RiskAssessment.level, RiskAssessment.computed_at,
+               RiskAssessment.id, RiskAssessment.rule_set_id, RiskAssessment.reasons)
         .where(RiskAssessment.id.in_(newest)))
-    return {student_id: (level, computed_at) for student_id, level, computed_at in rows}
+    return {student_id: Newest(*values) for student_id, *values in rows}
 
 
-def count_levels(written: list[tuple[int, str, datetime]],
-                 before: dict[int, tuple[str, datetime]]) -> None:
+def count_levels(written: list[tuple[int, str, datetime]], before: dict[int, Newest]) -> None:
     """Add assessments just written, (student_id, level, computed_at), to the day counts;
     `before` is assessments_before() of those students, read before writing."""
     if not written:
@@ -45,8 +56,8 @@ def count_levels(written: list[tuple[int, str, datetime]],
         place = places[student_id]
         changes[(*place, computed_at.date(), level)] += 1
         earlier = before.get(student_id)
-        if earlier is not None and earlier[1].date() == computed_at.date():
-            changes[(*place, computed_at.date(), earlier[0])] -= 1
+        if earlier is not None and earlier.computed_at.date() == computed_at.date():
+            changes[(*place, computed_at.date(), earlier.level)] -= 1
     _add(changes)
 
 

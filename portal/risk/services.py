@@ -20,7 +20,7 @@ from portal.people.models import School, Student
 from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators, district_indicators
 from portal.risk.labels import reason_text
-from portal.risk.level_counts import assessments_before, count_levels
+from portal.risk.level_counts import Newest, assessments_before, count_levels
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.queries import newest_assessment_ids
 from portal.risk.scoring import (
@@ -134,26 +134,41 @@ def assess_students(*, school: School, student_ids: list[int] | None = None,
 
 
 def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
-    """Write the assessments in bulk and announce the new flags; return the new rows' ids.
+    """Write the assessments in bulk and announce the new flags; return the ids of the
+    students' assessments as they now stand.
 
     A student's first assessment is where they stand, not news: only a worse level than
-    their previous assessment is a new flag.
+    their previous assessment is a new flag. An assessment the same as the student's newest
+    of the same day (same rule set, level and reasons, so the same score: a mark that
+    changed nothing) is
+    not written again, that one stands: every change of attendance, grades or behaviour
+    reassesses the student, and the history would otherwise grow with every mark rather than
+    with every change of risk. Each day keeps its own row, for the day's counts.
     """
     if not scored:
         return []
     before = assessments_before(list(scored))
     computed_at = utcnow()
+    unchanged = {student_id for student_id, result in scored.items()
+                 if _unchanged_today(before.get(student_id), result, rule_set, computed_at)}
     rows = [(student_id, rule_set.id, result.score, result.level, result.reasons, computed_at,
-             student_id in before and _rank(result.level) > _rank(before[student_id][0]))
-            for student_id, result in scored.items()]
-    ids = _insert_assessments(rows)
+             student_id in before and _rank(result.level) > _rank(before[student_id].level))
+            for student_id, result in scored.items() if student_id not in unchanged]
+    ids = _insert_assessments(rows) if rows else []
     count_levels([(row[0], row[3], computed_at) for row in rows], before)
     newly_flagged = [id_ for id_, row in zip(ids, rows, strict=True) if row[-1]]
     if newly_flagged:
         students_flagged.send(None, assessments=list(db.session.scalars(
             select(RiskAssessment).where(RiskAssessment.id.in_(newly_flagged))
             .order_by(RiskAssessment.id))))
-    return ids
+    return ids + [before[student_id].id for student_id in unchanged]
+
+
+def _unchanged_today(newest: Newest | None, result: Assessment, rule_set: RiskRuleSet,
+                     now: datetime) -> bool:
+    return (newest is not None and newest.computed_at.date() == now.date()
+            and (newest.rule_set_id, newest.level, newest.reasons)
+            == (rule_set.id, result.level, result.reasons))
 
 
 STORED = ("student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag")

@@ -1,13 +1,14 @@
 """Assessments: rule-set versions, history, new flags, recompute on change, the cap."""
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text, update
 
 from portal.core.signals import student_data_changed, students_flagged
 from portal.extensions import db
-from portal.risk.models import RiskAssessment
+from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance
+from portal.risk.models import RiskAssessment, RiskLevelCount
 from portal.risk.services import assess_students, current_rule_set, recompute_all, save_rule_set
 from tests import factories
-from tests.conftest import is_postgres
+from tests.conftest import TEST_NOW, is_postgres
 from tests.risk.helpers import TODAY, record_attendance, record_incidents, school_days
 
 
@@ -56,7 +57,9 @@ def test_becoming_flagged_is_announced_once_and_a_first_assessment_is_not_news(a
     assert first[student.id].level == "none"
     assert worse[student.id].level == "watch" and worse[student.id].is_new_flag
     assert not worse[already.id].is_new_flag
-    assert not any(assessment.is_new_flag for assessment in again)
+    # Nothing changed since: the same assessments stand, nothing is written or announced.
+    assert sorted(assessment.id for assessment in again) == \
+        sorted(assessment.id for assessment in worse.values())
     assert received == [worse[student.id]]
 
 
@@ -68,6 +71,46 @@ def test_student_data_changed_recomputes_that_student(app):
     history = db.session.scalars(select(RiskAssessment)
                                  .where(RiskAssessment.student_id == student.id)).all()
     assert len(history) == 1
+
+
+def test_a_mark_that_changes_no_risk_adds_no_assessment_but_each_day_keeps_one(app, clock):
+    """The history grows with changes of risk, of rules and of days, not with every mark."""
+    school = factories.make_school()
+    factories.make_term(school)
+    student = _student_with_attendance(school, absences=12)
+
+    def reassess():  # as a change of the student's data does, as of the same school day
+        return assess_students(school=school, student_ids=[student.id], today=TODAY)[0].id
+
+    def history():
+        return db.session.execute(
+            select(RiskAssessment.id, RiskAssessment.rule_set_id, RiskAssessment.score,
+                   RiskAssessment.computed_at)
+            .where(RiskAssessment.student_id == student.id).order_by(RiskAssessment.id)).all()
+
+    first = reassess()
+    clock.advance(hours=1)
+    assert reassess() == first and [row.id for row in history()] == [first]
+    day = db.session.scalar(select(DailyAttendance).where(
+        DailyAttendance.student_id == student.id, DailyAttendance.status == "present")
+        .order_by(DailyAttendance.on_date.desc()).limit(1))
+    day.status = AttendanceStatus.ABSENT_UNEXCUSED
+    lower_rate = reassess()  # one more absence: the same level and score, a lower rate
+    assert lower_rate != first and history()[1].score == history()[0].score
+    record_incidents(student, 3, TODAY)
+    assert reassess() != lower_rate  # a higher score: written
+    assert history()[2].score > history()[1].score and history()[2].computed_at == clock.now
+    rules = save_rule_set(school=school, actor=None,
+                          settings={"rules": {"late_work_share": {"weight": 0.5}}})
+    reassess()  # the same reasons under new rules: written, under them
+    assert [row.rule_set_id for row in history()][-1] == rules.id and len(history()) == 4
+    clock.advance(days=1)
+    reassess()  # the same risk on a new day: its own row, for the day's counts
+    assert len(history()) == 5 and history()[4].computed_at == clock.now
+    day_counts = db.session.execute(select(RiskLevelCount.day, RiskLevelCount.students).where(
+        RiskLevelCount.school_id == school.id, RiskLevelCount.students != 0)
+        .order_by(RiskLevelCount.day)).all()
+    assert day_counts == [(TEST_NOW.date(), 1), (clock.today, 1)]
 
 
 def test_the_high_cap_keeps_the_top_scores_high(app):
@@ -83,6 +126,14 @@ def test_the_high_cap_keeps_the_top_scores_high(app):
     # Re-assessed alone (their data changed), the other stays under the cap the worst holds.
     (again,) = assess_students(school=school, student_ids=[other.id], today=TODAY)
     assert again.level == "watch"
+    # The worst comes every day after all and behaves: the other, reassessed for the same
+    # reasons, is now the top score: high, a new assessment (not the capped one standing).
+    db.session.execute(update(DailyAttendance).where(DailyAttendance.student_id == worst.id)
+                       .values(status=AttendanceStatus.PRESENT))
+    db.session.execute(delete(BehaviourIncident).where(BehaviourIncident.student_id == worst.id))
+    assert assess_students(school=school, student_ids=[worst.id], today=TODAY)[0].level == "none"
+    (top,) = assess_students(school=school, student_ids=[other.id], today=TODAY)
+    assert (top.level, top.reasons) == ("high", again.reasons) and top.id != again.id
 
 
 def test_recompute_all_reports_progress(app):
