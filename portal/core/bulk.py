@@ -1,5 +1,5 @@
 """Many rows at once: writing them inside the session's transaction (flush, never commit),
-and naming thousands of them in a statement.
+naming thousands of them in a statement, and building them with the cycle collector off.
 
 PostgreSQL takes rows with `COPY … FROM STDIN`, other databases with an executemany in
 chunks. Ids come from the caller (`reserve_ids`, or a generator's own range).
@@ -78,9 +78,18 @@ def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> in
     names = [*columns, *extra]
     tail = tuple(extra.values())
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        return _copy(connection.connection.driver_connection, table, names, tail, rows)
     written = 0
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(tuple(row) + tail)
+                    written += 1
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(statement, None, exc) from exc
+        return written
     statement = insert(table)
     batch = []
     for row in rows:
@@ -91,21 +100,6 @@ def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> in
     if batch:
         connection.execute(statement, batch)
         written += len(batch)
-    return written
-
-
-def _copy(driver_connection, table: Table, names: list[str], tail: tuple,
-          rows: Iterable[tuple]) -> int:
-    """COPY the rows (each followed by `tail`, the defaults) on a psycopg connection."""
-    statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
-    written = 0
-    try:
-        with driver_connection.cursor().copy(statement) as copy:
-            for row in rows:
-                copy.write_row(tuple(row) + tail)
-                written += 1
-    except psycopg.IntegrityError as exc:
-        raise IntegrityError(statement, None, exc) from exc
     return written
 
 
