@@ -30,7 +30,6 @@ class Newest(NamedTuple):
     computed_at: datetime
     id: int
     rule_set_id: int
-    reasons: list
 
 
 def assessments_before(student_ids: list[int]) -> dict[int, Newest]:
@@ -38,7 +37,7 @@ def assessments_before(student_ids: list[int]) -> dict[int, Newest]:
     newest = newest_assessment_ids(select(Student.id).where(among(Student.id, student_ids)))
     rows = db.session.execute(
         select(RiskAssessment.student_id, RiskAssessment.level, RiskAssessment.computed_at,
-               RiskAssessment.id, RiskAssessment.rule_set_id, RiskAssessment.reasons)
+               RiskAssessment.id, RiskAssessment.rule_set_id)
         .where(RiskAssessment.id.in_(newest)))
     return {student_id: Newest(*values) for student_id, *values in rows}
 

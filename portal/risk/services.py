@@ -10,7 +10,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from portal.auth.models import User
-from portal.core.bulk import collector_paused, copy_rows, insert_returning_ids, reserve_ids
+from portal.core.bulk import (
+    among,
+    collector_paused,
+    copy_rows,
+    insert_returning_ids,
+    reserve_ids,
+)
 from portal.core.planner import refresh_statistics
 from portal.core.signals import record_changed, students_flagged
 from portal.core.time import to_utc, today_in, utcnow
@@ -149,8 +155,7 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
         return []
     before = assessments_before(list(scored))
     computed_at = utcnow()
-    unchanged = {student_id for student_id, result in scored.items()
-                 if _unchanged_today(before.get(student_id), result, rule_set, computed_at)}
+    unchanged = _unchanged_today(before, scored, rule_set, computed_at)
     rows = [(student_id, rule_set.id, result.score, result.level, result.reasons, computed_at,
              student_id in before and _rank(result.level) > _rank(before[student_id].level))
             for student_id, result in scored.items() if student_id not in unchanged]
@@ -164,11 +169,19 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
     return ids + [before[student_id].id for student_id in unchanged]
 
 
-def _unchanged_today(newest: Newest | None, result: Assessment, rule_set: RiskRuleSet,
-                     now: datetime) -> bool:
-    return (newest is not None and newest.computed_at.date() == now.date()
-            and (newest.rule_set_id, newest.level, newest.reasons)
-            == (rule_set.id, result.level, result.reasons))
+def _unchanged_today(before: dict[int, Newest], scored: dict[int, Assessment],
+                     rule_set: RiskRuleSet, now: datetime) -> set[int]:
+    """The students whose new assessment is their newest of the same day again: the same
+    rule set, level and reasons (and so score). Reasons are read for those of today only."""
+    today = [newest.id for newest in before.values() if newest.computed_at.date() == now.date()]
+    if not today:
+        return set()
+    reasons = dict(db.session.execute(select(RiskAssessment.id, RiskAssessment.reasons)
+                                      .where(among(RiskAssessment.id, today))).all())
+    return {student_id for student_id, result in scored.items()
+            if (newest := before.get(student_id)) is not None and newest.id in reasons
+            and (newest.rule_set_id, newest.level, reasons[newest.id])
+            == (rule_set.id, result.level, result.reasons)}
 
 
 STORED = ("student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag")
