@@ -30,6 +30,8 @@ class Newest(NamedTuple):
     computed_at: datetime
     id: int
     rule_set_id: int
+    carries_new_flag: bool
+    acknowledged_at: datetime | None
 
 
 def assessments_before(student_ids: list[int]) -> dict[int, Newest]:
@@ -37,7 +39,8 @@ def assessments_before(student_ids: list[int]) -> dict[int, Newest]:
     newest = newest_assessment_ids(select(Student.id).where(among(Student.id, student_ids)))
     rows = db.session.execute(
         select(RiskAssessment.student_id, RiskAssessment.level, RiskAssessment.computed_at,
-               RiskAssessment.id, RiskAssessment.rule_set_id)
+               RiskAssessment.id, RiskAssessment.rule_set_id,
+               RiskAssessment.carries_new_flag, RiskAssessment.acknowledged_at)
         .where(RiskAssessment.id.in_(newest)))
     return {student_id: Newest(*values) for student_id, *values in rows}
 

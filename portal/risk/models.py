@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.time import utcnow
@@ -51,7 +51,11 @@ class RiskAssessment(db.Model):
     # [{"indicator", "label", "value", "threshold", "direction", "trend", "weight"}]
     reasons: Mapped[list] = mapped_column(db.JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A worse level than the assessment before: announced once (students_flagged).
     is_new_flag: Mapped[bool] = mapped_column(default=False)
+    # On the new-flags list (while the student is flagged) until marked seen: a new flag, or
+    # the assessment before carried one nobody had marked seen (carried night after night).
+    carries_new_flag: Mapped[bool] = mapped_column(default=False, server_default=false())
     acknowledged_at: Mapped[datetime | None]
 
 

@@ -52,7 +52,7 @@ def _flagged_statement(user: User, student_ids: Select | None, new_only: bool) -
                    Student.id.in_(visible_student_ids(user)),
                    RiskAssessment.level != RiskLevel.NONE))
     if new_only:
-        stmt = stmt.where(RiskAssessment.is_new_flag.is_(True),
+        stmt = stmt.where(RiskAssessment.carries_new_flag.is_(True),
                           RiskAssessment.acknowledged_at.is_(None))
     return stmt.order_by(RiskAssessment.score.desc(), Student.last_name, Student.id)
 
@@ -84,7 +84,7 @@ def new_flag_count(user: User) -> int:
     return db.session.scalar(
         select(func.count()).select_from(RiskAssessment).where(
             RiskAssessment.id.in_(newest_assessment_ids(visible_student_ids(user))),
-            RiskAssessment.is_new_flag.is_(True), RiskAssessment.acknowledged_at.is_(None),
+            RiskAssessment.carries_new_flag.is_(True), RiskAssessment.acknowledged_at.is_(None),
             RiskAssessment.level != RiskLevel.NONE))
 
 

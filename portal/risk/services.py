@@ -144,7 +144,9 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
     students' assessments as they now stand.
 
     A student's first assessment is where they stand, not news: only a worse level than
-    their previous assessment is a new flag. An assessment the same as the student's newest
+    their previous assessment is a new flag (announced once). A new flag stays on the
+    new-flags list, carried by each later assessment, until someone marks it seen (the list
+    shows students flagged now). An assessment the same as the student's newest
     of the same day (same rule set, level and reasons, so the same score: a mark that
     changed nothing) is
     not written again, that one stands: every change of attendance, grades or behaviour
@@ -156,17 +158,28 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
     before = assessments_before(list(scored))
     computed_at = utcnow()
     unchanged = _unchanged_today(before, scored, rule_set, computed_at)
-    rows = [(student_id, rule_set.id, result.score, result.level, result.reasons, computed_at,
-             student_id in before and _rank(result.level) > _rank(before[student_id].level))
-            for student_id, result in scored.items() if student_id not in unchanged]
+    rows = []
+    for student_id, result in scored.items():
+        if student_id in unchanged:
+            continue
+        newest = before.get(student_id)
+        new_flag = newest is not None and _rank(result.level) > _rank(newest.level)
+        rows.append((student_id, rule_set.id, result.score, result.level, result.reasons,
+                     computed_at, new_flag, new_flag or _still_unseen(newest)))
     ids = _insert_assessments(rows) if rows else []
     count_levels([(row[0], row[3], computed_at) for row in rows], before)
-    newly_flagged = [id_ for id_, row in zip(ids, rows, strict=True) if row[-1]]
+    newly_flagged = [id_ for id_, row in zip(ids, rows, strict=True) if row[6]]
     if newly_flagged:
         students_flagged.send(None, assessments=list(db.session.scalars(
             select(RiskAssessment).where(RiskAssessment.id.in_(newly_flagged))
             .order_by(RiskAssessment.id))))
     return ids + [before[student_id].id for student_id in unchanged]
+
+
+def _still_unseen(newest: Newest | None) -> bool:
+    """Whether the student's newest assessment carried a flag nobody has marked seen: the
+    new one carries it on (the list shows it while the student is flagged)."""
+    return newest is not None and newest.carries_new_flag and newest.acknowledged_at is None
 
 
 def _unchanged_today(before: dict[int, Newest], scored: dict[int, Assessment],
@@ -184,7 +197,8 @@ def _unchanged_today(before: dict[int, Newest], scored: dict[int, Assessment],
             == (rule_set.id, result.level, result.reasons)}
 
 
-STORED = ("student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag")
+STORED = ("student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag",
+          "carries_new_flag")
 
 
 def _insert_assessments(rows: list[tuple]) -> list[int]:

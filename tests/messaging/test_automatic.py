@@ -57,7 +57,7 @@ def _flag(world, student):
     db.session.add(rules)
     db.session.flush()
     assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=80,
-                                level="high", is_new_flag=True, reasons=[
+                                level="high", is_new_flag=True, carries_new_flag=True, reasons=[
                                     {"indicator": "attendance_rate_recent",
                                      "label": "attendance in the last 4 weeks", "value": 82,
                                      "threshold": 90, "direction": "below", "trend": "falling",

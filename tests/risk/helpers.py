@@ -2,6 +2,8 @@
 
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import column, insert, table
+
 from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
 from portal.people.models import GradingPeriod
@@ -46,3 +48,14 @@ def record_incidents(student, count: int, on: date) -> None:
                                          description="Disrupted the lesson",
                                          occurred_at=datetime.combine(on, datetime.min.time())))
     db.session.flush()
+
+
+# The assessments table as migrations before 0020 left it, for tests of later migrations.
+OLD_ASSESSMENTS = table("risk_assessments", *(column(name) for name in (
+    "student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag")))
+
+
+def add_old_assessment(**values) -> None:
+    """Insert an assessment into a database not yet migrated to the head (no reasons)."""
+    db.session.execute(insert(OLD_ASSESSMENTS).values(
+        **{"score": 0, "reasons": "[]", "is_new_flag": False, **values}))

@@ -11,12 +11,12 @@ from portal.core.permissions import visible_student_ids
 from portal.dashboards.queries import WholeGrades, risk_levels_over_time, scope, whole_grades
 from portal.extensions import db
 from portal.people.models import CounsellorAssignment, School, Student
-from portal.risk.models import RiskAssessment, RiskLevelCount, RiskRuleSet
+from portal.risk.models import RiskLevelCount, RiskRuleSet
 from portal.risk.services import assess_students, recompute_all, record_past_assessments
 from tests import factories
 from tests.conftest import config_for
 from tests.people.helpers import count_queries
-from tests.risk.helpers import TODAY, record_attendance, school_days
+from tests.risk.helpers import TODAY, add_old_assessment, record_attendance, school_days
 
 # (grade level, absences in the last 40 school days): levels none, watch and high among them
 PUPILS = ((9, 0), (9, 12), (10, 20), (10, 3), (11, 8), (11, 30))
@@ -75,12 +75,10 @@ def test_the_migration_counts_the_history_already_there(tmp_path):
         night = datetime(2026, 11, 20, 23)
         for student, levels in ((first, ("none", "watch", "high")), (second, ("watch", "none"))):
             for minutes, level in enumerate(levels):  # the last of each day counts
-                db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id,
-                                              score=0, level=level, reasons=[],
-                                              computed_at=night + timedelta(minutes=minutes)))
-        db.session.add(RiskAssessment(student_id=first.id, rule_set_id=rules.id, score=0,
-                                      level="watch", reasons=[],
-                                      computed_at=night + timedelta(days=1)))
+                add_old_assessment(student_id=student.id, rule_set_id=rules.id, level=level,
+                                   computed_at=night + timedelta(minutes=minutes))
+        add_old_assessment(student_id=first.id, rule_set_id=rules.id, level="watch",
+                           computed_at=night + timedelta(days=1))
         db.session.commit()
         upgrade()
         rows = db.session.execute(select(

@@ -1,15 +1,32 @@
 """Assessments: rule-set versions, history, new flags, recompute on change, the cap."""
 
+from datetime import datetime
+
+from flask_migrate import upgrade
 from sqlalchemy import delete, select, text, update
 
+from portal import create_app
 from portal.core.signals import student_data_changed, students_flagged
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance
-from portal.risk.models import RiskAssessment, RiskLevelCount
-from portal.risk.services import assess_students, current_rule_set, recompute_all, save_rule_set
+from portal.risk.models import RiskAssessment, RiskLevelCount, RiskRuleSet
+from portal.risk.queries import flagged_students, new_flag_count
+from portal.risk.services import (
+    acknowledge_flag,
+    assess_students,
+    current_rule_set,
+    recompute_all,
+    save_rule_set,
+)
 from tests import factories
-from tests.conftest import TEST_NOW, is_postgres
-from tests.risk.helpers import TODAY, record_attendance, record_incidents, school_days
+from tests.conftest import TEST_NOW, config_for, is_postgres
+from tests.risk.helpers import (
+    TODAY,
+    add_old_assessment,
+    record_attendance,
+    record_incidents,
+    school_days,
+)
 
 
 def _student_with_attendance(school, absences: int):
@@ -61,6 +78,42 @@ def test_becoming_flagged_is_announced_once_and_a_first_assessment_is_not_news(a
     assert sorted(assessment.id for assessment in again) == \
         sorted(assessment.id for assessment in worse.values())
     assert received == [worse[student.id]]
+
+
+def test_a_new_flag_stays_on_the_list_night_after_night_until_marked_seen(app, clock):
+    school = factories.make_school()
+    factories.make_term(school)
+    admin = factories.make_user("administrator", school)
+    steady = _student_with_attendance(school, absences=12)  # flagged from the first night
+    student = factories.make_student(school)
+    received = []
+
+    def listener(sender, assessments):
+        received.extend(assessment.student_id for assessment in assessments)
+
+    def listed():
+        return [student.id for _, student in flagged_students(admin, new_only=True)]
+
+    students_flagged.connect(listener)
+    try:
+        assess_students(school=school, today=TODAY)
+        days = school_days(TODAY, 40)
+        record_attendance(student, days, absent_on=set(days[-12:]))
+        assess_students(school=school, today=TODAY)
+        for _ in range(3):  # three nights: the same risk, no new flag, still waiting
+            clock.advance(days=1)
+            assess_students(school=school, today=TODAY)
+        assert listed() == [student.id] and new_flag_count(admin) == 1
+        assert received == [student.id]  # announced once
+        (newest, _), = flagged_students(admin, new_only=True)
+        acknowledge_flag(assessment=newest, actor=admin)
+        assert listed() == []
+        clock.advance(days=1)
+        assess_students(school=school, today=TODAY)
+        assert listed() == [] and new_flag_count(admin) == 0  # seen stays seen
+    finally:
+        students_flagged.disconnect(listener)
+    assert steady.id not in received  # a first assessment is where a student stands
 
 
 def test_student_data_changed_recomputes_that_student(app):
@@ -199,3 +252,24 @@ def test_past_assessments_give_a_new_school_a_history_without_news(app):
     assess_students(school=school)
     days = risk_levels_over_time(select(Student.id).where(Student.id == student.id))
     assert len(days) == 6
+
+
+def test_the_migration_keeps_the_flags_raised_so_far_on_the_list(tmp_path):
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision="0019_level_counts")
+        school = factories.make_school()
+        rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+        db.session.add(rules)
+        db.session.flush()
+        flagged, calm = factories.make_student(school), factories.make_student(school)
+        add_old_assessment(student_id=flagged.id, rule_set_id=rules.id, level="high",
+                           is_new_flag=True, computed_at=datetime(2026, 11, 20, 23))
+        add_old_assessment(student_id=calm.id, rule_set_id=rules.id, level="watch",
+                           computed_at=datetime(2026, 11, 20, 23))
+        db.session.commit()
+        upgrade()
+        carried = dict(db.session.execute(select(RiskAssessment.student_id,
+                                                 RiskAssessment.carries_new_flag)).all())
+        assert carried == {flagged.id: True, calm.id: False}
+        db.engine.dispose()
