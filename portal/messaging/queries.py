@@ -19,13 +19,18 @@ from portal.messaging.models import (
     Message,
     MessageTemplate,
 )
+from portal.messaging.segments import audience_schools
 from portal.people.models import Guardian
 
 
 def can_see_campaign(user: User, campaign: Campaign) -> bool:
-    """Return True for the sender, colleagues they shared it with, and school administrators."""
-    if not user.is_staff or campaign.school_id not in db.session.scalars(
-            visible_school_ids(user)).all():
+    """Return True for the sender, colleagues they shared it with, and school administrators,
+    when they work in every school the campaign reaches: a district's campaign (filed under
+    its first school) shows other schools' families in its report, so a school's staff do
+    not see it."""
+    schools = set(db.session.scalars(visible_school_ids(user)))
+    reached = {campaign.school_id, *audience_schools(campaign.criteria or {}, campaign.school_id)}
+    if not user.is_staff or not reached <= schools:
         return False
     return (campaign.created_by_id == user.id or user.id in (campaign.shared_with or [])
             or user.role == Role.ADMINISTRATOR)
@@ -96,16 +101,14 @@ def failed_deliveries(campaign: Campaign) -> list[Delivery]:
 
 
 def failed_deliveries_for(user: User, limit: int = 500) -> list[Delivery]:
-    """Return the failed deliveries to families, staff or audiences of the user's schools."""
+    """Return the failed deliveries to families and staff of the user's schools."""
     schools = visible_school_ids(user)
     return list(db.session.scalars(
         select(Delivery)
         .outerjoin(Guardian, Guardian.id == Delivery.guardian_id)
         .outerjoin(User, User.id == Delivery.user_id)
-        .outerjoin(Campaign, Campaign.id == Delivery.campaign_id)
         .where(Delivery.status == DeliveryStatus.FAILED,
-               or_(Guardian.school_id.in_(schools), User.school_id.in_(schools),
-                   Campaign.school_id.in_(schools)))
+               or_(Guardian.school_id.in_(schools), User.school_id.in_(schools)))
         .order_by(Delivery.id.desc()).limit(limit)))
 
 

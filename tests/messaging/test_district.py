@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.messaging.models import Campaign, Message
+from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Message
 from tests.people.helpers import district
 
 COMPOSE = {"title": "Snow day", "kind": "general", "subject_en": "News",
@@ -79,3 +79,31 @@ def test_district_campaign_cannot_be_aimed_at_another_districts_school(valley, l
                            data={**COMPOSE, "school_id": valley.elsewhere.id})
     assert response.status_code == 200 and 'id="school_id-error"' in response.get_data(True)
     assert db.session.scalar(select(Campaign)) is None
+
+
+def test_a_district_campaign_is_not_a_schools_to_see_or_stop(valley, login_as):
+    """Filed under the district's first school, it reaches other schools' families: their
+    addresses are in its report, so only who works in every school it reaches sees it."""
+    client = login_as(valley.admin)
+    everyone = _compose_and_send(client)
+    south_only = _compose_and_send(client, school_id=valley.south.id)
+    north_letter = _compose_and_send(client, school_id=valley.north.id)
+    bounced = db.session.scalar(select(Delivery).where(
+        Delivery.campaign_id == everyone.id,
+        Delivery.guardian_id == valley.guardians["south"][0].id))
+    bounced.status, bounced.last_error = DeliveryStatus.FAILED, "550 no such mailbox"
+    db.session.commit()
+    assert client.get(f"/messaging/campaigns/{everyone.id}").status_code == 200
+    assert bounced.to_address in client.get("/messaging/outbox").get_data(as_text=True)
+    client = login_as(valley.north_admin)
+    listed = client.get("/messaging/").get_data(as_text=True)
+    assert f"/messaging/campaigns/{north_letter.id}\"" in listed
+    for campaign in (everyone, south_only):
+        assert f"/messaging/campaigns/{campaign.id}\"" not in listed
+        assert client.get(f"/messaging/campaigns/{campaign.id}").status_code == 404
+        stop = client.post(f"/messaging/campaigns/{campaign.id}/stop")
+        assert stop.status_code == 404
+        assert db.session.get(Campaign, campaign.id).status != CampaignStatus.STOPPED
+    assert bounced.to_address not in client.get("/messaging/outbox").get_data(as_text=True)
+    assert client.post("/messaging/outbox/retry").status_code in (302, 303)
+    assert db.session.get(Delivery, bounced.id).status == DeliveryStatus.FAILED  # not retried
