@@ -31,7 +31,8 @@ def school_year(school: School) -> tuple[datetime, datetime]:
 
 
 def family_history(viewer: User, student: Student) -> dict | None:
-    """Return the events the student's family was invited to, and whether they came."""
+    """Return the events the student's family was invited to, and whether they came, and
+    those they walked in to."""
     if not can_see_student(viewer, student.id):
         return None
     guardian_ids = select(StudentGuardian.guardian_id).where(
@@ -47,6 +48,14 @@ def family_history(viewer: User, student: Student) -> dict | None:
              "outcome": "attended" if (i.event_id, i.guardian_id) in came
              else ("missed" if db.session.get(Event, i.event_id).ends_at < now else "upcoming")}
             for i in invitations]
+    # Walked in without an invitation: they came, for every child of theirs at the school.
+    walk_ins = db.session.scalars(select(EventAttendance).join(Event).where(
+        EventAttendance.guardian_id.in_(guardian_ids), EventAttendance.is_walk_in.is_(True),
+        Event.school_id == student.school_id, Event.status != "cancelled")).all()
+    rows += [{"event": db.session.get(Event, a.event_id),
+              "guardian": db.session.get(Guardian, a.guardian_id), "rsvp": None,
+              "outcome": "attended", "walk_in": True} for a in walk_ins]
+    rows.sort(key=lambda row: row["event"].starts_at, reverse=True)
     conferences = db.session.scalars(select(ConferenceSlot).where(
         ConferenceSlot.student_id == student.id).order_by(ConferenceSlot.starts_at.desc())).all()
     return {"rows": rows, "conferences": conferences,

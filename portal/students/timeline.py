@@ -83,9 +83,14 @@ def _events(student: Student, guardian_ids: list[int]) -> list[Entry]:
                                                   else (rsvp or "invited"))
             entries.append(Entry(event.starts_at, "event", event.title, event.location or "",
                                  status))
+    # A parent who walks in comes for every child of theirs at that school, not only the
+    # one the check-in filed it under.
     walk_ins = db.session.scalars(
         select(Event).join(EventAttendance, EventAttendance.event_id == Event.id)
-        .where(EventAttendance.student_id == student.id))
+        .where(or_(EventAttendance.student_id == student.id,
+                   and_(EventAttendance.is_walk_in.is_(True),
+                        EventAttendance.guardian_id.in_(guardian_ids),
+                        Event.school_id == student.school_id))).distinct())
     entries += [Entry(e.starts_at, "event", e.title, e.location or "", "attended")
                 for e in walk_ins if e.id not in seen]
     slots = db.session.execute(

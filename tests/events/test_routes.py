@@ -8,6 +8,7 @@ from portal.auth.models import Role
 from portal.events.checkin import check_in
 from portal.events.models import Event, EventAttendance
 from portal.extensions import db
+from tests import factories as f
 from tests.events.helpers import add_event, school_with_families
 from tests.factories import make_family, make_school, make_student, make_user
 
@@ -131,3 +132,29 @@ def test_the_event_ics_has_the_stable_uid(app, login_as):
     assert response.mimetype == "text/calendar"
     assert f"UID:{event.uid}" in response.get_data(as_text=True).replace("\r\n ", "")
     assert "TZID=America/New_York" in response.get_data(as_text=True)
+
+
+def test_a_walk_in_counts_for_every_child_of_the_family_at_that_school(app, login_as):
+    world = school_with_families()
+    event = add_event(world, title="Art show", audience={"grade_levels": [12]},  # no one
+                      starts_local=datetime(2026, 9, 10, 18), ends_local=datetime(2026, 9, 10, 20))
+    other = make_school()
+    elsewhere = make_student(other, first_name="Eli")
+    db.session.commit()
+    client = login_as(world.admin)
+    client.post(f"/events/{event.id}/check-in", data={"guardian_id": world.marta.id})
+    for child in (world.ann, world.ben):  # Marta's two children: both stories say she came
+        page = client.get(f"/students/{child.id}").get_data(as_text=True)
+        panel = page.split('class="card events-panel"')[1].split("</section>")[0]
+        timeline = page.split('id="timeline"')[1]
+        assert "Attended 1 · missed 0" in panel and "Art show" in panel, child.first_name
+        assert "without an invitation" in panel and "Art show" in timeline, child.first_name
+    page = client.get(f"/students/{world.cleo.id}").get_data(as_text=True)
+    assert "Art show" not in page  # another family's child
+    # A family of two schools: a walk-in at this one is not a story of the other school's child.
+    f.link(elsewhere, world.marta)
+    db.session.commit()
+    other_admin = make_user(Role.ADMINISTRATOR, other)
+    db.session.commit()
+    page = login_as(other_admin).get(f"/students/{elsewhere.id}").get_data(as_text=True)
+    assert page.count("Art show") == 0
