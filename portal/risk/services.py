@@ -146,12 +146,13 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
     A student's first assessment is where they stand, not news: only a worse level than
     their previous assessment is a new flag (announced once). A new flag stays on the
     new-flags list, carried by each later assessment, until someone marks it seen (the list
-    shows students flagged now). An assessment the same as the student's newest
-    of the same day (same rule set, level and reasons, so the same score: a mark that
-    changed nothing) is
-    not written again, that one stands: every change of attendance, grades or behaviour
-    reassesses the student, and the history would otherwise grow with every mark rather than
-    with every change of risk. Each day keeps its own row, for the day's counts.
+    shows students flagged now).
+
+    An assessment the same as the student's newest of the same day (same rule set, level
+    and reasons, so the same score: a mark that changed nothing) is not written again; that
+    one stands. Every change of attendance, grades or behaviour reassesses the student, and
+    the history would otherwise grow with every mark rather than with every change of
+    risk. Each day keeps its own row, for the day's counts.
     """
     if not scored:
         return []

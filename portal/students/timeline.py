@@ -90,9 +90,12 @@ def _events(student: Student, guardian_ids: list[int]) -> list[Entry]:
         .where(or_(EventAttendance.student_id == student.id,
                    and_(EventAttendance.is_walk_in.is_(True),
                         EventAttendance.guardian_id.in_(guardian_ids),
-                        Event.school_id == student.school_id))).distinct())
-    entries += [Entry(e.starts_at, "event", e.title, e.location or "", "attended")
-                for e in walk_ins if e.id not in seen]
+                        Event.school_id == student.school_id))))
+    for event in walk_ins:  # one entry an event, whoever of the family came
+        if event.id not in seen:
+            seen.add(event.id)
+            entries.append(Entry(event.starts_at, "event", event.title, event.location or "",
+                                 "attended"))
     slots = db.session.execute(
         select(ConferenceSlot, Event.title).join(Event, Event.id == ConferenceSlot.event_id)
         .where(ConferenceSlot.student_id == student.id))
