@@ -23,12 +23,13 @@ from portal.messaging.segments import audience_schools
 from portal.people.models import Guardian
 
 
-def can_see_campaign(user: User, campaign: Campaign) -> bool:
+def can_see_campaign(user: User, campaign: Campaign, schools: set[int] | None = None) -> bool:
     """Return True for the sender, colleagues they shared it with, and school administrators,
     when they work in every school the campaign reaches: a district's campaign (filed under
     its first school) shows other schools' families in its report, so a school's staff do
-    not see it."""
-    schools = set(db.session.scalars(visible_school_ids(user)))
+    not see it. `schools`: the user's schools, when the caller has them already."""
+    if schools is None:
+        schools = set(db.session.scalars(visible_school_ids(user)))
     reached = {campaign.school_id, *audience_schools(campaign.criteria or {}, campaign.school_id)}
     if not user.is_staff or not reached <= schools:
         return False
@@ -53,10 +54,11 @@ def can_change_campaign(user: User, campaign: Campaign) -> bool:
 
 def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:
     """Return the campaigns whose report this user may see, newest first."""
+    schools = set(db.session.scalars(visible_school_ids(user)))
     candidates = db.session.scalars(
-        select(Campaign).where(Campaign.school_id.in_(visible_school_ids(user)))
+        select(Campaign).where(Campaign.school_id.in_(schools))
         .order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit))
-    return [campaign for campaign in candidates if can_see_campaign(user, campaign)]
+    return [campaign for campaign in candidates if can_see_campaign(user, campaign, schools)]
 
 
 def get_campaign_or_404(user: User, campaign_id: int) -> Campaign:

@@ -1,6 +1,6 @@
 """Staff pages: compose, live count, review with preview and confirmation, send report."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.extensions import db
@@ -8,6 +8,7 @@ from portal.messaging.models import Campaign, Delivery, Message, Segment
 from portal.messaging.worker import drain
 from tests import factories as f
 from tests.messaging.helpers import school_with_families
+from tests.people.helpers import count_queries
 
 COMPOSE = {"title": "Trip", "kind": "events", "subject_en": "Trip for {{ student_name }}",
            "body_en": "Dear {{ guardian_name }}, the trip is on Friday."}
@@ -131,3 +132,17 @@ def test_compose_starts_from_a_saved_audience_and_an_earlier_message(app, login_
                       f"&template_id={template_id}").get_data(as_text=True)
     assert 'value="10"' in page and "Hola {{ guardian_name }}" in page
     assert "Trip for {{ student_name }}" in page
+
+
+def test_the_campaign_list_costs_the_same_with_more_campaigns(app, login_as):
+    world = school_with_families()
+    client = login_as(world.admin)
+    costs = []
+    for count in (2, 12):
+        while db.session.scalar(select(func.count()).select_from(Campaign)) < count:
+            assert _compose(client).status_code == 302
+        with count_queries() as counted:
+            page = client.get("/messaging/").get_data(as_text=True)
+        assert page.count('href="/messaging/campaigns/') >= count
+        costs.append(counted.count)
+    assert costs[0] == costs[1]
