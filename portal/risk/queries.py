@@ -112,6 +112,11 @@ def flagged_since(student_ids: Select) -> dict[int, datetime]:
     return dict(rows.all())
 
 
+def flagged_since_of(students: list[Student]) -> dict[int, datetime]:
+    """flagged_since for these students (a page of them)."""
+    return flagged_since(select(Student.id).where(Student.id.in_([s.id for s in students])))
+
+
 def latest_assessment(student: Student) -> RiskAssessment | None:
     """Return the student's newest assessment."""
     return db.session.scalar(select(RiskAssessment).where(RiskAssessment.student_id == student.id)

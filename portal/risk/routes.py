@@ -40,8 +40,10 @@ add_periodic_job("risk-nightly-recompute", services.recompute_all, every=timedel
 def flags():
     flagged = queries.flagged_students(current_user, new_only=True)
     todos = queries.family_todos_of([student for _, student in flagged])
+    # A flag waits here night after night until seen: say since when, not the last night.
+    since = queries.flagged_since_of([student for _, student in flagged])
     return render_template("risk/flags.html", flagged=flagged, form=InterventionForm(),
-                           todos=todos,
+                           todos=todos, since=since,
                            has_profile="students.profile" in current_app.view_functions)
 
 

@@ -86,6 +86,18 @@ def test_counsellor_sees_new_flags_with_reasons_and_a_home_tile(app, login_as):
     assert "new risk flags" in client.get("/staff").get_data(as_text=True)
 
 
+def test_a_flag_waiting_for_days_says_since_when(app, login_as, clock):
+    _, counsellor, student, assessment = _flagged_school()
+    flagged_on = clock.today
+    for _ in range(3):  # three nights later, not yet seen: still here, since the first day
+        clock.advance(days=1)
+        assess_students(school=student.school, today=TODAY)
+    db.session.commit()
+    page = login_as(counsellor).get("/risk/flags").get_data(as_text=True)
+    assert student.display_name in page
+    assert f"On the list since {flagged_on:%b} {flagged_on.day}, {flagged_on.year}." in page
+
+
 def test_one_click_opens_an_intervention_and_clears_the_flag(app, login_as):
     _, counsellor, student, assessment = _flagged_school()
     db.session.commit()
