@@ -1,12 +1,18 @@
 """Hand-built school records for the risk and dashboard tests."""
 
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
+from flask_migrate import upgrade
 from sqlalchemy import column, insert, table
 
+from portal import create_app
 from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
 from portal.people.models import GradingPeriod
+from portal.risk.models import RiskRuleSet
+from tests import factories
+from tests.conftest import config_for
 
 TODAY = date(2026, 11, 20)  # a Friday in the second quarter of the factories' 2026–27 term
 
@@ -53,6 +59,23 @@ def record_incidents(student, count: int, on: date) -> None:
 # The assessments table as migrations before 0020 left it, for tests of later migrations.
 OLD_ASSESSMENTS = table("risk_assessments", *(column(name) for name in (
     "student_id", "rule_set_id", "score", "level", "reasons", "computed_at", "is_new_flag")))
+
+
+@contextmanager
+def school_at_revision(tmp_path, revision: str):
+    """Yield (school, its rule set) in a new SQLite database migrated only to `revision`,
+    in its app context; the database is let go after."""
+    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
+    with app.app_context():
+        upgrade(revision=revision)
+        school = factories.make_school()
+        rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+        db.session.add(rules)
+        db.session.flush()
+        try:
+            yield school, rules
+        finally:
+            db.engine.dispose()
 
 
 def add_old_assessment(**values) -> None:

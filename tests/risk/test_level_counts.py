@@ -5,18 +5,22 @@ from datetime import datetime, timedelta
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from portal import create_app
 from portal.auth.models import Role
 from portal.core.permissions import visible_student_ids
 from portal.dashboards.queries import WholeGrades, risk_levels_over_time, scope, whole_grades
 from portal.extensions import db
 from portal.people.models import CounsellorAssignment, School, Student
-from portal.risk.models import RiskLevelCount, RiskRuleSet
+from portal.risk.models import RiskLevelCount
 from portal.risk.services import assess_students, recompute_all, record_past_assessments
 from tests import factories
-from tests.conftest import config_for
 from tests.people.helpers import count_queries
-from tests.risk.helpers import TODAY, add_old_assessment, record_attendance, school_days
+from tests.risk.helpers import (
+    TODAY,
+    add_old_assessment,
+    record_attendance,
+    school_at_revision,
+    school_days,
+)
 
 # (grade level, absences in the last 40 school days): levels none, watch and high among them
 PUPILS = ((9, 0), (9, 12), (10, 20), (10, 3), (11, 8), (11, 30))
@@ -63,13 +67,7 @@ def test_the_kept_counts_are_the_assessments_counted(app, clock):
 
 
 def test_the_migration_counts_the_history_already_there(tmp_path):
-    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
-    with app.app_context():
-        upgrade(revision="0018_enrolments")
-        school = factories.make_school()
-        rules = RiskRuleSet(school_id=school.id, version=1, settings={})
-        db.session.add(rules)
-        db.session.flush()
+    with school_at_revision(tmp_path, "0018_enrolments") as (school, rules):
         first, second = factories.make_student(school), factories.make_student(
             school, grade_level=10)
         night = datetime(2026, 11, 20, 23)
@@ -87,7 +85,6 @@ def test_the_migration_counts_the_history_already_there(tmp_path):
         assert [tuple(row) for row in rows] == [
             (night.date(), 9, "high", 1), (night.date(), 10, "none", 1),
             (night.date() + timedelta(days=1), 9, "watch", 1)]
-        db.engine.dispose()
 
 
 def test_whole_grades_read_the_counts_a_section_and_a_caseload_the_assessments(app, login_as):

@@ -5,11 +5,10 @@ from datetime import datetime
 from flask_migrate import upgrade
 from sqlalchemy import delete, select, text, update
 
-from portal import create_app
 from portal.core.signals import student_data_changed, students_flagged
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance
-from portal.risk.models import RiskAssessment, RiskLevelCount, RiskRuleSet
+from portal.risk.models import RiskAssessment, RiskLevelCount
 from portal.risk.queries import flagged_students, new_flag_count
 from portal.risk.services import (
     acknowledge_flag,
@@ -19,12 +18,13 @@ from portal.risk.services import (
     save_rule_set,
 )
 from tests import factories
-from tests.conftest import TEST_NOW, config_for, is_postgres
+from tests.conftest import TEST_NOW, is_postgres
 from tests.risk.helpers import (
     TODAY,
     add_old_assessment,
     record_attendance,
     record_incidents,
+    school_at_revision,
     school_days,
 )
 
@@ -255,13 +255,7 @@ def test_past_assessments_give_a_new_school_a_history_without_news(app):
 
 
 def test_the_migration_keeps_the_flags_raised_so_far_on_the_list(tmp_path):
-    app = create_app(config_for(f"sqlite:///{tmp_path / 'old.db'}"))
-    with app.app_context():
-        upgrade(revision="0019_level_counts")
-        school = factories.make_school()
-        rules = RiskRuleSet(school_id=school.id, version=1, settings={})
-        db.session.add(rules)
-        db.session.flush()
+    with school_at_revision(tmp_path, "0019_level_counts") as (school, rules):
         flagged, calm = factories.make_student(school), factories.make_student(school)
         add_old_assessment(student_id=flagged.id, rule_set_id=rules.id, level="high",
                            is_new_flag=True, computed_at=datetime(2026, 11, 20, 23))
@@ -272,4 +266,3 @@ def test_the_migration_keeps_the_flags_raised_so_far_on_the_list(tmp_path):
         carried = dict(db.session.execute(select(RiskAssessment.student_id,
                                                  RiskAssessment.carries_new_flag)).all())
         assert carried == {flagged.id: True, calm.id: False}
-        db.engine.dispose()
