@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 
 from portal.auth.models import User
 from portal.core.permissions import can_see_student, visible_children, visible_guardians
@@ -30,6 +30,13 @@ def school_year(school: School) -> tuple[datetime, datetime]:
         ends + timedelta(days=1), datetime.min.time())
 
 
+def family_walked_in(guardian_ids, school_id: int) -> ColumnElement[bool]:
+    """Check-ins (joined to their event) of these guardians walking in, without an
+    invitation, to an event of this school: they came for every child of theirs there."""
+    return and_(EventAttendance.is_walk_in.is_(True), EventAttendance.guardian_id.in_(guardian_ids),
+                Event.school_id == school_id)
+
+
 def family_history(viewer: User, student: Student) -> dict | None:
     """Return the events the student's family was invited to, and whether they came, and
     those they walked in to."""
@@ -48,10 +55,8 @@ def family_history(viewer: User, student: Student) -> dict | None:
              "outcome": "attended" if (i.event_id, i.guardian_id) in came
              else ("missed" if db.session.get(Event, i.event_id).ends_at < now else "upcoming")}
             for i in invitations]
-    # Walked in without an invitation: they came, for every child of theirs at the school.
     walk_ins = db.session.scalars(select(EventAttendance).join(Event).where(
-        EventAttendance.guardian_id.in_(guardian_ids), EventAttendance.is_walk_in.is_(True),
-        Event.school_id == student.school_id, Event.status != "cancelled")).all()
+        family_walked_in(guardian_ids, student.school_id), Event.status != "cancelled")).all()
     rows += [{"event": db.session.get(Event, a.event_id),
               "guardian": db.session.get(Guardian, a.guardian_id), "rsvp": None,
               "outcome": "attended", "walk_in": True} for a in walk_ins]

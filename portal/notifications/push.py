@@ -95,11 +95,15 @@ def save_subscription(*, guardian, endpoint: str, p256dh: str, auth: str,
     return subscription
 
 
-def remove_subscription(*, guardian, endpoint: str) -> bool:
-    """Forget this guardian's device subscription; return whether there was one."""
-    subscription = db.session.scalar(select(PushSubscription).where(
+def _device_of(guardian, endpoint: str) -> PushSubscription | None:
+    return db.session.scalar(select(PushSubscription).where(
         PushSubscription.endpoint_hash == _hash(endpoint),
         PushSubscription.guardian_id == guardian.id))
+
+
+def remove_subscription(*, guardian, endpoint: str) -> bool:
+    """Forget this guardian's device subscription; return whether there was one."""
+    subscription = _device_of(guardian, endpoint)
     if subscription is not None:
         db.session.delete(subscription)
         db.session.flush()
@@ -108,9 +112,7 @@ def remove_subscription(*, guardian, endpoint: str) -> bool:
 
 def knows_subscription(*, guardian, endpoint: str) -> bool:
     """Return whether this device's subscription is still the guardian's on the portal."""
-    return db.session.scalar(select(PushSubscription.id).where(
-        PushSubscription.endpoint_hash == _hash(endpoint),
-        PushSubscription.guardian_id == guardian.id)) is not None
+    return _device_of(guardian, endpoint) is not None
 
 
 def forget_devices(guardian) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, or_, select
 from portal.auth.models import User
 from portal.core.codes import label_of
 from portal.core.time import utcnow
+from portal.events.history import family_walked_in
 from portal.events.models import ConferenceSlot, Event, EventAttendance, EventInvitation
 from portal.extensions import db
 from portal.interactions.models import Interaction
@@ -83,14 +84,11 @@ def _events(student: Student, guardian_ids: list[int]) -> list[Entry]:
                                                   else (rsvp or "invited"))
             entries.append(Entry(event.starts_at, "event", event.title, event.location or "",
                                  status))
-    # A parent who walks in comes for every child of theirs at that school, not only the
-    # one the check-in filed it under.
+    # Not only the child the check-in filed a walk-in under: every child of that family.
     walk_ins = db.session.scalars(
         select(Event).join(EventAttendance, EventAttendance.event_id == Event.id)
         .where(or_(EventAttendance.student_id == student.id,
-                   and_(EventAttendance.is_walk_in.is_(True),
-                        EventAttendance.guardian_id.in_(guardian_ids),
-                        Event.school_id == student.school_id))))
+                   family_walked_in(guardian_ids, student.school_id))))
     for event in walk_ins:  # one entry an event, whoever of the family came
         if event.id not in seen:
             seen.add(event.id)
