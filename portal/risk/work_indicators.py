@@ -70,13 +70,16 @@ def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, lis
     classes = (select(literal("class"), marks.c.student_id, no_day, marks.c.section_id, no_flag,
                       func.avg(marks.c.percent), func.count())
                .where(assessment).group_by(marks.c.student_id, marks.c.section_id))
-    newest_first = func.row_number().over(partition_by=marks.c.student_id,
+    # Each mark ranked by its day, newest day 1, before grouping: the database stops at the
+    # TREND_PIECES-th day of each student and groups only those (not every day of the term).
+    newest_first = func.dense_rank().over(partition_by=marks.c.student_id,
                                           order_by=marks.c.recorded_on.desc())
-    days = (select(marks.c.student_id, marks.c.recorded_on,
-                   func.avg(marks.c.percent).label("percent"), newest_first.label("newest_first"))
-            .where(assessment).group_by(marks.c.student_id, marks.c.recorded_on).subquery())
-    latest_days = select(literal("day"), days.c.student_id, days.c.recorded_on, no_key, no_flag,
-                         days.c.percent, no_count).where(days.c.newest_first <= TREND_PIECES)
+    ranked = (select(marks.c.student_id, marks.c.recorded_on, marks.c.percent,
+                     newest_first.label("newest_first")).where(assessment).subquery())
+    latest_days = (select(literal("day"), ranked.c.student_id, ranked.c.recorded_on, no_key,
+                          no_flag, func.avg(ranked.c.percent), no_count)
+                   .where(ranked.c.newest_first <= TREND_PIECES)
+                   .group_by(ranked.c.student_id, ranked.c.recorded_on))
     figures = {"course": [], "class": [], "day": []}
     for row in run_query(union_all(courses, classes, latest_days)):
         figures[row[0]].append(row)  # (part, student, day, key, flag, percent, count)

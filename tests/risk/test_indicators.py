@@ -158,3 +158,23 @@ def test_missing_and_late_work_trend_and_score_against_the_class(app):
     assert {"missing_work_share", "late_work_share", "score_trend"} <= reasons
     assert "score_vs_class" not in reasons and "missing_work_count" not in reasons
     assert score_student(mine).score == 2 + 1  # missing work votes once, the trend once
+
+
+def test_the_score_trend_is_over_the_latest_eight_days_with_marks(app):
+    """Older days do not count, and two marks on one day are that day's one point."""
+    school, term = _school_with_term()
+    student = factories.make_student(school)
+    maths = factories.make_section(school, None, student, term=term)
+    science = factories.make_section(school, None, student, term=term)
+    period = term.grading_periods[1]
+    # Two old days of 100 before the latest eight days: 40, then 60 rising by 2 a day to 72 on
+    # the newest day, which has two marks (70 and 74: one point of 72). The eight days give
+    # 3.5; seven days (the newest day counted twice) 2.0; nine or ten days -0.03 or -1.83.
+    for offset, score in ((30, 100), (29, 100), (20, 40)):
+        _piece(student, maths, period, score, TODAY - timedelta(days=offset))
+    for day in range(6):
+        _piece(student, maths, period, 60 + 2 * day, TODAY - timedelta(days=14 - day))
+    _piece(student, maths, period, 70, TODAY)
+    _piece(student, science, period, 74, TODAY)
+    found = compute_indicators(school, [student.id], TODAY)[student.id]
+    assert found["score_trend"] == 3.5
