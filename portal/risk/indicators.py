@@ -28,7 +28,12 @@ from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import AcademicTerm, School, Section, Student
 from portal.people.queries import current_term
 from portal.risk.scoring import steady_slope
-from portal.risk.work_indicators import add_work_indicators, gradebook_figures, run_query
+from portal.risk.work_indicators import (
+    Gradebook,
+    add_work_indicators,
+    gradebook_figures,
+    run_query,
+)
 
 RECENT_DAYS = 28
 TREND_WEEKS = 6  # the attendance trend looks at six weeks...
@@ -103,7 +108,7 @@ def scope_indicators(students: Select, today: date,
     _attendance(found, scope, today)
     if with_term:
         figures = gradebook_figures(scope, today, MIN_ASSESSMENTS)
-        _grades(found, figures["course"], with_term)
+        _grades(found, figures, with_term)
         _past_failures(found, scope, with_term, latest_start)
         add_work_indicators(found, scope, today, list(with_term), figures)
     _behaviour(found, scope, today)
@@ -160,25 +165,13 @@ def _attendance(found: dict, scope, today: date) -> None:
             found[student_id]["attendance_trend"] = steady_slope(points, TREND_MIN_WEEKS)
 
 
-def _grades(found: dict, courses_settled: list, pass_marks: dict[int, float]) -> None:
+def _grades(found: dict, figures: Gradebook, pass_marks: dict[int, float]) -> None:
     """Grade average, its change since the previous period and failing subjects, from each
     course's settled percent per period (gradebook_figures)."""
-    # One pass over the rows (a million at district scale): each student's periods with the
-    # settled percents of their courses, and each course's newest settled percent.
-    periods = defaultdict(lambda: defaultdict(list))  # student -> period start -> [percent]
-    latest = defaultdict(dict)  # student -> course -> (period start, is core, percent)
-    for _, student_id, period_start, course_id, is_core, percent, _ in courses_settled:
-        if percent is None:
-            continue
-        percent = float(percent)
-        periods[student_id][period_start].append(percent)
-        newest = latest[student_id].get(course_id)
-        if newest is None or newest[0] < period_start:
-            latest[student_id][course_id] = (period_start, is_core, percent)
-    for student_id, by_start in periods.items():
+    for student_id, by_start in figures.periods.items():
         pass_mark = pass_marks[student_id]
         starts = sorted(by_start)
-        newest = latest[student_id].values()
+        newest = figures.newest[student_id].values()
         found[student_id].update({
             # fsum: the same figure whatever order the database returned the courses in
             "grade_average": round(fsum(p for _, _, p in newest) / len(newest), 1),

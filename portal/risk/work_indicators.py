@@ -35,16 +35,27 @@ MANY_SECTIONS = 500  # more classes than this: their averages come from one pass
 RECENT_DAYS = 28
 
 
-def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, list]:
-    """Return the term's marks of the scope's students, folded three ways in one statement
-    (one pass over the grades); each row starts with its part's name:
+class Gradebook:
+    """The term's marks of a scope's students, folded three ways (gradebook_figures):
 
-    - "course": (student, period start, course, is core, its settled percent): the period
-      grade when given, else the assessments' average once there are min_assessments;
-    - "class": (student, section, average assessment percent, assessments handed in);
-    - "day": (student, day, average assessment percent) for each student's latest
-      TREND_PIECES days with marks.
+    - `periods`: student -> period start -> the settled percent of each course that period
+      (the period grade when given, else the assessments' average once there are enough);
+    - `newest`: student -> course -> (period start, is core, percent): its newest settled one;
+    - `classes`: (student, section, average assessment percent, assessments handed in);
+    - `days`: student -> [(day, average assessment percent)] of their latest TREND_PIECES
+      days with marks.
     """
+
+    def __init__(self):
+        self.periods = defaultdict(lambda: defaultdict(list))
+        self.newest = defaultdict(dict)
+        self.classes = []
+        self.days = defaultdict(list)
+
+
+def gradebook_figures(scope, today: date, min_assessments: int) -> Gradebook:
+    """Fold the term's marks of the scope's students in one statement (one pass over the
+    grades), its rows folded as they arrive: a district's million rows are never held."""
     marks = (select(Grade.student_id, Grade.section_id, Section.course_id, Course.is_core,
                     GradingPeriod.starts_on.label("period_start"), Grade.kind, Grade.recorded_on,
                     GRADE_PERCENT.label("percent"))
@@ -80,21 +91,31 @@ def gradebook_figures(scope, today: date, min_assessments: int) -> dict[str, lis
                           no_flag, func.avg(ranked.c.percent), no_count)
                    .where(ranked.c.newest_first <= TREND_PIECES)
                    .group_by(ranked.c.student_id, ranked.c.recorded_on))
-    figures = {"course": [], "class": [], "day": []}
-    for row in run_query(union_all(courses, classes, latest_days)):
-        figures[row[0]].append(row)  # (part, student, day, key, flag, percent, count)
-    return figures
+    folded = Gradebook()
+    periods, newest, days = folded.periods, folded.newest, folded.days
+    for part, student_id, day, key, is_core, percent, count in stream_query(
+            union_all(courses, classes, latest_days)):
+        if part == "course":
+            if percent is not None:
+                periods[student_id][day].append(float(percent))
+                course = newest[student_id].get(key)
+                if course is None or course[0] < day:
+                    newest[student_id][key] = (day, is_core, float(percent))
+        elif part == "class":
+            folded.classes.append((student_id, key, float(percent), count))
+        else:
+            days[student_id].append((day, float(percent)))
+    return folded
 
 
 def add_work_indicators(found: dict, scope, today: date, student_ids: list[int],
-                        figures: dict[str, list]) -> None:
+                        figures: Gradebook) -> None:
     """Add missing_work_*, late_work_share, score_trend and score_vs_class to found.
 
     `scope` is the indicators' subquery of students with their school's current term;
     `student_ids` are its students whose school has one; `figures` their gradebook_figures.
     """
-    mine = [(student_id, section_id, average, count)
-            for _, student_id, _, section_id, _, average, count in figures["class"]]
+    mine = figures.classes
     handed = defaultdict(int)
     for student_id, _, _, count in mine:
         handed[student_id] += count
@@ -121,7 +142,7 @@ def add_work_indicators(found: dict, scope, today: date, student_ids: list[int],
             "late_work_share": round(min(100.0 * late / handed_in, 100.0), 1)
             if handed_in else None,
         })
-    _score_trend(found, figures["day"])
+    _score_trend(found, figures.days)
     _score_vs_class(found, scope, mine, today)
 
 
@@ -131,12 +152,16 @@ def run_query(statement) -> list:
     return db.session.connection().execute(statement).all()
 
 
-def _score_trend(found: dict, latest_days: list) -> None:
+def stream_query(statement):
+    """Yield a query's rows one at a time, never building the list of them (a district's
+    gradebook is 1.8 million rows: 370 MB of Python objects held at once)."""
+    with db.session.connection().execute(statement) as rows:
+        yield from rows
+
+
+def _score_trend(found: dict, latest_days: dict[int, list]) -> None:
     """The slope of each student's latest TREND_PIECES days' average scores."""
-    by_student = defaultdict(list)
-    for _, student_id, day, _, _, percent, _ in latest_days:
-        by_student[student_id].append((day, float(percent)))
-    for student_id, days_marked in by_student.items():
+    for student_id, days_marked in latest_days.items():
         latest = [percent for _, percent in sorted(days_marked)]
         found[student_id]["score_trend"] = slope(list(enumerate(latest)))
 
@@ -156,6 +181,6 @@ def _score_vs_class(found: dict, scope, mine: list, today: date) -> None:
         .group_by(Grade.section_id)))
     gaps = defaultdict(list)
     for student_id, section_id, average, _ in mine:
-        gaps[student_id].append(float(average) - float(class_means[section_id]))
+        gaps[student_id].append(average - float(class_means[section_id]))
     for student_id, values in gaps.items():
         found[student_id]["score_vs_class"] = round(sum(values) / len(values), 1)
