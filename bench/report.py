@@ -11,7 +11,7 @@ def _rows(run: dict) -> list[tuple[str, str, str]]:
     rows = [("District load", f"{run['district']['seconds']} s "
              f"({run['district']['attendance_rows']:,} attendance rows)", ""),
             ("Risk recompute", f"{risk['seconds']} s vs floor {risk['floor_seconds']} s "
-             f"= {risk['ratio']}×", GOALS["risk"])]
+             f"= {risk['ratio']}×, peak memory {risk['peak_rss_mb']} MB", GOALS["risk"])]
     for name, page in run["pages"].items():
         rows.append((f"Page: {name.replace('_', ' ')}", f"p50 {page['p50_ms']} ms, "
                      f"p95 {page['p95_ms']} ms, {page['queries']} queries", GOALS["page"]))

@@ -22,8 +22,8 @@ from bench.district import (
     load_district,
     make_app,
     measure_pages,
-    measure_risk,
 )
+from bench.recompute import measure_risk_apart
 from bench.report import write_table
 from bench.roster import measure_import
 from portal.core.planner import refresh_statistics
@@ -71,7 +71,8 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
                 db.engine.dispose()
                 keep_district(url, students, result["district"])
         print("  risk recompute…", flush=True)
-        result["risk_recompute"] = measure_risk()
+        db.session.remove()
+        result["risk_recompute"] = measure_risk_apart(url)
         print("  pages…", flush=True)
         result["pages"] = measure_pages(app, args.requests)
         print("  campaign…", flush=True)
