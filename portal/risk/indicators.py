@@ -183,6 +183,7 @@ def _grades(found: dict, figures: Gradebook, pass_marks: dict[int, float]) -> No
 
 
 def _mean(percents: list[float]) -> float:
+    """The exact mean (math.fsum), whatever the order of the percents."""
     return fsum(percents) / len(percents)
 
 
