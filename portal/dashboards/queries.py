@@ -23,6 +23,7 @@ from portal.people.models import (
     Section,
     Student,
 )
+from portal.people.queries import offers_classes
 from portal.risk.level_counts import levels_by_day
 from portal.risk.models import RiskAssessment
 
@@ -42,22 +43,28 @@ def scope(user: User, *, school_id: int | None = None, grade_level: int | None =
     return stmt
 
 
-def filter_choices(user: User, school_id: int | None = None) -> dict:
+def filter_choices(user: User, school_id: int | None = None,
+                   section_id: int | None = None) -> dict:
     """Return the user's schools, and the grade levels and sections their visible students
-    (of the chosen school, if any) belong to."""
+    (of the chosen school, if any) belong to. Across several schools no sections are listed
+    but the one asked for (see offers_classes)."""
+    schools = visible_schools(user)
     students = visible_student_ids(user, school_id=school_id)
     # Read from the visible students' own rows, and the sections as a semi-join: the
     # grade levels through `id IN (…)` and the sections through a DISTINCT over every
     # enrolment took ~25 ms each at a school of 1,500 (docs/performance.md).
     levels = db.session.scalars(students.with_only_columns(Student.grade_level).distinct()
                                 .order_by(Student.grade_level))
-    sections = db.session.execute(
-        select(Section.id, Section.name)
-        .where(Section.id.in_(select(Enrollment.section_id)
-                              .where(Enrollment.student_id.in_(students))))
-        .order_by(Section.name, Section.id)).all()
-    return {"schools": visible_schools(user), "grade_levels": list(levels),
-            "sections": [tuple(row) for row in sections]}
+    sections = (select(Section.id, Section.name)
+                .where(Section.id.in_(select(Enrollment.section_id)
+                                      .where(Enrollment.student_id.in_(students))))
+                .order_by(Section.name, Section.id))
+    need_school = not offers_classes(schools, school_id)
+    if need_school:
+        sections = sections.where(Section.id == section_id)
+    return {"schools": schools, "grade_levels": list(levels),
+            "sections": [tuple(row) for row in db.session.execute(sections)],
+            "classes_need_school": need_school}
 
 
 def week_of(day) -> date:

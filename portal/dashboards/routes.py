@@ -57,9 +57,9 @@ def _filters() -> tuple[dict, dict]:
     """Read the school, grade-level and section filters; a school or section the user cannot
     see is a 404."""
     school_id = chosen_school_id(current_user)
-    choices = queries.filter_choices(current_user, school_id)
     filters = {"school_id": school_id, "grade_level": query_int("grade_level"),
                "section_id": query_int("section_id")}
+    choices = queries.filter_choices(current_user, school_id, filters["section_id"])
     if filters["section_id"] and filters["section_id"] not in dict(choices["sections"]):
         abort(404)
     return filters, choices

@@ -45,6 +45,13 @@ def reference_school(user: User, school_id: int | None = None) -> School | None:
     return db.session.get(School, school_id) if school_id is not None else school_of(user)
 
 
+def offers_classes(schools: list[School], school_id: int | None) -> bool:
+    """True when a filter should list classes: one school is chosen or the user has only one.
+    Across a district's schools the same class names repeat in every school (thousands of
+    options, "Science 9-9" thirty times), so a class is picked after its school."""
+    return school_id is not None or len(schools) <= 1
+
+
 def current_term(school_id: int, on_date: date) -> AcademicTerm | None:
     """Return the school's term that contains the given date (or the latest before it)."""
     return db.session.scalar(

@@ -10,12 +10,15 @@ from portal.core.time import today_in
 from portal.extensions import db
 from portal.outcomes.models import Program
 from portal.people.models import AcademicTerm, Course, School, Section, Student
-from portal.people.queries import reference_school
+from portal.people.queries import offers_classes, reference_school
 
 
-def filter_choices(user: User, school_id: int | None = None) -> dict:
+def filter_choices(user: User, school_id: int | None = None,
+                   section_id: int | None = None) -> dict:
     """Return the schools, and the sections, programs and grade levels of the chosen school
-    (or of all the user's schools), that the student list can filter by."""
+    (or of all the user's schools), that the student list can filter by. Across several
+    schools no sections are listed but the one asked for (see offers_classes)."""
+    visible = visible_schools(user)
     schools = visible_school_ids(user)
     if school_id is not None:
         schools = schools.where(School.id == school_id)
@@ -23,12 +26,16 @@ def filter_choices(user: User, school_id: int | None = None) -> dict:
         Course.school_id.in_(schools))
     if user.role == Role.TEACHER:
         sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
+    need_school = not offers_classes(visible, school_id)
+    if need_school:
+        sections = sections.where(Section.id == section_id)
     grade_levels = db.session.scalars(
         select(Student.grade_level).where(Student.id.in_(
             visible_student_ids(user, school_id=school_id)))
         .distinct().order_by(Student.grade_level))
     return {
-        "schools": visible_schools(user),
+        "schools": visible,
+        "classes_need_school": need_school,
         "sections": list(db.session.scalars(sections.order_by(Section.name))),
         "programs": list(db.session.scalars(
             select(Program).where(Program.school_id.in_(schools)).order_by(Program.name))),

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.extension_points import profile_panels
+from portal.core.fields import optional_id
 from portal.core.params import query_int
 from portal.core.permissions import chosen_school_id, get_student_or_404, staff_required
 from portal.core.signals import student_viewed
@@ -21,8 +22,17 @@ from portal.students.timeline import KINDS
 def _filter_form() -> tuple[StudentFilterForm, StudentFilters]:
     school_id = chosen_school_id(current_user)  # another district's school: 404
     form = StudentFilterForm(formdata=request.args)
-    form.set_choices(queries.filter_choices(current_user, school_id))
+    form.set_choices(queries.filter_choices(current_user, school_id,
+                                            section_id=_asked_section()))
     return form, form.filters() if form.validate() else StudentFilters(school_id=school_id)
+
+
+def _asked_section() -> int | None:
+    """The class asked for, if it reads as an id (the form itself reports one that does not)."""
+    try:
+        return optional_id(request.args.get("section_id"))
+    except ValueError:
+        return None
 
 
 @bp.get("/students")

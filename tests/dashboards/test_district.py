@@ -10,7 +10,7 @@ import pytest
 
 from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident
-from tests.people.helpers import district
+from tests.people.helpers import class_options, district
 
 MONDAY = "2026-11-16"
 
@@ -66,3 +66,19 @@ def test_school_administrators_dashboard_is_their_school_alone(valley, login_as)
     assert _incidents(page) == 2
     assert 'name="school_id"' not in page.get_data(as_text=True)
     assert _incidents(login_as(valley.other_admin).get("/dashboards/")) == 2
+
+
+def test_the_class_filter_waits_for_a_school(valley, login_as):
+    """The district's overview lists no classes until a school is chosen; a class asked for
+    across the schools is offered, chosen and counted; another district's is a 404."""
+    client = login_as(valley.admin)
+    overview = client.get("/dashboards/")
+    assert class_options(overview) == set()
+    assert "Choose a school to filter by class." in overview.get_data(as_text=True)
+    assert class_options(client.get(f"/dashboards/?school_id={valley.south.id}")) == {
+        valley.south_class.id}
+    asked = client.get(f"/dashboards/?section_id={valley.north_class.id}")
+    assert class_options(asked) == {valley.north_class.id} and _incidents(asked) == 2
+    assert client.get(f"/dashboards/?section_id={valley.elsewhere_class.id}").status_code == 404
+    assert class_options(login_as(valley.north_admin).get("/dashboards/")) == {
+        valley.north_class.id}

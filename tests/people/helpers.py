@@ -1,5 +1,6 @@
 """Test data for the staff workspace: a class with a teacher, its students and a family."""
 
+import re
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -46,13 +47,21 @@ def district() -> SimpleNamespace:
         setattr(world, f"{name}_teacher", f.make_user(Role.TEACHER, school))
         pupils = [f.make_student(school, first_name=f"{name.title()}{n}",
                                  last_name=f"Pupil{n}", grade_level=9 + n) for n in range(2)]
-        f.make_section(school, getattr(world, f"{name}_teacher"), *pupils, term=term)
+        setattr(world, f"{name}_class", f.make_section(school, getattr(world, f"{name}_teacher"),
+                                                      *pupils, term=term))
         world.students[name] = pupils
         world.guardians[name] = [f.make_guardian(school) for _pupil in pupils]
         for pupil, guardian in zip(pupils, world.guardians[name], strict=True):
             f.link(pupil, guardian)
     db.session.commit()
     return world
+
+
+def class_options(response) -> set[int]:
+    """Return the ids a page's class filter (its section_id select) offers."""
+    page = response.get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="section_id"[^>]*>(.*?)</select>', page, re.S)
+    return {int(value) for value in re.findall(r'value="(\d+)"', select.group(1))}
 
 
 def classroom_with_counsellors() -> SimpleNamespace:

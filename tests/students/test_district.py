@@ -3,7 +3,7 @@ that never reaches beyond the district, and school staff who see what they saw b
 
 import pytest
 
-from tests.people.helpers import district
+from tests.people.helpers import class_options, district
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -69,3 +69,22 @@ def test_school_staff_still_see_only_their_own_school(valley, login_as):
     assert _names(teacher.get("/students")) == {"North0", "North1"}
     assert teacher.get(f"/students/{valley.students['south'][0].id}").status_code == 404
     assert teacher.get(f"/students?school_id={valley.south.id}").status_code == 404
+
+
+def test_classes_are_offered_once_a_school_is_chosen(valley, login_as):
+    """Across a district's schools the class filter lists none (the same class names repeat
+    in every school); a school's classes once it is chosen; a class asked for still filters."""
+    client = login_as(valley.admin)
+    everywhere = client.get("/students")
+    assert class_options(everywhere) == set()
+    assert "Choose a school to filter by class." in everywhere.get_data(as_text=True)
+    south = client.get(f"/students?school_id={valley.south.id}")
+    assert class_options(south) == {valley.south_class.id}
+    assert "Choose a school" not in south.get_data(as_text=True)
+    asked = client.get(f"/students?section_id={valley.north_class.id}")
+    assert class_options(asked) == {valley.north_class.id}
+    assert f'<option selected value="{valley.north_class.id}">' in asked.get_data(as_text=True)
+    assert _names(asked) == {"North0", "North1"}
+    assert client.get(f"/students?section_id={valley.elsewhere_class.id}").status_code == 400
+    own_school = login_as(valley.north_admin).get("/students")
+    assert class_options(own_school) == {valley.north_class.id}
