@@ -1,29 +1,24 @@
-"""District benchmark: a fresh database, the generated district, risk recompute and pages."""
+"""District benchmark: a fresh database, the generated district and the risk recompute."""
 
 import json
-import statistics
 import time
 from datetime import timedelta
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from config import DefaultConfig
 from portal import create_app
-from portal.auth.models import Role, User
-from portal.auth.sessions import LAST_SEEN
 from portal.core.planner import refresh_statistics
-from portal.core.time import today_in, utcnow
+from portal.core.time import today_in
 from portal.demo.district import generate_district
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus
-from portal.people.models import AcademicTerm, School, Student
+from portal.people.models import AcademicTerm
 from portal.risk.indicators import RECENT_DAYS
 from portal.risk.services import recompute_all
-
-REQUESTS = 20
 
 
 def admin_engine(url):
@@ -152,52 +147,3 @@ def measure_risk() -> dict:
     return {"students": assessed, "floor_rows": len(rows), "seconds": round(seconds, 2),
             "floor_seconds": round(floor, 3), "ratio": round(seconds / floor, 1),
             "breakdown_seconds": breakdown}
-
-
-class QueryCounter:
-    """Count the SQL statements the app sends while it is switched on."""
-
-    def __init__(self, engine):
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args):
-        self.count += 1
-
-
-def _timed_gets(client, counter: QueryCounter, urls: list[str]) -> dict:
-    client.get(urls[0])  # warm caches (templates, translations) before timing
-    times, queries = [], []
-    for url in urls:
-        before = counter.count
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append(1000 * (time.perf_counter() - started))
-        queries.append(counter.count - before)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-    cuts = statistics.quantiles(times, n=20, method="inclusive")
-    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(cuts[18], 1),
-            "queries": max(queries), "requests": len(urls)}
-
-
-def measure_pages(app, requests: int = REQUESTS) -> dict:
-    """Time the profile, the filtered student list and the dashboard as school 1's admin."""
-    school = db.session.scalar(select(School).order_by(School.id).limit(1))
-    admin = db.session.scalar(select(User).where(User.school_id == school.id,
-                                                 User.role == Role.ADMINISTRATOR))
-    students = list(db.session.scalars(select(Student.id).where(Student.school_id == school.id)
-                                       .order_by(Student.id)))
-    step = max(1, len(students) // requests)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = admin.get_id(), True
-        session[LAST_SEEN] = utcnow().isoformat()
-    counter = QueryCounter(db.engine)
-    db.session.remove()
-    grade_lists = [f"/students?grade_level={9 + n % 4}&sort=risk&attendance_below=95"
-                   for n in range(requests)]
-    return {"profile": _timed_gets(client, counter, [f"/students/{student_id}" for student_id
-                                                      in students[::step][:requests]]),
-            "student_list": _timed_gets(client, counter, grade_lists),
-            "dashboard": _timed_gets(client, counter, ["/dashboards/"] * requests)}

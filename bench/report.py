@@ -12,9 +12,11 @@ def _rows(run: dict) -> list[tuple[str, str, str]]:
              f"({run['district']['attendance_rows']:,} attendance rows)", ""),
             ("Risk recompute", f"{risk['seconds']} s vs floor {risk['floor_seconds']} s "
              f"= {risk['ratio']}×, peak memory {risk['peak_rss_mb']} MB", GOALS["risk"])]
-    for name, page in run["pages"].items():
-        rows.append((f"Page: {name.replace('_', ' ')}", f"p50 {page['p50_ms']} ms, "
-                     f"p95 {page['p95_ms']} ms, {page['queries']} queries", GOALS["page"]))
+    for who, pages in (("Page", run["pages"]),
+                       ("District administrator", run["district_pages"])):
+        rows += [(f"{who}: {name.replace('_', ' ')}", f"p50 {page['p50_ms']} ms, "
+                  f"p95 {page['p95_ms']} ms, {page['queries']} queries", GOALS["page"])
+                 for name, page in pages.items()]
     rows += [
         ("Campaign enqueue", f"{campaign['recipients']:,} emails in "
          f"{campaign['enqueue_seconds']} s", GOALS["enqueue"]),

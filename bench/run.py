@@ -21,8 +21,8 @@ from bench.district import (
     kept_district,
     load_district,
     make_app,
-    measure_pages,
 )
+from bench.pages import measure_pages
 from bench.recompute import measure_risk_apart
 from bench.report import write_table
 from bench.roster import measure_import
@@ -74,7 +74,7 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
         db.session.remove()
         result["risk_recompute"] = measure_risk_apart(url)
         print("  pages…", flush=True)
-        result["pages"] = measure_pages(app, args.requests)
+        result.update(measure_pages(app, args.requests))
         print("  campaign…", flush=True)
         result["campaign"] = measure_campaign(url, min(args.delivery_sample, students),
                                               args.workers)

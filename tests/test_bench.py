@@ -44,6 +44,12 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     for page in ("profile", "student_list", "dashboard"):
         assert measured["pages"][page]["p95_ms"] >= measured["pages"][page]["p50_ms"] > 0
         assert measured["pages"][page]["queries"] > 0
+    # The district administrator's views: school 1 by the school filter, and every school.
+    assert set(measured["district_pages"]) == {"profile", "student_list", "dashboard",
+                                               "student_list_all_schools",
+                                               "dashboard_all_schools"}
+    assert all(page["p95_ms"] >= page["p50_ms"] > 0 and page["queries"] > 0
+               for page in measured["district_pages"].values())
     campaign = measured["campaign"]
     assert campaign["recipients"] > 12  # about 1.5 guardians a student, most with email
     assert campaign["workers"] == [{**campaign["workers"][0], "workers": 1, "delivered": 6,
@@ -53,7 +59,8 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     roster = measured["oneroster_import"]
     assert roster["seconds"] > 0 and roster["reimport_seconds"] > 0
     assert roster["rows"]["users"] > 12
-    assert "| Risk recompute |" in output.with_suffix(".md").read_text()
+    table = output.with_suffix(".md").read_text()
+    assert "| Risk recompute |" in table and "| District administrator: dashboard |" in table
 
 
 @pytest.mark.postgres_only

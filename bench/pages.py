@@ -1,0 +1,101 @@
+"""The benchmark's page timings: school 1's administrator, and the district administrator
+on the district's views, with the school filter on school 1 and across every school."""
+
+import secrets
+import statistics
+import time
+
+from sqlalchemy import event, select
+
+from portal.auth.models import Role, User
+from portal.auth.services import create_user
+from portal.auth.sessions import LAST_SEEN
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.people.models import School, Student
+
+REQUESTS = 20
+BENCH_DISTRICT_ADMIN = "district-administrator@bench.invalid"
+
+
+class QueryCounter:
+    """Count the SQL statements the app sends while it is switched on."""
+
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args):
+        self.count += 1
+
+
+def _timed_gets(client, counter: QueryCounter, urls: list[str]) -> dict:
+    client.get(urls[0])  # warm caches (templates, translations) before timing
+    times, queries = [], []
+    for url in urls:
+        before = counter.count
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append(1000 * (time.perf_counter() - started))
+        queries.append(counter.count - before)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+    cuts = statistics.quantiles(times, n=20, method="inclusive")
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(cuts[18], 1),
+            "queries": max(queries), "requests": len(urls)}
+
+
+def district_administrator(school: School) -> User:
+    """Return the school's district administrator (no school of their own), adding one to a
+    district that has none (the generator makes only each school's staff)."""
+    admin = db.session.scalar(select(User).where(
+        User.role == Role.ADMINISTRATOR, User.school_id.is_(None),
+        User.district_id == school.district_id).order_by(User.id).limit(1))
+    if admin is None:
+        admin = create_user(email=BENCH_DISTRICT_ADMIN, full_name="District Administrator",
+                            role=Role.ADMINISTRATOR, password=secrets.token_urlsafe(24),
+                            district_id=school.district_id)
+        db.session.commit()
+    return admin
+
+
+def _signed_in(app, user: User):
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = user.get_id(), True
+        session[LAST_SEEN] = utcnow().isoformat()
+    return client
+
+
+def measure_pages(app, requests: int = REQUESTS) -> dict:
+    """Time the profile, the filtered student list and the dashboard as school 1's
+    administrator ("pages"), and as the district administrator ("district_pages": the same
+    with the school filter on school 1; the list and dashboard of every school at once)."""
+    school = db.session.scalar(select(School).order_by(School.id).limit(1))
+    admin = db.session.scalar(select(User).where(User.school_id == school.id,
+                                                 User.role == Role.ADMINISTRATOR))
+    district_admin = district_administrator(school)
+    students = list(db.session.scalars(select(Student.id).where(Student.school_id == school.id)
+                                       .order_by(Student.id)))
+    step = max(1, len(students) // requests)
+    profiles = [f"/students/{student_id}" for student_id in students[::step][:requests]]
+    grade_lists = [f"/students?grade_level={9 + n % 4}&sort=risk&attendance_below=95"
+                   for n in range(requests)]
+    school_admin, district = _signed_in(app, admin), _signed_in(app, district_admin)
+    counter = QueryCounter(db.engine)
+    db.session.remove()
+    this_school = f"school_id={school.id}"
+    return {
+        "pages": {"profile": _timed_gets(school_admin, counter, profiles),
+                  "student_list": _timed_gets(school_admin, counter, grade_lists),
+                  "dashboard": _timed_gets(school_admin, counter, ["/dashboards/"] * requests)},
+        "district_pages": {
+            "profile": _timed_gets(district, counter, profiles),
+            "student_list": _timed_gets(district, counter,
+                                        [f"{url}&{this_school}" for url in grade_lists]),
+            "dashboard": _timed_gets(district, counter,
+                                     [f"/dashboards/?{this_school}"] * requests),
+            "student_list_all_schools": _timed_gets(district, counter, grade_lists),
+            "dashboard_all_schools": _timed_gets(district, counter, ["/dashboards/"] * requests),
+        },
+    }
