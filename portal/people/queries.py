@@ -46,9 +46,9 @@ def reference_school(user: User, school_id: int | None = None) -> School | None:
 
 
 def offers_classes(schools: list[School], school_id: int | None) -> bool:
-    """True when a filter should list classes: one school is chosen or the user has only one.
-    Across a district's schools the same class names repeat in every school (thousands of
-    options, "Science 9-9" thirty times), so a class is picked after its school."""
+    """True when a filter should list classes and programs: one school is chosen or the user
+    has only one. Across a district's schools the same names repeat in every school
+    (thousands of classes, "Science 9-9" thirty times), so one is picked after its school."""
     return school_id is not None or len(schools) <= 1
 
 

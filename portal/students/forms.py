@@ -39,9 +39,10 @@ class StudentFilterForm(FlaskForm):
             (school.id, school.name) for school in choices["schools"]]
         self.grade_level.choices = anything + [(g, str(g)) for g in choices["grade_levels"]]
         self.section_id.choices = anything + [(s.id, s.name) for s in choices["sections"]]
-        self.section_id.description = (_l("Choose a school to filter by class.")
-                                       if choices["classes_need_school"] else "")
         self.program_id.choices = anything + [(p.id, p.name) for p in choices["programs"]]
+        if choices["classes_need_school"]:
+            self.section_id.description = _l("Choose a school to filter by class.")
+            self.program_id.description = _l("Choose a school to filter by program.")
 
     def filters(self) -> StudentFilters:
         """Return the filters asked for (call after validate())."""

@@ -13,11 +13,11 @@ from portal.people.models import AcademicTerm, Course, School, Section, Student
 from portal.people.queries import offers_classes, reference_school
 
 
-def filter_choices(user: User, school_id: int | None = None,
-                   section_id: int | None = None) -> dict:
+def filter_choices(user: User, school_id: int | None = None, section_id: int | None = None,
+                   program_id: int | None = None) -> dict:
     """Return the schools, and the sections, programs and grade levels of the chosen school
     (or of all the user's schools), that the student list can filter by. Across several
-    schools no sections are listed but the one asked for (see offers_classes)."""
+    schools no sections or programs are listed but those asked for (see offers_classes)."""
     visible = visible_schools(user)
     schools = visible_school_ids(user)
     if school_id is not None:
@@ -26,9 +26,11 @@ def filter_choices(user: User, school_id: int | None = None,
         Course.school_id.in_(schools))
     if user.role == Role.TEACHER:
         sections = sections.where(Section.teacher_id == user.id, Section.is_active.is_(True))
+    programs = select(Program).where(Program.school_id.in_(schools))
     need_school = not offers_classes(visible, school_id)
     if need_school:
         sections = sections.where(Section.id == section_id)
+        programs = programs.where(Program.id == program_id)
     grade_levels = db.session.scalars(
         select(Student.grade_level).where(Student.id.in_(
             visible_student_ids(user, school_id=school_id)))
@@ -37,8 +39,7 @@ def filter_choices(user: User, school_id: int | None = None,
         "schools": visible,
         "classes_need_school": need_school,
         "sections": list(db.session.scalars(sections.order_by(Section.name))),
-        "programs": list(db.session.scalars(
-            select(Program).where(Program.school_id.in_(schools)).order_by(Program.name))),
+        "programs": list(db.session.scalars(programs.order_by(Program.name))),
         "grade_levels": list(grade_levels),
     }
 

@@ -23,14 +23,16 @@ def _filter_form() -> tuple[StudentFilterForm, StudentFilters]:
     school_id = chosen_school_id(current_user)  # another district's school: 404
     form = StudentFilterForm(formdata=request.args)
     form.set_choices(queries.filter_choices(current_user, school_id,
-                                            section_id=_asked_section()))
+                                            section_id=_asked("section_id"),
+                                            program_id=_asked("program_id")))
     return form, form.filters() if form.validate() else StudentFilters(school_id=school_id)
 
 
-def _asked_section() -> int | None:
-    """The class asked for, if it reads as an id (the form itself reports one that does not)."""
+def _asked(name: str) -> int | None:
+    """The class or program asked for, if it reads as an id (the form reports one that does
+    not)."""
     try:
-        return optional_id(request.args.get("section_id"))
+        return optional_id(request.args.get(name))
     except ValueError:
         return None
 

@@ -57,10 +57,10 @@ def district() -> SimpleNamespace:
     return world
 
 
-def class_options(response) -> set[int]:
-    """Return the ids a page's class filter (its section_id select) offers."""
+def class_options(response, field: str = "section_id") -> set[int]:
+    """Return the ids a page's class filter (or another select by name) offers."""
     page = response.get_data(as_text=True)
-    select = re.search(r'<select[^>]*name="section_id"[^>]*>(.*?)</select>', page, re.S)
+    select = re.search(rf'<select[^>]*name="{field}"[^>]*>(.*?)</select>', page, re.S)
     return {int(value) for value in re.findall(r'value="(\d+)"', select.group(1))}
 
 

@@ -1,8 +1,12 @@
 """A district's administrator: one student list across the district's schools, a school filter
 that never reaches beyond the district, and school staff who see what they saw before."""
 
+from datetime import date
+
 import pytest
 
+from portal.extensions import db
+from portal.outcomes.models import Program, ProgramEnrollment
 from tests.people.helpers import class_options, district
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -88,3 +92,28 @@ def test_classes_are_offered_once_a_school_is_chosen(valley, login_as):
     assert client.get(f"/students?section_id={valley.elsewhere_class.id}").status_code == 400
     own_school = login_as(valley.north_admin).get("/students")
     assert class_options(own_school) == {valley.north_class.id}
+
+
+def test_programs_too_are_offered_once_a_school_is_chosen(valley, login_as):
+    """Each school's "Debate club" is its own program: across the schools none is listed but
+    the one asked for, which filters to that school's members."""
+    clubs = {}
+    for name in ("north", "south"):
+        club = Program(school_id=getattr(valley, name).id, name="Debate club", kind="club")
+        db.session.add(club)
+        db.session.flush()
+        db.session.add(ProgramEnrollment(program_id=club.id, student_id=valley.students[name][0].id,
+                                         starts_on=date(2026, 9, 1)))
+        clubs[name] = club.id
+    db.session.commit()
+    client = login_as(valley.admin)
+    everywhere = client.get("/students")
+    assert class_options(everywhere, "program_id") == set()
+    assert "Choose a school to filter by program." in everywhere.get_data(as_text=True)
+    assert class_options(client.get(f"/students?school_id={valley.south.id}"),
+                         "program_id") == {clubs["south"]}
+    asked = client.get(f"/students?program_id={clubs['north']}")
+    assert class_options(asked, "program_id") == {clubs["north"]}
+    assert _names(asked) == {"North0"}
+    assert class_options(login_as(valley.north_admin).get("/students"),
+                         "program_id") == {clubs["north"]}
