@@ -47,7 +47,7 @@ def _timed_gets(client, counter: QueryCounter, urls: list[str]) -> dict:
 
 def district_administrator(school: School) -> User:
     """Return the school's district administrator (no school of their own), adding one to a
-    district that has none (the generator makes only each school's staff)."""
+    district that has none (one generated before the generator made one)."""
     admin = db.session.scalar(select(User).where(
         User.role == Role.ADMINISTRATOR, User.school_id.is_(None),
         User.district_id == school.district_id).order_by(User.id).limit(1))

@@ -76,7 +76,8 @@ def _load_district(students: int) -> None:
         f"Loaded a district of {summary.schools} schools: {summary.students:,} students, "
         f"{summary.guardians:,} guardians, {summary.staff:,} staff, "
         f"{summary.attendance_rows:,} attendance days, {summary.grades:,} grades. "
-        f"Staff sign in as {summary.administrator} (password: {DEMO_PASSWORD}).")
+        f"Staff sign in as {summary.administrator} (a school's administrator) or "
+        f"{summary.district_administrator} (the district's; password: {DEMO_PASSWORD}).")
 
 
 def _echo_risk_progress(done: int, total: int) -> None:

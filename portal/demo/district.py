@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from portal.demo.bulk import TableIds, move_sequences_past
-from portal.demo.district_people import DistrictSchool, add_families, create_school, enrol
+from portal.demo.district_people import (
+    DistrictSchool,
+    add_district_administrator,
+    add_families,
+    create_school,
+    enrol,
+)
 from portal.demo.district_records import (
     log_contacts,
     record_attendance,
@@ -38,6 +44,7 @@ class DistrictSummary:
     attendance_rows: int
     grades: int
     administrator: str  # the first school's administrator's email
+    district_administrator: str  # the email of the district's administrator (every school)
 
 
 def school_sizes(students: int) -> list[int]:
@@ -78,12 +85,14 @@ def generate_district(*, students: int, today: date, seed: int = 2026,
         report(f"School {number}/{len(sizes)}: {totals['students']:,} students, "
                f"{totals['guardians']:,} guardians, {totals['attendance_rows']:,} attendance "
                f"days, {totals['grades']:,} grades")
+    district_admin = add_district_administrator(district)
     move_sequences_past(db.Model.metadata.tables[name] for name in ids)
     db.session.flush()
     return DistrictSummary(schools=len(sizes), students=totals["students"],
                            guardians=totals["guardians"], staff=totals["staff"],
                            attendance_rows=totals["attendance_rows"], grades=totals["grades"],
-                           administrator=administrator)
+                           administrator=administrator,
+                           district_administrator=district_admin.email)
 
 
 def _fill_school(school: DistrictSchool, ids: TableIds, totals: Counter) -> None:

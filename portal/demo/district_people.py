@@ -96,8 +96,16 @@ class DistrictSchool:
         return to_utc(datetime.combine(day, time(hour, minute)), self.school.timezone)
 
 
-def _staff(school: School, role: str, name: str, email: str) -> User:
-    user = User(email=email, full_name=name, role=role, school_id=school.id)
+def add_district_administrator(district: District) -> User:
+    """Add the district's administrator: every school of the district, no school of their own."""
+    return _staff(None, Role.ADMINISTRATOR, "District Administrator",
+                  f"admin@district{district.id}.demo", district_id=district.id)
+
+
+def _staff(school: School | None, role: str, name: str, email: str,
+           district_id: int | None = None) -> User:
+    user = User(email=email, full_name=name, role=role, school_id=school.id if school else None,
+                district_id=district_id)
     if not _password_hash:
         user.set_password(DEMO_PASSWORD)
         _password_hash.append(user.password_hash)
