@@ -73,7 +73,8 @@ def _load_district(students: int) -> None:
     click.echo("  Assessing every student's risk…")
     recompute_all(progress=_echo_risk_progress)
     click.echo(
-        f"Loaded a district of {summary.schools} schools: {summary.students:,} students, "
+        f"Loaded a district of {summary.schools} school{'s' if summary.schools > 1 else ''}: "
+        f"{summary.students:,} students, "
         f"{summary.guardians:,} guardians, {summary.staff:,} staff, "
         f"{summary.attendance_rows:,} attendance days, {summary.grades:,} grades. "
         f"Staff sign in as {summary.administrator} (a school's administrator) or "
