@@ -169,7 +169,8 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
                      computed_at, new_flag, new_flag or _still_unseen(newest)))
     ids = _insert_assessments(rows) if rows else []
     count_levels([(row[0], row[3], computed_at) for row in rows], before)
-    newly_flagged = [id_ for id_, row in zip(ids, rows, strict=True) if row[6]]
+    newly_flagged = [id_ for id_, (*_, new_flag, _carried) in zip(ids, rows, strict=True)
+                     if new_flag]
     if newly_flagged:
         students_flagged.send(None, assessments=list(db.session.scalars(
             select(RiskAssessment).where(RiskAssessment.id.in_(newly_flagged))

@@ -43,4 +43,4 @@ def test_a_generated_district_has_its_administrator(app, login_as):
     assert [school.name for school in schools] == ["District School 1"]
     page = login_as(admin).get("/students").get_data(as_text=True)
     assert page.count('href="/students/') == 12
-    assert district_administrator(schools[0]).id == admin.id  # bench/pages.py adds none
+    assert district_administrator(schools[0]).id == admin.id  # the bench's account
