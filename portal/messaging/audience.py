@@ -1,7 +1,7 @@
 """What a sender can pick from when building an audience (read-only)."""
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import (
@@ -15,6 +15,7 @@ from portal.events.models import Event
 from portal.extensions import db
 from portal.messaging.forms import AudienceForm
 from portal.messaging.models import Campaign, MessageTemplate, Segment, TemplateVariant
+from portal.messaging.queries import campaigns_for
 from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.labels import student_label
@@ -72,10 +73,15 @@ def saved_segments(user: User) -> list[Segment]:
 
 
 def saved_templates(user: User) -> list[MessageTemplate]:
-    """Return the message templates of the school the user's campaigns are filed under, newest
-    first."""
+    """Return the earlier messages the user may start from (can_use_template), newest first:
+    their own and those of campaigns they may open, of the school their campaigns are filed
+    under. A colleague's unshared campaign is not offered: its title is its template's name."""
+    home = _home(user)
+    opened = {campaign.template_id for campaign in campaigns_for(user)
+              if campaign.school_id == home}
     return list(db.session.scalars(select(MessageTemplate).where(
-        MessageTemplate.school_id == _home(user))
+        MessageTemplate.school_id == home,
+        or_(MessageTemplate.created_by_id == user.id, MessageTemplate.id.in_(opened)))
         .order_by(MessageTemplate.created_at.desc()).limit(100)))
 
 
