@@ -3,7 +3,8 @@
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, or_, select
+from flask_babel import gettext as _
+from sqlalchemy import Text, cast, func, or_, select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_guardians, visible_school_ids
@@ -20,7 +21,7 @@ from portal.messaging.models import (
     MessageTemplate,
 )
 from portal.messaging.segments import audience_schools
-from portal.people.models import Guardian
+from portal.people.models import Guardian, School
 
 
 def can_see_campaign(user: User, campaign: Campaign, schools: set[int] | None = None) -> bool:
@@ -30,7 +31,7 @@ def can_see_campaign(user: User, campaign: Campaign, schools: set[int] | None = 
     not see it. `schools`: the user's schools, when the caller has them already."""
     if schools is None:
         schools = set(db.session.scalars(visible_school_ids(user)))
-    reached = {campaign.school_id, *audience_schools(campaign.criteria or {}, campaign.school_id)}
+    reached = {campaign.school_id, *schools_reached(campaign)}
     if not user.is_staff or not reached <= schools:
         return False
     return (campaign.created_by_id == user.id or user.id in (campaign.shared_with or [])
@@ -52,13 +53,38 @@ def can_change_campaign(user: User, campaign: Campaign) -> bool:
         campaign.created_by_id == user.id or user.role == Role.ADMINISTRATOR)
 
 
-def campaigns_for(user: User, limit: int = 200) -> list[Campaign]:
-    """Return the campaigns whose report this user may see, newest first."""
+def campaigns_for(user: User, school_id: int | None = None,
+                  limit: int = 200) -> list[Campaign]:
+    """Return the campaigns whose report this user may see, newest first; with `school_id`
+    (one of the user's schools), only those that reached that school's families."""
     schools = set(db.session.scalars(visible_school_ids(user)))
+    stmt = select(Campaign).where(Campaign.school_id.in_(schools))
+    if school_id is not None:
+        # A district's campaign is filed under its first school and names the schools it
+        # reaches (audience_schools); the others reach the school they are filed under.
+        stmt = stmt.where(or_(Campaign.school_id == school_id,
+                              cast(Campaign.criteria, Text).contains('"school_ids"')))
     candidates = db.session.scalars(
-        select(Campaign).where(Campaign.school_id.in_(schools))
-        .order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit))
-    return [campaign for campaign in candidates if can_see_campaign(user, campaign, schools)]
+        stmt.order_by(Campaign.created_at.desc(), Campaign.id.desc()).limit(limit))
+    return [campaign for campaign in candidates if can_see_campaign(user, campaign, schools)
+            and (school_id is None or school_id in schools_reached(campaign))]
+
+
+def schools_reached(campaign: Campaign) -> list[int]:
+    """Return the ids of the schools whose families the campaign is for."""
+    return audience_schools(campaign.criteria or {}, campaign.school_id)
+
+
+def reach_labels(campaigns: list[Campaign], schools: list[School]) -> dict[int, str]:
+    """Return, per campaign id, the names of the schools it is for, or "All schools" when
+    it is for every one of these (the user's schools)."""
+    names = {school.id: school.name for school in schools}
+    labels = {}
+    for campaign in campaigns:
+        reached = set(schools_reached(campaign))
+        labels[campaign.id] = _("All schools") if reached >= set(names) else ", ".join(
+            sorted(names[school_id] for school_id in reached if school_id in names))
+    return labels
 
 
 def get_campaign_or_404(user: User, campaign_id: int) -> Campaign:

@@ -11,7 +11,12 @@ from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.params import query_int
-from portal.core.permissions import administrator_required, staff_required
+from portal.core.permissions import (
+    administrator_required,
+    chosen_school_id,
+    staff_required,
+    visible_schools,
+)
 from portal.core.time import to_utc, utcnow
 from portal.extensions import db
 from portal.messaging import bp, campaigns, lifecycle, queries
@@ -76,8 +81,11 @@ def _compose_page(form, languages, campaign=None):
 @bp.get("/")
 @staff_required
 def campaign_list():
-    return render_template("messaging/campaigns.html",
-                           campaigns=queries.campaigns_for(current_user))
+    school_id = chosen_school_id(current_user)  # another district's school: 404
+    schools = visible_schools(current_user)
+    found = queries.campaigns_for(current_user, school_id)
+    return render_template("messaging/campaigns.html", school_id=school_id, schools=schools,
+                           campaigns=found, reach=queries.reach_labels(found, schools))
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])

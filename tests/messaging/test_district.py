@@ -1,6 +1,8 @@
 """Campaigns of a district's administrator: an audience across the district's schools or one of
 them, never a school outside the district; each family hears from its child's school."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -46,7 +48,7 @@ def _compose_and_send(client, **fields) -> Campaign:
     response = client.post("/messaging/campaigns/new", data={**COMPOSE, **fields})
     assert response.status_code == 302, response.get_data(as_text=True)
     campaign = db.session.scalars(select(Campaign).order_by(Campaign.id.desc())).first()
-    guardians = len(campaign.criteria["school_ids"]) * 2
+    guardians = len(campaign.criteria.get("school_ids", [None])) * 2
     review = client.get(f"/messaging/campaigns/{campaign.id}/review")
     assert review.status_code == 200
     sent = client.post(f"/messaging/campaigns/{campaign.id}/send",
@@ -107,3 +109,40 @@ def test_a_district_campaign_is_not_a_schools_to_see_or_stop(valley, login_as):
     assert bounced.to_address not in client.get("/messaging/outbox").get_data(as_text=True)
     assert client.post("/messaging/outbox/retry").status_code in (302, 303)
     assert db.session.get(Delivery, bounced.id).status == DeliveryStatus.FAILED  # not retried
+
+
+def _listed(client, query: str = "") -> dict[int, str]:
+    """Return {campaign id: its School cell} of the campaign list ("" without that column)."""
+    response = client.get(f"/messaging/{query}")
+    assert response.status_code == 200
+    rows = re.findall(r'<tr>\s*<td><a href="/messaging/campaigns/(\d+)[^"]*">[^<]*</a></td>'
+                      r'\s*(?:<td>([^<]*)</td>)?', response.get_data(as_text=True))
+    return {int(campaign_id): school for campaign_id, school in rows}
+
+
+def test_the_district_campaign_list_names_each_campaigns_schools_and_filters_by_school(
+        valley, login_as):
+    """A campaign to one school is filed under the district's first school (north) like the
+    others: the filter goes by the schools it reaches, not by where it is filed."""
+    client = login_as(valley.admin)
+    everyone = _compose_and_send(client)
+    south_only = _compose_and_send(client, school_id=valley.south.id)
+    north_letter = _compose_and_send(login_as(valley.north_admin))  # a school's own
+    client = login_as(valley.admin)
+    assert _listed(client) == {everyone.id: "All schools", south_only.id: "South",
+                               north_letter.id: "North"}
+    assert 'name="school_id"' in client.get("/messaging/").get_data(as_text=True)
+    assert set(_listed(client, f"?school_id={valley.south.id}")) == {everyone.id,
+                                                                      south_only.id}
+    assert set(_listed(client, f"?school_id={valley.north.id}")) == {everyone.id,
+                                                                      north_letter.id}
+
+
+def test_a_school_administrators_list_has_no_school_filter_and_refuses_another_school(
+        valley, login_as):
+    client = login_as(valley.north_admin)
+    page = client.get("/messaging/").get_data(as_text=True)
+    assert 'name="school_id"' not in page and ">School</th>" not in page
+    assert client.get(f"/messaging/?school_id={valley.south.id}").status_code == 404
+    district_admin = login_as(valley.admin)
+    assert district_admin.get(f"/messaging/?school_id={valley.elsewhere.id}").status_code == 404
