@@ -1,22 +1,24 @@
 """The "families we are not reaching" report, with the students' latest risk level."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from portal.auth.models import User
-from portal.core.permissions import visible_guardians, visible_student_ids
+from portal.core.permissions import visible_student_ids
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, Message
 from portal.people.models import Guardian, Student, StudentGuardian
 from portal.risk.models import RiskLevel
-from portal.risk.queries import family_todos_of, latest_risk_levels
+from portal.risk.queries import family_todos_by_school, latest_risk_levels
 
 LEVEL_ORDER = {RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2, None: 3}
 FAILURES_THAT_COUNT = 2
+PER_PAGE = 50
 
 
 @dataclass
@@ -50,24 +52,36 @@ def _recent_receivers(since) -> set[int]:
         Message.created_at >= since, Message.from_family.is_(False)).distinct()))
 
 
-def _latest_levels(student_ids: list[int]) -> dict[int, str]:
-    levels = latest_risk_levels(student_ids)
+def _latest_levels(students: Select) -> dict[int, str]:
+    levels = latest_risk_levels(students)
     return dict(db.session.execute(select(levels.c.student_id, levels.c.level)).all())
 
 
-def _problems(guardian: Guardian, *, failures: int, read: bool, received: bool,
-              weeks: int) -> list[str]:
+def _problems(guardian, *, failures: int, read: bool, received: bool) -> list[tuple]:
+    """Why the school may not be reaching this guardian (a row of _GUARDIAN_COLUMNS), as
+    (reason, detail) pairs; `_say` words them for the page."""
     problems = []
     if not guardian.email or guardian.email_invalid:
-        problems.append(_("No valid email") + (f" ({guardian.email_invalid_reason})"
-                                                 if guardian.email_invalid_reason else ""))
+        problems.append(("no_email", guardian.email_invalid_reason))
     if failures >= FAILURES_THAT_COUNT:
-        problems.append(_("%(num)d failed deliveries", num=failures))
-    if guardian.user is None or guardian.user.last_login_at is None:
-        problems.append(_("Never signed in to the portal"))
+        problems.append(("failures", failures))
+    if guardian.last_login_at is None:
+        problems.append(("never_signed_in", None))
     if received and not read:
-        problems.append(_("No message read in %(num)d weeks", num=weeks))
+        problems.append(("unread", None))
     return problems
+
+
+def _say(problem: tuple, weeks: int) -> str:
+    """Word one of _problems' reasons."""
+    reason, detail = problem
+    if reason == "no_email":
+        return _("No valid email") + (f" ({detail})" if detail else "")
+    if reason == "failures":
+        return _("%(num)d failed deliveries", num=detail)
+    if reason == "never_signed_in":
+        return _("Never signed in to the portal")
+    return _("No message read in %(num)d weeks", num=weeks)
 
 
 def _todo_problem(student: Student, todo: dict) -> str:
@@ -79,27 +93,79 @@ def _todo_problem(student: Student, todo: dict) -> str:
              name=student.display_name, num=todo["value"])
 
 
-def families_not_reached(viewer: User, *, weeks: int = 6) -> list[UnreachedFamily]:
-    """Return the guardians of the viewer's students we are not reaching, highest risk first."""
-    since = utcnow() - timedelta(weeks=weeks)
-    failures, readers, receivers = _failure_counts(since), _readers(since), _recent_receivers(since)
-    rows = db.session.execute(
-        visible_guardians(viewer).add_columns(Student)
+_GUARDIAN_COLUMNS = (Guardian.id, Guardian.email, Guardian.email_invalid,
+                     Guardian.email_invalid_reason, User.last_login_at)
+
+
+def _students(viewer: User, school_id: int | None) -> Select:
+    """Select the ids of the viewer's active students (of one school, if chosen)."""
+    stmt = select(Student.id).where(Student.id.in_(visible_student_ids(viewer)),
+                                    Student.is_active.is_(True))
+    return stmt if school_id is None else stmt.where(Student.school_id == school_id)
+
+
+def _links(students: Select) -> list:
+    """Each guardian of these students with that child: plain rows of _GUARDIAN_COLUMNS,
+    student_id and school_id, by guardian's name."""
+    return db.session.execute(
+        select(*_GUARDIAN_COLUMNS, Student.id.label("student_id"), Student.school_id)
         .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
         .join(Student, Student.id == StudentGuardian.student_id)
-        .where(Student.id.in_(visible_student_ids(viewer)), Student.is_active.is_(True))
-        .order_by(Guardian.sort_name, Guardian.id)).all()
-    levels = _latest_levels(sorted({student.id for _, student in rows}))
-    todos = family_todos_of(list({student.id: student for _, student in rows}.values()))
-    families: dict[int, UnreachedFamily] = {}
-    for guardian, student in rows:
-        family = families.get(guardian.id)
-        if family is None:
-            family = families[guardian.id] = UnreachedFamily(guardian, _problems(
-                guardian, failures=failures.get(guardian.id, 0), read=guardian.id in readers,
-                received=guardian.id in receivers, weeks=weeks))
-        family.children.append((student, levels.get(student.id)))
-        family.problems += [_todo_problem(student, todo) for todo in todos.get(student.id, [])]
-    unreached = [family for family in families.values() if family.problems]
-    return sorted(unreached, key=lambda family: (LEVEL_ORDER[family.highest_level],
-                                                 -len(family.problems)))
+        .outerjoin(User, User.id == Guardian.user_id)
+        .where(Student.id.in_(students))
+        .order_by(Guardian.sort_name, Guardian.id, Student.id)).all()
+
+
+def families_not_reached(viewer: User, *, weeks: int = 6, school_id: int | None = None,
+                         page: int = 1) -> tuple[list[UnreachedFamily], int]:
+    """Return one page of the guardians of the viewer's students we are not reaching, highest
+    risk first then most reasons, and how many there are in all.
+
+    Every family is weighed from plain rows; only the page's guardians and children are
+    loaded and described (a district's report weighs 90,000 families).
+    """
+    since = utcnow() - timedelta(weeks=weeks)
+    failures, readers, receivers = _failure_counts(since), _readers(since), _recent_receivers(since)
+    students = _students(viewer, school_id)
+    links = _links(students)
+    by_school = defaultdict(set)
+    for link in links:
+        by_school[link.school_id].add(link.student_id)
+    levels = _latest_levels(students)
+    todos = family_todos_by_school({school: sorted(ids) for school, ids in by_school.items()})
+    families: dict[int, tuple[list[tuple], list[tuple[int, list[dict]]]]] = {}
+    for link in links:
+        if link.id not in families:
+            families[link.id] = (_problems(link, failures=failures.get(link.id, 0),
+                                           read=link.id in readers,
+                                           received=link.id in receivers), [])
+        families[link.id][1].append((link.student_id, todos.get(link.student_id, [])))
+    ranked = []
+    for guardian_id, (problems, children) in families.items():
+        reasons = len(problems) + sum(len(child_todos) for _, child_todos in children)
+        if reasons:
+            highest = min((levels.get(child) for child, _ in children), key=LEVEL_ORDER.get)
+            ranked.append((LEVEL_ORDER[highest], -reasons, guardian_id))
+    ranked.sort(key=lambda rank: rank[:2])  # stable: by name within a rank
+    shown = [guardian_id for *_, guardian_id in ranked[(page - 1) * PER_PAGE:page * PER_PAGE]]
+    return _describe({guardian_id: families[guardian_id] for guardian_id in shown}, levels,
+                     weeks), len(ranked)
+
+
+def _describe(families: dict[int, tuple], levels: dict, weeks: int) -> list[UnreachedFamily]:
+    """The page's rows: each guardian's record, reasons and children's risk (two queries)."""
+    child_ids = {child for _, children in families.values() for child, _ in children}
+    guardians = {guardian.id: guardian for guardian in db.session.scalars(
+        select(Guardian).where(Guardian.id.in_(list(families))))}
+    students = {student.id: student for student in db.session.scalars(
+        select(Student).where(Student.id.in_(list(child_ids))))}
+    shown = []
+    for guardian_id, (problems, children) in families.items():
+        family = UnreachedFamily(guardians[guardian_id],
+                                 [_say(problem, weeks) for problem in problems])
+        for student_id, child_todos in children:
+            family.children.append((students[student_id], levels.get(student_id)))
+            family.problems += [_todo_problem(students[student_id], todo)
+                                for todo in child_todos]
+        shown.append(family)
+    return shown

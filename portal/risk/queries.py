@@ -10,7 +10,7 @@ from portal.auth.models import User
 from portal.core.permissions import visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
-from portal.people.models import Student
+from portal.people.models import School, Student
 from portal.risk.indicators import family_contact
 from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import family_todos, merged_settings
@@ -149,11 +149,17 @@ def family_todos_of(students: list[Student]) -> dict[int, list[dict]]:
     """Return {student_id: to-dos with the family} (no recent contact, missed events)."""
     by_school = defaultdict(list)
     for student in students:
-        by_school[student.school].append(student.id)
+        by_school[student.school_id].append(student.id)
+    return family_todos_by_school(by_school)
+
+
+def family_todos_by_school(student_ids: dict[int, list[int]]) -> dict[int, list[dict]]:
+    """family_todos_of for {school_id: its students' ids}: the same to-dos, no Student loaded."""
     todos = {}
-    for school, student_ids in by_school.items():
-        settings = school_settings(school.id)
-        found = family_contact(school, student_ids, today_in(school.timezone))
-        todos.update({student_id: family_todos(values, settings)
+    for school_id, ids in student_ids.items():
+        school = db.session.get(School, school_id)
+        found = family_contact(school, ids, today_in(school.timezone))
+        thresholds = merged_settings(school_settings(school_id))["family_todos"]
+        todos.update({student_id: family_todos(values, thresholds=thresholds)
                       for student_id, values in found.items()})
     return todos

@@ -151,9 +151,11 @@ def score_student(indicators: dict, settings: dict | None = None) -> Assessment:
     return RuleSetScorer(settings).score(indicators)
 
 
-def family_todos(indicators: dict, settings: dict | None = None) -> list[dict]:
-    """Return the school's to-dos with the family (never part of the student's level)."""
-    thresholds = merged_settings(settings)["family_todos"]
+def family_todos(indicators: dict, settings: dict | None = None, *,
+                 thresholds: dict | None = None) -> list[dict]:
+    """Return the school's to-dos with the family (never part of the student's level);
+    `thresholds`: the settings' merged "family_todos", when the caller has them already."""
+    thresholds = thresholds or merged_settings(settings)["family_todos"]
     todos = []
     for todo in FAMILY_TODOS:
         value = indicators.get(todo.name)
