@@ -62,9 +62,10 @@ def _signed_in(app, user: User):
 
 
 def measure_pages(app, requests: int = REQUESTS) -> dict:
-    """Time the profile, the filtered student list and the dashboard as school 1's
-    administrator ("pages"), and as the district administrator ("district_pages": the same
-    with the school filter on school 1; the list and dashboard of every school at once)."""
+    """Time the profile, the filtered student list, the dashboard and the families we are not
+    reaching as school 1's administrator ("pages"), and as the district administrator
+    ("district_pages": the same with the school filter on school 1; the list, dashboard and
+    families of every school at once)."""
     school = db.session.scalar(select(School).order_by(School.id).limit(1))
     admin = db.session.scalar(select(User).where(User.school_id == school.id,
                                                  User.role == Role.ADMINISTRATOR))
@@ -82,7 +83,9 @@ def measure_pages(app, requests: int = REQUESTS) -> dict:
     return {
         "pages": {"profile": _timed_gets(school_admin, counter, profiles),
                   "student_list": _timed_gets(school_admin, counter, grade_lists),
-                  "dashboard": _timed_gets(school_admin, counter, ["/dashboards/"] * requests)},
+                  "dashboard": _timed_gets(school_admin, counter, ["/dashboards/"] * requests),
+                  "families_not_reached": _timed_gets(school_admin, counter,
+                                                      ["/messaging/reach"] * requests)},
         "district_pages": {
             "profile": _timed_gets(district, counter, profiles),
             "student_list": _timed_gets(district, counter,
@@ -91,5 +94,9 @@ def measure_pages(app, requests: int = REQUESTS) -> dict:
                                      [f"/dashboards/?{this_school}"] * requests),
             "student_list_all_schools": _timed_gets(district, counter, grade_lists),
             "dashboard_all_schools": _timed_gets(district, counter, ["/dashboards/"] * requests),
+            "families_not_reached": _timed_gets(district, counter,
+                                                [f"/messaging/reach?{this_school}"] * requests),
+            "families_not_reached_all_schools": _timed_gets(district, counter,
+                                                            ["/messaging/reach"] * requests),
         },
     }

@@ -41,13 +41,15 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     highest = (seconds + 0.005) / max(floor - 0.0005, 1e-6)
     assert lowest - 0.05 <= risk["ratio"] <= highest + 0.05
     assert risk["peak_rss_mb"] > 10  # the recompute's own process (bench/recompute.py)
-    for page in ("profile", "student_list", "dashboard"):
+    for page in ("profile", "student_list", "dashboard", "families_not_reached"):
         assert measured["pages"][page]["p95_ms"] >= measured["pages"][page]["p50_ms"] > 0
         assert measured["pages"][page]["queries"] > 0
     # The district administrator's views: school 1 by the school filter, and every school.
     assert set(measured["district_pages"]) == {"profile", "student_list", "dashboard",
+                                               "families_not_reached",
                                                "student_list_all_schools",
-                                               "dashboard_all_schools"}
+                                               "dashboard_all_schools",
+                                               "families_not_reached_all_schools"}
     assert all(page["p95_ms"] >= page["p50_ms"] > 0 and page["queries"] > 0
                for page in measured["district_pages"].values())
     campaign = measured["campaign"]
