@@ -23,17 +23,22 @@ def week_index(day: date, first: date) -> int:
 
 
 def build_panel(ids: list[int], first: date, today: date,
-                observations: Iterable[tuple[int, date, float]],
+                weekly: list[tuple[int, int, float, int]],
                 risk: Iterable[tuple[int, date, float]]) -> Panel:
-    """Return weekly means (with their number of observations) and the latest risk score."""
+    """Return weekly means (with their number of observations) and the latest risk score.
+
+    `ids` are the students in order (rows of the panel); `weekly` gives, per student and
+    week number (week_index), the sum and the number of the week's observations.
+    """
     rows = {student: row for row, student in enumerate(ids)}
     weeks = week_index(today, first) + 1
     sums, weights = np.zeros((len(ids), weeks)), np.zeros((len(ids), weeks))
-    for student, day, value in observations:
-        week = week_index(day, first)
-        if student in rows and 0 <= week < weeks and value is not None:
-            sums[rows[student], week] += float(value)
-            weights[rows[student], week] += 1
+    if weekly:
+        student, week, total, count = (np.array(column) for column in zip(*weekly, strict=True))
+        row = np.array([rows.get(key, -1) for key in student.tolist()])
+        kept = (row >= 0) & (week >= 0) & (week < weeks)
+        np.add.at(sums, (row[kept], week[kept]), total[kept])
+        np.add.at(weights, (row[kept], week[kept]), count[kept])
     with np.errstate(invalid="ignore", divide="ignore"):
         values = np.where(weights > 0, sums / np.maximum(weights, 1), np.nan)
     scores = np.full((len(ids), weeks), np.nan)

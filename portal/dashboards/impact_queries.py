@@ -4,13 +4,14 @@ Attendance: one row a school day (100 present or tardy, 0 absent). Grades: asses
 only — period grades summarise earlier weeks and would blur the before and after.
 """
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, case, func, select, true
+from sqlalchemy import Integer, Select, case, cast, func, select, true
 
 from portal.extensions import db
 from portal.outcomes.models import (
     AttendanceStatus,
+    AttendanceWeek,
     DailyAttendance,
     Grade,
     Intervention,
@@ -47,12 +48,53 @@ def students_in(student_ids: Select) -> list[tuple[int, int | None]]:
         .order_by(Student.id))]
 
 
-def observations(student_ids: Select, outcome: str, since: date, today: date) -> list[tuple]:
-    """Return (student, day, value) of one outcome between two days."""
+def week_number(day, first_monday: date):
+    """SQL for the number of the week a date column falls in, counted from a Monday (days
+    before it are not asked for): whole days apart, divided by seven."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return (day - first_monday) // 7  # date minus date: whole days; integer division
+    days = func.julianday(day) - func.julianday(first_monday.isoformat())
+    return cast(days / 7, Integer)  # never negative: truncating is flooring
+
+
+def weekly_observations(student_ids: Select, outcome: str, since: date,
+                        today: date) -> list[tuple[int, int, float, int]]:
+    """Return (student, week, sum, count) of one outcome between two days, the weeks counted
+    from the week of `since` (impact_panel.week_index), grouped by the database: a
+    district's nine million days of attendance are never rows in Python. Attendance takes
+    the weeks wholly between the two days from the kept weekly totals (AttendanceWeek) and
+    only the days of the first and last, partly covered, weeks from the daily rows."""
+    first_monday = since - timedelta(days=since.weekday())
+    if outcome != "attendance":
+        return _grouped_by_week(student_ids, outcome, first_monday, (since, today))
+    whole_from = first_monday + timedelta(days=7 if since > first_monday else 0)
+    whole_until = today - timedelta(days=(today.weekday() + 1) % 7)  # last Sunday
+    if whole_until < whole_from:  # no whole week: every day from the daily rows
+        return _grouped_by_week(student_ids, outcome, first_monday, (since, today))
+    kept = db.session.execute(
+        select(AttendanceWeek.student_id, week_number(AttendanceWeek.week_start, first_monday),
+               AttendanceWeek.days - AttendanceWeek.absences, AttendanceWeek.days)
+        .where(AttendanceWeek.student_id.in_(student_ids),
+               AttendanceWeek.week_start.between(whole_from, whole_until)))
+    day = timedelta(days=1)
+    spans = [(start, end) for start, end in ((since, whole_from - day), (whole_until + day, today))
+             if start <= end]  # the partly covered first and last weeks
+    return [(key, int(number), 100.0 * present, days) for key, number, present, days in kept] \
+        + [row for span in spans
+           for row in _grouped_by_week(student_ids, outcome, first_monday, span)]
+
+
+def _grouped_by_week(student_ids: Select, outcome: str, first_monday: date,
+                     span: tuple[date, date]) -> list[tuple]:
+    """(student, week, sum, count) from the outcome's own rows dated in a span (its first
+    and last day: one range, which the index on student and day can seek)."""
     student, on, value, kept = OUTCOMES[outcome]
-    rows = db.session.execute(select(student, on, value).where(
-        student.in_(student_ids), on.between(since, today), kept))
-    return [(key, _day(day), float(found)) for key, day, found in rows if found is not None]
+    week = week_number(on, first_monday)
+    stmt = (select(student, week, func.sum(value), func.count(value))
+            .where(student.in_(student_ids), on.between(*span), kept, value.is_not(None))
+            .group_by(student, week))
+    return [(key, int(number), float(total), count)
+            for key, number, total, count in db.session.execute(stmt)]
 
 
 def risk_scores(student_ids: Select, today: date) -> list[tuple[int, date, float]]:

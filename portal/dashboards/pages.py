@@ -92,7 +92,8 @@ def _impact_frame(user: User, outcome: str, today: date, school_id: int | None) 
             "grades": [level for _, level in students],
             "clusters": [sections.get(student, f"student {student}") for student in ids],
             "panel": impact_panel.build_panel(
-                ids, since, until, impact_queries.observations(scope, outcome, since, until),
+                ids, since, until,
+                impact_queries.weekly_observations(scope, outcome, since, until),
                 impact_queries.risk_scores(scope, until))}
 
 

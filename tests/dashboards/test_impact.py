@@ -14,6 +14,7 @@ from sqlalchemy import insert
 
 from portal.auth.models import Role
 from portal.dashboards import impact_queries
+from portal.dashboards.impact_panel import week_index
 from portal.extensions import db
 from portal.outcomes.models import DailyAttendance, Grade, Intervention, Program, ProgramEnrollment
 from portal.people.models import Student
@@ -162,8 +163,30 @@ def test_grade_outcomes_use_assessments_not_period_grades(app):
                              kind=kind, score=score, recorded_on=date(2026, 10, 1)))
     db.session.flush()
     scope = db.select(Student.id).where(Student.id == student.id)
-    assert impact_queries.observations(scope, "grades", TERM_START, TODAY) == [
-        (student.id, date(2026, 10, 1), 60.0)]
+    # Thursday 1 October is in week 4 from the week of Tuesday 1 September (Monday 31 August)
+    assert impact_queries.weekly_observations(scope, "grades", TERM_START, TODAY) == [
+        (student.id, 4, 60.0, 1)]
+
+
+def test_the_database_counts_weeks_from_the_monday_of_the_first_day(app):
+    """Weeks as week_index counts them: Sunday ends one, Monday starts the next; days
+    before the first day or after today are not counted."""
+    built = _school()
+    student = built.groups[0][0]
+    days = {date(2026, 8, 31): "absent_unexcused",  # the Monday before: not asked for
+            date(2026, 9, 1): "present", date(2026, 9, 6): "tardy",  # Tuesday, Sunday
+            date(2026, 9, 7): "absent_excused", date(2026, 9, 13): "present",  # Mon, Sun
+            date(2026, 11, 23): "present", date(2026, 11, 26): "absent_unexcused"}  # today+1
+    db.session.execute(insert(DailyAttendance), [
+        {"school_id": built.school.id, "student_id": student.id, "on_date": day,
+         "status": status, "recorded_at": datetime.combine(day, datetime.min.time())}
+        for day, status in days.items()])
+    scope = db.select(Student.id).where(Student.id == student.id)
+    found = sorted(impact_queries.weekly_observations(scope, "attendance", TERM_START, TODAY))
+    assert found == [(student.id, 0, 200.0, 2), (student.id, 1, 100.0, 2),
+                     (student.id, 12, 100.0, 1)]
+    assert [week_index(day, TERM_START) for day in (date(2026, 9, 6), date(2026, 9, 7),
+                                                     date(2026, 11, 23))] == [0, 1, 12]
 
 
 def _flag(rules, student, level="high", on=START) -> RiskAssessment:

@@ -15,8 +15,9 @@ FIRST = date(2026, 9, 1)  # a Tuesday: week 0 is the week of Monday 31 August
 
 def test_weekly_means_rest_on_what_was_observed_and_risk_carries_forward():
     panel = build_panel([7, 8], FIRST, date(2026, 9, 16), [
-        (7, date(2026, 9, 1), 100.0), (7, date(2026, 9, 2), 0.0), (7, date(2026, 9, 8), 100.0),
-        (9, date(2026, 9, 8), 0.0),  # not in scope
+        (7, 0, 100.0, 2), (7, 1, 100.0, 1),  # week 0: 100 and 0; week 1: 100
+        (9, 1, 0.0, 1),  # not in scope
+        (8, 3, 50.0, 1), (8, -1, 50.0, 1),  # outside the weeks asked for
     ], [(8, date(2026, 9, 9), 40.0), (8, date(2026, 9, 15), 10.0)])
     assert panel.values.shape == (2, 3)
     assert list(panel.values[0, :2]) == [50.0, 100.0] and list(panel.weights[0]) == [2, 1, 0]
