@@ -26,6 +26,15 @@ def entry_sections(user: User) -> Select:
     return stmt
 
 
+def sections_listed(user: User, school_id: int | None) -> list[Section]:
+    """Return the sections the user may enter marks for (of one school, if chosen), by
+    course and name."""
+    stmt = entry_sections(user).order_by(Course.name, Section.name, Section.id)
+    if school_id is not None:
+        stmt = stmt.where(Course.school_id == school_id)
+    return list(db.session.scalars(stmt))
+
+
 def get_section_or_404(user: User, section_id: int) -> Section:
     """Load a section this user teaches (or administers), or answer 404."""
     section = db.session.scalar(entry_sections(user).where(Section.id == section_id))

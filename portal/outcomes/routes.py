@@ -8,12 +8,17 @@ from flask_login import current_user
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
 from portal.core.params import query_date, query_int
-from portal.core.permissions import get_student_or_404, staff_required
+from portal.core.permissions import (
+    chosen_school_id,
+    get_student_or_404,
+    staff_required,
+    visible_schools,
+)
 from portal.core.time import to_local, to_utc, utcnow
-from portal.extensions import db
 from portal.outcomes import bp, entry_queries, services, work_marks
 from portal.outcomes.forms import AttendanceForm, BehaviourForm, GradeGridForm
 from portal.outcomes.models import AttendanceStatus, WorkStatus
+from portal.people.queries import offers_classes
 from portal.people.saving import save_or_refuse
 
 add_nav_item("outcomes.sections", _l("Attendance and grades"),
@@ -29,8 +34,13 @@ def _save_grid(form, save, success: str) -> dict[int, str] | None:
 @bp.get("/")
 @staff_required
 def sections():
-    found = db.session.scalars(entry_queries.entry_sections(current_user)).all()
-    return render_template("outcomes/sections.html", sections=found)
+    school_id = chosen_school_id(current_user)  # another district's school: 404
+    schools = visible_schools(current_user)
+    # Across a district's schools, thousands of classes: listed once a school is chosen.
+    listed = offers_classes(schools, school_id)
+    return render_template("outcomes/sections.html", schools=schools, school_id=school_id,
+                           listed=listed, sections=entry_queries.sections_listed(
+                               current_user, school_id) if listed else [])
 
 
 @bp.route("/sections/<int:section_id>/attendance", methods=["GET", "POST"])
