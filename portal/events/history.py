@@ -3,7 +3,7 @@
 from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, func, select
 
 from portal.auth.models import User
 from portal.core.permissions import can_see_student, visible_children, visible_guardians
@@ -101,8 +101,13 @@ def _shares(table: dict) -> list[dict]:
             for key, (invited, present) in sorted(table.items())]
 
 
-def families_who_came_to_nothing(viewer: User, school: School) -> list[dict]:
-    """Return the families (visible to the viewer) invited this year who came to nothing."""
+FAMILIES_PER_PAGE = 50
+
+
+def families_who_came_to_nothing(viewer: User, school: School,
+                                 page: int = 1) -> tuple[list[dict], int]:
+    """Return one page (by name) of the families, visible to the viewer, invited this year
+    who came to nothing, and how many there are in all."""
     starts, ends = school_year(school)
     counts = Counter(row[0] for row in _past_invitations(school, starts, ends))
     came = set(db.session.scalars(select(EventAttendance.guardian_id).join(Event).where(
@@ -110,11 +115,14 @@ def families_who_came_to_nothing(viewer: User, school: School) -> list[dict]:
     came |= set(db.session.scalars(select(ConferenceSlot.guardian_id).join(Event).where(
         Event.school_id == school.id, ConferenceSlot.status == SlotStatus.HELD,
         ConferenceSlot.starts_at >= starts)))
-    guardians = db.session.scalars(visible_guardians(viewer).where(
-        Guardian.id.in_(set(counts) - came)).order_by(Guardian.sort_name, Guardian.id)).all()
+    absent = visible_guardians(viewer).where(Guardian.id.in_(set(counts) - came))
+    total = db.session.scalar(select(func.count()).select_from(absent.subquery()))
+    guardians = db.session.scalars(absent.order_by(Guardian.sort_name, Guardian.id)
+                                   .offset((page - 1) * FAMILIES_PER_PAGE)
+                                   .limit(FAMILIES_PER_PAGE)).all()
     children = visible_children(viewer, [guardian.id for guardian in guardians])
     return [{"guardian": guardian, "invited": counts[guardian.id],
-             "children": children[guardian.id]} for guardian in guardians]
+             "children": children[guardian.id]} for guardian in guardians], total
 
 
 def year_label(starts: datetime, ends: datetime) -> tuple[date, date]:

@@ -1,5 +1,6 @@
 """Staff event pages: create with errors next to fields, who sees which event, check-in, history."""
 
+import re
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -158,3 +159,28 @@ def test_a_walk_in_counts_for_every_child_of_the_family_at_that_school(app, logi
     db.session.commit()
     page = login_as(other_admin).get(f"/students/{elsewhere.id}").get_data(as_text=True)
     assert page.count("Art show") == 0
+
+
+def test_families_who_came_to_nothing_come_a_page_at_a_time_by_name(app, login_as,
+                                                                     monkeypatch):
+    from portal.events import history, report_routes
+
+    for module, name in ((history, "FAMILIES_PER_PAGE"), (report_routes, "FAMILIES_PER_PAGE")):
+        monkeypatch.setattr(module, name, 1)
+    world = school_with_families()
+    add_event(world, title="Back to school", starts_local=datetime(2026, 9, 10, 18),
+              ends_local=datetime(2026, 9, 10, 20))
+    db.session.commit()
+    client = login_as(world.admin)
+
+    def listed(query=""):
+        page = client.get(f"/events/figures{query}").get_data(as_text=True)
+        return page, re.findall(r"<li><strong>([^<]+)</strong>", page)
+
+    first, names = listed()
+    assert names == ["Dora Diaz"] and "(2 guardians)" in first and "Page 1 of 2" in first
+    assert 'href="/events/figures?page=2"' in first
+    assert listed("?page=2")[1] == ["Marta Novak"]
+    last, names = listed("?page=3")
+    assert names == [] and "came at least once." not in last
+    assert client.get("/events/figures?page=0").status_code == 400
