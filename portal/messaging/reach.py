@@ -29,11 +29,6 @@ class UnreachedFamily:
     problems: list[str] = field(default_factory=list)
     children: list[tuple[Student, str | None]] = field(default_factory=list)
 
-    @property
-    def highest_level(self) -> str | None:
-        levels = [level for _, level in self.children if level]
-        return min(levels, key=LEVEL_ORDER.get) if levels else None
-
 
 def _failure_counts(since) -> dict[int, int]:
     return dict(db.session.execute(
