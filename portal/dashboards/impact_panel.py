@@ -22,23 +22,21 @@ def week_index(day: date, first: date) -> int:
     return (monday(day) - monday(first)).days // 7
 
 
-def build_panel(ids: list[int], first: date, today: date,
-                weekly: list[tuple[int, int, float, int]],
+def build_panel(ids: list[int], first: date, today: date, weekly: np.ndarray,
                 risk: Iterable[tuple[int, date, float]]) -> Panel:
     """Return weekly means (with their number of observations) and the latest risk score.
 
-    `ids` are the students in order (rows of the panel); `weekly` gives, per student and
-    week number (week_index), the sum and the number of the week's observations.
+    `ids` are the students in order (rows of the panel); `weekly` has a row of (student,
+    week number (week_index), sum, number of observations) per student and week.
     """
     rows = {student: row for row, student in enumerate(ids)}
     weeks = week_index(today, first) + 1
     sums, weights = np.zeros((len(ids), weeks)), np.zeros((len(ids), weeks))
-    if weekly:
-        student, week, total, count = (np.array(column) for column in zip(*weekly, strict=True))
-        row = np.array([rows.get(key, -1) for key in student.tolist()])
-        kept = (row >= 0) & (week >= 0) & (week < weeks)
-        np.add.at(sums, (row[kept], week[kept]), total[kept])
-        np.add.at(weights, (row[kept], week[kept]), count[kept])
+    weekly = np.asarray(weekly, dtype=float).reshape(-1, 4)
+    row, week = rows_of(ids, weekly[:, 0]), weekly[:, 1].astype(int)
+    kept = (row >= 0) & (week >= 0) & (week < weeks)
+    np.add.at(sums, (row[kept], week[kept]), weekly[kept, 2])
+    np.add.at(weights, (row[kept], week[kept]), weekly[kept, 3])
     with np.errstate(invalid="ignore", divide="ignore"):
         values = np.where(weights > 0, sums / np.maximum(weights, 1), np.nan)
     scores = np.full((len(ids), weeks), np.nan)
@@ -46,6 +44,16 @@ def build_panel(ids: list[int], first: date, today: date,
         if student in rows:  # the latest score from its week on
             scores[rows[student], max(week_index(day, first), 0):] = score
     return Panel(values=values, weights=weights, risk=scores)
+
+
+def rows_of(ids: list[int], students: np.ndarray) -> np.ndarray:
+    """Return the panel row of each student (its place in `ids`), or -1 when not there."""
+    if not len(ids):
+        return np.full(len(students), -1)
+    order = np.argsort(ids, kind="stable")
+    known = np.asarray(ids, dtype=float)[order]
+    place = np.minimum(np.searchsorted(known, students), len(ids) - 1)
+    return np.where(known[place] == students, order[place], -1)
 
 
 def program_participants(ids: list[int], grades: list[int | None], clusters: list,

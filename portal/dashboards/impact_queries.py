@@ -5,7 +5,9 @@ only — period grades summarise earlier weeks and would blur the before and aft
 """
 
 from datetime import date, datetime, time, timedelta
+from itertools import chain
 
+import numpy as np
 from sqlalchemy import Integer, Select, case, cast, func, select, true
 
 from portal.extensions import db
@@ -58,10 +60,11 @@ def week_number(day, first_monday: date):
 
 
 def weekly_observations(student_ids: Select, outcome: str, since: date,
-                        today: date) -> list[tuple[int, int, float, int]]:
-    """Return (student, week, sum, count) of one outcome between two days, the weeks counted
-    from the week of `since` (impact_panel.week_index), grouped by the database: a
-    district's nine million days of attendance are never rows in Python. Attendance takes
+                        today: date) -> np.ndarray:
+    """Return rows of (student, week, sum, count) of one outcome between two days, as an
+    array of floats, the weeks counted from the week of `since` (impact_panel.week_index),
+    grouped by the database: a district's nine million days of attendance are never rows
+    in Python, and its two million weekly sums go straight into the array. Attendance takes
     the weeks wholly between the two days from the kept weekly totals (AttendanceWeek) and
     only the days of the first and last, partly covered, weeks from the daily rows."""
     first_monday = since - timedelta(days=since.weekday())
@@ -71,30 +74,38 @@ def weekly_observations(student_ids: Select, outcome: str, since: date,
     whole_until = today - timedelta(days=(today.weekday() + 1) % 7)  # last Sunday
     if whole_until < whole_from:  # no whole week: every day from the daily rows
         return _grouped_by_week(student_ids, outcome, first_monday, (since, today))
-    kept = db.session.execute(
+    kept = _as_array(
         select(AttendanceWeek.student_id, week_number(AttendanceWeek.week_start, first_monday),
-               AttendanceWeek.days - AttendanceWeek.absences, AttendanceWeek.days)
+               100.0 * (AttendanceWeek.days - AttendanceWeek.absences), AttendanceWeek.days)
         .where(AttendanceWeek.student_id.in_(student_ids),
                AttendanceWeek.week_start.between(whole_from, whole_until)))
     day = timedelta(days=1)
     spans = [(start, end) for start, end in ((since, whole_from - day), (whole_until + day, today))
              if start <= end]  # the partly covered first and last weeks
-    return [(key, int(number), 100.0 * present, days) for key, number, present, days in kept] \
-        + [row for span in spans
-           for row in _grouped_by_week(student_ids, outcome, first_monday, span)]
+    return np.vstack([kept, *(_grouped_by_week(student_ids, outcome, first_monday, span)
+                              for span in spans)])
+
+
+def _as_array(stmt: Select) -> np.ndarray:
+    """Return a statement's rows of four numbers as an n × 4 array of floats (read off the
+    driver's cursor: numbers need no conversion, and a row object each would cost more
+    than the query)."""
+    result = db.session.connection().execute(stmt)
+    rows = result.cursor.fetchall()
+    result.close()
+    return np.fromiter(chain.from_iterable(rows), dtype=float, count=4 * len(rows)).reshape(-1, 4)
 
 
 def _grouped_by_week(student_ids: Select, outcome: str, first_monday: date,
-                     span: tuple[date, date]) -> list[tuple]:
+                     span: tuple[date, date]) -> np.ndarray:
     """(student, week, sum, count) from the outcome's own rows dated in a span (its first
     and last day: one range, which the index on student and day can seek)."""
     student, on, value, kept = OUTCOMES[outcome]
     week = week_number(on, first_monday)
-    stmt = (select(student, week, func.sum(value), func.count(value))
-            .where(student.in_(student_ids), on.between(*span), kept, value.is_not(None))
-            .group_by(student, week))
-    return [(key, int(number), float(total), count)
-            for key, number, total, count in db.session.execute(stmt)]
+    return _as_array(select(student, week, func.sum(value), func.count(value))
+                     .where(student.in_(student_ids), on.between(*span), kept,
+                            value.is_not(None))
+                     .group_by(student, week))
 
 
 def risk_scores(student_ids: Select, today: date) -> list[tuple[int, date, float]]:
@@ -142,12 +153,22 @@ def first_interventions(student_ids: Select, since: date, today: date) -> list[d
     return list(first.values())
 
 
+def flagged_between(student_ids: Select, since: date, today: date) -> Select:
+    """The students in scope with a new risk flag between two days (as new_flags finds)."""
+    return select(RiskAssessment.student_id).where(
+        *_new_flags_between(student_ids, since, today)).distinct()
+
+
+def _new_flags_between(student_ids: Select, since: date, today: date) -> tuple:
+    return (RiskAssessment.student_id.in_(student_ids), RiskAssessment.is_new_flag.is_(True),
+            RiskAssessment.computed_at.between(datetime.combine(since, time.min),
+                                               datetime.combine(today, time.max)))
+
+
 def new_flags(student_ids: Select, since: date, today: date) -> list[dict]:
     """Return every new risk flag between two days: student, day, level and reasons."""
     rows = db.session.scalars(select(RiskAssessment).where(
-        RiskAssessment.student_id.in_(student_ids), RiskAssessment.is_new_flag.is_(True),
-        RiskAssessment.computed_at.between(datetime.combine(since, time.min),
-                                           datetime.combine(today, time.max))))
+        *_new_flags_between(student_ids, since, today)))
     return [{"id": flag.id, "student_id": flag.student_id, "on": _day(flag.computed_at),
              "level": flag.level,
              "reasons": frozenset(reason.get("indicator") for reason in flag.reasons or [])}

@@ -80,21 +80,24 @@ def _school_year(user: User, today: date,
     return since, today, term.id if term else None
 
 
-def _impact_frame(user: User, outcome: str, today: date, school_id: int | None) -> dict:
+def _impact_frame(user: User, outcome: str, today: date, school_id: int | None,
+                  flagged_only: bool = False) -> dict:
     """Gather the weekly panel of the user's students (of one school, if chosen) for one
-    outcome, and their groups."""
+    outcome, and their groups; with `flagged_only`, the panel holds only the students
+    flagged this year (the only ones an intervention's comparison can use)."""
     scope = queries.scope(user, school_id=school_id)
     since, until, term_id = _school_year(user, today, school_id)
-    students = impact_queries.students_in(scope)
+    panel_scope = impact_queries.flagged_between(scope, since, until) if flagged_only else scope
+    students = impact_queries.students_in(panel_scope)
     ids = [student for student, _ in students]
-    sections = impact_queries.first_core_sections(scope, term_id)
+    sections = impact_queries.first_core_sections(panel_scope, term_id)
     return {"scope": scope, "since": since, "ids": ids,
             "grades": [level for _, level in students],
             "clusters": [sections.get(student, f"student {student}") for student in ids],
             "panel": impact_panel.build_panel(
                 ids, since, until,
-                impact_queries.weekly_observations(scope, outcome, since, until),
-                impact_queries.risk_scores(scope, until))}
+                impact_queries.weekly_observations(panel_scope, outcome, since, until),
+                impact_queries.risk_scores(panel_scope, until))}
 
 
 def _shown(effect, outcome: str, design) -> dict:
@@ -118,7 +121,7 @@ def program_impact(user: User, program, outcome: str, today: date,
 def intervention_effectiveness(user: User, outcome: str, today: date,
                                school_id: int | None = None) -> dict:
     """Compare helped flagged students' change with students flagged alike and not helped."""
-    frame = _impact_frame(user, outcome, today, school_id)
+    frame = _impact_frame(user, outcome, today, school_id, flagged_only=True)
     design = impact_estimate.DESIGNS[outcome]
     scope, since = frame["scope"], frame["since"]
     treated, excluded = impact_panel.intervention_participants(

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert
 
 from portal.auth.models import Role
-from portal.dashboards import impact_queries
+from portal.dashboards import impact_panel, impact_queries, pages
 from portal.dashboards.impact_panel import week_index
 from portal.extensions import db
 from portal.outcomes.models import DailyAttendance, Grade, Intervention, Program, ProgramEnrollment
@@ -164,8 +164,8 @@ def test_grade_outcomes_use_assessments_not_period_grades(app):
     db.session.flush()
     scope = db.select(Student.id).where(Student.id == student.id)
     # Thursday 1 October is in week 4 from the week of Tuesday 1 September (Monday 31 August)
-    assert impact_queries.weekly_observations(scope, "grades", TERM_START, TODAY) == [
-        (student.id, 4, 60.0, 1)]
+    assert impact_queries.weekly_observations(scope, "grades", TERM_START, TODAY).tolist() == [
+        [student.id, 4, 60.0, 1]]
 
 
 def test_the_database_counts_weeks_from_the_monday_of_the_first_day(app):
@@ -182,9 +182,10 @@ def test_the_database_counts_weeks_from_the_monday_of_the_first_day(app):
          "status": status, "recorded_at": datetime.combine(day, datetime.min.time())}
         for day, status in days.items()])
     scope = db.select(Student.id).where(Student.id == student.id)
-    found = sorted(impact_queries.weekly_observations(scope, "attendance", TERM_START, TODAY))
-    assert found == [(student.id, 0, 200.0, 2), (student.id, 1, 100.0, 2),
-                     (student.id, 12, 100.0, 1)]
+    found = sorted(impact_queries.weekly_observations(
+        scope, "attendance", TERM_START, TODAY).tolist())
+    assert found == [[student.id, 0, 200.0, 2], [student.id, 1, 100.0, 2],
+                     [student.id, 12, 100.0, 1]]
     assert [week_index(day, TERM_START) for day in (date(2026, 9, 6), date(2026, 9, 7),
                                                      date(2026, 11, 23))] == [0, 1, 12]
 
@@ -232,3 +233,37 @@ def test_interventions_page_rejects_an_unknown_outcome(app, login_as):
     built = _school()
     db.session.commit()
     assert login_as(built.admin).get("/dashboards/interventions?outcome=mood").status_code == 404
+
+
+def test_the_intervention_panel_holds_only_the_students_flagged_this_year(app, monkeypatch):
+    """Only the helped and the flagged alike can be compared: the panel leaves out everyone
+    else (a district's every student was 1.85 million weekly rows for nothing)."""
+    built = _school()
+    rules = RiskRuleSet(school_id=built.school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    first, last, old, seen_again, never = built.groups[0][:5]
+    _flag(rules, first, on=TERM_START)
+    _flag(rules, last, on=TODAY)
+    _flag(rules, old, on=TERM_START - timedelta(days=1))  # last year's flag
+    _flag(rules, seen_again).is_new_flag = False  # an assessment, not a new flag
+    for student in (first, last, old, seen_again, never):
+        _attend(built, student)
+    db.session.flush()
+    panels = []
+    build_panel = impact_panel.build_panel
+
+    def kept(ids, *args):
+        panels.append((ids, build_panel(ids, *args)))
+        return panels[-1][1]
+
+    monkeypatch.setattr(impact_panel, "build_panel", kept)
+    pages.intervention_effectiveness(built.admin, "attendance", TODAY)
+    ((ids, panel),) = panels
+    assert ids == [first.id, last.id]
+    assert panel.weights[:, 1].tolist() == [5, 5]  # their own attendance, a week of it
+    program = Program(school_id=built.school.id, name="Tutoring", kind="tutoring")
+    db.session.add(program)
+    db.session.flush()
+    pages.program_impact(built.admin, program, "attendance", TODAY)
+    assert len(panels[1][0]) == 96  # a program's comparison may be anyone

@@ -8,6 +8,7 @@ from portal.dashboards.impact_panel import (
     build_panel,
     intervention_participants,
     program_participants,
+    rows_of,
 )
 
 FIRST = date(2026, 9, 1)  # a Tuesday: week 0 is the week of Monday 31 August
@@ -65,3 +66,9 @@ def test_intervention_candidates_fall_back_to_the_level_when_no_one_shares_the_r
         [1, 2, 3], ["a"] * 3, [{"student_id": 1, "opened_on": week, "risk_assessment_id": 1}],
         flags, FIRST, post_weeks=6)
     assert list(treated.candidates) == [1]
+
+
+def test_rows_of_finds_each_student_in_any_order_of_the_panel():
+    found = rows_of([30, 10, 20], np.array([10.0, 25.0, 30.0, 5.0, 40.0, 20.0]))
+    assert found.tolist() == [1, -1, 0, -1, -1, 2]
+    assert rows_of([], np.array([1.0])).tolist() == [-1]
