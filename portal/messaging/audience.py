@@ -1,7 +1,7 @@
 """What a sender can pick from when building an audience (read-only)."""
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import (
@@ -23,7 +23,16 @@ from portal.people.models import AcademicTerm, Course, Enrollment, Section, Stud
 from portal.people.queries import school_of
 
 
-def _sections(user: User) -> list[tuple[int, str]]:
+def _narrowed(stmt: Select, school: ColumnElement, key: ColumnElement,
+              picked: list[int] | None, chosen: list[int]) -> Select:
+    """Keep a list of options to the picked schools (None: every school of the sender) and
+    to what was already chosen (an edited campaign keeps its picks)."""
+    if picked is None:
+        return stmt
+    return stmt.where(or_(school.in_(picked), key.in_(chosen)))
+
+
+def _sections(user: User, picked: list[int] | None, chosen: list[int]) -> list[tuple[int, str]]:
     stmt = (select(Section.id, Section.name, Course.name)
             .join(Course, Course.id == Section.course_id)
             .join(AcademicTerm, AcademicTerm.id == Section.term_id)
@@ -33,31 +42,43 @@ def _sections(user: User) -> list[tuple[int, str]]:
         stmt = stmt.where(Section.id.in_(select(Enrollment.section_id).where(
             Enrollment.student_id.in_(visible_student_ids(user)))))
     return [(section_id, f"{name} ({course})") for section_id, name, course in
-            db.session.execute(stmt)]
+            db.session.execute(_narrowed(stmt, AcademicTerm.school_id, Section.id, picked,
+                                         chosen))]
 
 
 def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -> None:
-    """Offer only the schools, sections, students and events this sender may reach."""
+    """Offer only the schools, sections, students, programs and events this sender may reach.
+
+    A sender of several schools (a district's administrator) picks from the school chosen on
+    the form: the whole district's classes and students would be thousands of options, and
+    its schools' programs and events share names.
+    """
     schools = visible_schools(user)
     form.school_id.choices = [(None, _("All schools"))] + [(s.id, s.name) for s in schools] \
         if len(schools) > 1 else [(None, "")]
-    form.section_ids.choices = _sections(user)
-    form.program_ids.choices = [tuple(row) for row in db.session.execute(
-        select(Program.id, Program.name).where(Program.school_id.in_(visible_school_ids(user)),
-                                               Program.is_active.is_(True))
+    picked = None
+    if len(schools) > 1:
+        picked = [form.school_id.data] if form.school_id.data else []
+    form.section_ids.choices = _sections(user, picked, form.section_ids.data or [])
+    students = visible_students(user).where(Student.is_active.is_(True)).order_by(
+        Student.sort_name, Student.last_name, Student.first_name).limit(1000)
+    form.student_ids.choices = [(student.id, student_label(student)) for student in
+                                db.session.scalars(_narrowed(students, Student.school_id,
+                                                             Student.id, picked,
+                                                             form.student_ids.data or []))]
+    programs = select(Program.id, Program.name).where(
+        Program.school_id.in_(visible_school_ids(user)), Program.is_active.is_(True))
+    form.program_ids.choices = [tuple(row) for row in db.session.execute(_narrowed(
+        programs, Program.school_id, Program.id, picked, form.program_ids.data or [])
         .order_by(Program.name))]
     form.need_kinds.choices = [(kind, kind.replace("_", " ").capitalize())
                                for kind in NeedKind.ALL]
+    events = select(Event.id, Event.title).where(Event.school_id.in_(visible_school_ids(user)),
+                                                 Event.starts_at > utcnow())
     form.event_without_rsvp.choices = [(0, "—")] + [tuple(row) for row in db.session.execute(
-        select(Event.id, Event.title).where(Event.school_id.in_(visible_school_ids(user)),
-                                            Event.starts_at > utcnow())
-        .order_by(Event.starts_at).limit(100))]
+        _narrowed(events, Event.school_id, Event.id, picked,
+                  [form.event_without_rsvp.data or 0]).order_by(Event.starts_at).limit(100))]
     form.languages.choices = list(languages.items())
-    form.student_ids.choices = [
-        (student.id, student_label(student))
-        for student in db.session.scalars(visible_students(user).where(
-            Student.is_active.is_(True)).order_by(Student.sort_name, Student.last_name,
-                                                  Student.first_name).limit(1000))]
 
 
 def _home(user: User) -> int | None:

@@ -93,7 +93,7 @@ def campaign_list():
 def new_campaign():
     school = _school()
     form, languages = _campaign_form(school, _starting_point(school))
-    if form.validate_on_submit():
+    if not _picking_school() and form.validate_on_submit():
         return _save(form, school, languages, lambda values: campaigns.create_campaign(
             sender=current_user, school=school, **values))
     return _compose_page(form, languages)
@@ -107,10 +107,16 @@ def edit_campaign(campaign_id: int):
     school = db.session.get(School, campaign.school_id)
     form, languages = _campaign_form(school, None if request.method == "POST"
                                      else campaign_as_form_data(campaign, school.timezone))
-    if form.validate_on_submit():
+    if not _picking_school() and form.validate_on_submit():
         return _save(form, school, languages, lambda values: lifecycle.update_campaign(
             campaign=campaign, editor=current_user, **values), editing=campaign)
     return _compose_page(form, languages, campaign)
+
+
+def _picking_school() -> bool:
+    """True when a sender of several schools asked for a school's classes and students:
+    the form comes back as typed, nothing saved (it works without JavaScript)."""
+    return request.method == "POST" and "pick_school" in request.form
 
 
 def _starting_point(school: School) -> dict:

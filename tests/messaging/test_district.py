@@ -2,13 +2,17 @@
 them, never a school outside the district; each family hears from its child's school."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from portal.core.time import utcnow
+from portal.events.models import Event
 from portal.extensions import db
 from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Message
-from tests.people.helpers import district
+from portal.outcomes.models import Program
+from tests.people.helpers import class_options, district
 
 COMPOSE = {"title": "Snow day", "kind": "general", "subject_en": "News",
            "body_en": "Dear {{ guardian_name }}, {{ school_name }} is closed tomorrow."}
@@ -146,3 +150,67 @@ def test_a_school_administrators_list_has_no_school_filter_and_refuses_another_s
     assert client.get(f"/messaging/?school_id={valley.south.id}").status_code == 404
     district_admin = login_as(valley.admin)
     assert district_admin.get(f"/messaging/?school_id={valley.elsewhere.id}").status_code == 404
+
+
+def _programs_and_events(valley) -> dict:
+    """A program and an upcoming event in each school of the district, named alike."""
+    made = {}
+    for name in ("north", "south"):
+        school = getattr(valley, name)
+        starts = utcnow() + timedelta(days=30)
+        made[name] = (Program(school_id=school.id, name="Tutoring", kind="tutoring"),
+                      Event(school_id=school.id, kind="school_event", title="Concert",
+                            starts_at=starts, ends_at=starts + timedelta(hours=2),
+                            uid=f"concert-{name}@test"))
+        db.session.add_all(made[name])
+    db.session.commit()
+    return {name: (program.id, event.id) for name, (program, event) in made.items()}
+
+
+def test_a_district_administrator_picks_a_school_before_its_lists(valley, login_as):
+    """The district's every class and student would be thousands of options, and its
+    schools' programs and events share names: none until a school is chosen; "Choose from
+    this school" brings the form back as typed, nothing saved."""
+    made = _programs_and_events(valley)
+    client = login_as(valley.admin)
+    page = client.get("/messaging/campaigns/new")
+    for field in ("section_ids", "student_ids", "program_ids"):
+        assert class_options(page, field) == set()
+    assert class_options(page, "event_without_rsvp") == {0}
+    assert "Choose a school above to pick from its classes" in page.get_data(True)
+    shown = client.post("/messaging/campaigns/new", data={
+        **COMPOSE, "title": "Only typed", "school_id": valley.south.id, "pick_school": "1"})
+    assert shown.status_code == 200 and 'value="Only typed"' in shown.get_data(True)
+    assert class_options(shown, "section_ids") == {valley.south_class.id}
+    assert class_options(shown, "student_ids") == {p.id for p in valley.students["south"]}
+    assert class_options(shown, "program_ids") == {made["south"][0]}
+    assert class_options(shown, "event_without_rsvp") == {0, made["south"][1]}
+    assert "Choose a school above" not in shown.get_data(True)
+    assert db.session.scalar(select(Campaign)) is None
+    another = client.post("/messaging/campaigns/new", data={
+        **COMPOSE, "school_id": valley.elsewhere.id, "pick_school": "1"})
+    assert class_options(another, "section_ids") == set()  # never another district's
+    assert class_options(another, "student_ids") == set()
+    school_admin = login_as(valley.north_admin).get("/messaging/campaigns/new")
+    assert class_options(school_admin, "section_ids") == {valley.north_class.id}
+    assert class_options(school_admin, "program_ids") == {made["north"][0]}
+
+
+def test_a_district_campaign_keeps_what_it_was_saved_with(valley, login_as):
+    """Edited with no school chosen, its picks are still offered, chosen, and saved again."""
+    made = _programs_and_events(valley)
+    client = login_as(valley.admin)
+    picks = {"section_ids": [valley.north_class.id],
+             "student_ids": [valley.students["south"][0].id],
+             "program_ids": [made["north"][0]], "event_without_rsvp": made["south"][1]}
+    assert client.post("/messaging/campaigns/new", data={**COMPOSE, **picks}).status_code == 302
+    campaign = db.session.scalar(select(Campaign))
+    page = client.get(f"/messaging/campaigns/{campaign.id}/edit")
+    for field, chosen in picks.items():
+        chosen = set(chosen) if isinstance(chosen, list) else {0, chosen}
+        assert class_options(page, field) == chosen
+    assert re.search(rf'<option selected value="{valley.north_class.id}"', page.get_data(True))
+    assert client.post(f"/messaging/campaigns/{campaign.id}/edit",
+                       data={**COMPOSE, **picks}).status_code == 302
+    db.session.refresh(campaign)
+    assert {key: campaign.criteria[key] for key in picks} == picks
