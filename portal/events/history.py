@@ -1,9 +1,8 @@
 """Who came to what: a family's event history, shares attending, families who came to nothing."""
 
-from collections import Counter
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import can_see_student, visible_children, visible_guardians
@@ -68,60 +67,79 @@ def family_history(viewer: User, student: Student) -> dict | None:
             "missed": sum(r["outcome"] == "missed" for r in rows)}
 
 
-def _past_invitations(school: School, starts: datetime, ends: datetime):
-    return db.session.execute(
-        select(EventInvitation.guardian_id, Event.id, Event.kind, Student.grade_level)
-        .join(Event, Event.id == EventInvitation.event_id)
-        .join(Student, Student.id == EventInvitation.student_id)
-        .where(Event.school_id == school.id, Event.status != "cancelled",
-               Event.starts_at >= starts, Event.starts_at < min(ends, utcnow()))).all()
+Years = list[tuple[int, datetime, datetime]]
 
 
-def attending_shares(school: School) -> dict:
-    """Return, per grade level and per event kind, the share of invited families who came."""
-    starts, ends = school_year(school)
-    came = set(db.session.execute(select(EventAttendance.event_id, EventAttendance.guardian_id)
-                                  .join(Event).where(Event.school_id == school.id)).all())
-    by_grade: dict = {}
-    by_kind: dict = {}
-    for guardian_id, event_id, kind, grade in _past_invitations(school, starts, ends):
-        attended = (event_id, guardian_id) in came
-        for table, key in ((by_grade, grade), (by_kind, kind)):
-            invited, present = table.setdefault(key, (set(), set()))
-            invited.add(guardian_id)
-            if attended:
-                present.add(guardian_id)
-    return {"starts": starts, "ends": ends,
-            "by_grade": _shares(by_grade), "by_kind": _shares(by_kind)}
+def school_years(schools: list[School]) -> Years:
+    """Return (school id, first moment, end) of each school's current year (school_year)."""
+    return [(school.id, *school_year(school)) for school in schools]
 
 
-def _shares(table: dict) -> list[dict]:
-    return [{"key": key, "invited": len(invited), "attended": len(present),
-             "share": round(100 * len(present) / len(invited)) if invited else 0}
-            for key, (invited, present) in sorted(table.items())]
+def _this_year(years: Years, moment, *, until_now: bool = False) -> ColumnElement[bool]:
+    """Events of these schools dated (by `moment`) in each one's own current year, and up
+    to now with `until_now` (past events only)."""
+    return or_(false(), *(and_(Event.school_id == school_id, moment >= starts,
+                               moment < (min(ends, utcnow()) if until_now else ends))
+                          for school_id, starts, ends in years))
+
+
+def _past_invitations(years: Years):
+    """Invitations (guardian, event) to the schools' past events this year, not cancelled."""
+    return (select(EventInvitation.guardian_id, EventInvitation.event_id)
+            .join(Event, Event.id == EventInvitation.event_id)
+            .where(Event.status != "cancelled",
+                   _this_year(years, Event.starts_at, until_now=True)))
+
+
+def attending_shares(years: Years) -> dict:
+    """Return, per grade level and per event kind, the share of invited families who came
+    to a past event of these schools this year (from the first school's year start to the
+    last one's end), counted by the database."""
+    came = exists().where(EventAttendance.event_id == EventInvitation.event_id,
+                          EventAttendance.guardian_id == EventInvitation.guardian_id)
+    families = EventInvitation.guardian_id
+    shares = {}
+    for name, key in (("by_grade", Student.grade_level), ("by_kind", Event.kind)):
+        rows = db.session.execute(
+            _past_invitations(years).join(Student, Student.id == EventInvitation.student_id)
+            .with_only_columns(key, func.count(families.distinct()),
+                               func.count(case((came, families)).distinct()))
+            .group_by(key).order_by(key))
+        shares[name] = [{"key": value, "invited": invited, "attended": present,
+                         "share": round(100 * present / invited)}
+                        for value, invited, present in rows]
+    return {"starts": min(starts for _, starts, _ in years),
+            "ends": max(ends for _, _, ends in years), **shares}
 
 
 FAMILIES_PER_PAGE = 50
 
 
-def families_who_came_to_nothing(viewer: User, school: School,
+def families_who_came_to_nothing(viewer: User, years: Years,
                                  page: int = 1) -> tuple[list[dict], int]:
     """Return one page (by name) of the families, visible to the viewer, invited this year
-    who came to nothing, and how many there are in all."""
-    starts, ends = school_year(school)
-    counts = Counter(row[0] for row in _past_invitations(school, starts, ends))
-    came = set(db.session.scalars(select(EventAttendance.guardian_id).join(Event).where(
-        Event.school_id == school.id, Event.starts_at >= starts, Event.starts_at < ends)))
-    came |= set(db.session.scalars(select(ConferenceSlot.guardian_id).join(Event).where(
-        Event.school_id == school.id, ConferenceSlot.status == SlotStatus.HELD,
-        ConferenceSlot.starts_at >= starts)))
-    absent = visible_guardians(viewer).where(Guardian.id.in_(set(counts) - came))
+    by these schools who came to none of their events, with how many past events each was
+    invited to (one invitation a family and event), and how many such families there are
+    in all (chosen by the database: a district's are tens of thousands)."""
+    invited = _past_invitations(years).subquery()
+    attended = select(EventAttendance.guardian_id).join(Event).where(
+        EventAttendance.guardian_id.is_not(None), _this_year(years, Event.starts_at))
+    conferred = select(ConferenceSlot.guardian_id).join(Event).where(
+        ConferenceSlot.status == SlotStatus.HELD, ConferenceSlot.guardian_id.is_not(None),
+        _this_year(years, ConferenceSlot.starts_at))
+    absent = visible_guardians(viewer).where(
+        Guardian.id.in_(select(invited.c.guardian_id)), Guardian.id.not_in(attended),
+        Guardian.id.not_in(conferred))
     total = db.session.scalar(select(func.count()).select_from(absent.subquery()))
     guardians = db.session.scalars(absent.order_by(Guardian.sort_name, Guardian.id)
                                    .offset((page - 1) * FAMILIES_PER_PAGE)
                                    .limit(FAMILIES_PER_PAGE)).all()
-    children = visible_children(viewer, [guardian.id for guardian in guardians])
-    return [{"guardian": guardian, "invited": counts[guardian.id],
+    ids = [guardian.id for guardian in guardians]
+    times = dict(db.session.execute(
+        select(invited.c.guardian_id, func.count())
+        .where(invited.c.guardian_id.in_(ids)).group_by(invited.c.guardian_id)).all())
+    children = visible_children(viewer, ids)
+    return [{"guardian": guardian, "invited": times[guardian.id],
              "children": children[guardian.id]} for guardian in guardians], total
 
 
