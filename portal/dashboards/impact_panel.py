@@ -88,6 +88,11 @@ def intervention_participants(ids: list[int], clusters: list, interventions: lis
     flags_of: dict[int, list[dict]] = {}
     for flag in sorted(flags, key=lambda found: found["on"]):
         flags_of.setdefault(flag["student_id"], []).append(flag)
+    flagged_alike: dict[tuple, list[dict]] = {}  # by week and level: looked up, not scanned
+    for flag in flags:
+        if flag["student_id"] in rows:
+            flagged_alike.setdefault((week_index(flag["on"], first), flag["level"]),
+                                     []).append(flag)
     helped_from = {item["student_id"]: week_index(item["opened_on"], first)
                    for item in interventions}
     treated, excluded = [], Counter()
@@ -100,9 +105,8 @@ def intervention_participants(ids: list[int], clusters: list, interventions: lis
         if helped_from[item["student_id"]] >= week + post_weeks:
             excluded["late"] += 1  # helped after the after window: nothing to see
             continue
-        alike = [other for other in flags if week_index(other["on"], first) == week
-                 and other["level"] == flag["level"] and other["student_id"] in rows
-                 and helped_from.get(other["student_id"], 10 ** 6) > week + post_weeks]
+        alike = [other for other in flagged_alike.get((week, flag["level"]), [])
+                 if helped_from.get(other["student_id"], 10 ** 6) > week + post_weeks]
         same_reasons = [other for other in alike if other["reasons"] == flag["reasons"]]
         candidates = {rows[other["student_id"]] for other in same_reasons or alike}
         treated.append(Treated(row=rows[item["student_id"]], start=week,

@@ -167,9 +167,10 @@ def _new_flags_between(student_ids: Select, since: date, today: date) -> tuple:
 
 def new_flags(student_ids: Select, since: date, today: date) -> list[dict]:
     """Return every new risk flag between two days: student, day, level and reasons."""
-    rows = db.session.scalars(select(RiskAssessment).where(
+    rows = db.session.execute(select(
+        RiskAssessment.id, RiskAssessment.student_id, RiskAssessment.computed_at,
+        RiskAssessment.level, RiskAssessment.reasons).where(
         *_new_flags_between(student_ids, since, today)))
-    return [{"id": flag.id, "student_id": flag.student_id, "on": _day(flag.computed_at),
-             "level": flag.level,
-             "reasons": frozenset(reason.get("indicator") for reason in flag.reasons or [])}
-            for flag in rows]
+    return [{"id": key, "student_id": student, "on": _day(moment), "level": level,
+             "reasons": frozenset(reason.get("indicator") for reason in reasons or [])}
+            for key, student, moment, level, reasons in rows]

@@ -51,7 +51,7 @@ def test_intervention_candidates_were_flagged_alike_the_same_week_and_not_helped
     ]
     treated, excluded = intervention_participants(
         [1, 2, 3, 4, 5, 6, 7, 8], list("abcdefgh"), interventions,
-        [*flags, _flag(8, 8, week)], FIRST, post_weeks=6)
+        [*flags, _flag(8, 8, week), _flag(9, 99, week)], FIRST, post_weeks=6)  # 99: not here
     first, sixth = treated
     assert first.start == 7 and list(first.candidates) == [1]  # student 2 only
     assert list(sixth.candidates) == [1]
