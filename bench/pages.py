@@ -10,6 +10,7 @@ from portal.auth.models import Role, User
 from portal.auth.sessions import LAST_SEEN
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.outcomes.models import Program
 from portal.people.models import School, Student
 
 REQUESTS = 20
@@ -65,7 +66,8 @@ def measure_pages(app, requests: int = REQUESTS) -> dict:
     """Time the profile, the filtered student list, the dashboard and the families we are not
     reaching as school 1's administrator ("pages"), and as the district administrator
     ("district_pages": the same with the school filter on school 1; the list, dashboard and
-    families of every school at once)."""
+    families of every school at once); then the analyses and the compose page, school 1's
+    and the district's ("analysis_pages", fewer requests: some take seconds)."""
     school = db.session.scalar(select(School).order_by(School.id).limit(1))
     admin = db.session.scalar(select(User).where(User.school_id == school.id,
                                                  User.role == Role.ADMINISTRATOR))
@@ -99,4 +101,26 @@ def measure_pages(app, requests: int = REQUESTS) -> dict:
             "families_not_reached_all_schools": _timed_gets(district, counter,
                                                             ["/messaging/reach"] * requests),
         },
+        "analysis_pages": _analysis_pages(school, school_admin, district, counter,
+                                          max(2, requests // 4)),
     }
+
+
+def _analysis_pages(school: School, school_admin, district, counter: QueryCounter,
+                    requests: int) -> dict:
+    """Intervention effectiveness, program impact (school 1's first program), event figures
+    and the compose page: school 1's administrator's, and the district administrator's
+    across every school ("_all_schools")."""
+    program = db.session.scalar(select(Program.id).where(Program.school_id == school.id)
+                                .order_by(Program.id).limit(1))
+    urls = {"intervention_effectiveness": "/dashboards/interventions",
+            "program_impact": f"/dashboards/programs?program_id={program}",
+            "event_figures": "/events/figures", "compose": "/messaging/campaigns/new"}
+    if program is None:  # a district generated without programs
+        del urls["program_impact"]
+    db.session.remove()
+    found = {}
+    for name, url in urls.items():
+        found[name] = _timed_gets(school_admin, counter, [url] * requests)
+        found[f"{name}_all_schools"] = _timed_gets(district, counter, [url] * requests)
+    return found

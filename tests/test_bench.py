@@ -52,6 +52,12 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
                                                "families_not_reached_all_schools"}
     assert all(page["p95_ms"] >= page["p50_ms"] > 0 and page["queries"] > 0
                for page in measured["district_pages"].values())
+    # The analyses and the compose page, school 1's and across the district's schools.
+    analyses = {"intervention_effectiveness", "program_impact", "event_figures", "compose"}
+    assert set(measured["analysis_pages"]) == analyses | {f"{name}_all_schools"
+                                                          for name in analyses}
+    assert all(page["p95_ms"] >= page["p50_ms"] > 0 and page["queries"] > 0
+               and page["requests"] == 2 for page in measured["analysis_pages"].values())
     campaign = measured["campaign"]
     assert campaign["recipients"] > 12  # about 1.5 guardians a student, most with email
     assert campaign["workers"] == [{**campaign["workers"][0], "workers": 1, "delivered": 6,
@@ -63,6 +69,7 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     assert roster["rows"]["users"] > 12
     table = output.with_suffix(".md").read_text()
     assert "| Risk recompute |" in table and "| District administrator: dashboard |" in table
+    assert "| Analysis: program impact all schools |" in table
 
 
 @pytest.mark.postgres_only
