@@ -10,15 +10,14 @@ import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import flask_babel
 import pytest
 from babel.messages.frontend import CommandLineInterface
-from flask import Flask, g, has_app_context
-from flask.testing import FlaskClient
+from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from bench.pages import FreshRequestClient
 from config import TestConfig
 from portal import create_app
 from portal.auth.sessions import LAST_SEEN
@@ -195,27 +194,6 @@ def _superuser() -> bool:
 def app_config(database_url):
     """The config class of this test's app (tests may extend it with overrides)."""
     return config_for(database_url)
-
-
-class FreshRequestClient(FlaskClient):
-    """A test client whose requests do not see the user or locale a previous request cached.
-
-    The test's app context stays pushed, and Flask reuses it for each request, so the
-    signed-in user and the locale cached in `g` would otherwise leak between requests.
-    """
-
-    def open(self, *args, **kwargs):
-        self._forget_cached_user()
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            self._forget_cached_user()
-
-    @staticmethod
-    def _forget_cached_user() -> None:
-        if has_app_context():  # a request from another thread brings its own context
-            g.pop("_login_user", None)
-            flask_babel.refresh()
 
 
 # Apps built so far this session, one per distinct configuration, with the configuration

@@ -102,3 +102,17 @@ def test_a_kept_district_is_copied_and_migrated_instead_of_generated_again():
         with admin_engine(url).connect() as connection:
             for name in ("portal_bench_keep_test", "portal_bench_keep_test_12_kept"):
                 connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_each_timed_client_is_served_as_its_own_user(app, monkeypatch):
+    """The benchmark times pages inside one app context, which Flask reuses for every
+    request: a plain test client's second user would be served as the first."""
+    from bench.pages import _signed_in
+    from tests.people.helpers import district
+
+    monkeypatch.setattr(app, "test_client_class", None)  # not the tests' own client
+    valley = district()
+    school, everywhere = _signed_in(app, valley.north_admin), _signed_in(app, valley.admin)
+    assert 'name="school_id"' not in school.get("/messaging/campaigns/new").get_data(True)
+    assert 'name="school_id"' in everywhere.get("/messaging/campaigns/new").get_data(True)
+    assert 'name="school_id"' not in school.get("/messaging/campaigns/new").get_data(True)
