@@ -14,6 +14,7 @@ from math import fsum
 
 from sqlalchemy import Date, Float, Integer, Select, and_, case, func, literal, or_, select, text
 
+from portal.core.bulk import among
 from portal.events.models import (
     ConferenceSlot,
     Event,
@@ -239,7 +240,7 @@ def _behaviour(found: dict, scope, today: date) -> None:
 def _family_contact(found: dict, student_ids: list[int], term_start: date, today: date) -> None:
     last = _count_by_student(
         select(Interaction.student_id, func.max(Interaction.occurred_at))
-        .where(Interaction.student_id.in_(student_ids),
+        .where(among(Interaction.student_id, student_ids),
                Interaction.outcome.in_(Outcome.SUCCESSFUL),
                Interaction.occurred_at < _end_of(today)),
         Interaction.student_id)
@@ -255,7 +256,7 @@ def _missed_events(found: dict, student_ids: list[int], term_start: date, today:
     until = datetime.combine(today, datetime.min.time())
     no_shows = _count_by_student(
         select(ConferenceSlot.student_id, func.count())
-        .where(ConferenceSlot.student_id.in_(student_ids),
+        .where(among(ConferenceSlot.student_id, student_ids),
                ConferenceSlot.status == SlotStatus.NO_SHOW, ConferenceSlot.starts_at >= since),
         ConferenceSlot.student_id)
     came = select(EventAttendance.id).where(
@@ -264,7 +265,7 @@ def _missed_events(found: dict, student_ids: list[int], term_start: date, today:
     missed = _count_by_student(
         select(EventInvitation.student_id, func.count())
         .join(Event, Event.id == EventInvitation.event_id)
-        .where(EventInvitation.student_id.in_(student_ids), EventInvitation.rsvp == "yes",
+        .where(among(EventInvitation.student_id, student_ids), EventInvitation.rsvp == "yes",
                Event.starts_at >= since, Event.ends_at < until, ~came.exists()),
         EventInvitation.student_id)
     for student_id in student_ids:
