@@ -5,6 +5,7 @@ from statistics import median
 
 from sqlalchemy import Select, select
 
+from portal.core.bulk import among
 from portal.extensions import db
 from portal.interactions.models import Interaction
 from portal.outcomes.models import Intervention
@@ -44,7 +45,7 @@ def _acted(due: dict[int, datetime], student_column, when_column) -> set[int]:
         return set()
     rows = db.session.execute(
         select(student_column, when_column)
-        .where(student_column.in_(list(due)), when_column >= min(due.values()).date())
+        .where(among(student_column, due), when_column >= min(due.values()).date())
         .distinct())
     found = set()
     for student_id, when in rows:

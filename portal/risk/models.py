@@ -59,6 +59,22 @@ class RiskAssessment(db.Model):
     acknowledged_at: Mapped[datetime | None]
 
 
+class NewestAssessment(db.Model):
+    """Each student's newest assessment (the highest id), kept by database triggers.
+
+    Triggers on risk_assessments (migration 0021_newest_assessment) change it in the same
+    statement as the rows: every writer (the nightly bulk COPY, one student's recompute,
+    a merge that moves a record's history, erasure) keeps it right without knowing of it.
+    """
+
+    __tablename__ = "newest_assessments"
+    __table_args__ = ({"info": {"derived": True}},)
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_assessments.id", ondelete="CASCADE"), index=True, unique=True)
+
+
 class RiskLevelCount(db.Model):
     """How many students of a school and grade level stood at each level at the end of a day
     (their last assessment that day): kept up as assessments are written (level_counts.py),

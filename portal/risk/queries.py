@@ -12,20 +12,19 @@ from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import School, Student
 from portal.risk.indicators import family_contact
-from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
+from portal.risk.models import NewestAssessment, RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import family_todos, merged_settings
 
 
 def newest_assessment_ids(student_ids: Select) -> Select:
     """Select the id of each student's newest assessment, for the given student ids.
 
-    One index probe a student (the last entry of their assessments by id), not a grouping
-    of every assessment they ever had: the cost stays the same as the nightly history grows.
+    Read from the newest assessments the database keeps as assessments are written
+    (NewestAssessment): one row a student, whatever the nightly history, and no index probe
+    per student at every request.
     """
-    newest = (select(func.max(RiskAssessment.id))
-              .where(RiskAssessment.student_id == Student.id)
-              .correlate(Student).scalar_subquery())
-    return select(newest).where(Student.id.in_(student_ids))
+    return select(NewestAssessment.assessment_id).where(
+        NewestAssessment.student_id.in_(student_ids))
 
 
 def latest_risk(student: Student) -> RiskAssessment | None:
