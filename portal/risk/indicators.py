@@ -116,10 +116,16 @@ def scope_indicators(students: Select, today: date,
     return found
 
 
-def family_contact(school: School, student_ids: list[int], today: date) -> dict[int, dict]:
-    """Return {student_id: days since the last successful family contact, missed events}."""
+def term_start_of(school: School, today: date) -> date:
+    """The first day of the school's current term (a year ago when it has none): where the
+    family to-dos start counting."""
     term = current_term(school.id, today)
-    term_start = term.starts_on if term else today - timedelta(days=365)
+    return term.starts_on if term else today - timedelta(days=365)
+
+
+def family_contact(student_ids: list[int], term_start: date, today: date) -> dict[int, dict]:
+    """Return {student_id: days since the last successful family contact, missed events},
+    counted from the first day of their school's term (term_start_of)."""
     found = {student_id: {} for student_id in student_ids}
     if student_ids:
         _family_contact(found, student_ids, term_start, today)

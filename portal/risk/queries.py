@@ -11,7 +11,7 @@ from portal.core.permissions import visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import School, Student
-from portal.risk.indicators import family_contact
+from portal.risk.indicators import family_contact, term_start_of
 from portal.risk.models import NewestAssessment, RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import family_todos, merged_settings
 
@@ -153,12 +153,22 @@ def family_todos_of(students: list[Student]) -> dict[int, list[dict]]:
 
 
 def family_todos_by_school(student_ids: dict[int, list[int]]) -> dict[int, list[dict]]:
-    """family_todos_of for {school_id: its students' ids}: the same to-dos, no Student loaded."""
-    todos = {}
+    """family_todos_of for {school_id: its students' ids}: the same to-dos, no Student loaded.
+
+    The schools whose terms began the same day, on the same day, are asked together (a
+    district's schools mostly share both): one set of statements, not one per school.
+    """
+    asked: dict[tuple, list[int]] = defaultdict(list)
     for school_id, ids in student_ids.items():
         school = db.session.get(School, school_id)
-        found = family_contact(school, ids, today_in(school.timezone))
+        today = today_in(school.timezone)
+        asked[(term_start_of(school, today), today)] += ids
+    found = {}
+    for (term_start, today), ids in asked.items():
+        found.update(family_contact(ids, term_start, today))
+    todos = {}
+    for school_id, ids in student_ids.items():
         thresholds = merged_settings(school_settings(school_id))["family_todos"]
-        todos.update({student_id: family_todos(values, thresholds=thresholds)
-                      for student_id, values in found.items()})
+        todos.update({student_id: family_todos(found[student_id], thresholds=thresholds)
+                      for student_id in ids})
     return todos

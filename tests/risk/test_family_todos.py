@@ -51,3 +51,22 @@ def test_the_flag_and_the_reach_report_show_the_contact_to_do(app, login_as):
     reach = login_as(admin).get("/messaging/reach").get_data(as_text=True)
     assert f"No successful contact about {unreached.display_name} for" in reach
     assert f"No successful contact about {reached.display_name}" not in reach
+
+
+def test_each_school_counts_from_its_own_term_however_the_schools_are_asked(app):
+    """Schools whose terms began the same day are asked together; each school's families
+    are still counted from its own term's first day (a to-do from 60 days)."""
+    from datetime import date
+
+    from portal.risk.queries import family_todos_by_school
+
+    early, also_early, late = (factories.make_school(name) for name in ("Early", "Also", "Late"))
+    for school in (early, also_early):
+        factories.make_term(school, starts_on=date(2026, 9, 1))  # 85 days before 25 November
+    factories.make_term(late, starts_on=date(2026, 10, 1))  # 55 days: no to-do yet
+    pupils = {school: factories.make_student(school) for school in (early, also_early, late)}
+    db.session.flush()
+    todos = family_todos_by_school({school.id: [pupil.id] for school, pupil in pupils.items()})
+    days = {school.name: [todo["value"] for todo in todos[pupil.id]]
+            for school, pupil in pupils.items()}
+    assert days == {"Early": [85], "Also": [85], "Late": []}
