@@ -114,7 +114,7 @@ def edit_campaign(campaign_id: int):
 
 
 def _picking_school() -> bool:
-    """True when a sender of several schools asked for a school's classes and students:
+    """True when a sender of several schools asked for one school's lists to pick from:
     the form comes back as typed, nothing saved (it works without JavaScript)."""
     return request.method == "POST" and "pick_school" in request.form
 
