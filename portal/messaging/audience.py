@@ -20,7 +20,7 @@ from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.labels import student_label
 from portal.people.models import AcademicTerm, Course, Enrollment, Section, Student
-from portal.people.queries import school_of
+from portal.people.queries import offers_classes, school_of
 
 
 def _narrowed(stmt: Select, school: ColumnElement, key: ColumnElement,
@@ -56,9 +56,10 @@ def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -
     schools = visible_schools(user)
     form.school_id.choices = [(None, _("All schools"))] + [(s.id, s.name) for s in schools] \
         if len(schools) > 1 else [(None, "")]
-    picked = None
-    if len(schools) > 1:
-        picked = [form.school_id.data] if form.school_id.data else []
+    school_id = form.school_id.data if len(schools) > 1 else None  # one school: no field
+    picked = [school_id] if school_id else None  # None: every school of the sender
+    if not offers_classes(schools, school_id):
+        picked = []  # several schools and none chosen: only what was already chosen
     form.section_ids.choices = _sections(user, picked, form.section_ids.data or [])
     students = visible_students(user).where(Student.is_active.is_(True)).order_by(
         Student.sort_name, Student.last_name, Student.first_name).limit(1000)

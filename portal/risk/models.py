@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.outcomes.models import DERIVED
 
 
 class RiskLevel:
@@ -68,7 +69,7 @@ class NewestAssessment(db.Model):
     """
 
     __tablename__ = "newest_assessments"
-    __table_args__ = ({"info": {"derived": True}},)
+    __table_args__ = ({"info": DERIVED},)
 
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
