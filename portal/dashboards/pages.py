@@ -37,13 +37,12 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
     def link(**params) -> str:
         return url_for("dashboards.students", **{k: v for k, v in filters.items() if v}, **params)
 
-    weeks = queries.attendance_by_week(scope)
+    kept = queries.whole_grades(user, scope, **filters)  # None: the students one by one
     charts = {
-        "attendance": figures.attendance_figure(weeks, link),
-        "grades": figures.grades_figure(queries.grade_distribution(scope), link),
+        "attendance": figures.attendance_figure(queries.attendance_by_week(scope, kept), link),
+        "grades": figures.grades_figure(queries.grade_distribution(scope, kept), link),
         "behaviour": figures.behaviour_figure(queries.behaviour_by_week(scope), link),
-        "risk": figures.risk_levels_figure(queries.risk_levels_over_time(
-            scope, queries.whole_grades(user, scope, **filters)), link),
+        "risk": figures.risk_levels_figure(queries.risk_levels_over_time(scope, kept), link),
     }
     flagged, flagged_total = flagged_page(user, student_ids=scope, page=page)
     return {"charts": charts,

@@ -8,12 +8,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_all
 
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids, visible_schools, visible_student_ids
 from portal.extensions import db
-from portal.outcomes.models import AttendanceWeek, BehaviourIncident, Grade, GradeBandCount
+from portal.outcomes.models import (
+    AttendanceWeek,
+    BehaviourIncident,
+    Grade,
+    GradeBandCount,
+    SchoolAttendanceWeek,
+    SchoolGradeBandCount,
+)
 from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import (
     CounsellorAssignment,
@@ -76,19 +83,31 @@ def week_of(day) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def attendance_by_week(student_ids: Select) -> list[dict]:
+def attendance_by_week(student_ids: Select, kept: "WholeGrades | None" = None) -> list[dict]:
     """Return per week: school days recorded, absences and the attendance rate (percent).
 
-    Adds up the students' weekly totals (AttendanceWeek), not their daily rows.
+    Adds up the students' weekly totals (AttendanceWeek), not their daily rows; with `kept`
+    (whole grade levels of schools), their schools' totals (SchoolAttendanceWeek) and the
+    weekly totals of the others only.
     """
-    rows = db.session.execute(
-        select(AttendanceWeek.week_start, func.sum(AttendanceWeek.days),
-               func.sum(AttendanceWeek.absences))
-        .where(AttendanceWeek.student_id.in_(student_ids))
-        .group_by(AttendanceWeek.week_start).order_by(AttendanceWeek.week_start))
-    return [{"week": week_of(week), "days": int(days), "absences": int(absences),
+    def weekly(table, condition) -> list[tuple]:
+        return db.session.execute(
+            select(table.week_start, func.sum(table.days), func.sum(table.absences))
+            .where(condition).group_by(table.week_start)).all()
+
+    if kept is None:
+        rows = weekly(AttendanceWeek, AttendanceWeek.student_id.in_(student_ids))
+    else:
+        rows = weekly(SchoolAttendanceWeek, kept.covers(SchoolAttendanceWeek))
+        if kept.others is not None:
+            rows += weekly(AttendanceWeek, AttendanceWeek.student_id.in_(kept.others))
+    weeks: dict = defaultdict(lambda: [0, 0])
+    for week, days, absences in rows:
+        weeks[week_of(week)][0] += int(days)
+        weeks[week_of(week)][1] += int(absences)
+    return [{"week": week, "days": days, "absences": absences,
              "rate": round(100.0 * (days - absences) / days, 1)}
-            for week, days, absences in rows]
+            for week, (days, absences) in sorted(weeks.items())]
 
 
 def behaviour_by_week(student_ids: Select) -> list[dict]:
@@ -110,18 +129,26 @@ def grade_band():
                 else_="90–100")
 
 
-def grade_distribution(student_ids: Select) -> dict:
+def grade_distribution(student_ids: Select, kept: "WholeGrades | None" = None) -> dict:
     """Return {period name: {band: number of grades}} of period grades (or assessments).
 
-    Adds up the students' counts per band (GradeBandCount), not their grades.
+    Adds up the students' counts per band (GradeBandCount), not their grades; with `kept`,
+    their schools' counts (SchoolGradeBandCount) and the others' only.
     """
-    counts = GradeBandCount
-    # Summed by period id first, then named: grouping the joined rows by name took a third
-    # longer (docs/performance.md).
-    totals = (select(counts.grading_period_id, counts.kind, counts.band,
-                     func.sum(counts.grades).label("grades"))
-              .where(counts.student_id.in_(student_ids))
-              .group_by(counts.grading_period_id, counts.kind, counts.band).subquery())
+    def banded(table, condition) -> Select:
+        # Summed by period id first, then named: grouping the joined rows by name took a
+        # third longer (docs/performance.md).
+        return (select(table.grading_period_id, table.kind, table.band,
+                       func.sum(table.grades).label("grades"))
+                .where(condition).group_by(table.grading_period_id, table.kind, table.band))
+
+    if kept is None:
+        parts = [banded(GradeBandCount, GradeBandCount.student_id.in_(student_ids))]
+    else:
+        parts = [banded(SchoolGradeBandCount, kept.covers(SchoolGradeBandCount))]
+        if kept.others is not None:
+            parts.append(banded(GradeBandCount, GradeBandCount.student_id.in_(kept.others)))
+    totals = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     rows = db.session.execute(
         select(GradingPeriod.name, GradingPeriod.starts_on, totals.c.kind, totals.c.band,
                totals.c.grades)
@@ -148,6 +175,13 @@ class WholeGrades:
     schools: Select
     grade_levels: Select | list[int] | None
     others: Select | None = None
+
+    def covers(self, table) -> ColumnElement[bool]:
+        """The condition keeping a school total's rows (SchoolAttendanceWeek, …) of these."""
+        condition = table.school_id.in_(self.schools)
+        if self.grade_levels is not None:
+            condition = and_(condition, table.grade_level.in_(self.grade_levels))
+        return condition
 
 
 def whole_grades(user: User, scope: Select, *, school_id: int | None = None,

@@ -238,3 +238,35 @@ class GradeBandCount(db.Model):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     band: Mapped[int] = mapped_column(primary_key=True)
     grades: Mapped[int]
+
+
+
+class SchoolAttendanceWeek(db.Model):
+    """AttendanceWeek added up per school and grade level (migration 0022_school_totals):
+    triggers on attendance_weeks keep it, and move a student's weeks when they change
+    school or grade level. A dashboard of whole schools reads these few rows a week."""
+
+    __tablename__ = "school_attendance_weeks"
+    __table_args__ = ({"info": DERIVED},)
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    grade_level: Mapped[int] = mapped_column(primary_key=True)
+    week_start: Mapped[date] = mapped_column(primary_key=True)
+    days: Mapped[int]
+    absences: Mapped[int]
+    tardies: Mapped[int]
+
+
+class SchoolGradeBandCount(db.Model):
+    """GradeBandCount added up per school and grade level, kept like SchoolAttendanceWeek."""
+
+    __tablename__ = "school_grade_band_counts"
+    __table_args__ = ({"info": DERIVED},)
+
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    grade_level: Mapped[int] = mapped_column(primary_key=True)
+    grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"),
+                                                   primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    band: Mapped[int] = mapped_column(primary_key=True)
+    grades: Mapped[int]
