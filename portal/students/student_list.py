@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
 from portal.core.permissions import student_condition
@@ -88,6 +89,7 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None) -> 
         .outerjoin(rates, rates.c.student_id == Student.id)
         .outerjoin(contacts, contacts.c.student_id == Student.id)
         .outerjoin(needs, needs.c.student_id == Student.id)
+        .options(selectinload(Student.school))  # named on each row across several schools
     )
     stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))

@@ -2,14 +2,14 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from portal.auth.models import Role
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.needs.models import Need
 from portal.outcomes.models import AttendanceStatus, DailyAttendance, Grade
-from portal.people.models import Enrollment
+from portal.people.models import District, Enrollment, School
 from portal.risk.models import RiskAssessment, RiskRuleSet
 from tests import factories as f
 
@@ -78,3 +78,29 @@ def test_each_page_sends_as_many_statements_for_30_students_as_for_3(app, login_
     _add_students(school, section, period, rules, 27)
     many = [_statements(client, page) for page in pages]
     assert many == few
+
+
+def test_the_district_list_names_each_school_without_a_statement_per_school(app, login_as):
+    """Across schools the list names each student's school: read with the page, not one
+    school at a time as the rows are shown."""
+    schools = [f.make_school(), f.make_school()]
+    district_id = f.make_district("Valley", *schools).id
+    for school in schools:
+        f.make_student(school, grade_level=10)
+    client = login_as(f.make_district_admin(db.session.get(District, district_id)))
+    page = "/students?sort=name"
+    client.get(page)
+
+    def statements() -> int:
+        db.session.commit()
+        db.session.expunge_all()  # a request's session starts empty, as in production
+        return _statements(client, page)
+
+    few = statements()
+    names = [school.name for school in db.session.scalars(select(School))]
+    for _ in range(3):
+        school = f.make_school(district_id=district_id)
+        f.make_student(school, grade_level=10)
+        names.append(school.name)
+    assert statements() == few
+    assert all(name in client.get(page).text for name in names)
