@@ -240,7 +240,6 @@ class GradeBandCount(db.Model):
     grades: Mapped[int]
 
 
-
 class SchoolAttendanceWeek(db.Model):
     """AttendanceWeek added up per school and grade level (migration 0022_school_totals):
     triggers on attendance_weeks keep it, and move a student's weeks when they change
