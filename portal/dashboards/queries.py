@@ -90,17 +90,11 @@ def attendance_by_week(student_ids: Select, kept: "WholeGrades | None" = None) -
     (whole grade levels of schools), their schools' totals (SchoolAttendanceWeek) and the
     weekly totals of the others only.
     """
-    def weekly(table, condition) -> list[tuple]:
-        return db.session.execute(
-            select(table.week_start, func.sum(table.days), func.sum(table.absences))
-            .where(condition).group_by(table.week_start)).all()
-
-    if kept is None:
-        rows = weekly(AttendanceWeek, AttendanceWeek.student_id.in_(student_ids))
-    else:
-        rows = weekly(SchoolAttendanceWeek, kept.covers(SchoolAttendanceWeek))
-        if kept.others is not None:
-            rows += weekly(AttendanceWeek, AttendanceWeek.student_id.in_(kept.others))
+    rows = [row for table, condition in _sources(
+                student_ids, kept, AttendanceWeek, SchoolAttendanceWeek)
+            for row in db.session.execute(
+                select(table.week_start, func.sum(table.days), func.sum(table.absences))
+                .where(condition).group_by(table.week_start))]
     weeks: dict = defaultdict(lambda: [0, 0])
     for week, days, absences in rows:
         weeks[week_of(week)][0] += int(days)
@@ -108,6 +102,18 @@ def attendance_by_week(student_ids: Select, kept: "WholeGrades | None" = None) -
     return [{"week": week, "days": days, "absences": absences,
              "rate": round(100.0 * (days - absences) / days, 1)}
             for week, (days, absences) in sorted(weeks.items())]
+
+
+def _sources(student_ids: Select, kept: "WholeGrades | None", per_student,
+             per_school) -> list[tuple]:
+    """Return (table, condition) pairs whose totals add up to the students' figure: each
+    student's own totals, or with `kept` their schools' totals and the others' own."""
+    if kept is None:
+        return [(per_student, per_student.student_id.in_(student_ids))]
+    sources = [(per_school, kept.covers(per_school))]
+    if kept.others is not None:
+        sources.append((per_student, per_student.student_id.in_(kept.others)))
+    return sources
 
 
 def behaviour_by_week(student_ids: Select) -> list[dict]:
@@ -135,19 +141,13 @@ def grade_distribution(student_ids: Select, kept: "WholeGrades | None" = None) -
     Adds up the students' counts per band (GradeBandCount), not their grades; with `kept`,
     their schools' counts (SchoolGradeBandCount) and the others' only.
     """
-    def banded(table, condition) -> Select:
-        # Summed by period id first, then named: grouping the joined rows by name took a
-        # third longer (docs/performance.md).
-        return (select(table.grading_period_id, table.kind, table.band,
-                       func.sum(table.grades).label("grades"))
-                .where(condition).group_by(table.grading_period_id, table.kind, table.band))
-
-    if kept is None:
-        parts = [banded(GradeBandCount, GradeBandCount.student_id.in_(student_ids))]
-    else:
-        parts = [banded(SchoolGradeBandCount, kept.covers(SchoolGradeBandCount))]
-        if kept.others is not None:
-            parts.append(banded(GradeBandCount, GradeBandCount.student_id.in_(kept.others)))
+    # Summed by period id first, then named: grouping the joined rows by name took a third
+    # longer (docs/performance.md).
+    parts = [select(table.grading_period_id, table.kind, table.band,
+                    func.sum(table.grades).label("grades"))
+             .where(condition).group_by(table.grading_period_id, table.kind, table.band)
+             for table, condition in _sources(student_ids, kept, GradeBandCount,
+                                              SchoolGradeBandCount)]
     totals = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     rows = db.session.execute(
         select(GradingPeriod.name, GradingPeriod.starts_on, totals.c.kind, totals.c.band,
