@@ -168,7 +168,7 @@ def family_todos_by_school(student_ids: dict[int, list[int]]) -> dict[int, list[
         found.update(family_contact(ids, term_start, today))
     todos = {}
     for school_id, ids in student_ids.items():
-        thresholds = merged_settings(school_settings(school_id))["family_todos"]
+        thresholds = school_settings(school_id)["family_todos"]  # merged already
         todos.update({student_id: family_todos(found[student_id], thresholds=thresholds)
                       for student_id in ids})
     return todos
