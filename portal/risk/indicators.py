@@ -42,6 +42,7 @@ TREND_MIN_WEEKS = 4  # ...of which at least four have...
 TREND_MIN_DAYS = 3  # ...at least three school days recorded
 MIN_ASSESSMENTS = 3  # a course's assessments before their average stands for it
 MAJOR = 3  # behaviour severity: 1 minor, 2 moderate, 3 major
+WORK_MEM = "64MB"  # a district's grades grouped in memory rather than in files
 
 
 def compute_indicators(school: School, student_ids: list[int], today: date) -> dict[int, dict]:
@@ -63,8 +64,7 @@ def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[in
     over the district's attendance and grades) rather than once per school.
     """
     if db.session.connection().dialect.name == "postgresql":
-        # Room to group a district's grades in memory rather than in files (this transaction).
-        db.session.execute(text("SET LOCAL work_mem = '64MB'"))
+        db.session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))  # this transaction
     newest = {}  # each school's current term: the latest to start by today
     for school_id, term_id in db.session.execute(
             select(AcademicTerm.school_id, AcademicTerm.id)

@@ -8,7 +8,7 @@ from sqlalchemy import column, insert, table
 
 from portal import create_app
 from portal.extensions import db
-from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
+from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade, WorkMark
 from portal.people.models import GradingPeriod
 from portal.risk.models import RiskRuleSet
 from tests import factories
@@ -82,3 +82,40 @@ def add_old_assessment(**values) -> None:
     """Insert an assessment into a database not yet migrated to the head (no reasons)."""
     db.session.execute(insert(OLD_ASSESSMENTS).values(
         **{"score": 0, "reasons": "[]", "is_new_flag": False, **values}))
+
+
+def varied_school(pass_mark: float, past_term: bool = False):
+    """A school whose students differ in attendance, grades, work and behaviour."""
+    school = factories.make_school(pass_mark_percent=pass_mark)
+    term = factories.make_term(school)
+    days = school_days(TODAY, 45)
+    students = [factories.make_student(school) for _ in range(7)]
+    steady, absent, declining, failing, missing, unruly, new = students
+    record_attendance(steady, days)
+    record_attendance(absent, days, absent_on=set(days[::3]))
+    record_attendance(declining, days, absent_on=set(days[-9:]))
+    record_attendance(failing, days[-12:], absent_on={days[-2]})  # too few days to vote
+    record_attendance(unruly, days, absent_on=set(days[-5:-2]))
+    maths = factories.make_section(school, None, *students[:6], term=term)
+    art = factories.make_section(school, None, *students[:6], term=term, subject="Art",
+                                 is_core=False)
+    q1, q2 = term.grading_periods[:2]
+    for n, student in enumerate(students[:6]):
+        give_grade(student, maths, q1, 45 if student is failing else 70 + 3 * n)
+        give_grade(student, art, q1, 58 if student is failing else 80 - n)
+        scores = (30, 50, 41) if student is failing else (90 - 9 * n, 75, 68 + n)
+        for offset, score in zip((30, 18, 4), scores, strict=True):
+            grade = give_grade(student, maths, q2, score, kind="assessment")
+            grade.recorded_on = TODAY - timedelta(days=offset)
+    for status, due in (("missing", 3), ("missing", 10), ("late", 20), ("excused", 5)):
+        db.session.add(WorkMark(student_id=missing.id, section_id=maths.id,
+                                grading_period_id=q2.id, assessment_name=f"{status} {due}",
+                                status=status, due_on=TODAY - timedelta(days=due)))
+    record_incidents(unruly, 3, TODAY - timedelta(days=6))
+    if past_term:
+        last_year = factories.make_term(school, starts_on=date(2025, 9, 1),
+                                        ends_on=date(2026, 6, 15))
+        old = factories.make_section(school, None, failing, new, term=last_year)
+        give_grade(failing, old, last_year.grading_periods[0], 35)
+    db.session.flush()
+    return school, students, maths
