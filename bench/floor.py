@@ -5,8 +5,8 @@
   percent, the grade average, its change and failing subjects; earlier terms' failed
   courses; missing and late work; the trend of scores and the gap to the class; behaviour).
   tests/test_bench_floor.py checks it gives the engine's own figures.
-- The narrow floor is the statement the benchmark first measured against: attendance this
-  term and recently, and each course's average, only (four of the engine's indicators).
+- The narrow floor is the statement the benchmark first measured against (its `floor`):
+  attendance this term and recently, and each course's average, only.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -21,7 +21,7 @@ from portal.risk.indicators import (
     TREND_MIN_DAYS,
     TREND_MIN_WEEKS,
     TREND_WEEKS,
-    WORK_MEM,
+    district_pass_settings,
 )
 from portal.risk.work_indicators import TREND_PIECES
 
@@ -40,7 +40,7 @@ _WEEK = ("SELECT student_id, -{n} AS x, round(CAST(100.0 * (w{n} - a{n}) / w{n} 
          " AS y FROM attendance_figures WHERE w{n} >= :min_days")
 
 FULL_SQL = f"""
-WITH term AS (
+WITH term AS NOT MATERIALIZED (
   SELECT t.school_id, t.id AS term_id, t.starts_on FROM academic_terms t
   WHERE t.starts_on <= :today AND NOT EXISTS (
     SELECT 1 FROM academic_terms u WHERE u.school_id = t.school_id AND u.starts_on <= :today
@@ -63,35 +63,42 @@ attendance_figures AS (
         f"sum(CASE WHEN a.on_date > :week{n + 1} AND a.on_date <= :week{n} THEN 1 ELSE 0 END)"
         f" AS w{n}, sum(CASE WHEN a.on_date > :week{n + 1} AND a.on_date <= :week{n}"
         f" AND a.status IN :absent THEN 1 ELSE 0 END) AS a{n}" for n in range(TREND_WEEKS))}
-  FROM daily_attendance a JOIN scope sc ON sc.student_id = a.student_id
+  FROM daily_attendance a JOIN (  -- the scope again, joined in full for a parallel scan
+    SELECT s.id AS student_id, coalesce(term.starts_on, :year_ago) AS term_start
+    FROM students s LEFT JOIN term ON term.school_id = s.school_id WHERE s.is_active) sc
+    ON sc.student_id = a.student_id
   WHERE a.on_date <= :today AND (a.on_date >= sc.term_start OR a.on_date > :week{TREND_WEEKS})
   GROUP BY a.student_id),
 weeks AS ({" UNION ALL ".join(_WEEK.format(n=n) for n in range(TREND_WEEKS))}),
 attendance_line AS ({_LINE.format(points="weeks")}),
-marks AS (
-  SELECT g.student_id, g.section_id, se.course_id, co.is_core, gp.starts_on AS period_start,
-         g.kind, g.recorded_on, 100.0 * g.score / nullif(g.max_score, 0) AS percent
-  FROM grades g JOIN scope sc ON sc.student_id = g.student_id
-  JOIN grading_periods gp ON gp.id = g.grading_period_id AND gp.term_id = sc.term_id
-  JOIN sections se ON se.id = g.section_id JOIN courses co ON co.id = se.course_id
-  WHERE g.recorded_on <= :today),
+cells AS (
+  SELECT student_id, section_id, grading_period_id, kind, count(*) AS marks,
+         sum(100.0 * score / nullif(max_score, 0)) AS total,
+         count(100.0 * score / nullif(max_score, 0)) AS scored
+  FROM grades WHERE recorded_on <= :today
+  GROUP BY student_id, section_id, grading_period_id, kind),
 settled AS (
-  SELECT student_id, period_start, course_id, is_core,
-    coalesce(avg(CASE WHEN kind = 'period' THEN percent END),
-             CASE WHEN count(CASE WHEN kind <> 'period' THEN 1 END) >= :min_assessments
-                  THEN avg(CASE WHEN kind <> 'period' THEN percent END) END) AS percent
-  FROM marks WHERE period_start <= :today
-  GROUP BY student_id, period_start, course_id, is_core),
+  SELECT c.student_id, gp.starts_on AS period_start, se.course_id, co.is_core, sc.pass_mark,
+    coalesce(
+      sum(CASE WHEN c.kind = 'period' THEN c.total END)
+        / nullif(sum(CASE WHEN c.kind = 'period' THEN c.scored END), 0),
+      CASE WHEN sum(CASE WHEN c.kind <> 'period' THEN c.marks ELSE 0 END) >= :min_assessments
+           THEN sum(CASE WHEN c.kind <> 'period' THEN c.total END)
+                / nullif(sum(CASE WHEN c.kind <> 'period' THEN c.scored END), 0) END) AS percent
+  FROM cells c JOIN scope sc ON sc.student_id = c.student_id
+  JOIN grading_periods gp ON gp.id = c.grading_period_id AND gp.term_id = sc.term_id
+  JOIN sections se ON se.id = c.section_id JOIN courses co ON co.id = se.course_id
+  WHERE gp.starts_on <= :today
+  GROUP BY c.student_id, gp.starts_on, se.course_id, co.is_core, sc.pass_mark),
 newest AS (
-  SELECT student_id, is_core, percent, row_number() OVER (
+  SELECT student_id, is_core, pass_mark, percent, row_number() OVER (
     PARTITION BY student_id, course_id ORDER BY period_start DESC) AS newest_first
   FROM settled WHERE percent IS NOT NULL),
 course_figures AS (
-  SELECT n.student_id, avg(n.percent) AS grade_average,
-    sum(CASE WHEN n.percent < sc.pass_mark THEN 1 ELSE 0 END) AS failing,
-    sum(CASE WHEN n.is_core AND n.percent < sc.pass_mark THEN 1 ELSE 0 END) AS failing_core
-  FROM newest n JOIN scope sc ON sc.student_id = n.student_id WHERE n.newest_first = 1
-  GROUP BY n.student_id),
+  SELECT student_id, avg(percent) AS grade_average,
+    sum(CASE WHEN percent < pass_mark THEN 1 ELSE 0 END) AS failing,
+    sum(CASE WHEN is_core AND percent < pass_mark THEN 1 ELSE 0 END) AS failing_core
+  FROM newest WHERE newest_first = 1 GROUP BY student_id),
 period_means AS (
   SELECT student_id, avg(percent) AS mean, row_number() OVER (
     PARTITION BY student_id ORDER BY period_start DESC) AS newest_first
@@ -101,28 +108,31 @@ change AS (
   FROM period_means WHERE newest_first <= 2 GROUP BY student_id HAVING count(*) = 2),
 past_failures AS (
   SELECT student_id, count(*) AS failures FROM (
-    SELECT g.student_id, sc.pass_mark, avg(100.0 * g.score / nullif(g.max_score, 0)) AS average
-    FROM grades g JOIN scope sc ON sc.student_id = g.student_id
-    JOIN sections se ON se.id = g.section_id JOIN academic_terms t ON t.id = se.term_id
+    SELECT c.student_id, sc.pass_mark, sum(c.total) / nullif(sum(c.scored), 0) AS average
+    FROM cells c JOIN scope sc ON sc.student_id = c.student_id
+    JOIN sections se ON se.id = c.section_id JOIN academic_terms t ON t.id = se.term_id
     WHERE sc.term_id IS NOT NULL AND t.starts_on < sc.term_start
-    GROUP BY g.student_id, sc.pass_mark, se.course_id, se.term_id) per_course
+    GROUP BY c.student_id, sc.pass_mark, se.course_id, se.term_id) per_course
   WHERE average < pass_mark GROUP BY student_id),
 classes AS (
-  SELECT student_id, section_id, avg(percent) AS average, count(*) AS handed_in
-  FROM marks WHERE kind = 'assessment' GROUP BY student_id, section_id),
-class_means AS (
-  SELECT g.section_id, avg(100.0 * g.score / nullif(g.max_score, 0)) AS mean
-  FROM grades g JOIN grading_periods gp ON gp.id = g.grading_period_id
-  WHERE g.kind = 'assessment' AND g.recorded_on <= :today
-    AND gp.term_id IN (SELECT term_id FROM scope)
-  GROUP BY g.section_id),
+  SELECT c.student_id, c.section_id, gp.term_id, sum(c.marks) AS handed_in,
+    sum(c.total) / nullif(sum(c.scored), 0) AS average,
+    sum(sum(c.total)) OVER (PARTITION BY c.section_id)
+      / nullif(sum(sum(c.scored)) OVER (PARTITION BY c.section_id), 0) AS class_mean
+  FROM cells c JOIN grading_periods gp ON gp.id = c.grading_period_id
+  JOIN term ON term.term_id = gp.term_id
+  WHERE c.kind = 'assessment' GROUP BY c.student_id, c.section_id, gp.term_id),
 versus AS (
-  SELECT c.student_id, avg(c.average - m.mean) AS score_vs_class, sum(c.handed_in) AS handed_in
-  FROM classes c JOIN class_means m ON m.section_id = c.section_id GROUP BY c.student_id),
+  SELECT c.student_id, avg(c.average - c.class_mean) AS score_vs_class,
+         sum(c.handed_in) AS handed_in
+  FROM classes c JOIN scope sc ON sc.student_id = c.student_id AND sc.term_id = c.term_id
+  GROUP BY c.student_id),
 days AS (
-  SELECT student_id, avg(percent) AS y, -row_number() OVER (
-    PARTITION BY student_id ORDER BY recorded_on DESC) AS x
-  FROM marks WHERE kind = 'assessment' GROUP BY student_id, recorded_on),
+  SELECT g.student_id, avg(100.0 * g.score / nullif(g.max_score, 0)) AS y,
+         -row_number() OVER (PARTITION BY g.student_id ORDER BY g.recorded_on DESC) AS x
+  FROM grades g JOIN scope sc ON sc.student_id = g.student_id
+  JOIN grading_periods gp ON gp.id = g.grading_period_id AND gp.term_id = sc.term_id
+  WHERE g.kind = 'assessment' AND g.recorded_on <= :today GROUP BY g.student_id, g.recorded_on),
 score_line AS ({_LINE.format(points=f"(SELECT * FROM days WHERE x >= -{TREND_PIECES}) latest")}),
 work_figures AS (
   SELECT w.student_id,
@@ -205,15 +215,9 @@ def _absent(sql: str) -> str:
     return sql.replace(":absent", "(" + ", ".join(f"'{s}'" for s in AttendanceStatus.ABSENT) + ")")
 
 
-def _room(connection) -> None:
-    """The recompute's memory to group in (portal/risk/indicators.py), for this transaction."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
-
-
 def full_floor(connection, today: date) -> list:
     """Every active student's indicators as of `today`, from the one raw statement."""
-    _room(connection)
+    district_pass_settings(connection)  # as the recompute's
     weeks = {f"week{n}": today - timedelta(days=7 * n) for n in range(TREND_WEEKS + 1)}
     parameters = {
         "today": today, "year_ago": today - timedelta(days=365),
@@ -227,7 +231,7 @@ def full_floor(connection, today: date) -> list:
 
 def narrow_floor(connection, today: date, term_start: date) -> list:
     """Attendance this term and recently, and each course's average, per active student."""
-    _room(connection)
+    district_pass_settings(connection)  # as the recompute's
     return connection.execute(text(_absent(NARROW_SQL)), {
         "recent": today - timedelta(days=RECENT_DAYS), "term_start": term_start,
         "today": today}).all()

@@ -42,7 +42,15 @@ TREND_MIN_WEEKS = 4  # ...of which at least four have...
 TREND_MIN_DAYS = 3  # ...at least three school days recorded
 MIN_ASSESSMENTS = 3  # a course's assessments before their average stands for it
 MAJOR = 3  # behaviour severity: 1 minor, 2 moderate, 3 major
-WORK_MEM = "64MB"  # a district's grades grouped in memory rather than in files
+
+
+def district_pass_settings(connection) -> None:
+    """Set this transaction up for statements over a whole district's rows (PostgreSQL):
+    memory to group a district's grades in rather than files, and no JIT compiling (seconds
+    spent compiling statements that run once)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL work_mem = '64MB'"))
+        connection.execute(text("SET LOCAL jit = off"))
 
 
 def compute_indicators(school: School, student_ids: list[int], today: date) -> dict[int, dict]:
@@ -63,8 +71,7 @@ def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[in
     The same queries as compute_indicators, each run once over all the schools (one pass
     over the district's attendance and grades) rather than once per school.
     """
-    if db.session.connection().dialect.name == "postgresql":
-        db.session.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))  # this transaction
+    district_pass_settings(db.session.connection())
     newest = {}  # each school's current term: the latest to start by today
     for school_id, term_id in db.session.execute(
             select(AcademicTerm.school_id, AcademicTerm.id)
