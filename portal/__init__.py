@@ -58,9 +58,13 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions of portal.extensions to this app."""
     from portal import models  # noqa: F401 — every model, for SQLAlchemy and Alembic
     from portal.core.locale import select_locale, select_timezone
+    from portal.core.planner import plan_without_jit
     from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            plan_without_jit(engine)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)

@@ -46,11 +46,9 @@ MAJOR = 3  # behaviour severity: 1 minor, 2 moderate, 3 major
 
 def district_pass_settings(connection) -> None:
     """Set this transaction up for statements over a whole district's rows (PostgreSQL):
-    memory to group a district's grades in rather than files, and no JIT compiling (seconds
-    spent compiling statements that run once)."""
+    memory to group a district's grades in rather than in files."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SET LOCAL work_mem = '64MB'"))
-        connection.execute(text("SET LOCAL jit = off"))
 
 
 def compute_indicators(school: School, student_ids: list[int], today: date) -> dict[int, dict]:
