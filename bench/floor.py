@@ -17,6 +17,7 @@ from portal.outcomes.models import AttendanceStatus, WorkStatus
 from portal.risk.indicators import (
     MAJOR,
     MIN_ASSESSMENTS,
+    NO_TERM_LOOKBACK,
     RECENT_DAYS,
     TREND_MIN_DAYS,
     TREND_MIN_WEEKS,
@@ -220,7 +221,7 @@ def full_floor(connection, today: date) -> list:
     district_pass_settings(connection)  # as the recompute's
     weeks = {f"week{n}": today - timedelta(days=7 * n) for n in range(TREND_WEEKS + 1)}
     parameters = {
-        "today": today, "year_ago": today - timedelta(days=365),
+        "today": today, "year_ago": today - NO_TERM_LOOKBACK,
         "recent": today - timedelta(days=RECENT_DAYS), **weeks,
         "tomorrow": datetime.combine(today + timedelta(days=1), time.min),
         "min_days": TREND_MIN_DAYS, "min_weeks": TREND_MIN_WEEKS,

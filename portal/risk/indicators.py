@@ -42,6 +42,7 @@ TREND_MIN_WEEKS = 4  # ...of which at least four have...
 TREND_MIN_DAYS = 3  # ...at least three school days recorded
 MIN_ASSESSMENTS = 3  # a course's assessments before their average stands for it
 MAJOR = 3  # behaviour severity: 1 minor, 2 moderate, 3 major
+NO_TERM_LOOKBACK = timedelta(days=365)  # a school without a term: its last year counts
 
 
 def district_pass_settings(connection) -> None:
@@ -56,8 +57,7 @@ def compute_indicators(school: School, student_ids: list[int], today: date) -> d
     term = current_term(school.id, today)
     students = select(Student.id.label("student_id"),
                       literal(term.id if term else None, Integer).label("term_id"),
-                      literal(term.starts_on if term else today - timedelta(days=365),
-                              Date).label("term_start"),
+                      literal(_start_of(term, today), Date).label("term_start"),
                       literal(school.pass_mark_percent, Float).label("pass_mark"))
     return scope_indicators(students.where(Student.id.in_(student_ids)), today,
                             expected=student_ids)
@@ -79,7 +79,7 @@ def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[in
     students = (
         select(Student.id.label("student_id"), AcademicTerm.id.label("term_id"),
                func.coalesce(AcademicTerm.starts_on,
-                             literal(today - timedelta(days=365), Date)).label("term_start"),
+                             literal(today - NO_TERM_LOOKBACK, Date)).label("term_start"),
                School.pass_mark_percent.label("pass_mark"))
         .join(School, School.id == Student.school_id)
         .outerjoin(AcademicTerm, and_(AcademicTerm.school_id == Student.school_id,
@@ -124,8 +124,11 @@ def scope_indicators(students: Select, today: date,
 def term_start_of(school: School, today: date) -> date:
     """The first day of the school's current term (a year ago when it has none): where the
     family to-dos start counting."""
-    term = current_term(school.id, today)
-    return term.starts_on if term else today - timedelta(days=365)
+    return _start_of(current_term(school.id, today), today)
+
+
+def _start_of(term: AcademicTerm | None, today: date) -> date:
+    return term.starts_on if term else today - NO_TERM_LOOKBACK
 
 
 def family_contact(student_ids: list[int], term_start: date, today: date) -> dict[int, dict]:
