@@ -21,9 +21,10 @@ from portal.auth.models import Role, User
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.campaigns import create_campaign, send_campaign
+from portal.messaging.compose import GuardianEmails
 from portal.messaging.models import Delivery, DeliveryStatus
 from portal.messaging.segments import count_recipients
-from portal.messaging.worker import build_mail
+from portal.messaging.worker import build_mail, claimed
 from portal.people.models import School
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,9 +140,13 @@ def _rate(arrivals: list[tuple[float, str]]) -> float:
 
 
 def smtplib_floor(sample: list[int], sink: Sink) -> float:
-    """Send the sample's emails with a bare smtplib loop over one connection; per second."""
+    """Send the sample's emails with a bare smtplib loop over one connection; per second.
+
+    The emails are written before the clock starts, the worker's way (compose.py), so the
+    loop sends exactly what the worker sends.
+    """
     messages = [(delivery.to_address, build_mail(delivery).as_bytes()) for delivery in
-                db.session.scalars(select(Delivery).where(Delivery.id.in_(sample)))]
+                GuardianEmails()(claimed(sample))]
     before = len(sink.received())
     with smtplib.SMTP("127.0.0.1", sink.port) as connection:
         for address, message in messages:

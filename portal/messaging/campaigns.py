@@ -29,7 +29,6 @@ from portal.messaging.quiet_hours import next_sending_time
 from portal.messaging.rendering import TemplateProblem, fields_used, render_message
 from portal.messaging.segments import Recipient, count_recipients, resolve_recipients
 from portal.messaging.services import (
-    EmailWrapper,
     inbox_fields,
     opted_out,
     outbox_rows,
@@ -234,18 +233,18 @@ class CampaignQueue:
     """A campaign's rows for its recipients, a chunk at a time, as notify_guardian writes
     them one by one (the same rows, by the same functions).
 
-    What stays the same for every recipient is worked out once: the variants, the email
-    wrapper (once per school and language), the sending times (once per zone), and, for the
-    whole audience at once, who opted out, their push devices, who is past the weekly limit
-    and the inbox copies' ids. The audience holds only informed links of active guardians
-    (segments.audience_links), so the per-guardian link check is not repeated.
+    What stays the same for every recipient is worked out once: the variants, the sending
+    times (once per zone), and, for the whole audience at once, who opted out, their push
+    devices, who is past the weekly limit and the inbox copies' ids. The audience holds only
+    informed links of active guardians (segments.audience_links), so the per-guardian link
+    check is not repeated. The emails are written by the worker as it sends them
+    (compose.py).
     """
 
     def __init__(self, campaign: Campaign, school: School, sender: User,
                  recipients: list[Recipient]):
         self.campaign, self.school, self.sender = campaign, school, sender
         self.variants = variants_of(campaign)
-        self.email_parts = EmailWrapper(campaign.kind)
         self.due_times: dict = {}
         self.json = (json.dumps if db.session.connection().dialect.name == "postgresql"
                      else (lambda value: value))  # COPY takes JSON as text
@@ -294,7 +293,7 @@ class CampaignQueue:
             rows = outbox_rows(guardian=guardian, message=message, headers=None,
                                attachments=None, not_before=campaign.scheduled_at,
                                devices=self.devices.get(guardian.id, []),
-                               due=self.due(guardian), email_parts=self.email_parts)
+                               due=self.due(guardian))
             if guardian.id in self.over_limit:
                 mark_held_back(rows, cap=self.over_limit[guardian.id])
             deliveries += [self.delivery_row(row) for row in rows]

@@ -159,7 +159,8 @@ class Delivery(TimestampMixin, db.Model):
     channel: Mapped[str] = mapped_column(String(20), default="email")
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
+    # None for an email to a guardian: the worker writes it from the inbox copy (compose.py).
+    body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     # Extra headers (List-Unsubscribe …) and attachments [{"filename","content_type","text"}].
     headers: Mapped[dict] = mapped_column(db.JSON, default=dict)

@@ -17,14 +17,15 @@ def new_message_id_header() -> str:
     return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def delivery_fields(*, to_address: str, subject: str, body_text: str, kind: str,
+def delivery_fields(*, to_address: str, subject: str, body_text: str | None, kind: str,
                     channel: str = "email", body_html: str | None = None,
                     user_id: int | None = None, guardian_id: int | None = None,
                     message_id: int | None = None, campaign_id: int | None = None,
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None) -> dict:
     """Return every column of a queued delivery (an email unless `channel` says otherwise):
-    one is written as a Delivery, a campaign's thousands as plain rows."""
+    one is written as a Delivery, a campaign's thousands as plain rows. An email to a
+    guardian has no `body_text` yet: the worker writes it from the inbox copy (compose.py)."""
     return {
         "to_address": to_address, "subject": subject, "body_text": body_text,
         "body_html": body_html, "kind": kind, "user_id": user_id, "guardian_id": guardian_id,

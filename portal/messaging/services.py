@@ -1,25 +1,17 @@
 """Messaging use cases other features call: notify a guardian, notify a staff member."""
 
-import re
-import uuid
-
-from flask import current_app, render_template
-from flask_babel import force_locale
-from markupsafe import Markup, escape
+from flask import current_app
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.bulk import among
 from portal.core.permissions import guardian_may_be_told
 from portal.core.time import utcnow
-from portal.core.urls import portal_url
 from portal.extensions import db
 from portal.messaging.dose import families_over_limit, mark_held_back
 from portal.messaging.models import Delivery, Message, NotificationPreference, UpdateKind
 from portal.messaging.outbox import delivery_fields, queue_email, sms_fields
 from portal.messaging.quiet_hours import next_sending_time
-from portal.messaging.rendering import text_to_html
-from portal.messaging.unsubscribe import UnsubscribeLinks, unsubscribe_url
 from portal.notifications.push import push_fields, push_subscriptions_of
 from portal.people.models import Guardian, School, Student
 
@@ -64,59 +56,6 @@ def sending_time(guardian: Guardian, kind: str, planned=None):
     return next_sending_time(planned, timezone=guardian.timezone or school.timezone,
                              start_hour=school.sending_window_start_hour,
                              end_hour=school.sending_window_end_hour)
-
-
-def _email_parts(guardian: Guardian, *, kind: str, body_text: str, body_html: str | None,
-                 headers: dict, unsubscribe=unsubscribe_url) -> tuple[str, str, dict]:
-    school = db.session.get(School, guardian.school_id)
-    context = {"school": school, "body_text": body_text,
-               "body_html": Markup(body_html) if body_html else text_to_html(body_text),
-               "preferences_link": portal_url("family.updates"), "unsubscribe_link": None}
-    headers = dict(headers)
-    if kind in UpdateKind.OPTIONAL:
-        context["unsubscribe_link"] = unsubscribe(guardian, kind)
-        headers["List-Unsubscribe"] = f"<{context['unsubscribe_link']}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    with force_locale(guardian.preferred_language):
-        return (render_template("email/update.txt", **context),
-                render_template("email/update.html", **context), headers)
-
-
-class EmailWrapper:
-    """_email_parts for a whole campaign: each school's wrapper rendered once per language,
-    with markers where the guardian's parts go, then filled in for each guardian."""
-
-    BODY_TEXT, BODY_HTML, LINK = (f"\x00{uuid.uuid4().hex}{part}\x00"
-                                  for part in ("text", "html", "link"))
-    SLOTS = re.compile(f"({BODY_TEXT}|{BODY_HTML}|{LINK})")
-
-    def __init__(self, kind: str):
-        self.kind, self.links, self.wrappers = kind, UnsubscribeLinks(kind), {}
-
-    def _pieces(self, guardian: Guardian) -> tuple[list[str], list[str]]:
-        key = (guardian.school_id, guardian.preferred_language)
-        if key not in self.wrappers:
-            marked = Guardian(id=0, school_id=guardian.school_id,
-                              preferred_language=guardian.preferred_language)
-            text, html, _ = _email_parts(marked, kind=self.kind, body_text=self.BODY_TEXT,
-                                         body_html=self.BODY_HTML, headers={},
-                                         unsubscribe=lambda *_: self.LINK)
-            self.wrappers[key] = (self.SLOTS.split(text), self.SLOTS.split(html))
-        return self.wrappers[key]
-
-    def __call__(self, guardian: Guardian, *, kind: str, body_text: str, body_html: str | None,
-                 headers: dict) -> tuple[str, str, dict]:
-        text_pieces, html_pieces = self._pieces(guardian)
-        headers, link = dict(headers), None
-        if kind in UpdateKind.OPTIONAL:
-            link = self.links(guardian)
-            headers["List-Unsubscribe"] = f"<{link}>"
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        html = Markup(body_html) if body_html else text_to_html(body_text)
-        text_slots = {self.BODY_TEXT: body_text, self.LINK: link}
-        html_slots = {self.BODY_HTML: str(html), self.LINK: str(escape(link))}
-        return ("".join(text_slots.get(piece, piece) for piece in text_pieces),
-                "".join(html_slots.get(piece, piece) for piece in html_pieces), headers)
 
 
 def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: str,
@@ -175,13 +114,14 @@ def inbox_fields(*, guardian: Guardian, kind: str, subject: str, body_text: str,
 
 def outbox_rows(*, guardian: Guardian, message: dict, headers: dict | None,
                 attachments: list | None, not_before, devices: list[int],
-                short_text: str | None = None, due=None, email_parts=_email_parts) -> list[dict]:
+                short_text: str | None = None, due=None) -> list[dict]:
     """Return the columns of the email, SMS and push deliveries of an inbox message (its
     columns, with its id).
 
-    Non-urgent ones wait for the school's sending window in the guardian's zone (`due`, when
-    the caller worked it out already); SMS and push carry `short_text` when given (the gist
-    of a long message). A campaign passes an EmailWrapper as `email_parts`.
+    The email keeps no body: the worker writes it from the inbox copy when it sends it
+    (compose.py). Non-urgent ones wait for the school's sending window in the guardian's
+    zone (`due`, when the caller worked it out already); SMS and push carry `short_text`
+    when given (the gist of a long message).
     """
     kind, subject, body_text = message["kind"], message["subject"], message["body_text"]
     due = due or sending_time(guardian, kind, not_before)
@@ -189,11 +129,8 @@ def outbox_rows(*, guardian: Guardian, message: dict, headers: dict | None,
               "campaign_id": message["campaign_id"], "not_before": due}
     rows = []
     if can_email(guardian):
-        text, html, all_headers = email_parts(guardian, kind=kind, body_text=body_text,
-                                              body_html=message["body_html"],
-                                              headers=headers or {})
         rows.append(delivery_fields(to_address=guardian.email, subject=subject,
-                                    body_text=text, body_html=html, headers=all_headers,
+                                    body_text=None, headers=headers,
                                     attachments=attachments, **common))
     if can_text(guardian, kind):
         rows.append(sms_fields(to_address=guardian.phone,

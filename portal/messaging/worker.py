@@ -32,6 +32,7 @@ from portal.messaging.attempts import (
     record_expired_lease,
     record_sent,
 )
+from portal.messaging.compose import GuardianEmails
 from portal.messaging.mime import envelope_sender, mail_bytes
 from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus
 from portal.messaging.sms import GatewayError, send_sms
@@ -215,14 +216,16 @@ def claimed(ids: list[int]) -> list[Row]:
     return [rows[delivery_id] for delivery_id in ids]
 
 
-def _send_claimed(channel: str, limit: int, report: BatchReport, send_one) -> int:
-    """Claim up to `limit` due deliveries, send them, record the results; return how many.
+def _send_claimed(channel: str, limit: int, report: BatchReport, send_one,
+                  prepare=lambda deliveries: deliveries) -> int:
+    """Claim up to `limit` due deliveries, `prepare` them (emails: write their bodies), send
+    them, record the results; return how many.
 
     One transaction claims the batch and one records it: a worker killed in between holds
     the batch until its lease runs out, and resends (same Message-ID) only those of it that
     had already gone.
     """
-    deliveries = claimed(claim_due(limit=batch_limit(limit), channel=channel))
+    deliveries = prepare(claimed(claim_due(limit=batch_limit(limit), channel=channel)))
     results, last_sent_at, until = [], None, _send_until()
     for delivery in deliveries:
         if results and time.monotonic() > until:
@@ -254,11 +257,13 @@ def _send_until() -> float:
 
 
 class Mailer:
-    """One SMTP connection kept open across batches; opened again after it fails."""
+    """One SMTP connection kept open across batches; opened again after it fails. It writes
+    the guardians' emails as it sends them (compose.py), each layout rendered once."""
 
     def __init__(self):
         self.connection = None
         self.unreachable: Exception | None = None
+        self.write_bodies = GuardianEmails()
 
     def send(self, delivery: Row) -> Exception | None:
         """Send one email; return the failure to record, or None when the server took it."""
@@ -301,10 +306,10 @@ def send_batch(limit: int, report: BatchReport, mailer: Mailer | None = None) ->
     """Send up to `limit` due emails (over the mailer's open connection); return how many."""
     if mailer is not None:
         mailer.unreachable = None  # each batch tries the server again
-        return _send_claimed("email", limit, report, mailer.send)
+        return _send_claimed("email", limit, report, mailer.send, mailer.write_bodies)
     mailer = Mailer()
     try:
-        return _send_claimed("email", limit, report, mailer.send)
+        return _send_claimed("email", limit, report, mailer.send, mailer.write_bodies)
     finally:
         mailer.close()
 

@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.extensions import db
+from portal.messaging.compose import GuardianEmails
 from portal.messaging.models import Delivery
 from portal.messaging.services import notify_guardian
+from portal.messaging.worker import claimed
 from portal.people.models import Guardian, School, Section, Student
 from tests import factories as f
 
@@ -99,3 +101,9 @@ def wait_until(condition, *, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.2)
     return condition()
+
+
+def as_sent(deliveries: list[Delivery]) -> list:
+    """Return the deliveries as the worker sends them: guardians' emails written from their
+    inbox copies (compose.py)."""
+    return GuardianEmails()(claimed([delivery.id for delivery in deliveries]))

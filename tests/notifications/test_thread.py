@@ -14,6 +14,7 @@ from portal.needs.services import reply_to_feedback
 from portal.notifications.models import NotificationKind as Kind
 from portal.notifications.models import StaffNotification
 from tests import factories as f
+from tests.messaging.helpers import as_sent
 from tests.notifications.helpers import emails_to, notified, school_with_staff
 
 
@@ -45,7 +46,7 @@ def test_reply_notifies_the_teacher_who_answers_and_the_family_sees_one_thread(a
     answer = db.session.scalar(select(Message).where(Message.sender_user_id == world.teacher.id,
                                                      Message.thread_id == thread.id))
     assert answer is not None and not answer.from_family
-    (email,) = emails_to("mum@example.org")[1:]  # the first is the original message
+    (email,) = as_sent(emails_to("mum@example.org")[1:])  # the first is the original message
     assert email.subject == "Re: Excursion" and "le ha respondido" in email.body_text
     assert "Perfect, see you <b>Friday</b>." in email.body_text
     history = db.session.scalars(select(Interaction).where(Interaction.student_id == world.ana.id)
