@@ -42,7 +42,7 @@ _DESCRIPTIONS = {
 }
 _RULE = (f"Use only the merge fields {', '.join(MERGE_FIELDS)} and "
          "{% if %} / {% elif %} / {% else %}.")
-_LINK = re.compile(r"(https?://[^\s<>&]+)")
+_LINK = re.compile(r"https?://[^\s<>\"']+")
 _environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
                                     trim_blocks=True, lstrip_blocks=True)
 
@@ -136,13 +136,26 @@ def render_text(source: str, fields: dict) -> str:
         raise TemplateProblem(f"The template could not be filled in: {error}") from error
 
 
+def _linked(line: str) -> str:
+    """Escape a line, its web addresses made links, query strings and all; a full stop,
+    comma or closing bracket right after an address ends the sentence, not the address."""
+    pieces, done = [], 0
+    for found in _LINK.finditer(line):
+        address = found.group(0).rstrip(".,;:!?")
+        if address.endswith(")") and "(" not in address:
+            address = address.rstrip(")").rstrip(".,;:!?")
+        pieces += [str(escape(line[done:found.start()])),
+                   f'<a href="{escape(address)}">{escape(address)}</a>']
+        done = found.start() + len(address)
+    return "".join(pieces) + str(escape(line[done:]))
+
+
 def text_to_html(text: str) -> Markup:
     """Escape text and turn it into paragraphs with line breaks and clickable links."""
     paragraphs = [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
     html = []
     for paragraph in paragraphs:
-        lines = [_LINK.sub(r'<a href="\1">\1</a>', str(escape(line)))
-                 for line in paragraph.splitlines()]
+        lines = [_linked(line) for line in paragraph.splitlines()]
         html.append("<p>" + "<br>".join(lines) + "</p>")
     return Markup("\n".join(html))
 

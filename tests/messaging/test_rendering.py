@@ -11,6 +11,7 @@ from portal.messaging.rendering import (
     _plain,
     render_message,
     render_text,
+    text_to_html,
 )
 
 FIELDS = {"guardian_name": "Maria Lopez", "student_name": "Ana"}
@@ -114,3 +115,23 @@ def test_the_quick_path_keeps_the_cap_and_names_an_unknown_field():
         render_text("{{ student_name }}!", fields)
     with pytest.raises(TemplateProblem, match="school_name"):
         render_text("Dear {{ school_name }}", FIELDS)  # a merge field the caller left out
+
+
+@pytest.mark.parametrize(("text", "link", "after"), [
+    ("Sign up: https://forms.example/f?id=7&lang=es now", "https://forms.example/f?id=7&amp;lang=es",
+     " now"),
+    ("Read https://portal.example/news.", "https://portal.example/news", "."),
+    ("(see https://portal.example/trip)", "https://portal.example/trip", ")"),
+    ("Wiki https://en.example/A_(b), then", "https://en.example/A_(b)", ", then"),
+    ('Go to https://x.example/"onmouseover="alert(1)', "https://x.example/",
+     "&#34;onmouseover=&#34;alert(1)"),
+], ids=["query-string", "full-stop", "in-brackets", "brackets-in-address", "quote-ends-it"])
+def test_a_link_keeps_its_whole_address_and_not_the_sentences_punctuation(text, link, after):
+    html = text_to_html(text)
+    assert f'<a href="{link}">{link}</a>{after}' in html
+    assert html.count("<a ") == 1
+
+
+def test_only_web_addresses_become_links():
+    html = text_to_html("javascript:alert(1) and ftp://files.example and <b>bold</b>")
+    assert "<a " not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
