@@ -79,7 +79,7 @@ def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[in
     students = (
         select(Student.id.label("student_id"), AcademicTerm.id.label("term_id"),
                func.coalesce(AcademicTerm.starts_on,
-                             literal(today - NO_TERM_LOOKBACK, Date)).label("term_start"),
+                             literal(_start_of(None, today), Date)).label("term_start"),
                School.pass_mark_percent.label("pass_mark"))
         .join(School, School.id == Student.school_id)
         .outerjoin(AcademicTerm, and_(AcademicTerm.school_id == Student.school_id,
