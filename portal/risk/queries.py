@@ -44,9 +44,13 @@ def latest_risk_levels(student_ids):
 FLAGGED_PER_PAGE = 25
 
 
-def _flagged_statement(user: User, student_ids: Select | None, new_only: bool) -> Select:
+def _flagged_statement(user: User, student_ids: Select | None, new_only: bool,
+                       *columns) -> Select:
+    """Select the columns (default: each assessment and its student) of the flagged, worst
+    first."""
     scope = student_ids if student_ids is not None else visible_student_ids(user)
-    stmt = (select(RiskAssessment, Student).join(Student, Student.id == RiskAssessment.student_id)
+    stmt = (select(*(columns or (RiskAssessment, Student)))
+            .join(Student, Student.id == RiskAssessment.student_id)
             .where(RiskAssessment.id.in_(newest_assessment_ids(scope)),
                    Student.id.in_(visible_student_ids(user)),
                    RiskAssessment.level != RiskLevel.NONE))
@@ -67,15 +71,21 @@ def flagged_page(user: User, *, student_ids: Select | None = None, page: int = 1
                  per_page: int = FLAGGED_PER_PAGE) -> tuple[list, int]:
     """Return one page of flagged_students (worst first) and how many are flagged in all.
 
-    The total comes with the page's rows (a window count, one query); only a page past the
-    last, which has no rows to carry it, counts on its own.
+    The ranking and the total (a window count) are worked out on narrow rows, ids only; only
+    the page's assessments and students are then loaded. A district has thousands of flagged
+    students, and sorting every one whole, with its reasons, cost more than the page. Only a
+    page past the last, which has no rows to carry the total, counts on its own.
     """
-    stmt = _flagged_statement(user, student_ids, new_only=False)
-    rows = db.session.execute(stmt.add_columns(func.count().over())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    if rows:
-        return [(assessment, student) for assessment, student, _ in rows], rows[0][2]
-    return [], db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    ranked = _flagged_statement(user, student_ids, False, RiskAssessment.id)
+    shown = db.session.execute(ranked.add_columns(func.count().over())
+                               .offset((page - 1) * per_page).limit(per_page)).all()
+    if not shown:
+        return [], db.session.scalar(select(func.count())
+                                     .select_from(ranked.order_by(None).subquery()))
+    rows = {assessment.id: (assessment, student) for assessment, student in db.session.execute(
+        select(RiskAssessment, Student).join(Student, Student.id == RiskAssessment.student_id)
+        .where(RiskAssessment.id.in_([assessment_id for assessment_id, _ in shown])))}
+    return [rows[assessment_id] for assessment_id, _ in shown], shown[0][1]
 
 
 def new_flag_count(user: User) -> int:

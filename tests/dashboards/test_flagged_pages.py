@@ -29,6 +29,8 @@ def test_the_overview_lists_flagged_students_a_page_at_a_time_worst_first(client
     worst_first = students[::-1]
     assert all(f">{s.display_name}<" in first for s in worst_first[:FLAGGED_PER_PAGE])
     assert not any(f">{s.display_name}<" in first for s in worst_first[FLAGGED_PER_PAGE:])
+    places = [first.index(f">{s.display_name}<") for s in worst_first[:FLAGGED_PER_PAGE]]
+    assert places == sorted(places)  # in the ranking's order within the page too
     assert all(f">{s.display_name}<" in second for s in worst_first[FLAGGED_PER_PAGE:])
     assert "Page 1 of 2" in first and 'href="/dashboards/?page=2"' in first
     assert "Page 2 of 2" in second and "?page=3" not in second
