@@ -105,10 +105,10 @@ def _shown(effect, outcome: str, design) -> dict:
             "chart": chart, "design": design}
 
 
-def program_impact(user: User, program, outcome: str, today: date,
-                   school_id: int | None = None) -> dict:
-    """Compare participants' change with matched students' over the same weeks."""
-    frame = _impact_frame(user, outcome, today, school_id)
+def program_impact(user: User, program, outcome: str, today: date) -> dict:
+    """Compare participants' change with matched students' of the program's school over the
+    same weeks (the same figure for everyone who sees the program: docs/impact.md)."""
+    frame = _impact_frame(user, outcome, today, program.school_id)
     design = impact_estimate.DESIGNS[outcome]
     treated = impact_panel.program_participants(
         frame["ids"], frame["grades"], frame["clusters"],

@@ -104,12 +104,13 @@ def programs():
     program = next((p for p in listed if p.id == program_id), None)
     if (program_id and program is None) or outcome not in OUTCOMES:
         abort(404)
-    result = pages.program_impact(current_user, program, outcome, _today(school_id),
-                                  school_id) if program else None
+    result = pages.program_impact(current_user, program, outcome,
+                                  _today(program.school_id)) if program else None
     return render_template("dashboards/programs.html", programs=listed, program=program,
                            outcome=outcome, result=result, school_id=school_id,
                            schools=visible_schools(current_user),
-                           scope=pages.scope_name(current_user, school_id))
+                           scope=pages.scope_name(current_user,
+                                                  program.school_id if program else school_id))
 
 
 @bp.get("/interventions")

@@ -267,3 +267,29 @@ def test_the_intervention_panel_holds_only_the_students_flagged_this_year(app, m
     db.session.flush()
     pages.program_impact(built.admin, program, "attendance", TODAY)
     assert len(panels[1][0]) == 96  # a program's comparison may be anyone
+
+
+def test_a_program_is_compared_within_its_own_school_whoever_looks(app, login_as, monkeypatch):
+    """The district's administrator, across every school, sees the figure the program's
+    school sees: the comparison pool is the program's school (its calendar, its grading),
+    never another school of the district, however alike its students look."""
+    built = _program_school()
+    other = factories.make_school("Riverside")
+    district = factories.make_district("Valley", built.school, other)
+    lookalikes = [factories.make_student(other, grade_level=9) for _ in range(40)]
+    for student in lookalikes:  # absent every Monday, all term, like the non-participants
+        _attend(Built(other, None, None), student)
+    district_admin = factories.make_district_admin(district)
+    db.session.commit()
+    url = f"/dashboards/programs?program_id={built.program.id}"
+    school_view = _text(login_as(built.admin).get(url).get_data(True))
+    district_view = _text(login_as(district_admin).get(url).get_data(True))
+    shown = re.compile(r"Scope: .*? comparison students\.")
+    assert shown.search(district_view).group() == shown.search(school_view).group()
+    assert "Scope: the whole school" in district_view and "+20.00 points" in district_view
+    panels = []
+    build_panel = impact_panel.build_panel
+    monkeypatch.setattr(impact_panel, "build_panel",
+                        lambda ids, *args: panels.append(ids) or build_panel(ids, *args))
+    pages.program_impact(district_admin, built.program, "attendance", TODAY)
+    assert sorted(panels[0]) == sorted(s.id for group in built.groups for s in group)
