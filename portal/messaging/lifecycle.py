@@ -19,6 +19,7 @@ from portal.messaging.models import (
     Message,
     MessageTemplate,
 )
+from portal.messaging.outbox import cancel_waiting
 from portal.people.models import School
 
 
@@ -96,12 +97,7 @@ def stop_campaign(*, campaign: Campaign, actor: User) -> int:
     if not _move(campaign, from_statuses=(CampaignStatus.SCHEDULED, CampaignStatus.SENDING),
                  to_status=target):
         raise CampaignNotChangeable(_("This campaign has already finished."))
-    # Rows a worker holds right now (status "sending") are already on their way.
-    cancelled = db.session.execute(
-        update(Delivery).where(Delivery.campaign_id == campaign.id,
-                               Delivery.status == DeliveryStatus.QUEUED)
-        .values(status=DeliveryStatus.CANCELLED, locked_until=None)
-        .execution_options(synchronize_session=False)).rowcount
+    cancelled = cancel_waiting(Delivery.campaign_id == campaign.id)
     _hide_unseen_messages(campaign)
     campaign.status = target
     db.session.flush()

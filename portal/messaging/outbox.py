@@ -3,6 +3,7 @@
 import uuid
 
 from flask import current_app
+from sqlalchemy import update
 
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -34,6 +35,15 @@ def delivery_fields(*, to_address: str, subject: str, body_text: str | None, kin
         "last_error": None, "next_attempt_at": not_before or utcnow(),
         "message_id_header": new_message_id_header(),
     }
+
+
+def cancel_waiting(condition) -> int:
+    """Cancel the deliveries matching the condition that still wait in the outbox; return
+    how many. Those a worker holds right now (status "sending") are already on their way."""
+    return db.session.execute(
+        update(Delivery).where(condition, Delivery.status == DeliveryStatus.QUEUED)
+        .values(status=DeliveryStatus.CANCELLED, locked_until=None)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def queue_email(**fields) -> Delivery:

@@ -9,7 +9,7 @@ any text column of any table (found from the schema, so new tables are covered).
 import json
 import re
 
-from sqlalchemy import JSON, String, Table, Text, cast, func, or_, select, update
+from sqlalchemy import JSON, String, Table, Text, cast, false, func, or_, select, update
 
 from portal.auth.models import User
 from portal.core.signals import record_changed
@@ -17,6 +17,8 @@ from portal.core.time import utcnow
 from portal.events.models import CalendarFeed
 from portal.extensions import db
 from portal.interactions.models import Interaction, InteractionParticipant
+from portal.messaging.models import Delivery
+from portal.messaging.outbox import cancel_waiting
 from portal.people.models import Guardian, Student
 from portal.privacy.schema import references_to
 
@@ -110,7 +112,10 @@ def erase_student(*, student: Student, actor: User | None, reason: str) -> None:
 
 
 def erase_guardian(*, guardian: Guardian, actor: User | None, reason: str) -> None:
-    """Anonymise a guardian everywhere: names, contacts, what they wrote, their account."""
+    """Anonymise a guardian everywhere: names, contacts, what they wrote, their account;
+    what still waits to be sent to them (messages, account emails) is cancelled."""
+    cancel_waiting(or_(Delivery.guardian_id == guardian.id,
+                       Delivery.user_id == guardian.user_id if guardian.user_id else false()))
     traces = _name_forms(guardian.first_name, guardian.last_name)
     traces |= {guardian.email or "", guardian.phone or ""}
     _blank_records_of(Guardian.__table__, guardian.id)

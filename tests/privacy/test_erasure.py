@@ -6,9 +6,14 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.dashboards.queries import attendance_by_week
 from portal.extensions import db
+from portal.messaging.models import Delivery
+from portal.messaging.outbox import queue_email
+from portal.messaging.services import notify_guardian
+from portal.messaging.worker import drain
 from portal.people.models import Student
 from portal.privacy.services import erase_person
 from tests.factories import make_school
+from tests.messaging.helpers import school_with_families
 from tests.privacy.helpers import family_with_history
 
 SECRETS = ("Zebulon", "Quixwright", "zebulon.quixwright@example.org", "612 345 678",
@@ -70,3 +75,24 @@ def test_other_families_keep_their_names(app):
     db.session.commit()
     dump = _dump()
     assert "araminta pollux" in dump and "cassius pollux" in dump
+
+
+def test_what_still_waits_for_an_erased_guardian_is_cancelled_not_sent(app, smtp_server):
+    """A message or account email queued before the erasure would go to "[erased]" (or to
+    the old address, still in the worker's hands): it is cancelled; other families' mail
+    goes as before."""
+    world = school_with_families()
+    for guardian in (world.mum, world.gran):
+        notify_guardian(guardian=guardian, kind="general", subject="Trip", body_text="Friday.")
+    queue_email(to_address="mum@example.org", subject="Set your password", kind="account",
+                body_text="Follow the link.", user_id=world.mum.user_id)
+    db.session.commit()
+    erase_person(person=world.mum, actor=world.admin, reason="asked by the family")
+    db.session.commit()
+    assert drain().sent == 1
+    assert [message["X-Envelope-To"] for message in smtp_server.messages] == ["gran@example.org"]
+    left = dict(db.session.execute(select(Delivery.to_address, Delivery.status)
+                                   .where(Delivery.channel == "email")).all())
+    assert left == {"[erased]": "cancelled", "gran@example.org": "sent"}
+    assert db.session.scalar(select(func.count()).where(
+        Delivery.status == "cancelled", Delivery.user_id == world.mum.user_id)) == 1
