@@ -14,13 +14,14 @@ import re
 import uuid
 from types import SimpleNamespace
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal.core.urls import portal_url
 from portal.extensions import db
+from portal.messaging.attempts import PermanentFailure, TemporaryFailure
 from portal.messaging.models import Message, UpdateKind
 from portal.messaging.rendering import text_to_html
 from portal.messaging.unsubscribe import UnsubscribeLinks
@@ -96,14 +97,20 @@ class GuardianEmails:
                 if delivery.body_text is None else delivery for delivery in deliveries]
 
     def _written(self, delivery, message) -> SimpleNamespace:
+        """The delivery with its body; one that cannot be written carries `unwritable`, the
+        failure the worker records for it instead of sending (the rest of the batch goes)."""
         fields = delivery._asdict()
-        if message is None:  # no inbox copy to write from (never queued so): an empty email
-            fields["body_text"] = ""
-            return SimpleNamespace(**fields)
+        if message is None:  # its inbox copy was withdrawn after the worker claimed it
+            return SimpleNamespace(**fields, unwritable=PermanentFailure(
+                "The message was withdrawn before it was sent."))
         if delivery.kind not in self.wrappers:
             self.wrappers[delivery.kind] = EmailWrapper(delivery.kind)
-        wrapper = self.wrappers[delivery.kind]
-        fields["body_text"], fields["body_html"], fields["headers"] = wrapper(
-            message, body_text=message.body_text, body_html=message.body_html,
-            headers=delivery.headers or {})
+        try:
+            fields["body_text"], fields["body_html"], fields["headers"] = self.wrappers[
+                delivery.kind](message, body_text=message.body_text,
+                               body_html=message.body_html, headers=delivery.headers or {})
+        except Exception as error:  # a broken layout or translation: tried again later
+            current_app.logger.exception("Could not write delivery %s", delivery.id)
+            return SimpleNamespace(**fields, unwritable=TemporaryFailure(
+                f"Could not write the email in the school's layout: {error!r}"))
         return SimpleNamespace(**fields)

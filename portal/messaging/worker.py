@@ -267,6 +267,9 @@ class Mailer:
 
     def send(self, delivery: Row) -> Exception | None:
         """Send one email; return the failure to record, or None when the server took it."""
+        unwritable = getattr(delivery, "unwritable", None)  # compose.GuardianEmails
+        if unwritable is not None:
+            return unwritable
         if self.unreachable is not None:
             return self.unreachable  # the server is down: the rest waits for the next pass
         try:

@@ -2,14 +2,17 @@
 
 from urllib.parse import urlparse
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging import compose
-from portal.messaging.models import Delivery, NotificationPreference
+from portal.messaging.attempts import PermanentFailure
+from portal.messaging.compose import GuardianEmails
+from portal.messaging.models import Delivery, Message, NotificationPreference
 from portal.messaging.outbox import queue_email
 from portal.messaging.services import notify_guardian
-from portal.messaging.worker import drain
+from portal.messaging.worker import Mailer, claim_due, claimed, drain
 from tests.messaging.helpers import school_with_families
 
 
@@ -102,3 +105,47 @@ def test_each_schools_layout_is_rendered_once_a_language_for_a_whole_pass(
                          for message in smtp_server.messages)
     assert first_lines == sorted((address, f"News number {number}.") for number in range(3)
                                  for address in ("mum@example.org", "gran@example.org"))
+
+
+def test_an_email_that_cannot_be_written_waits_and_the_rest_of_the_batch_goes(
+        app, smtp_server, monkeypatch):
+    """A broken layout or translation (here: the Spanish one) fails that email alone, as a
+    temporary failure with its reason; it goes once the layout is mended."""
+    world = school_with_families()
+    for guardian in (world.mum, world.gran):
+        notify_guardian(guardian=guardian, kind="general", subject="Trip", body_text="Friday.")
+    db.session.commit()
+    real = compose._email_parts
+
+    def broken_in_spanish(guardian, **parts):
+        if guardian.preferred_language == "es":
+            raise KeyError("name")  # a translation that lost its %(name)s
+        return real(guardian, **parts)
+
+    monkeypatch.setattr(compose, "_email_parts", broken_in_spanish)
+    report = drain()
+    assert (report.sent, report.retried) == (1, 1)
+    assert [message["X-Envelope-To"] for message in smtp_server.messages] == ["gran@example.org"]
+    waiting = db.session.scalar(select(Delivery).where(Delivery.guardian_id == world.mum.id,
+                                                       Delivery.channel == "email"))
+    assert (waiting.status, waiting.attempts, waiting.locked_until) == ("queued", 1, None)
+    assert "Could not write the email in the school's layout: KeyError('name')" in \
+        waiting.last_error
+    monkeypatch.setattr(compose, "_email_parts", real)
+    waiting.next_attempt_at = utcnow()
+    db.session.commit()
+    assert drain().sent == 1
+    assert _sent_to(smtp_server, "mum@example.org")[1].startswith("Friday.")
+
+
+def test_an_email_whose_inbox_copy_went_after_the_claim_is_failed_not_sent_empty(app):
+    world = school_with_families()
+    notify_guardian(guardian=world.mum, kind="general", subject="Trip", body_text="Friday.")
+    db.session.commit()
+    (row,) = claimed(claim_due(limit=10, channel="email"))
+    db.session.execute(update(Delivery).values(message_id=None))
+    db.session.execute(delete(Message))
+    (written,) = GuardianEmails()([row])
+    failure = Mailer().send(written)
+    assert isinstance(failure, PermanentFailure)
+    assert str(failure) == "The message was withdrawn before it was sent."
