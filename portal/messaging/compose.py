@@ -86,13 +86,11 @@ class GuardianEmails:
         """Return the deliveries, those without a body given theirs."""
         unwritten = {delivery.message_id for delivery in deliveries
                      if delivery.body_text is None and delivery.message_id is not None}
-        if not unwritten:
-            return deliveries
         inbox = {row.message_id: row for row in db.session.execute(
             select(Message.id.label("message_id"), Message.body_text, Message.body_html,
                    Guardian.id, Guardian.school_id, Guardian.preferred_language)
             .join(Guardian, Guardian.id == Message.guardian_id)
-            .where(Message.id.in_(unwritten)))}
+            .where(Message.id.in_(unwritten)))} if unwritten else {}
         return [self._written(delivery, inbox.get(delivery.message_id))
                 if delivery.body_text is None else delivery for delivery in deliveries]
 
@@ -100,7 +98,7 @@ class GuardianEmails:
         """The delivery with its body; one that cannot be written carries `unwritable`, the
         failure the worker records for it instead of sending (the rest of the batch goes)."""
         fields = delivery._asdict()
-        if message is None:  # its inbox copy was withdrawn after the worker claimed it
+        if message is None:  # its inbox copy was withdrawn (unlinked, or gone since the claim)
             return SimpleNamespace(**fields, unwritable=PermanentFailure(
                 "The message was withdrawn before it was sent."))
         if delivery.kind not in self.wrappers:

@@ -149,3 +149,7 @@ def test_an_email_whose_inbox_copy_went_after_the_claim_is_failed_not_sent_empty
     failure = Mailer().send(written)
     assert isinstance(failure, PermanentFailure)
     assert str(failure) == "The message was withdrawn before it was sent."
+    # Read again, the delivery names no inbox copy at all: alone in its batch, it fails too.
+    (unlinked,) = GuardianEmails()(claimed([row.id]))
+    assert (unlinked.message_id, str(Mailer().send(unlinked))) == (
+        None, "The message was withdrawn before it was sent.")
