@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from portal.auth.models import User
+from portal.core.bulk import collector_paused
 from portal.core.permissions import visible_student_ids
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -52,15 +53,16 @@ def _latest_levels(students: Select) -> dict[int, str]:
     return dict(db.session.execute(select(levels.c.student_id, levels.c.level)).all())
 
 
-def _problems(guardian, *, failures: int, read: bool, received: bool) -> list[tuple]:
-    """Why the school may not be reaching this guardian (a row of _GUARDIAN_COLUMNS), as
-    (reason, detail) pairs; `_say` words them for the page."""
+def _problems(email, email_invalid, invalid_reason, last_login_at, *, failures: int,
+              read: bool, received: bool) -> list[tuple]:
+    """Why the school may not be reaching this guardian (the values of _GUARDIAN_COLUMNS after
+    the id), as (reason, detail) pairs; `_say` words them for the page."""
     problems = []
-    if not guardian.email or guardian.email_invalid:
-        problems.append(("no_email", guardian.email_invalid_reason))
+    if not email or email_invalid:
+        problems.append(("no_email", invalid_reason))
     if failures >= FAILURES_THAT_COUNT:
         problems.append(("failures", failures))
-    if guardian.last_login_at is None:
+    if last_login_at is None:
         problems.append(("never_signed_in", None))
     if received and not read:
         problems.append(("unread", None))
@@ -117,24 +119,38 @@ def families_not_reached(viewer: User, *, weeks: int = 6, school_id: int | None 
     risk first then most reasons, and how many there are in all.
 
     Every family is weighed from plain rows; only the page's guardians and children are
-    loaded and described (a district's report weighs 90,000 families).
+    loaded and described (a district's report weighs 90,000 families). The cycle collector
+    is held off while they are: it scanned the rows again and again as they piled up,
+    a third of the district's report.
     """
-    since = utcnow() - timedelta(weeks=weeks)
+    with collector_paused():
+        ranked, families, levels = _weigh(viewer, since=utcnow() - timedelta(weeks=weeks),
+                                          school_id=school_id)
+    shown = [guardian_id for *_, guardian_id in ranked[(page - 1) * PER_PAGE:page * PER_PAGE]]
+    return _describe({guardian_id: families[guardian_id] for guardian_id in shown}, levels,
+                     weeks), len(ranked)
+
+
+def _weigh(viewer: User, *, since, school_id: int | None) -> tuple[list, dict, dict]:
+    """Return the families with a reason, ranked (highest risk, then most reasons, then by
+    name), every family's reasons and children, and the children's latest levels."""
     failures, readers, receivers = _failure_counts(since), _readers(since), _recent_receivers(since)
     students = _students(viewer, school_id)
+    # Rows unpacked by position: a row's attributes by name cost a microsecond each, and a
+    # district's report reads 90,000 rows several times.
     links = _links(students)
     by_school = defaultdict(set)
-    for link in links:
-        by_school[link.school_id].add(link.student_id)
+    for *_guardian, student_id, school_id in links:
+        by_school[school_id].add(student_id)
     levels = _latest_levels(students)
     todos = family_todos_by_school({school: sorted(ids) for school, ids in by_school.items()})
     families: dict[int, tuple[list[tuple], list[tuple[int, list[dict]]]]] = {}
-    for link in links:
-        if link.id not in families:
-            families[link.id] = (_problems(link, failures=failures.get(link.id, 0),
-                                           read=link.id in readers,
-                                           received=link.id in receivers), [])
-        families[link.id][1].append((link.student_id, todos.get(link.student_id, [])))
+    for guardian_id, *guardian, student_id, _school_id in links:
+        if guardian_id not in families:
+            families[guardian_id] = (_problems(*guardian, failures=failures.get(guardian_id, 0),
+                                               read=guardian_id in readers,
+                                               received=guardian_id in receivers), [])
+        families[guardian_id][1].append((student_id, todos.get(student_id, [])))
     ranked = []
     for guardian_id, (problems, children) in families.items():
         reasons = len(problems) + sum(len(child_todos) for _, child_todos in children)
@@ -142,9 +158,7 @@ def families_not_reached(viewer: User, *, weeks: int = 6, school_id: int | None 
             highest = min((levels.get(child) for child, _ in children), key=LEVEL_ORDER.get)
             ranked.append((LEVEL_ORDER[highest], -reasons, guardian_id))
     ranked.sort(key=lambda rank: rank[:2])  # stable: by name within a rank
-    shown = [guardian_id for *_, guardian_id in ranked[(page - 1) * PER_PAGE:page * PER_PAGE]]
-    return _describe({guardian_id: families[guardian_id] for guardian_id in shown}, levels,
-                     weeks), len(ranked)
+    return ranked, families, levels
 
 
 def _describe(families: dict[int, tuple], levels: dict, weeks: int) -> list[UnreachedFamily]:
