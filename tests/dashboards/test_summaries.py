@@ -79,6 +79,10 @@ def test_totals_follow_entry_corrections_bulk_inserts_and_deletes(app):
                       kind="assessment", assessment_name=name, max_score=100,
                       recorded_on=date(2026, 9, 10),
                       scores=dict(zip([s.id for s in students], scores, strict=True)))
+    # The Monday before the term (its week counted from the Tuesday): not in the term's rate.
+    db.session.execute(insert(DailyAttendance).values(
+        school_id=school.id, student_id=students[1].id, on_date=date(2026, 8, 31),
+        status=AttendanceStatus.ABSENT_UNEXCUSED, recorded_at=utcnow()))
     db.session.commit()
     _assert_pages_match_rows(admin, scope, students, since)
 
