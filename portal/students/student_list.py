@@ -21,7 +21,8 @@ from portal.risk.queries import latest_risk_levels
 
 PER_PAGE = 50
 NOT_ASSESSED = "not_assessed"
-SORTS = ("name", "grade", "risk", "attendance", "last_contact")
+FIGURE_SORTS = ("risk", "attendance", "last_contact")
+SORTS = ("name", "grade", *FIGURE_SORTS)
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class StudentFilters:
     sort: str = "name"
 
 
-def _attendance_rates(student_ids: Select, since: date | None):
+def _attendance_rates(student_ids: Select | list[int], since: date | None):
     """Select (student_id, rate) since the date, from the weekly totals (AttendanceWeek) of
     the whole weeks and the daily rows of the days before the first Monday on or after it.
 
@@ -67,7 +68,7 @@ def _attendance_rates(student_ids: Select, since: date | None):
             .where(Student.id.in_(student_ids)).subquery())
 
 
-def _last_contacts(student_ids: Select):
+def _last_contacts(student_ids: Select | list[int]):
     return (select(StudentGuardian.student_id,
                    func.max(Guardian.last_successful_contact_at).label("last_contact"))
             .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
@@ -75,16 +76,23 @@ def _last_contacts(student_ids: Select):
             .group_by(StudentGuardian.student_id).subquery())
 
 
-def _open_needs(student_ids: Select):
+def _open_needs(student_ids: Select | list[int]):
     return (select(Need.student_id, func.count().label("open_needs"))
             .where(Need.student_id.in_(student_ids), Need.status.in_(NeedStatus.ACTIVE))
             .group_by(Need.student_id).subquery())
 
 
-def _list_statement(user: User, filters: StudentFilters, since: date | None) -> Select:
-    # The figures are worked out only for the students the plain filters keep.
-    ids = _matching_students(select(Student.id).where(student_condition(user),
-                                                      Student.is_active.is_(True)), filters)
+def _visible_matching(user: User, filters: StudentFilters) -> Select:
+    """Select the ids of the active students this user may see that the plain filters keep."""
+    return _matching_students(select(Student.id).where(student_condition(user),
+                                                       Student.is_active.is_(True)), filters)
+
+
+def _list_statement(user: User, filters: StudentFilters, since: date | None,
+                    ids: Select | list[int] | None = None) -> Select:
+    """The list's rows, figures and all, in order; the figures are worked out only for the
+    students the plain filters keep (or only for `ids`, a page chosen already)."""
+    ids = _visible_matching(user, filters) if ids is None else ids
     risk, rates = latest_risk_levels(ids), _attendance_rates(ids, since)
     contacts, needs = _last_contacts(ids), _open_needs(ids)
     stmt = (
@@ -99,6 +107,12 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None) -> 
     )
     stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
+
+
+def _needs_figures(filters: StudentFilters) -> bool:
+    """True when the order or a filter depends on a figure (risk, rate, contact, needs)."""
+    return filters.sort in FIGURE_SORTS or filters.open_needs or bool(filters.risk_level) \
+        or filters.attendance_below is not None or filters.no_contact_days is not None
 
 
 def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
@@ -134,29 +148,48 @@ def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rates, co
     return stmt
 
 
-def _ordering(sort: str, risk, rates, contacts) -> tuple:
+def _ordering(sort: str, risk=None, rates=None, contacts=None) -> tuple:
+    """The list's order; the figures' subqueries are needed only to sort by them."""
     by_name = (Student.sort_name, Student.last_name, Student.first_name, Student.id)
-    severity = case({RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2},
-                    value=risk.c.level, else_=literal(3))
-    first = {
-        "grade": (Student.grade_level,),
-        "risk": (severity,),
-        "attendance": (nulls_last(rates.c.rate.asc()),),
-        "last_contact": (nulls_first(contacts.c.last_contact.asc()),),
-    }.get(sort, ())
-    return first + by_name
+    if sort == "grade":
+        return (Student.grade_level, *by_name)
+    if sort == "risk":
+        severity = case({RiskLevel.HIGH: 0, RiskLevel.WATCH: 1, RiskLevel.NONE: 2},
+                        value=risk.c.level, else_=literal(3))
+        return (severity, *by_name)
+    if sort == "attendance":
+        return (nulls_last(rates.c.rate.asc()), *by_name)
+    if sort == "last_contact":
+        return (nulls_first(contacts.c.last_contact.asc()), *by_name)
+    return by_name
 
 
-def find_students(user: User, filters: StudentFilters, *, since: date | None = None,
-                  page: int | None = 1) -> tuple[list, int]:
-    """Return the matching rows (one page, or all when page is None) and how many match."""
-    stmt = _list_statement(user, filters, since)
-    if page is None:
-        rows = list(db.session.execute(stmt).all())
-        return rows, len(rows)
-    # The total comes with the page (one pass over the school's rows, not two).
+def _one_page(stmt: Select, page: int) -> tuple[list, int]:
+    """One page of the statement's rows and how many it has in all: the total comes with the
+    page (one pass, not two); only a page past the last counts on its own."""
     counted = stmt.add_columns(func.count().over().label("total"))
     rows = db.session.execute(counted.offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
     if rows:
         return [row[:-1] for row in rows], rows[0].total
     return [], db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+
+
+def find_students(user: User, filters: StudentFilters, *, since: date | None = None,
+                  page: int | None = 1) -> tuple[list, int]:
+    """Return the matching rows (one page, or all when page is None) and how many match.
+
+    When neither the order nor a filter needs a figure (the list by name or grade), the page
+    is chosen from the students alone and only its rows' figures are worked out: a
+    district's list by name does not weigh 50,000 students' attendance for fifty rows.
+    """
+    if page is None:
+        rows = list(db.session.execute(_list_statement(user, filters, since)).all())
+        return rows, len(rows)
+    if _needs_figures(filters):
+        return _one_page(_list_statement(user, filters, since), page)
+    ranked, total = _one_page(_visible_matching(user, filters)
+                              .order_by(*_ordering(filters.sort)), page)
+    if not ranked:
+        return [], total
+    shown = [student_id for student_id, in ranked]
+    return list(db.session.execute(_list_statement(user, filters, since, ids=shown)).all()), total

@@ -9,6 +9,8 @@ from portal.extensions import db
 from portal.needs.models import Need
 from portal.outcomes.models import DailyAttendance, Program, ProgramEnrollment
 from portal.risk.models import RiskAssessment, RiskRuleSet
+from portal.students import student_list
+from portal.students.student_list import StudentFilters, find_students
 from tests import factories as f
 from tests.people.helpers import classroom
 
@@ -136,3 +138,55 @@ def test_csv_export_quotes_names_a_spreadsheet_would_run(app, login_as):
     last_names = [row[1] for row in csv.reader(io.StringIO(text))][1:]
     assert sorted(n for n in last_names if n.startswith("'")) == sorted("'" + n for n in names)
     assert not [n for n in last_names if n[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_a_page_by_name_or_grade_carries_the_same_rows_and_figures_as_the_whole_list(
+        app, monkeypatch):
+    """By name or grade, with no filter on a figure, the page is chosen from the students
+    alone and only its rows' figures are worked out: the same rows, figures and total as
+    cutting the whole list, as with a filter or an order on a figure; a teacher's page holds
+    only their students."""
+    monkeypatch.setattr(student_list, "PER_PAGE", 4)
+    room = classroom()
+    rules = RiskRuleSet(school_id=room.school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    students = [f.make_student(room.school, last_name=f"Ito{n}", grade_level=9 + n % 3)
+                for n in range(9)]
+    for n, student in enumerate(students):
+        days = [date(2026, 10, day) for day in range(1, 1 + n % 4 + 1)]
+        for day in days + [date(2026, 8, 20)] * (n % 2):  # before the term counted: not
+            db.session.add(DailyAttendance(
+                school_id=room.school.id, student_id=student.id, on_date=day,
+                status="absent_unexcused" if day.day % 2 == 0 else "present",
+                recorded_at=utcnow()))
+        if n % 2:
+            db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id,
+                                          score=10 * n, level="watch"))
+        if n % 4 == 0:  # a family reached two days ago
+            guardian = f.make_guardian(room.school)
+            guardian.last_successful_contact_at = utcnow() - timedelta(days=2)
+            f.link(student, guardian)
+        if n % 3 == 0:
+            db.session.add(Need(student_id=student.id, kind="academic", title="Reading help",
+                                created_by_id=room.admin.id))
+    db.session.commit()
+    # The first four choose the page from the students; the others need the figures first.
+    for user, filters in ((room.admin, StudentFilters()),
+                          (room.admin, StudentFilters(sort="grade")),
+                          (room.admin, StudentFilters(search="ito", grade_level=10)),
+                          (room.teacher, StudentFilters()),
+                          (room.admin, StudentFilters(open_needs=True)),
+                          (room.admin, StudentFilters(risk_level="watch")),
+                          (room.admin, StudentFilters(attendance_below=60)),
+                          (room.admin, StudentFilters(no_contact_days=30, sort="grade")),
+                          (room.admin, StudentFilters(sort="risk")),
+                          (room.admin, StudentFilters(sort="attendance"))):
+        whole, total = find_students(user, filters, since=date(2026, 9, 1), page=None)
+        assert total == len(whole)
+        for page in (1, 2, 3, 4):
+            rows, counted = find_students(user, filters, since=date(2026, 9, 1), page=page)
+            assert counted == total
+            assert [tuple(row) for row in rows] == \
+                [tuple(row) for row in whole[(page - 1) * 4:page * 4]], (filters, page)
+    assert {row[0] for row in find_students(room.teacher, StudentFilters())[0]} == {room.student}
