@@ -140,12 +140,12 @@ def _weigh(viewer: User, *, since, school_id: int | None) -> tuple[list, dict, d
     # district's report reads 90,000 rows several times.
     links = _links(students)
     by_school = defaultdict(set)
-    for *_guardian, student_id, school_id in links:
-        by_school[school_id].add(student_id)
+    for *_guardian, student_id, child_school in links:
+        by_school[child_school].add(student_id)
     levels = _latest_levels(students)
     todos = family_todos_by_school({school: sorted(ids) for school, ids in by_school.items()})
     families: dict[int, tuple[list[tuple], list[tuple[int, list[dict]]]]] = {}
-    for guardian_id, *guardian, student_id, _school_id in links:
+    for guardian_id, *guardian, student_id, _child_school in links:
         if guardian_id not in families:
             families[guardian_id] = (_problems(*guardian, failures=failures.get(guardian_id, 0),
                                                read=guardian_id in readers,
