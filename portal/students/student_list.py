@@ -109,12 +109,6 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None,
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
 
 
-def _needs_figures(filters: StudentFilters) -> bool:
-    """True when the order or a filter depends on a figure (risk, rate, contact, needs)."""
-    return filters.sort in FIGURE_SORTS or filters.open_needs or bool(filters.risk_level) \
-        or filters.attendance_below is not None or filters.no_contact_days is not None
-
-
 def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
     """Narrow a select of student ids by the filters on the students themselves."""
     for word in fold(filters.search).split():
@@ -130,6 +124,13 @@ def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
         stmt = stmt.where(Student.id.in_(program_participant_ids([filters.program_id],
                                                                  on=utcnow().date())))
     return stmt
+
+
+def _needs_figures(filters: StudentFilters) -> bool:
+    """True when the order or a filter depends on a figure (risk, rate, contact, needs): the
+    filters of _apply_figure_filters below, each one; a new one belongs in both."""
+    return filters.sort in FIGURE_SORTS or filters.open_needs or bool(filters.risk_level) \
+        or filters.attendance_below is not None or filters.no_contact_days is not None
 
 
 def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,

@@ -155,7 +155,7 @@ def test_a_page_by_name_or_grade_carries_the_same_rows_and_figures_as_the_whole_
                 for n in range(9)]
     for n, student in enumerate(students):
         days = [date(2026, 10, day) for day in range(1, 1 + n % 4 + 1)]
-        for day in days + [date(2026, 8, 20)] * (n % 2):  # before the term counted: not
+        for day in days + [date(2026, 8, 20)] * (n % 2):  # before `since`: not counted
             db.session.add(DailyAttendance(
                 school_id=room.school.id, student_id=student.id, on_date=day,
                 status="absent_unexcused" if day.day % 2 == 0 else "present",
