@@ -61,11 +61,14 @@ class RiskAssessment(db.Model):
 
 
 class NewestAssessment(db.Model):
-    """Each student's newest assessment (the highest id), kept by database triggers.
+    """Each student's newest assessment (the highest id), its level and score, and when
+    the student's current flag began, kept by database triggers.
 
-    Triggers on risk_assessments (migration 0021_newest_assessment) change it in the same
-    statement as the rows: every writer (the nightly bulk COPY, one student's recompute,
-    a merge that moves a record's history, erasure) keeps it right without knowing of it.
+    Triggers on risk_assessments (migrations 0021_newest_assessment, 0024_newest_flag)
+    change it in the same statement as the rows: every writer (the nightly bulk COPY, one
+    student's recompute, a merge that moves a record's history, erasure) keeps it right
+    without knowing of it. A flag begins with the first assessment after the student's
+    latest "none" (or their first); `flag_began` is empty while the newest is "none".
     """
 
     __tablename__ = "newest_assessments"
@@ -74,6 +77,9 @@ class NewestAssessment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("risk_assessments.id", ondelete="CASCADE"), index=True, unique=True)
+    level: Mapped[str | None] = mapped_column(String(10))  # always filled by the triggers
+    score: Mapped[float | None]
+    flag_began: Mapped[datetime | None]
 
 
 class RiskLevelCount(db.Model):

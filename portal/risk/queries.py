@@ -4,7 +4,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
 from portal.core.permissions import visible_student_ids
@@ -46,18 +45,20 @@ FLAGGED_PER_PAGE = 25
 
 def _flagged_statement(user: User, student_ids: Select | None, new_only: bool,
                        *columns) -> Select:
-    """Select the columns (default: each assessment and its student) of the flagged, worst
-    first."""
+    """Select the columns (default: each newest assessment and its student) of the flagged,
+    worst first, ranked on the level and score kept beside each newest assessment."""
     scope = student_ids if student_ids is not None else visible_student_ids(user)
-    stmt = (select(*(columns or (RiskAssessment, Student)))
-            .join(Student, Student.id == RiskAssessment.student_id)
-            .where(RiskAssessment.id.in_(newest_assessment_ids(scope)),
+    stmt = (select(*(columns or (RiskAssessment, Student))).select_from(NewestAssessment)
+            .join(Student, Student.id == NewestAssessment.student_id)
+            .where(NewestAssessment.student_id.in_(scope),
                    Student.id.in_(visible_student_ids(user)),
-                   RiskAssessment.level != RiskLevel.NONE))
+                   NewestAssessment.level != RiskLevel.NONE))
+    if new_only or not columns:
+        stmt = stmt.join(RiskAssessment, RiskAssessment.id == NewestAssessment.assessment_id)
     if new_only:
         stmt = stmt.where(RiskAssessment.carries_new_flag.is_(True),
                           RiskAssessment.acknowledged_at.is_(None))
-    return stmt.order_by(RiskAssessment.score.desc(), Student.last_name, Student.id)
+    return stmt.order_by(NewestAssessment.score.desc(), Student.last_name, Student.id)
 
 
 def flagged_students(user: User, *, student_ids: Select | None = None,
@@ -76,7 +77,7 @@ def flagged_page(user: User, *, student_ids: Select | None = None, page: int = 1
     students, and sorting every one whole, with its reasons, cost more than the page. Only a
     page past the last, which has no rows to carry the total, counts on its own.
     """
-    ranked = _flagged_statement(user, student_ids, False, RiskAssessment.id)
+    ranked = _flagged_statement(user, student_ids, False, NewestAssessment.assessment_id)
     shown = db.session.execute(ranked.add_columns(func.count().over())
                                .offset((page - 1) * per_page).limit(per_page)).all()
     if not shown:
@@ -102,23 +103,13 @@ def flagged_since(student_ids: Select) -> dict[int, datetime]:
 
     A flag begins with the first watch or high assessment after the student's latest
     "none" (or their first assessment); students whose newest assessment is "none" are absent.
-    Each flagged student costs two index probes (their latest "none", the assessment after
-    it), so the page does not slow down as a school's nightly history grows.
+    The database keeps it beside each newest assessment (NewestAssessment.flag_began), so
+    the page reads one row a flagged student, whatever their history.
     """
-    newest, earlier, after = RiskAssessment, aliased(RiskAssessment), aliased(RiskAssessment)
-    last_clear = (select(func.max(earlier.id))
-                  .where(earlier.student_id == newest.student_id,
-                         earlier.level == RiskLevel.NONE)
-                  .correlate(newest).scalar_subquery())  # to the outer query, two levels up
-    began = (select(after.computed_at)
-             .where(after.student_id == newest.student_id,
-                    after.id > func.coalesce(last_clear, 0))
-             .order_by(after.id).limit(1).scalar_subquery())
-    rows = db.session.execute(
-        select(newest.student_id, began)
-        .where(newest.id.in_(newest_assessment_ids(student_ids)),
-               newest.level != RiskLevel.NONE))
-    return dict(rows.all())
+    return dict(db.session.execute(
+        select(NewestAssessment.student_id, NewestAssessment.flag_began)
+        .where(NewestAssessment.student_id.in_(student_ids),
+               NewestAssessment.level != RiskLevel.NONE)).all())
 
 
 def flagged_since_of(students: list[Student]) -> dict[int, datetime]:

@@ -1,7 +1,8 @@
 """Each student's newest assessment, kept by the database as assessments are written, moved
-and deleted (migration 0021): always the highest id, as a probe per student would find."""
+and deleted (migrations 0021, 0024): always the highest id, as a probe per student would
+find, with its level, score and when the student's current flag began."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
@@ -26,9 +27,28 @@ def _probed() -> dict[int, int]:
                                    .group_by(RiskAssessment.student_id)).all())
 
 
-def _assess(rules, student, level="watch") -> int:
-    assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=40.0,
-                                level=level, reasons=[], computed_at=MOMENT)
+def _kept_flags() -> dict[int, tuple]:
+    return {student_id: (level, score, began) for student_id, level, score, began in
+            db.session.execute(select(NewestAssessment.student_id, NewestAssessment.level,
+                                      NewestAssessment.score, NewestAssessment.flag_began))}
+
+
+def _flags_from_history() -> dict[int, tuple]:
+    """(level, score, start of the current flag) read from each student's whole history:
+    the flag began with the first assessment after their latest "none"."""
+    found = {}
+    for assessment in db.session.scalars(select(RiskAssessment).order_by(RiskAssessment.id)):
+        _, _, began = found.get(assessment.student_id, (None, None, None))
+        flagged = assessment.level != "none"
+        found[assessment.student_id] = (assessment.level, assessment.score,
+                                        (began or assessment.computed_at) if flagged else None)
+    return found
+
+
+def _assess(rules, student, level="watch", *, night=0, score=40.0) -> int:
+    assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=score,
+                                level=level, reasons=[],
+                                computed_at=MOMENT + timedelta(days=night))
     db.session.add(assessment)
     db.session.flush()
     return assessment.id
@@ -48,6 +68,7 @@ def test_the_newest_is_the_highest_id_however_assessments_are_written(app):
     bulk = _insert_assessments([(student.id, rules.id, 10.0, "none", [], MOMENT, False, False)
                                 for student in (ben, cleo, ben)])
     assert _kept() == _probed() == {ann.id: newest_ann, ben.id: bulk[2], cleo.id: bulk[1]}
+    assert _kept_flags() == _flags_from_history()
     scope = select(Student.id).where(Student.id.in_([ann.id, cleo.id]))
     assert set(db.session.scalars(newest_assessment_ids(scope))) == {newest_ann, bulk[1]}
 
@@ -59,6 +80,7 @@ def test_deleting_the_newest_falls_back_to_the_one_before_or_to_none(app):
     only = _assess(rules, ben)
     db.session.execute(delete(RiskAssessment).where(RiskAssessment.id.in_([second, only])))
     assert _kept() == _probed() == {ann.id: first}
+    assert _kept_flags() == _flags_from_history()
     db.session.execute(delete(RiskAssessment).where(RiskAssessment.id == first))
     assert _kept() == {}
 
@@ -72,7 +94,38 @@ def test_a_merge_moves_the_history_and_the_newest_with_it(app):
     db.session.execute(update(RiskAssessment).where(RiskAssessment.student_id == loser.id)
                        .values(student_id=survivor.id))
     assert _kept() == _probed() == {survivor.id: losers, other.id: others}
+    assert _kept_flags() == _flags_from_history()
     assert survivors < losers
     # Any other change (a flag marked seen) leaves the newest where it was.
     db.session.execute(update(RiskAssessment).values(acknowledged_at=MOMENT))
     assert _kept() == {survivor.id: losers, other.id: others}
+
+
+def test_the_flag_begins_after_the_latest_none_and_ends_with_the_next(app):
+    """Night after night: a flag's start stays while the student stays flagged (watch or
+    high), clears with a "none", and starts again with the next flag."""
+    rules, (ann, ben, _) = _world()
+    expected = []
+    for night, level in enumerate(["watch", "high", "watch", "none", "none", "high", "watch"]):
+        _assess(rules, ann, level, night=night, score=10.0 * night)
+        kept = _kept_flags()[ann.id]
+        assert kept == _flags_from_history()[ann.id]
+        expected.append(kept[2])
+    first, again = MOMENT, MOMENT + timedelta(days=5)
+    assert expected == [first, first, first, None, None, again, again]
+    assert _kept_flags()[ann.id][:2] == ("watch", 60.0)
+    # A correction of a night in the middle (the "none" rewritten) moves the start back.
+    db.session.execute(update(RiskAssessment).where(
+        RiskAssessment.student_id == ann.id, RiskAssessment.level == "none")
+        .values(level="watch"))
+    assert _kept_flags()[ann.id][2] == first == _flags_from_history()[ann.id][2]
+    # Deleting the newest two: the newest is night 4's again, and the start with it.
+    newest_two = sorted(db.session.scalars(select(RiskAssessment.id).where(
+        RiskAssessment.student_id == ann.id)))[-2:]
+    db.session.execute(delete(RiskAssessment).where(RiskAssessment.id.in_(newest_two)))
+    assert _kept_flags() == _flags_from_history()
+    # A merge brings a history with a "none" after the survivor's flag: cleared.
+    _assess(rules, ben, "none", night=9)
+    db.session.execute(update(RiskAssessment).where(RiskAssessment.student_id == ben.id)
+                       .values(student_id=ann.id))
+    assert _kept_flags() == _flags_from_history() == {ann.id: ("none", 40.0, None)}
