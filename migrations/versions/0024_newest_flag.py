@@ -131,9 +131,12 @@ WHERE excluded.assessment_id > assessment_id;"""),
 )
 
 
-def _sqlite_triggers(triggers) -> None:
-    for name, _, _ in triggers:
+def _drop_sqlite_triggers() -> None:
+    for name, _, _ in SQLITE_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS newest_assessments_{name}")
+
+
+def _create_sqlite_triggers(triggers) -> None:
     for name, operation, body in triggers:
         op.execute(f"CREATE TRIGGER newest_assessments_{name} AFTER {operation} "
                    f"ON risk_assessments FOR EACH ROW BEGIN {body} END")
@@ -153,15 +156,19 @@ def upgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTION)  # the triggers of 0021 call it by name
     else:
-        _sqlite_triggers(SQLITE_TRIGGERS)
+        _drop_sqlite_triggers()
+        _create_sqlite_triggers(SQLITE_TRIGGERS)
 
 
 def downgrade():
-    if op.get_bind().dialect.name == "postgresql":
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
         op.execute(OLD_PG_FUNCTION)
-    else:
-        _sqlite_triggers(OLD_SQLITE_TRIGGERS)
+    else:  # SQLite copies the table to drop its columns: its triggers may not name them then
+        _drop_sqlite_triggers()
     with op.batch_alter_table("newest_assessments", schema=None) as batch_op:
         batch_op.drop_column("flag_began")
         batch_op.drop_column("score")
         batch_op.drop_column("level")
+    if not postgres:
+        _create_sqlite_triggers(OLD_SQLITE_TRIGGERS)
