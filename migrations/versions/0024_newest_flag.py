@@ -145,7 +145,7 @@ def _create_sqlite_triggers(triggers) -> None:
 def upgrade():
     with op.batch_alter_table("newest_assessments", schema=None) as batch_op:
         batch_op.add_column(sa.Column("level", sa.String(length=10), nullable=True))
-        batch_op.add_column(sa.Column("score", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("score", sa.Double(), nullable=True))
         batch_op.add_column(sa.Column("flag_began", sa.DateTime(), nullable=True))
     op.execute("UPDATE newest_assessments SET "
                "level = (SELECT level FROM risk_assessments WHERE id = assessment_id), "
