@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select
 
 from portal.auth.models import User
+from portal.core.paging import page_with_total
 from portal.core.permissions import visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
@@ -74,19 +75,16 @@ def flagged_page(user: User, *, student_ids: Select | None = None, page: int = 1
 
     The ranking and the total (a window count) are worked out on narrow rows, ids only; only
     the page's assessments and students are then loaded. A district has thousands of flagged
-    students, and sorting every one whole, with its reasons, cost more than the page. Only a
-    page past the last, which has no rows to carry the total, counts on its own.
+    students, and sorting every one whole, with its reasons, cost more than the page.
     """
     ranked = _flagged_statement(user, student_ids, False, NewestAssessment.assessment_id)
-    shown = db.session.execute(ranked.add_columns(func.count().over())
-                               .offset((page - 1) * per_page).limit(per_page)).all()
+    shown, total = page_with_total(ranked, page, per_page)
     if not shown:
-        return [], db.session.scalar(select(func.count())
-                                     .select_from(ranked.order_by(None).subquery()))
+        return [], total
     rows = {assessment.id: (assessment, student) for assessment, student in db.session.execute(
         select(RiskAssessment, Student).join(Student, Student.id == RiskAssessment.student_id)
-        .where(RiskAssessment.id.in_([assessment_id for assessment_id, _ in shown])))}
-    return [rows[assessment_id] for assessment_id, _ in shown], shown[0][1]
+        .where(RiskAssessment.id.in_([assessment_id for assessment_id, in shown])))}
+    return [rows[assessment_id] for assessment_id, in shown], total
 
 
 def new_flag_count(user: User) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, or_
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
+from portal.core.paging import page_with_total
 from portal.core.permissions import student_condition
 from portal.core.text import fold
 from portal.core.time import utcnow
@@ -165,16 +166,6 @@ def _ordering(sort: str, risk=None, rates=None, contacts=None) -> tuple:
     return by_name
 
 
-def _one_page(stmt: Select, page: int) -> tuple[list, int]:
-    """One page of the statement's rows and how many it has in all: the total comes with the
-    page (one pass, not two); only a page past the last counts on its own."""
-    counted = stmt.add_columns(func.count().over().label("total"))
-    rows = db.session.execute(counted.offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    if rows:
-        return [row[:-1] for row in rows], rows[0].total
-    return [], db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-
-
 def find_students(user: User, filters: StudentFilters, *, since: date | None = None,
                   page: int | None = 1) -> tuple[list, int]:
     """Return the matching rows (one page, or all when page is None) and how many match.
@@ -187,9 +178,9 @@ def find_students(user: User, filters: StudentFilters, *, since: date | None = N
         rows = list(db.session.execute(_list_statement(user, filters, since)).all())
         return rows, len(rows)
     if _needs_figures(filters):
-        return _one_page(_list_statement(user, filters, since), page)
-    ranked, total = _one_page(_visible_matching(user, filters)
-                              .order_by(*_ordering(filters.sort)), page)
+        return page_with_total(_list_statement(user, filters, since), page, PER_PAGE)
+    ranked, total = page_with_total(_visible_matching(user, filters)
+                                    .order_by(*_ordering(filters.sort)), page, PER_PAGE)
     if not ranked:
         return [], total
     shown = [student_id for student_id, in ranked]
