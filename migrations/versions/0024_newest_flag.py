@@ -17,7 +17,7 @@ Create Date: 2026-12-05 23:40:00.000000
 
 """
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 # revision identifiers, used by Alembic.
 revision = "0024_newest_flag"
@@ -88,47 +88,10 @@ SQLITE_TRIGGERS = (
     ("delete", "DELETE", SQLITE_AGAIN.format(row="OLD")),
 )
 
-# 0021's triggers, put back on downgrade.
-OLD_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION newest_assessments_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE touched integer[];
-BEGIN
-  IF TG_OP = 'INSERT' THEN
-    INSERT INTO newest_assessments AS n (student_id, assessment_id)
-    SELECT student_id, max(id) FROM added GROUP BY student_id
-    ON CONFLICT (student_id) DO UPDATE SET assessment_id = excluded.assessment_id
-    WHERE n.assessment_id < excluded.assessment_id;
-    RETURN NULL;
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    touched := ARRAY(SELECT DISTINCT student_id FROM removed);
-  ELSE
-    touched := ARRAY(SELECT unnest(ARRAY[r.student_id, a.student_id])
-                     FROM removed r JOIN added a ON a.id = r.id
-                     WHERE a.student_id <> r.student_id);
-  END IF;
-  IF cardinality(touched) > 0 THEN
-    DELETE FROM newest_assessments WHERE student_id = ANY (touched);
-    INSERT INTO newest_assessments (student_id, assessment_id)
-    SELECT student_id, max(id) FROM risk_assessments WHERE student_id = ANY (touched)
-    GROUP BY student_id;
-  END IF;
-  RETURN NULL;
-END $$"""
-OLD_SQLITE_AGAIN = """
-DELETE FROM newest_assessments WHERE student_id = {row}.student_id;
-INSERT INTO newest_assessments (student_id, assessment_id)
-SELECT student_id, max(id) FROM risk_assessments WHERE student_id = {row}.student_id
-GROUP BY student_id;"""
-OLD_SQLITE_TRIGGERS = (
-    ("insert", "INSERT", """
-INSERT INTO newest_assessments (student_id, assessment_id) VALUES (NEW.student_id, NEW.id)
-ON CONFLICT (student_id) DO UPDATE SET assessment_id = excluded.assessment_id
-WHERE excluded.assessment_id > assessment_id;"""),
-    ("update", "UPDATE OF student_id",
-     OLD_SQLITE_AGAIN.format(row="OLD") + OLD_SQLITE_AGAIN.format(row="NEW")),
-    ("delete", "DELETE", OLD_SQLITE_AGAIN.format(row="OLD")),
-)
+def _as_before():
+    """Migration 0021's module: the downgrade puts its function and triggers back as they
+    were, read from it rather than copied here."""
+    return context.script.get_revision("0021_newest_assessment").module
 
 
 def _drop_sqlite_triggers() -> None:
@@ -162,8 +125,9 @@ def upgrade():
 
 def downgrade():
     postgres = op.get_bind().dialect.name == "postgresql"
+    before = _as_before()
     if postgres:
-        op.execute(OLD_PG_FUNCTION)
+        op.execute(before.PG_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1))
     else:  # SQLite copies the table to drop its columns: its triggers may not name them then
         _drop_sqlite_triggers()
     with op.batch_alter_table("newest_assessments", schema=None) as batch_op:
@@ -171,4 +135,4 @@ def downgrade():
         batch_op.drop_column("score")
         batch_op.drop_column("level")
     if not postgres:
-        _create_sqlite_triggers(OLD_SQLITE_TRIGGERS)
+        _create_sqlite_triggers(before.SQLITE_TRIGGERS)
