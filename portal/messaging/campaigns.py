@@ -5,7 +5,6 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import update
 
 from portal.auth.models import User
@@ -26,8 +25,14 @@ from portal.messaging.models import (
     UpdateKind,
 )
 from portal.messaging.quiet_hours import next_sending_time
-from portal.messaging.rendering import TemplateProblem, fields_used, render_message
-from portal.messaging.segments import Recipient, count_recipients, resolve_recipients
+from portal.messaging.rendering import (
+    TemplateProblem,
+    fields_used,
+    render_message,
+    render_subject_and_text,
+    text_to_html,
+)
+from portal.messaging.segments import Recipient, resolve_recipients
 from portal.messaging.services import (
     inbox_fields,
     opted_out,
@@ -153,22 +158,58 @@ def variants_of(campaign: Campaign) -> list[TemplateVariant]:
         TemplateVariant.template_id == campaign.template_id).order_by(TemplateVariant.id)))
 
 
-def render_for(campaign: Campaign, recipient: Recipient, school: School,
-               variants: list[TemplateVariant] | None = None) -> dict:
-    """Return subject, text, html and language of the campaign for one recipient; a district's
-    campaign speaks in the name (and default language) of the recipient's child's school."""
-    if recipient.students and recipient.students[0].school_id != school.id:
-        school = recipient.students[0].school
-    variant = choose_variant(variants or variants_of(campaign),
-                             recipient.guardian.preferred_language, school.default_language)
-    fields = merge_fields(guardian=recipient.guardian, students=recipient.students, school=school,
-                          wanted=fields_used(variant.subject, variant.body))
-    try:
-        subject, text, html = render_message(subject=variant.subject, body=variant.body,
-                                             fields=fields)
-    except TemplateProblem as problem:
-        raise TemplateNotUsable(str(problem), field=f"body_{variant.language}") from problem
-    return {"subject": subject, "text": text, "html": html, "language": variant.language}
+class CampaignText:
+    """A campaign's words for one recipient after another. A district's campaign speaks in the
+    name (and default language) of each recipient's child's school; each school is read, and
+    each language's variant and the merge fields it uses chosen, once."""
+
+    def __init__(self, campaign: Campaign, school: School,
+                 variants: list[TemplateVariant] | None = None):
+        self.campaign_school = school
+        self.variants = variants or variants_of(campaign)
+        self.schools = {school.id: school}
+        self.chosen: dict[tuple[str, int], tuple] = {}
+
+    def school_of(self, recipient: Recipient) -> School:
+        """The school the campaign speaks for to this recipient."""
+        school_id = (recipient.students[0].school_id if recipient.students
+                     else self.campaign_school.id)
+        if school_id not in self.schools:
+            self.schools[school_id] = db.session.get(School, school_id)
+        return self.schools[school_id]
+
+    def variant_for(self, language: str, school: School) -> tuple:
+        """(subject, body, language, merge fields used) of the variant for this language."""
+        key = (language, school.id)
+        if key not in self.chosen:
+            variant = choose_variant(self.variants, language, school.default_language)
+            self.chosen[key] = (variant.subject, variant.body, variant.language,
+                                fields_used(variant.subject, variant.body))
+        return self.chosen[key]
+
+    def for_recipient(self, recipient: Recipient, *, with_html: bool = True) -> dict:
+        """Return subject, text, language and (unless not wanted) html for one recipient. The
+        inbox copies keep no HTML: their emails' is written from the text when they are sent
+        (compose.py), as text_to_html writes it here."""
+        school = self.school_of(recipient)
+        subject_source, body, language, wanted = self.variant_for(
+            recipient.guardian.preferred_language, school)
+        fields = merge_fields(guardian=recipient.guardian, students=recipient.students,
+                              school=school, wanted=wanted)
+        try:
+            subject, text = render_subject_and_text(subject=subject_source, body=body,
+                                                    fields=fields)
+        except TemplateProblem as problem:
+            raise TemplateNotUsable(str(problem), field=f"body_{language}") from problem
+        rendered = {"subject": subject, "text": text, "language": language}
+        if with_html:
+            rendered["html"] = text_to_html(text)
+        return rendered
+
+
+def render_for(campaign: Campaign, recipient: Recipient, school: School) -> dict:
+    """Return subject, text, html and language of the campaign for one recipient."""
+    return CampaignText(campaign, school).for_recipient(recipient)
 
 
 def needs_confirmation(criteria: dict, guardians: int) -> bool:
@@ -199,15 +240,15 @@ def claim_campaign(campaign: Campaign) -> None:
 def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | None) -> int:
     """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
     school = db.session.get(School, campaign.school_id)
-    count = count_recipients(criteria=campaign.criteria, school_id=school.id, sender=sender)
-    if needs_confirmation(campaign.criteria, count["guardians"]) and \
-            confirmed_count != count["guardians"]:
-        raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
-                         num=count["guardians"]), field="confirm")
-    claim_campaign(campaign)
     with collector_paused():
+        # One recipient per guardian: as many as count_recipients counts, read once.
         recipients = resolve_recipients(criteria=campaign.criteria, school_id=school.id,
                                         sender=sender)
+        if needs_confirmation(campaign.criteria, len(recipients)) and \
+                confirmed_count != len(recipients):
+            raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
+                             num=len(recipients)), field="confirm")
+        claim_campaign(campaign)
         queue = CampaignQueue(campaign, school, sender, recipients)
         for start in range(0, len(recipients), QUEUE_CHUNK):
             messages, deliveries = queue.rows_for(recipients[start:start + QUEUE_CHUNK])
@@ -217,7 +258,7 @@ def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | No
                        else CampaignStatus.SENDING)
     db.session.flush()
     settle_campaign(campaign.id)  # nothing to email (no addresses, all opted out): sent now
-    return count["guardians"]
+    return len(recipients)
 
 
 MESSAGE_COLUMNS = ("id", "campaign_id", "guardian_id", "student_id", "thread_id",
@@ -227,6 +268,15 @@ DELIVERY_COLUMNS = ("message_id", "campaign_id", "guardian_id", "user_id", "kind
                     "to_address", "subject", "body_text", "body_html", "headers",
                     "attachments", "status", "last_error", "next_attempt_at",
                     "message_id_header")
+
+
+def _json_text(value) -> str:
+    """A JSON column's value as COPY takes it (text); most rows' {} and [] without encoding."""
+    if value == {}:
+        return "{}"
+    if value == []:
+        return "[]"
+    return json.dumps(value)
 
 
 class CampaignQueue:
@@ -244,10 +294,10 @@ class CampaignQueue:
     def __init__(self, campaign: Campaign, school: School, sender: User,
                  recipients: list[Recipient]):
         self.campaign, self.school, self.sender = campaign, school, sender
-        self.variants = variants_of(campaign)
+        self.text = CampaignText(campaign, school)
         self.due_times: dict = {}
-        self.json = (json.dumps if db.session.connection().dialect.name == "postgresql"
-                     else (lambda value: value))  # COPY takes JSON as text
+        self.json = (_json_text if db.session.connection().dialect.name == "postgresql"
+                     else (lambda value: value))
         guardians = [recipient.guardian for recipient in recipients]
         ids = [guardian.id for guardian in guardians]
         self.skipped = opted_out(campaign.kind, ids)
@@ -266,8 +316,7 @@ class CampaignQueue:
         return self.due_times[key]
 
     def message_row(self, message: dict) -> tuple:
-        return tuple(str(value) if isinstance(value, Markup) else value
-                     for value in (message[name] for name in MESSAGE_COLUMNS))
+        return tuple(message[name] for name in MESSAGE_COLUMNS)
 
     def delivery_row(self, delivery: dict) -> tuple:
         return tuple(self.json(delivery[name]) if name in ("headers", "attachments")
@@ -275,23 +324,23 @@ class CampaignQueue:
 
     def rows_for(self, recipients: list[Recipient]) -> tuple[list[tuple], list[tuple]]:
         """Return the inbox copies' and the deliveries' rows of these recipients."""
-        campaign = self.campaign
+        kind, campaign_id = self.campaign.kind, self.campaign.id
+        not_before = self.campaign.scheduled_at
         messages, deliveries = [], []
         for recipient in recipients:
             guardian = recipient.guardian
             if guardian.id in self.skipped:
                 continue
-            rendered = render_for(campaign, recipient, self.school, self.variants)
+            rendered = self.text.for_recipient(recipient, with_html=False)
             only_child = recipient.students[0] if len(recipient.students) == 1 else None
             message = inbox_fields(
-                guardian=guardian, kind=campaign.kind, subject=rendered["subject"],
-                body_text=rendered["text"], body_html=rendered["html"], student=only_child,
-                sender=self.sender, campaign_id=campaign.id, not_before=campaign.scheduled_at,
-                language=rendered["language"])
+                guardian=guardian, kind=kind, subject=rendered["subject"],
+                body_text=rendered["text"], student=only_child, sender=self.sender,
+                campaign_id=campaign_id, not_before=not_before, language=rendered["language"])
             message["id"] = next(self.message_ids)
             messages.append(self.message_row(message))
             rows = outbox_rows(guardian=guardian, message=message, headers=None,
-                               attachments=None, not_before=campaign.scheduled_at,
+                               attachments=None, not_before=not_before,
                                devices=self.devices.get(guardian.id, []),
                                due=self.due(guardian))
             if guardian.id in self.over_limit:

@@ -167,8 +167,12 @@ def fields_used(*sources: str) -> frozenset[str]:
                                for source in sources))
 
 
+def render_subject_and_text(*, subject: str, body: str, fields: dict) -> tuple[str, str]:
+    """Return the subject (on one line) and the plain-text body for one recipient."""
+    return " ".join(render_text(subject, fields).split()), render_text(body, fields)
+
+
 def render_message(*, subject: str, body: str, fields: dict) -> tuple[str, str, Markup]:
     """Return the subject, the plain-text body and the HTML body for one recipient."""
-    rendered_subject = " ".join(render_text(subject, fields).split())
-    text = render_text(body, fields)
+    rendered_subject, text = render_subject_and_text(subject=subject, body=body, fields=fields)
     return rendered_subject, text, text_to_html(text)

@@ -7,7 +7,7 @@ risk_levels, attendance_below (percent), need_kinds (open needs), event_without_
 students the sender may see, and only links that may receive information, are ever included.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from sqlalchemy import Select, case, func, select, true
 
@@ -24,12 +24,43 @@ from portal.people.queries import section_student_ids
 from portal.risk.queries import latest_risk_levels
 
 
+@dataclass(frozen=True, slots=True)
+class GuardianCard:
+    """What a campaign reads of a guardian: their name, language, zone and how to reach them.
+    Read as plain columns: a district's audience is too many families to load as records."""
+
+    id: int
+    school_id: int
+    first_name: str
+    last_name: str
+    preferred_language: str
+    timezone: str | None
+    email: str | None
+    email_invalid: bool
+    phone: str | None
+    sms_opted_out: bool
+    preferred_channel: str
+    display_name = property(Guardian.display_name.fget)
+
+
+@dataclass(frozen=True, slots=True)
+class StudentCard:
+    """What a campaign reads of a student: who they are and their school."""
+
+    id: int
+    school_id: int
+    first_name: str
+    preferred_name: str | None
+    last_name: str
+    display_name = property(Student.display_name.fget)
+
+
 @dataclass
 class Recipient:
     """One guardian and the children of theirs the message is about."""
 
-    guardian: Guardian
-    students: list[Student] = field(default_factory=list)
+    guardian: GuardianCard
+    students: list[StudentCard] = field(default_factory=list)
 
 
 def _students_below_attendance(rate: float) -> Select:
@@ -109,13 +140,19 @@ def count_recipients(*, criteria: dict, school_id: int, sender: User) -> dict:
 def resolve_recipients(*, criteria: dict, school_id: int, sender: User) -> list[Recipient]:
     """Return one Recipient per guardian in the audience, with their children in it."""
     links = audience_links(criteria=criteria, school_id=school_id, sender=sender).subquery()
+    guardian_columns = [getattr(Guardian, column.name) for column in fields(GuardianCard)]
+    student_columns = [getattr(Student, column.name) for column in fields(StudentCard)]
     rows = db.session.execute(
-        select(Guardian, Student)
-        .join(links, links.c.guardian_id == Guardian.id)
+        select(*guardian_columns, *student_columns)
+        .join_from(Guardian, links, links.c.guardian_id == Guardian.id)
         .join(Student, Student.id == links.c.student_id)
         .order_by(Guardian.id, Student.first_name, Student.id)
-    ).all()
+    )
+    split = len(guardian_columns)
     recipients: dict[int, Recipient] = {}
-    for guardian, student in rows:
-        recipients.setdefault(guardian.id, Recipient(guardian)).students.append(student)
+    for row in rows:
+        recipient = recipients.get(row[0])
+        if recipient is None:
+            recipient = recipients[row[0]] = Recipient(GuardianCard(*row[:split]))
+        recipient.students.append(StudentCard(*row[split:]))
     return list(recipients.values())

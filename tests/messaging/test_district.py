@@ -79,6 +79,23 @@ def test_district_campaign_reaches_each_school_in_its_own_name(valley, login_as)
     assert set(south_only) == guardians["south"]
 
 
+def test_without_their_language_each_family_reads_its_childs_schools_language(valley, login_as):
+    """A district's campaign in English and French: families reading Czech (no such variant)
+    get the default language of their child's school, English in North, French in South."""
+    valley.south.default_language = "fr"
+    for guardian in valley.guardians["north"] + valley.guardians["south"]:
+        guardian.preferred_language = "cs"
+    db.session.commit()
+    everyone = _reached(_compose_and_send(
+        login_as(valley.admin), subject_fr="Nouvelles",
+        body_fr="Bonjour {{ guardian_name }}, {{ school_name }} est fermée demain."))
+    assert {everyone[g.id].split(",")[0].split()[0] for g in valley.guardians["north"]} == \
+        {"Dear"}
+    assert {everyone[g.id].split(",")[0].split()[0] for g in valley.guardians["south"]} == \
+        {"Bonjour"}
+    assert all("South est fermée" in everyone[g.id] for g in valley.guardians["south"])
+
+
 def test_district_campaign_cannot_be_aimed_at_another_districts_school(valley, login_as):
     client = login_as(valley.admin)
     response = client.post("/messaging/campaigns/new",
