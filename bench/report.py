@@ -8,6 +8,7 @@ GOALS = {"risk": "≤ 2× floor", "page": "p95 ≤ 150 ms", "enqueue": "≤ 10 s
 
 def _rows(run: dict) -> list[tuple[str, str, str]]:
     risk, campaign, roster = run["risk_recompute"], run["campaign"], run["oneroster_import"]
+    per_school = campaign["per_school_campaigns"]
     rows = [("District load", f"{run['district']['seconds']} s "
              f"({run['district']['attendance_rows']:,} attendance rows)", ""),
             ("Risk recompute", f"{risk['seconds']} s vs floor {risk['floor_seconds']} s "
@@ -22,8 +23,12 @@ def _rows(run: dict) -> list[tuple[str, str, str]]:
               "all schools as fast as one" if name.endswith("_all_schools") else "")
              for name, page in run.get("analysis_pages", {}).items()]
     rows += [
-        ("Campaign enqueue", f"{campaign['recipients']:,} emails in "
-         f"{campaign['enqueue_seconds']} s", GOALS["enqueue"]),
+        ("Campaign enqueue (the district's administrator, every guardian)",
+         f"{campaign['recipients']:,} emails in {campaign['enqueue_seconds']} s "
+         f"(≈ {campaign['enqueue_seconds_for_90000']} s for 90,000)", GOALS["enqueue"]),
+        ("Campaign enqueue (each school's own, one after the other)",
+         f"{per_school['campaigns']} campaigns, {per_school['deliveries']:,} emails in "
+         f"{per_school['seconds']} s", ""),
         ("Delivery (1 worker)", f"{campaign['delivered_per_second']}/s vs smtplib "
          f"{campaign['smtplib_per_second']}/s = {campaign['delivery_ratio']}", GOALS["delivery"]),
         ("Worker peak memory", f"{campaign['worker_peak_rss_mb']} MB", GOALS["rss"]),

@@ -65,6 +65,18 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
                                     "duplicates": 0}]
     assert campaign["delivered_per_second"] > 0 and campaign["smtplib_per_second"] > 0
     assert campaign["worker_peak_rss_mb"] > 10
+    # One campaign of the district's administrator to every guardian; each school's own
+    # campaigns reach the same families and are rolled back after they are timed.
+    per_school = campaign["per_school_campaigns"]
+    assert per_school["campaigns"] == measured["district"]["schools"]
+    assert per_school["deliveries"] == campaign["recipients"] and per_school["seconds"] > 0
+    assert campaign["enqueue_seconds_for_90000"] >= campaign["enqueue_seconds"]
+    with make_app(f"sqlite:///{tmp_path / 'bench.db'}").app_context():
+        assert db.session.scalar(text("SELECT count(*) FROM campaigns")) == 1
+        assert db.session.scalar(text("SELECT count(*) FROM deliveries")) == campaign["recipients"]
+        assert db.session.scalar(text(
+            "SELECT count(DISTINCT guardians.school_id) FROM messages "
+            "JOIN guardians ON guardians.id = messages.guardian_id")) == per_school["campaigns"]
     roster = measured["oneroster_import"]
     assert roster["seconds"] > 0 and roster["reimport_seconds"] > 0
     assert roster["rows"]["users"] > 12
