@@ -51,7 +51,7 @@ class Interaction(TimestampMixin, db.Model):
     follow_up_done_at: Mapped[datetime | None]
     visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
     # Set when a guardian's reply in the portal created this record.
-    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
 
     participants: Mapped[list["InteractionParticipant"]] = relationship(
         cascade="all, delete-orphan"
