@@ -25,7 +25,7 @@ from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.campaigns import create_campaign, send_campaign
 from portal.messaging.compose import GuardianEmails
-from portal.messaging.models import Delivery, DeliveryStatus
+from portal.messaging.models import Campaign, Delivery, DeliveryStatus
 from portal.messaging.segments import count_recipients
 from portal.messaging.worker import build_mail, claimed
 from portal.people.models import School
@@ -77,9 +77,11 @@ def enqueue_school_campaigns() -> dict:
                 User.school_id == school.id, User.role == Role.ADMINISTRATOR))
             _send(administrator, school, {})
             db.session.flush()
+    before = db.session.scalar(select(func.count()).select_from(Campaign))
     try:
-        return {**_timed(enqueue), "campaigns": db.session.scalar(
-            select(func.count()).select_from(School))}
+        timed = _timed(enqueue)
+        return {**timed, "campaigns": db.session.scalar(
+            select(func.count()).select_from(Campaign)) - before}
     finally:
         db.session.rollback()
 
