@@ -293,7 +293,7 @@ class CampaignQueue:
 
     def __init__(self, campaign: Campaign, school: School, sender: User,
                  recipients: list[Recipient]):
-        self.campaign, self.school, self.sender = campaign, school, sender
+        self.campaign, self.sender = campaign, sender
         self.text = CampaignText(campaign, school)
         self.due_times: dict = {}
         self.json = (_json_text if db.session.connection().dialect.name == "postgresql"
