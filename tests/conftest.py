@@ -338,7 +338,8 @@ def browser_login(page, live_server):
         page.goto(f"{live_server}/login")
         page.fill("input[name=email]", email)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 

@@ -1,6 +1,7 @@
 """The family event pages on a phone: 390 px wide, no horizontal scrolling, booking works."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import no_horizontal_scroll
 from tests.events.helpers import add_event, school_with_families
@@ -20,14 +21,16 @@ def test_a_guardian_answers_and_books_on_a_phone(app, page, live_server, browser
     browser_login(email, PASSWORD)
     page.goto(f"{live_server}/family/events")
     page.check("input[value=yes]")
-    page.click("text=Send my answer")
-    assert page.locator("text=your answer is saved").is_visible()
+    with page.expect_navigation():
+        page.click("text=Send my answer")
+    expect(page.locator("text=your answer is saved")).to_be_visible()
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/family_events_390.png", full_page=True)
     page.goto(f"{live_server}/family/conferences/{event.id}")
     assert no_horizontal_scroll(page)
-    page.locator(".family-slots button").first.click()
-    assert page.locator("text=Booked:").is_visible()
+    with page.expect_navigation():
+        page.locator(".family-slots button").first.click()
+    expect(page.locator("text=Booked:")).to_be_visible()
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/family_conference_390.png", full_page=True)
     page.goto(f"{live_server}/family/events")
@@ -45,7 +48,8 @@ def test_staff_check_in_fits_a_tablet(app, page, live_server, browser_login):
     page.goto(f"{live_server}/events/{event.id}/check-in")
     page.fill("#q", "ann")
     page.press("#q", "Enter")
-    page.click("text=Check in")
-    assert page.locator("text=Checked in.").is_visible()
+    with page.expect_navigation():
+        page.click("text=Check in")
+    expect(page.locator("text=Checked in.")).to_be_visible()
     assert no_horizontal_scroll(page)
     page.screenshot(path="/tmp/staff_check_in_768.png", full_page=True)

@@ -30,7 +30,8 @@ def test_teacher_finds_a_student_and_logs_a_call(app, page, live_server, browser
     assert page.get_by_role("heading", name="Tomáš Novák").is_visible()
     page.fill("#summary", "Mother called about the school trip")
     page.select_option("#outcome", "reached")
-    page.click("#log-contact button[type=submit]")
+    with page.expect_navigation():
+        page.click("#log-contact button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "Contact logged." in page.inner_text("main")
     assert "Mother called about the school trip" in page.inner_text("#timeline")
