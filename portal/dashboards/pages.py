@@ -44,11 +44,12 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
         "behaviour": figures.behaviour_figure(queries.behaviour_by_week(scope), link),
         "risk": figures.risk_levels_figure(queries.risk_levels_over_time(scope, kept), link),
     }
-    flagged, flagged_total = flagged_page(user, student_ids=scope, page=page)
+    follow_up = flag_follow_up(scope, utcnow())  # counts the flagged: the page need not
+    flagged, flagged_total = flagged_page(user, student_ids=scope, page=page,
+                                          total=follow_up["flagged"])
     return {"charts": charts,
             "flagged": flagged, "flagged_total": flagged_total, "page": page,
-            "per_page": FLAGGED_PER_PAGE,
-            "follow_up": flag_follow_up(scope, utcnow())}
+            "per_page": FLAGGED_PER_PAGE, "follow_up": follow_up}
 
 
 def _day(text: str) -> date:

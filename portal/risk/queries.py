@@ -7,7 +7,7 @@ from sqlalchemy import Select, func, select
 
 from portal.auth.models import User
 from portal.core.paging import page_with_total
-from portal.core.permissions import visible_student_ids
+from portal.core.permissions import student_condition, visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import School, Student
@@ -52,7 +52,7 @@ def _flagged_statement(user: User, student_ids: Select | None, new_only: bool,
     stmt = (select(*(columns or (RiskAssessment, Student))).select_from(NewestAssessment)
             .join(Student, Student.id == NewestAssessment.student_id)
             .where(NewestAssessment.student_id.in_(scope),
-                   Student.id.in_(visible_student_ids(user)),
+                   student_condition(user),  # on the joined row: not a second semi-join
                    NewestAssessment.level != RiskLevel.NONE))
     if new_only or not columns:
         stmt = stmt.join(RiskAssessment, RiskAssessment.id == NewestAssessment.assessment_id)
@@ -70,15 +70,19 @@ def flagged_students(user: User, *, student_ids: Select | None = None,
 
 
 def flagged_page(user: User, *, student_ids: Select | None = None, page: int = 1,
-                 per_page: int = FLAGGED_PER_PAGE) -> tuple[list, int]:
-    """Return one page of flagged_students (worst first) and how many are flagged in all.
+                 per_page: int = FLAGGED_PER_PAGE, total: int | None = None) -> tuple[list, int]:
+    """Return one page of flagged_students (worst first) and how many are flagged in all
+    (`total`, when the caller has counted them already).
 
     The ranking and the total (a window count) are worked out on narrow rows, ids only; only
     the page's assessments and students are then loaded. A district has thousands of flagged
     students, and sorting every one whole, with its reasons, cost more than the page.
     """
     ranked = _flagged_statement(user, student_ids, False, NewestAssessment.assessment_id)
-    shown, total = page_with_total(ranked, page, per_page)
+    if total is None:
+        shown, total = page_with_total(ranked, page, per_page)
+    else:
+        shown = db.session.execute(ranked.offset((page - 1) * per_page).limit(per_page)).all()
     if not shown:
         return [], total
     rows = {assessment.id: (assessment, student) for assessment, student in db.session.execute(

@@ -1,6 +1,6 @@
 """Since when a student is flagged (profile) and the follow-up within two weeks (dashboard)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -74,3 +74,26 @@ def test_the_dashboard_and_the_profile_say_it(app, login_as):
     assert "contacted 50%" in overview
     assert 'id="flagged-since"' in client.get(f"/students/{a.id}").get_data(as_text=True)
     assert 'id="flagged-since"' not in client.get(f"/students/{d.id}").get_data(as_text=True)
+
+
+def test_buckets_and_median_at_the_edges_of_whole_days_and_weeks(app):
+    """A flag exactly two, four or eight weeks old is in the older bucket, one a second
+    younger in the newer; the median of an even count is the mean of the middle two."""
+    school = f.make_school()
+    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    ages = [timedelta(weeks=2), timedelta(weeks=2) - timedelta(seconds=1), timedelta(weeks=4),
+            timedelta(weeks=4) - timedelta(seconds=1), timedelta(weeks=8),
+            timedelta(weeks=8) - timedelta(seconds=1), timedelta(0), timedelta(days=100)]
+    for age in ages:
+        _history(f.make_student(school), rules, ((TEST_NOW - age).isoformat(), "watch"))
+    db.session.commit()
+    scope = select(Student.id).where(Student.school_id == school.id)
+    found = flag_follow_up(scope, TEST_NOW)
+    assert found["buckets"] == [(0, 2, 2), (2, 4, 2), (4, 8, 2), (8, None, 2)]
+    assert found["flagged"] == 8 and found["window_over"] == 6
+    assert found["median_days"] == (27 + 28) / 2  # days 0, 13, 14, 27 | 28, 55, 56, 100
+    _history(f.make_student(school), rules, ((TEST_NOW - timedelta(days=40)).isoformat(), "high"))
+    db.session.commit()
+    assert flag_follow_up(scope, TEST_NOW)["median_days"] == 28

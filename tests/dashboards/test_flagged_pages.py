@@ -37,3 +37,12 @@ def test_the_overview_lists_flagged_students_a_page_at_a_time_worst_first(client
     past_the_end = client.get("/dashboards/?page=4").get_data(as_text=True)
     assert "No student is flagged." in past_the_end and "Page 4 of 2" in past_the_end
     assert 'href="/dashboards/?page=3"' in past_the_end  # back towards the list
+
+
+def test_one_flagged_student_past_a_full_page_makes_a_second_page(client, login_as):
+    """The pager counts every flagged student (the count the follow-up figures make)."""
+    school, students = _flag_students(FLAGGED_PER_PAGE + 1)
+    login_as(factories.make_user(Role.ADMINISTRATOR, school))
+    first = client.get("/dashboards/").get_data(as_text=True)
+    second = client.get("/dashboards/?page=2").get_data(as_text=True)
+    assert "Page 1 of 2" in first and f">{students[0].display_name}<" in second

@@ -145,3 +145,19 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
 def test_reminders_and_digest_are_registered_periodic_jobs(app):
     names = {job.name for job in registered_jobs()}
     assert {"messaging-event-reminders", "messaging-weekly-digest"} <= names
+
+
+def test_each_counsellor_hears_only_of_the_students_they_may_see(app):
+    """One recompute flags students of two counsellors: each notice names only their own."""
+    world = school_with_families()
+    ours, theirs = (f.make_user(Role.COUNSELLOR, world.school) for _ in range(2))
+    mine = f.make_student(world.school, counsellor_id=ours.id, first_name="Mine")
+    other = f.make_student(world.school, counsellor_id=theirs.id, first_name="Other")
+    extra = f.make_student(world.school, counsellor_id=theirs.id, first_name="Extra")
+    students_flagged.send(None, assessments=[_flag(world, s) for s in (mine, other, extra)])
+    notices = {d.to_address: d for d in db.session.scalars(select(Delivery))}
+    assert set(notices) == {ours.email, theirs.email}
+    assert "Mine" in notices[ours.email].subject
+    assert "Other" not in notices[ours.email].body_text
+    assert notices[theirs.email].subject == "2 students newly flagged at risk"
+    assert "Mine" not in notices[theirs.email].body_text
