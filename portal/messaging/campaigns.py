@@ -163,10 +163,9 @@ class CampaignText:
     name (and default language) of each recipient's child's school; each school is read, and
     each language's variant and the merge fields it uses chosen, once."""
 
-    def __init__(self, campaign: Campaign, school: School,
-                 variants: list[TemplateVariant] | None = None):
+    def __init__(self, campaign: Campaign, school: School):
         self.campaign_school = school
-        self.variants = variants or variants_of(campaign)
+        self.variants = variants_of(campaign)
         self.schools = {school.id: school}
         self.chosen: dict[tuple[str, int], tuple] = {}
 
