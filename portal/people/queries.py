@@ -62,6 +62,19 @@ def current_term(school_id: int, on_date: date) -> AcademicTerm | None:
     )
 
 
+def current_terms(days: dict[int, date]) -> dict[int, AcademicTerm]:
+    """current_term for many schools at once: {school_id: its term on its own day}."""
+    terms = {}
+    if days:
+        for term in db.session.scalars(
+                select(AcademicTerm).where(AcademicTerm.school_id.in_(list(days)),
+                                           AcademicTerm.starts_on <= max(days.values()))
+                .order_by(AcademicTerm.starts_on, AcademicTerm.id)):
+            if term.starts_on <= days[term.school_id]:
+                terms[term.school_id] = term  # the latest to start by the school's day
+    return terms
+
+
 def section_student_ids(section_ids) -> Select:
     """Select the ids of the students enrolled in any of these sections."""
     return select(Enrollment.student_id).where(Enrollment.section_id.in_(section_ids))

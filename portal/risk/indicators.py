@@ -57,7 +57,7 @@ def compute_indicators(school: School, student_ids: list[int], today: date) -> d
     term = current_term(school.id, today)
     students = select(Student.id.label("student_id"),
                       literal(term.id if term else None, Integer).label("term_id"),
-                      literal(_start_of(term, today), Date).label("term_start"),
+                      literal(term_start_of(term, today), Date).label("term_start"),
                       literal(school.pass_mark_percent, Float).label("pass_mark"))
     return scope_indicators(students.where(Student.id.in_(student_ids)), today,
                             expected=student_ids)
@@ -79,7 +79,7 @@ def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[in
     students = (
         select(Student.id.label("student_id"), AcademicTerm.id.label("term_id"),
                func.coalesce(AcademicTerm.starts_on,
-                             literal(_start_of(None, today), Date)).label("term_start"),
+                             literal(term_start_of(None, today), Date)).label("term_start"),
                School.pass_mark_percent.label("pass_mark"))
         .join(School, School.id == Student.school_id)
         .outerjoin(AcademicTerm, and_(AcademicTerm.school_id == Student.school_id,
@@ -121,13 +121,9 @@ def scope_indicators(students: Select, today: date,
     return found
 
 
-def term_start_of(school: School, today: date) -> date:
-    """The first day of the school's current term (a year ago when it has none): where the
+def term_start_of(term: AcademicTerm | None, today: date) -> date:
+    """The first day of a school's current term (a year ago when it has none): where the
     family to-dos start counting."""
-    return _start_of(current_term(school.id, today), today)
-
-
-def _start_of(term: AcademicTerm | None, today: date) -> date:
     return term.starts_on if term else today - NO_TERM_LOOKBACK
 
 
@@ -137,7 +133,6 @@ def family_contact(student_ids: list[int], term_start: date, today: date) -> dic
     found = {student_id: {} for student_id in student_ids}
     if student_ids:
         _family_contact(found, student_ids, term_start, today)
-        _missed_events(found, student_ids, term_start, today)
     return found
 
 
@@ -225,10 +220,6 @@ def _past_failures(found: dict, scope, pass_marks: dict[int, float], latest_star
         found[student_id]["past_course_failures"] = failures
 
 
-def _count_by_student(stmt, column) -> dict[int, int]:
-    return dict(db.session.execute(stmt.group_by(column)).all())
-
-
 def _behaviour(found: dict, scope, today: date) -> None:
     """Count negative incidents this term, and the serious ones: major or a suspension."""
     # Schools record a suspension as the incident's category or the action taken.
@@ -251,37 +242,47 @@ def _behaviour(found: dict, scope, today: date) -> None:
         indicators["serious_incidents"] = int(serious_count or 0)
 
 
+def last_family_contacts(within, today: date) -> Select:
+    """Select (student_id, last_contact): each student's last successful family contact up to
+    today; `within(column)` says which students (a list of ids or a select of them)."""
+    return (select(Interaction.student_id, func.max(Interaction.occurred_at).label("last_contact"))
+            .where(within(Interaction.student_id), Interaction.outcome.in_(Outcome.SUCCESSFUL),
+                   Interaction.occurred_at < _end_of(today))
+            .group_by(Interaction.student_id))
+
+
+def missed_parent_events(within, term_start: date, today: date) -> list[Select]:
+    """Select (student_id, missed) twice: conferences the family did not come to, and events
+    they said yes to and missed, since the first day of the term (`within` as above)."""
+    since = datetime.combine(term_start, datetime.min.time())
+    until = datetime.combine(today, datetime.min.time())
+    came = select(EventAttendance.id).where(
+        EventAttendance.event_id == EventInvitation.event_id,
+        EventAttendance.guardian_id == EventInvitation.guardian_id)
+    return [
+        select(ConferenceSlot.student_id, func.count().label("missed"))
+        .where(within(ConferenceSlot.student_id), ConferenceSlot.status == SlotStatus.NO_SHOW,
+               ConferenceSlot.starts_at >= since)
+        .group_by(ConferenceSlot.student_id),
+        select(EventInvitation.student_id, func.count().label("missed"))
+        .join(Event, Event.id == EventInvitation.event_id)
+        .where(within(EventInvitation.student_id), EventInvitation.rsvp == "yes",
+               Event.starts_at >= since, Event.ends_at < until, ~came.exists())
+        .group_by(EventInvitation.student_id)]
+
+
 def _family_contact(found: dict, student_ids: list[int], term_start: date, today: date) -> None:
-    last = _count_by_student(
-        select(Interaction.student_id, func.max(Interaction.occurred_at))
-        .where(among(Interaction.student_id, student_ids),
-               Interaction.outcome.in_(Outcome.SUCCESSFUL),
-               Interaction.occurred_at < _end_of(today)),
-        Interaction.student_id)
+    def within(column):
+        return among(column, student_ids)
+
+    last = dict(db.session.execute(last_family_contacts(within, today)).all())
+    missed = defaultdict(int)
+    for statement in missed_parent_events(within, term_start, today):
+        for student_id, count in db.session.execute(statement):
+            missed[student_id] += count
     for student_id in student_ids:
         moment = last.get(student_id)
         # Never reached this year counts from the first day of the term.
         since = moment.date() if moment else term_start
         found[student_id]["days_since_family_contact"] = max((today - since).days, 0)
-
-
-def _missed_events(found: dict, student_ids: list[int], term_start: date, today: date) -> None:
-    since = datetime.combine(term_start, datetime.min.time())
-    until = datetime.combine(today, datetime.min.time())
-    no_shows = _count_by_student(
-        select(ConferenceSlot.student_id, func.count())
-        .where(among(ConferenceSlot.student_id, student_ids),
-               ConferenceSlot.status == SlotStatus.NO_SHOW, ConferenceSlot.starts_at >= since),
-        ConferenceSlot.student_id)
-    came = select(EventAttendance.id).where(
-        EventAttendance.event_id == EventInvitation.event_id,
-        EventAttendance.guardian_id == EventInvitation.guardian_id)
-    missed = _count_by_student(
-        select(EventInvitation.student_id, func.count())
-        .join(Event, Event.id == EventInvitation.event_id)
-        .where(among(EventInvitation.student_id, student_ids), EventInvitation.rsvp == "yes",
-               Event.starts_at >= since, Event.ends_at < until, ~came.exists()),
-        EventInvitation.student_id)
-    for student_id in student_ids:
-        found[student_id]["missed_parent_events"] = (no_shows.get(student_id, 0)
-                                                     + missed.get(student_id, 0))
+        found[student_id]["missed_parent_events"] = missed[student_id]

@@ -1,9 +1,11 @@
 """Read-only selects about risk assessments, always limited to the students a user may see."""
 
+import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, case, false, func, literal, select, union_all
+from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
 from portal.core.paging import page_with_total
@@ -11,7 +13,13 @@ from portal.core.permissions import student_condition, visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import School, Student
-from portal.risk.indicators import family_contact, term_start_of
+from portal.people.queries import current_terms
+from portal.risk.indicators import (
+    family_contact,
+    last_family_contacts,
+    missed_parent_events,
+    term_start_of,
+)
 from portal.risk.models import NewestAssessment, RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import family_todos, merged_settings
 
@@ -142,9 +150,27 @@ def rule_set_versions(school_id: int) -> list[RiskRuleSet]:
 
 def school_settings(school_id: int) -> dict:
     """Return the school's newest rule settings over the defaults (the defaults if none)."""
-    saved = db.session.scalar(select(RiskRuleSet.settings).where(
-        RiskRuleSet.school_id == school_id).order_by(RiskRuleSet.version.desc()).limit(1))
-    return merged_settings(saved)
+    return school_settings_of([school_id])[school_id]
+
+
+def school_settings_of(school_ids: list[int]) -> dict[int, dict]:
+    """school_settings for many schools at once: {school_id: merged settings}. Schools with
+    the same saved settings (most have none) share one merged dict: read it, never change it."""
+    versions = aliased(RiskRuleSet)
+    newest = (select(func.max(versions.version))
+              .where(versions.school_id == RiskRuleSet.school_id).scalar_subquery())
+    saved = dict(db.session.execute(
+        select(RiskRuleSet.school_id, RiskRuleSet.settings)
+        .where(RiskRuleSet.school_id.in_(school_ids), RiskRuleSet.version == newest)).all())
+    merged = {}
+
+    def merge(settings: dict | None) -> dict:
+        key = json.dumps(settings, sort_keys=True)
+        if key not in merged:
+            merged[key] = merged_settings(settings)
+        return merged[key]
+
+    return {school_id: merge(saved.get(school_id)) for school_id in school_ids}
 
 
 def family_todos_of(students: list[Student]) -> dict[int, list[dict]]:
@@ -155,23 +181,77 @@ def family_todos_of(students: list[Student]) -> dict[int, list[dict]]:
     return family_todos_by_school(by_school)
 
 
+def _todo_settings(school_ids) -> dict[int, tuple]:
+    """{school_id: (first day of its term, its today, its merged family to-do thresholds)},
+    in three queries however many schools."""
+    todays = {school.id: today_in(school.timezone) for school in db.session.scalars(
+        select(School).where(School.id.in_(list(school_ids))))}
+    terms, settings = current_terms(todays), school_settings_of(list(todays))
+    return {school_id: (term_start_of(terms.get(school_id), today), today,
+                        settings[school_id]["family_todos"])
+            for school_id, today in todays.items()}
+
+
 def family_todos_by_school(student_ids: dict[int, list[int]]) -> dict[int, list[dict]]:
     """family_todos_of for {school_id: its students' ids}: the same to-dos, no Student loaded.
 
     The schools whose terms began the same day, on the same day, are asked together (a
     district's schools mostly share both): one set of statements, not one per school.
     """
+    settings = _todo_settings(student_ids)
     asked: dict[tuple, list[int]] = defaultdict(list)
     for school_id, ids in student_ids.items():
-        school = db.session.get(School, school_id)
-        today = today_in(school.timezone)
-        asked[(term_start_of(school, today), today)] += ids
+        asked[settings[school_id][:2]] += ids
     found = {}
     for (term_start, today), ids in asked.items():
         found.update(family_contact(ids, term_start, today))
     todos = {}
     for school_id, ids in student_ids.items():
-        thresholds = school_settings(school_id)["family_todos"]  # merged already
+        thresholds = settings[school_id][2]
         todos.update({student_id: family_todos(found[student_id], thresholds=thresholds)
                       for student_id in ids})
     return todos
+
+
+def family_todo_counts(school_ids) -> Subquery:
+    """Subquery (student_id, todos): how many of family_todos' to-dos each student of these
+    schools has, counted in the database, for ranking thousands of families without loading
+    them. Both to-dos fire from their threshold up, as family_todos does.
+    """
+    asked: dict[tuple, list[int]] = defaultdict(list)
+    for school_id, (term_start, today, thresholds) in _todo_settings(school_ids).items():
+        asked[(term_start, today, thresholds["days_since_family_contact"],
+               thresholds["missed_parent_events"])].append(school_id)
+    counts = [_todo_count_statement(schools, *key) for key, schools in asked.items()]
+    if not counts:
+        return select(Student.id.label("student_id"), literal(0).label("todos")).where(
+            false()).subquery()
+    return (union_all(*counts) if len(counts) > 1 else counts[0]).subquery()
+
+
+def _todo_count_statement(schools: list[int], term_start: date, today: date,
+                          contact_days: int, missed_events: int) -> Select:
+    """family_todo_counts for schools that share a term start, a day and thresholds."""
+    def within(column):
+        return column.in_(select(Student.id).where(Student.school_id.in_(schools)))
+
+    last = last_family_contacts(within, today).subquery()
+    missed = [statement.subquery() for statement in missed_parent_events(within, term_start,
+                                                                         today)]
+    # days since the last contact >= contact_days: contacted on or before today - contact_days
+    # (never contacted counts from the term's first day, the same for every student here)
+    contact = case((last.c.last_contact < _start_of_day(today - timedelta(days=contact_days - 1)),
+                    1),
+                   (last.c.last_contact.is_(None),
+                    int((today - term_start).days >= contact_days)), else_=0)
+    events = case((sum((func.coalesce(kind.c.missed, 0) for kind in missed), literal(0))
+                   >= missed_events, 1), else_=0)
+    stmt = select(Student.id.label("student_id"), (contact + events).label("todos")).where(
+        Student.school_id.in_(schools)).outerjoin(last, last.c.student_id == Student.id)
+    for kind in missed:
+        stmt = stmt.outerjoin(kind, kind.c.student_id == Student.id)
+    return stmt
+
+
+def _start_of_day(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time())

@@ -2,7 +2,6 @@
 order of risk, filtered by school for a district's administrator, its queries per page the
 same however many families there are."""
 
-import gc
 import re
 
 import pytest
@@ -83,20 +82,3 @@ def test_a_page_costs_the_same_queries_for_four_families_or_fourteen(valley, log
     with count_queries() as many:
         assert len(_rows(client)) == 14
     assert many.count == few.count
-
-
-def test_the_families_are_weighed_with_the_cycle_collector_held_off(valley, monkeypatch):
-    """90,000 families' rows stay alive while they are weighed: the collector would scan
-    them again and again. It is held off, then given back as it was found."""
-    collector_on = []
-
-    def problems(*args, **kwargs):
-        collector_on.append(gc.isenabled())
-        return weigh_one(*args, **kwargs)
-
-    weigh_one = reach._problems
-    monkeypatch.setattr(reach, "_problems", problems)
-    assert gc.isenabled()
-    families, total = reach.families_not_reached(valley.admin)
-    assert total == 4 and collector_on == [False] * 4
-    assert gc.isenabled()

@@ -8,6 +8,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident, WorkMark
 from portal.people.models import Enrollment
+from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators, family_contact, term_start_of
 from portal.risk.scoring import score_student, slope
 from tests import factories
@@ -94,7 +95,8 @@ def test_past_failures_behaviour_and_family_contact(app):
     assert found["past_course_failures"] == 1
     assert (found["behaviour_incidents_term"], found["serious_incidents"]) == (3, 0)
     assert "days_since_family_contact" not in found  # the school's to-do, not the student's
-    contact = family_contact([student.id], term_start_of(school, TODAY), TODAY)[student.id]
+    term_start = term_start_of(current_term(school.id, TODAY), TODAY)
+    contact = family_contact([student.id], term_start, TODAY)[student.id]
     assert contact == {"days_since_family_contact": 50,  # 1 October to 20 November
                        "missed_parent_events": 0}
 
