@@ -48,10 +48,14 @@ def _to_do_world():
 
     Early: a term from 1 September (85 days), the default to-dos (60 days, 2 events).
     Late: a term from 1 October (55 days), to-dos from 30 days and 1 event.
+    Edge and Short: terms from 60 and 59 days ago, the defaults, a family never reached.
     """
-    early, late = f.make_school("Early"), f.make_school("Late")
+    early, late, edge, short = (f.make_school(name) for name in ("Early", "Late", "Edge",
+                                                                 "Short"))
     f.make_term(early, starts_on=date(2026, 9, 1))
     f.make_term(late, starts_on=date(2026, 10, 1))
+    f.make_term(edge, starts_on=date(2026, 9, 26))
+    f.make_term(short, starts_on=date(2026, 9, 27))
     db.session.add(RiskRuleSet(school_id=late.id, version=1, settings={
         "family_todos": {"days_since_family_contact": 30, "missed_parent_events": 1}}))
     staff = f.make_user(Role.COUNSELLOR, early)
@@ -84,22 +88,26 @@ def _to_do_world():
     child(late, "Never")
     pupil, guardian = child(late, "OneMissed", (NOW - timedelta(days=1), "reached"))
     _missed(pupil, guardian, _event(late, datetime(2026, 11, 2, 18)))
+    child(edge, "NeverSinceSixty")
+    child(short, "NeverSinceFiftyNine")
     db.session.flush()
-    return early, late, children
+    return [early, late, edge, short], children
 
 
 def test_the_database_counts_the_to_dos_the_profile_words(app):
-    early, late, children = _to_do_world()
-    counts = dict(db.session.execute(select(*family_todo_counts([early.id, late.id]).c)).all())
+    schools, children = _to_do_world()
+    counts = dict(db.session.execute(select(*family_todo_counts([s.id for s in schools]).c))
+                  .all())
     by_school = {school.id: [pupil.id for pupil in children.values()
                              if isinstance(pupil, Student) and pupil.school_id == school.id]
-                 for school in (early, late)}
+                 for school in schools}
     worded = family_todos_by_school(by_school)
     named = {name: counts[pupil.id] for name, pupil in children.items()
              if isinstance(pupil, Student)}
     assert named == {"Sixty": 1, "FiftyNine": 0, "Tomorrow": 1, "NoAnswer": 1,
                      "TwoNoShows": 1, "SaidYes": 1, "Thirty": 1, "TwentyNine": 0,
-                     "Never": 1, "OneMissed": 1}
+                     "Never": 1, "OneMissed": 1, "NeverSinceSixty": 1,
+                     "NeverSinceFiftyNine": 0}
     assert counts == {student_id: len(todos) for student_id, todos in worded.items()}
 
 
@@ -142,6 +150,11 @@ def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app):
     _message(unread, created_at=NOW - timedelta(days=10), read_at=None)
     old_news, _ = _guardian(school, "OldNews")  # unread, but sent before the weeks
     _message(old_news, created_at=NOW - timedelta(weeks=8), read_at=None)
+    read_long_ago, _ = _guardian(school, "ReadLongAgo")  # the one read was before the weeks
+    _message(read_long_ago, created_at=NOW - timedelta(weeks=9), read_at=NOW - timedelta(weeks=8))
+    _message(read_long_ago, created_at=NOW - timedelta(days=4), read_at=None)
+    _withdrawn, withdrawn_child = _guardian(school, "Withdrawn", signed_in=False)
+    withdrawn_child.is_active = False  # a family of no current student: not the school's to-do
     three, _ = _guardian(school, "Three", signed_in=False, email_invalid=True,
                          email_invalid_reason="550 No such mailbox")
     _message(three, created_at=NOW - timedelta(days=5), read_at=None)
@@ -159,7 +172,26 @@ def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app):
         ("Three", ["No valid email (550 No such mailbox)", "Never signed in to the portal",
                    "No message read in 6 weeks"]),
         ("Failures", ["2 failed deliveries"]),
+        ("ReadLongAgo", ["No message read in 6 weeks"]),
         ("Unread", ["No message read in 6 weeks"]),
     ]
-    assert total == 4
+    assert total == 5
     assert families[0].children[0][1] == "high"
+
+
+def test_a_teacher_sees_only_their_own_students_in_a_family(app, login_as):
+    """A family with a child in the teacher's class and one who is not: the row shows the
+    teacher's student, and neither the other child's name nor a to-do about them."""
+    school = f.make_school()
+    teacher = f.make_user(Role.TEACHER, school)
+    taught = f.make_student(school, first_name="Taught")
+    sibling = f.make_student(school, first_name="Sibling")  # never contacted: a to-do
+    f.make_section(school, teacher, taught)
+    guardian = f.make_guardian(school, first_name="Both")
+    for child in (taught, sibling):
+        f.link(child, guardian)
+    f.make_interaction(taught, teacher, outcome="reached", occurred_at=NOW - timedelta(days=1))
+    db.session.commit()
+    page = login_as(teacher).get("/messaging/reach").get_data(as_text=True)
+    assert guardian.display_name in page and "Taught" in page
+    assert "Sibling" not in page
