@@ -27,7 +27,7 @@ from portal.interactions.models import Interaction, Outcome
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import AcademicTerm, School, Section, Student
-from portal.people.queries import current_term
+from portal.people.queries import current_term, current_terms
 from portal.risk.scoring import steady_slope
 from portal.risk.work_indicators import (
     Gradebook,
@@ -70,12 +70,8 @@ def district_indicators(today: date, school_ids: list[int]) -> dict[int, dict[in
     over the district's attendance and grades) rather than once per school.
     """
     district_pass_settings(db.session.connection())
-    newest = {}  # each school's current term: the latest to start by today
-    for school_id, term_id in db.session.execute(
-            select(AcademicTerm.school_id, AcademicTerm.id)
-            .where(AcademicTerm.starts_on <= today, AcademicTerm.school_id.in_(school_ids))
-            .order_by(AcademicTerm.starts_on, AcademicTerm.id)):
-        newest[school_id] = term_id
+    newest = {school_id: term.id for school_id, term
+              in current_terms(dict.fromkeys(school_ids, today)).items()}
     students = (
         select(Student.id.label("student_id"), AcademicTerm.id.label("term_id"),
                func.coalesce(AcademicTerm.starts_on,
@@ -136,8 +132,9 @@ def family_contact(student_ids: list[int], term_start: date, today: date) -> dic
     return found
 
 
-def _end_of(today: date) -> datetime:
-    return datetime.combine(today + timedelta(days=1), datetime.min.time())
+def end_of_day(day: date) -> datetime:
+    """The first moment after the day (what happened that day is before it)."""
+    return datetime.combine(day + timedelta(days=1), datetime.min.time())
 
 
 def _rate(days: int, absences: int) -> float | None:
@@ -232,7 +229,7 @@ def _behaviour(found: dict, scope, today: date) -> None:
         .join(scope, scope.c.student_id == BehaviourIncident.student_id)
         .where(BehaviourIncident.is_positive.is_(False),
                BehaviourIncident.occurred_at >= scope.c.term_start,
-               BehaviourIncident.occurred_at < _end_of(today))
+               BehaviourIncident.occurred_at < end_of_day(today))
         .group_by(BehaviourIncident.student_id)
     )
     counts = {student_id: (term, serious_count) for student_id, term, serious_count in rows}
@@ -247,7 +244,7 @@ def last_family_contacts(within, today: date) -> Select:
     today; `within(column)` says which students (a list of ids or a select of them)."""
     return (select(Interaction.student_id, func.max(Interaction.occurred_at).label("last_contact"))
             .where(within(Interaction.student_id), Interaction.outcome.in_(Outcome.SUCCESSFUL),
-                   Interaction.occurred_at < _end_of(today))
+                   Interaction.occurred_at < end_of_day(today))
             .group_by(Interaction.student_id))
 
 

@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.people.models import School, Student
 from portal.people.queries import current_terms
 from portal.risk.indicators import (
+    end_of_day,
     family_contact,
     last_family_contacts,
     missed_parent_events,
@@ -240,8 +241,7 @@ def _todo_count_statement(schools: list[int], term_start: date, today: date,
                                                                          today)]
     # days since the last contact >= contact_days: contacted on or before today - contact_days
     # (never contacted counts from the term's first day, the same for every student here)
-    contact = case((last.c.last_contact < _start_of_day(today - timedelta(days=contact_days - 1)),
-                    1),
+    contact = case((last.c.last_contact < end_of_day(today - timedelta(days=contact_days)), 1),
                    (last.c.last_contact.is_(None),
                     int((today - term_start).days >= contact_days)), else_=0)
     events = case((sum((func.coalesce(kind.c.missed, 0) for kind in missed), literal(0))
@@ -251,7 +251,3 @@ def _todo_count_statement(schools: list[int], term_start: date, today: date,
     for kind in missed:
         stmt = stmt.outerjoin(kind, kind.c.student_id == Student.id)
     return stmt
-
-
-def _start_of_day(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time())
