@@ -16,17 +16,7 @@ from portal.events.models import (
 )
 from portal.extensions import db
 from portal.people.models import Guardian, School, Student, StudentGuardian
-from portal.people.queries import current_term
-
-
-def school_year(school: School) -> tuple[datetime, datetime]:
-    """Return the UTC bounds of the school's current year (its term, else the last 365 days)."""
-    today = today_in(school.timezone)
-    term = current_term(school.id, today)
-    starts = term.starts_on if term else today - timedelta(days=365)
-    ends = term.ends_on if term and term.ends_on > today else today
-    return datetime.combine(starts, datetime.min.time()), datetime.combine(
-        ends + timedelta(days=1), datetime.min.time())
+from portal.people.queries import current_terms
 
 
 def family_walked_in(guardian_ids, school_id: int) -> ColumnElement[bool]:
@@ -71,8 +61,18 @@ Years = list[tuple[int, datetime, datetime]]
 
 
 def school_years(schools: list[School]) -> Years:
-    """Return (school id, first moment, end) of each school's current year (school_year)."""
-    return [(school.id, *school_year(school)) for school in schools]
+    """Return (school id, first moment, end) of each school's current year: the UTC bounds
+    of its current term, else of the last 365 days (the terms read in one query)."""
+    days = {school.id: today_in(school.timezone) for school in schools}
+    terms = current_terms(days)
+    years = []
+    for school in schools:
+        today, term = days[school.id], terms.get(school.id)
+        starts = term.starts_on if term else today - timedelta(days=365)
+        ends = term.ends_on if term and term.ends_on > today else today
+        years.append((school.id, datetime.combine(starts, datetime.min.time()),
+                      datetime.combine(ends + timedelta(days=1), datetime.min.time())))
+    return years
 
 
 def _this_year(years: Years, moment, *, until_now: bool = False) -> ColumnElement[bool]:

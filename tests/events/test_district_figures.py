@@ -2,13 +2,14 @@
 (a school filter, as on the dashboards), never another district's."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from portal.events.checkin import check_in
 from portal.events.history import attending_shares, school_years
 from portal.events.models import ConferenceSlot, EventAttendance, SlotStatus
 from portal.events.services import create_event
 from portal.extensions import db
+from tests import factories as f
 from tests.events.helpers import add_event, details, school_with_families
 from tests.people.helpers import district
 
@@ -112,3 +113,21 @@ def test_a_family_who_met_a_teacher_at_a_conference_came(app, login_as):
                                    checked_in_at=datetime(2026, 9, 10, 22)))
     db.session.commit()
     assert _listed(login_as(world.admin))[1] == {"Marta Novak"}
+
+
+def test_each_school_counts_its_own_year_from_its_current_term(app):
+    """A school's year is its current term (up to today once the term is over), or the last
+    365 days without one; a term yet to start, or an older one, is not it."""
+    now, older, over, none = (f.make_school(name) for name in ("Now", "Older", "Over", "None"))
+    f.make_term(now, starts_on=date(2027, 9, 1), ends_on=date(2028, 6, 15))  # next year's
+    f.make_term(now)  # 2026-09-01 to 2027-06-15, today's
+    f.make_term(older, starts_on=date(2025, 9, 1), ends_on=date(2026, 6, 15))
+    f.make_term(older)
+    f.make_term(over, starts_on=date(2025, 9, 1), ends_on=date(2026, 6, 15))
+    db.session.commit()
+    years = {school_id: (starts.date(), ends.date())
+             for school_id, starts, ends in school_years([now, older, over, none])}
+    assert years == {now.id: (date(2026, 9, 1), date(2027, 6, 16)),
+                     older.id: (date(2026, 9, 1), date(2027, 6, 16)),
+                     over.id: (date(2025, 9, 1), date(2026, 11, 26)),
+                     none.id: (date(2025, 11, 25), date(2026, 11, 26))}
