@@ -1,5 +1,6 @@
 """Who came to what: a family's event history, shares attending, families who came to nothing."""
 
+from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
@@ -77,10 +78,14 @@ def school_years(schools: list[School]) -> Years:
 
 def _this_year(years: Years, moment, *, until_now: bool = False) -> ColumnElement[bool]:
     """Events of these schools dated (by `moment`) in each one's own current year, and up
-    to now with `until_now` (past events only)."""
-    return or_(false(), *(and_(Event.school_id == school_id, moment >= starts,
-                               moment < (min(ends, utcnow()) if until_now else ends))
-                          for school_id, starts, ends in years))
+    to now with `until_now` (past events only); one condition for the schools sharing a
+    year (a district's usually all do), not one a school."""
+    now = utcnow()
+    sharing = defaultdict(list)
+    for school_id, starts, ends in years:
+        sharing[starts, min(ends, now) if until_now else ends].append(school_id)
+    return or_(false(), *(and_(Event.school_id.in_(school_ids), moment >= starts, moment < ends)
+                          for (starts, ends), school_ids in sharing.items()))
 
 
 def _past_invitations(years: Years):

@@ -131,3 +131,19 @@ def test_each_school_counts_its_own_year_from_its_current_term(app):
                      older.id: (date(2026, 9, 1), date(2027, 6, 16)),
                      over.id: (date(2025, 9, 1), date(2026, 11, 26)),
                      none.id: (date(2025, 11, 25), date(2026, 11, 26))}
+
+
+def test_each_school_counts_only_its_own_year_when_the_schools_differ(app):
+    """Two schools read together, one with a term from September and one without (the last
+    365 days): a March workshop counts for the second, not for the first."""
+    without, termed = school_with_families(), school_with_families()
+    f.make_term(termed.school)
+    db.session.commit()
+    for world in (without, termed):
+        add_event(world, title="Back to school", starts_local=datetime(2026, 10, 1, 18),
+                  ends_local=datetime(2026, 10, 1, 20))
+        add_event(world, title="Reading at home", kind="parent_workshop",
+                  starts_local=datetime(2026, 3, 10, 18), ends_local=datetime(2026, 3, 10, 20))
+    shares = attending_shares(school_years([without.school, termed.school]))
+    assert {row["key"]: row["invited"] for row in shares["by_kind"]} == {
+        "parent_workshop": 2, "school_event": 4}
