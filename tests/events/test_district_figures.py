@@ -4,11 +4,14 @@
 import re
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from portal.events.checkin import check_in
 from portal.events.history import attending_shares, school_years
 from portal.events.models import ConferenceSlot, EventAttendance, SlotStatus
 from portal.events.services import create_event
 from portal.extensions import db
+from portal.people.models import AcademicTerm
 from tests import factories as f
 from tests.events.helpers import add_event, details, school_with_families
 from tests.people.helpers import district
@@ -134,16 +137,18 @@ def test_each_school_counts_its_own_year_from_its_current_term(app):
 
 
 def test_each_school_counts_only_its_own_year_when_the_schools_differ(app):
-    """Two schools read together, one with a term from September and one without (the last
-    365 days): a March workshop counts for the second, not for the first."""
-    without, termed = school_with_families(), school_with_families()
-    f.make_term(termed.school)
+    """Two schools read together, one whose year began in January and one in September: a
+    March workshop counts for the first, not for the second."""
+    january, september = school_with_families(), school_with_families()
+    for term in db.session.scalars(select(AcademicTerm).where(
+            AcademicTerm.school_id == january.school.id)):
+        term.starts_on = date(2026, 1, 5)
     db.session.commit()
-    for world in (without, termed):
+    for world in (january, september):
         add_event(world, title="Back to school", starts_local=datetime(2026, 10, 1, 18),
                   ends_local=datetime(2026, 10, 1, 20))
         add_event(world, title="Reading at home", kind="parent_workshop",
                   starts_local=datetime(2026, 3, 10, 18), ends_local=datetime(2026, 3, 10, 20))
-    shares = attending_shares(school_years([without.school, termed.school]))
+    shares = attending_shares(school_years([january.school, september.school]))
     assert {row["key"]: row["invited"] for row in shares["by_kind"]} == {
         "parent_workshop": 2, "school_event": 4}
