@@ -5,11 +5,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
-from portal.core.permissions import visible_school_ids, visible_schools, visible_student_ids
+from portal.core.permissions import visible_grade_levels, visible_school_ids, visible_schools
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.outcomes.models import Program
-from portal.people.models import AcademicTerm, Course, School, Section, Student
+from portal.people.models import AcademicTerm, Course, School, Section
 from portal.people.queries import offers_classes, reference_school
 
 
@@ -31,16 +31,12 @@ def filter_choices(user: User, school_id: int | None = None, section_id: int | N
     if need_school:
         sections = sections.where(Section.id == section_id)
         programs = programs.where(Program.id == program_id)
-    grade_levels = db.session.scalars(
-        select(Student.grade_level).where(Student.id.in_(
-            visible_student_ids(user, school_id=school_id)))
-        .distinct().order_by(Student.grade_level))
     return {
         "schools": visible,
         "classes_need_school": need_school,
         "sections": list(db.session.scalars(sections.order_by(Section.name))),
         "programs": list(db.session.scalars(programs.order_by(Program.name))),
-        "grade_levels": list(grade_levels),
+        "grade_levels": visible_grade_levels(user, school_id=school_id),
     }
 
 
