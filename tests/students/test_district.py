@@ -7,6 +7,7 @@ import pytest
 
 from portal.extensions import db
 from portal.outcomes.models import Program, ProgramEnrollment
+from tests import factories as f
 from tests.people.helpers import class_options, district
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -117,3 +118,24 @@ def test_programs_too_are_offered_once_a_school_is_chosen(valley, login_as):
     assert _names(asked) == {"North0"}
     assert class_options(login_as(valley.north_admin).get("/students"),
                          "program_id") == {clubs["north"]}
+
+
+@pytest.mark.parametrize("page", ["/students", "/dashboards/"])
+def test_the_grade_filter_offers_the_grades_of_the_students_the_user_sees(valley, login_as,
+                                                                         page):
+    """A grade only another school, another district or another teacher's class has is not
+    offered; the school filter narrows the grades to that school's."""
+    f.make_student(valley.north, grade_level=7)  # in no class of the north teacher
+    f.make_student(valley.south, grade_level=12)
+    f.make_student(valley.elsewhere, grade_level=5)
+    db.session.commit()
+
+    def grades(user, query=""):
+        return class_options(login_as(user).get(f"{page}{query}"), "grade_level")
+
+    assert grades(valley.admin) == {7, 9, 10, 12}
+    assert grades(valley.admin, f"?school_id={valley.south.id}") == {9, 10, 12}
+    assert grades(valley.north_admin) == {7, 9, 10}
+    assert grades(valley.other_admin) == {5, 9, 10}
+    if page == "/students":  # the dashboards are for administrators and counsellors
+        assert grades(valley.north_teacher) == {9, 10}
