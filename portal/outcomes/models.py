@@ -223,6 +223,21 @@ class AttendanceWeek(db.Model):
     tardies: Mapped[int]
 
 
+class AttendanceToDate(db.Model):
+    """A student's attendance totals from their first week through this one (migration
+    0026_attendance_to_date), kept by triggers on attendance_weeks: a rate since a Monday is
+    the total through the student's last week less the total through the week before it."""
+
+    __tablename__ = "attendance_to_date"
+    __table_args__ = (Index("ix_attendance_to_date_totals", "student_id", "week_start", "days",
+                            "absences"), {"info": DERIVED})
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(primary_key=True)
+    days: Mapped[int]
+    absences: Mapped[int]
+
+
 class GradeBandCount(db.Model):
     """How many of a student's grades of one period and kind fall in each band, kept by
     triggers on grades like AttendanceWeek (band: 0 below 50 %, 1 for 50–59 % … 5 for 90 %

@@ -4,6 +4,9 @@ import csv
 import io
 from datetime import date, timedelta
 
+import pytest
+
+from portal.auth.models import Role
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.needs.models import Need
@@ -190,3 +193,34 @@ def test_a_page_by_name_or_grade_carries_the_same_rows_and_figures_as_the_whole_
             assert [tuple(row) for row in rows] == \
                 [tuple(row) for row in whole[(page - 1) * 4:page * 4]], (filters, page)
     assert {row[0] for row in find_students(room.teacher, StudentFilters())[0]} == {room.student}
+
+
+def test_the_attendance_rate_counts_each_day_since_the_term_began_and_no_other(app):
+    """The rate (from the totals to date and the days before the first Monday) is the share
+    of the student's days on or after the day that were not absences, whatever weekday the
+    term began on; a student with no day since has no rate."""
+    school = f.make_school()
+    admin = f.make_user(Role.ADMINISTRATOR, school)
+    statuses = ("present", "absent_unexcused", "tardy", "absent_excused", "present")
+    days = {}
+    for n in range(5):
+        student = f.make_student(school, last_name=f"Rate{n}")
+        days[student.id] = [(date(2026, 9, 7) + timedelta(days=step),
+                             statuses[(step * (n + 1)) % len(statuses)])
+                            for step in range(0, 36 - 7 * n, 1 + n % 2) if step % 7 < 5]
+        for on_date, status in days[student.id]:
+            db.session.add(DailyAttendance(school_id=school.id, student_id=student.id,
+                                           on_date=on_date, status=status, recorded_at=utcnow()))
+    db.session.commit()
+    for since in (None, date(2026, 9, 7), date(2026, 9, 16), date(2026, 9, 20),
+                  date(2026, 9, 29), date(2026, 10, 5)):
+        expected = {}
+        for student_id, rows in days.items():
+            counted = [status for on_date, status in rows if since is None or on_date >= since]
+            absent = sum(status.startswith("absent") for status in counted)
+            expected[student_id] = 100 * (len(counted) - absent) / len(counted) \
+                if counted else None
+        found = {row[0].id: row.attendance_rate
+                 for row in find_students(admin, StudentFilters(), since=since, page=None)[0]}
+        assert found == pytest.approx(expected), since
+    assert list(found.values())[3:] == [None, None]  # no day since 5 October
