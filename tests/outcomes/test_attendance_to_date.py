@@ -83,6 +83,13 @@ def test_totals_to_date_follow_every_writer_in_any_order(app):
     assert _kept() == _added_up()
     assert not [key for key in _kept() if key[0] == ann.id]
     assert _kept()[(ben.id, _week(3))] == (5, 3)
+    # A writer of the weekly totals themselves: a week moved to another student.
+    cleo = factories.make_student(school)
+    db.session.execute(update(AttendanceWeek).where(AttendanceWeek.student_id == ben.id,
+                                                    AttendanceWeek.week_start == MONDAY)
+                       .values(student_id=cleo.id))
+    assert _kept() == _added_up()
+    assert _kept()[(ben.id, _week(3))] == (4, 2) and _kept()[(cleo.id, _week(0))] == (1, 1)
     # Everything gone: nothing kept.
     db.session.execute(delete(DailyAttendance))
     assert _kept() == _added_up() == {}
