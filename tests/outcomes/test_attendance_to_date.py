@@ -90,6 +90,8 @@ def test_totals_to_date_follow_every_writer_in_any_order(app):
                        .values(student_id=cleo.id))
     assert _kept() == _added_up()
     assert _kept()[(ben.id, _week(3))] == (4, 2) and _kept()[(cleo.id, _week(0))] == (1, 1)
-    # Everything gone: nothing kept.
+    # Everything gone (cleo's week had no days of its own): nothing kept.
     db.session.execute(delete(DailyAttendance))
+    assert _kept() == _added_up() == {(cleo.id, _week(0)): (1, 1)}
+    db.session.execute(delete(AttendanceWeek))
     assert _kept() == _added_up() == {}
