@@ -83,7 +83,8 @@ class DailyAttendance(db.Model):
 
     __tablename__ = "daily_attendance"
     __table_args__ = (
-        UniqueConstraint("student_id", "on_date"),
+        # Carries the status (PostgreSQL): a student's days read from the index alone.
+        UniqueConstraint("student_id", "on_date", postgresql_include=["status"]),
         Index("ix_daily_attendance_school_date", "school_id", "on_date"),
     )
 
