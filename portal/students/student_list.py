@@ -3,7 +3,17 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Select, case, func, literal, nulls_first, nulls_last, or_, select
+from sqlalchemy import (
+    Select,
+    case,
+    func,
+    literal,
+    nulls_first,
+    nulls_last,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
@@ -47,40 +57,39 @@ def _attendance_rates(student_ids: Select | list[int], since: date | None):
     it from the totals to date (AttendanceToDate: through the student's last week, less
     through the week before that Monday), and the days before that Monday from the daily rows.
 
-    Each student's totals are two index entries, read on their own (correlated subqueries):
-    adding up every week of the term cost ~36 entries a student, 450,000 for a grade across a
-    district.
+    Each student's rows are read on their own (one correlated subquery): two index entries
+    of totals and a few days. Adding up every week of the term instead read ~36 entries a
+    student, 450,000 for a grade across a district.
     """
-    days, absences = _to_date(AttendanceToDate.days), _to_date(AttendanceToDate.absences)
+    parts = [_to_date(1)]
     if since is not None:
         first_monday = since + timedelta(days=-since.weekday() % 7)
-        days = days - _to_date(AttendanceToDate.days, before=first_monday)
-        absences = absences - _to_date(AttendanceToDate.absences, before=first_monday)
+        parts.append(_to_date(-1, before=first_monday))
         if first_monday != since:
             absent = case((DailyAttendance.status.in_(AttendanceStatus.ABSENT), 1), else_=0)
-            days = days + _days_before(func.count(), since, first_monday)
-            absences = absences + _days_before(func.coalesce(func.sum(absent), 0), since,
-                                               first_monday)
-    rate = 100.0 * (days - absences) / func.nullif(days, 0)
-    return (select(Student.id.label("student_id"), rate.label("rate"))
+            parts.append(select(literal(1), absent)
+                         .where(DailyAttendance.student_id == Student.id,
+                                DailyAttendance.on_date >= since,
+                                DailyAttendance.on_date < first_monday)
+                         .correlate(Student))
+    counted = union_all(*parts).subquery()
+    days = func.sum(counted.c.days)
+    rate = select(100.0 * (days - func.sum(counted.c.absences)) / func.nullif(days, 0))
+    return (select(Student.id.label("student_id"), rate.scalar_subquery().label("rate"))
             .where(Student.id.in_(student_ids)).subquery())
 
 
-def _days_before(total, since: date, first_monday: date):
-    """The total of the student's daily rows from the day until the first Monday."""
-    return (select(total).where(DailyAttendance.student_id == Student.id,
-                                DailyAttendance.on_date >= since,
-                                DailyAttendance.on_date < first_monday)
-            .correlate(Student).scalar_subquery())
-
-
-def _to_date(total, before: date | None = None):
-    """The student's total to date through their last week (or last week before a day)."""
-    through = (select(total).where(AttendanceToDate.student_id == Student.id)
+def _to_date(sign: int, before: date | None = None) -> Select:
+    """Select the student's totals to date (times the sign) through their last week, or their
+    last week before a day."""
+    through = (select(AttendanceToDate.days, AttendanceToDate.absences)
+               .where(AttendanceToDate.student_id == Student.id)
                .order_by(AttendanceToDate.week_start.desc()).limit(1).correlate(Student))
     if before is not None:
         through = through.where(AttendanceToDate.week_start < before)
-    return func.coalesce(through.scalar_subquery(), 0)
+    through = through.subquery()
+    return select((sign * through.c.days).label("days"),
+                  (sign * through.c.absences).label("absences"))
 
 
 def _last_contacts(student_ids: Select | list[int]):
@@ -141,13 +150,6 @@ def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
     return stmt
 
 
-def _needs_figures(filters: StudentFilters) -> bool:
-    """True when the order or a filter depends on a figure (risk, rate, contact, needs): the
-    filters of _apply_figure_filters below, each one; a new one belongs in both."""
-    return filters.sort in FIGURE_SORTS or filters.open_needs or bool(filters.risk_level) \
-        or filters.attendance_below is not None or filters.no_contact_days is not None
-
-
 def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
                           needs) -> Select:
     if filters.open_needs:
@@ -184,18 +186,33 @@ def find_students(user: User, filters: StudentFilters, *, since: date | None = N
                   page: int | None = 1) -> tuple[list, int]:
     """Return the matching rows (one page, or all when page is None) and how many match.
 
-    When neither the order nor a filter needs a figure (the list by name or grade), the page
-    is chosen from the students alone and only its rows' figures are worked out: a
-    district's list by name does not weigh 50,000 students' attendance for fifty rows.
+    A page is chosen first from the students and only the figures its filters and order
+    use (a district's list by name weighs no figure at all, one filtered by attendance no
+    family contacts); then only its rows' figures are worked out.
     """
     if page is None:
         rows = list(db.session.execute(_list_statement(user, filters, since)).all())
         return rows, len(rows)
-    if _needs_figures(filters):
-        return page_with_total(_list_statement(user, filters, since), page, PER_PAGE)
-    ranked, total = page_with_total(_visible_matching(user, filters)
-                                    .order_by(*_ordering(filters.sort)), page, PER_PAGE)
+    ranked, total = page_with_total(_ranked(user, filters, since), page, PER_PAGE)
     if not ranked:
         return [], total
     shown = [student_id for student_id, in ranked]
     return list(db.session.execute(_list_statement(user, filters, since, ids=shown)).all()), total
+
+
+def _ranked(user: User, filters: StudentFilters, since: date | None) -> Select:
+    """Select the matching students' ids in the list's order, worked out from only the
+    figures the filters and the order use."""
+    ids = _visible_matching(user, filters)
+    risk = latest_risk_levels(ids) if filters.risk_level or filters.sort == "risk" else None
+    rates = _attendance_rates(ids, since) \
+        if filters.attendance_below is not None or filters.sort == "attendance" else None
+    contacts = _last_contacts(ids) \
+        if filters.no_contact_days is not None or filters.sort == "last_contact" else None
+    needs = _open_needs(ids) if filters.open_needs else None
+    stmt = _visible_matching(user, filters)
+    for figure in (risk, rates, contacts, needs):
+        if figure is not None:
+            stmt = stmt.outerjoin(figure, figure.c.student_id == Student.id)
+    stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
+    return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
