@@ -113,10 +113,10 @@ def _visible_matching(user: User, filters: StudentFilters) -> Select:
 
 
 def _list_statement(user: User, filters: StudentFilters, since: date | None,
-                    ids: Select | list[int] | None = None) -> Select:
+                    chosen: list[int] | None = None) -> Select:
     """The list's rows, figures and all, in order; the figures are worked out only for the
-    students the plain filters keep (or only for `ids`, a page chosen already)."""
-    ids = _visible_matching(user, filters) if ids is None else ids
+    students the plain filters keep (or only for `chosen`, a page chosen already)."""
+    ids = _visible_matching(user, filters) if chosen is None else chosen
     risk, rates = latest_risk_levels(ids), _attendance_rates(ids, since)
     contacts, needs = _last_contacts(ids), _open_needs(ids)
     stmt = (
@@ -129,7 +129,8 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None,
         .outerjoin(needs, needs.c.student_id == Student.id)
         .options(selectinload(Student.school))  # named on each row across several schools
     )
-    stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
+    if chosen is None:  # a page chosen already shows its rows, whatever changed since
+        stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
 
 
@@ -197,7 +198,8 @@ def find_students(user: User, filters: StudentFilters, *, since: date | None = N
     if not ranked:
         return [], total
     shown = [student_id for student_id, in ranked]
-    return list(db.session.execute(_list_statement(user, filters, since, ids=shown)).all()), total
+    rows = db.session.execute(_list_statement(user, filters, since, chosen=shown)).all()
+    return list(rows), total
 
 
 def _ranked(user: User, filters: StudentFilters, since: date | None) -> Select:
