@@ -117,21 +117,37 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None,
     """The list's rows, figures and all, in order; the figures are worked out only for the
     students the plain filters keep (or only for `chosen`, a page chosen already)."""
     ids = _visible_matching(user, filters) if chosen is None else chosen
-    risk, rates = latest_risk_levels(ids), _attendance_rates(ids, since)
-    contacts, needs = _last_contacts(ids), _open_needs(ids)
-    stmt = (
+    figures = risk, rates, contacts, needs = _figures(ids, since)
+    stmt = _joined(
         select(Student, risk.c.level.label("risk_level"), rates.c.rate.label("attendance_rate"),
                contacts.c.last_contact, func.coalesce(needs.c.open_needs, 0).label("open_needs"))
-        .where(Student.id.in_(ids))
-        .outerjoin(risk, risk.c.student_id == Student.id)
-        .outerjoin(rates, rates.c.student_id == Student.id)
-        .outerjoin(contacts, contacts.c.student_id == Student.id)
-        .outerjoin(needs, needs.c.student_id == Student.id)
-        .options(selectinload(Student.school))  # named on each row across several schools
-    )
+        .where(Student.id.in_(ids)), figures
+    ).options(selectinload(Student.school))  # named on each row across several schools
     if chosen is None:  # a page chosen already shows its rows, whatever changed since
-        stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
+        stmt = _apply_figure_filters(stmt, filters, *figures)
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
+
+
+def _figures(ids: Select | list[int], since: date | None,
+             used_by: StudentFilters | None = None) -> tuple:
+    """(risk, rates, contacts, needs): the figures' subqueries over these students; given
+    filters, only those their filters and order use (None for the others)."""
+    uses = (True,) * 4 if used_by is None else (
+        bool(used_by.risk_level) or used_by.sort == "risk",
+        used_by.attendance_below is not None or used_by.sort == "attendance",
+        used_by.no_contact_days is not None or used_by.sort == "last_contact",
+        used_by.open_needs)
+    makers = (latest_risk_levels, lambda students: _attendance_rates(students, since),
+              _last_contacts, _open_needs)
+    return tuple(make(ids) if used else None for make, used in zip(makers, uses, strict=True))
+
+
+def _joined(stmt: Select, figures: tuple) -> Select:
+    """The statement with each figure worked out (not None) joined to its student."""
+    for figure in figures:
+        if figure is not None:
+            stmt = stmt.outerjoin(figure, figure.c.student_id == Student.id)
+    return stmt
 
 
 def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
@@ -206,15 +222,6 @@ def _ranked(user: User, filters: StudentFilters, since: date | None) -> Select:
     """Select the matching students' ids in the list's order, worked out from only the
     figures the filters and the order use."""
     ids = _visible_matching(user, filters)
-    risk = latest_risk_levels(ids) if filters.risk_level or filters.sort == "risk" else None
-    rates = _attendance_rates(ids, since) \
-        if filters.attendance_below is not None or filters.sort == "attendance" else None
-    contacts = _last_contacts(ids) \
-        if filters.no_contact_days is not None or filters.sort == "last_contact" else None
-    needs = _open_needs(ids) if filters.open_needs else None
-    stmt = _visible_matching(user, filters)
-    for figure in (risk, rates, contacts, needs):
-        if figure is not None:
-            stmt = stmt.outerjoin(figure, figure.c.student_id == Student.id)
-    stmt = _apply_figure_filters(stmt, filters, risk, rates, contacts, needs)
+    figures = risk, rates, contacts, _needs = _figures(ids, since, used_by=filters)
+    stmt = _apply_figure_filters(_joined(ids, figures), filters, *figures)
     return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
