@@ -195,7 +195,9 @@ class Guardian(TimestampMixin, db.Model):
     """A parent or guardian; one guardian may be linked to several children."""
 
     __tablename__ = "guardians"
-    __table_args__ = (Index("ix_guardians_school_search", "school_id", "search_name"),)
+    # (sort_name, id): a page of a district's guardians by name is read in index order.
+    __table_args__ = (Index("ix_guardians_school_search", "school_id", "search_name"),
+                      Index("ix_guardians_sort_name", "sort_name", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
