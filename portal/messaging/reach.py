@@ -57,7 +57,7 @@ def _children(students: ColumnElement[bool], school_ids: list[int]):
 def _ranked(students: ColumnElement[bool], school_ids: list[int], since) -> Select:
     """Select every guardian of these students with a reason, highest risk first, then most
     reasons, then by name: (guardian id, no valid email, failed deliveries, never signed
-    in, unread), each reason worked out in the database."""
+    in, unread), each reason worked out in the database, once a guardian."""
     children = _children(students, school_ids)
     failures = (select(Delivery.guardian_id, func.count().label("failures"))
                 .where(Delivery.status == DeliveryStatus.FAILED, Delivery.created_at >= since,
@@ -73,15 +73,20 @@ def _ranked(students: ColumnElement[bool], school_ids: list[int], since) -> Sele
         "never_signed_in": User.last_login_at.is_(None),
         "unread": and_(received, ~read),
     }
-    reasons = children.c.todos + sum((case((problem, 1), else_=0)
-                                      for problem in problems.values()), literal(0))
-    return (select(Guardian.id, *(problems[reason].label(reason) for reason in REASONS),
-                   func.coalesce(failures.c.failures, 0))
-            .join(children, children.c.guardian_id == Guardian.id)
-            .outerjoin(User, User.id == Guardian.user_id)
-            .outerjoin(failures, failures.c.guardian_id == Guardian.id)
+    # OFFSET 0 keeps PostgreSQL from copying each reason into the filter and the order below:
+    # "unread" (two lookups in the messages) was worked out three times a guardian.
+    weighed = (select(Guardian.id, Guardian.sort_name, children.c.highest, children.c.todos,
+                      *(problem.label(reason) for reason, problem in problems.items()),
+                      func.coalesce(failures.c.failures, 0).label("failed"))
+               .join(children, children.c.guardian_id == Guardian.id)
+               .outerjoin(User, User.id == Guardian.user_id)
+               .outerjoin(failures, failures.c.guardian_id == Guardian.id)
+               .offset(0).subquery())
+    reasons = weighed.c.todos + sum((case((weighed.c[reason], 1), else_=0)
+                                     for reason in REASONS), literal(0))
+    return (select(weighed.c.id, *(weighed.c[reason] for reason in REASONS), weighed.c.failed)
             .where(reasons > 0)
-            .order_by(children.c.highest, reasons.desc(), Guardian.sort_name, Guardian.id))
+            .order_by(weighed.c.highest, reasons.desc(), weighed.c.sort_name, weighed.c.id))
 
 
 def _say(reason: str, guardian: Guardian, failures: int, weeks: int) -> str:
