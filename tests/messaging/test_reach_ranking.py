@@ -111,7 +111,7 @@ def test_the_database_counts_the_to_dos_the_profile_words(app):
     assert counts == {student_id: len(todos) for student_id, todos in worded.items()}
 
 
-def _guardian(school, name, *, signed_in: bool = True, **fields):
+def _guardian(school, name, *, signed_in: bool = True, contacted_days_ago: int = 1, **fields):
     user = f.make_user(Role.GUARDIAN, None)
     if signed_in:
         user.last_login_at = NOW - timedelta(days=2)
@@ -119,7 +119,7 @@ def _guardian(school, name, *, signed_in: bool = True, **fields):
     pupil = f.make_student(school, first_name=f"{name}Child")
     f.link(pupil, guardian)
     f.make_interaction(pupil, f.make_user(Role.TEACHER, school), outcome="reached",
-                       occurred_at=NOW - timedelta(days=1))  # no contact to-do
+                       occurred_at=NOW - timedelta(days=contacted_days_ago))  # to-do from 60
     return guardian, pupil
 
 
@@ -158,6 +158,8 @@ def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app):
     three, _ = _guardian(school, "Three", signed_in=False, email_invalid=True,
                          email_invalid_reason="550 No such mailbox")
     _message(three, created_at=NOW - timedelta(days=5), read_at=None)
+    # signed in, reads, a valid email: the school's to-do about the child is the one reason
+    _no_contact, quiet_child = _guardian(school, "NoContact", contacted_days_ago=70)
     high, high_child = _guardian(school, "High", signed_in=False)  # one reason, a high child
     rules = RiskRuleSet(school_id=school.id, version=1, settings={})
     db.session.add(rules)
@@ -172,10 +174,11 @@ def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app):
         ("Three", ["No valid email (550 No such mailbox)", "Never signed in to the portal",
                    "No message read in 6 weeks"]),
         ("Failures", ["2 failed deliveries"]),
+        ("NoContact", [f"No successful contact about {quiet_child.display_name} for 70 days"]),
         ("ReadLongAgo", ["No message read in 6 weeks"]),
         ("Unread", ["No message read in 6 weeks"]),
     ]
-    assert total == 5
+    assert total == 6
     assert families[0].children[0][1] == "high"
 
 
