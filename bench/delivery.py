@@ -87,10 +87,13 @@ def enqueue_school_campaigns() -> dict:
 
 
 def _release_sample(size: int) -> list[int]:
-    """Make the first `size` emails due now and every other one wait; return their ids."""
+    """Make the first `size` emails of the district's campaign (the newest: the generator's
+    newsletters went before it) due now and every other one wait; return their ids."""
     now = utcnow()
-    sample = list(db.session.scalars(select(Delivery.id).where(Delivery.channel == "email")
-                                     .order_by(Delivery.id).limit(size)))
+    newest = select(func.max(Campaign.id)).scalar_subquery()
+    sample = list(db.session.scalars(select(Delivery.id).where(
+        Delivery.channel == "email", Delivery.campaign_id == newest)
+        .order_by(Delivery.id).limit(size)))
     db.session.execute(update(Delivery).where(Delivery.status == DeliveryStatus.QUEUED,
                                               Delivery.id.not_in(sample))
                        .values(next_attempt_at=now + timedelta(days=30)))

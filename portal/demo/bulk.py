@@ -28,7 +28,7 @@ class TableIds(dict):
 
     TABLES = ("students", "guardians", "student_guardians", "enrollments", "daily_attendance",
               "grades", "work_marks", "behaviour_incidents", "program_enrollments",
-              "interactions", "event_invitations")
+              "interactions", "event_invitations", "event_attendances", "messages")
 
     def __init__(self) -> None:
         # All up front: a COPY in progress holds the connection, so no lookup may run then.

@@ -24,6 +24,7 @@ from portal.demo.district_records import (
     record_attendance,
     record_grades,
     record_programs_and_behaviour,
+    send_newsletters,
 )
 from portal.demo.names import is_holiday
 from portal.extensions import db
@@ -104,4 +105,5 @@ def _fill_school(school: DistrictSchool, ids: TableIds, totals: Counter) -> None
     totals["grades"] += record_grades(school, ids)
     record_programs_and_behaviour(school, ids)
     log_contacts(school, ids)
+    send_newsletters(school, ids)
 

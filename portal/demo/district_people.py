@@ -76,6 +76,7 @@ class DistrictSchool:
     counsellors: dict[int, int]  # grade -> counsellor's user id
     families: list[tuple[PlannedFamily, list[DistrictStudent]]]
     sections: list[DistrictSection] = field(default_factory=list)
+    emails: dict[int, str] = field(default_factory=dict)  # guardian id -> address, if any
     staff_count: int = 0
 
     @property
@@ -203,6 +204,8 @@ def add_families(ctx: DistrictSchool, ids: TableIds) -> int:
         for planned in family.guardians:
             guardian_id = ids["guardians"].take()
             email = None if planned.contact == "phone" else f"guardian{guardian_id}@families.demo"
+            if email:
+                ctx.emails[guardian_id] = email
             guardians.append((guardian_id, ctx.school.id, planned.first_name, planned.last_name,
                               email, f"(555) {guardian_id % 800 + 200}-{guardian_id % 9000 + 1000}",
                               family.language, "email" if email else "sms",

@@ -20,9 +20,17 @@ from portal.demo.records import (
     score_for,
     work_status,
 )
-from portal.events.models import Event, EventInvitation
+from portal.events.models import Event, EventAttendance, EventInvitation
 from portal.extensions import db
 from portal.interactions.models import Interaction
+from portal.messaging.models import (
+    Campaign,
+    CampaignStatus,
+    Delivery,
+    DeliveryStatus,
+    Message,
+    UpdateKind,
+)
 from portal.outcomes.models import (
     BehaviourIncident,
     DailyAttendance,
@@ -34,6 +42,14 @@ from portal.outcomes.models import (
 )
 
 ASSESSMENT_EVERY = 15  # school days between two assessments of a class
+# The school's two latest newsletters, by how far into the year so far they went: about seven
+# weeks ago and about two (a school day is 1.4 calendar days).
+NEWSLETTERS = ((0.8, "Mid-term newsletter"), (0.95, "Before the holidays"))
+
+
+def _came(rng, struggling: bool) -> bool:
+    """Whether a family took part (came, read): fewer of struggling students' families."""
+    return rng.random() < (0.35 if struggling else 0.6)
 
 
 def record_attendance(ctx: DistrictSchool, ids: TableIds) -> int:
@@ -160,4 +176,51 @@ def log_contacts(ctx: DistrictSchool, ids: TableIds) -> None:
                                           "invited_at"),
               ((ids["event_invitations"].take(), event.id, guardian_id, student_id, invited_at)
                for guardian_id, student_id in invited.items()))
+    struggling = {student.id: student.profile.is_struggling for student in ctx.students}
+    copy_rows(EventAttendance.__table__, ("id", "event_id", "guardian_id", "student_id",
+                                          "checked_in_at", "checked_in_by_id"),
+              ((ids["event_attendances"].take(), event.id, guardian_id, student_id,
+                event.starts_at + timedelta(minutes=rng.randint(0, 40)), ctx.admin.id)
+               for guardian_id, student_id in invited.items()
+               if _came(rng, struggling[student_id])))
+
+
+def send_newsletters(ctx: DistrictSchool, ids: TableIds) -> int:
+    """Write the school's newsletters as the portal sends them: a sent campaign, every informed
+    family's inbox copy and, to those with an address, its email, sent; about half read each
+    (fewer of struggling students' families). Return the inbox copies written."""
+    rng = ctx.rng("newsletters")
+    families: dict[int, bool] = {}  # guardian id -> has a struggling child
+    for student in ctx.students:
+        for guardian_id in student.guardian_ids:
+            families[guardian_id] = families.get(guardian_id) or student.profile.is_struggling
+    messages, deliveries = [], []
+    for when, title in NEWSLETTERS:
+        sent_at = ctx.at(ctx.past_day(rng, when, when), 16)
+        campaign = Campaign(school_id=ctx.school.id, title=title, kind=UpdateKind.GENERAL,
+                            criteria={}, status=CampaignStatus.SENT,
+                            created_by_id=ctx.admin.id, created_at=sent_at, updated_at=sent_at)
+        db.session.add(campaign)
+        db.session.flush()
+        body = f"{title} of {ctx.school.name}: what happened, and what comes next."
+        for guardian_id, struggling in families.items():
+            message_id = ids["messages"].take()
+            read_at = (sent_at + timedelta(hours=rng.randint(1, 72))
+                       if _came(rng, struggling) else None)
+            messages.append((message_id, campaign.id, guardian_id, ctx.admin.id,
+                             UpdateKind.GENERAL, title, body, sent_at, read_at))
+            address = ctx.emails.get(guardian_id)
+            if address:
+                deliveries.append((message_id, campaign.id, guardian_id, UpdateKind.GENERAL,
+                                   "email", address, title, body, "{}", "[]",
+                                   DeliveryStatus.SENT, 1, sent_at, sent_at, sent_at,
+                                   f"<newsletter-{message_id}@district.demo>"))
+    copy_rows(Message.__table__, ("id", "campaign_id", "guardian_id", "sender_user_id", "kind",
+                                  "subject", "body_text", "created_at", "read_at"), messages)
+    copy_rows(Delivery.__table__, ("message_id", "campaign_id", "guardian_id", "kind",
+                                   "channel", "to_address", "subject", "body_text", "headers",
+                                   "attachments", "status", "attempts", "next_attempt_at",
+                                   "first_attempt_at", "sent_at", "message_id_header"),
+              deliveries)
+    return len(messages)
 
