@@ -1,7 +1,9 @@
 """District benchmark: a fresh database, the generated district and the risk recompute."""
 
+import hashlib
 import json
 import time
+from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, func, select, text
@@ -49,8 +51,18 @@ def fresh_database(url: str, template: str | None = None) -> str:
     return url
 
 
+def generator_version() -> str:
+    """A digest of the district generator's code (portal/demo): a district kept by another
+    generator is not the one this code would make."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).resolve().parent.parent / "portal" / "demo").glob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def kept_district(url: str, students: int, today) -> tuple[str, dict] | None:
-    """Return (template, load summary) of a district of this size kept today, if any."""
+    """Return (template, load summary) of a district of this size kept today by this
+    generator, if any."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
         return None
@@ -62,7 +74,8 @@ def kept_district(url: str, students: int, today) -> tuple[str, dict] | None:
             "WHERE datname = :name"), {"name": name})
     admin.dispose()
     summary = json.loads(comment) if comment else None
-    if not summary or summary.get("day") != today.isoformat():
+    if not summary or summary.get("day") != today.isoformat() \
+            or summary.get("generator") != generator_version():
         return None
     return name, summary
 
@@ -99,7 +112,8 @@ def load_district(students: int) -> dict:
     refresh_statistics(vacuum=True)
     return {"seconds": round(time.perf_counter() - started, 1), "schools": summary.schools,
             "guardians": summary.guardians, "attendance_rows": summary.attendance_rows,
-            "grades": summary.grades, "day": today.isoformat()}
+            "grades": summary.grades, "day": today.isoformat(),
+            "generator": generator_version()}
 
 
 def measure_risk() -> dict:

@@ -11,6 +11,7 @@ from bench import run
 from bench.district import (
     admin_engine,
     fresh_database,
+    generator_version,
     keep_district,
     kept_district,
     load_district,
@@ -91,8 +92,9 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
 
 
 @pytest.mark.postgres_only
-def test_a_kept_district_is_copied_and_migrated_instead_of_generated_again():
-    """`--keep`: the district generated today comes back as a copy; another day's does not."""
+def test_a_kept_district_is_copied_and_migrated_instead_of_generated_again(monkeypatch):
+    """`--keep`: the district generated today comes back as a copy; another day's, or another
+    generator's, does not."""
     server = os.environ.get("TEST_DATABASE_URL")
     if not server:
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): template databases")
@@ -110,8 +112,12 @@ def test_a_kept_district_is_copied_and_migrated_instead_of_generated_again():
         today = date.fromisoformat(summary["day"])
         assert kept_district(url, 12, today - timedelta(days=1)) is None
         assert kept_district(url, 13, today) is None
+        # Kept by another version of the generator: made again, not reused.
+        monkeypatch.setattr("bench.district.generator_version", lambda: "another")
+        assert kept_district(url, 12, today) is None
+        monkeypatch.undo()
         template, kept = kept_district(url, 12, today)
-        assert kept == summary
+        assert kept == summary and summary["generator"] == generator_version()
         copy = fresh_database(url, template=template)
         with make_app(copy).app_context():
             assert db.session.scalar(select(func.count()).select_from(Student)) == 12
