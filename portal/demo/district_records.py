@@ -185,10 +185,10 @@ def log_contacts(ctx: DistrictSchool, ids: TableIds) -> None:
                if _came(rng, struggling[student_id])))
 
 
-def send_newsletters(ctx: DistrictSchool, ids: TableIds) -> int:
+def send_newsletters(ctx: DistrictSchool, ids: TableIds) -> None:
     """Write the school's newsletters as the portal sends them: a sent campaign, every informed
     family's inbox copy and, to those with an address, its email, sent; about half read each
-    (fewer of struggling students' families). Return the inbox copies written."""
+    (fewer of struggling students' families)."""
     rng = ctx.rng("newsletters")
     families: dict[int, bool] = {}  # guardian id -> has a struggling child
     for student in ctx.students:
@@ -222,5 +222,4 @@ def send_newsletters(ctx: DistrictSchool, ids: TableIds) -> int:
                                    "attachments", "status", "attempts", "next_attempt_at",
                                    "first_attempt_at", "sent_at", "message_id_header"),
               deliveries)
-    return len(messages)
 
