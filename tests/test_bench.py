@@ -83,6 +83,12 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
             "SELECT count(DISTINCT guardians.school_id) FROM messages "
             "JOIN guardians ON guardians.id = messages.guardian_id "
             f"WHERE messages.campaign_id IN (SELECT id {kept})")) == per_school["campaigns"]
+        # The newsletters' emails are left as sent: the sample came from the campaign.
+        newsletters = db.session.execute(text(
+            "SELECT count(*), sum(CASE WHEN status = 'sent' AND next_attempt_at = sent_at "
+            f"THEN 1 ELSE 0 END) FROM deliveries WHERE campaign_id NOT IN (SELECT id {kept})"))
+        emailed, untouched = newsletters.one()
+        assert emailed > 6 and untouched == emailed
     roster = measured["oneroster_import"]
     assert roster["seconds"] > 0 and roster["reimport_seconds"] > 0
     assert roster["rows"]["users"] > 12
