@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, or_, select
 
 from portal.auth.models import User
 from portal.core.paging import page_with_total
@@ -41,8 +41,9 @@ def _students(viewer: User, school_id: int | None) -> ColumnElement[bool]:
 
 
 def _children(students: ColumnElement[bool], school_ids: list[int]):
-    """Subquery per guardian of these students: their highest-risk child (LEVEL_ORDER) and
-    how many to-dos the school has with the family about their children."""
+    """CTE per guardian of these students: their highest-risk child (LEVEL_ORDER) and how
+    many to-dos the school has with the family about their children (worked out once where
+    the report reads it twice)."""
     todos = family_todo_counts(school_ids)
     severity = case(LEVEL_ORDER, value=NewestAssessment.level, else_=literal(NOT_ASSESSED))
     return (select(StudentGuardian.guardian_id, func.min(severity).label("highest"),
@@ -51,7 +52,29 @@ def _children(students: ColumnElement[bool], school_ids: list[int]):
             .outerjoin(NewestAssessment, NewestAssessment.student_id == Student.id)
             .outerjoin(todos, todos.c.student_id == Student.id)
             .where(students)
-            .group_by(StudentGuardian.guardian_id).subquery())
+            .group_by(StudentGuardian.guardian_id).cte())
+
+
+def _unread(children, since, *, one_school: bool) -> tuple[ColumnElement[bool], Subquery | None]:
+    """The "unread" reason: the school sent the family a message since `since` and they read
+    none since. Return its condition on Guardian and the subquery to outer-join, if any.
+
+    One school's few thousand families have their own messages looked up, family by family;
+    a district's tens of thousands have each set read from all the messages once. Given the
+    district's form for one school, PostgreSQL read every message too (docs/performance.md).
+    """
+    received = and_(Message.created_at >= since, Message.from_family.is_(False))
+    read = Message.read_at >= since
+    if not one_school:
+        mine = Message.guardian_id == Guardian.id
+        return and_(select(Message.id).where(mine, received).exists(),
+                    ~select(Message.id).where(mine, read).exists()), None
+    mail = (select(Message.guardian_id,
+                   func.max(case((received, 1), else_=0)).label("received"),
+                   func.max(case((read, 1), else_=0)).label("read"))
+            .where(Message.guardian_id.in_(select(children.c.guardian_id)))
+            .group_by(Message.guardian_id).subquery())
+    return and_(mail.c.received == 1, mail.c.read == 0), mail
 
 
 def _ranked(students: ColumnElement[bool], school_ids: list[int], since) -> Select:
@@ -63,15 +86,12 @@ def _ranked(students: ColumnElement[bool], school_ids: list[int], since) -> Sele
                 .where(Delivery.status == DeliveryStatus.FAILED, Delivery.created_at >= since,
                        Delivery.guardian_id.is_not(None))
                 .group_by(Delivery.guardian_id).subquery())
-    mine = Message.guardian_id == Guardian.id
-    received = select(Message.id).where(mine, Message.created_at >= since,
-                                        Message.from_family.is_(False)).exists()
-    read = select(Message.id).where(mine, Message.read_at >= since).exists()
+    unread, mail = _unread(children, since, one_school=len(school_ids) == 1)
     problems = {
         "no_email": or_(Guardian.email.is_(None), Guardian.email == "", Guardian.email_invalid),
         "failures": func.coalesce(failures.c.failures, 0) >= FAILURES_THAT_COUNT,
         "never_signed_in": User.last_login_at.is_(None),
-        "unread": and_(received, ~read),
+        "unread": unread,
     }
     # OFFSET 0 keeps PostgreSQL from copying each reason into the filter and the order below:
     # "unread" (two lookups in the messages) was worked out three times a guardian.
@@ -80,8 +100,10 @@ def _ranked(students: ColumnElement[bool], school_ids: list[int], since) -> Sele
                       func.coalesce(failures.c.failures, 0).label("failed"))
                .join(children, children.c.guardian_id == Guardian.id)
                .outerjoin(User, User.id == Guardian.user_id)
-               .outerjoin(failures, failures.c.guardian_id == Guardian.id)
-               .offset(0).subquery())
+               .outerjoin(failures, failures.c.guardian_id == Guardian.id))
+    if mail is not None:
+        weighed = weighed.outerjoin(mail, mail.c.guardian_id == Guardian.id)
+    weighed = weighed.offset(0).subquery()
     reasons = weighed.c.todos + sum((case((weighed.c[reason], 1), else_=0)
                                      for reason in REASONS), literal(0))
     return (select(weighed.c.id, *(weighed.c[reason] for reason in REASONS), weighed.c.failed)

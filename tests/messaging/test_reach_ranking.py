@@ -3,6 +3,7 @@ before the number of reasons, and the to-dos counted the way the profile words t
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
@@ -134,10 +135,18 @@ def _message(guardian, *, created_at: datetime, read_at: datetime | None) -> Non
                            created_at=created_at, read_at=read_at))
 
 
-def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app):
+@pytest.mark.parametrize("viewer", ["school", "district"])
+def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app, viewer):
+    """The same families whether one school's report (each family's messages looked up) or
+    a district's across two schools (every message read once) ranks them."""
     school = f.make_school()
     f.make_term(school)
-    admin = f.make_user(Role.ADMINISTRATOR, school)
+    if viewer == "school":
+        admin = f.make_user(Role.ADMINISTRATOR, school)
+    else:
+        other = f.make_school()
+        f.make_term(other)
+        admin = f.make_district_admin(f.make_district(None, school, other))
     reached, _ = _guardian(school, "Reached")  # signed in, reads, reached: not listed
     _message(reached, created_at=NOW - timedelta(days=10), read_at=NOW - timedelta(days=9))
     one_failure, _ = _guardian(school, "OneFailure")  # one failed delivery is not a reason
@@ -153,6 +162,9 @@ def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app):
     read_long_ago, _ = _guardian(school, "ReadLongAgo")  # the one read was before the weeks
     _message(read_long_ago, created_at=NOW - timedelta(weeks=9), read_at=NOW - timedelta(weeks=8))
     _message(read_long_ago, created_at=NOW - timedelta(days=4), read_at=None)
+    wrote, _ = _guardian(school, "Wrote")  # their own message, unread: nothing sent them
+    db.session.add(Message(guardian_id=wrote.id, subject="Question", body_text="Hello",
+                           created_at=NOW - timedelta(days=2), from_family=True))
     _withdrawn, withdrawn_child = _guardian(school, "Withdrawn", signed_in=False)
     withdrawn_child.is_active = False  # a family of no current student: not the school's to-do
     three, _ = _guardian(school, "Three", signed_in=False, email_invalid=True,
