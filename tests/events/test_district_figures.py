@@ -152,3 +152,27 @@ def test_each_school_counts_only_its_own_year_when_the_schools_differ(app):
     shares = attending_shares(school_years([january.school, september.school]))
     assert {row["key"]: row["invited"] for row in shares["by_kind"]} == {
         "parent_workshop": 2, "school_event": 4}
+
+
+def test_the_shares_count_each_family_once_a_grade_and_kind_and_who_came_to_that_event(app):
+    """Marta (invited for Ann, grade 9) came to the evening, Dora to the workshop: in grade
+    9 both came to something; by kind, one family of two came to each. Walking in uninvited,
+    or an event still to come, counts for no share."""
+    world = school_with_families()
+    evening = add_event(world, title="Back to school", starts_local=datetime(2026, 9, 10, 18),
+                        ends_local=datetime(2026, 9, 10, 20))
+    workshop = add_event(world, title="Reading at home", kind="parent_workshop",
+                         starts_local=datetime(2026, 10, 1, 18),
+                         ends_local=datetime(2026, 10, 1, 20))
+    later = add_event(world, title="Science fair")  # in March: not yet held
+    check_in(actor=world.admin, event=evening, guardian_id=world.marta.id)
+    check_in(actor=world.admin, event=workshop, guardian_id=world.diaz.id)
+    check_in(actor=world.admin, event=later, guardian_id=world.diaz.id)
+    db.session.add(EventAttendance(event_id=workshop.id, guardian_id=world.barred.id,
+                                   is_walk_in=True, checked_in_at=datetime(2026, 10, 1, 22)))
+    db.session.commit()
+    shares = attending_shares(school_years([world.school]))
+    rows = {name: [(row["key"], row["invited"], row["attended"], row["share"])
+                   for row in shares[name]] for name in ("by_grade", "by_kind")}
+    assert rows == {"by_grade": [(9, 2, 2, 100)],
+                    "by_kind": [("parent_workshop", 2, 1, 50), ("school_event", 2, 1, 50)]}
