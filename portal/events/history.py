@@ -3,7 +3,19 @@
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from portal.auth.models import User
 from portal.core.permissions import can_see_student, visible_children, visible_guardians
@@ -99,20 +111,29 @@ def _past_invitations(years: Years):
 def attending_shares(years: Years) -> dict:
     """Return, per grade level and per event kind, the share of invited families who came
     to a past event of these schools this year (from the first school's year start to the
-    last one's end), counted by the database."""
+    last one's end), counted by the database in one statement: the invitations and whether
+    each family came are read once, then counted by grade and by kind."""
     came = exists().where(EventAttendance.event_id == EventInvitation.event_id,
                           EventAttendance.guardian_id == EventInvitation.guardian_id)
-    families = EventInvitation.guardian_id
-    shares = {}
-    for name, key in (("by_grade", Student.grade_level), ("by_kind", Event.kind)):
-        rows = db.session.execute(
-            _past_invitations(years).join(Student, Student.id == EventInvitation.student_id)
-            .with_only_columns(key, func.count(families.distinct()),
-                               func.count(case((came, families)).distinct()))
-            .group_by(key).order_by(key))
-        shares[name] = [{"key": value, "invited": invited, "attended": present,
-                         "share": round(100 * present / invited)}
-                        for value, invited, present in rows]
+    invitations = (_past_invitations(years).join(Student, Student.id == EventInvitation.student_id)
+                   .with_only_columns(EventInvitation.guardian_id.label("family"),
+                                      Student.grade_level.label("grade"),
+                                      Event.kind.label("kind"),
+                                      case((came, EventInvitation.guardian_id)).label("came"))
+                   .cte("invitations"))
+    counts = (func.count(invitations.c.family.distinct()),
+              func.count(invitations.c.came.distinct()))
+    rows = db.session.execute(union_all(
+        select(literal("by_grade"), invitations.c.grade, null(), *counts)
+        .group_by(invitations.c.grade),
+        select(literal("by_kind"), null(), invitations.c.kind, *counts)
+        .group_by(invitations.c.kind)))
+    shares = {"by_grade": [], "by_kind": []}
+    for name, grade, kind, invited, present in rows:
+        shares[name].append({"key": grade if name == "by_grade" else kind, "invited": invited,
+                             "attended": present, "share": round(100 * present / invited)})
+    for figures in shares.values():
+        figures.sort(key=lambda row: row["key"])
     return {"starts": min(starts for _, starts, _ in years),
             "ends": max(ends for _, _, ends in years), **shares}
 
