@@ -88,7 +88,7 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
         # never races the server closing its idle connection.
         [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", "4", "--timeout", "90",
          "--keep-alive", "30",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "portal:create_app()"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "portal.wsgi:app"],
         env=env, cwd=ROOT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -1,5 +1,6 @@
 """The school–family portal: create_app() builds the Flask application."""
 
+import gc
 import importlib
 import os
 import pkgutil
@@ -41,6 +42,19 @@ def create_app(config: type | str | None = None) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     return app
+
+
+def freeze_start_up() -> None:
+    """Take what start-up made (modules, classes, the app: about 180,000 objects) out of the
+    garbage collector's way, once a server process has built its app (portal/wsgi.py).
+
+    Python's full collection walks every object it tracks; with start-up's among them one
+    takes about 110 ms, inside whichever request happens to trigger it (a slow request in
+    twenty on the district's dashboard). Frozen, they are never walked again; they live as
+    long as the process anyway.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def register_security(app: Flask) -> None:

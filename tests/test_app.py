@@ -83,6 +83,20 @@ def test_the_default_config_has_no_secret_key_of_its_own():
     assert printed.strip() == "None"
 
 
+def test_the_served_app_is_built_then_start_up_frozen_out_of_the_collector():
+    """portal.wsgi (what gunicorn serves): full collections no longer walk start-up's objects,
+    the app among them."""
+    check = ("import gc, portal.wsgi; "
+             "print(gc.get_freeze_count(), any(o is portal.wsgi.app for o in gc.get_objects()))")
+    printed = subprocess.run([sys.executable, "-c", check],
+                             cwd=Path(__file__).resolve().parents[1],
+                             env={**os.environ, "PORTAL_CONFIG": "test"},
+                             capture_output=True, text=True, check=True).stdout
+    frozen, app_still_walked = printed.split()
+    assert int(frozen) > 50_000
+    assert app_still_walked == "False"
+
+
 def test_plotly_js_is_served_by_the_app_with_a_long_cache(client):
     response = client.get("/dashboards/plotly.min.js")
     assert response.status_code == 200
