@@ -49,7 +49,7 @@ def freeze_start_up() -> None:
     garbage collector's way, once a server process has built its app (portal/wsgi.py).
 
     Python's full collection walks every object it tracks; with start-up's among them one
-    takes about 110 ms, inside whichever request happens to trigger it (a slow request in
+    takes about 110 ms, inside whichever request happens to trigger it (two requests in
     twenty on the district's dashboard). Frozen, they are never walked again; they live as
     long as the process anyway.
     """
