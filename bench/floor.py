@@ -14,10 +14,10 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import text
 
 from portal.outcomes.models import AttendanceStatus, WorkStatus
+from portal.people.queries import NO_TERM_LOOKBACK
 from portal.risk.indicators import (
     MAJOR,
     MIN_ASSESSMENTS,
-    NO_TERM_LOOKBACK,
     RECENT_DAYS,
     TREND_MIN_DAYS,
     TREND_MIN_WEEKS,

@@ -29,7 +29,7 @@ from portal.events.models import (
 )
 from portal.extensions import db
 from portal.people.models import Guardian, School, Student, StudentGuardian
-from portal.people.queries import current_terms
+from portal.people.queries import current_terms, term_start_of
 
 
 def family_walked_in(guardian_ids, school_id: int) -> ColumnElement[bool]:
@@ -81,7 +81,7 @@ def school_years(schools: list[School]) -> Years:
     years = []
     for school in schools:
         today, term = days[school.id], terms.get(school.id)
-        starts = term.starts_on if term else today - timedelta(days=365)
+        starts = term_start_of(term, today)
         ends = term.ends_on if term and term.ends_on > today else today
         years.append((school.id, datetime.combine(starts, datetime.min.time()),
                       datetime.combine(ends + timedelta(days=1), datetime.min.time())))

@@ -1,6 +1,6 @@
 """Read-only selects about schools, students and guardians."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -21,6 +21,8 @@ from portal.people.models import (
     Student,
     StudentGuardian,
 )
+
+NO_TERM_LOOKBACK = timedelta(days=365)  # a school without a term: its last year counts
 
 
 def school_of(user: User) -> School | None:
@@ -60,6 +62,12 @@ def current_term(school_id: int, on_date: date) -> AcademicTerm | None:
         .order_by(AcademicTerm.starts_on.desc())
         .limit(1)
     )
+
+
+def term_start_of(term: AcademicTerm | None, today: date) -> date:
+    """The first day of a school's current term (a year ago when it has none): where its
+    year's figures (the family to-dos, the events' year) start counting."""
+    return term.starts_on if term else today - NO_TERM_LOOKBACK
 
 
 def current_terms(days: dict[int, date]) -> dict[int, AcademicTerm]:

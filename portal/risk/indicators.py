@@ -27,7 +27,7 @@ from portal.interactions.models import Interaction, Outcome
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.outcomes.queries import GRADE_PERCENT
 from portal.people.models import AcademicTerm, School, Section, Student
-from portal.people.queries import current_term, current_terms
+from portal.people.queries import current_term, current_terms, term_start_of
 from portal.risk.scoring import steady_slope
 from portal.risk.work_indicators import (
     Gradebook,
@@ -42,7 +42,6 @@ TREND_MIN_WEEKS = 4  # ...of which at least four have...
 TREND_MIN_DAYS = 3  # ...at least three school days recorded
 MIN_ASSESSMENTS = 3  # a course's assessments before their average stands for it
 MAJOR = 3  # behaviour severity: 1 minor, 2 moderate, 3 major
-NO_TERM_LOOKBACK = timedelta(days=365)  # a school without a term: its last year counts
 
 
 def district_pass_settings(connection) -> None:
@@ -115,12 +114,6 @@ def scope_indicators(students: Select, today: date,
         add_work_indicators(found, scope, today, list(with_term), figures)
     _behaviour(found, scope, today)
     return found
-
-
-def term_start_of(term: AcademicTerm | None, today: date) -> date:
-    """The first day of a school's current term (a year ago when it has none): where the
-    family to-dos start counting."""
-    return term.starts_on if term else today - NO_TERM_LOOKBACK
 
 
 def family_contact(student_ids: list[int], term_start: date, today: date) -> dict[int, dict]:

@@ -13,13 +13,12 @@ from portal.core.permissions import student_condition, visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import School, Student
-from portal.people.queries import current_terms
+from portal.people.queries import current_terms, term_start_of
 from portal.risk.indicators import (
     end_of_day,
     family_contact,
     last_family_contacts,
     missed_parent_events,
-    term_start_of,
 )
 from portal.risk.models import NewestAssessment, RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.scoring import family_todos, merged_settings

@@ -8,8 +8,8 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.outcomes.models import BehaviourIncident, WorkMark
 from portal.people.models import Enrollment
-from portal.people.queries import current_term
-from portal.risk.indicators import compute_indicators, family_contact, term_start_of
+from portal.people.queries import current_term, term_start_of
+from portal.risk.indicators import compute_indicators, family_contact
 from portal.risk.scoring import score_student, slope
 from tests import factories
 from tests.risk.helpers import TODAY, give_grade, record_attendance, record_incidents, school_days
