@@ -1,6 +1,7 @@
 """Campaigns: compose a message for an audience, then queue it for every guardian at once."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -12,7 +13,7 @@ from portal.core.bulk import collector_paused, copy_rows, reserve_ids
 from portal.core.errors import Conflict, DomainError
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.dose import families_over_limit, mark_held_back
+from portal.messaging.dose import count_over_limit, families_over_limit, mark_held_back
 from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
 from portal.messaging.models import (
     Campaign,
@@ -32,7 +33,12 @@ from portal.messaging.rendering import (
     render_subject_and_text,
     text_to_html,
 )
-from portal.messaging.segments import Recipient, resolve_recipients
+from portal.messaging.segments import (
+    Recipient,
+    audience_links,
+    count_recipients,
+    resolve_recipients,
+)
 from portal.messaging.services import (
     inbox_fields,
     opted_out,
@@ -41,7 +47,7 @@ from portal.messaging.services import (
 )
 from portal.messaging.worker import settle_campaign
 from portal.notifications.push import push_subscriptions_of
-from portal.people.models import School
+from portal.people.models import School, StudentGuardian
 
 QUEUE_CHUNK = 5_000  # recipients whose rows are written together when a campaign is sent
 
@@ -214,6 +220,39 @@ def render_for(campaign: Campaign, recipient: Recipient, school: School) -> dict
 def needs_confirmation(criteria: dict, guardians: int) -> bool:
     """Return True when the audience reaches beyond one section (confirm the count first)."""
     return guardians > 1 and len(criteria.get("section_ids") or []) != 1
+
+
+PREVIEW_CHOICES = 300  # the guardians the review page offers to preview the message for
+
+
+@dataclass
+class AudienceReview:
+    """What the review page says of a campaign's audience: how many guardians it reaches,
+    how many of them the weekly limit holds back, the guardians offered for the preview (the
+    first by id, and the one chosen) and the one shown."""
+
+    guardians: int
+    held_back: int
+    choices: list[Recipient]
+    shown: Recipient | None
+
+
+def review_audience(campaign: Campaign, sender: User, chosen: int | None) -> AudienceReview:
+    """Count the campaign's audience in the database and load only the guardians the review
+    page lists (a district's audience is 90,000 families)."""
+    audience = {"criteria": campaign.criteria, "school_id": campaign.school_id, "sender": sender}
+    choices = resolve_recipients(**audience, first=PREVIEW_CHOICES)
+    shown = next((recipient for recipient in choices if recipient.guardian.id == chosen), None)
+    if shown is None and chosen is not None:
+        found = resolve_recipients(**audience, guardian_id=chosen)
+        if found:
+            shown = found[0]
+            choices.append(shown)
+    guardian_ids = audience_links(**audience).with_only_columns(StudentGuardian.guardian_id)
+    return AudienceReview(
+        guardians=count_recipients(**audience)["guardians"],
+        held_back=count_over_limit(guardian_ids, kind=campaign.kind, now=utcnow()),
+        choices=choices, shown=shown or (choices[0] if choices else None))
 
 
 def first_sending_time(campaign: Campaign, school: School) -> datetime:

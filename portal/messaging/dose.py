@@ -11,12 +11,12 @@ the status "held back", which the campaign report counts.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from portal.core.bulk import among
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus, UpdateKind
-from portal.people.models import School
+from portal.people.models import Guardian, School
 
 WINDOW = timedelta(days=7)
 NOT_COUNTED_KINDS = (UpdateKind.URGENT, UpdateKind.ANSWER)
@@ -28,13 +28,33 @@ def messages_this_week(guardian_ids, now: datetime) -> dict[int, int]:
     ids = list(guardian_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Delivery.guardian_id, func.count(func.distinct(Delivery.message_id)))
-        .where(among(Delivery.guardian_id, ids), Delivery.message_id.is_not(None),
-               Delivery.kind.not_in(NOT_COUNTED_KINDS), Delivery.status.not_in(NOT_REACHED),
-               Delivery.created_at > now - WINDOW)
-        .group_by(Delivery.guardian_id)).all()
+    rows = db.session.execute(_sent_this_week(among(Delivery.guardian_id, ids), now)).all()
     return {guardian_id: count for guardian_id, count in rows}
+
+
+def _sent_this_week(guardians: ColumnElement[bool], now: datetime) -> Select:
+    """Select (guardian id, counted messages sent or queued in the last 7 days) of the
+    guardians whose deliveries match the condition."""
+    return (select(Delivery.guardian_id,
+                   func.count(func.distinct(Delivery.message_id)).label("sent"))
+            .where(guardians, Delivery.message_id.is_not(None),
+                   Delivery.kind.not_in(NOT_COUNTED_KINDS), Delivery.status.not_in(NOT_REACHED),
+                   Delivery.created_at > now - WINDOW)
+            .group_by(Delivery.guardian_id))
+
+
+def count_over_limit(guardian_ids: Select, *, kind: str, now: datetime) -> int:
+    """Return how many of these guardians one more message of this kind would take past
+    their school's weekly limit: families_over_limit's rule, counted by the database (a
+    district's audience is too many families to read)."""
+    if not is_counted(kind):
+        return 0
+    sent = _sent_this_week(Delivery.guardian_id.in_(guardian_ids), now).subquery()
+    return db.session.scalar(
+        select(func.count()).select_from(sent)
+        .join(Guardian, Guardian.id == sent.c.guardian_id)
+        .join(School, School.id == Guardian.school_id)
+        .where(sent.c.sent >= School.weekly_message_cap))
 
 
 def is_counted(kind: str) -> bool:

@@ -29,7 +29,6 @@ from portal.messaging.audience import (
     saved_templates,
     template_as_form_data,
 )
-from portal.messaging.dose import families_over_limit
 from portal.messaging.forms import (
     AudienceForm,
     CampaignForm,
@@ -40,7 +39,7 @@ from portal.messaging.forms import (
 )
 from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.readability import measure_texts
-from portal.messaging.segments import count_recipients, resolve_recipients
+from portal.messaging.segments import count_recipients
 from portal.people.models import School
 from portal.people.queries import reference_school, school_languages
 
@@ -180,23 +179,17 @@ def audience_count():
 def review_campaign(campaign_id: int):
     campaign = queries.get_campaign_or_404(current_user, campaign_id)
     school = db.session.get(School, campaign.school_id)
-    recipients = resolve_recipients(criteria=campaign.criteria, school_id=school.id,
-                                    sender=current_user)
-    chosen = query_int("guardian_id")
-    shown = next((r for r in recipients if r.guardian.id == chosen),
-                 recipients[0] if recipients else None)
-    preview = campaigns.render_for(campaign, shown, school) if shown else None
+    audience = campaigns.review_audience(campaign, current_user, query_int("guardian_id"))
+    preview = campaigns.render_for(campaign, audience.shown, school) if audience.shown else None
     return render_template(
-        "messaging/campaign_review.html", campaign=campaign, recipients=recipients, shown=shown,
-        held_back=len(families_over_limit([r.guardian for r in recipients],
-                                          kind=campaign.kind, now=utcnow())),
+        "messaging/campaign_review.html", campaign=campaign, audience=audience,
         cap=school.weekly_message_cap,
         readability=_readability([(variant.language, variant.body)
                                   for variant in campaigns.variants_of(campaign)], school),
         preview=preview, form=SendForm(), segment=db.session.get(Segment, campaign.segment_id or 0),
         goes_at=campaigns.first_sending_time(campaign, school), now=utcnow(),
         can_change=queries.can_change_campaign(current_user, campaign),
-        must_confirm=campaigns.needs_confirmation(campaign.criteria, len(recipients)))
+        must_confirm=campaigns.needs_confirmation(campaign.criteria, audience.guardians))
 
 
 @bp.post("/campaigns/<int:campaign_id>/send")

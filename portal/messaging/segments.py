@@ -137,9 +137,18 @@ def count_recipients(*, criteria: dict, school_id: int, sender: User) -> dict:
     return {"guardians": guardians, "students": students}
 
 
-def resolve_recipients(*, criteria: dict, school_id: int, sender: User) -> list[Recipient]:
-    """Return one Recipient per guardian in the audience, with their children in it."""
-    links = audience_links(criteria=criteria, school_id=school_id, sender=sender).subquery()
+def resolve_recipients(*, criteria: dict, school_id: int, sender: User, first: int | None = None,
+                       guardian_id: int | None = None) -> list[Recipient]:
+    """Return one Recipient per guardian in the audience, with their children in it (only
+    the `first` guardians by id, or only this guardian, when given)."""
+    links = audience_links(criteria=criteria, school_id=school_id, sender=sender)
+    if guardian_id is not None:
+        links = links.where(StudentGuardian.guardian_id == guardian_id)
+    if first is not None:
+        links = links.where(StudentGuardian.guardian_id.in_(
+            links.with_only_columns(StudentGuardian.guardian_id).distinct()
+            .order_by(StudentGuardian.guardian_id).limit(first)))
+    links = links.subquery()
     guardian_columns = [getattr(Guardian, column.name) for column in fields(GuardianCard)]
     student_columns = [getattr(Student, column.name) for column in fields(StudentCard)]
     rows = db.session.execute(

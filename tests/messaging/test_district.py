@@ -10,8 +10,11 @@ from sqlalchemy import select
 from portal.core.time import utcnow
 from portal.events.models import Event
 from portal.extensions import db
+from portal.messaging import campaigns
 from portal.messaging.models import Campaign, CampaignStatus, Delivery, DeliveryStatus, Message
+from portal.messaging.services import notify_guardian
 from portal.outcomes.models import Program
+from tests import factories as f
 from tests.people.helpers import class_options, district
 
 COMPOSE = {"title": "Snow day", "kind": "general", "subject_en": "News",
@@ -231,3 +234,50 @@ def test_a_district_campaign_keeps_what_it_was_saved_with(valley, login_as):
                        data={**COMPOSE, **picks}).status_code == 302
     db.session.refresh(campaign)
     assert {key: campaign.criteria[key] for key in picks} == picks
+
+
+def _review(client, campaign: Campaign, query: str = "") -> str:
+    return client.get(f"/messaging/campaigns/{campaign.id}/review{query}").get_data(as_text=True)
+
+
+def test_district_review_counts_every_family_and_holds_back_by_each_schools_limit(
+        valley, login_as, monkeypatch):
+    """The review page counts the audience in the database and lists only the first
+    guardians for the preview (PREVIEW_CHOICES; 2 here); a guardian chosen beyond them is
+    still shown, one outside the audience never is."""
+    monkeypatch.setattr(campaigns, "PREVIEW_CHOICES", 2)
+    valley.north.weekly_message_cap, valley.south.weekly_message_cap = 1, 2
+    north_first, north_second = valley.guardians["north"]
+    south_first, south_second = valley.guardians["south"]
+    # Held back: north_first (1 of North's 1) and south_second (2 of South's 2), not
+    # south_first (1 of 2), north_second (none) or anyone for an answer, which never counts.
+    for guardian, kind, sent in ((north_first, "general", 1), (south_first, "events", 1),
+                                 (south_second, "general", 2), (north_second, "answer", 3)):
+        for n in range(sent):
+            notify_guardian(guardian=guardian, kind=kind, subject=f"Earlier {n}", body_text="x")
+    db.session.commit()
+    client = login_as(valley.admin)
+    response = client.post("/messaging/campaigns/new", data=COMPOSE)
+    assert response.status_code == 302
+    campaign = db.session.scalars(select(Campaign)).one()
+    page = _review(client, campaign)
+    assert "4 guardians will receive this message." in page
+    assert "2 families have already reached the weekly limit" in page
+    by_id = sorted(valley.guardians["north"] + valley.guardians["south"], key=lambda g: g.id)
+    assert class_options(client.get(f"/messaging/campaigns/{campaign.id}/review"),
+                         "guardian_id") == {by_id[0].id, by_id[1].id}
+    assert f"Dear {by_id[0].display_name}," in page
+    last = by_id[-1]
+    chosen = client.get(f"/messaging/campaigns/{campaign.id}/review?guardian_id={last.id}")
+    assert class_options(chosen, "guardian_id") == {by_id[0].id, by_id[1].id, last.id}
+    assert f'<option value="{last.id}" selected>' in chosen.get_data(as_text=True)
+    assert f"Dear {last.display_name}, South is closed" in chosen.get_data(as_text=True)
+    stranger = f.make_guardian(valley.elsewhere, first_name="Outsider")
+    f.link(valley.students["elsewhere"][0], stranger)
+    db.session.commit()
+    for probe in (stranger.id, 2147483647):
+        page = _review(client, campaign, f"?guardian_id={probe}")
+        assert f"Dear {by_id[0].display_name}," in page and "Outsider" not in page
+    for probe in ("-1", "9" * 30, "NaN"):
+        response = client.get(f"/messaging/campaigns/{campaign.id}/review?guardian_id={probe}")
+        assert response.status_code == 400 and "guardian_id" in response.get_data(as_text=True)
