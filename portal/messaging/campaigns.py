@@ -228,13 +228,24 @@ PREVIEW_CHOICES = 300  # the guardians the review page offers to preview the mes
 @dataclass
 class AudienceReview:
     """What the review page says of a campaign's audience: how many guardians it reaches,
-    how many of them the weekly limit holds back, the guardians offered for the preview (the
-    first by id, and the one chosen) and the one shown."""
+    how many of them the weekly limit holds back and by which limits (a district's schools
+    set their own), the guardians offered for the preview (the first by id, and the one
+    chosen) and the one shown."""
 
     guardians: int
-    held_back: int
+    held_back_by_limit: dict[int, int]
     choices: list[Recipient]
     shown: Recipient | None
+
+    @property
+    def held_back(self) -> int:
+        """How many families the weekly limit holds back, whatever their school's limit."""
+        return sum(self.held_back_by_limit.values())
+
+    @property
+    def limits(self) -> list[int]:
+        """The weekly limits that hold families back, lowest first."""
+        return sorted(self.held_back_by_limit)
 
 
 def review_audience(campaign: Campaign, sender: User, chosen: int | None) -> AudienceReview:
@@ -251,7 +262,7 @@ def review_audience(campaign: Campaign, sender: User, chosen: int | None) -> Aud
     guardian_ids = audience_links(**audience).with_only_columns(StudentGuardian.guardian_id)
     return AudienceReview(
         guardians=count_recipients(**audience)["guardians"],
-        held_back=count_over_limit(guardian_ids, kind=campaign.kind, now=utcnow()),
+        held_back_by_limit=count_over_limit(guardian_ids, kind=campaign.kind, now=utcnow()),
         choices=choices, shown=shown or (choices[0] if choices else None))
 
 

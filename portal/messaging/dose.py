@@ -43,18 +43,19 @@ def _sent_this_week(guardians: ColumnElement[bool], now: datetime) -> Select:
             .group_by(Delivery.guardian_id))
 
 
-def count_over_limit(guardian_ids: Select, *, kind: str, now: datetime) -> int:
-    """Return how many of these guardians one more message of this kind would take past
-    their school's weekly limit: families_over_limit's rule, counted by the database (a
-    district's audience is too many families to read)."""
+def count_over_limit(guardian_ids: Select, *, kind: str, now: datetime) -> dict[int, int]:
+    """Return {weekly limit: how many of these guardians one more message of this kind would
+    take past it}: families_over_limit's rule, counted by the database (a district's
+    audience is too many families to read), each family by its own school's limit."""
     if not is_counted(kind):
-        return 0
+        return {}
     sent = _sent_this_week(Delivery.guardian_id.in_(guardian_ids), now).subquery()
-    return db.session.scalar(
-        select(func.count()).select_from(sent)
+    return dict(db.session.execute(
+        select(School.weekly_message_cap, func.count()).select_from(sent)
         .join(Guardian, Guardian.id == sent.c.guardian_id)
         .join(School, School.id == Guardian.school_id)
-        .where(sent.c.sent >= School.weekly_message_cap))
+        .where(sent.c.sent >= School.weekly_message_cap)
+        .group_by(School.weekly_message_cap)).all())
 
 
 def is_counted(kind: str) -> bool:

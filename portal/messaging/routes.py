@@ -183,7 +183,6 @@ def review_campaign(campaign_id: int):
     preview = campaigns.render_for(campaign, audience.shown, school) if audience.shown else None
     return render_template(
         "messaging/campaign_review.html", campaign=campaign, audience=audience,
-        cap=school.weekly_message_cap,
         readability=_readability([(variant.language, variant.body)
                                   for variant in campaigns.variants_of(campaign)], school),
         preview=preview, form=SendForm(), segment=db.session.get(Segment, campaign.segment_id or 0),

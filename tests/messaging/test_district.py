@@ -262,7 +262,8 @@ def test_district_review_counts_every_family_and_holds_back_by_each_schools_limi
     campaign = db.session.scalars(select(Campaign)).one()
     page = _review(client, campaign)
     assert "4 guardians will receive this message." in page
-    assert "2 families have already reached the weekly limit" in page
+    assert ("2 families have already reached their school's weekly limit (between 1 and 2 "
+            "non-urgent messages in 7 days") in page
     by_id = sorted(valley.guardians["north"] + valley.guardians["south"], key=lambda g: g.id)
     assert class_options(client.get(f"/messaging/campaigns/{campaign.id}/review"),
                          "guardian_id") == {by_id[0].id, by_id[1].id}
@@ -281,3 +282,10 @@ def test_district_review_counts_every_family_and_holds_back_by_each_schools_limi
     for probe in ("-1", "9" * 30, "NaN"):
         response = client.get(f"/messaging/campaigns/{campaign.id}/review?guardian_id={probe}")
         assert response.status_code == 400 and "guardian_id" in response.get_data(as_text=True)
+    # North's limit raised: South's family alone is held back, by South's limit, whatever
+    # the limit of the school the campaign was written in.
+    valley.north.weekly_message_cap = 5
+    db.session.commit()
+    assert campaign.school_id == valley.north.id
+    assert ("1 family has already reached the weekly limit (2 non-urgent messages in 7 days)"
+            in _review(client, campaign))
