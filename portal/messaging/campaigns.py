@@ -13,7 +13,7 @@ from portal.core.bulk import collector_paused, copy_rows, reserve_ids
 from portal.core.errors import Conflict, DomainError
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.dose import count_over_limit, families_over_limit, mark_held_back
+from portal.messaging.dose import count_with_limit, families_over_limit, mark_held_back
 from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
 from portal.messaging.models import (
     Campaign,
@@ -36,7 +36,6 @@ from portal.messaging.rendering import (
 from portal.messaging.segments import (
     Recipient,
     audience_links,
-    count_recipients,
     resolve_recipients,
 )
 from portal.messaging.services import (
@@ -259,10 +258,11 @@ def review_audience(campaign: Campaign, sender: User, chosen: int | None) -> Aud
         if found:
             shown = found[0]
             choices.append(shown)
-    guardian_ids = audience_links(**audience).with_only_columns(StudentGuardian.guardian_id)
+    guardians, held_back_by_limit = count_with_limit(
+        audience_links(**audience).with_only_columns(StudentGuardian.guardian_id),
+        kind=campaign.kind, now=utcnow())
     return AudienceReview(
-        guardians=count_recipients(**audience)["guardians"],
-        held_back_by_limit=count_over_limit(guardian_ids, kind=campaign.kind, now=utcnow()),
+        guardians=guardians, held_back_by_limit=held_back_by_limit,
         choices=choices, shown=shown or (choices[0] if choices else None))
 
 
@@ -290,7 +290,7 @@ def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | No
     """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
     school = db.session.get(School, campaign.school_id)
     with collector_paused():
-        # One recipient per guardian: as many as count_recipients counts, read once.
+        # One recipient per guardian: as many as the review counts, read once.
         recipients = resolve_recipients(criteria=campaign.criteria, school_id=school.id,
                                         sender=sender)
         if needs_confirmation(campaign.criteria, len(recipients)) and \

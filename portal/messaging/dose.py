@@ -43,19 +43,24 @@ def _sent_this_week(guardians: ColumnElement[bool], now: datetime) -> Select:
             .group_by(Delivery.guardian_id))
 
 
-def count_over_limit(guardian_ids: Select, *, kind: str, now: datetime) -> dict[int, int]:
-    """Return {weekly limit: how many of these guardians one more message of this kind would
-    take past it}: families_over_limit's rule, counted by the database (a district's
-    audience is too many families to read), each family by its own school's limit."""
+def count_with_limit(guardian_ids: Select, *, kind: str, now: datetime) -> tuple[int, dict[int, int]]:
+    """Return (how many distinct guardians these are, {weekly limit: how many of them one
+    more message of this kind would take past it}) in one statement, the guardians worked
+    out once: families_over_limit's rule, counted by the database (a district's audience is
+    too many families to read), each family by its own school's limit."""
+    audience = guardian_ids.distinct().cte("audience")
     if not is_counted(kind):
-        return {}
-    sent = _sent_this_week(Delivery.guardian_id.in_(guardian_ids), now).subquery()
-    return dict(db.session.execute(
-        select(School.weekly_message_cap, func.count()).select_from(sent)
-        .join(Guardian, Guardian.id == sent.c.guardian_id)
-        .join(School, School.id == Guardian.school_id)
-        .where(sent.c.sent >= School.weekly_message_cap)
-        .group_by(School.weekly_message_cap)).all())
+        return db.session.scalar(select(func.count()).select_from(audience)), {}
+    sent = _sent_this_week(Delivery.guardian_id.in_(select(audience.c.guardian_id)), now).subquery()
+    held = (select(sent.c.guardian_id, School.weekly_message_cap.label("cap"))
+            .join(Guardian, Guardian.id == sent.c.guardian_id)
+            .join(School, School.id == Guardian.school_id)
+            .where(sent.c.sent >= School.weekly_message_cap).subquery())
+    rows = db.session.execute(
+        select(held.c.cap, func.count()).select_from(audience)
+        .outerjoin(held, held.c.guardian_id == audience.c.guardian_id)
+        .group_by(held.c.cap)).all()
+    return sum(count for _, count in rows), {cap: count for cap, count in rows if cap is not None}
 
 
 def is_counted(kind: str) -> bool:

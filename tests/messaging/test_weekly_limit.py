@@ -116,10 +116,14 @@ def test_the_review_page_says_how_many_families_the_limit_would_hold_back(app, l
                                variants={"en": ("Trip", "Hello {{ guardian_name }}")})
     client = login_as(world.admin)
     page = client.get(f"/messaging/campaigns/{campaign.id}/review").get_data(as_text=True)
+    # Maria (three children) and Gisele, each counted once, by the statement that also
+    # counts who is held back.
+    assert "2 guardians will receive this message." in page
     assert "1 family has already reached the weekly limit (1 non-urgent" in page
     campaign.kind = "urgent"
     db.session.commit()
     page = client.get(f"/messaging/campaigns/{campaign.id}/review").get_data(as_text=True)
+    assert "2 guardians will receive this message." in page
     assert "weekly limit" not in page
     campaign.kind = "general"
     send_campaign(campaign=campaign, sender=world.admin, confirmed_count=2)
