@@ -43,7 +43,8 @@ def _sent_this_week(guardians: ColumnElement[bool], now: datetime) -> Select:
             .group_by(Delivery.guardian_id))
 
 
-def count_with_limit(guardian_ids: Select, *, kind: str, now: datetime) -> tuple[int, dict[int, int]]:
+def count_with_limit(guardian_ids: Select, *, kind: str,
+                     now: datetime) -> tuple[int, dict[int, int]]:
     """Return (how many distinct guardians these are, {weekly limit: how many of them one
     more message of this kind would take past it}) in one statement, the guardians worked
     out once: families_over_limit's rule, counted by the database (a district's audience is
