@@ -11,7 +11,7 @@ the status "held back", which the campaign report counts.
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 
 from portal.core.bulk import among
 from portal.extensions import db
@@ -37,10 +37,15 @@ def _sent_this_week(guardians: ColumnElement[bool], now: datetime) -> Select:
     guardians whose deliveries match the condition."""
     return (select(Delivery.guardian_id,
                    func.count(func.distinct(Delivery.message_id)).label("sent"))
-            .where(guardians, Delivery.message_id.is_not(None),
-                   Delivery.kind.not_in(NOT_COUNTED_KINDS), Delivery.status.not_in(NOT_REACHED),
-                   Delivery.created_at > now - WINDOW)
+            .where(guardians, *_counted_this_week(now))
             .group_by(Delivery.guardian_id))
+
+
+def _counted_this_week(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The deliveries that count towards the weekly limit: counted kinds, not held back or
+    cancelled, made in the last 7 days."""
+    return (Delivery.message_id.is_not(None), Delivery.kind.not_in(NOT_COUNTED_KINDS),
+            Delivery.status.not_in(NOT_REACHED), Delivery.created_at > now - WINDOW)
 
 
 def count_with_limit(guardian_ids: Select, *, kind: str,
@@ -49,18 +54,20 @@ def count_with_limit(guardian_ids: Select, *, kind: str,
     more message of this kind would take past it}) in one statement, the guardians worked
     out once: families_over_limit's rule, counted by the database (a district's audience is
     too many families to read), each family by its own school's limit."""
-    audience = guardian_ids.distinct().cte("audience")
+    audience = guardian_ids.distinct().subquery("audience")
     if not is_counted(kind):
         return db.session.scalar(select(func.count()).select_from(audience)), {}
-    sent = _sent_this_week(Delivery.guardian_id.in_(select(audience.c.guardian_id)), now).subquery()
-    held = (select(sent.c.guardian_id, School.weekly_message_cap.label("cap"))
-            .join(Guardian, Guardian.id == sent.c.guardian_id)
-            .join(School, School.id == Guardian.school_id)
-            .where(sent.c.sent >= School.weekly_message_cap).subquery())
+    sent = (select(audience.c.guardian_id,
+                   func.count(func.distinct(Delivery.message_id)).label("sent"))
+            .outerjoin(Delivery, and_(Delivery.guardian_id == audience.c.guardian_id,
+                                      *_counted_this_week(now)))
+            .group_by(audience.c.guardian_id).subquery())
+    held_by = case((sent.c.sent >= School.weekly_message_cap, School.weekly_message_cap))
     rows = db.session.execute(
-        select(held.c.cap, func.count()).select_from(audience)
-        .outerjoin(held, held.c.guardian_id == audience.c.guardian_id)
-        .group_by(held.c.cap)).all()
+        select(held_by, func.count()).select_from(sent)
+        .join(Guardian, Guardian.id == sent.c.guardian_id)
+        .join(School, School.id == Guardian.school_id)
+        .group_by(held_by)).all()
     return sum(count for _, count in rows), {cap: count for cap, count in rows if cap is not None}
 
 
