@@ -28,17 +28,11 @@ def messages_this_week(guardian_ids, now: datetime) -> dict[int, int]:
     ids = list(guardian_ids)
     if not ids:
         return {}
-    rows = db.session.execute(_sent_this_week(among(Delivery.guardian_id, ids), now)).all()
+    rows = db.session.execute(
+        select(Delivery.guardian_id, func.count(func.distinct(Delivery.message_id)))
+        .where(among(Delivery.guardian_id, ids), *_counted_this_week(now))
+        .group_by(Delivery.guardian_id)).all()
     return {guardian_id: count for guardian_id, count in rows}
-
-
-def _sent_this_week(guardians: ColumnElement[bool], now: datetime) -> Select:
-    """Select (guardian id, counted messages sent or queued in the last 7 days) of the
-    guardians whose deliveries match the condition."""
-    return (select(Delivery.guardian_id,
-                   func.count(func.distinct(Delivery.message_id)).label("sent"))
-            .where(guardians, *_counted_this_week(now))
-            .group_by(Delivery.guardian_id))
 
 
 def _counted_this_week(now: datetime) -> tuple[ColumnElement[bool], ...]:
