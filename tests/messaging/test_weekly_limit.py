@@ -11,11 +11,14 @@ from portal.extensions import db
 from portal.messaging.automatic import send_event_reminders
 from portal.messaging.campaigns import create_campaign, send_campaign
 from portal.messaging.digest import send_weekly_digests
+from portal.messaging.dose import count_with_limit, families_over_limit
 from portal.messaging.models import Campaign, Delivery, DeliveryStatus, Message
 from portal.messaging.nudges import send_attendance_nudges
+from portal.messaging.outbox import delivery_fields
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
 from portal.outcomes.models import DailyAttendance
+from portal.people.models import Guardian
 from tests import factories as f
 from tests.messaging.alerts_world import FRIDAY_AFTERNOON, family_world, missing
 from tests.messaging.helpers import school_with_families
@@ -134,3 +137,50 @@ def test_the_review_page_says_how_many_families_the_limit_would_hold_back(app, l
     assert sorted((mail["To"], mail["Subject"]) for mail in smtp_server.messages) == [
         ("gran@example.org", "Trip"), ("mum@example.org", "Earlier")]
     assert db.session.get(Campaign, campaign.id).status == "sent"
+
+
+def _sent(guardian, *, kind="general", status="sent", days_ago=1, channels=("email",)):
+    """Plant one message to the guardian, delivered over these channels `days_ago` days ago."""
+    when = MONDAY - timedelta(days=days_ago)
+    message = Message(guardian_id=guardian.id, kind=kind, subject="s", body_text="b",
+                      created_at=when)
+    db.session.add(message)
+    db.session.flush()
+    for channel in channels:
+        db.session.add(Delivery(**delivery_fields(
+            to_address=guardian.email, subject="s", body_text="b", kind=kind, channel=channel,
+            guardian_id=guardian.id, message_id=message.id) | {"status": status},
+            created_at=when))
+    db.session.flush()
+
+
+def test_the_review_count_and_the_send_hold_back_the_same_families(app, clock):
+    """count_with_limit (the review page, in SQL) and families_over_limit (the send, in
+    Python) apply one rule: on a planted week across two schools with different limits they
+    name the same families, and the families the rule names."""
+    clock.set(MONDAY)
+    strict, lenient = f.make_school(weekly_message_cap=1), f.make_school(weekly_message_cap=3)
+    at = {name: f.make_guardian(school) for name, school in (
+        ("strict_one", strict), ("strict_none", strict), ("strict_urgent", strict),
+        ("strict_old", strict), ("lenient_three", lenient), ("lenient_two", lenient),
+        ("lenient_held", lenient))}
+    _sent(at["strict_one"], channels=("email", "sms"))  # one message, two channels
+    _sent(at["strict_urgent"], kind="urgent")  # urgent and answers never count
+    _sent(at["strict_urgent"], kind="answer")
+    _sent(at["strict_old"], days_ago=8)  # out of the week
+    for _ in range(3):
+        _sent(at["lenient_three"], status="queued")  # waiting to go still counts
+    for _ in range(2):
+        _sent(at["lenient_two"], channels=("email", "sms"))  # two messages, not four
+    _sent(at["lenient_held"], status="held_back")  # never reached: not counted
+    _sent(at["lenient_held"], status="cancelled")
+    _sent(at["lenient_held"])
+    db.session.flush()
+    expected = {at["strict_one"].id: 1, at["lenient_three"].id: 3}
+    guardians = list(at.values())
+    assert families_over_limit(guardians, kind="general", now=MONDAY) == expected
+    audience = select(Guardian.id.label("guardian_id")).where(
+        Guardian.id.in_([guardian.id for guardian in guardians]))
+    assert count_with_limit(audience, kind="general", now=MONDAY) == (7, {1: 1, 3: 1})
+    assert families_over_limit(guardians, kind="urgent", now=MONDAY) == {}
+    assert count_with_limit(audience, kind="urgent", now=MONDAY) == (7, {})
