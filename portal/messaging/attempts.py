@@ -54,10 +54,13 @@ def _add_attempt(delivery: Delivery, now: datetime, error: str | None) -> None:
 
 
 def record_attempt(delivery: Delivery, *, error: Exception | None) -> str:
-    """Record one try and set what comes next: "sent", "retried" or "failed"."""
+    """Record one try and set what comes next: "sent", "retried", "failed" (or "cancelled":
+    it was cancelled while being sent, and stays so)."""
     now = utcnow()
     _add_attempt(delivery, now, str(error) if error else None)
     delivery.locked_until = None
+    if error is not None and delivery.status == DeliveryStatus.CANCELLED:
+        return "cancelled"  # stopped or erased while a worker sent it: never tried again
     if error is None:
         delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
         return "sent"

@@ -38,10 +38,12 @@ def delivery_fields(*, to_address: str, subject: str, body_text: str | None, kin
 
 
 def cancel_waiting(condition) -> int:
-    """Cancel the deliveries matching the condition that still wait in the outbox; return
-    how many. Those a worker holds right now (status "sending") are already on their way."""
+    """Cancel the deliveries matching the condition that have not gone yet; return how many.
+    Those a worker holds (status "sending") are cancelled too: the worker reads its batch
+    again before it sends (worker.Holding) and leaves them."""
     return db.session.execute(
-        update(Delivery).where(condition, Delivery.status == DeliveryStatus.QUEUED)
+        update(Delivery).where(condition, Delivery.status.in_((DeliveryStatus.QUEUED,
+                                                                DeliveryStatus.SENDING)))
         .values(status=DeliveryStatus.CANCELLED, locked_until=None)
         .execution_options(synchronize_session=False)).rowcount
 

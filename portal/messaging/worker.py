@@ -48,6 +48,7 @@ class BatchReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    cancelled: int = 0  # cancelled while this worker held them (Stop, erasure): not sent
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -188,7 +189,7 @@ def _record_batch(results: list[tuple[Row, Exception | None]], report: BatchRepo
     record_sent([delivery.id for delivery, error in results if error is None])
     for delivery, error in results:
         outcome = "sent" if error is None else record_attempt(
-            db.session.get(Delivery, delivery.id), error=error)
+            db.session.get(Delivery, delivery.id, populate_existing=True), error=error)
         report.add(delivery.id, outcome, error)
     # In id order, so two workers settling the same campaigns lock them in the same order.
     for campaign_id in sorted({delivery.campaign_id for delivery, _ in results
@@ -225,17 +226,40 @@ def _send_claimed(channel: str, limit: int, report: BatchReport, send_one,
     the batch until its lease runs out, and resends (same Message-ID) only those of it that
     had already gone.
     """
-    deliveries = prepare(claimed(claim_due(limit=batch_limit(limit), channel=channel)))
-    results, last_sent_at, until = [], None, _send_until()
-    for delivery in deliveries:
+    waiting = prepare(claimed(claim_due(limit=batch_limit(limit), channel=channel)))
+    holding, results, last_sent_at, until = Holding(waiting), [], None, _send_until()
+    skipped = 0
+    while waiting:
         if results and time.monotonic() > until:
             break  # half the lease gone (a slow server): the rest goes back to the queue
+        delivery = waiting.pop(0)
         if channel == "email":
             last_sent_at = _pause_for_rate(last_sent_at)
-        results.append((delivery, send_one(delivery)))
+        if holding.still_holds(delivery.id):
+            results.append((delivery, send_one(delivery)))
+        else:
+            report.cancelled, skipped = report.cancelled + 1, skipped + 1
     if results:
-        _record_batch(results, report, [delivery.id for delivery in deliveries[len(results):]])
-    return len(results)
+        _record_batch(results, report, [delivery.id for delivery in waiting])
+    return len(results) + skipped
+
+
+class Holding:
+    """The deliveries of a batch this worker still holds, read again before a send when
+    OUTBOX_RECHECK_SECONDS (1 by default) have passed: Stop and erasure cancel a delivery
+    a worker holds (outbox.cancel_waiting), and from then on it must not go."""
+
+    def __init__(self, deliveries: list[Row]):
+        self.ids = {delivery.id for delivery in deliveries}
+        self.read_at = time.monotonic()
+
+    def still_holds(self, delivery_id: int) -> bool:
+        every = current_app.config.get("OUTBOX_RECHECK_SECONDS", 1.0)
+        if self.ids and time.monotonic() - self.read_at >= every:
+            self.ids = set(db.session.scalars(select(Delivery.id).where(
+                Delivery.id.in_(self.ids), Delivery.status == DeliveryStatus.SENDING)))
+            self.read_at = time.monotonic()
+        return delivery_id in self.ids
 
 
 def _lease_seconds() -> int:

@@ -1,11 +1,13 @@
 """Test data for messaging: a school with a teacher, a class and families."""
 
+import smtplib
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.extensions import db
+from portal.messaging import worker
 from portal.messaging.compose import GuardianEmails
 from portal.messaging.models import Delivery
 from portal.messaging.services import notify_guardian
@@ -107,3 +109,20 @@ def as_sent(deliveries: list[Delivery]) -> list:
     """Return the deliveries as the worker sends them: guardians' emails written from their
     inbox copies (compose.py)."""
     return GuardianEmails()(claimed([delivery.id for delivery in deliveries]))
+
+
+def acting_during_a_send(monkeypatch, act, *, and_the_send_fails: bool = False) -> None:
+    """Make the worker's first SMTP send do `act` (someone's Stop or erasure, committed)
+    while the worker holds the rest of its batch; the send then goes, or fails (the
+    connection drops) when `and_the_send_fails`."""
+    send, acted = worker.Mailer._send, []
+
+    def send_and_act(mailer, delivery):
+        if not acted:
+            acted.append(act())
+            db.session.commit()
+            if and_the_send_fails:
+                raise smtplib.SMTPServerDisconnected("the connection dropped")
+        send(mailer, delivery)
+
+    monkeypatch.setattr(worker.Mailer, "_send", send_and_act)

@@ -1,5 +1,6 @@
 """A scheduled campaign can be edited or cancelled before it goes; a sending one stopped."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
@@ -9,7 +10,7 @@ from portal.messaging.models import Campaign, Delivery, TemplateVariant
 from portal.messaging.queries import inbox_of
 from portal.messaging.worker import drain
 from tests import factories as f
-from tests.messaging.helpers import school_with_families
+from tests.messaging.helpers import acting_during_a_send, school_with_families
 
 COMPOSE = {"title": "Trip", "kind": "events", "subject_en": "Trip on Friday",
            "body_en": "Dear {{ guardian_name }}, the trip is on Friday."}
@@ -116,3 +117,23 @@ def test_only_the_sender_and_administrators_may_stop_a_campaign(app, login_as):
     assert _statuses(campaign.id) == ["queued", "queued"]
     assert login_as(world.admin).post(f"{report}/stop").status_code == 302
     assert _statuses(campaign.id) == ["cancelled", "cancelled"]
+
+
+@pytest.mark.parametrize("the_send_fails", [False, True])
+def test_a_stop_while_a_worker_holds_the_batch_sends_nothing_more(app, login_as, smtp_server, clock,
+                                                                  monkeypatch, the_send_fails):
+    """Stop pressed while the worker sends the first of its batch: what it holds after that
+    stays unsent and cancelled, even the one whose send fails then (no retry later)."""
+    _world, client, campaign = _sent_by_admin(login_as)
+    app.config["OUTBOX_RECHECK_SECONDS"] = 0  # read the batch again before every send
+    acting_during_a_send(
+        monkeypatch, lambda: client.post(f"/messaging/campaigns/{campaign.id}/stop"),
+        and_the_send_fails=the_send_fails)
+    report = drain(batch_size=50)
+    assert (report.sent, report.cancelled) == ((0, 2) if the_send_fails else (1, 1))
+    assert len(smtp_server.messages) == report.sent
+    assert _statuses(campaign.id) == (["cancelled"] * 2 if the_send_fails
+                                      else ["cancelled", "sent"])
+    assert db.session.get(Campaign, campaign.id).status in ("stopped", "cancelled")
+    clock.advance(days=1)
+    assert drain().handled == 0 and len(smtp_server.messages) == report.sent

@@ -9,7 +9,9 @@ from portal.extensions import db
 from portal.messaging import worker
 from portal.messaging.models import Delivery, DeliveryStatus
 from portal.messaging.worker import _take, drain
-from tests.messaging.helpers import queue_notes
+from portal.people.models import Guardian
+from portal.privacy.erasure import erase_guardian
+from tests.messaging.helpers import acting_during_a_send, queue_notes
 
 
 def test_a_delivery_another_worker_claimed_after_we_read_it_is_left_to_that_worker(app):
@@ -48,3 +50,18 @@ def test_a_batch_past_half_its_lease_gives_the_rest_back_untried(app, smtp_serve
         (DeliveryStatus.QUEUED, None, 0)] * 2
     assert drain(batch_size=50).sent == 2  # then sent, once each
     assert len({m["Message-ID"] for m in smtp_server.messages}) == 3
+
+
+
+def test_a_family_erased_while_a_worker_holds_their_email_is_not_written_to(
+        app, smtp_server, monkeypatch):
+    queue_notes(3)
+    app.config["OUTBOX_RECHECK_SECONDS"] = 0
+    second = db.session.scalars(select(Delivery).order_by(Delivery.id)).all()[1]
+    guardian = db.session.get(Guardian, second.guardian_id)
+    acting_during_a_send(monkeypatch, lambda: erase_guardian(
+        guardian=guardian, actor=None, reason="The family asked to be forgotten."))
+    assert drain(batch_size=50).sent == 2
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "family0@example.org", "family2@example.org"]
+    assert db.session.get(Delivery, second.id, populate_existing=True).status == "cancelled"
