@@ -189,7 +189,7 @@ def _record_batch(results: list[tuple[Row, Exception | None]], report: BatchRepo
     record_sent([delivery.id for delivery, error in results if error is None])
     for delivery, error in results:
         outcome = "sent" if error is None else record_attempt(
-            db.session.get(Delivery, delivery.id, populate_existing=True), error=error)
+            db.session.get(Delivery, delivery.id), error=error)
         report.add(delivery.id, outcome, error)
     # In id order, so two workers settling the same campaigns lock them in the same order.
     for campaign_id in sorted({delivery.campaign_id for delivery, _ in results
