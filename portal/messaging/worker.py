@@ -150,31 +150,38 @@ def _by_code(code: int, reason) -> Exception:
 
 
 def settle_campaign(campaign_id: int | None) -> None:
-    """Mark a campaign sent (or sent with failures) once none of its deliveries waits."""
+    """Mark a campaign sent (or sent with failures) once none of its deliveries waits; one
+    cancelled while a worker sent the first of it, stopped (some of it went)."""
     if campaign_id is None:
         return
     # Lock the campaign so two workers finishing its last deliveries cannot both miss it.
     campaign = db.session.scalar(select(Campaign).where(Campaign.id == campaign_id)
                                  .with_for_update().execution_options(populate_existing=True))
+    of_campaign = Delivery.campaign_id == campaign_id
+    if campaign is not None and campaign.status == CampaignStatus.CANCELLED and _any(
+            of_campaign, DeliveryStatus.SENT):
+        campaign.status = CampaignStatus.STOPPED  # cancelled while a worker sent the first
     if campaign is None or campaign.status in (CampaignStatus.DRAFT, *CampaignStatus.FINISHED):
         return
-    of_campaign = Delivery.campaign_id == campaign_id
     # One indexed probe per delivery, not a count of the whole campaign's rows (which made
     # a district campaign's sending quadratic).
     waiting = db.session.scalar(select(Delivery.id).where(
         of_campaign, Delivery.status.in_((DeliveryStatus.QUEUED, DeliveryStatus.SENDING)))
         .limit(1))
     if waiting is not None:
-        if campaign.status == CampaignStatus.SCHEDULED and db.session.scalar(
-                select(Delivery.id).where(of_campaign, Delivery.status == DeliveryStatus.SENT)
-                .limit(1)) is not None:
+        if campaign.status == CampaignStatus.SCHEDULED and _any(of_campaign,
+                                                                DeliveryStatus.SENT):
             campaign.status = CampaignStatus.SENDING
         return
-    failed = db.session.scalar(select(Delivery.id).where(
-        of_campaign, Delivery.status == DeliveryStatus.FAILED).limit(1))
     if campaign.scheduled_at is None or campaign.scheduled_at <= utcnow():
-        campaign.status = (CampaignStatus.SENT_WITH_FAILURES if failed is not None
-                           else CampaignStatus.SENT)
+        campaign.status = (CampaignStatus.SENT_WITH_FAILURES
+                           if _any(of_campaign, DeliveryStatus.FAILED) else CampaignStatus.SENT)
+
+
+def _any(of_campaign, status: str) -> bool:
+    """Whether any of the campaign's deliveries has this status (one indexed probe)."""
+    return db.session.scalar(select(Delivery.id).where(of_campaign, Delivery.status == status)
+                             .limit(1)) is not None
 
 
 def _record_batch(results: list[tuple[Row, Exception | None]], report: BatchReport,
