@@ -10,6 +10,9 @@ messages of it that had already gone are resent with the same Message-ID (recogn
 the same message), their history noting the lost claim. The batch size is the trade: at
 most that many messages sent twice after a crash, against a few round trips a batch
 instead of several a message.
+
+Stop and erasure cancel what a worker holds too: before a send it reads its batch again (at
+most every OUTBOX_RECHECK_SECONDS) and leaves the deliveries cancelled meanwhile.
 """
 
 import functools
