@@ -120,8 +120,8 @@ def test_only_the_sender_and_administrators_may_stop_a_campaign(app, login_as):
 
 
 @pytest.mark.parametrize("the_send_fails", [False, True])
-def test_a_stop_while_a_worker_holds_the_batch_sends_nothing_more(app, login_as, smtp_server, clock,
-                                                                  monkeypatch, the_send_fails):
+def test_a_stop_while_a_worker_holds_the_batch_sends_nothing_more(
+        app, login_as, smtp_server, clock, monkeypatch, the_send_fails):
     """Stop pressed while the worker sends the first of its batch: what it holds after that
     stays unsent and cancelled, even the one whose send fails then (no retry later)."""
     _world, client, campaign = _sent_by_admin(login_as)

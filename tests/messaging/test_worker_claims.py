@@ -52,7 +52,6 @@ def test_a_batch_past_half_its_lease_gives_the_rest_back_untried(app, smtp_serve
     assert len({m["Message-ID"] for m in smtp_server.messages}) == 3
 
 
-
 def test_a_family_erased_while_a_worker_holds_their_email_is_not_written_to(
         app, smtp_server, monkeypatch):
     queue_notes(3)
