@@ -26,6 +26,7 @@ from flask import current_app
 from flask_mail import Message as MailMessage
 from sqlalchemy import Row, or_, select, update
 
+from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db, mail
 from portal.messaging.attempts import (
@@ -163,7 +164,12 @@ def settle_campaign(campaign_id: int | None) -> None:
     of_campaign = Delivery.campaign_id == campaign_id
     if campaign is not None and campaign.status == CampaignStatus.CANCELLED and _any(
             of_campaign, DeliveryStatus.SENT):
-        campaign.status = CampaignStatus.STOPPED  # cancelled while a worker sent the first
+        # Cancelled while a worker sent the first: the audit trail ends where the status does,
+        # by the system (the event lifecycle._announce writes; lifecycle imports this module).
+        campaign.status = CampaignStatus.STOPPED
+        record_changed.send(None, action="update", object_type="campaign", object_id=campaign_id,
+                            school_id=campaign.school_id,
+                            changes={"status": [CampaignStatus.CANCELLED, campaign.status]})
     if campaign is None or campaign.status in (CampaignStatus.DRAFT, *CampaignStatus.FINISHED):
         return
     # One indexed probe per delivery, not a count of the whole campaign's rows (which made

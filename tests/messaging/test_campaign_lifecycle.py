@@ -124,7 +124,7 @@ def test_a_stop_while_a_worker_holds_the_batch_sends_nothing_more(
         app, login_as, smtp_server, clock, monkeypatch, the_send_fails):
     """Stop pressed while the worker sends the first of its batch: what it holds after that
     stays unsent and cancelled, even the one whose send fails then (no retry later)."""
-    _world, client, campaign = _sent_by_admin(login_as)
+    world, client, campaign = _sent_by_admin(login_as)
     app.config["OUTBOX_RECHECK_SECONDS"] = 0  # read the batch again before every send
     acting_during_a_send(
         monkeypatch, lambda: client.post(f"/messaging/campaigns/{campaign.id}/stop"),
@@ -137,5 +137,12 @@ def test_a_stop_while_a_worker_holds_the_batch_sends_nothing_more(
     # Stopped (some went), not cancelled (none did), as the status page must say.
     assert db.session.get(Campaign, campaign.id).status == (
         "cancelled" if the_send_fails else "stopped")
+    # The audit trail ends where the status does: the stop by the admin, then the system's.
+    trail = db.session.execute(select(AuditEvent.actor_id, AuditEvent.changes).where(
+        AuditEvent.object_type == "campaign", AuditEvent.object_id == campaign.id,
+        AuditEvent.action == "update").order_by(AuditEvent.id)).all()
+    stop = [(world.admin.id, {"status": ["sending", "cancelled"]})]
+    assert trail == (stop if the_send_fails
+                     else [*stop, (None, {"status": ["cancelled", "stopped"]})])
     clock.advance(days=1)
     assert drain().handled == 0 and len(smtp_server.messages) == report.sent
