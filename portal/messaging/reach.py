@@ -64,7 +64,7 @@ def _unread(children, since, *, one_school: bool) -> tuple[ColumnElement[bool], 
     district's form for one school, PostgreSQL read every message too (docs/performance.md).
     """
     received = and_(Message.created_at >= since, Message.from_family.is_(False))
-    read = Message.read_at >= since
+    read = Message.read_at >= since  # a family's own reply is saved read: writing is reaching
     if not one_school:
         mine = Message.guardian_id == Guardian.id
         return and_(select(Message.id).where(mine, received).exists(),

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.events.models import ConferenceSlot, Event, EventAttendance, EventInvitation
 from portal.extensions import db
+from portal.messaging.inbox import reply_to_message
 from portal.messaging.models import Delivery, DeliveryStatus, Message
 from portal.messaging.reach import families_not_reached
 from portal.people.models import School, Student
@@ -130,9 +131,11 @@ def _delivery(guardian, status: str, created_at: datetime) -> None:
                             message_id_header=f"<{guardian.id}-{created_at.isoformat()}@test>"))
 
 
-def _message(guardian, *, created_at: datetime, read_at: datetime | None) -> None:
-    db.session.add(Message(guardian_id=guardian.id, subject="Update", body_text="Hello",
-                           created_at=created_at, read_at=read_at))
+def _message(guardian, *, created_at: datetime, read_at: datetime | None) -> Message:
+    message = Message(guardian_id=guardian.id, subject="Update", body_text="Hello",
+                      created_at=created_at, read_at=read_at)
+    db.session.add(message)
+    return message
 
 
 @pytest.mark.parametrize("viewer", ["school", "district"])
@@ -165,6 +168,14 @@ def test_each_reason_counts_and_risk_comes_before_the_number_of_reasons(app, vie
     wrote, _ = _guardian(school, "Wrote")  # their own message, unread: nothing sent them
     db.session.add(Message(guardian_id=wrote.id, subject="Question", body_text="Hello",
                            created_at=NOW - timedelta(days=2), from_family=True))
+    # A new message unread, but they wrote back in an older thread in the weeks: reached.
+    replied, _ = _guardian(school, "Replied")
+    _message(replied, created_at=NOW - timedelta(days=5), read_at=None)
+    thread = _message(replied, created_at=NOW - timedelta(weeks=9),
+                      read_at=NOW - timedelta(weeks=9))
+    db.session.flush()
+    reply_to_message(guardian=replied, author=replied.user, thread=thread, body="Thank you",
+                     student=None)
     _withdrawn, withdrawn_child = _guardian(school, "Withdrawn", signed_in=False)
     withdrawn_child.is_active = False  # a family of no current student: not the school's to-do
     three, _ = _guardian(school, "Three", signed_in=False, email_invalid=True,
