@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.models import CODE
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -20,8 +21,8 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(30))
-    object_type: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(30), info=CODE)
+    object_type: Mapped[str] = mapped_column(String(50), info=CODE)
     object_id: Mapped[int | None]
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"))
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.core.models import TimestampMixin
+from portal.core.models import CODE, TimestampMixin
 from portal.extensions import db
 
 
@@ -50,13 +50,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), index=True)
+    role: Mapped[str] = mapped_column(String(20), index=True, info=CODE)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # An administrator with a district and no school sees every school of the district.
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
-    preferred_language: Mapped[str] = mapped_column(String(10), default="en")
+    preferred_language: Mapped[str] = mapped_column(String(10), default="en", info=CODE)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     activated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]

@@ -6,6 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.time import utcnow
 
+CODE = {"code": True}
+"""A column's info for a code the portal writes (a status, a kind, a language): never a
+person's words, name or address, so erasure does not search it (privacy/erasure.py)."""
+
 
 class TimestampMixin:
     """Adds created_at and updated_at, in UTC."""

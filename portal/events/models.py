@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import TimestampMixin
+from portal.core.models import CODE, TimestampMixin
 from portal.extensions import db
 
 
@@ -23,7 +23,7 @@ class Event(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30), info=CODE)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(200))
@@ -34,7 +34,7 @@ class Event(TimestampMixin, db.Model):
     audience: Mapped[dict] = mapped_column(db.JSON, default=dict)
     rsvp_requested: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(20), default="scheduled")
+    status: Mapped[str] = mapped_column(String(20), default="scheduled", info=CODE)
     # Stable iCalendar UID, shared by the staff calendar and the family feed.
     uid: Mapped[str] = mapped_column(String(120), unique=True)
     series_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -53,7 +53,7 @@ class EventInvitation(db.Model):
     guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     invited_at: Mapped[datetime]
-    rsvp: Mapped[str | None] = mapped_column(String(10))
+    rsvp: Mapped[str | None] = mapped_column(String(10), info=CODE)
     rsvp_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
 
@@ -100,9 +100,9 @@ class ConferenceSlot(TimestampMixin, db.Model):
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    mode: Mapped[str] = mapped_column(String(20), default="in_person")
+    mode: Mapped[str] = mapped_column(String(20), default="in_person", info=CODE)
     location: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.OPEN)
+    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.OPEN, info=CODE)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"), index=True)
     booked_at: Mapped[datetime | None]

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.models import CODE
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -23,13 +24,14 @@ class ImportJob(db.Model):
     __tablename__ = "import_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))  # oneroster, attendance or grades
+    kind: Mapped[str] = mapped_column(String(20), info=CODE)  # oneroster, attendance or grades
     file_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(100))  # in instance/imports/
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     dry_run: Mapped[bool] = mapped_column(default=True)
-    status: Mapped[str] = mapped_column(String(20), default=ImportStatus.QUEUED, index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ImportStatus.QUEUED, index=True,
+                                        info=CODE)
     progress_label: Mapped[str] = mapped_column(String(100), default="")
     progress_done: Mapped[int] = mapped_column(default=0)
     progress_total: Mapped[int] = mapped_column(default=0)

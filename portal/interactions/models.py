@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import TimestampMixin, Visibility
+from portal.core.models import CODE, TimestampMixin, Visibility
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -41,15 +41,15 @@ class Interaction(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    channel: Mapped[str] = mapped_column(String(20))
-    direction: Mapped[str] = mapped_column(String(20), default="outbound")
+    channel: Mapped[str] = mapped_column(String(20), info=CODE)
+    direction: Mapped[str] = mapped_column(String(20), default="outbound", info=CODE)
     occurred_at: Mapped[datetime]
     summary: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome: Mapped[str | None] = mapped_column(String(30), info=CODE)
     follow_up_due_on: Mapped[date | None]
     follow_up_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     follow_up_done_at: Mapped[datetime | None]
-    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF, info=CODE)
     # Set when a guardian's reply in the portal created this record.
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
 

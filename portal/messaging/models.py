@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import TimestampMixin
+from portal.core.models import CODE, TimestampMixin
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -48,7 +48,7 @@ class MessageTemplate(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL, info=CODE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
@@ -60,7 +60,7 @@ class TemplateVariant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("message_templates.id"), index=True)
-    language: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(10), info=CODE)
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
 
@@ -89,13 +89,13 @@ class Campaign(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL, info=CODE)
     template_id: Mapped[int | None] = mapped_column(ForeignKey("message_templates.id"))
     segment_id: Mapped[int | None] = mapped_column(ForeignKey("segments.id"))
     criteria: Mapped[dict] = mapped_column(db.JSON, default=dict)
-    channel: Mapped[str] = mapped_column(String(20), default="email")
+    channel: Mapped[str] = mapped_column(String(20), default="email", info=CODE)
     scheduled_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(20), default=CampaignStatus.DRAFT)
+    status: Mapped[str] = mapped_column(String(20), default=CampaignStatus.DRAFT, info=CODE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Colleagues the sender shares the send report with.
     shared_with: Mapped[list] = mapped_column(db.JSON, default=list)
@@ -115,8 +115,8 @@ class Message(db.Model):
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), index=True)
     sender_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     from_family: Mapped[bool] = mapped_column(default=False)
-    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
-    language: Mapped[str] = mapped_column(String(10), default="en")
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL, info=CODE)
+    language: Mapped[str] = mapped_column(String(10), default="en", info=CODE)
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
@@ -155,8 +155,8 @@ class Delivery(TimestampMixin, db.Model):
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardians.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL)
-    channel: Mapped[str] = mapped_column(String(20), default="email")
+    kind: Mapped[str] = mapped_column(String(20), default=UpdateKind.GENERAL, info=CODE)
+    channel: Mapped[str] = mapped_column(String(20), default="email", info=CODE)
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     # None for an email to a guardian: the worker writes it from the inbox copy (compose.py).
@@ -165,7 +165,7 @@ class Delivery(TimestampMixin, db.Model):
     # Extra headers (List-Unsubscribe …) and attachments [{"filename","content_type","text"}].
     headers: Mapped[dict] = mapped_column(db.JSON, default=dict)
     attachments: Mapped[list] = mapped_column(db.JSON, default=list)
-    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED)
+    status: Mapped[str] = mapped_column(String(20), default=DeliveryStatus.QUEUED, info=CODE)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -199,11 +199,11 @@ class NotificationPreference(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), info=CODE)
     enabled: Mapped[bool] = mapped_column(default=True)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # "portal" when the guardian changed it, "unsubscribe-link" for a one-click unsubscribe.
-    changed_via: Mapped[str] = mapped_column(String(30), default="portal")
+    changed_via: Mapped[str] = mapped_column(String(30), default="portal", info=CODE)
 
 
 class NudgeProgram:
@@ -223,7 +223,7 @@ class HoldoutSetting(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    program: Mapped[str] = mapped_column(String(30))
+    program: Mapped[str] = mapped_column(String(30), info=CODE)
     measuring: Mapped[bool] = mapped_column(default=False)
     share_percent: Mapped[float] = mapped_column(default=10.0)
     weeks: Mapped[int] = mapped_column(default=8)
@@ -243,7 +243,7 @@ class HoldoutAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
-    program: Mapped[str] = mapped_column(String(30))
+    program: Mapped[str] = mapped_column(String(30), info=CODE)
     guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
     stratum: Mapped[str] = mapped_column(String(40))  # "grade:risk level" when first seen
     held_out: Mapped[bool]
@@ -269,7 +269,7 @@ class AttendanceNudge(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
-    level: Mapped[str] = mapped_column(String(10))
+    level: Mapped[str] = mapped_column(String(10), info=CODE)
     absences: Mapped[int]
     school_days: Mapped[int]
     typical_absences: Mapped[int]

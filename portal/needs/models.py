@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import TimestampMixin, Visibility
+from portal.core.models import CODE, TimestampMixin, Visibility
 from portal.extensions import db
 
 
@@ -33,16 +33,16 @@ class Need(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30), info=CODE)
     is_family_request: Mapped[bool] = mapped_column(default=False)
     title: Mapped[str] = mapped_column(String(200))
     details: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=NeedStatus.OPEN)
+    status: Mapped[str] = mapped_column(String(20), default=NeedStatus.OPEN, info=CODE)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_on: Mapped[date | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None]
-    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF, info=CODE)
 
 
 class FeedbackKind:
@@ -63,10 +63,10 @@ class Feedback(TimestampMixin, db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), info=CODE)
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="new")
+    status: Mapped[str] = mapped_column(String(20), default="new", info=CODE)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"))
     # The family's inbox thread of this request: the first answer starts it.

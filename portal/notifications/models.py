@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.models import CODE
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -72,16 +73,16 @@ class StaffNotification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30), info=CODE)
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
-    object_type: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40), info=CODE)
     object_id: Mapped[int | None]
     title: Mapped[str] = mapped_column(String(300))
     link: Mapped[str] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None]
     # "immediate", "daily" or "never", decided when it was created; emailed_at once queued.
-    email: Mapped[str] = mapped_column(String(10), default=EmailChoice.NEVER)
+    email: Mapped[str] = mapped_column(String(10), default=EmailChoice.NEVER, info=CODE)
     emailed_at: Mapped[datetime | None]
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import TimestampMixin, Visibility
+from portal.core.models import CODE, TimestampMixin, Visibility
 from portal.extensions import db
 
 
@@ -22,7 +22,7 @@ class Grade(TimestampMixin, db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
     grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"))
-    kind: Mapped[str] = mapped_column(String(20), default="assessment")  # or "period"
+    kind: Mapped[str] = mapped_column(String(20), default="assessment", info=CODE)  # or "period"
     assessment_name: Mapped[str | None] = mapped_column(String(200))
     score: Mapped[float]
     max_score: Mapped[float] = mapped_column(default=100.0)
@@ -62,7 +62,7 @@ class WorkMark(TimestampMixin, db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"))
     grading_period_id: Mapped[int] = mapped_column(ForeignKey("grading_periods.id"))
     assessment_name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), info=CODE)
     due_on: Mapped[date]
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -92,7 +92,7 @@ class DailyAttendance(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     on_date: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), info=CODE)
     reason: Mapped[str | None] = mapped_column(String(200))
     section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -114,7 +114,7 @@ class BehaviourIncident(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text)
     action_taken: Mapped[str | None] = mapped_column(Text)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF, info=CODE)
 
 
 class ProgramKind:
@@ -131,7 +131,7 @@ class Program(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(30), info=CODE)
     description: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Places allocated by lottery: only then may the impact page say the program "caused" it.
@@ -171,18 +171,18 @@ class Intervention(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(30), default="other")
+    kind: Mapped[str] = mapped_column(String(30), default="other", info=CODE)
     reason: Mapped[str] = mapped_column(Text)
     risk_assessment_id: Mapped[int | None] = mapped_column(ForeignKey("risk_assessments.id"))
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id"))
     goal: Mapped[str] = mapped_column(Text)
     actions: Mapped[str | None] = mapped_column(Text)
     review_on: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(20), default=InterventionStatus.OPEN)
-    outcome: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=InterventionStatus.OPEN, info=CODE)
+    outcome: Mapped[str | None] = mapped_column(String(20), info=CODE)
     opened_on: Mapped[date]
     closed_on: Mapped[date | None]
-    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF)
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.STAFF, info=CODE)
 
 
 class InterventionNote(db.Model):

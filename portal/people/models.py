@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import TimestampMixin
+from portal.core.models import CODE, TimestampMixin
 from portal.core.text import fold
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -31,7 +31,7 @@ class School(TimestampMixin, db.Model):
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    default_language: Mapped[str] = mapped_column(String(10), default="en")
+    default_language: Mapped[str] = mapped_column(String(10), default="en", info=CODE)
     # Languages the school writes to families in (codes of PORTAL_LANGUAGES); None: all.
     languages: Mapped[list | None] = mapped_column(db.JSON)
     pass_mark_percent: Mapped[float] = mapped_column(default=60.0)
@@ -207,8 +207,8 @@ class Guardian(TimestampMixin, db.Model):
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
-    preferred_language: Mapped[str] = mapped_column(String(10), default="en")
-    preferred_channel: Mapped[str] = mapped_column(String(20), default="email")
+    preferred_language: Mapped[str] = mapped_column(String(10), default="en", info=CODE)
+    preferred_channel: Mapped[str] = mapped_column(String(20), default="email", info=CODE)
     timezone: Mapped[str | None] = mapped_column(String(64))
     email_invalid: Mapped[bool] = mapped_column(default=False)
     email_invalid_reason: Mapped[str | None] = mapped_column(String(500))
@@ -251,7 +251,7 @@ class StudentGuardian(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
     guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
-    relationship_kind: Mapped[str] = mapped_column(String(30), default="parent")
+    relationship_kind: Mapped[str] = mapped_column(String(30), default="parent", info=CODE)
     lives_with: Mapped[bool] = mapped_column(default=True)
     may_receive_information: Mapped[bool] = mapped_column(default=True)
     is_emergency_contact: Mapped[bool] = mapped_column(default=False)

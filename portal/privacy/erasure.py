@@ -49,25 +49,42 @@ def _scrub_value(value, pattern: re.Pattern):
     return json.loads(pattern.sub(MASK, json.dumps(value, ensure_ascii=False)))
 
 
+def _searched_columns(table: Table) -> list:
+    """The columns of a table a mention could be in: text and JSON, not its key and not the
+    codes the portal writes (CODE: a status column of millions of daily rows)."""
+    keys = set(table.primary_key.columns)
+    return [column for column in table.columns
+            if isinstance(column.type, String | JSON) and column not in keys
+            and not column.info.get("code")]
+
+
 def scrub_mentions(needles: set[str]) -> None:
-    """Replace every mention of these strings (case-insensitive) in every text column."""
+    """Replace every mention of these strings (case-insensitive) in every text column: one
+    search of each table, then the changed columns of the rows it found."""
     needles = {needle.strip() for needle in needles if needle and len(needle.strip()) >= 3}
     if not needles:
         return
     pattern = re.compile("|".join(re.escape(needle) for needle in
                                   sorted(needles, key=len, reverse=True)), re.IGNORECASE)
     for table in db.metadata.sorted_tables:
+        columns = _searched_columns(table)
+        if not columns:
+            continue
         keys = list(table.primary_key.columns)
-        for column in table.columns:
-            if not isinstance(column.type, String | JSON) or column in keys:
-                continue
-            text = func.lower(cast(column, Text) if isinstance(column.type, JSON) else column)
-            hits = db.session.execute(select(*keys, column).where(or_(
-                *(text.contains(needle.lower(), autoescape=True) for needle in needles))))
-            for row in hits.all():
+        texts = [func.lower(cast(column, Text) if isinstance(column.type, JSON) else column)
+                 for column in columns]
+        hits = db.session.execute(select(*keys, *columns).where(or_(
+            *(text.contains(needle.lower(), autoescape=True)
+              for text in texts for needle in needles))))
+        for row in hits.all():
+            changed = {}
+            for column, value in zip(columns, row[len(keys):], strict=True):
+                scrubbed = _scrub_value(value, pattern)
+                if scrubbed != value:
+                    changed[column.name] = scrubbed
+            if changed:
                 db.session.execute(update(table).where(
-                    *(key == row[i] for i, key in enumerate(keys)))
-                    .values({column.name: _scrub_value(row[-1], pattern)}))
+                    *(key == row[i] for i, key in enumerate(keys))).values(changed))
 
 
 def _close_account(user: User | None) -> set[str]:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.models import CODE
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.outcomes.models import DERIVED
@@ -48,7 +49,7 @@ class RiskAssessment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     rule_set_id: Mapped[int] = mapped_column(ForeignKey("risk_rule_sets.id"), index=True)
     score: Mapped[float]
-    level: Mapped[str] = mapped_column(String(10))
+    level: Mapped[str] = mapped_column(String(10), info=CODE)
     # [{"indicator", "label", "value", "threshold", "direction", "trend", "weight"}]
     reasons: Mapped[list] = mapped_column(db.JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -77,7 +78,7 @@ class NewestAssessment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), primary_key=True)
     assessment_id: Mapped[int] = mapped_column(
         ForeignKey("risk_assessments.id", ondelete="CASCADE"), index=True, unique=True)
-    level: Mapped[str | None] = mapped_column(String(10))  # always filled by the triggers
+    level: Mapped[str | None] = mapped_column(String(10), info=CODE)  # filled by the triggers
     score: Mapped[float | None]
     flag_began: Mapped[datetime | None]
 

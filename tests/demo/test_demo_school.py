@@ -1,5 +1,6 @@
 """The demo school: realistic and deterministic (loaded once, read by every test here)."""
 
+import re
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -241,6 +242,20 @@ def test_every_coded_value_is_one_the_models_know(demo):
     assert set(db.session.scalars(select(BehaviourIncident.severity))) <= {1, 2, 3}
     assert set(db.session.scalars(select(StudentGuardian.relationship_kind))) <= set(
         Relationship.ALL)
+
+
+def test_every_column_marked_as_a_code_holds_codes_only(demo):
+    """Erasure does not search a CODE column for names, emails or phone numbers, so none
+    may hold one: every value is one word of at most 30 characters, starting with a letter."""
+    word = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,29}")
+    seen = set()
+    for table in db.metadata.sorted_tables:
+        for column in (column for column in table.columns if column.info.get("code")):
+            values = set(db.session.scalars(select(column).distinct())) - {None}
+            assert [value for value in values if not word.fullmatch(value)] == [], column
+            seen |= {str(column)} if values else set()
+    assert {"daily_attendance.status", "grades.kind", "work_marks.status",
+            "interactions.channel", "guardians.preferred_language"} <= seen
 
 
 def test_school_year_starts_in_september_of_the_right_year():

@@ -10,7 +10,9 @@ from portal.messaging.models import Delivery
 from portal.messaging.outbox import queue_email
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
+from portal.outcomes.models import DailyAttendance, Grade
 from portal.people.models import Student
+from portal.privacy.erasure import MASK, _searched_columns
 from portal.privacy.services import erase_person
 from tests.factories import make_school
 from tests.messaging.helpers import school_with_families
@@ -50,6 +52,24 @@ def test_erasure_leaves_no_trace_of_the_names_or_email_and_keeps_the_counts(app)
     assert _dashboard_counts(school) == before
     assert guardian.display_name == f"Erased guardian #{guardian.id}"
     assert student.display_name == f"Erased student #{student.id}"
+
+
+def test_erasure_searches_what_people_write_and_not_the_codes_the_portal_writes(app):
+    """A daily row's reason is searched and scrubbed; its status, a code on millions of
+    rows (models' CODE), is not searched at all."""
+    assert [column.name for column in _searched_columns(DailyAttendance.__table__)] == [
+        "reason"]
+    assert [column.name for column in _searched_columns(Grade.__table__)] == [
+        "assessment_name"]
+    school = make_school()
+    _user, guardian, student, staff = family_with_history(school)
+    day = db.session.scalar(select(DailyAttendance).where(
+        DailyAttendance.student_id == student.id).order_by(DailyAttendance.id).limit(1))
+    day.reason = "Sick: zebulon QUIXWRIGHT phoned"
+    status = day.status
+    erase_person(person=guardian, actor=staff, reason="asked")
+    db.session.commit()
+    assert (day.reason, day.status) == (f"Sick: {MASK} phoned", status)
 
 
 def test_an_erased_guardian_can_no_longer_sign_in(app):
