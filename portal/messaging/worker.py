@@ -165,7 +165,8 @@ def settle_campaign(campaign_id: int | None) -> None:
     if campaign is not None and campaign.status == CampaignStatus.CANCELLED and _any(
             of_campaign, DeliveryStatus.SENT):
         # Cancelled while a worker sent the first: the audit trail ends where the status does,
-        # by the system (the event lifecycle._announce writes; lifecycle imports this module).
+        # by the system (lifecycle._announce's event; lifecycle imports campaigns, which
+        # imports this module, so it is written here).
         campaign.status = CampaignStatus.STOPPED
         record_changed.send(None, action="update", object_type="campaign", object_id=campaign_id,
                             school_id=campaign.school_id,
