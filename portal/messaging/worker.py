@@ -250,7 +250,9 @@ def _send_claimed(channel: str, limit: int, report: BatchReport, send_one,
         if results and time.monotonic() > until:
             break  # half the lease gone (a slow server): the rest goes back to the queue
         delivery = waiting.pop(0)
-        if channel == "email":
+        # No pause for one already known cancelled (a stopped batch is left at once); read
+        # again after the pause, which may have been long.
+        if channel == "email" and holding.still_holds(delivery.id):
             last_sent_at = _pause_for_rate(last_sent_at)
         if holding.still_holds(delivery.id):
             results.append((delivery, send_one(delivery)))

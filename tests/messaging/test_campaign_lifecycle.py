@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.messaging import worker
 from portal.messaging.models import Campaign, Delivery, TemplateVariant
 from portal.messaging.queries import inbox_of
 from portal.messaging.worker import drain
@@ -126,10 +127,15 @@ def test_a_stop_while_a_worker_holds_the_batch_sends_nothing_more(
     stays unsent and cancelled, even the one whose send fails then (no retry later)."""
     world, client, campaign = _sent_by_admin(login_as)
     app.config["OUTBOX_RECHECK_SECONDS"] = 0  # read the batch again before every send
+    app.config["OUTBOX_RATE_PER_MINUTE"] = 60
+    pauses = []
+    pause = worker._pause_for_rate
+    monkeypatch.setattr(worker, "_pause_for_rate", lambda last: pauses.append(last) or pause(last))
     acting_during_a_send(
         monkeypatch, lambda: client.post(f"/messaging/campaigns/{campaign.id}/stop"),
         and_the_send_fails=the_send_fails)
     report = drain(batch_size=50)
+    assert len(pauses) == 1  # before the first send only: the cancelled one waits for nothing
     assert (report.sent, report.cancelled) == ((0, 2) if the_send_fails else (1, 1))
     assert len(smtp_server.messages) == report.sent
     assert _statuses(campaign.id) == (["cancelled"] * 2 if the_send_fails
