@@ -84,9 +84,14 @@ def people_past_retention() -> list[Student | Guardian]:
 
 
 def apply_retention(*, dry_run: bool = False) -> list[Student | Guardian]:
-    """Erase everyone past retention (or only list them, for a dry run)."""
+    """Erase everyone past retention (or only list them, for a dry run).
+
+    Each erasure is committed on its own: a district's run of a thousand leavers is not one
+    transaction of an hour, and what was erased stays erased if a later one fails (the job
+    finds the rest the next day)."""
     people = people_past_retention()
     if not dry_run:
         for person in people:
             erase_person(person=person, actor=None, reason="retention period ended")
+            db.session.commit()
     return people

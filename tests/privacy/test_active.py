@@ -76,6 +76,7 @@ def test_retention_erases_only_people_inactive_for_longer_than_the_setting(app, 
     assert apply_retention(dry_run=True) == [student]
     assert student.erased_at is None
     assert apply_retention() == [student]
+    db.session.rollback()  # each erasure is committed as it is done
     assert student.first_name == "Erased student" and recent.first_name == "Recent"
     assert guardian.erased_at is None  # still active
     school.retention_years = None
