@@ -12,6 +12,7 @@ from portal.messaging.models import Message, UpdateKind
 from portal.messaging.queries import guardians_named
 from portal.messaging.segments import resolve_recipients
 from portal.messaging.services import notify_guardian
+from portal.people.models import Student
 from portal.privacy.services import apply_retention, deactivate, reactivate
 from tests.factories import make_family, make_school, make_student, make_user
 from tests.privacy.helpers import count_rows, family_with_history
@@ -75,9 +76,11 @@ def test_retention_erases_only_people_inactive_for_longer_than_the_setting(app, 
 
     assert apply_retention(dry_run=True) == [student]
     assert student.erased_at is None
+    db.session.commit()
     assert apply_retention() == [student]
     db.session.rollback()  # each erasure is committed as it is done
-    assert student.first_name == "Erased student" and recent.first_name == "Recent"
+    assert db.session.get(Student, student.id).first_name == "Erased student"
+    assert recent.first_name == "Recent"
     assert guardian.erased_at is None  # still active
     school.retention_years = None
     clock.advance(days=3650)
