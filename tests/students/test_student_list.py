@@ -195,6 +195,27 @@ def test_a_page_by_name_or_grade_carries_the_same_rows_and_figures_as_the_whole_
     assert {row[0] for row in find_students(room.teacher, StudentFilters())[0]} == {room.student}
 
 
+def _record_days(school, student, days) -> None:
+    for on_date, status in days:
+        db.session.add(DailyAttendance(school_id=school.id, student_id=student.id,
+                                       on_date=on_date, status=status, recorded_at=utcnow()))
+
+
+def _assert_rates_since(admin, days: dict, since: date | None) -> dict:
+    """Check each student's listed rate is the share of their days on or after `since` that
+    were not absences (None with no such day); return the listed rates."""
+    expected = {}
+    for student_id, rows in days.items():
+        counted = [status for on_date, status in rows if since is None or on_date >= since]
+        absent = sum(status.startswith("absent") for status in counted)
+        expected[student_id] = 100 * (len(counted) - absent) / len(counted) \
+            if counted else None
+    found = {row[0].id: row.attendance_rate
+             for row in find_students(admin, StudentFilters(), since=since, page=None)[0]}
+    assert found == pytest.approx(expected), since
+    return found
+
+
 def test_the_attendance_rate_counts_each_day_since_the_term_began_and_no_other(app):
     """The rate (from the totals to date and the days before the first Monday) is the share
     of the student's days on or after the day that were not absences, whatever weekday the
@@ -208,22 +229,39 @@ def test_the_attendance_rate_counts_each_day_since_the_term_began_and_no_other(a
         days[student.id] = [(date(2026, 9, 7) + timedelta(days=step),
                              statuses[(step * (n + 1)) % len(statuses)])
                             for step in range(0, 36 - 7 * n, 1 + n % 2) if step % 7 < 5]
-        for on_date, status in days[student.id]:
-            db.session.add(DailyAttendance(school_id=school.id, student_id=student.id,
-                                           on_date=on_date, status=status, recorded_at=utcnow()))
+        _record_days(school, student, days[student.id])
     db.session.commit()
     for since in (None, date(2026, 9, 7), date(2026, 9, 16), date(2026, 9, 20),
                   date(2026, 9, 29), date(2026, 10, 5)):
-        expected = {}
-        for student_id, rows in days.items():
-            counted = [status for on_date, status in rows if since is None or on_date >= since]
-            absent = sum(status.startswith("absent") for status in counted)
-            expected[student_id] = 100 * (len(counted) - absent) / len(counted) \
-                if counted else None
-        found = {row[0].id: row.attendance_rate
-                 for row in find_students(admin, StudentFilters(), since=since, page=None)[0]}
-        assert found == pytest.approx(expected), since
+        found = _assert_rates_since(admin, days, since)
     assert list(found.values())[3:] == [None, None]  # no day since 5 October
+
+
+def test_a_term_begun_mid_week_after_a_holiday_counts_its_first_days_and_no_earlier_one(app):
+    """A term beginning on a Thursday after a holiday: its first days count whether or not
+    some school recorded a day earlier that week (a student who moved from it, here)."""
+    school, other = f.make_school(), f.make_school()
+    admin = f.make_user(Role.ADMINISTRATOR, school)
+    statuses = ("absent_unexcused", "present", "tardy", "present", "absent_excused")
+    term = date(2026, 10, 15)  # a Thursday; the term before ended on Friday 2 October
+    days = {}
+    for n in range(3):
+        student = f.make_student(school, last_name=f"Term{n}")
+        days[student.id] = [(day, statuses[(step + n) % len(statuses)])
+                            for step, day in enumerate(
+                                [date(2026, 9, 28) + timedelta(days=k) for k in range(5)]
+                                + [term + timedelta(days=k) for k in range(0, 12 - 3 * n)])
+                            if day.weekday() < 5]
+        _record_days(school, student, days[student.id])
+    db.session.commit()
+    _assert_rates_since(admin, days, term)
+
+    moved = f.make_student(school, last_name="Moved")
+    days[moved.id] = [(date(2026, 10, 13), "absent_unexcused"), (term, "present")]
+    _record_days(other, moved, days[moved.id][:1])  # its old school's day, that Tuesday
+    _record_days(school, moved, days[moved.id][1:])
+    db.session.commit()
+    assert _assert_rates_since(admin, days, term)[moved.id] == 100
 
 
 def test_a_page_shows_each_student_it_chose_even_if_a_figure_changed_since(app, monkeypatch):
