@@ -85,8 +85,8 @@ def _attendance_rates(student_ids: Select | list[int], since: date | None):
 
 
 def _any_school_day(start: date, before: date) -> bool:
-    """Return True if any school recorded attendance from the day before the other (one
-    probe of each school's dates: any school, as a student may have moved between them)."""
+    """Return True if any school recorded attendance on a day from `start` to the day before
+    `before` (one probe of each school's dates; any school, as a student may have moved)."""
     return bool(db.session.scalar(select(
         select(DailyAttendance.on_date)
         .where(DailyAttendance.school_id.in_(select(School.id)),
