@@ -4,7 +4,7 @@ Every "now" and "today" of the portal comes from `utcnow()`, so a test (or a rep
 past school year) can set the clock with `set_clock()` instead of depending on the date.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _fixed_now: list[datetime] = []  # empty: the system clock
@@ -23,6 +23,11 @@ def set_clock(moment: datetime | None) -> None:
     if moment is not None:
         _fixed_now.append(moment.replace(tzinfo=None) if moment.tzinfo is None
                           else moment.astimezone(UTC).replace(tzinfo=None))
+
+
+def monday_of(day: date) -> date:
+    """Return the Monday of a day's week (the weeks the portal counts in)."""
+    return day - timedelta(days=day.weekday())
 
 
 def today_in(timezone: str) -> date:

@@ -5,21 +5,17 @@ Pure: no Flask, no database. Weeks are counted from the Monday of the first day.
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
+from portal.core.time import monday_of
 from portal.dashboards.impact import Panel, Treated
-
-
-def monday(day: date) -> date:
-    """Return the Monday of a day's week."""
-    return day - timedelta(days=day.weekday())
 
 
 def week_index(day: date, first: date) -> int:
     """Return the number of the week a day falls in, counted from the week of `first`."""
-    return (monday(day) - monday(first)).days // 7
+    return (monday_of(day) - monday_of(first)).days // 7
 
 
 def build_panel(ids: list[int], first: date, today: date, weekly: np.ndarray,

@@ -10,6 +10,7 @@ from itertools import chain
 import numpy as np
 from sqlalchemy import Integer, Select, case, cast, func, select, true
 
+from portal.core.time import monday_of
 from portal.extensions import db
 from portal.outcomes.models import (
     AttendanceStatus,
@@ -67,7 +68,7 @@ def weekly_observations(student_ids: Select, outcome: str, since: date,
     in Python, and its two million weekly sums go straight into the array. Attendance takes
     the weeks wholly between the two days from the kept weekly totals (AttendanceWeek) and
     only the days of the first and last, partly covered, weeks from the daily rows."""
-    first_monday = since - timedelta(days=since.weekday())
+    first_monday = monday_of(since)
     if outcome != "attendance":
         return _grouped_by_week(student_ids, outcome, first_monday, (since, today))
     whole_from = first_monday + timedelta(days=7 if since > first_monday else 0)

@@ -6,7 +6,7 @@ folds the days into weeks.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_all
 
@@ -17,6 +17,7 @@ from portal.core.permissions import (
     visible_schools,
     visible_student_ids,
 )
+from portal.core.time import monday_of
 from portal.extensions import db
 from portal.outcomes.models import (
     AttendanceWeek,
@@ -83,7 +84,7 @@ def week_of(day) -> date:
         day = date.fromisoformat(day[:10])
     if isinstance(day, datetime):
         day = day.date()
-    return day - timedelta(days=day.weekday())
+    return monday_of(day)
 
 
 def attendance_by_week(student_ids: Select, kept: "WholeGrades | None" = None) -> list[dict]:

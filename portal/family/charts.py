@@ -2,10 +2,12 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from statistics import fmean
 
 import plotly.graph_objects as go
+
+from portal.core.time import monday_of
 
 ACCENT = "#0b5cad"
 PALETTE = ("#0b5cad", "#b42318", "#1a7f37", "#9a6700", "#6639ba", "#0a7f86", "#4a5560")
@@ -26,7 +28,7 @@ def weekly_attendance_rates(days: list[tuple[date, bool]]) -> list[tuple[date, f
     """Return (Monday of the week, percent of days present) for each week with records."""
     weeks: dict[date, list[bool]] = defaultdict(list)
     for on_date, absent in days:
-        weeks[on_date - timedelta(days=on_date.weekday())].append(absent)
+        weeks[monday_of(on_date)].append(absent)
     return [
         (monday, round(100.0 * marks.count(False) / len(marks), 1))
         for monday, marks in sorted(weeks.items())

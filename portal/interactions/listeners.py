@@ -7,9 +7,8 @@ from sqlalchemy import select, true
 
 from portal.auth.models import Role, User
 from portal.core.jobs import add_periodic_job
-from portal.core.time import today_in
+from portal.core.time import monday_of, today_in
 from portal.extensions import db
-from portal.interactions.notes import week_of
 from portal.interactions.queries import taught_student_ids
 from portal.notifications.models import NotificationKind
 from portal.notifications.services import local_path, notify_users
@@ -30,7 +29,7 @@ def prompt_teacher_notes() -> int:
             users=[teacher], kind=NotificationKind.TEACHER_NOTES, once=True,
             title=_l("This week's notes: tell each family what to work on this week"),
             link=local_path("interactions.notes"), object_type="teacher_notes_week",
-            object_id=week_of(today_in(timezone)).toordinal()))
+            object_id=monday_of(today_in(timezone)).toordinal()))
     return prompted
 
 

@@ -5,7 +5,7 @@ channel, through the outbox, and is logged in the communication history shared w
 family. One note per teacher, student and school week: a double click sends it once.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError, NotFound
 from portal.core.models import Visibility
-from portal.core.time import utcnow
+from portal.core.time import monday_of, utcnow
 from portal.extensions import db
 from portal.interactions.models import TeacherNote
 from portal.interactions.queries import taught_student_ids
@@ -29,11 +29,6 @@ NOTE_MAX_LENGTH = 300
 
 class NoteAlreadySent(Conflict):
     """This week's note to this family was already sent (a second click, a second tab)."""
-
-
-def week_of(day: date) -> date:
-    """Return the Monday of the day's week."""
-    return day - timedelta(days=day.weekday())
 
 
 def teaches(teacher: User, student_id: int) -> bool:
@@ -74,7 +69,7 @@ def send_teacher_note(*, teacher: User, student: Student, note: str,
     if not guardians:
         raise DomainError(_("No family member of %(name)s can receive messages.",
                             name=student.display_name), field="note")
-    sent = TeacherNote(teacher_id=teacher.id, student_id=student.id, week_of=week_of(today),
+    sent = TeacherNote(teacher_id=teacher.id, student_id=student.id, week_of=monday_of(today),
                        created_at=utcnow())
     try:
         with db.session.begin_nested():

@@ -9,7 +9,7 @@ from portal.auth.models import Role
 from portal.core.locale import school_timezone
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import staff_required
-from portal.core.time import today_in
+from portal.core.time import monday_of, today_in
 from portal.extensions import db
 from portal.interactions import bp, queries
 from portal.interactions.forms import TeacherNoteForm
@@ -18,7 +18,6 @@ from portal.interactions.notes import (
     NoteAlreadySent,
     send_teacher_note,
     teaches,
-    week_of,
 )
 from portal.people.models import Student
 
@@ -26,7 +25,7 @@ add_nav_item("interactions.notes", _l("Notes to families"), roles=(Role.TEACHER,
 
 
 def _roster_page(errors: dict | None = None, status: int = 200):
-    week = week_of(today_in(school_timezone()))
+    week = monday_of(today_in(school_timezone()))
     return render_template("interactions/notes.html", week=week, errors=errors or {},
                            roster=queries.note_roster(current_user, week),
                            max_length=NOTE_MAX_LENGTH), status

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from portal.core.time import to_local
+from portal.core.time import monday_of, to_local
 from portal.messaging.holdout import held_out_guardian_ids
 from portal.messaging.models import NudgeProgram, UpdateKind
 from portal.messaging.services import wants_update
@@ -51,8 +51,7 @@ def child_alert_lines(student: Student, school: School, now: datetime) -> list[s
                 pass_mark=school.pass_mark_percent)
               for course, average in course_averages(student, on=today)
               if average < school.pass_mark_percent]
-    monday = today - timedelta(days=today.weekday())
-    missed = attendance_summary(student, since=monday)["absences"]
+    missed = attendance_summary(student, since=monday_of(today))["absences"]
     if missed:
         lines.append(ngettext("%(name)s missed %(num)d day of school this week.",
                               "%(name)s missed %(num)d days of school this week.", missed,

@@ -20,7 +20,7 @@ from portal.auth.models import User
 from portal.core.paging import page_with_total
 from portal.core.permissions import student_condition
 from portal.core.text import fold
-from portal.core.time import utcnow
+from portal.core.time import monday_of, utcnow
 from portal.extensions import db
 from portal.needs.models import Need, NeedStatus
 from portal.outcomes.models import AttendanceStatus, AttendanceToDate, DailyAttendance
@@ -65,7 +65,7 @@ def _attendance_rates(student_ids: Select | list[int], since: date | None):
     """
     parts = [_to_date(1)]
     if since is not None:
-        week_start = since - timedelta(days=since.weekday())
+        week_start = monday_of(since)
         if week_start == since or not _any_school_day(week_start, before=since):
             parts.append(_to_date(-1, before=week_start))
         else:
