@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import (
+    ScalarSelect,
     Select,
+    Subquery,
     case,
     func,
     literal,
@@ -52,12 +54,14 @@ class StudentFilters:
     sort: str = "name"
 
 
-def _attendance_rates(student_ids: Select | list[int], since: date | None):
-    """Select (student_id, rate) since the date: the weeks from the first Monday on or after
-    it from the totals to date (AttendanceToDate: through the student's last week, less
-    through the week before that Monday), and the days before that Monday from the daily rows.
+def _attendance_rate(since: date | None) -> ScalarSelect:
+    """The student's attendance rate since the date, a column of the listed Student: the
+    weeks from the first Monday on or after it from the totals to date (AttendanceToDate:
+    through the student's last week, less through the week before that Monday), and the
+    days before that Monday from the daily rows.
 
-    Each student's rows are read on their own (one correlated subquery): two index entries
+    Each student's rows are read on their own (one correlated subquery, in the list's own
+    statement: joined back as a subquery of rates it cost a quarter more): two index entries
     of totals and a few days. Adding up every week of the term instead read ~36 entries a
     student, 450,000 for a grade across a district. When no school has a day in the date's
     week before it (a term that begins mid-week after a holiday), that whole week counts
@@ -79,9 +83,8 @@ def _attendance_rates(student_ids: Select | list[int], since: date | None):
                       .correlate(Student)]
     counted = union_all(*parts).subquery()
     days = func.sum(counted.c.days)
-    rate = select(100.0 * (days - func.sum(counted.c.absences)) / func.nullif(days, 0))
-    return (select(Student.id.label("student_id"), rate.scalar_subquery().label("rate"))
-            .where(Student.id.in_(student_ids)).subquery())
+    return select(100.0 * (days - func.sum(counted.c.absences))
+                  / func.nullif(days, 0)).scalar_subquery()
 
 
 def _any_school_day(start: date, before: date) -> bool:
@@ -132,35 +135,37 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None,
     """The list's rows, figures and all, in order; the figures are worked out only for the
     students the plain filters keep (or only for `chosen`, a page chosen already)."""
     ids = _visible_matching(user, filters) if chosen is None else chosen
-    figures = risk, rates, contacts, needs = _figures(ids, since)
+    figures = risk, rate, contacts, needs = _figures(ids, since)
     stmt = _joined(
-        select(Student, risk.c.level.label("risk_level"), rates.c.rate.label("attendance_rate"),
+        select(Student, risk.c.level.label("risk_level"), rate.label("attendance_rate"),
                contacts.c.last_contact, func.coalesce(needs.c.open_needs, 0).label("open_needs"))
         .where(Student.id.in_(ids)), figures
     ).options(selectinload(Student.school))  # named on each row across several schools
     if chosen is None:  # a page chosen already shows its rows, whatever changed since
         stmt = _apply_figure_filters(stmt, filters, *figures)
-    return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
+    return stmt.order_by(*_ordering(filters.sort, risk, rate, contacts))
 
 
 def _figures(ids: Select | list[int], since: date | None,
              used_by: StudentFilters | None = None) -> tuple:
-    """(risk, rates, contacts, needs): the figures' subqueries over these students; given
-    filters, only those their filters and order use (None for the others)."""
+    """(risk, rate, contacts, needs): the figures over these students (subqueries, and the
+    rate a column of Student); given filters, only those their filters and order use (None
+    for the others)."""
     uses = (True,) * 4 if used_by is None else (
         bool(used_by.risk_level) or used_by.sort == "risk",
         used_by.attendance_below is not None or used_by.sort == "attendance",
         used_by.no_contact_days is not None or used_by.sort == "last_contact",
         used_by.open_needs)
-    makers = (latest_risk_levels, lambda students: _attendance_rates(students, since),
+    makers = (latest_risk_levels, lambda _students: _attendance_rate(since),
               _last_contacts, _open_needs)
     return tuple(make(ids) if used else None for make, used in zip(makers, uses, strict=True))
 
 
 def _joined(stmt: Select, figures: tuple) -> Select:
-    """The statement with each figure worked out (not None) joined to its student."""
+    """The statement with each figure's subquery worked out (not None) joined to its
+    student (the rate is a column of the student's already)."""
     for figure in figures:
-        if figure is not None:
+        if isinstance(figure, Subquery):
             stmt = stmt.outerjoin(figure, figure.c.student_id == Student.id)
     return stmt
 
@@ -182,7 +187,7 @@ def _matching_students(stmt: Select, filters: StudentFilters) -> Select:
     return stmt
 
 
-def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rates, contacts,
+def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rate, contacts,
                           needs) -> Select:
     if filters.open_needs:
         stmt = stmt.where(needs.c.open_needs > 0)
@@ -191,14 +196,14 @@ def _apply_figure_filters(stmt: Select, filters: StudentFilters, risk, rates, co
     elif filters.risk_level:
         stmt = stmt.where(risk.c.level == filters.risk_level)
     if filters.attendance_below is not None:
-        stmt = stmt.where(rates.c.rate < filters.attendance_below)
+        stmt = stmt.where(rate < filters.attendance_below)
     if filters.no_contact_days is not None:
         cutoff = utcnow() - timedelta(days=filters.no_contact_days)
         stmt = stmt.where(contacts.c.last_contact.is_(None) | (contacts.c.last_contact < cutoff))
     return stmt
 
 
-def _ordering(sort: str, risk=None, rates=None, contacts=None) -> tuple:
+def _ordering(sort: str, risk=None, rate=None, contacts=None) -> tuple:
     """The list's order; the figures' subqueries are needed only to sort by them."""
     by_name = (Student.sort_name, Student.last_name, Student.first_name, Student.id)
     if sort == "grade":
@@ -208,7 +213,7 @@ def _ordering(sort: str, risk=None, rates=None, contacts=None) -> tuple:
                         value=risk.c.level, else_=literal(3))
         return (severity, *by_name)
     if sort == "attendance":
-        return (nulls_last(rates.c.rate.asc()), *by_name)
+        return (nulls_last(rate.asc()), *by_name)
     if sort == "last_contact":
         return (nulls_first(contacts.c.last_contact.asc()), *by_name)
     return by_name
@@ -237,6 +242,6 @@ def _ranked(user: User, filters: StudentFilters, since: date | None) -> Select:
     """Select the matching students' ids in the list's order, worked out from only the
     figures the filters and the order use."""
     ids = _visible_matching(user, filters)
-    figures = risk, rates, contacts, _needs = _figures(ids, since, used_by=filters)
+    figures = risk, rate, contacts, _needs = _figures(ids, since, used_by=filters)
     stmt = _apply_figure_filters(_joined(ids, figures), filters, *figures)
-    return stmt.order_by(*_ordering(filters.sort, risk, rates, contacts))
+    return stmt.order_by(*_ordering(filters.sort, risk, rate, contacts))
