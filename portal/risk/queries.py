@@ -44,9 +44,10 @@ def latest_risk(student: Student) -> RiskAssessment | None:
 
 
 def latest_risk_levels(student_ids):
-    """Return a subquery (student_id, level) of the given students' newest assessments."""
-    return (select(RiskAssessment.student_id, RiskAssessment.level)
-            .where(RiskAssessment.id.in_(newest_assessment_ids(student_ids))).subquery())
+    """Return a subquery (student_id, level) of the given students' newest assessments (the
+    level kept beside each: no assessment is read)."""
+    return (select(NewestAssessment.student_id, NewestAssessment.level)
+            .where(NewestAssessment.student_id.in_(student_ids)).subquery())
 
 
 FLAGGED_PER_PAGE = 25
