@@ -6,6 +6,7 @@ from portal.auth.models import Role
 from portal.core.models import Visibility
 from portal.core.permissions import (
     can_see_student,
+    visible_grade_levels,
     visible_guardians,
     visible_records,
     visible_students,
@@ -83,6 +84,26 @@ def test_district_administrator_sees_every_school_of_the_district(app):
     a, b, c = f.make_student(school_a), f.make_student(school_b), f.make_student(outside)
     assert _ids(visible_students(admin)) == {a.id, b.id}
     assert not can_see_student(admin, c.id)
+
+
+def test_grade_level_choices_are_the_levels_of_the_students_each_user_sees(app):
+    district = District(name="North")
+    db.session.add(district)
+    db.session.flush()
+    school_a, school_b = (f.make_school(district_id=district.id),
+                          f.make_school(district_id=district.id))
+    for level in (9, 11, 11):
+        f.make_student(school_a, grade_level=level)
+    for level in (10, 11, 12):
+        f.make_student(school_b, grade_level=level)
+    f.make_student(f.make_school(), grade_level=8)  # another district's school
+    district_admin = f.make_user(Role.ADMINISTRATOR, None, district_id=district.id)
+    teacher = f.make_user(Role.TEACHER, school_b)
+    f.make_section(school_b, teacher, f.make_student(school_b, grade_level=7))
+    assert visible_grade_levels(district_admin) == [7, 9, 10, 11, 12]
+    assert visible_grade_levels(district_admin, school_id=school_a.id) == [9, 11]
+    assert visible_grade_levels(f.make_user(Role.ADMINISTRATOR, school_b)) == [7, 10, 11, 12]
+    assert visible_grade_levels(teacher) == [7]
 
 
 def test_guardian_cannot_open_another_familys_child(app, login_as):
