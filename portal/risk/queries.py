@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
 from portal.core.paging import page_with_total
-from portal.core.permissions import student_condition, visible_student_ids
+from portal.core.permissions import on_student_row, student_condition, visible_student_ids
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.people.models import School, Student
@@ -57,12 +57,12 @@ def _flagged_statement(user: User, student_ids: Select | None, new_only: bool,
                        *columns) -> Select:
     """Select the columns (default: each newest assessment and its student) of the flagged,
     worst first, ranked on the level and score kept beside each newest assessment."""
-    scope = student_ids if student_ids is not None else visible_student_ids(user)
     stmt = (select(*(columns or (RiskAssessment, Student))).select_from(NewestAssessment)
             .join(Student, Student.id == NewestAssessment.student_id)
-            .where(NewestAssessment.student_id.in_(scope),
-                   student_condition(user),  # on the joined row: not a second semi-join
+            .where(student_condition(user),  # on the joined row: not a second semi-join
                    NewestAssessment.level != RiskLevel.NONE))
+    if student_ids is not None:
+        stmt = stmt.where(on_student_row(student_ids))
     if new_only or not columns:
         stmt = stmt.join(RiskAssessment, RiskAssessment.id == NewestAssessment.assessment_id)
     if new_only:
@@ -119,8 +119,8 @@ def flagged_since(student_ids: Select) -> dict[int, datetime]:
     """
     return dict(db.session.execute(
         select(NewestAssessment.student_id, NewestAssessment.flag_began)
-        .where(NewestAssessment.student_id.in_(student_ids),
-               NewestAssessment.level != RiskLevel.NONE)).all())
+        .join(Student, Student.id == NewestAssessment.student_id)
+        .where(on_student_row(student_ids), NewestAssessment.level != RiskLevel.NONE)).all())
 
 
 def flagged_since_of(students: list[Student]) -> dict[int, datetime]:

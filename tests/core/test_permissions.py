@@ -6,6 +6,7 @@ from portal.auth.models import Role
 from portal.core.models import Visibility
 from portal.core.permissions import (
     can_see_student,
+    on_student_row,
     visible_grade_levels,
     visible_guardians,
     visible_records,
@@ -13,7 +14,7 @@ from portal.core.permissions import (
 )
 from portal.extensions import db
 from portal.interactions.models import Interaction
-from portal.people.models import District, School
+from portal.people.models import District, Enrollment, School, Student
 from tests import factories as f
 
 
@@ -194,3 +195,29 @@ def test_unknown_student_id_is_404_for_everyone(app, login_as):
     db.session.commit()
     assert login_as(admin).get("/students/999999").status_code == 404
     assert db.session.scalar(select(School).where(School.id == school.id)) is not None
+
+
+def test_a_select_of_student_ids_checked_on_the_joined_row_keeps_the_same_students(app):
+    school, other = f.make_school(), f.make_school()
+    f.make_student(school, grade_level=9)
+    f.make_student(other, grade_level=9)
+    f.make_section(school, f.make_user(Role.TEACHER, school),
+                   f.make_student(school, grade_level=10))  # one enrolment
+    scopes = {
+        "visible, grade 9": select(Student.id).where(Student.school_id == school.id,
+                                                     Student.grade_level == 9),
+        "every student": select(Student.id),
+        "the first one": select(Student.id).order_by(Student.id).limit(1),
+        "distinct": select(Student.id).distinct(),
+        "from enrolments": select(Enrollment.student_id),
+    }
+    scopes["visible, grade 9"] = scopes["visible, grade 9"].where(
+        Student.id.in_(select(Student.id).where(Student.school_id == school.id)))
+    for name, scope in scopes.items():
+        kept = set(db.session.scalars(select(Student.id).where(on_student_row(scope))))
+        assert kept == set(db.session.scalars(scope)), name
+    # A plain select's own conditions are checked on the row, not by a semi-join on its ids.
+    plain = str(on_student_row(scopes["visible, grade 9"]))
+    assert "students.grade_level" in plain and not plain.startswith("students.id IN")
+    assert str(on_student_row(scopes["the first one"])).startswith("students.id IN")
+
