@@ -46,3 +46,19 @@ def test_one_flagged_student_past_a_full_page_makes_a_second_page(client, login_
     first = client.get("/dashboards/").get_data(as_text=True)
     second = client.get("/dashboards/?page=2").get_data(as_text=True)
     assert "Page 1 of 2" in first and f">{students[0].display_name}<" in second
+
+
+def test_a_grade_filter_keeps_the_flagged_list_and_its_counts_to_that_grade(client, login_as):
+    school, students = _flag_students(5)
+    for student in students[:2]:
+        student.grade_level = 9
+    for student in students[2:]:
+        student.grade_level = 10
+    db.session.commit()
+    login_as(factories.make_user(Role.ADMINISTRATOR, school))
+    page = client.get("/dashboards/?grade_level=9").get_data(as_text=True)
+    assert all(f">{s.display_name}<" in page for s in students[:2])
+    assert not any(f">{s.display_name}<" in page for s in students[2:])
+    assert "2 students are on the watch list" in page
+    everyone = client.get("/dashboards/").get_data(as_text=True)
+    assert "5 students are on the watch list" in everyone

@@ -161,3 +161,16 @@ def test_each_counsellor_hears_only_of_the_students_they_may_see(app):
     assert "Other" not in notices[ours.email].body_text
     assert notices[theirs.email].subject == "2 students newly flagged at risk"
     assert "Mine" not in notices[theirs.email].body_text
+
+
+def test_a_notice_names_only_the_students_this_recompute_flagged(app):
+    """A flag the counsellor heard of earlier, still unseen, is not told again."""
+    world = school_with_families()
+    counsellor = f.make_user(Role.COUNSELLOR, world.school)
+    earlier = f.make_student(world.school, counsellor_id=counsellor.id, first_name="Earlier")
+    later = f.make_student(world.school, counsellor_id=counsellor.id, first_name="Later")
+    students_flagged.send(None, assessments=[_flag(world, earlier)])
+    students_flagged.send(None, assessments=[_flag(world, later)])
+    first, second = db.session.scalars(select(Delivery).order_by(Delivery.id)).all()
+    assert "Earlier" in first.subject
+    assert "Later" in second.subject and "Earlier" not in second.body_text
