@@ -43,11 +43,14 @@ def latest_risk(student: Student) -> RiskAssessment | None:
     )
 
 
-def latest_risk_levels(student_ids):
+def latest_risk_levels(student_ids=None):
     """Return a subquery (student_id, level) of the given students' newest assessments (the
-    level kept beside each: no assessment is read)."""
-    return (select(NewestAssessment.student_id, NewestAssessment.level)
-            .where(NewestAssessment.student_id.in_(student_ids)).subquery())
+    level kept beside each: no assessment is read); of every student when None, for joining
+    to students chosen already (restricting it again cost a semi-join a student)."""
+    levels = select(NewestAssessment.student_id, NewestAssessment.level)
+    if student_ids is not None:
+        levels = levels.where(NewestAssessment.student_id.in_(student_ids))
+    return levels.subquery()
 
 
 FLAGGED_PER_PAGE = 25

@@ -149,14 +149,14 @@ def _list_statement(user: User, filters: StudentFilters, since: date | None,
 def _figures(ids: Select | list[int], since: date | None,
              used_by: StudentFilters | None = None) -> tuple:
     """(risk, rate, contacts, needs): the figures over these students (subqueries, and the
-    rate a column of Student); given filters, only those their filters and order use (None
-    for the others)."""
+    rate a column of Student; the levels are every student's, joined to these); given
+    filters, only those their filters and order use (None for the others)."""
     uses = (True,) * 4 if used_by is None else (
         bool(used_by.risk_level) or used_by.sort == "risk",
         used_by.attendance_below is not None or used_by.sort == "attendance",
         used_by.no_contact_days is not None or used_by.sort == "last_contact",
         used_by.open_needs)
-    makers = (latest_risk_levels, lambda _students: _attendance_rate(since),
+    makers = (lambda _students: latest_risk_levels(), lambda _students: _attendance_rate(since),
               _last_contacts, _open_needs)
     return tuple(make(ids) if used else None for make, used in zip(makers, uses, strict=True))
 
