@@ -23,7 +23,8 @@ def refresh_statistics(*tables: Table, vacuum: bool = False) -> None:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql(f"VACUUM (ANALYZE) {names}".strip())
         return
-    db.session.execute(text(f"ANALYZE {names}".strip()))
+    for name in [f'"{table.name}"' for table in tables] or [""]:  # SQLite: one at a time
+        db.session.execute(text(f"ANALYZE {name}".strip()))
     db.session.commit()
 
 

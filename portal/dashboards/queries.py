@@ -12,7 +12,6 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select, union_al
 
 from portal.auth.models import Role, User
 from portal.core.permissions import (
-    on_student_row,
     visible_grade_levels,
     visible_school_ids,
     visible_schools,
@@ -125,9 +124,8 @@ def behaviour_by_week(student_ids: Select) -> list[dict]:
     """Return the number of negative behaviour incidents per week."""
     day = func.date(BehaviourIncident.occurred_at)
     rows = db.session.execute(
-        select(day, func.count())
-        .join(Student, Student.id == BehaviourIncident.student_id)
-        .where(on_student_row(student_ids), BehaviourIncident.is_positive.is_(False))
+        select(day, func.count()).where(BehaviourIncident.student_id.in_(student_ids),
+                                        BehaviourIncident.is_positive.is_(False))
         .group_by(day))
     weeks = defaultdict(int)
     for on_day, count in rows:

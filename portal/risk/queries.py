@@ -122,8 +122,8 @@ def flagged_since(student_ids: Select) -> dict[int, datetime]:
     """
     return dict(db.session.execute(
         select(NewestAssessment.student_id, NewestAssessment.flag_began)
-        .join(Student, Student.id == NewestAssessment.student_id)
-        .where(on_student_row(student_ids), NewestAssessment.level != RiskLevel.NONE)).all())
+        .where(NewestAssessment.student_id.in_(student_ids),
+               NewestAssessment.level != RiskLevel.NONE)).all())
 
 
 def flagged_since_of(students: list[Student]) -> dict[int, datetime]:

@@ -27,7 +27,7 @@ from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators, district_indicators
 from portal.risk.labels import reason_text
 from portal.risk.level_counts import Newest, assessments_before, count_levels
-from portal.risk.models import RiskAssessment, RiskLevel, RiskRuleSet
+from portal.risk.models import NewestAssessment, RiskAssessment, RiskLevel, RiskRuleSet
 from portal.risk.queries import newest_assessment_ids
 from portal.risk.scoring import (
     DEFAULT_SETTINGS,
@@ -285,8 +285,9 @@ def recompute_all(*, progress: Callable[[int, int], None] | None = None,
                     progress(done, total)
     with _timed(timings, "writing"):
         # A new assessment for every student: until autovacuum came round, the newest levels
-        # (the dashboard's flagged list, the student list) were read by scanning them all.
-        refresh_statistics(RiskAssessment.__table__, vacuum=True)
+        # (the dashboard's flagged list, the student list) were read by scanning them all,
+        # and the planner still counted the flagged of the night before.
+        refresh_statistics(RiskAssessment.__table__, NewestAssessment.__table__, vacuum=True)
     return done
 
 

@@ -214,14 +214,15 @@ def test_after_the_recompute_the_planner_knows_the_new_assessments(app):
         db.session.execute(text("DELETE FROM sqlite_stat1"))
         db.session.commit()
     recompute_all(today=TODAY)
-    if is_postgres():
-        vacuumed, analysed = db.session.execute(text(
-            "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables "
-            "WHERE relid = to_regclass('risk_assessments')")).one()
-        assert vacuumed is not None and analysed is not None
-    else:
-        assert db.session.scalar(text(
-            "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'risk_assessments'")) > 0
+    for table in ("risk_assessments", "newest_assessments"):  # the newest: the flagged lists
+        if is_postgres():
+            vacuumed, analysed = db.session.execute(text(
+                "SELECT last_vacuum, last_analyze FROM pg_stat_user_tables "
+                "WHERE relid = to_regclass(:table)"), {"table": table}).one()
+            assert vacuumed is not None and analysed is not None, table
+        else:
+            assert db.session.scalar(text(
+                "SELECT count(*) FROM sqlite_stat1 WHERE tbl = :table"), {"table": table}) > 0
 
 
 def test_the_nightly_recompute_is_a_registered_periodic_job(app):
