@@ -18,12 +18,12 @@ def refresh_statistics(*tables: Table, vacuum: bool = False) -> None:
     (docs/performance.md).
     """
     db.session.commit()
-    names = ", ".join(f'"{table.name}"' for table in tables)
+    names = [f'"{table.name}"' for table in tables]
     if vacuum and db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f"VACUUM (ANALYZE) {names}".strip())
+            connection.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(names)}".strip())
         return
-    for name in [f'"{table.name}"' for table in tables] or [""]:  # SQLite: one at a time
+    for name in names or [""]:  # one at a time: SQLite's ANALYZE takes one table
         db.session.execute(text(f"ANALYZE {name}".strip()))
     db.session.commit()
 
