@@ -10,6 +10,11 @@ CODE = {"code": True}
 """A column's info for a code the portal writes (a status, a kind, a language): never a
 person's words, name or address, so erasure does not search it (privacy/erasure.py)."""
 
+DERIVED = {"derived": True}
+"""A column's info for a value worked out from its own row (a name folded for sorting and
+searching): it names no one but its row's person, whose erasure writes it anew, so erasure
+does not search it (another person of the same name keeps their own)."""
+
 
 class TimestampMixin:
     """Adds created_at and updated_at, in UTC."""

@@ -176,7 +176,7 @@ class Delivery(TimestampMixin, db.Model):
     # A worker that claimed the row owns it until then; a crashed worker's rows come back.
     locked_until: Mapped[datetime | None]
     # Stable Message-ID, so a resend after a crash is recognisable as the same message.
-    message_id_header: Mapped[str] = mapped_column(String(200), unique=True)
+    message_id_header: Mapped[str] = mapped_column(String(200), unique=True, info=CODE)
 
 
 class DeliveryAttempt(db.Model):

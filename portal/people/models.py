@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import CODE, TimestampMixin
+from portal.core.models import CODE, DERIVED, TimestampMixin
 from portal.core.text import fold
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -173,9 +173,10 @@ class Student(TimestampMixin, db.Model):
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
     erased_at: Mapped[datetime | None]
     # Lower-cased, accent-free "first last preferred", so "Novak" finds "Novák" on any database.
-    search_name: Mapped[str] = mapped_column(String(320), default="")
+    search_name: Mapped[str] = mapped_column(String(320), default="", info=DERIVED)
     # Folded "last first", so sorting by name puts "Álvarez" with "Alvarez" on any database.
-    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="",
+                                           info=DERIVED)
 
     school: Mapped[School] = relationship()
     guardian_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="student")
@@ -219,9 +220,10 @@ class Guardian(TimestampMixin, db.Model):
     inactive_since: Mapped[date | None]
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
     erased_at: Mapped[datetime | None]
-    search_name: Mapped[str] = mapped_column(String(220), default="")
+    search_name: Mapped[str] = mapped_column(String(220), default="", info=DERIVED)
     # Folded "last first", as for students, so "Álvarez" sorts with "Alvarez".
-    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="")
+    sort_name: Mapped[str] = mapped_column(String(220), default="", server_default="",
+                                           info=DERIVED)
 
     user: Mapped["User"] = relationship("User")  # noqa: F821
     student_links: Mapped[list["StudentGuardian"]] = relationship(back_populates="guardian")

@@ -17,17 +17,25 @@ def retention(dry_run: bool) -> None:
     from portal.extensions import db
     from portal.privacy.services import apply_retention
 
-    people = apply_retention(dry_run=dry_run)
-    for person in people:
-        click.echo(f"{type(person).__name__.lower()} #{person.id} inactive since "
-                   f"{person.inactive_since}")
-    counted = f"{len(people)} {'person' if len(people) == 1 else 'people'}"
+    run = apply_retention(dry_run=dry_run)
+    for person in run.erased:
+        click.echo(f"{_named(person)} inactive since {person.inactive_since}")
+    for person, problem in run.failed:
+        click.echo(f"{_named(person)} not erased: {problem}", err=True)
+    counted = f"{len(run.erased)} {'person' if len(run.erased) == 1 else 'people'}"
     if dry_run:
         db.session.rollback()
         click.echo(f"privacy: {counted} would be erased (dry run)")
-    else:
-        db.session.commit()
-        click.echo(f"privacy: erased {counted}")
+        return
+    db.session.commit()
+    click.echo(f"privacy: erased {counted}")
+    if run.failed:
+        raise click.ClickException(f"{len(run.failed)} could not be erased (see above); "
+                                   "the next run tries them again")
+
+
+def _named(person) -> str:
+    return f"{type(person).__name__.lower()} #{person.id}"
 
 
 commands = (privacy,)

@@ -9,7 +9,7 @@ any text column of any table (found from the schema, so new tables are covered).
 import json
 import re
 
-from sqlalchemy import JSON, String, Table, Text, cast, false, func, or_, select, update
+from sqlalchemy import JSON, String, Table, Text, case, cast, false, literal, or_, select, update
 
 from portal.auth.models import User
 from portal.core.signals import record_changed
@@ -43,48 +43,107 @@ def _blank_records_of(table: Table, row_id: int) -> None:
         _blank_text(child, column == row_id)
 
 
-def _scrub_value(value, pattern: re.Pattern):
-    if isinstance(value, str):
-        return pattern.sub(MASK, value)
-    return json.loads(pattern.sub(MASK, json.dumps(value, ensure_ascii=False)))
+def _trie(words: set[str]) -> str:
+    """A regular expression matching any of these words, written as a trie (a shared start
+    is written once): an alternation of hundreds of names is tried name by name at every
+    character of the text, a trie follows one path. Where one word starts another, the
+    longer is matched."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = {}
+
+    def written(node: dict) -> str:
+        branches = [re.escape(character) + written(child)
+                    for character, child in sorted(node.items()) if character]
+        if not branches:
+            return ""
+        either = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{either})?" if "" in node else either
+    return written(root)
+
+
+class _Mentions:
+    """Finds and masks mentions of some words in any case: found in the lower-cased text
+    (fast), masked in the text as it is."""
+
+    def __init__(self, needles: set[str]):
+        pattern = _trie({needle.lower() for needle in needles})
+        self.found = re.compile(pattern).search
+        self.masked = re.compile(pattern, re.IGNORECASE).sub
+
+    def scrubbed(self, value: str, is_json: bool):
+        """The value with every mention masked (a JSON column's: its parsed value, masked in
+        its strings only, so a student number among its figures stays a figure), or None
+        when it mentions none. JSON is searched as written, its escaped letters (\\u00e1)
+        written out first."""
+        text = (json.dumps(json.loads(value), ensure_ascii=False)
+                if is_json and "\\u" in value else value)
+        if not self.found(text.lower()):
+            return None
+        if not is_json:
+            return self.masked(MASK, value)
+        parsed = json.loads(value)
+        masked = self._in_strings(parsed)
+        return masked if masked != parsed else None
+
+    def _in_strings(self, value):
+        if isinstance(value, str):
+            return self.masked(MASK, value)
+        if isinstance(value, list):
+            return [self._in_strings(item) for item in value]
+        if isinstance(value, dict):
+            return {self._in_strings(key): self._in_strings(item) for key, item in value.items()}
+        return value
 
 
 def _searched_columns(table: Table) -> list:
-    """The columns of a table a mention could be in: text and JSON, not its key and not the
-    codes the portal writes (CODE: a status column of millions of daily rows)."""
+    """The columns of a table a mention could be in: text and JSON, not its key, not the
+    codes the portal writes (CODE: a status column of millions of daily rows) and not what
+    is worked out from a row's own names (DERIVED)."""
     keys = set(table.primary_key.columns)
     return [column for column in table.columns
             if isinstance(column.type, String | JSON) and column not in keys
-            and not column.info.get("code")]
+            and not column.info.get("code") and not column.info.get("derived")]
+
+
+CHANGES_PER_STATEMENT = 200
+
+
+def _scrub_column(column, mentions: _Mentions) -> None:
+    """Mask the mentions in one column: its distinct values read once (a daily row's reason
+    has a handful among millions of rows), each value that changes written back to every row
+    holding it."""
+    is_json = isinstance(column.type, JSON)
+    stored = cast(column, Text) if is_json else column
+    values = db.session.scalars(select(stored).where(column.is_not(None)).distinct()
+                                .execution_options(yield_per=5_000))
+    changes = {}
+    for value in values:
+        scrubbed = mentions.scrubbed(value, is_json)
+        if scrubbed is not None:
+            changes[value] = scrubbed
+    found = list(changes)
+    for start in range(0, len(found), CHANGES_PER_STATEMENT):
+        chunk = found[start:start + CHANGES_PER_STATEMENT]
+        db.session.execute(update(column.table).where(stored.in_(chunk)).values({
+            column.name: case({old: literal(changes[old], type_=column.type) for old in chunk},
+                              value=stored)}))
 
 
 def scrub_mentions(needles: set[str]) -> None:
-    """Replace every mention of these strings (case-insensitive) in every text column: one
-    search of each table, then the changed columns of the rows it found."""
+    """Replace every mention of these strings (case-insensitive) in every searched column of
+    every table. One pass over the data masks any number of people's mentions: a retention
+    run erases people in batches and scrubs once a batch."""
     needles = {needle.strip() for needle in needles if needle and len(needle.strip()) >= 3}
     if not needles:
         return
-    pattern = re.compile("|".join(re.escape(needle) for needle in
-                                  sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+    mentions = _Mentions(needles)
     for table in db.metadata.sorted_tables:
-        columns = _searched_columns(table)
-        if not columns:
-            continue
-        keys = list(table.primary_key.columns)
-        texts = [func.lower(cast(column, Text) if isinstance(column.type, JSON) else column)
-                 for column in columns]
-        hits = db.session.execute(select(*keys, *columns).where(or_(
-            *(text.contains(needle.lower(), autoescape=True)
-              for text in texts for needle in needles))))
-        for row in hits.all():
-            changed = {}
-            for column, value in zip(columns, row[len(keys):], strict=True):
-                scrubbed = _scrub_value(value, pattern)
-                if scrubbed != value:
-                    changed[column.name] = scrubbed
-            if changed:
-                db.session.execute(update(table).where(
-                    *(key == row[i] for i, key in enumerate(keys))).values(changed))
+        for column in _searched_columns(table):
+            _scrub_column(column, mentions)
 
 
 def _close_account(user: User | None) -> set[str]:
@@ -113,8 +172,10 @@ def _name_forms(first: str, last: str, *others: str | None) -> set[str]:
     return forms | {f"{other} {last}" for other in others if other}
 
 
-def erase_student(*, student: Student, actor: User | None, reason: str) -> None:
-    """Anonymise a student everywhere, keeping their rows for the school's statistics."""
+def erase_student(*, student: Student, actor: User | None, reason: str,
+                  scrub: bool = True) -> set[str]:
+    """Anonymise a student everywhere, keeping their rows for the school's statistics; return
+    the names and number whose mentions are masked (by the caller, without `scrub`)."""
     traces = _name_forms(student.first_name, student.last_name, student.preferred_name)
     traces.add(student.external_id or "")
     _blank_records_of(Student.__table__, student.id)
@@ -123,14 +184,18 @@ def erase_student(*, student: Student, actor: User | None, reason: str) -> None:
     student.refresh_search_name()
     _retire(student, reason)
     db.session.flush()
-    scrub_mentions(traces)
+    if scrub:
+        scrub_mentions(traces)
     record_changed.send(actor, action="erase", object_type="student", object_id=student.id,
                         student_id=student.id, school_id=student.school_id)
+    return traces
 
 
-def erase_guardian(*, guardian: Guardian, actor: User | None, reason: str) -> None:
+def erase_guardian(*, guardian: Guardian, actor: User | None, reason: str,
+                   scrub: bool = True) -> set[str]:
     """Anonymise a guardian everywhere: names, contacts, what they wrote, their account;
-    what still waits to be sent to them (messages, account emails) is cancelled."""
+    what still waits to be sent to them (messages, account emails) is cancelled. Return the
+    names and contacts whose mentions are masked (by the caller, without `scrub`)."""
     cancel_waiting(or_(Delivery.guardian_id == guardian.id,
                        Delivery.user_id == guardian.user_id if guardian.user_id else false()))
     traces = _name_forms(guardian.first_name, guardian.last_name)
@@ -147,6 +212,8 @@ def erase_guardian(*, guardian: Guardian, actor: User | None, reason: str) -> No
     guardian.refresh_search_name()
     _retire(guardian, reason)
     db.session.flush()
-    scrub_mentions(traces)
+    if scrub:
+        scrub_mentions(traces)
     record_changed.send(actor, action="erase", object_type="guardian", object_id=guardian.id,
                         school_id=guardian.school_id)
+    return traces

@@ -12,9 +12,9 @@ from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
 from portal.outcomes.models import DailyAttendance, Grade
 from portal.people.models import Student
-from portal.privacy.erasure import MASK, _searched_columns
+from portal.privacy.erasure import MASK, _searched_columns, scrub_mentions
 from portal.privacy.services import erase_person
-from tests.factories import make_school
+from tests.factories import make_interaction, make_school, make_student
 from tests.messaging.helpers import school_with_families
 from tests.privacy.helpers import family_with_history
 
@@ -116,3 +116,46 @@ def test_what_still_waits_for_an_erased_guardian_is_cancelled_not_sent(app, smtp
     assert left == {"[erased]": "cancelled", "gran@example.org": "sent"}
     assert db.session.scalar(select(func.count()).where(
         Delivery.status == "cancelled", Delivery.user_id == world.mum.user_id)) == 1
+
+
+def test_mentions_are_masked_whole_in_any_case_and_only_in_a_records_words(app):
+    """The longer of two names found at one place is masked whole; an address is matched
+    letter for letter (its dot is no wildcard); JSON is masked in its strings (escaped
+    letters too), never in its figures, so a student number among them stays a number."""
+    school = make_school()
+    *_, student, staff = family_with_history(school)
+    note = make_interaction(student, staff, summary=(
+        "ANA LIMA phoned; Ana Li too. Wrote to a.b+c@x.org, not to aXb+c@x.org."))
+    event = AuditEvent(action="update", object_type="student", changes={
+        "note": ["Called Jiří Dvořák", "María Pérez came"], "number": 123456,
+        "Ana Lima": True})
+    db.session.add(event)
+    db.session.commit()
+
+    scrub_mentions({"Ana Li", "ana lima", "A.B+C@x.org", "jiří dvořák", "María Pérez",
+                    "123456"})
+    db.session.commit()
+    db.session.expire_all()
+
+    assert note.summary == f"{MASK} phoned; {MASK} too. Wrote to {MASK}, not to aXb+c@x.org."
+    assert event.changes == {"note": [f"Called {MASK}", f"{MASK} came"], "number": 123456,
+                             MASK: True}
+
+
+def test_another_person_of_the_same_name_keeps_their_name_and_is_still_found(
+        app, login_as):
+    """Names worked out from a row's own (for sorting and searching) are that row's person's:
+    erasing a namesake leaves them, and the other student is still found and sorted."""
+    school = make_school()
+    *_, erased, staff = family_with_history(school)
+    namesake = make_student(school, first_name="Ottoline", last_name="Vexhammer")
+    sort_name, search_name = namesake.sort_name, namesake.search_name
+    db.session.commit()
+
+    erase_person(person=erased, actor=staff, reason="asked by the family")
+    db.session.commit()
+    db.session.expire_all()
+
+    assert (namesake.sort_name, namesake.search_name) == (sort_name, search_name)
+    found = login_as(staff).get("/students?q=vexhammer").get_data(as_text=True)
+    assert "Vexhammer, Ottoline" in found and f"/students/{namesake.id}" in found
