@@ -38,6 +38,12 @@ def _rows(run: dict) -> list[tuple[str, str, str]]:
              for w in campaign["workers"]]
     rows.append(("OneRoster import", f"{roster['seconds']} s, re-import "
                  f"{roster['reimport_seconds']} s", GOALS["import"]))
+    if "retention" in run:  # runs before 7 December did not measure it
+        retention = run["retention"]
+        rows.append(("Retention run (leavers past the period)",
+                     f"{retention['people']:,} people in {retention['seconds']} s "
+                     f"({retention['ms_per_person']} ms each; one erasure on request "
+                     f"{retention['one_erasure_seconds']} s)", ""))
     return rows
 
 

@@ -25,6 +25,7 @@ from bench.district import (
 from bench.pages import measure_pages
 from bench.recompute import measure_risk_apart
 from bench.report import write_table
+from bench.retention import measure_retention
 from bench.roster import measure_import
 from portal.core.planner import refresh_statistics
 from portal.core.time import today_in
@@ -49,6 +50,9 @@ def _import_url(url: str) -> str:
         return url.removesuffix(".db") + "_import.db"
     base, _, name = url.rpartition("/")
     return f"{base}/{name}_import"
+
+
+LEAVERS_PER = 50  # one student in fifty leaves with their family: the retention run's people
 
 
 def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
@@ -78,6 +82,8 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
         print("  campaign…", flush=True)
         result["campaign"] = measure_campaign(url, min(args.delivery_sample, students),
                                               args.workers)
+        print("  retention…", flush=True)
+        result["retention"] = measure_retention(max(2, students // LEAVERS_PER))
         db.session.remove()
     print("  OneRoster import…", flush=True)
     import_url = _import_url(url)

@@ -89,12 +89,16 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
             f"THEN 1 ELSE 0 END) FROM deliveries WHERE campaign_id NOT IN (SELECT id {kept})"))
         emailed, untouched = newsletters.one()
         assert emailed > 6 and untouched == emailed
+    # The retention run erases the leavers and their families but the one erased on request.
+    retention = measured["retention"]
+    assert retention["failed"] == 0 and retention["people"] >= 1 and retention["seconds"] > 0
     roster = measured["oneroster_import"]
     assert roster["seconds"] > 0 and roster["reimport_seconds"] > 0
     assert roster["rows"]["users"] > 12
     table = output.with_suffix(".md").read_text()
     assert "| Risk recompute |" in table and "| District administrator: dashboard |" in table
     assert "| Analysis: program impact all schools |" in table
+    assert "| Retention run (leavers past the period) |" in table
 
 
 @pytest.mark.postgres_only
