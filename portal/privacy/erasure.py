@@ -67,12 +67,16 @@ def _trie(words: set[str]) -> str:
 
 class _Mentions:
     """Finds and masks mentions of some words in any case: found in the lower-cased text
-    (fast), masked in the text as it is."""
+    (fast), masked in the text as it is. A few letters, such as "İ", lower-case to two: a
+    word is masked as written too, its other letters lower-cased (one spelling a letter, so
+    the trie still finds the longer of two words)."""
 
     def __init__(self, needles: set[str]):
-        pattern = _trie({needle.lower() for needle in needles})
-        self.found = re.compile(pattern).search
-        self.masked = re.compile(pattern, re.IGNORECASE).sub
+        lowered = {needle.lower() for needle in needles}
+        as_written = {"".join(letter.lower() if len(letter.lower()) == 1 else letter
+                              for letter in needle) for needle in needles}
+        self.found = re.compile(_trie(lowered)).search
+        self.masked = re.compile(_trie(lowered | as_written), re.IGNORECASE).sub
 
     def scrubbed(self, value: str, is_json: bool):
         """The value with every mention masked (a JSON column's: its parsed value, masked in

@@ -117,8 +117,8 @@ def apply_retention(*, dry_run: bool = False) -> RetentionRun:
                     mentions |= erase_person(person=person, actor=None,
                                              reason="retention period ended", scrub=False)
             except Exception as problem:  # one person's failure ends no run
-                current_app.logger.exception("retention: %s #%s not erased", _object_type(person),
-                                 person.id)
+                current_app.logger.exception("retention: %s #%s not erased",
+                                             _object_type(person), person.id)
                 run.failed.append((person, str(problem)))
             else:
                 run.erased.append(person)
