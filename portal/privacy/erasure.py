@@ -87,11 +87,9 @@ class _Mentions:
                 if is_json and "\\u" in value else value)
         if not self.found(text.lower()):
             return None
-        if not is_json:
-            return self.masked(MASK, value)
-        parsed = json.loads(value)
-        masked = self._in_strings(parsed)
-        return masked if masked != parsed else None
+        was = json.loads(value) if is_json else value
+        masked = self._in_strings(was)
+        return masked if masked != was else None
 
     def _in_strings(self, value):
         if isinstance(value, str):
