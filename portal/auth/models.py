@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.core.models import CODE, TimestampMixin
+from portal.core.models import CODE, KEY, TimestampMixin
 from portal.extensions import db
 
 
@@ -51,20 +51,20 @@ class User(UserMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20), index=True, info=CODE)
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255), info=KEY)
     # An administrator with a district and no school sees every school of the district.
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
     preferred_language: Mapped[str] = mapped_column(String(10), default="en", info=CODE)
     is_active_account: Mapped[bool] = mapped_column(default=True)
     activated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     invited_at: Mapped[datetime | None]
     # Part of every session id: a new stamp ends all the sessions signed in before it.
-    session_stamp: Mapped[str] = mapped_column(String(64), default=new_nonce)
+    session_stamp: Mapped[str] = mapped_column(String(64), default=new_nonce, info=KEY)
     # Part of every reset and invitation link: a new nonce makes the old links invalid.
-    link_nonce: Mapped[str] = mapped_column(String(64), default=new_nonce)
+    link_nonce: Mapped[str] = mapped_column(String(64), default=new_nonce, info=KEY)
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password; end sessions and outstanding links."""

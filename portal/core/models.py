@@ -15,6 +15,13 @@ DERIVED = {"derived": True}
 searching): it names no one but its row's person, whose erasure writes it anew, so erasure
 does not search it (another person of the same name keeps their own)."""
 
+KEY = {"key": True}
+"""A column's info for a key no person writes: another system's identifier (a OneRoster
+sourcedId: an erased person's own stays, so the next roster import knows them and leaves
+them erased), or a token, hash or key the portal makes. Erasure does not search it: a
+student number masked inside one would break what it points at (a sign-in, a push, a
+roster's match)."""
+
 
 class TimestampMixin:
     """Adds created_at and updated_at, in UTC."""

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.models import CODE, TimestampMixin
+from portal.core.models import CODE, KEY, TimestampMixin
 from portal.extensions import db
 
 
@@ -36,8 +36,8 @@ class Event(TimestampMixin, db.Model):
     capacity: Mapped[int | None]
     status: Mapped[str] = mapped_column(String(20), default="scheduled", info=CODE)
     # Stable iCalendar UID, shared by the staff calendar and the family feed.
-    uid: Mapped[str] = mapped_column(String(120), unique=True)
-    series_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    uid: Mapped[str] = mapped_column(String(120), unique=True, info=KEY)
+    series_id: Mapped[str | None] = mapped_column(String(64), index=True, info=KEY)
     booking_closes_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -116,6 +116,6 @@ class CalendarFeed(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     guardian_id: Mapped[int] = mapped_column(ForeignKey("guardians.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, info=KEY)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]

@@ -80,6 +80,14 @@ def _by_sourced_id(table: Table) -> dict:
     return {row["sourced_id"]: row for row in load_rows(table, table.c.sourced_id.is_not(None))}
 
 
+def _not_erased(table: Table) -> tuple[dict, set[str]]:
+    """The people of a table by sourcedId, and apart the sourcedIds of those erased at the
+    school's request: the roster may still list them, but nothing of theirs is written again."""
+    people = _by_sourced_id(table)
+    erased = {sourced_id for sourced_id, person in people.items() if person["erased_at"]}
+    return {key: person for key, person in people.items() if key not in erased}, erased
+
+
 def _by_school(table: Table) -> dict:
     return {(row["school_id"], row["sourced_id"]): row
             for row in load_rows(table, table.c.sourced_id.is_not(None))}
@@ -111,8 +119,10 @@ class Context:
         seats = load_rows(Enrollment.__table__)
         self.enrollments = {seat["sourced_id"]: seat for seat in seats if seat["sourced_id"]}
         self.seats = {(seat["section_id"], seat["student_id"]): seat for seat in seats}
-        self.students = _by_sourced_id(Student.__table__)
-        self.guardians = _by_sourced_id(Guardian.__table__)
+        self.students, erased_students = _not_erased(Student.__table__)
+        self.guardians, erased_guardians = _not_erased(Guardian.__table__)
+        self.erased = erased_students | erased_guardians
+        self.erased_listed: set[str] = set()  # erased people the roster still lists
         accounts = load_rows(User.__table__)
         self.staff = {user["sourced_id"]: user for user in accounts if user["sourced_id"]}
         self.accounts = {user["email"]: user for user in accounts}

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.models import CODE, DERIVED, TimestampMixin
+from portal.core.models import CODE, DERIVED, KEY, TimestampMixin
 from portal.core.text import fold
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -17,7 +17,7 @@ class District(db.Model):
     __tablename__ = "districts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
     name: Mapped[str] = mapped_column(String(200))
 
 
@@ -27,7 +27,7 @@ class School(TimestampMixin, db.Model):
     __tablename__ = "schools"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
@@ -70,7 +70,7 @@ class AcademicTerm(db.Model):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     # The OneRoster academic session; one session may be the term of several schools.
-    sourced_id: Mapped[str | None] = mapped_column(String(255))
+    sourced_id: Mapped[str | None] = mapped_column(String(255), info=KEY)
 
     grading_periods: Mapped[list["GradingPeriod"]] = relationship(
         back_populates="term", order_by="GradingPeriod.starts_on"
@@ -105,7 +105,7 @@ class Course(db.Model):
     subject: Mapped[str] = mapped_column(String(100))
     is_core: Mapped[bool] = mapped_column(default=False)
     # The OneRoster course; a district-wide course becomes one course per school teaching it.
-    sourced_id: Mapped[str | None] = mapped_column(String(255))
+    sourced_id: Mapped[str | None] = mapped_column(String(255), info=KEY)
 
 
 class Section(db.Model):
@@ -120,7 +120,7 @@ class Section(db.Model):
     name: Mapped[str] = mapped_column(String(100))
     grade_level: Mapped[int | None]
     room: Mapped[str | None] = mapped_column(String(50))
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
     # A class the roster ended: its grades and attendance stay, its teacher no longer sees it.
     is_active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
@@ -143,7 +143,7 @@ class Enrollment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
 
     section: Mapped[Section] = relationship()
 
@@ -161,7 +161,7 @@ class Student(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(64))
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     preferred_name: Mapped[str | None] = mapped_column(String(100))
@@ -203,7 +203,7 @@ class Guardian(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
-    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sourced_id: Mapped[str | None] = mapped_column(String(255), unique=True, info=KEY)
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(254), index=True)

@@ -3,7 +3,8 @@
 Rows stay, so counts, attendance and grades still add up on the dashboards; what names or
 reaches the person goes: names, contacts, birth date, the free text of their records, their
 portal account's credentials, and every remaining mention of their name, email or phone in
-any text column of any table (found from the schema, so new tables are covered).
+any text column of any table (found from the schema, so new tables are covered). Their
+OneRoster sourcedId stays: the next roster import knows them by it and leaves them erased.
 """
 
 import json
@@ -103,12 +104,12 @@ class _Mentions:
 
 def _searched_columns(table: Table) -> list:
     """The columns of a table a mention could be in: text and JSON, not its key, not the
-    codes the portal writes (CODE: a status column of millions of daily rows) and not what
-    is worked out from a row's own names (DERIVED)."""
+    codes the portal writes (CODE: a status column of millions of daily rows), not what is
+    worked out from a row's own names (DERIVED) and not identifiers and tokens (KEY)."""
     keys = set(table.primary_key.columns)
     return [column for column in table.columns
             if isinstance(column.type, String | JSON) and column not in keys
-            and not column.info.get("code") and not column.info.get("derived")]
+            and not any(column.info.get(mark) for mark in ("code", "derived", "key"))]
 
 
 CHANGES_PER_STATEMENT = 200

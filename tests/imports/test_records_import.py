@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.outcomes.models import DailyAttendance, Grade
+from portal.privacy.services import erase_person
 from tests.factories import make_school, make_section, make_student, make_term, make_user
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -88,3 +89,18 @@ def test_a_grade_needs_an_enrolled_student_and_a_sane_score(app, tmp_path):
     assert "grades.csv, line 3, column student: '1003' is not enrolled in Mathematics 9A" in \
         result.stderr
     assert count(Grade) == 0
+
+
+def test_a_file_cannot_record_anything_for_an_erased_student(app, tmp_path):
+    """An erased student keeps their roster id (so imports know them), but a file naming
+    them by it records nothing new about them: the line is refused."""
+    school, (ana, _bo, _cy), _section = school_of_the_examples()
+    ana.sourced_id = "st-ana"
+    erase_person(person=ana, actor=None, reason="asked by the family")
+    db.session.commit()
+    path = tmp_path / "attendance.csv"
+    path.write_text("student,date,status,reason\nst-ana,2026-11-23,present,\n")
+    result = run(app, "attendance", path, school)
+    assert result.exit_code != 0
+    assert "names no student of the school" in result.output
+    assert count(DailyAttendance) == 0

@@ -1,6 +1,6 @@
 """Erasure anonymises a person everywhere while the school's statistics stay the same."""
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
@@ -11,10 +11,11 @@ from portal.messaging.outbox import queue_email
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
 from portal.outcomes.models import DailyAttendance, Grade
-from portal.people.models import Student
+from portal.people.models import Guardian, Student, StudentGuardian
 from portal.privacy.erasure import MASK, _searched_columns, scrub_mentions
 from portal.privacy.services import erase_person
 from tests.factories import make_interaction, make_school, make_student
+from tests.imports.oneroster_set import realistic, write_set
 from tests.messaging.helpers import school_with_families
 from tests.privacy.helpers import family_with_history
 
@@ -165,3 +166,55 @@ def test_another_person_of_the_same_name_keeps_their_name_and_is_still_found(
     assert (namesake.sort_name, namesake.search_name) == (sort_name, search_name)
     found = login_as(staff).get("/students?q=vexhammer").get_data(as_text=True)
     assert "Vexhammer, Ottoline" in found and f"/students/{namesake.id}" in found
+
+
+def test_an_erased_family_still_in_the_roster_stays_erased(app, tmp_path):
+    """The school's nightly roster still lists a family erased at their request: the import
+    leaves their records as the erasure left them (no names, birth date, student number,
+    email or links written again, no one re-activated, no new record made for them), says
+    so, and still updates everyone else. Their sourcedId, the student number itself here,
+    is kept for that, and a sign-in's password hash is not searched for the number."""
+    sets = realistic()
+    sets["users"][2]["sourcedId"] = "1001"  # the SIS uses Ana's student number as her id
+    for row in sets["users"] + sets["enrollments"] + sets["demographics"]:
+        for column in ("agentSourcedIds", "userSourcedId", "sourcedId"):
+            if row.get(column):
+                row[column] = ",".join("1001" if part == "st1" else part
+                                       for part in row[column].split(","))
+    path = write_set(tmp_path / "set", sets)
+    assert app.test_cli_runner().invoke(args=["import", "oneroster", str(path)]).exit_code == 0
+    ana = db.session.scalar(select(Student).where(Student.sourced_id == "1001"))
+    petra = db.session.scalar(select(Guardian).where(Guardian.sourced_id == "g1"))
+    teacher = db.session.scalar(select(User).where(User.sourced_id == "t1"))
+    teacher.password_hash = "pbkdf2:sha256:600000$x1001y$ab1001cd"
+    erase_person(person=ana, actor=teacher, reason="asked by the family")
+    erase_person(person=petra, actor=teacher, reason="asked by the family")
+    db.session.commit()
+    before = (db.session.scalar(select(func.count()).select_from(Student)),
+              db.session.scalar(select(func.count()).select_from(Guardian)))
+    theirs = or_(StudentGuardian.student_id == ana.id, StudentGuardian.guardian_id == petra.id)
+    linked = set(db.session.execute(select(StudentGuardian.id, StudentGuardian.is_active)
+                                    .where(theirs)).all())
+    sets["users"][3]["givenName"] = "Bjorn"  # someone else's change still comes through
+
+    again = app.test_cli_runner().invoke(args=["import", "oneroster",
+                                               str(write_set(tmp_path / "again", sets))])
+
+    assert again.exit_code == 0, again.output
+    assert "2 people the roster lists were erased at the school's request (1001, g1)" in \
+        again.output
+    db.session.expire_all()
+    assert (ana.first_name, ana.last_name, ana.external_id, ana.date_of_birth, ana.is_active,
+            ana.sourced_id) == ("Erased student", f"#{ana.id}", None, None, False, "1001")
+    assert (petra.first_name, petra.email, petra.is_active) == ("Erased guardian", None, False)
+    # No link of theirs made or made active again (one may be ended: Petra has left).
+    now = set(db.session.execute(select(StudentGuardian.id, StudentGuardian.is_active)
+                                 .where(theirs)).all())
+    assert {link for link, active in now} == {link for link, active in linked}
+    assert {link for link, active in now if active} <= {link for link, active in linked
+                                                        if active}
+    assert (db.session.scalar(select(func.count()).select_from(Student)),
+            db.session.scalar(select(func.count()).select_from(Guardian))) == before
+    assert db.session.scalar(select(Student.first_name).where(
+        Student.sourced_id == "st2")) == "Bjorn"
+    assert teacher.password_hash == "pbkdf2:sha256:600000$x1001y$ab1001cd"
