@@ -71,6 +71,9 @@ def merge_people(*, survivor: Student | Guardian, loser: Student | Guardian,
         raise DomainError(_("Choose two different records of the same kind to merge."))
     if survivor.school_id != loser.school_id:
         raise DomainError(_("Only records of the same school can be merged."))
+    if survivor.erased_at is not None or loser.erased_at is not None:
+        # An erased history moved onto a named record would name it again.
+        raise DomainError(_("An erased record cannot be merged."))
     if isinstance(loser, Guardian):
         _move_account(loser=loser, survivor=survivor)
     db.session.flush()

@@ -7,14 +7,16 @@ import re
 import zipfile
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.outcomes.models import DailyAttendance
 from portal.people.models import Guardian, Student
+from portal.privacy.services import erase_person
 from tests.factories import make_school, make_section, make_student, make_term, make_user
-from tests.privacy.helpers import family_with_history
+from tests.privacy.helpers import add_attendance, family_with_history
 
 
 def _family(**fields):
@@ -110,3 +112,25 @@ def test_staff_who_see_the_student_see_the_familys_consents(app, login_as):
     page = login_as(teacher).get(f"/students/{student.id}").get_data(as_text=True)
     assert re.search(r"Photos of my child[^<]*:\s+given", page)
     assert "/privacy/guardians/" not in page  # the links are for administrators
+
+
+def test_an_erased_record_is_never_merged_with_a_named_one(app, login_as):
+    """Merging would move the erased student's history onto a named record (or a named one's
+    into the erased): refused whichever is kept, and nothing moves."""
+    school = make_school()
+    admin = make_user(Role.ADMINISTRATOR, school)
+    named = make_student(school, first_name="Diego", last_name="Castillo")
+    erased = make_student(school, first_name="Diego", last_name="Castillo")
+    add_attendance(erased, days=3)
+    erase_person(person=erased, actor=admin, reason="asked by the family")
+    db.session.commit()
+    client = login_as(admin)
+    for survivor, loser in ((named, erased), (erased, named)):
+        response = client.post("/privacy/students/merge",
+                               data={"survivor_id": survivor.id, "loser_id": loser.id})
+        assert response.status_code in (400, 409, 422)
+        assert "An erased record cannot be merged." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Student, named.id).is_active
+    assert db.session.scalar(select(func.count()).where(
+        DailyAttendance.student_id == erased.id)) == 3
