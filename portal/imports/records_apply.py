@@ -43,9 +43,8 @@ def import_records(*, kind: str, name: str, data: bytes, school: School,
                    actor: User | None) -> ImportSummary:
     """Record the attendance or grades of the file for the school; raise ImportFailed if wrong."""
     lines = parse_records(kind, name, data)
-    students = _index(db.session.scalars(select(Student).where(
-        Student.school_id == school.id, Student.erased_at.is_(None))),
-                      "sourced_id", "external_id")
+    named = select(Student).where(Student.school_id == school.id, Student.erased_at.is_(None))
+    students = _index(db.session.scalars(named), "sourced_id", "external_id")
     summary, errors = ImportSummary(), []
     apply = _apply_attendance if kind == "attendance" else _apply_grades
     apply(lines, school=school, students=students, actor=actor, summary=summary, errors=errors)

@@ -45,6 +45,7 @@ def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | 
     ctx.fail_if_errors()
     apply_enrollments(ctx)
     ctx.fail_if_errors()
+    ctx.note_erased()
     db.session.expire_all()  # objects the session holds may have been written in bulk
     return ctx.summary
 

@@ -191,6 +191,21 @@ class Context:
             update_rows(table, changes.changed)
             insert_rows(table, list(changes.new.values()))
 
+    def is_erased(self, sourced_id: str) -> bool:
+        """Whether this is someone erased at the school's request (noted for the summary)."""
+        if sourced_id not in self.erased:
+            return False
+        self.erased_listed.add(sourced_id)
+        return True
+
+    def note_erased(self) -> None:
+        """Warn of the erased people the roster still lists (their records were left alone)."""
+        if self.erased_listed:
+            self.summary.warnings.append(
+                f"{len(self.erased_listed)} people the roster lists were erased at the "
+                f"school's request ({', '.join(sorted(self.erased_listed)[:10])}): their "
+                "records were left as the erasure left them; remove them from the roster.")
+
     def unknown(self, record: Record, column: str, value: str, target: str) -> None:
         """Record a reference that names nothing in the set or the database."""
         self.errors.append(RowError(record.row.file, record.row.line, column, value,

@@ -55,25 +55,11 @@ def apply_users(ctx: Context) -> None:
     if ctx.roster.is_bulk("users"):
         _deactivate_missing(ctx, {user.sourced_id for user in users})
     ctx.write("students", "guardians", "staff", "guardian links")
-    if ctx.erased_listed:
-        ctx.summary.warnings.append(
-            f"{len(ctx.erased_listed)} people the roster lists were erased at the school's "
-            f"request ({', '.join(sorted(ctx.erased_listed)[:10])}): their records were left "
-            "as the erasure left them; remove them from the roster.")
     ctx.progress("users.csv", len(users), len(users))
 
 
-def _erased(ctx: Context, user: User) -> bool:
-    """Whether the roster lists someone erased at the school's request (noted for the summary):
-    their record stays as the erasure left it, not named, linked or enrolled again."""
-    if user.sourced_id not in ctx.erased:
-        return False
-    ctx.erased_listed.add(user.sourced_id)
-    return True
-
-
 def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
-    if _erased(ctx, user):
+    if ctx.is_erased(user.sourced_id):  # their record stays as the erasure left it
         return
     student = ctx.students.get(user.sourced_id)
     if not user.active:
@@ -158,7 +144,7 @@ def _links(ctx: Context) -> dict[tuple[str, str], str]:
 
 
 def _apply_guardian(ctx: Context, user: User, children: list[str], new_accounts: list) -> None:
-    if _erased(ctx, user):
+    if ctx.is_erased(user.sourced_id):  # their record stays as the erasure left it
         return
     guardian = ctx.guardians.get(user.sourced_id)
     if not user.active:
@@ -262,6 +248,8 @@ def _wrong_person(ctx: Context, enrollment: Enrollment, kind: str, people: dict,
                   listed_users: set[str]) -> bool:
     if enrollment.user_id in people:
         return False
+    if ctx.is_erased(enrollment.user_id):
+        return True  # erased at the school's request: never enrolled again
     if enrollment.user_id in ctx.students or enrollment.user_id in ctx.staff or \
             enrollment.user_id in ctx.guardians:
         ctx.errors.append(enrollment.row.error(

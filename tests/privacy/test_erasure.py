@@ -11,11 +11,11 @@ from portal.messaging.outbox import queue_email
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
 from portal.outcomes.models import DailyAttendance, Grade
-from portal.people.models import Guardian, Student, StudentGuardian
+from portal.people.models import Enrollment, Guardian, Student, StudentGuardian
 from portal.privacy.erasure import MASK, _searched_columns, scrub_mentions
 from portal.privacy.services import erase_person
 from tests.factories import make_interaction, make_school, make_student
-from tests.imports.oneroster_set import realistic, write_set
+from tests.imports.oneroster_set import enrollment, realistic, write_set
 from tests.messaging.helpers import school_with_families
 from tests.privacy.helpers import family_with_history
 
@@ -218,3 +218,11 @@ def test_an_erased_family_still_in_the_roster_stays_erased(app, tmp_path):
     assert db.session.scalar(select(Student.first_name).where(
         Student.sourced_id == "st2")) == "Bjorn"
     assert teacher.password_hash == "pbkdf2:sha256:600000$x1001y$ab1001cd"
+    # A delta naming only her new class enrols no one and fails nothing.
+    delta = {"enrollments": [enrollment("e9", "k-math-s", "s-south", "1001", "student")]}
+    seats = db.session.scalar(select(func.count()).select_from(Enrollment))
+    added = app.test_cli_runner().invoke(args=["import", "oneroster", str(write_set(
+        tmp_path / "delta", delta, modes={"enrollments": "delta"}))])
+    assert added.exit_code == 0, added.output
+    assert "1 people the roster lists were erased" in added.output
+    assert db.session.scalar(select(func.count()).select_from(Enrollment)) == seats
