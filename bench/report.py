@@ -38,7 +38,7 @@ def _rows(run: dict) -> list[tuple[str, str, str]]:
              for w in campaign["workers"]]
     rows.append(("OneRoster import", f"{roster['seconds']} s, re-import "
                  f"{roster['reimport_seconds']} s", GOALS["import"]))
-    if "retention" in run:  # runs before 7 December did not measure it
+    if "retention" in run:  # results written before the thirteenth session have none
         retention = run["retention"]
         rows.append(("Retention run (leavers past the period)",
                      f"{retention['people']:,} people in {retention['seconds']} s "
