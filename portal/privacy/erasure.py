@@ -70,14 +70,25 @@ class _Mentions:
     """Finds and masks mentions of some words in any case: found in the lower-cased text
     (fast), masked in the text as it is. A few letters, such as "İ", lower-case to two: a
     word is masked as written too, its other letters lower-cased (one spelling a letter, so
-    the trie still finds the longer of two words)."""
+    the trie still finds the longer of two words). A number (a student number) is masked
+    only as a whole number."""
 
     def __init__(self, needles: set[str]):
-        lowered = {needle.lower() for needle in needles}
+        numbers = {needle for needle in needles if needle.isdecimal()}
+        words = {needle.lower() for needle in needles - numbers}
         as_written = {"".join(letter.lower() if len(letter.lower()) == 1 else letter
-                              for letter in needle) for needle in needles}
-        self.found = re.compile(_trie(lowered)).search
-        self.masked = re.compile(_trie(lowered | as_written), re.IGNORECASE).sub
+                              for letter in needle) for needle in needles - numbers}
+        self.found = re.compile(self._either(words, numbers)).search
+        self.masked = re.compile(self._either(words | as_written, numbers), re.IGNORECASE).sub
+
+    @staticmethod
+    def _either(words: set[str], numbers: set[str]) -> str:
+        """Any of the words, or any of the numbers as a whole number (a student number 512
+        is not masked inside 2512, a phone number or a year)."""
+        either = [_trie(words)] if words else []
+        if numbers:
+            either.append(rf"(?<!\d)(?:{_trie(numbers)})(?!\d)")
+        return "|".join(either)
 
     def scrubbed(self, value: str, is_json: bool):
         """The value with every mention masked (a JSON column's: its parsed value, masked in

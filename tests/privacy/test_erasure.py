@@ -122,13 +122,13 @@ def test_what_still_waits_for_an_erased_guardian_is_cancelled_not_sent(app, smtp
 def test_mentions_are_masked_whole_in_any_case_and_only_in_a_records_words(app):
     """The longer of two names found at one place is masked whole; an address is matched
     letter for letter (its dot is no wildcard); a name whose "İ" lower-cases to two letters
-    is masked as written; JSON is masked in its strings (escaped
+    is masked as written; a student number only as a whole number; JSON is masked in its strings (escaped
     letters too), never in its figures, so a student number among them stays a number."""
     school = make_school()
     *_, student, staff = family_with_history(school)
     note = make_interaction(student, staff, summary=(
         "ANA LIMA phoned; Ana Li too. Wrote to a.b+c@x.org, not to aXb+c@x.org. "
-        "İpek Yılmaz came."))
+        "İpek Yılmaz came. Student 512 in room 2512, not 5120; #512."))
     event = AuditEvent(action="update", object_type="student", changes={
         "note": ["Called Jiří Dvořák", "María Pérez came"], "number": 123456,
         "Ana Lima": True})
@@ -138,12 +138,13 @@ def test_mentions_are_masked_whole_in_any_case_and_only_in_a_records_words(app):
     db.session.commit()
 
     scrub_mentions({"Ana Li", "ana lima", "A.B+C@x.org", "jiří dvořák", "María Pérez",
-                    "123456", "İpek Yılmaz"})
+                    "123456", "İpek Yılmaz", "512"})
     db.session.commit()
     db.session.expire_all()
 
     assert note.summary == (f"{MASK} phoned; {MASK} too. Wrote to {MASK}, not to "
-                            f"aXb+c@x.org. {MASK} came.")
+                            f"aXb+c@x.org. {MASK} came. Student {MASK} in room 2512, not "
+                            f"5120; #{MASK}.")
     assert event.changes == {"note": [f"Called {MASK}", f"{MASK} came"], "number": 123456,
                              MASK: True}
     assert accented.changes == {"note": f"{MASK} phoned"}
