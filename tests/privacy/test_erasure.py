@@ -122,8 +122,9 @@ def test_what_still_waits_for_an_erased_guardian_is_cancelled_not_sent(app, smtp
 def test_mentions_are_masked_whole_in_any_case_and_only_in_a_records_words(app):
     """The longer of two names found at one place is masked whole; an address is matched
     letter for letter (its dot is no wildcard); a name whose "İ" lower-cases to two letters
-    is masked as written; a student number only as a whole number; JSON is masked in its strings (escaped
-    letters too), never in its figures, so a student number among them stays a number."""
+    is masked as written; a student number only as a whole number; JSON is masked in its
+    strings (escaped letters too), never in its figures, so a student number among them
+    stays a number."""
     school = make_school()
     *_, student, staff = family_with_history(school)
     note = make_interaction(student, staff, summary=(
