@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+import pytest
+from sqlalchemy import select, text, update
 
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -11,6 +12,7 @@ from portal.messaging.models import Delivery, DeliveryStatus
 from portal.messaging.worker import _take, drain
 from portal.people.models import Guardian
 from portal.privacy.erasure import erase_guardian
+from tests.conftest import is_postgres
 from tests.messaging.helpers import acting_during_a_send, queue_notes
 
 
@@ -64,3 +66,22 @@ def test_a_family_erased_while_a_worker_holds_their_email_is_not_written_to(
     assert sorted(m["To"] for m in smtp_server.messages) == [
         "family0@example.org", "family2@example.org"]
     assert db.session.get(Delivery, second.id, populate_existing=True).status == "cancelled"
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_a_worker_skips_what_another_worker_is_claiming(app):
+    """Two workers claiming at the same moment: the rows one holds locked in its unfinished
+    claim are skipped by the other, which takes the rest at once (never the same rows, and
+    never waiting on the other's lock)."""
+    if not is_postgres():
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) need PostgreSQL")
+    queue_notes(4)
+    ids = sorted(db.session.scalars(select(Delivery.id)))
+    db.session.commit()
+    with db.engine.connect() as other_worker, other_worker.begin():
+        held = select(Delivery.id).where(Delivery.id.in_(ids[:2]))
+        other_worker.execute(held.with_for_update())
+        other_worker.execute(update(Delivery).where(Delivery.id.in_(ids[:2])).values(
+            status=DeliveryStatus.SENDING, locked_until=utcnow() + timedelta(minutes=5)))
+        db.session.execute(text("SET LOCAL lock_timeout = '3s'"))  # waiting would fail
+        assert sorted(worker.claim_due(limit=10)) == ids[2:]
