@@ -79,7 +79,7 @@ def _student_filters(criteria: dict) -> list:
         filters.append(Student.id.in_(program_participant_ids(criteria["program_ids"],
                                                               on=utcnow().date())))
     if criteria.get("risk_levels"):
-        levels = latest_risk_levels(select(Student.id))
+        levels = latest_risk_levels()
         filters.append(Student.id.in_(select(levels.c.student_id).where(
             levels.c.level.in_(criteria["risk_levels"]))))
     if criteria.get("attendance_below") not in (None, ""):

@@ -140,3 +140,27 @@ def test_scheduled_campaign_waits_in_the_outbox_and_the_inbox(app, smtp_server):
     assert campaign.status == "scheduled"
     assert drain().handled == 0 and inbox_of(world.gran.id) == []
     assert db.session.scalar(select(Delivery.next_attempt_at)) == later
+
+
+def test_segment_filters_by_each_childs_newest_risk_level(app):
+    """A family is in a risk-level audience through a child whose newest assessment has that
+    level: Ana was high, then none; Cara is high; Ben was never assessed."""
+    from portal.risk.models import RiskAssessment, RiskRuleSet
+
+    world = school_with_families()
+    rules = RiskRuleSet(school_id=world.school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    for child, level in ((world.ana, "high"), (world.cara, "high"), (world.ana, "none")):
+        db.session.add(RiskAssessment(student_id=child.id, rule_set_id=rules.id, score=50,
+                                      level=level))
+        db.session.flush()  # in this order: the newest is the last
+    db.session.commit()
+
+    def audience(*levels):
+        return count_recipients(criteria={"risk_levels": list(levels)},
+                                school_id=world.school.id, sender=world.admin)
+
+    assert audience("high") == {"guardians": 2, "students": 1}  # Cara's mum and gran
+    assert audience("none") == {"guardians": 1, "students": 1}  # Ana's mum (dad may not be told)
+    assert audience("watch") == {"guardians": 0, "students": 0}
