@@ -97,3 +97,31 @@ def test_buckets_and_median_at_the_edges_of_whole_days_and_weeks(app):
     _history(f.make_student(school), rules, ((TEST_NOW - timedelta(days=40)).isoformat(), "high"))
     db.session.commit()
     assert flag_follow_up(scope, TEST_NOW)["median_days"] == 28
+
+
+def test_a_contact_or_intervention_counts_from_the_flags_day_to_two_weeks_after(app):
+    """Eight students flagged at the same moment, each with one action at an edge of the two
+    weeks: the day the flag began (earlier that day counts, the evening before does not),
+    exactly two weeks after (counts) and a second or a day later (does not)."""
+    school = f.make_school()
+    admin = f.make_user(Role.ADMINISTRATOR, school)
+    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    began = datetime(2026, 11, 1, 15, 30)
+    students = [f.make_student(school) for _ in range(8)]
+    for student in students:
+        _history(student, rules, (began.isoformat(), "watch"))
+    contacts = [began.replace(hour=9), began.replace(hour=23, minute=59) - timedelta(days=1),
+                began + timedelta(days=14), began + timedelta(days=14, seconds=1)]
+    for student, moment in zip(students[:4], contacts, strict=True):
+        f.make_interaction(student, admin, outcome="reached", occurred_at=moment)
+    openings = [began.date(), began.date() - timedelta(days=1),
+                began.date() + timedelta(days=14), began.date() + timedelta(days=15)]
+    for student, day in zip(students[4:], openings, strict=True):
+        db.session.add(Intervention(student_id=student.id, reason="r", goal="g", opened_on=day))
+    db.session.commit()
+    found = flag_follow_up(select(Student.id).where(Student.school_id == school.id), TEST_NOW)
+    assert found["flagged"] == found["window_over"] == 8
+    assert (found["contacted"], found["intervention"], found["either"]) == (25.0, 25.0, 50.0)
+    assert found["median_days"] == 23  # 23 days and 23.5 hours
