@@ -33,15 +33,13 @@ def flag_follow_up(scope: Select, now: datetime) -> dict:
 
     Shares count only students flagged at least two weeks ago (their window is over). The
     database counts the flags per whole day flagged, with who of them was contacted or
-    helped in time: a district's thousands of flags come back as a few hundred rows.
+    helped in time (the days say whose window is over): a district's thousands of flags
+    come back as a few hundred rows.
     """
     began = NewestAssessment.flag_began
     days = _whole_days(now, began)
-    due = days >= FOLLOW_UP_DAYS
-    contacted = case((due, _acted_within(Interaction.student_id, Interaction.occurred_at)),
-                     else_=False)
-    helped = case((due, _acted_within(Intervention.student_id, Intervention.opened_on)),
-                  else_=False)
+    contacted = _acted_within(Interaction.student_id, Interaction.occurred_at)
+    helped = _acted_within(Intervention.student_id, Intervention.opened_on)
     flags = (select(days.label("days"), contacted.label("contacted"), helped.label("helped"))
              .join(Student, Student.id == NewestAssessment.student_id)
              .where(on_student_row(scope), NewestAssessment.level != RiskLevel.NONE)
@@ -102,17 +100,17 @@ def _acted_within(student_column, when_column) -> ColumnElement[bool]:
     began = NewestAssessment.flag_began
     return exists().where(student_column == NewestAssessment.student_id,
                           when_column >= func.date(began),
-                          when_column <= _days_after(began, FOLLOW_UP_DAYS, when_column))
+                          when_column <= _days_after(began, FOLLOW_UP_DAYS))
 
 
-def _days_after(moment: ColumnElement, days: int, compared_with: ColumnElement):
-    """SQL for `moment` plus whole days, comparable with a date or a timestamp column."""
+def _days_after(moment: ColumnElement, days: int) -> ColumnElement:
+    """SQL for `moment` plus whole days, comparable with a date column (at its midnight) or
+    a timestamp column."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return moment + timedelta(days=days)  # a date column compares at its midnight
-    later = func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days")
-    if isinstance(compared_with.type, DateTime):
-        return later + "999"  # SQLite's milliseconds: at or before, whatever the microseconds
-    return func.date(later)
+        return moment + timedelta(days=days)
+    # SQLite compares the text: its milliseconds, then 999, come after any stored microseconds
+    # of that millisecond; a date ('YYYY-MM-DD') comes before every time of its day.
+    return func.strftime("%Y-%m-%d %H:%M:%f", moment, f"+{days} days") + "999"
 
 
 def _share(part: int, whole: int) -> float | None:
