@@ -59,8 +59,8 @@ def _folded(per_day: list[tuple[int, ...]]) -> dict:
     """flag_follow_up's figures from (whole days flagged, flags, contacted, helped, either)
     rows, fewest days first."""
     flagged = sum(row[1] for row in per_day)
-    at_least = [sum(count for days, count, *_ in per_day if days >= 7 * low)
-                for low in WEEK_BOUNDS]
+    at_least = [flagged] + [sum(count for days, count, *_ in per_day if days >= 7 * low)
+                            for low in WEEK_BOUNDS[1:]]  # a flag dated ahead of the clock: new
     buckets = [(low, high, count - following) for low, high, count, following
                in zip(WEEK_BOUNDS, (*WEEK_BOUNDS[1:], None), at_least, (*at_least[1:], 0),
                       strict=True)]

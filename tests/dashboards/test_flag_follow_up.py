@@ -125,3 +125,18 @@ def test_a_contact_or_intervention_counts_from_the_flags_day_to_two_weeks_after(
     assert found["flagged"] == found["window_over"] == 8
     assert (found["contacted"], found["intervention"], found["either"]) == (25.0, 25.0, 50.0)
     assert found["median_days"] == 23  # 23 days and 23.5 hours
+
+
+def test_a_flag_dated_ahead_of_the_clock_counts_as_new(app):
+    """An assessment written after the moment the page is asked about (a clock set back)
+    is a flag of less than two weeks, not one left out of every bucket."""
+    school = f.make_school()
+    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    for age in (timedelta(days=-1), timedelta(days=20)):
+        _history(f.make_student(school), rules, ((TEST_NOW - age).isoformat(), "watch"))
+    db.session.commit()
+    found = flag_follow_up(select(Student.id).where(Student.school_id == school.id), TEST_NOW)
+    assert found["flagged"] == 2 and found["window_over"] == 1
+    assert found["buckets"] == [(0, 2, 1), (2, 4, 1), (4, 8, 0), (8, None, 0)]
