@@ -134,7 +134,7 @@ def test_a_flag_dated_ahead_of_the_clock_counts_as_new(app):
     rules = RiskRuleSet(school_id=school.id, version=1, settings={})
     db.session.add(rules)
     db.session.flush()
-    for age in (timedelta(days=-1), timedelta(days=20)):
+    for age in (timedelta(days=-3), timedelta(days=20)):
         _history(f.make_student(school), rules, ((TEST_NOW - age).isoformat(), "watch"))
     db.session.commit()
     found = flag_follow_up(select(Student.id).where(Student.school_id == school.id), TEST_NOW)
