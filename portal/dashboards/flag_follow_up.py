@@ -91,7 +91,7 @@ def _whole_days(now: datetime, began: ColumnElement) -> ColumnElement[int]:
     # SQLite: julianday is exact to the millisecond; rounded to whole milliseconds first.
     elapsed_ms = cast((func.julianday(literal(now, DateTime)) - func.julianday(began))
                       * DAY_MS + 0.5, Integer)
-    return elapsed_ms / DAY_MS
+    return elapsed_ms // DAY_MS  # integer division (`/` would be true division)
 
 
 def _acted_within(student_column, when_column) -> ColumnElement[bool]:

@@ -2,10 +2,10 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import DateTime, literal, select
 
 from portal.auth.models import Role
-from portal.dashboards.flag_follow_up import flag_follow_up
+from portal.dashboards.flag_follow_up import _whole_days, flag_follow_up
 from portal.extensions import db
 from portal.outcomes.models import Intervention
 from portal.people.models import Student
@@ -140,3 +140,11 @@ def test_a_flag_dated_ahead_of_the_clock_counts_as_new(app):
     found = flag_follow_up(select(Student.id).where(Student.school_id == school.id), TEST_NOW)
     assert found["flagged"] == 2 and found["window_over"] == 1
     assert found["buckets"] == [(0, 2, 1), (2, 4, 1), (4, 8, 0), (8, None, 0)]
+
+
+def test_the_database_counts_whole_days_flagged(app):
+    """The flags are grouped by whole days flagged: a day and a half is one day, not 1.5
+    (on SQLite `/` of integers written by SQLAlchemy is a true division)."""
+    began = literal(TEST_NOW - timedelta(days=1, hours=12), DateTime)
+    days = db.session.scalar(select(_whole_days(TEST_NOW, began)))
+    assert days == 1 and isinstance(days, int)
