@@ -3,6 +3,8 @@
 import hashlib
 import json
 import time
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -13,7 +15,7 @@ from bench.floor import full_floor, narrow_floor
 from config import DefaultConfig
 from portal import create_app
 from portal.core.planner import refresh_statistics
-from portal.core.time import today_in
+from portal.core.time import set_clock, to_utc, today_in
 from portal.demo.district import generate_district
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.extensions import db
@@ -114,6 +116,27 @@ def load_district(students: int) -> dict:
             "guardians": summary.guardians, "attendance_rows": summary.attendance_rows,
             "grades": summary.grades, "day": today.isoformat(),
             "generator": generator_version()}
+
+
+HISTORY_WEEKS = (9, 4)  # the earlier evenings assessed before the measured recompute
+
+
+def record_history(weeks: tuple[int, ...] = HISTORY_WEEKS) -> dict:
+    """Assess the whole district on earlier evenings, the clock set to each, as its nightly
+    job would have: flags then begin at different times, as in a district in its year, and
+    some are more than two weeks old (the dashboard's follow-up reads their contacts).
+    Return the nights and the seconds taken (not part of the recompute's measurement)."""
+    today = today_in(SCHOOL_TIMEZONE)
+    started = time.perf_counter()
+    nights = [today - timedelta(weeks=count) for count in sorted(weeks, reverse=True)]
+    for night in nights:
+        set_clock(to_utc(datetime.combine(night, clock_time(18)), SCHOOL_TIMEZONE))
+        try:
+            recompute_all(today=night)
+        finally:
+            set_clock(None)
+    return {"nights": [night.isoformat() for night in nights],
+            "seconds": round(time.perf_counter() - started, 1)}
 
 
 def measure_risk() -> dict:

@@ -9,8 +9,11 @@ GOALS = {"risk": "≤ 2× floor", "page": "p95 ≤ 150 ms", "enqueue": "≤ 10 s
 def _rows(run: dict) -> list[tuple[str, str, str]]:
     risk, campaign, roster = run["risk_recompute"], run["campaign"], run["oneroster_import"]
     per_school = campaign["per_school_campaigns"]
+    history = run.get("risk_history")  # runs before the fourteenth session had none
     rows = [("District load", f"{run['district']['seconds']} s "
              f"({run['district']['attendance_rows']:,} attendance rows)", ""),
+            *([("Earlier nights assessed first", f"{', '.join(history['nights'])} "
+                f"in {history['seconds']} s", "")] if history else []),
             ("Risk recompute", f"{risk['seconds']} s vs floor {risk['floor_seconds']} s "
              f"= {risk['ratio']}×, peak memory {risk['peak_rss_mb']} MB", GOALS["risk"]),
             ("Risk recompute vs one statement of every indicator",

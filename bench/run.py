@@ -21,6 +21,7 @@ from bench.district import (
     kept_district,
     load_district,
     make_app,
+    record_history,
 )
 from bench.pages import measure_pages
 from bench.recompute import measure_risk_apart
@@ -74,6 +75,8 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
                 db.session.remove()
                 db.engine.dispose()
                 keep_district(url, students, result["district"])
+        print("  earlier nights' risk…", flush=True)
+        result["risk_history"] = record_history()
         print("  risk recompute…", flush=True)
         db.session.remove()
         result["risk_recompute"] = measure_risk_apart(url)
