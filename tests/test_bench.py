@@ -43,10 +43,11 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     assert lowest - 0.05 <= risk["ratio"] <= highest + 0.05
     assert risk["full_floor_seconds"] > 0 and risk["full_ratio"] > 0
     assert risk["peak_rss_mb"] > 10  # the recompute's own process (bench/recompute.py)
-    # Two earlier evenings were assessed first, the clock set to each: flags of different ages.
+    # Three earlier evenings were assessed first, the clock set to each: flags of different
+    # ages, and the measured recompute an ordinary night's, the evening before assessed.
     today = date.fromisoformat(measured["district"]["day"])
     assert measured["risk_history"]["nights"] == [
-        (today - timedelta(weeks=weeks)).isoformat() for weeks in (9, 4)]
+        (today - timedelta(days=days)).isoformat() for days in (63, 28, 1)]
     for page in ("profile", "student_list", "dashboard", "families_not_reached"):
         assert measured["pages"][page]["p95_ms"] >= measured["pages"][page]["p50_ms"] > 0
         assert measured["pages"][page]["queries"] > 0
@@ -79,8 +80,8 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     with make_app(f"sqlite:///{tmp_path / 'bench.db'}").app_context():
         assessed_on = db.session.scalars(text(
             "SELECT DISTINCT date(computed_at) FROM risk_assessments")).all()
-        assert len(assessed_on) == 3 and db.session.scalar(text(
-            "SELECT count(*) FROM risk_assessments")) == 3 * 12
+        assert len(assessed_on) == 4 and db.session.scalar(text(
+            "SELECT count(*) FROM risk_assessments")) == 4 * 12
         # Beside the generator's newsletters (sent before), the district's campaign only.
         kept = "FROM campaigns WHERE title = 'Winter concert'"
         assert db.session.scalar(text(f"SELECT count(*) {kept}")) == 1
