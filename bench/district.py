@@ -127,7 +127,8 @@ def record_history(days_before: tuple[int, ...] = HISTORY_DAYS) -> dict:
     """Assess the whole district on earlier evenings, the clock set to each, as its nightly
     job would have: flags then begin at different times, as in a district in its year, and
     some are more than two weeks old (the dashboard's follow-up reads their contacts).
-    Return the nights and the seconds taken (not part of the recompute's measurement)."""
+    Return the day they precede, the nights and the seconds taken (not part of the
+    recompute's measurement)."""
     today = today_in(SCHOOL_TIMEZONE)
     started = time.perf_counter()
     nights = [today - timedelta(days=count) for count in sorted(days_before, reverse=True)]
@@ -137,7 +138,7 @@ def record_history(days_before: tuple[int, ...] = HISTORY_DAYS) -> dict:
             recompute_all(today=night)
         finally:
             set_clock(None)
-    return {"nights": [night.isoformat() for night in nights],
+    return {"day": today.isoformat(), "nights": [night.isoformat() for night in nights],
             "seconds": round(time.perf_counter() - started, 1)}
 
 
