@@ -22,12 +22,17 @@ def _history(student, rules, *levels):
                                       computed_at=datetime.fromisoformat(day)))
 
 
-def _world():
+def _school_with_rules():
     school = f.make_school()
-    admin = f.make_user(Role.ADMINISTRATOR, school)
     rules = RiskRuleSet(school_id=school.id, version=1, settings={})
     db.session.add(rules)
     db.session.flush()
+    return school, rules
+
+
+def _world():
+    school, rules = _school_with_rules()
+    admin = f.make_user(Role.ADMINISTRATOR, school)
     a, b, c, d = (f.make_student(school) for _ in range(4))
     _history(a, rules, ("2026-10-01", "none"), ("2026-10-15", "watch"), ("2026-10-29", "high"),
              ("2026-11-20", "watch"))
@@ -79,10 +84,7 @@ def test_the_dashboard_and_the_profile_say_it(app, login_as):
 def test_buckets_and_median_at_the_edges_of_whole_days_and_weeks(app):
     """A flag exactly two, four or eight weeks old is in the older bucket, one a second
     younger in the newer; the median of an even count is the mean of the middle two."""
-    school = f.make_school()
-    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
-    db.session.add(rules)
-    db.session.flush()
+    school, rules = _school_with_rules()
     ages = [timedelta(weeks=2), timedelta(weeks=2) - timedelta(seconds=1), timedelta(weeks=4),
             timedelta(weeks=4) - timedelta(seconds=1), timedelta(weeks=8),
             timedelta(weeks=8) - timedelta(seconds=1), timedelta(0), timedelta(days=100)]
@@ -103,11 +105,8 @@ def test_a_contact_or_intervention_counts_from_the_flags_day_to_two_weeks_after(
     """Eight students flagged at the same moment, each with one action at an edge of the two
     weeks: the day the flag began (earlier that day counts, the evening before does not),
     exactly two weeks after (counts) and a second or a day later (does not)."""
-    school = f.make_school()
+    school, rules = _school_with_rules()
     admin = f.make_user(Role.ADMINISTRATOR, school)
-    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
-    db.session.add(rules)
-    db.session.flush()
     began = datetime(2026, 11, 1, 15, 30)
     students = [f.make_student(school) for _ in range(8)]
     for student in students:
@@ -130,10 +129,7 @@ def test_a_contact_or_intervention_counts_from_the_flags_day_to_two_weeks_after(
 def test_a_flag_dated_ahead_of_the_clock_counts_as_new(app):
     """An assessment written after the moment the page is asked about (a clock set back)
     is a flag of less than two weeks, not one left out of every bucket."""
-    school = f.make_school()
-    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
-    db.session.add(rules)
-    db.session.flush()
+    school, rules = _school_with_rules()
     for age in (timedelta(days=-3), timedelta(days=20)):
         _history(f.make_student(school), rules, ((TEST_NOW - age).isoformat(), "watch"))
     db.session.commit()
