@@ -1,6 +1,7 @@
 """How long flagged students have been flagged, and whether anyone acted within two weeks."""
 
 from datetime import datetime, timedelta
+from statistics import median
 
 from sqlalchemy import (
     ColumnElement,
@@ -81,7 +82,7 @@ def _median(per_day: list[tuple[int, ...]], flagged: int) -> float | None:
     for days, count, *_ in per_day:
         middle += [days for position in wanted if seen <= position < seen + count]
         seen += count
-    return sum(middle) / len(middle) if len(middle) == 2 else middle[0]
+    return median(middle)
 
 
 def _whole_days(now: datetime, began: ColumnElement) -> ColumnElement[int]:
