@@ -8,18 +8,21 @@ from datetime import time as clock_time
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, insert, literal, select, text
 from sqlalchemy.engine import make_url
 
 from bench.floor import full_floor, narrow_floor
 from config import DefaultConfig
 from portal import create_app
+from portal.core.models import Visibility
 from portal.core.planner import refresh_statistics
 from portal.core.time import set_clock, to_utc, today_in
 from portal.demo.district import generate_district
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.extensions import db
+from portal.outcomes.models import Intervention, InterventionStatus
 from portal.people.models import AcademicTerm
+from portal.risk.models import RiskAssessment
 from portal.risk.services import recompute_all
 
 
@@ -121,6 +124,10 @@ def load_district(students: int) -> dict:
 # The earlier evenings assessed before the measured recompute, in days before it: nine and
 # four weeks, and the evening before, so the measured one is an ordinary night's.
 HISTORY_DAYS = (63, 28, 1)
+# Counsellors answer one new flag in ANSWERED_EVERY with an intervention, ANSWERED_AFTER
+# days after it (the evening before the measured one is left unanswered: no time yet).
+ANSWERED_EVERY = 3
+ANSWERED_AFTER = timedelta(days=3)
 
 
 def record_history(days_before: tuple[int, ...] = HISTORY_DAYS) -> dict:
@@ -132,14 +139,40 @@ def record_history(days_before: tuple[int, ...] = HISTORY_DAYS) -> dict:
     today = today_in(SCHOOL_TIMEZONE)
     started = time.perf_counter()
     nights = [today - timedelta(days=count) for count in sorted(days_before, reverse=True)]
+    interventions = 0
     for night in nights:
-        set_clock(to_utc(datetime.combine(night, clock_time(18)), SCHOOL_TIMEZONE))
+        evening = to_utc(datetime.combine(night, clock_time(18)), SCHOOL_TIMEZONE)
+        set_clock(evening)
         try:
             recompute_all(today=night)
         finally:
             set_clock(None)
+        if night + ANSWERED_AFTER < today:
+            interventions += answer_flags(evening, night + ANSWERED_AFTER)
+    db.session.commit()
     return {"day": today.isoformat(), "nights": [night.isoformat() for night in nights],
-            "seconds": round(time.perf_counter() - started, 1)}
+            "interventions": interventions, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def answer_flags(evening: datetime, opened_on) -> int:
+    """Open an intervention for every ANSWERED_EVERY-th student newly flagged on an evening
+    (in student order), linked to the flag, as a counsellor answering it would: the
+    intervention analysis then has students helped and students flagged alike who were
+    not, and the dashboard's follow-up has flags acted on. Return how many were opened."""
+    flagged = (select(RiskAssessment.id, RiskAssessment.student_id,
+                      func.row_number().over(order_by=RiskAssessment.student_id).label("rank"))
+               .where(RiskAssessment.computed_at >= evening, RiskAssessment.is_new_flag.is_(True),
+                      RiskAssessment.level != "none")
+               .subquery())
+    answered = select(flagged.c.student_id, flagged.c.id, literal("attendance"),
+                      literal("Newly flagged at risk"), literal("Attend every day this month"),
+                      literal(InterventionStatus.OPEN), literal(opened_on),
+                      literal(Visibility.STAFF), literal(evening), literal(evening)) \
+        .where(flagged.c.rank % ANSWERED_EVERY == 1)
+    opened = db.session.scalars(insert(Intervention).from_select(
+        ["student_id", "risk_assessment_id", "kind", "reason", "goal", "status", "opened_on",
+         "visibility", "created_at", "updated_at"], answered).returning(Intervention.id))
+    return len(opened.all())
 
 
 def measure_risk() -> dict:

@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select, text
@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from bench import run
 from bench.district import (
     admin_engine,
+    answer_flags,
     fresh_database,
     generator_version,
     keep_district,
@@ -18,7 +19,11 @@ from bench.district import (
     make_app,
 )
 from portal.extensions import db
+from portal.outcomes.models import Intervention
 from portal.people.models import Student
+from portal.risk.models import RiskAssessment
+from portal.risk.services import current_rule_set
+from tests import factories
 
 
 @pytest.mark.real_clock  # the worker processes it starts live on the system clock
@@ -48,6 +53,7 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     history = measured["risk_history"]
     assert history["nights"] == [(date.fromisoformat(history["day"]) - timedelta(days=days))
                                  .isoformat() for days in (63, 28, 1)]
+    assert history["interventions"] >= 0  # counsellors' answers (test_counsellors_answer…)
     for page in ("profile", "student_list", "dashboard", "families_not_reached"):
         assert measured["pages"][page]["p95_ms"] >= measured["pages"][page]["p50_ms"] > 0
         assert measured["pages"][page]["queries"] > 0
@@ -108,6 +114,7 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     assert "| Risk recompute |" in table and "| District administrator: dashboard |" in table
     assert "| Analysis: program impact all schools |" in table
     assert "| Retention run (leavers past the period) |" in table
+    assert f"{history['interventions']:,} new flags answered by an intervention" in table
 
 
 @pytest.mark.postgres_only
@@ -159,3 +166,33 @@ def test_each_timed_client_is_served_as_its_own_user(app, monkeypatch):
     assert 'name="school_id"' not in school.get("/messaging/campaigns/new").get_data(True)
     assert 'name="school_id"' in everywhere.get("/messaging/campaigns/new").get_data(True)
     assert 'name="school_id"' not in school.get("/messaging/campaigns/new").get_data(True)
+
+
+def test_counsellors_answer_every_third_new_flag_of_an_evening_linked_to_it(app):
+    """The bench's history: every third student newly flagged on an evening (in student
+    order) gets an intervention on the day given, linked to that flag; a flag of another
+    evening, an assessment that is no new flag and a level of "none" get none."""
+    school = factories.make_school()
+    students = sorted((factories.make_student(school) for _ in range(8)),
+                      key=lambda student: student.id)
+    rules = current_rule_set(school)
+    evening, earlier = datetime(2026, 10, 5, 22), datetime(2026, 9, 1, 22)
+
+    def assess(student, level="watch", moment=evening, new=True):
+        assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=50,
+                                    level=level, reasons=[], computed_at=moment,
+                                    is_new_flag=new)
+        db.session.add(assessment)
+        db.session.flush()
+        return assessment
+
+    flags = [assess(student) for student in students[:5]]
+    assess(students[5], moment=earlier)  # another evening's flag
+    assess(students[6], new=False)  # flagged before: no news
+    assess(students[7], level="none")
+    assert answer_flags(evening, date(2026, 10, 8)) == 2
+    answered = db.session.execute(select(
+        Intervention.student_id, Intervention.risk_assessment_id, Intervention.opened_on,
+        Intervention.status).order_by(Intervention.student_id)).all()
+    assert answered == [(flag.student_id, flag.id, date(2026, 10, 8), "open")
+                        for flag in (flags[0], flags[3])]
