@@ -100,24 +100,21 @@ def cluster_bootstrap(matched: list[Matched], draws: int,
 
     Each draw gives every cluster of participants, and every comparison student, a random
     weight (exponential: the Bayesian bootstrap), so the spread covers both groups and the
-    comparison students shared between participants. The percentile interval is widened
-    by sqrt(G / (G - 1)) for G clusters, the usual small-sample correction.
+    comparison students shared between participants. A student matched to two participants
+    has one weight but, measured over each one's own weeks, a change for each. The
+    percentile interval is widened by sqrt(G / (G - 1)) for G clusters, the usual
+    small-sample correction.
     """
     labels, cluster = np.unique(np.array([str(m.cluster) for m in matched]),
                                 return_inverse=True)
     rows, column = np.unique(np.concatenate([m.match_rows for m in matched]),
                              return_inverse=True)
-    shares = np.zeros((len(matched), len(rows)))
-    changes = np.zeros(len(rows))
-    start = 0
-    for index, one in enumerate(matched):
-        taken = column[start:start + len(one.match_rows)]
-        np.add.at(shares[index], taken, 1.0)
-        changes[taken] = one.match_changes
-        start += len(one.match_rows)
+    changes = np.concatenate([m.match_changes for m in matched])  # one per match
+    firsts = np.cumsum([0] + [len(m.match_rows) for m in matched[:-1]])
     own = np.array([m.change for m in matched])
-    student_weights = rng.exponential(size=(draws, len(rows)))
-    theirs = ((student_weights * changes) @ shares.T) / (student_weights @ shares.T)
+    weights = rng.exponential(size=(draws, len(rows)))[:, column]  # each match's student's
+    theirs = (np.add.reduceat(weights * changes, firsts, axis=1)
+              / np.add.reduceat(weights, firsts, axis=1))
     cluster_weights = rng.exponential(size=(draws, len(labels)))[:, cluster]
     means = (cluster_weights * (own - theirs)).sum(axis=1) / cluster_weights.sum(axis=1)
     centre = float((own - np.array([m.match_change for m in matched])).mean())

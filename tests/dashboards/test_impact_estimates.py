@@ -8,10 +8,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from portal.dashboards.impact import Panel, Treated, match, standardised_differences
+from portal.dashboards.impact import Matched, Panel, Treated, match, standardised_differences
 from portal.dashboards.impact_estimate import (
     DESIGNS,
     Status,
+    cluster_bootstrap,
     displayed,
     estimate_effect,
     signed,
@@ -191,3 +192,40 @@ def test_the_shown_parts_of_a_program_comparison_add_up(participants, comparison
     assert (shown["participant_change"], shown["comparison_change"], shown["estimate"]) == parts
     as_numbers = [float(text.replace("−", "-").replace("±", "")) for text in parts]
     assert round(as_numbers[0] - as_numbers[1], 2) == as_numbers[2]
+
+
+class _Weights:
+    """A stand-in for the bootstrap's generator: hands out the weights it is given, in turn
+    (the comparison students' first, then the clusters')."""
+
+    def __init__(self, *weights):
+        self.weights = list(weights)
+
+    def exponential(self, size):
+        weights = np.asarray(self.weights.pop(0), dtype=float)
+        assert weights.shape == size
+        return weights
+
+
+def _sharing_one_student() -> list[Matched]:
+    """Two participants in two sections whose matches share student 11, whose change differs
+    over each participant's own weeks (+3 around the first's start, +2 around the second's)."""
+    def matched(cluster, change, rows, changes):
+        return Matched(cluster=cluster, change=change, match_changes=np.array(changes),
+                       features=np.zeros(3), match_features=np.zeros((len(rows), 3)),
+                       series=np.zeros(12), match_series=np.zeros(12),
+                       match_rows=np.array(rows))
+    return [matched("a", 5.0, [10, 11], [1.0, 3.0]), matched("b", 4.0, [11, 12], [2.0, 0.0])]
+
+
+def test_a_comparison_student_shared_by_two_participants_keeps_each_ones_change():
+    pair = _sharing_one_student()
+    # Even weights: every draw is the estimate itself, +3 (5 − 2 and 4 − 1).
+    assert cluster_bootstrap(pair, 2, _Weights(np.ones((2, 3)), np.ones((2, 2)))) \
+        == pytest.approx((3.0, 3.0))
+    # One draw weighing students 10, 11 and 12 as 1, 2 and 3: the first's matches average
+    # (1·1 + 2·3) / 3, the second's (2·2 + 3·0) / 5; the draw is widened from the centre
+    # by √2 (two sections).
+    draw = ((5 - 7 / 3) + (4 - 0.8)) / 2
+    assert cluster_bootstrap(pair, 1, _Weights([[1, 2, 3]], [[1, 1]])) \
+        == pytest.approx((3 + np.sqrt(2) * (draw - 3),) * 2)
