@@ -155,13 +155,14 @@ def record_history(days_before: tuple[int, ...] = HISTORY_DAYS) -> dict:
 
 
 def answer_flags(evening: datetime, opened_on) -> int:
-    """Open an intervention for every ANSWERED_EVERY-th student newly flagged on an evening
-    (in student order), linked to the flag, as a counsellor answering it would: the
+    """Open an intervention for every ANSWERED_EVERY-th student newly flagged by an
+    evening's assessments (in student order; written at that moment, the clock set to it),
+    linked to the flag, as a counsellor answering it would: the
     intervention analysis then has students helped and students flagged alike who were
     not, and the dashboard's follow-up has flags acted on. Return how many were opened."""
     flagged = (select(RiskAssessment.id, RiskAssessment.student_id,
                       func.row_number().over(order_by=RiskAssessment.student_id).label("rank"))
-               .where(RiskAssessment.computed_at >= evening, RiskAssessment.is_new_flag.is_(True),
+               .where(RiskAssessment.computed_at == evening, RiskAssessment.is_new_flag.is_(True),
                       RiskAssessment.level != "none")
                .subquery())
     answered = select(flagged.c.student_id, flagged.c.id, literal("attendance"),

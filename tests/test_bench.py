@@ -176,7 +176,7 @@ def test_counsellors_answer_every_third_new_flag_of_an_evening_linked_to_it(app)
     students = sorted((factories.make_student(school) for _ in range(8)),
                       key=lambda student: student.id)
     rules = current_rule_set(school)
-    evening, earlier = datetime(2026, 10, 5, 22), datetime(2026, 9, 1, 22)
+    evening = datetime(2026, 10, 5, 22)  # as the clock was set: every flag of the evening
 
     def assess(student, level="watch", moment=evening, new=True):
         assessment = RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=50,
@@ -187,7 +187,8 @@ def test_counsellors_answer_every_third_new_flag_of_an_evening_linked_to_it(app)
         return assessment
 
     flags = [assess(student) for student in students[:5]]
-    assess(students[5], moment=earlier)  # another evening's flag
+    assess(students[5], moment=evening - timedelta(days=1))  # other evenings' flags
+    assess(students[5], level="high", moment=evening + timedelta(days=1))
     assess(students[6], new=False)  # flagged before: no news
     assess(students[7], level="none")
     assert answer_flags(evening, date(2026, 10, 8)) == 2
