@@ -129,16 +129,30 @@ def _measure(panel: Panel, rows: np.ndarray, start: int, design: Design) -> dict
             "series": series, "rows": rows}
 
 
+def _own_measures(panel: Panel, treated: list[Treated], design: Design) -> list[dict | None]:
+    """Measure each participant with a before and an after window (None for the others),
+    all those of one start week together."""
+    by_start: dict[int, list[int]] = {}
+    for index, one in enumerate(treated):
+        if _exclusion(panel, one, design) is None:
+            by_start.setdefault(one.start, []).append(index)
+    found: list[dict | None] = [None] * len(treated)
+    for start, indexes in by_start.items():
+        measured = _measure(panel, np.array([treated[index].row for index in indexes]), start,
+                            design)
+        for place, index in enumerate(indexes):
+            found[index] = {key: value[place:place + 1] for key, value in measured.items()}
+    return found
+
+
 def _measure_all(panel: Panel, treated: list[Treated], design: Design):
     """Measure participants and their eligible candidates; count who is left out and why."""
     excluded: Counter = Counter()
     measured, pools = [], {}
-    for one in treated:
+    for one, own in zip(treated, _own_measures(panel, treated, design), strict=True):
         reason = _exclusion(panel, one, design)
-        if reason is None:
-            own = _measure(panel, np.array([one.row]), one.start, design)
-            if not own["ok"][0]:
-                reason = "thin_before" if own["thin_before"][0] else "thin_after"
+        if reason is None and not own["ok"][0]:
+            reason = "thin_before" if own["thin_before"][0] else "thin_after"
         if reason is None:
             candidates = np.asarray(one.candidates, int)
             key = (one.start, candidates.tobytes())  # participants alike share one pool

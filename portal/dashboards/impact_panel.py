@@ -5,6 +5,7 @@ Pure: no Flask, no database. Weeks are counted from the Monday of the first day.
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -72,40 +73,68 @@ def _flag_of(intervention: dict, flags_of: dict[int, list[dict]]) -> dict | None
     return (linked or earlier[-1:] or [None])[0]
 
 
-def intervention_participants(ids: list[int], clusters: list, interventions: list[dict],
-                              flags: list[dict], first: date,
-                              post_weeks: int) -> tuple[list[Treated], Counter]:
+@dataclass(frozen=True)
+class Helped:
+    """A student helped after a flag: the flag's week, and the students flagged alike that
+    week and not helped by the end of the after window (their comparison pool, by id)."""
+
+    student_id: int
+    week: int
+    alike: tuple[int, ...]
+
+
+def helped_after_flags(interventions: list[dict], flags: list[dict], first: date,
+                       post_weeks: int) -> tuple[list[Helped], Counter]:
     """Return students helped after a flag, each with the students flagged the same week
     at the same level (and for the same reasons when any such student exists) who had no
     intervention yet by the end of the after window. Students helped only after that
-    window are left out.
+    window are left out, and so are those helped with no flag this year ("no_flag").
     """
-    rows = {student: row for row, student in enumerate(ids)}
     flags_of: dict[int, list[dict]] = {}
     for flag in sorted(flags, key=lambda found: found["on"]):
         flags_of.setdefault(flag["student_id"], []).append(flag)
-    flagged_alike: dict[tuple, list[dict]] = {}  # by week and level: looked up, not scanned
-    for flag in flags:
-        if flag["student_id"] in rows:
-            flagged_alike.setdefault((week_index(flag["on"], first), flag["level"]),
-                                     []).append(flag)
     helped_from = {item["student_id"]: week_index(item["opened_on"], first)
                    for item in interventions}
-    treated, excluded = [], Counter()
+    # Students flagged alike, by week and level and then by reasons: worked out once a
+    # group (the helped of one week share them), looked up for each helped student.
+    alike: dict[tuple, dict] = {}
+    for flag in flags:
+        week = week_index(flag["on"], first)
+        if helped_from.get(flag["student_id"], 10 ** 6) > week + post_weeks:
+            group = alike.setdefault((week, flag["level"]), {})
+            group.setdefault(flag["reasons"], set()).add(flag["student_id"])
+    pools: dict[tuple, tuple[int, ...]] = {}
+    helped, excluded = [], Counter()
     for item in interventions:
         flag = _flag_of(item, flags_of)
-        if flag is None or item["student_id"] not in rows:
+        if flag is None:
             excluded["no_flag"] += 1
             continue
         week = week_index(flag["on"], first)
         if helped_from[item["student_id"]] >= week + post_weeks:
             excluded["late"] += 1  # helped after the after window: nothing to see
             continue
-        alike = [other for other in flagged_alike.get((week, flag["level"]), [])
-                 if helped_from.get(other["student_id"], 10 ** 6) > week + post_weeks]
-        same_reasons = [other for other in alike if other["reasons"] == flag["reasons"]]
-        candidates = {rows[other["student_id"]] for other in same_reasons or alike}
-        treated.append(Treated(row=rows[item["student_id"]], start=week,
-                               cluster=clusters[rows[item["student_id"]]],
-                               candidates=np.array(sorted(candidates), int)))
-    return treated, excluded
+        group = alike.get((week, flag["level"]), {})
+        key = (week, flag["level"], flag["reasons"] if flag["reasons"] in group else None)
+        if key not in pools:
+            chosen = group[key[2]] if key[2] is not None else set().union(*group.values())
+            pools[key] = tuple(sorted(chosen))
+        helped.append(Helped(item["student_id"], week, pools[key]))
+    return helped, excluded
+
+
+def panel_students(helped: list[Helped]) -> list[int]:
+    """Return, in order, the students an intervention comparison reads: the helped and
+    their pools (nobody else can be compared)."""
+    return sorted({one.student_id for one in helped}.union(*(one.alike for one in helped)))
+
+
+def intervention_participants(ids: list[int], clusters: list,
+                              helped: list[Helped]) -> list[Treated]:
+    """Return each helped student as a participant of the panel of `ids` (which holds them
+    and their pools: panel_students)."""
+    rows = {student: row for row, student in enumerate(ids)}
+    return [Treated(row=rows[one.student_id], start=one.week,
+                    cluster=clusters[rows[one.student_id]],
+                    candidates=np.array(sorted(rows[student] for student in one.alike), int))
+            for one in helped]

@@ -10,6 +10,7 @@ from itertools import chain
 import numpy as np
 from sqlalchemy import Integer, Select, case, cast, func, select, true
 
+from portal.core.bulk import among
 from portal.core.time import monday_of
 from portal.extensions import db
 from portal.outcomes.models import (
@@ -60,7 +61,7 @@ def week_number(day, first_monday: date):
     return cast(days / 7, Integer)  # never negative: truncating is flooring
 
 
-def weekly_observations(student_ids: Select, outcome: str, since: date,
+def weekly_observations(student_ids: list[int], outcome: str, since: date,
                         today: date) -> np.ndarray:
     """Return rows of (student, week, sum, count) of one outcome between two days, as an
     array of floats, the weeks counted from the week of `since` (impact_panel.week_index),
@@ -78,7 +79,7 @@ def weekly_observations(student_ids: Select, outcome: str, since: date,
     kept = _as_array(
         select(AttendanceWeek.student_id, week_number(AttendanceWeek.week_start, first_monday),
                100.0 * (AttendanceWeek.days - AttendanceWeek.absences), AttendanceWeek.days)
-        .where(AttendanceWeek.student_id.in_(student_ids),
+        .where(among(AttendanceWeek.student_id, student_ids),
                AttendanceWeek.week_start.between(whole_from, whole_until)))
     day = timedelta(days=1)
     spans = [(start, end) for start, end in ((since, whole_from - day), (whole_until + day, today))
@@ -97,28 +98,28 @@ def _as_array(stmt: Select) -> np.ndarray:
     return np.fromiter(chain.from_iterable(rows), dtype=float, count=4 * len(rows)).reshape(-1, 4)
 
 
-def _grouped_by_week(student_ids: Select, outcome: str, first_monday: date,
+def _grouped_by_week(student_ids: list[int], outcome: str, first_monday: date,
                      span: tuple[date, date]) -> np.ndarray:
     """(student, week, sum, count) from the outcome's own rows dated in a span (its first
     and last day: one range, which the index on student and day can seek)."""
     student, on, value, kept = OUTCOMES[outcome]
     week = week_number(on, first_monday)
     return _as_array(select(student, week, func.sum(value), func.count(value))
-                     .where(student.in_(student_ids), on.between(*span), kept,
+                     .where(among(student, student_ids), on.between(*span), kept,
                             value.is_not(None))
                      .group_by(student, week))
 
 
-def risk_scores(student_ids: Select, today: date) -> list[tuple[int, date, float]]:
-    """Return (student, day, score) of every risk assessment up to today."""
+def risk_scores(student_ids: list[int], today: date) -> list[tuple[int, date, float]]:
+    """Return (student, day, score) of every risk assessment of these students up to today."""
     rows = db.session.execute(select(
         RiskAssessment.student_id, RiskAssessment.computed_at, RiskAssessment.score).where(
-        RiskAssessment.student_id.in_(student_ids),
+        among(RiskAssessment.student_id, student_ids),
         RiskAssessment.computed_at <= datetime.combine(today, time.max)))
     return [(student, _day(moment), float(score)) for student, moment, score in rows]
 
 
-def first_core_sections(student_ids: Select, term_id: int | None) -> dict[int, int]:
+def first_core_sections(student_ids: list[int], term_id: int | None) -> dict[int, int]:
     """Return each student's first core section of the term: the groups of the bootstrap."""
     if term_id is None:
         return {}
@@ -126,7 +127,7 @@ def first_core_sections(student_ids: Select, term_id: int | None) -> dict[int, i
         select(Enrollment.student_id, func.min(Section.id))
         .join(Section, Section.id == Enrollment.section_id)
         .join(Course, Course.id == Section.course_id)
-        .where(Enrollment.student_id.in_(student_ids), Section.term_id == term_id,
+        .where(among(Enrollment.student_id, student_ids), Section.term_id == term_id,
                Course.is_core.is_(True))
         .group_by(Enrollment.student_id)).all())
 
@@ -152,12 +153,6 @@ def first_interventions(student_ids: Select, since: date, today: date) -> list[d
         first.setdefault(student, {"student_id": student, "opened_on": _day(opened_on),
                                    "risk_assessment_id": assessment})
     return list(first.values())
-
-
-def flagged_between(student_ids: Select, since: date, today: date) -> Select:
-    """The students in scope with a new risk flag between two days (as new_flags finds)."""
-    return select(RiskAssessment.student_id).where(
-        *_new_flags_between(student_ids, since, today)).distinct()
 
 
 def _new_flags_between(student_ids: Select, since: date, today: date) -> tuple:

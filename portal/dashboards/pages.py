@@ -80,24 +80,16 @@ def _school_year(user: User, today: date,
     return since, today, term.id if term else None
 
 
-def _impact_frame(user: User, outcome: str, today: date, school_id: int | None,
-                  flagged_only: bool = False) -> dict:
-    """Gather the weekly panel of the user's students (of one school, if chosen) for one
-    outcome, and their groups; with `flagged_only`, the panel holds only the students
-    flagged this year (the only ones an intervention's comparison can use)."""
-    scope = queries.scope(user, school_id=school_id)
-    since, until, term_id = _school_year(user, today, school_id)
-    panel_scope = impact_queries.flagged_between(scope, since, until) if flagged_only else scope
-    students = impact_queries.students_in(panel_scope)
-    ids = [student for student, _ in students]
-    sections = impact_queries.first_core_sections(panel_scope, term_id)
-    return {"scope": scope, "since": since, "ids": ids,
-            "grades": [level for _, level in students],
+def _impact_frame(outcome: str, since: date, until: date, term_id: int | None,
+                  ids: list[int]) -> dict:
+    """Gather the weekly panel of these students (in order) for one outcome, and their
+    groups (first core section of the term); the students are looked up by id."""
+    sections = impact_queries.first_core_sections(ids, term_id)
+    return {"since": since, "ids": ids,
             "clusters": [sections.get(student, f"student {student}") for student in ids],
             "panel": impact_panel.build_panel(
-                ids, since, until,
-                impact_queries.weekly_observations(panel_scope, outcome, since, until),
-                impact_queries.risk_scores(panel_scope, until))}
+                ids, since, until, impact_queries.weekly_observations(ids, outcome, since, until),
+                impact_queries.risk_scores(ids, until))}
 
 
 def _shown(effect, outcome: str, design) -> dict:
@@ -109,24 +101,30 @@ def _shown(effect, outcome: str, design) -> dict:
 def program_impact(user: User, program, outcome: str, today: date) -> dict:
     """Compare participants' change with matched students' of the program's school over the
     same weeks (the same figure for everyone who sees the program: docs/impact.md)."""
-    frame = _impact_frame(user, outcome, today, program.school_id)
+    scope = queries.scope(user, school_id=program.school_id)
+    since, until, term_id = _school_year(user, today, program.school_id)
+    students = impact_queries.students_in(scope)  # a program's comparison may be anyone
+    frame = _impact_frame(outcome, since, until, term_id, [student for student, _ in students])
     design = impact_estimate.DESIGNS[outcome]
     treated = impact_panel.program_participants(
-        frame["ids"], frame["grades"], frame["clusters"],
-        impact_queries.program_starts(program, frame["scope"]), frame["since"])
+        frame["ids"], [level for _, level in students], frame["clusters"],
+        impact_queries.program_starts(program, scope), since)
     effect = impact_estimate.estimate_effect(frame["panel"], treated, design)
-    return {**_shown(effect, outcome, design), "since": frame["since"]}
+    return {**_shown(effect, outcome, design), "since": since}
 
 
 def intervention_effectiveness(user: User, outcome: str, today: date,
                                school_id: int | None = None) -> dict:
-    """Compare helped flagged students' change with students flagged alike and not helped."""
-    frame = _impact_frame(user, outcome, today, school_id, flagged_only=True)
+    """Compare helped flagged students' change with students flagged alike and not helped;
+    the panel holds only them (nobody else can be compared)."""
+    scope = queries.scope(user, school_id=school_id)
+    since, until, term_id = _school_year(user, today, school_id)
     design = impact_estimate.DESIGNS[outcome]
-    scope, since = frame["scope"], frame["since"]
-    treated, excluded = impact_panel.intervention_participants(
-        frame["ids"], frame["clusters"], impact_queries.first_interventions(scope, since, today),
+    helped, excluded = impact_panel.helped_after_flags(
+        impact_queries.first_interventions(scope, since, today),
         impact_queries.new_flags(scope, since, today), since, design.post_weeks)
+    frame = _impact_frame(outcome, since, until, term_id, impact_panel.panel_students(helped))
+    treated = impact_panel.intervention_participants(frame["ids"], frame["clusters"], helped)
     effect = impact_estimate.estimate_effect(frame["panel"], treated, design,
                                              excluded=excluded)
     return {**_shown(effect, outcome, design), "since": since}

@@ -17,7 +17,6 @@ from portal.dashboards import impact_panel, impact_queries, pages
 from portal.dashboards.impact_panel import week_index
 from portal.extensions import db
 from portal.outcomes.models import DailyAttendance, Grade, Intervention, Program, ProgramEnrollment
-from portal.people.models import Student
 from portal.risk.models import RiskAssessment, RiskRuleSet
 from tests import factories
 
@@ -162,17 +161,16 @@ def test_grade_outcomes_use_assessments_not_period_grades(app):
                              grading_period_id=period.id,
                              kind=kind, score=score, recorded_on=date(2026, 10, 1)))
     db.session.flush()
-    scope = db.select(Student.id).where(Student.id == student.id)
     # Thursday 1 October is in week 4 from the week of Tuesday 1 September (Monday 31 August)
-    assert impact_queries.weekly_observations(scope, "grades", TERM_START, TODAY).tolist() == [
-        [student.id, 4, 60.0, 1]]
+    assert impact_queries.weekly_observations([student.id], "grades", TERM_START,
+                                              TODAY).tolist() == [[student.id, 4, 60.0, 1]]
 
 
 def test_the_database_counts_weeks_from_the_monday_of_the_first_day(app):
     """Weeks as week_index counts them: Sunday ends one, Monday starts the next; days
     before the first day or after today are not counted."""
     built = _school()
-    student = built.groups[0][0]
+    student, other = built.groups[0][:2]
     days = {date(2026, 8, 31): "absent_unexcused",  # the Monday before: not asked for
             date(2026, 9, 1): "present", date(2026, 9, 6): "tardy",  # Tuesday, Sunday
             date(2026, 9, 7): "absent_excused", date(2026, 9, 13): "present",  # Mon, Sun
@@ -181,9 +179,9 @@ def test_the_database_counts_weeks_from_the_monday_of_the_first_day(app):
         {"school_id": built.school.id, "student_id": student.id, "on_date": day,
          "status": status, "recorded_at": datetime.combine(day, datetime.min.time())}
         for day, status in days.items()])
-    scope = db.select(Student.id).where(Student.id == student.id)
+    _attend(built, other)  # a student not asked for: none of their weeks
     found = sorted(impact_queries.weekly_observations(
-        scope, "attendance", TERM_START, TODAY).tolist())
+        [student.id], "attendance", TERM_START, TODAY).tolist())
     assert found == [[student.id, 0, 200.0, 2], [student.id, 1, 100.0, 2],
                      [student.id, 12, 100.0, 1]]
     assert [week_index(day, TERM_START) for day in (date(2026, 9, 6), date(2026, 9, 7),
@@ -235,19 +233,25 @@ def test_interventions_page_rejects_an_unknown_outcome(app, login_as):
     assert login_as(built.admin).get("/dashboards/interventions?outcome=mood").status_code == 404
 
 
-def test_the_intervention_panel_holds_only_the_students_flagged_this_year(app, monkeypatch):
+def test_the_intervention_panel_holds_only_the_helped_and_the_students_flagged_alike(
+        app, monkeypatch):
     """Only the helped and the flagged alike can be compared: the panel leaves out everyone
     else (a district's every student was 1.85 million weekly rows for nothing)."""
     built = _school()
     rules = RiskRuleSet(school_id=built.school.id, version=1, settings={})
     db.session.add(rules)
     db.session.flush()
-    first, last, old, seen_again, never = built.groups[0][:5]
-    _flag(rules, first, on=TERM_START)
-    _flag(rules, last, on=TODAY)
+    helped, alike, watch, later, old, seen_again, never = built.groups[0][:7]
+    flag = _flag(rules, helped, on=START)
+    _flag(rules, alike, on=START + timedelta(days=1))  # the same week, the same level
+    _flag(rules, watch, level="watch", on=START)
+    _flag(rules, later, on=TODAY)
     _flag(rules, old, on=TERM_START - timedelta(days=1))  # last year's flag
-    _flag(rules, seen_again).is_new_flag = False  # an assessment, not a new flag
-    for student in (first, last, old, seen_again, never):
+    _flag(rules, seen_again, on=START).is_new_flag = False  # an assessment, not a new flag
+    db.session.add(Intervention(student_id=helped.id, kind="attendance", reason="Flagged",
+                                goal="Every day", risk_assessment_id=flag.id,
+                                opened_on=START + timedelta(days=2)))
+    for student in (helped, alike, watch, later, old, seen_again, never):
         _attend(built, student)
     db.session.flush()
     panels = []
@@ -260,7 +264,7 @@ def test_the_intervention_panel_holds_only_the_students_flagged_this_year(app, m
     monkeypatch.setattr(impact_panel, "build_panel", kept)
     pages.intervention_effectiveness(built.admin, "attendance", TODAY)
     ((ids, panel),) = panels
-    assert ids == [first.id, last.id]
+    assert ids == [helped.id, alike.id]
     assert panel.weights[:, 1].tolist() == [5, 5]  # their own attendance, a week of it
     program = Program(school_id=built.school.id, name="Tutoring", kind="tutoring")
     db.session.add(program)

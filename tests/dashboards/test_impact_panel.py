@@ -5,8 +5,11 @@ from datetime import date
 import numpy as np
 
 from portal.dashboards.impact_panel import (
+    Helped,
     build_panel,
+    helped_after_flags,
     intervention_participants,
+    panel_students,
     program_participants,
     rows_of,
 )
@@ -42,30 +45,45 @@ def test_intervention_candidates_were_flagged_alike_the_same_week_and_not_helped
     week = date(2026, 10, 19)
     flags = [_flag(1, 1, week), _flag(2, 2, week), _flag(3, 3, week, level="watch"),
              _flag(4, 4, date(2026, 10, 26)), _flag(5, 5, week, reasons=("grades",)),
-             _flag(6, 6, week)]
+             _flag(6, 6, week), _flag(8, 8, week), _flag(9, 9, date(2026, 10, 12))]
     interventions = [
         {"student_id": 1, "opened_on": date(2026, 10, 21), "risk_assessment_id": None},
         {"student_id": 6, "opened_on": date(2026, 11, 2), "risk_assessment_id": 6},  # 2 weeks
         {"student_id": 7, "opened_on": date(2026, 10, 21), "risk_assessment_id": None},
         {"student_id": 8, "opened_on": date(2026, 11, 30), "risk_assessment_id": 8},  # late
+        {"student_id": 9, "opened_on": date(2026, 10, 13), "risk_assessment_id": None},
     ]
-    treated, excluded = intervention_participants(
-        [1, 2, 3, 4, 5, 6, 7, 8], list("abcdefgh"), interventions,
-        [*flags, _flag(8, 8, week), _flag(9, 99, week)], FIRST, post_weeks=6)  # 99: not here
-    first, sixth = treated
-    assert first.start == 7 and list(first.candidates) == [1]  # student 2 only
-    assert list(sixth.candidates) == [1]
+    helped, excluded = helped_after_flags(interventions, flags, FIRST, post_weeks=6)
+    # Student 2 only: 3 is watch, 4 another week, 5 other reasons, 6 and 8 helped by the
+    # end of the after window (8 late, but still helped), 1 themself.
+    assert helped == [Helped(1, 7, (2,)), Helped(6, 7, (2,)), Helped(9, 6, ())]
     assert excluded == {"no_flag": 1, "late": 1}
+    assert panel_students(helped) == [1, 2, 6, 9]  # nobody else is read
+    first, sixth, ninth = intervention_participants([1, 2, 6, 9], list("abcd"), helped)
+    assert (first.row, first.start, first.cluster, list(first.candidates)) == (0, 7, "a", [1])
+    assert (sixth.row, sixth.cluster, list(sixth.candidates)) == (2, "c", [1])
+    assert (ninth.row, list(ninth.candidates)) == (3, [])
 
 
 def test_intervention_candidates_fall_back_to_the_level_when_no_one_shares_the_reasons():
     week = date(2026, 10, 19)
     flags = [_flag(1, 1, week, reasons=("grades",)), _flag(2, 2, week),
-             _flag(3, 3, week, level="watch")]
-    (treated,), _ = intervention_participants(
-        [1, 2, 3], ["a"] * 3, [{"student_id": 1, "opened_on": week, "risk_assessment_id": 1}],
-        flags, FIRST, post_weeks=6)
-    assert list(treated.candidates) == [1]
+             _flag(3, 3, week, level="watch"), _flag(4, 4, week, reasons=("behaviour",))]
+    (helped,), _ = helped_after_flags(
+        [{"student_id": 1, "opened_on": week, "risk_assessment_id": 1}], flags, FIRST,
+        post_weeks=6)
+    assert helped.alike == (2, 4)
+
+
+def test_an_intervention_answers_its_own_flag_or_the_last_before_it():
+    flags = [_flag(1, 1, date(2026, 9, 14)), _flag(2, 1, date(2026, 10, 19), level="watch"),
+             _flag(3, 1, date(2026, 11, 2)), _flag(4, 2, date(2026, 10, 19), level="watch"),
+             _flag(5, 3, date(2026, 9, 14))]
+    linked, before = (helped_after_flags(
+        [{"student_id": 1, "opened_on": date(2026, 10, 21), "risk_assessment_id": key}],
+        flags, FIRST, post_weeks=6)[0][0] for key in (1, None))
+    assert (linked.week, linked.alike) == (2, (3,))  # its own flag, of 14 September
+    assert (before.week, before.alike) == (7, (2,))  # the last before: 19 October, watch
 
 
 def test_rows_of_finds_each_student_in_any_order_of_the_panel():
