@@ -4,7 +4,7 @@ Pure: no Flask, no database. Weeks are counted from the Monday of the first day.
 """
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,8 +15,9 @@ from portal.dashboards.impact import Panel, Treated
 
 
 def week_index(day: date, first: date) -> int:
-    """Return the number of the week a day falls in, counted from the week of `first`."""
-    return (monday_of(day) - monday_of(first)).days // 7
+    """Return the number of the week a day falls in, counted from the week of `first`:
+    whole weeks since that week's Monday (the days before it fall in negative weeks)."""
+    return (day - monday_of(first)).days // 7
 
 
 def build_panel(ids: list[int], first: date, today: date, weekly: np.ndarray,
@@ -84,42 +85,50 @@ class Helped:
 
 
 def helped_after_flags(interventions: list[dict], flags: list[dict], first: date,
-                       post_weeks: int) -> tuple[list[Helped], Counter]:
+                       post_weeks: int,
+                       reasons_of: Callable[[list[int]], dict[int, frozenset]]
+                       ) -> tuple[list[Helped], Counter]:
     """Return students helped after a flag, each with the students flagged the same week
     at the same level (and for the same reasons when any such student exists) who had no
     intervention yet by the end of the after window. Students helped only after that
     window are left out, and so are those helped with no flag this year ("no_flag").
+
+    `reasons_of` gives the indicators behind flags (by id); it is asked once, for the
+    flags of the weeks and levels someone was helped after, not for every flag of the year.
     """
     flags_of: dict[int, list[dict]] = {}
     for flag in sorted(flags, key=lambda found: found["on"]):
         flags_of.setdefault(flag["student_id"], []).append(flag)
+    week_of = {flag["id"]: week_index(flag["on"], first) for flag in flags}
     helped_from = {item["student_id"]: week_index(item["opened_on"], first)
                    for item in interventions}
-    # Students flagged alike, by week and level and then by reasons: worked out once a
-    # group (the helped of one week share them), looked up for each helped student.
-    alike: dict[tuple, dict] = {}
-    for flag in flags:
-        week = week_index(flag["on"], first)
-        if helped_from.get(flag["student_id"], 10 ** 6) > week + post_weeks:
-            group = alike.setdefault((week, flag["level"]), {})
-            group.setdefault(flag["reasons"], set()).add(flag["student_id"])
-    pools: dict[tuple, tuple[int, ...]] = {}
-    helped, excluded = [], Counter()
+    answered, excluded = [], Counter()
     for item in interventions:
         flag = _flag_of(item, flags_of)
         if flag is None:
             excluded["no_flag"] += 1
-            continue
-        week = week_index(flag["on"], first)
-        if helped_from[item["student_id"]] >= week + post_weeks:
+        elif helped_from[item["student_id"]] >= week_of[flag["id"]] + post_weeks:
             excluded["late"] += 1  # helped after the after window: nothing to see
-            continue
-        group = alike.get((week, flag["level"]), {})
-        key = (week, flag["level"], flag["reasons"] if flag["reasons"] in group else None)
-        if key not in pools:
-            chosen = group[key[2]] if key[2] is not None else set().union(*group.values())
-            pools[key] = tuple(sorted(chosen))
-        helped.append(Helped(item["student_id"], week, pools[key]))
+        else:
+            answered.append((item["student_id"], flag, week_of[flag["id"]]))
+    # The students flagged alike and not helped by the end of the window, by week and level.
+    groups = {(week, flag["level"]): [] for _, flag, week in answered}
+    for flag in flags:
+        week = week_of[flag["id"]]
+        if (week, flag["level"]) in groups \
+                and helped_from.get(flag["student_id"], 10 ** 6) > week + post_weeks:
+            groups[week, flag["level"]].append(flag)
+    reasons = reasons_of(sorted({flag["id"] for _, flag, _ in answered}.union(
+        *({flag["id"] for flag in group} for group in groups.values()))))
+    pools: dict[tuple, tuple[int, ...]] = {}
+    helped = []
+    for student, flag, week in answered:
+        key = (week, flag["level"], reasons[flag["id"]])
+        if key not in pools:  # the helped of one week share their pools: worked out once
+            group = groups[week, flag["level"]]
+            alike = [other for other in group if reasons[other["id"]] == key[2]] or group
+            pools[key] = tuple(sorted({other["student_id"] for other in alike}))
+        helped.append(Helped(student, week, pools[key]))
     return helped, excluded
 
 

@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Integer, Select, case, cast, func, select, true
 
 from portal.core.bulk import among
+from portal.core.permissions import on_student_row
 from portal.core.time import monday_of
 from portal.extensions import db
 from portal.outcomes.models import (
@@ -155,18 +156,23 @@ def first_interventions(student_ids: Select, since: date, today: date) -> list[d
     return list(first.values())
 
 
-def _new_flags_between(student_ids: Select, since: date, today: date) -> tuple:
-    return (RiskAssessment.student_id.in_(student_ids), RiskAssessment.is_new_flag.is_(True),
-            RiskAssessment.computed_at.between(datetime.combine(since, time.min),
-                                               datetime.combine(today, time.max)))
-
-
 def new_flags(student_ids: Select, since: date, today: date) -> list[dict]:
-    """Return every new risk flag between two days: student, day, level and reasons."""
-    rows = db.session.execute(select(
-        RiskAssessment.id, RiskAssessment.student_id, RiskAssessment.computed_at,
-        RiskAssessment.level, RiskAssessment.reasons).where(
-        *_new_flags_between(student_ids, since, today)))
-    return [{"id": key, "student_id": student, "on": _day(moment), "level": level,
-             "reasons": frozenset(reason.get("indicator") for reason in reasons or [])}
-            for key, student, moment, level, reasons in rows]
+    """Return every new risk flag of these students between two days: id, student, day and
+    level (found by the index of new flags; who may be seen checked on the student's row)."""
+    rows = db.session.execute(
+        select(RiskAssessment.id, RiskAssessment.student_id, RiskAssessment.computed_at,
+               RiskAssessment.level)
+        .join(Student, Student.id == RiskAssessment.student_id)
+        .where(on_student_row(student_ids), RiskAssessment.is_new_flag.is_(True),
+               RiskAssessment.computed_at.between(datetime.combine(since, time.min),
+                                                  datetime.combine(today, time.max))))
+    return [{"id": key, "student_id": student, "on": _day(moment), "level": level}
+            for key, student, moment, level in rows]
+
+
+def flag_reasons(flag_ids: list[int]) -> dict[int, frozenset]:
+    """Return the indicators behind each of these flags (their reasons, as a set)."""
+    return {key: frozenset(reason.get("indicator") for reason in reasons or [])
+            for key, reasons in db.session.execute(
+                select(RiskAssessment.id, RiskAssessment.reasons)
+                .where(among(RiskAssessment.id, flag_ids)))}

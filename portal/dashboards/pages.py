@@ -122,7 +122,8 @@ def intervention_effectiveness(user: User, outcome: str, today: date,
     design = impact_estimate.DESIGNS[outcome]
     helped, excluded = impact_panel.helped_after_flags(
         impact_queries.first_interventions(scope, since, today),
-        impact_queries.new_flags(scope, since, today), since, design.post_weeks)
+        impact_queries.new_flags(scope, since, today), since, design.post_weeks,
+        impact_queries.flag_reasons)
     frame = _impact_frame(outcome, since, until, term_id, impact_panel.panel_students(helped))
     treated = impact_panel.intervention_participants(frame["ids"], frame["clusters"], helped)
     effect = impact_estimate.estimate_effect(frame["panel"], treated, design,

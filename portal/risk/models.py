@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import CODE
@@ -43,6 +43,9 @@ class RiskAssessment(db.Model):
         # Each student's newest assessment (max id) and its level, read from the index alone.
         Index("ix_risk_assessments_student_newest", "student_id", "id",
               postgresql_include=["level"]),
+        # The new flags of a period (the intervention analysis), without the other rows.
+        Index("ix_risk_assessments_new_flags", "computed_at",
+              postgresql_where=text("is_new_flag IS TRUE"), sqlite_where=text("is_new_flag IS 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

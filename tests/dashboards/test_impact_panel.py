@@ -41,6 +41,17 @@ def _flag(key, student, on, level="high", reasons=("attendance",)):
             "reasons": frozenset(reasons)}
 
 
+def _helped(interventions, flags, asked=None):
+    """helped_after_flags with the flags' reasons looked up by id (the ids asked noted)."""
+    def reasons_of(ids):
+        if asked is not None:
+            asked.extend(ids)
+        return {flag["id"]: flag["reasons"] for flag in flags if flag["id"] in ids}
+    return helped_after_flags(interventions, [{key: value for key, value in flag.items()
+                                               if key != "reasons"} for flag in flags],
+                              FIRST, 6, reasons_of)
+
+
 def test_intervention_candidates_were_flagged_alike_the_same_week_and_not_helped_yet():
     week = date(2026, 10, 19)
     flags = [_flag(1, 1, week), _flag(2, 2, week), _flag(3, 3, week, level="watch"),
@@ -53,11 +64,15 @@ def test_intervention_candidates_were_flagged_alike_the_same_week_and_not_helped
         {"student_id": 8, "opened_on": date(2026, 11, 30), "risk_assessment_id": 8},  # late
         {"student_id": 9, "opened_on": date(2026, 10, 13), "risk_assessment_id": None},
     ]
-    helped, excluded = helped_after_flags(interventions, flags, FIRST, post_weeks=6)
+    asked = []
+    helped, excluded = _helped(interventions, flags, asked)
     # Student 2 only: 3 is watch, 4 another week, 5 other reasons, 6 and 8 helped by the
     # end of the after window (8 late, but still helped), 1 themself.
     assert helped == [Helped(1, 7, (2,)), Helped(6, 7, (2,)), Helped(9, 6, ())]
     assert excluded == {"no_flag": 1, "late": 1}
+    # The reasons of the flags of the weeks and levels answered, in one call; not of 4's
+    # (another week), 8's (helped only after the window) nor 9's pool's, which is empty.
+    assert asked == [1, 2, 5, 6, 9]
     assert panel_students(helped) == [1, 2, 6, 9]  # nobody else is read
     first, sixth, ninth = intervention_participants([1, 2, 6, 9], list("abcd"), helped)
     assert (first.row, first.start, first.cluster, list(first.candidates)) == (0, 7, "a", [1])
@@ -69,9 +84,8 @@ def test_intervention_candidates_fall_back_to_the_level_when_no_one_shares_the_r
     week = date(2026, 10, 19)
     flags = [_flag(1, 1, week, reasons=("grades",)), _flag(2, 2, week),
              _flag(3, 3, week, level="watch"), _flag(4, 4, week, reasons=("behaviour",))]
-    (helped,), _ = helped_after_flags(
-        [{"student_id": 1, "opened_on": week, "risk_assessment_id": 1}], flags, FIRST,
-        post_weeks=6)
+    (helped,), _ = _helped([{"student_id": 1, "opened_on": week, "risk_assessment_id": 1}],
+                           flags)
     assert helped.alike == (2, 4)
 
 
@@ -79,9 +93,9 @@ def test_an_intervention_answers_its_own_flag_or_the_last_before_it():
     flags = [_flag(1, 1, date(2026, 9, 14)), _flag(2, 1, date(2026, 10, 19), level="watch"),
              _flag(3, 1, date(2026, 11, 2)), _flag(4, 2, date(2026, 10, 19), level="watch"),
              _flag(5, 3, date(2026, 9, 14))]
-    linked, before = (helped_after_flags(
+    linked, before = (_helped(
         [{"student_id": 1, "opened_on": date(2026, 10, 21), "risk_assessment_id": key}],
-        flags, FIRST, post_weeks=6)[0][0] for key in (1, None))
+        flags)[0][0] for key in (1, None))
     assert (linked.week, linked.alike) == (2, (3,))  # its own flag, of 14 September
     assert (before.week, before.alike) == (7, (2,))  # the last before: 19 October, watch
 
