@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
+from portal.core.bulk import among
 from portal.core.codes import word_of
 from portal.core.locale import language_of
 from portal.core.permissions import informed_link_condition
@@ -18,9 +19,10 @@ from portal.extensions import db
 from portal.messaging.models import Message, UpdateKind
 from portal.messaging.services import notify_guardian, notify_staff
 from portal.notifications.models import NotificationKind
+from portal.notifications.queries import counsellors_of_each, students_by_id
 from portal.notifications.services import emails_at_once
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
-from portal.people.models import CounsellorAssignment, Guardian, School, Student, StudentGuardian
+from portal.people.models import Guardian, School, Student, StudentGuardian
 from portal.risk.labels import reason_text
 from portal.risk.queries import flagged_students, new_flag_count
 
@@ -68,26 +70,19 @@ def send_absence_notices(records: list[DailyAttendance]) -> int:
     return sent
 
 
-def _counsellors_of(student: Student) -> list[User]:
-    ids = {student.counsellor_id} if student.counsellor_id else set(db.session.scalars(
-        select(CounsellorAssignment.counsellor_id).where(
-            CounsellorAssignment.school_id == student.school_id,
-            CounsellorAssignment.grade_level == student.grade_level)))
-    return [db.session.get(User, user_id) for user_id in sorted(ids)]
-
-
 def send_flag_notices(assessments: list) -> None:
     """Tell each counsellor, in one notice, of the new flags their new-flags page shows
-    (unless they chose the notification centre's immediate email for new risk flags)."""
-    counsellor_ids: set[int] = set()
+    (unless they chose the notification centre's immediate email for new risk flags). The
+    night's students and their counsellors are read once, not a student at a time."""
+    students = students_by_id(assessment.student_id for assessment in assessments)
+    counsellors = {counsellor.id: counsellor
+                   for found in counsellors_of_each(students.values()).values()
+                   for counsellor in found}
     for assessment in assessments:
-        student = db.session.get(Student, assessment.student_id)
-        counsellor_ids.update(counsellor.id for counsellor in _counsellors_of(student))
-        _tell_family_of_flag(student)
-    recomputed = select(Student.id).where(
-        Student.id.in_([assessment.student_id for assessment in assessments]))
-    for counsellor_id in sorted(counsellor_ids):
-        counsellor = db.session.get(User, counsellor_id)
+        _tell_family_of_flag(students[assessment.student_id])
+    recomputed = select(Student.id).where(among(Student.id, sorted(students)))
+    for counsellor_id in sorted(counsellors):
+        counsellor = counsellors[counsellor_id]
         if emails_at_once(counsellor, NotificationKind.RISK_FLAG):
             continue  # the notification centre emails them each flag at once: one email
         # The same query as the counsellor's page, so the notice and the page agree.

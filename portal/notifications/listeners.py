@@ -18,7 +18,7 @@ from portal.notifications import queries
 from portal.notifications.digest import run_daily_summaries
 from portal.notifications.models import NotificationKind as Kind
 from portal.notifications.push import forget_devices
-from portal.notifications.services import local_path, notify_users
+from portal.notifications.services import Notice, local_path, notify_each, notify_users
 from portal.notifications.watch import run_escalations, run_follow_ups_due
 from portal.people.models import Guardian, Student
 
@@ -128,14 +128,17 @@ def on_record_changed(actor, *, action: str, object_type: str, object_id: int | 
 
 
 def on_students_flagged(sender, *, assessments=(), **extra) -> None:
-    """Notify the caseload counsellors of each newly flagged student."""
-    for assessment in assessments:
-        student = _student(assessment.student_id)
-        notify_users(users=queries.counsellors_of(student), kind=Kind.RISK_FLAG,
-                     student_id=student.id, object_type="risk_assessment",
-                     object_id=assessment.id, link=local_path("risk.flags"),
-                     title=_l("%(name)s is newly flagged at risk (%(level)s)",
-                             name=student.display_name, level=word_of(assessment.level)))
+    """Notify the caseload counsellors of each newly flagged student (a night's students,
+    their counsellors and what each may see are read once for all its new flags)."""
+    students = queries.students_by_id(assessment.student_id for assessment in assessments)
+    counsellors = queries.counsellors_of_each(students.values())
+    link = local_path("risk.flags")
+    notify_each(Kind.RISK_FLAG, [Notice(
+        users=counsellors[assessment.student_id], student_id=assessment.student_id,
+        object_type="risk_assessment", object_id=assessment.id, link=link,
+        title=_l("%(name)s is newly flagged at risk (%(level)s)",
+                 name=students[assessment.student_id].display_name,
+                 level=word_of(assessment.level))) for assessment in assessments])
 
 
 # Each ends every session of the account, on every device (portal/auth/services.py).

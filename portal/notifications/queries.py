@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
+from portal.core.bulk import among
 from portal.extensions import db
 from portal.notifications.models import StaffNotification
 from portal.people.models import CounsellorAssignment, Enrollment, Section, Student
@@ -30,12 +31,34 @@ def get_notification_or_404(user: User, notification_id: int) -> StaffNotificati
 
 def counsellors_of(student: Student) -> list[User]:
     """Return the student's counsellor (or those of their grade level when none is named)."""
-    if student.counsellor_id:
-        return [db.session.get(User, student.counsellor_id)]
-    return list(db.session.scalars(select(User).join(
-        CounsellorAssignment, CounsellorAssignment.counsellor_id == User.id).where(
-        CounsellorAssignment.school_id == student.school_id,
-        CounsellorAssignment.grade_level == student.grade_level).order_by(User.id)))
+    return counsellors_of_each([student])[student.id]
+
+
+def counsellors_of_each(students) -> dict[int, list[User]]:
+    """Return counsellors_of for each of these students, by student id: the named
+    counsellors in one query, the grade levels' assigned counsellors in another."""
+    students = list(students)
+    named = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(
+        sorted({student.counsellor_id for student in students if student.counsellor_id}))))}
+    levels = {(student.school_id, student.grade_level) for student in students
+              if not student.counsellor_id}
+    assigned: dict[tuple, list[User]] = {}
+    if levels:
+        for school_id, grade_level, user in db.session.execute(
+                select(CounsellorAssignment.school_id, CounsellorAssignment.grade_level, User)
+                .join(User, User.id == CounsellorAssignment.counsellor_id)
+                .where(CounsellorAssignment.school_id.in_(sorted({school for school, _ in levels})))
+                .order_by(User.id)):
+            assigned.setdefault((school_id, grade_level), []).append(user)
+    return {student.id: [named[student.counsellor_id]] if student.counsellor_id
+            else assigned.get((student.school_id, student.grade_level), [])
+            for student in students}
+
+
+def students_by_id(student_ids) -> dict[int, Student]:
+    """Return these students by id, read in one query."""
+    return {student.id: student for student in db.session.scalars(
+        select(Student).where(among(Student.id, sorted(set(student_ids)))))}
 
 
 def teachers_and_counsellors_of(student: Student) -> list[User]:

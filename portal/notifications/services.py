@@ -1,14 +1,17 @@
 """Create staff notifications (in the cause's transaction), read them, change the choices."""
 
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from portal.auth.models import User
+from portal.core.bulk import among
 from portal.core.errors import DomainError
 from portal.core.locale import language_of
-from portal.core.permissions import can_see_student
+from portal.core.permissions import student_condition
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import UpdateKind
@@ -20,6 +23,7 @@ from portal.notifications.models import (
     NotificationSettings,
     StaffNotification,
 )
+from portal.people.models import Student
 
 
 def local_path(endpoint: str, **values) -> str:
@@ -29,10 +33,16 @@ def local_path(endpoint: str, **values) -> str:
 
 def settings_of(user: User) -> NotificationSettings:
     """Return the user's notification settings (unsaved defaults when they never chose)."""
-    settings = db.session.scalar(select(NotificationSettings).where(
-        NotificationSettings.user_id == user.id))
-    return settings or NotificationSettings(user_id=user.id, muted=[], email={},
-                                            summary_hour=7)
+    return settings_of_each([user])[user.id]
+
+
+def settings_of_each(users) -> dict[int, NotificationSettings]:
+    """Return each user's notification settings by user id, read in one query."""
+    ids = sorted({user.id for user in users})
+    saved = {settings.user_id: settings for settings in db.session.scalars(
+        select(NotificationSettings).where(NotificationSettings.user_id.in_(ids)))}
+    return {user_id: saved.get(user_id) or NotificationSettings(
+        user_id=user_id, muted=[], email={}, summary_hour=7) for user_id in ids}
 
 
 def email_choice(settings: NotificationSettings, kind: str) -> str:
@@ -47,12 +57,22 @@ def emails_at_once(user: User, kind: str) -> bool:
             and email_choice(settings, kind) == EmailChoice.IMMEDIATE)
 
 
-def _may_receive(user: User | None, student_id: int | None, actor: User | None) -> bool:
+def _may_receive(user: User | None, actor: User | None) -> bool:
     if user is None or not user.is_staff or not user.is_active_account:
         return False
-    if actor is not None and user.id == actor.id:
-        return False  # nobody is told of their own change
-    return student_id is None or can_see_student(user, student_id)
+    return actor is None or user.id != actor.id  # nobody is told of their own change
+
+
+def _students_each_may_see(notices: list["Notice"], users: dict[int, User]) -> dict[int, set]:
+    """The notices' students each of these users may see: one query a user, for all."""
+    asked: dict[int, set] = {user_id: set() for user_id in users}
+    for notice in notices:
+        for user in notice.users:
+            if notice.student_id is not None and user is not None and user.id in asked:
+                asked[user.id].add(notice.student_id)
+    return {user_id: set(db.session.scalars(select(Student.id).where(
+        student_condition(users[user_id]), among(Student.id, sorted(ids))))) if ids else set()
+        for user_id, ids in asked.items()}
 
 
 def _already_told(user: User, kind: str, object_type: str, object_id: int | None) -> bool:
@@ -60,6 +80,18 @@ def _already_told(user: User, kind: str, object_type: str, object_id: int | None
         StaffNotification.user_id == user.id, StaffNotification.kind == kind,
         StaffNotification.object_type == object_type,
         StaffNotification.object_id == object_id).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One change to tell staff of: whom, what, and the student and record it is about."""
+
+    users: list
+    title: object  # a text, or a lazy_gettext text translated for each staff member
+    link: str
+    object_type: str
+    object_id: int | None
+    student_id: int | None = None
 
 
 def notify_users(*, users, kind: str, title, link: str, object_type: str,
@@ -71,23 +103,39 @@ def notify_users(*, users, kind: str, title, link: str, object_type: str,
     With once=True a staff member already told of this kind about this object is skipped.
     An immediate email is queued in the outbox with the notification.
     """
+    return notify_each(kind, [Notice(users=list(users), title=title, link=link,
+                                     object_type=object_type, object_id=object_id,
+                                     student_id=student_id)], actor=actor, once=once)
+
+
+def notify_each(kind: str, notices: list[Notice], *, actor: User | None = None,
+                once: bool = False) -> list[StaffNotification]:
+    """notify_users for many notices of one kind (a night's new flags): the staff's settings
+    and the students each may see are read once for them all, the rows written together."""
     if kind not in NotificationKind.ALL:
         raise ValueError(kind)
+    users = {user.id: user for notice in notices for user in notice.users
+             if _may_receive(user, actor)}
+    settings = settings_of_each(users.values())
+    visible = _students_each_may_see(notices, users)
     created = []
-    for user in {user.id: user for user in users if user is not None}.values():
-        settings = settings_of(user)
-        if kind in (settings.muted or []) or not _may_receive(user, student_id, actor):
-            continue
-        if once and _already_told(user, kind, object_type, object_id):
-            continue
-        notification = StaffNotification(
-            user_id=user.id, kind=kind, student_id=student_id, object_type=object_type,
-            object_id=object_id, title=_title_for(user, title), link=link, created_at=utcnow(),
-            email=email_choice(settings, kind) if user.email else EmailChoice.NEVER)
-        db.session.add(notification)
-        if notification.email == EmailChoice.IMMEDIATE:
-            _queue_immediate(user, notification)
-        created.append(notification)
+    for notice in notices:
+        for user in {user.id: user for user in notice.users if user is not None}.values():
+            if user.id not in users or kind in (settings[user.id].muted or []):
+                continue
+            if notice.student_id is not None and notice.student_id not in visible[user.id]:
+                continue
+            if once and _already_told(user, kind, notice.object_type, notice.object_id):
+                continue
+            notification = StaffNotification(
+                user_id=user.id, kind=kind, student_id=notice.student_id,
+                object_type=notice.object_type, object_id=notice.object_id,
+                title=_title_for(user, notice.title), link=notice.link, created_at=utcnow(),
+                email=email_choice(settings[user.id], kind) if user.email else EmailChoice.NEVER)
+            if notification.email == EmailChoice.IMMEDIATE:
+                _queue_immediate(user, notification)
+            created.append(notification)
+    db.session.add_all(created)
     db.session.flush()
     return created
 

@@ -1,7 +1,9 @@
 """Each notification kind is created by its cause, for the related staff who may see the student."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
+import sqlalchemy
 from sqlalchemy import select
 
 from portal.auth.models import Role
@@ -15,8 +17,9 @@ from portal.messaging.inbox import reply_to_message
 from portal.messaging.services import notify_guardian
 from portal.needs.services import record_need, update_feedback, update_need
 from portal.notifications.models import NotificationKind as Kind
-from portal.notifications.models import StaffNotification
+from portal.notifications.models import NotificationSettings, StaffNotification
 from portal.notifications.watch import notify_follow_ups_due
+from portal.people.models import Student
 from tests import factories as f
 from tests.events import helpers as events
 from tests.messaging.test_automatic import _flag
@@ -120,3 +123,65 @@ def test_an_rsvp_change_tells_the_organiser_if_they_may_see_the_student(app):
     record_rsvp(invitation=invitations[world.diaz.id], answer="no")  # no change: no news
     assert set(notified(Kind.RSVP_CHANGE)) == {world.admin.id}
     assert db.session.scalar(select(db.func.count()).select_from(StaffNotification)) == 1
+
+
+def _night_of_flags(world):
+    """A night's new flags in two schools: Ana (named counsellor), two grade 10 students
+    (their level's two counsellors, one of them muting new flags, one signed off), and a
+    grade 10 student of another school (that school's counsellor of the level only)."""
+    tenth = [f.make_student(world.school, grade_level=10, first_name=name)
+             for name in ("Tia", "Theo")]
+    level, muting, gone = (f.make_user(Role.COUNSELLOR, world.school) for _ in range(3))
+    for counsellor in (level, muting, gone):
+        f.assign_counsellor(counsellor, world.school, 10)
+    gone.is_active_account = False
+    db.session.add(NotificationSettings(user_id=muting.id, muted=[Kind.RISK_FLAG], email={}))
+    other_school = f.make_school()
+    elsewhere = f.make_student(other_school, grade_level=10, first_name="Elsa")
+    theirs = f.make_user(Role.COUNSELLOR, other_school)
+    f.assign_counsellor(theirs, other_school, 10)
+    db.session.flush()
+    flags = [_flag(world, student) for student in (world.ana, *tenth, elsewhere)]
+    return flags, SimpleNamespace(level=level, muting=muting, gone=gone, theirs=theirs)
+
+
+def test_a_nights_new_flags_each_tell_their_own_counsellors_who_may_hear(app):
+    world = school_with_staff()
+    flags, staff = _night_of_flags(world)
+    students_flagged.send(None, assessments=flags)
+    assert notified(Kind.RISK_FLAG) == {
+        world.counsellor.id: ["Ana Lopez is newly flagged at risk (high)"],
+        staff.level.id: [f"{name} is newly flagged at risk (high)"
+                         for name in (db.session.get(Student, flags[1].student_id).display_name,
+                                      db.session.get(Student, flags[2].student_id).display_name)],
+        staff.theirs.id: [f"{db.session.get(Student, flags[3].student_id).display_name} "
+                          "is newly flagged at risk (high)"]}
+    linked = db.session.scalars(select(StaffNotification.object_id)
+                                .order_by(StaffNotification.id)).all()
+    assert linked == [flag.id for flag in flags]
+
+
+def test_announcing_a_nights_flags_reads_its_students_and_staff_once(app):
+    """The statements sent do not grow with the night's new flags (a night after new
+    settings flags thousands: they were about eight statements each)."""
+    world = school_with_staff()
+    flags, staff = _night_of_flags(world)
+    more = [_flag(world, f.make_student(world.school, grade_level=10)) for _ in range(12)]
+    db.session.flush()
+    sent = []
+
+    def count(connection, cursor, statement, *args):
+        # Each notification is a row written (SQLite's driver writes them one by one);
+        # everything read to decide them is not.
+        sent[-1] += not statement.startswith("INSERT INTO staff_notifications")
+
+    sqlalchemy.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for night in (flags, flags + more):
+            sent.append(0)
+            students_flagged.send(None, assessments=night)
+            db.session.flush()
+    finally:
+        sqlalchemy.event.remove(db.engine, "before_cursor_execute", count)
+    assert sent[0] == sent[1]
+    assert len(notified(Kind.RISK_FLAG)[staff.level.id]) == 2 + 2 + 12
