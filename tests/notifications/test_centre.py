@@ -4,12 +4,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from portal.auth.models import Role
 from portal.core.jobs import run_due_jobs
 from portal.extensions import db
 from portal.notifications.digest import send_daily_summaries
 from portal.notifications.models import NotificationKind as Kind
 from portal.notifications.models import NotificationSettings, StaffNotification
 from portal.notifications.services import notify_users, save_settings
+from tests.factories import make_user
 from tests.notifications.helpers import emails_to, notified, school_with_staff
 
 
@@ -47,6 +49,20 @@ def test_a_muted_kind_is_not_created_and_other_kinds_still_are(app, login_as):
     assert _tell(world, world.teacher) == []
     assert len(_tell(world, world.teacher, kind=Kind.ASSIGNED)) == 1
     assert emails_to(world.teacher.email) == []  # "never" for every kind
+
+
+def test_staff_signed_off_or_the_one_who_acted_are_not_told_even_of_no_student(app):
+    """A notice about no student in particular (a request to the whole school) skips whoever
+    may not hear: a signed-off account, a family's account, the one who made the change."""
+    world = school_with_staff()
+    world.outsider.is_active_account = False
+    family = make_user(Role.GUARDIAN, None)
+    told = notify_users(users=[world.outsider, family, world.counsellor, world.teacher,
+                               world.admin],
+                        kind=Kind.FAMILY_REQUEST, title="Bus is late", link="/needs/",
+                        object_type="feedback", object_id=1, actor=world.admin)
+    assert [notification.user_id for notification in told] == [world.counsellor.id,
+                                                                world.teacher.id]
 
 
 def test_bad_choices_are_refused_with_a_400_naming_the_field(app, login_as):
