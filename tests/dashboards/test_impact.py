@@ -248,6 +248,11 @@ def test_the_intervention_panel_holds_only_the_helped_and_the_students_flagged_a
     _flag(rules, later, on=TODAY)
     _flag(rules, old, on=TERM_START - timedelta(days=1))  # last year's flag
     _flag(rules, seen_again, on=START).is_new_flag = False  # an assessment, not a new flag
+    elsewhere = factories.make_student(factories.make_school("Elsewhere"), grade_level=9)
+    elsewhere_flag = _flag(rules, elsewhere, on=START)  # alike, in a school not theirs
+    db.session.add(Intervention(student_id=elsewhere.id, kind="attendance", reason="Flagged",
+                                goal="Every day", risk_assessment_id=elsewhere_flag.id,
+                                opened_on=START + timedelta(days=2)))
     db.session.add(Intervention(student_id=helped.id, kind="attendance", reason="Flagged",
                                 goal="Every day", risk_assessment_id=flag.id,
                                 opened_on=START + timedelta(days=2)))
@@ -262,9 +267,10 @@ def test_the_intervention_panel_holds_only_the_helped_and_the_students_flagged_a
         return panels[-1][1]
 
     monkeypatch.setattr(impact_panel, "build_panel", kept)
-    pages.intervention_effectiveness(built.admin, "attendance", TODAY)
+    shown = pages.intervention_effectiveness(built.admin, "attendance", TODAY)
     ((ids, panel),) = panels
     assert ids == [helped.id, alike.id]
+    assert shown["effect"].enrolled == 1  # the other school's helped student is not theirs
     assert panel.weights[:, 1].tolist() == [5, 5]  # their own attendance, a week of it
     program = Program(school_id=built.school.id, name="Tutoring", kind="tutoring")
     db.session.add(program)
