@@ -85,7 +85,7 @@ def _impact_frame(outcome: str, since: date, until: date, term_id: int | None,
     """Gather the weekly panel of these students (in order) for one outcome, and their
     groups (first core section of the term); the students are looked up by id."""
     sections = impact_queries.first_core_sections(ids, term_id)
-    return {"since": since, "ids": ids,
+    return {"ids": ids,
             "clusters": [sections.get(student, f"student {student}") for student in ids],
             "panel": impact_panel.build_panel(
                 ids, since, until, impact_queries.weekly_observations(ids, outcome, since, until),
