@@ -66,6 +66,11 @@ def _trie(words: set[str]) -> str:
     return written(root)
 
 
+_WORD = re.compile(r"\w")  # a letter, digit or underscore, in any script
+_WHOLE_START = r"(?<!\w)(?<!\w[.-])"  # no word goes on before it ("Hal", "x.a.b@…")
+_WHOLE_END = r"(?!\w)(?![.-]\w)"  # nor after it ("Lister", "-Smith", ".uk")
+
+
 class _Mentions:
     """Finds and masks mentions of some words in any case: found in the lower-cased text
     (fast), masked in the text as it is. A few letters, such as "İ", lower-case to two: a
@@ -83,9 +88,18 @@ class _Mentions:
 
     @staticmethod
     def _either(words: set[str], numbers: set[str]) -> str:
-        """Any of the words, or any of the numbers as a whole number (a student number 512
-        is not masked inside 2512, a phone number or a year)."""
-        either = [_trie(words)] if words else []
+        """Any of the words as whole words, or any of the numbers as a whole number (a
+        student number 512 is not masked inside 2512, a phone number or a year). Where a
+        word starts or ends with a letter or digit, no letter or digit may go on before or
+        after it, nor a dot or hyphen and then one: "Al Li" is not masked inside "Hal
+        Lister" or "Al Li-Smith" (another person) but is in "Al Li's", and an address not
+        inside a longer one ("a.b@x.org.uk")."""
+        edges: dict[tuple[bool, bool], set[str]] = {}
+        for word in words:
+            edges.setdefault((_WORD.match(word[0]) is not None,
+                              _WORD.match(word[-1]) is not None), set()).add(word)
+        either = [(_WHOLE_START if starts else "") + f"(?:{_trie(group)})"
+                  + (_WHOLE_END if ends else "") for (starts, ends), group in sorted(edges.items())]
         if numbers:
             either.append(rf"(?<!\d)(?:{_trie(numbers)})(?!\d)")
         return "|".join(either)

@@ -151,6 +151,26 @@ def test_mentions_are_masked_whole_in_any_case_and_only_in_a_records_words(app):
     assert accented.changes == {"note": f"{MASK} phoned"}
 
 
+def test_mentions_are_masked_as_whole_words_not_inside_other_peoples(app):
+    """Erasing Al Li must not garble Hal Lister's record, nor Al Li-Smith's (another
+    person), nor another address that contains this one; "Al Li's" and an address in
+    brackets are still mentions."""
+    school = make_school()
+    *_, student, staff = family_with_history(school)
+    note = make_interaction(student, staff, summary=(
+        "Hal Lister and Al Li-Smith met Al Li. Al Li's mother wrote from <a.b@x.org>, "
+        "not from a.b@x.org.uk, za.b@x.org or z.a.b@x.org; AL LI."))
+    db.session.commit()
+
+    scrub_mentions({"Al Li", "a.b@x.org"})
+    db.session.commit()
+    db.session.expire_all()
+
+    assert note.summary == (f"Hal Lister and Al Li-Smith met {MASK}. {MASK}'s mother wrote "
+                            f"from <{MASK}>, not from a.b@x.org.uk, za.b@x.org or "
+                            f"z.a.b@x.org; {MASK}.")
+
+
 def test_another_person_of_the_same_name_keeps_their_name_and_is_still_found(
         app, login_as):
     """Names worked out from a row's own (for sorting and searching) are that row's person's:
