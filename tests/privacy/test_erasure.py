@@ -152,23 +152,24 @@ def test_mentions_are_masked_whole_in_any_case_and_only_in_a_records_words(app):
 
 
 def test_mentions_are_masked_as_whole_words_not_inside_other_peoples(app):
-    """Erasing Al Li must not garble Hal Lister's record, nor Al Li-Smith's (another
-    person), nor another address that contains this one; "Al Li's" and an address in
-    brackets are still mentions."""
+    """Erasing Al Li must not garble Hal Lister's or Al Lister's record, nor Al Li-Smith's
+    (another person), nor another address that contains this one; "Al Li's", an address in
+    brackets and a phone number that starts with "+" right after a word still are masked."""
     school = make_school()
     *_, student, staff = family_with_history(school)
     note = make_interaction(student, staff, summary=(
-        "Hal Lister and Al Li-Smith met Al Li. Al Li's mother wrote from <a.b@x.org>, "
-        "not from a.b@x.org.uk, za.b@x.org or z.a.b@x.org; AL LI."))
+        "Hal Lister, Al Lister and Al Li-Smith met Al Li. Al Li's mother wrote from "
+        "<a.b@x.org>, not from a.b@x.org.uk, za.b@x.org or z.a.b@x.org; AL LI. "
+        "Call tel+44 20 7946 0958."))
     db.session.commit()
 
-    scrub_mentions({"Al Li", "a.b@x.org"})
+    scrub_mentions({"Al Li", "a.b@x.org", "+44 20 7946 0958"})
     db.session.commit()
     db.session.expire_all()
 
-    assert note.summary == (f"Hal Lister and Al Li-Smith met {MASK}. {MASK}'s mother wrote "
-                            f"from <{MASK}>, not from a.b@x.org.uk, za.b@x.org or "
-                            f"z.a.b@x.org; {MASK}.")
+    assert note.summary == (f"Hal Lister, Al Lister and Al Li-Smith met {MASK}. {MASK}'s "
+                            f"mother wrote from <{MASK}>, not from a.b@x.org.uk, za.b@x.org "
+                            f"or z.a.b@x.org; {MASK}. Call tel{MASK}.")
 
 
 def test_another_person_of_the_same_name_keeps_their_name_and_is_still_found(
