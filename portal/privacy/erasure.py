@@ -123,8 +123,21 @@ class _Mentions:
         if isinstance(value, list):
             return [self._in_strings(item) for item in value]
         if isinstance(value, dict):
-            return {self._in_strings(key): self._in_strings(item) for key, item in value.items()}
+            masked: dict = {}
+            for key, item in value.items():
+                masked[_unused(self._in_strings(key), masked)] = self._in_strings(item)
+            return masked
         return value
+
+
+def _unused(key: str, taken: dict) -> str:
+    """The key, or when two keys are masked alike ("Ana Lima" and "Ana Li" both become
+    "[erased]") the key numbered, so neither value is lost: "[erased] (2)"."""
+    candidate, number = key, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{key} ({number})"
+    return candidate
 
 
 def _searched_columns(table: Table) -> list:
