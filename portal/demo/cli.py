@@ -11,6 +11,7 @@ from portal.core.planner import refresh_statistics
 from portal.core.time import today_in
 from portal.demo.district import generate_district
 from portal.demo.district_admin import DEMO_DISTRICT_ACCOUNT, add_demo_district_administrator
+from portal.demo.interventions import answer_past_flags
 from portal.demo.names import SCHOOL_TIMEZONE
 from portal.demo.school import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_school
 from portal.extensions import db
@@ -57,6 +58,8 @@ def _load_school() -> None:
     refresh_statistics()
     click.echo("  Assessing every student's risk, every two weeks since the term began…")
     record_past_assessments(school=school)
+    click.echo("  Counsellors answering about half the flags with interventions…")
+    answer_past_flags(school)
     recompute_all()
     click.echo(
         f"Loaded Riverside High School: {summary.students} students, {summary.guardians} "

@@ -56,7 +56,8 @@ class RiskAssessment(db.Model):
     # [{"indicator", "label", "value", "threshold", "direction", "trend", "weight"}]
     reasons: Mapped[list] = mapped_column(db.JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # A worse level than the assessment before: announced once (students_flagged).
+    # A worse level than the assessment before: announced once (students_flagged) by the
+    # nightly job; a new school's recorded history marks them without announcing.
     is_new_flag: Mapped[bool] = mapped_column(default=False)
     # On the new-flags list (while the student is flagged) until marked seen: a new flag, or
     # the assessment before carried one nobody had marked seen (carried night after night).

@@ -164,7 +164,7 @@ def _store(rule_set: RiskRuleSet, scored: dict[int, Assessment]) -> list[int]:
         if student_id in unchanged:
             continue
         newest = before.get(student_id)
-        new_flag = newest is not None and _rank(result.level) > _rank(newest.level)
+        new_flag = _worse(result.level, newest)
         rows.append((student_id, rule_set.id, result.score, result.level, result.reasons,
                      computed_at, new_flag, new_flag or _still_unseen(newest)))
     ids = _insert_assessments(rows) if rows else []
@@ -220,7 +220,10 @@ def record_past_assessments(*, school: School, every: timedelta = timedelta(days
     """Store assessments as of past days of this term (a new school's history); announce none.
 
     The days run every `every` from four weeks into the term until before today; each is
-    dated the evening of its day in the school's time zone; none is a new flag.
+    dated the evening of its day in the school's time zone. A worse level than the day
+    before is a new flag, as the nightly job would have recorded it (the intervention
+    analysis starts from them), but nobody is told of it and it is on nobody's new-flags
+    list: the history is written at once, long after those evenings.
     """
     today = today_in(school.timezone)
     term = current_term(school.id, today)
@@ -237,7 +240,8 @@ def record_past_assessments(*, school: School, every: timedelta = timedelta(days
         before = assessments_before(list(scored))
         db.session.add_all(RiskAssessment(
             student_id=student_id, rule_set_id=rule_set.id, score=result.score,
-            level=result.level, reasons=result.reasons, computed_at=computed_at)
+            level=result.level, reasons=result.reasons, computed_at=computed_at,
+            is_new_flag=_worse(result.level, before.get(student_id)))
             for student_id, result in scored.items())
         db.session.flush()
         count_levels([(student_id, result.level, computed_at)
@@ -246,8 +250,10 @@ def record_past_assessments(*, school: School, every: timedelta = timedelta(days
     return stored
 
 
-def _rank(level: str) -> int:
-    return RiskLevel.ALL.index(level)
+def _worse(level: str, newest: Newest | None) -> bool:
+    """Whether this level is a new flag: worse than the student's newest assessment (a
+    first assessment is where the student stands, not news)."""
+    return newest is not None and RiskLevel.ALL.index(level) > RiskLevel.ALL.index(newest.level)
 
 
 def recompute_all(*, progress: Callable[[int, int], None] | None = None,

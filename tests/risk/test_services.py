@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_migrate import upgrade
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from portal.core.signals import student_data_changed, students_flagged
 from portal.extensions import db
@@ -233,6 +233,8 @@ def test_the_nightly_recompute_is_a_registered_periodic_job(app):
 
 
 def test_past_assessments_give_a_new_school_a_history_without_news(app):
+    """The history marks where a level rose (the intervention analysis starts from those
+    flags) but tells nobody and puts nothing on the new-flags list."""
     from datetime import date
 
     from portal.dashboards.queries import risk_levels_over_time
@@ -242,14 +244,26 @@ def test_past_assessments_give_a_new_school_a_history_without_news(app):
     school = factories.make_school()
     factories.make_term(school)  # from 1 September; the clock says 25 November
     student = _student_with_attendance(school, absences=12)
-    assert record_past_assessments(school=school) == 5
-    history = db.session.scalars(select(RiskAssessment).order_by(RiskAssessment.id)).all()
+    calm = _student_with_attendance(school, absences=0)
+    announced = []
+    with students_flagged.connected_to(lambda sender, **kw: announced.append(kw)):
+        assert record_past_assessments(school=school) == 10
+    history = db.session.scalars(select(RiskAssessment).where(RiskAssessment.student_id
+                                                              == student.id)
+                                 .order_by(RiskAssessment.id)).all()
     assert [a.computed_at.date() for a in history] == [
         date(2026, 9, 29), date(2026, 10, 13), date(2026, 10, 27), date(2026, 11, 10),
         date(2026, 11, 24)]
-    assert not any(a.is_new_flag for a in history)
     # Attendance counts only once enough days are recorded: the absences of November show.
-    assert [a.level for a in history][-1] == "watch" and history[0].level == "none"
+    levels = [a.level for a in history]
+    assert levels[-1] == "watch" and levels[0] == "none"
+    rank = ["none", "watch", "high"].index
+    rose = [index for index in range(1, 5) if rank(levels[index]) > rank(levels[index - 1])]
+    assert rose and [a.is_new_flag for a in history] == [
+        index in rose for index in range(5)]
+    assert not db.session.scalar(select(func.count()).where(
+        RiskAssessment.student_id == calm.id, RiskAssessment.is_new_flag.is_(True)))
+    assert not any(a.carries_new_flag for a in history) and announced == []
     assess_students(school=school)
     days = risk_levels_over_time(select(Student.id).where(Student.id == student.id))
     assert len(days) == 6
