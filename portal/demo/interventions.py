@@ -43,8 +43,9 @@ NOTES = ("Two weeks in: keeping to the plan so far.",
 CALL_OUTCOMES = (("reached", 70), ("left_message", 30))
 
 
-def answer_past_flags(school: School, *, seed: int = 2026) -> int:
-    """Open the counsellors' interventions for the school's past flags; return how many."""
+def answer_past_flags(school: School, *, seed: int = 2026, share: float = ANSWERED_SHARE) -> int:
+    """Open the counsellors' interventions for this share of the school's past flags (a
+    student's first answered flag only; none opened today or later); return how many."""
     rng = random.Random(f"{seed}-interventions")
     today = today_in(school.timezone)
     flags = db.session.execute(
@@ -56,7 +57,7 @@ def answer_past_flags(school: School, *, seed: int = 2026) -> int:
     for flag, student in flags:
         flagged_on = to_local(flag.computed_at, school.timezone).date()
         opened_on = _school_days_after(flagged_on, rng.randint(*ANSWERED_AFTER))
-        if (rng.random() >= ANSWERED_SHARE or student.id in answered
+        if (rng.random() >= share or student.id in answered
                 or not counsellors[student.id] or opened_on >= today):
             continue
         answered.add(student.id)

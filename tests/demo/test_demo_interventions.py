@@ -120,3 +120,4 @@ def test_the_intervention_analysis_of_the_demo_has_the_helped_students(demo):
     effect = result["effect"]
     assert effect.enrolled == answered and effect.analysed > 0
     assert effect.excluded.get("no_flag", 0) == 0
+

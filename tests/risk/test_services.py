@@ -68,8 +68,12 @@ def test_becoming_flagged_is_announced_once_and_a_first_assessment_is_not_news(a
         record_attendance(student, days, absent_on=set(days[-12:]))
         worse = {a.student_id: a for a in assess_students(school=school, today=TODAY)}
         again = assess_students(school=school, today=TODAY)
+        db.session.execute(update(DailyAttendance).where(DailyAttendance.student_id == already.id)
+                           .values(status="present"))  # the register corrected: no absences
+        (better,) = assess_students(school=school, student_ids=[already.id], today=TODAY)
     finally:
         students_flagged.disconnect(listener)
+    assert better.level == "none" and not better.is_new_flag  # a lower level is no news
     assert first[already.id].level == "watch" and not first[already.id].is_new_flag
     assert first[student.id].level == "none"
     assert worse[student.id].level == "watch" and worse[student.id].is_new_flag
