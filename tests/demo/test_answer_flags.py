@@ -21,7 +21,7 @@ def _flag(student, level: str, evening, *, new: bool = True, domain: str = "atte
         student_id=student.id, rule_set_id=current_rule_set(school).id, score=2, level=level,
         is_new_flag=new, computed_at=evening,
         reasons=[{"indicator": "x", "label": "attendance this term", "domain": "behaviour",
-                  "weight": 1, "counted": False},
+                  "weight": 4, "counted": False},
                  {"indicator": "y", "label": "failing core subjects", "domain": domain,
                   "weight": 2, "counted": True}]))
     db.session.flush()
@@ -29,13 +29,15 @@ def _flag(student, level: str, evening, *, new: bool = True, domain: str = "atte
 
 def test_a_students_first_flag_is_answered_and_one_from_last_night_waits(app):
     """Every flag answered (share 1): a student flagged twice gets one plan, for the first;
-    a flag of last night none yet (it would open today or later); the call goes to a
-    guardian who may receive information; the outcome is the level at the review."""
+    a flag of last night none yet (it would open today or later), nor one of a student
+    without a counsellor; the plan follows the counted reason; the call goes to a guardian
+    who may receive information; the outcome is the level at the review."""
     school = factories.make_school()
     factories.make_term(school)
     counsellor = factories.make_user("counsellor", school)
     factories.assign_counsellor(counsellor, school, 9)
     twice, late, reviewed = (factories.make_student(school) for _ in range(3))
+    nobodys = factories.make_student(school, grade_level=10)  # no counsellor: nobody answers
     kept_out = factories.make_guardian(school)
     factories.link(twice, kept_out, may_receive_information=False)
     _, informed = factories.make_family(school, twice)
@@ -43,6 +45,7 @@ def test_a_students_first_flag_is_answered_and_one_from_last_night_waits(app):
     _flag(twice, "watch", datetime(2026, 11, 2, 23), domain="courses")
     _flag(twice, "high", datetime(2026, 11, 9, 23))
     _flag(late, "watch", datetime(2026, 11, 24, 23))
+    _flag(nobodys, "watch", datetime(2026, 11, 2, 23))
     _flag(reviewed, "watch", evening)
     _flag(reviewed, "none", datetime(2026, 10, 20, 22), new=False)  # before the review
     _flag(reviewed, "high", datetime(2026, 11, 11, 23))  # after it (4 weeks after opening)
