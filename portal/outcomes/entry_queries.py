@@ -14,7 +14,9 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
+from portal.needs.models import Need
 from portal.people.models import Course, Enrollment, GradingPeriod, Section, Student
+from portal.risk.models import RiskAssessment
 
 
 def entry_sections(user: User) -> Select:
@@ -119,6 +121,16 @@ def interventions_of(student: Student) -> list[Intervention]:
     return list(db.session.scalars(select(Intervention).where(
         Intervention.student_id == student.id).order_by(
         Intervention.status != "open", Intervention.opened_on.desc())))
+
+
+def plan_details(plan: Intervention) -> dict:
+    """Return who owns the plan (their name), and the need and risk flag it answers, if any
+    (each the student's own: checked when the plan was opened)."""
+    return {"owner": db.session.scalar(select(User.full_name).where(User.id == plan.owner_id))
+            if plan.owner_id else None,
+            "need": db.session.get(Need, plan.need_id) if plan.need_id else None,
+            "flag": db.session.get(RiskAssessment, plan.risk_assessment_id)
+            if plan.risk_assessment_id else None}
 
 
 def notes_of(plan: Intervention) -> list[tuple[InterventionNote, str | None]]:

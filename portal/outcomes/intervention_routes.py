@@ -11,7 +11,12 @@ from portal.extensions import db
 from portal.needs.queries import needs_of_student
 from portal.outcomes import bp, entry_queries
 from portal.outcomes import intervention_services as services
-from portal.outcomes.forms import CloseInterventionForm, InterventionForm, InterventionNoteForm
+from portal.outcomes.forms import (
+    VISIBILITY,
+    CloseInterventionForm,
+    InterventionForm,
+    InterventionNoteForm,
+)
 from portal.outcomes.models import Intervention
 from portal.people.queries import staff_of_school
 from portal.people.saving import save_or_refuse
@@ -49,7 +54,8 @@ def _plan_page(plan, student, *, status=200, **forms):
     forms.setdefault("note_form", InterventionNoteForm(formdata=None))
     forms.setdefault("close_form", CloseInterventionForm(formdata=None))
     return render_template("outcomes/intervention.html", plan=plan, student=student,
-                           notes=entry_queries.notes_of(plan), **forms), status
+                           notes=entry_queries.notes_of(plan), readers=dict(VISIBILITY),
+                           **entry_queries.plan_details(plan), **forms), status
 
 
 @bp.get("/interventions/<int:intervention_id>")

@@ -178,3 +178,37 @@ def test_only_administrators_of_the_school_edit_or_deactivate_a_program(app, log
     db.session.expire_all()
     program = db.session.get(Program, program.id)
     assert program.name == "Chess" and program.is_active is True
+
+
+def test_the_plan_page_shows_what_the_form_saved(app, login_as):
+    """Owner, the need and the risk flag it answers, and who may read it, as chosen; the
+    outsider's need or flag is refused, not shown."""
+    from datetime import datetime
+
+    from portal.needs.models import Need
+    from portal.risk.models import RiskAssessment
+    from portal.risk.services import current_rule_set
+
+    room = classroom()
+    need = Need(student_id=room.student.id, kind="learning_support", title="Reading support")
+    other_need = Need(student_id=room.outsider.id, kind="health", title="Outsider's inhaler")
+    rules = current_rule_set(room.school)
+    flag = RiskAssessment(student_id=room.student.id, rule_set_id=rules.id, score=4,
+                          level="high", reasons=[], computed_at=datetime(2026, 11, 10, 23))
+    db.session.add_all([need, other_need, flag])
+    db.session.commit()
+    client = login_as(room.teacher)
+    refused = _open_plan(client, room, need_id=str(other_need.id))
+    assert refused.status_code == 400 and db.session.scalar(select(Intervention)) is None
+    assert _open_plan(client, room, need_id=str(need.id), risk_assessment_id=str(flag.id),
+                      owner_id=str(room.other_teacher.id), visibility="family").status_code == 302
+    plan = db.session.scalar(select(Intervention))
+    page = client.get(f"/outcomes/interventions/{plan.id}").get_data(as_text=True)
+    for shown in (room.other_teacher.full_name, "Reading support", "Shared with the family",
+                  "High", "Nov 10, 2026"):
+        assert shown in page
+    assert "inhaler" not in page
+    _open_plan(client, room, reason="Second plan")
+    second = db.session.scalar(select(Intervention).where(Intervention.reason == "Second plan"))
+    page = client.get(f"/outcomes/interventions/{second.id}").get_data(as_text=True)
+    assert "Staff only" in page and "Related need" not in page and "Related risk flag" not in page
