@@ -6,6 +6,7 @@ from sqlalchemy import Select, select
 from portal.auth.models import Role, User
 from portal.core.permissions import visible_school_ids
 from portal.extensions import db
+from portal.needs.models import Need
 from portal.outcomes.models import (
     DailyAttendance,
     Grade,
@@ -14,7 +15,6 @@ from portal.outcomes.models import (
     Program,
     ProgramEnrollment,
 )
-from portal.needs.models import Need
 from portal.people.models import Course, Enrollment, GradingPeriod, Section, Student
 from portal.risk.models import RiskAssessment
 
