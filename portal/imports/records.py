@@ -1,5 +1,6 @@
 """Parse the simple attendance and grades CSV files (docs/imports.md): no Flask, no database."""
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,7 +45,9 @@ def _number(row: Row, column: str, *, default: float | None = None) -> float:
         return default
     try:
         number = float(value.replace(",", "."))
-    except ValueError:
+        if not math.isfinite(number):
+            raise ValueError(value)
+    except ValueError:  # text, NaN or infinity (1e999 too)
         raise ImportFailed([row.error(column, "is not a number")]) from None
     if number < 0:
         raise ImportFailed([row.error(column, "must not be negative")])

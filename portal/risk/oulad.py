@@ -6,6 +6,7 @@ Kuzilek, Hlosta & Zdrahal (2017), Scientific Data 4:170171, CC BY 4.0.
 """
 
 import csv
+import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -112,8 +113,11 @@ def _number(name: str, line: int, row: dict, column: str, *, optional: bool = Fa
     if cell == "" and optional:
         return None
     try:
-        return cast(float(cell))
-    except ValueError:
+        number = float(cell)
+        if not math.isfinite(number):
+            raise ValueError(cell)
+        return cast(number)
+    except ValueError:  # text, NaN or infinity (1e999 too)
         raise OuladFormatError(
             f"{name}, line {line}, column '{column}': '{cell}' is not a number") from None
 

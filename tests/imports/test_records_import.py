@@ -3,6 +3,7 @@
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -88,6 +89,26 @@ def test_a_grade_needs_an_enrolled_student_and_a_sane_score(app, tmp_path):
     assert result.exit_code == 1
     assert "grades.csv, line 3, column student: '1003' is not enrolled in Mathematics 9A" in \
         result.stderr
+    assert count(Grade) == 0
+
+
+@pytest.mark.parametrize("score,max_score,column", [
+    ("NaN", "20", "score"), ("nan", "20", "score"), ("inf", "20", "score"),
+    ("1e999", "20", "score"), ("1", "inf", "max_score"), ("1", "NaN", "max_score"),
+    ("-inf", "20", "score")])
+def test_a_score_that_is_no_number_is_named_and_nothing_is_recorded(app, tmp_path, score,
+                                                                    max_score, column):
+    """NaN and infinity parse as floats; they are refused like text (NaN was written as a
+    score: NULL on SQLite, which failed the whole import, and NaN on PostgreSQL)."""
+    school, _students, _section = school_of_the_examples()
+    bad = tmp_path / "grades.csv"
+    bad.write_text("student,class,assessment,score,max_score,date\n"
+                   "1001,Mathematics 9A,Quiz,12,20,2026-10-01\n"
+                   f"1001,Mathematics 9A,Test,{score},{max_score},2026-10-02\n")
+    result = run(app, "grades", bad, school)
+    assert result.exit_code == 1
+    value = score if column == "score" else max_score
+    assert f"grades.csv, line 3, column {column}: '{value}' is not a number" in result.stderr
     assert count(Grade) == 0
 
 

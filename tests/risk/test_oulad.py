@@ -210,6 +210,27 @@ def test_a_bad_number_names_file_line_and_column(files_app, tmp_path):
     assert "courses.csv, line 4, column 'module_presentation_length': 'long'" in result.output
 
 
+@pytest.mark.parametrize("cell", ["inf", "1e999", "NaN", "-inf"])
+def test_a_number_that_is_not_finite_is_named_not_a_crash(tmp_path, cell):
+    """int(float("inf")) raised OverflowError, past the check; a NaN weight was read as one."""
+    folder = write_planted(tmp_path / "bad")
+    path = folder / "courses.csv"
+    path.write_bytes(path.read_bytes().replace(b'"2014J","200"', f'"2014J","{cell}"'.encode()))
+    with pytest.raises(OuladFormatError, match=f"line 4, column 'module_presentation_length': "
+                                               f"'{cell}' is not a number"):
+        read_oulad(folder)
+    folder = write_planted(tmp_path / "weights")
+    path = folder / "assessments.csv"
+    rows = path.read_text().splitlines()
+    header = rows[0].replace('"', "").split(",")
+    cells = rows[1].split(",")
+    cells[header.index("weight")] = cell
+    path.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n")
+    with pytest.raises(OuladFormatError, match=f"assessments.csv, line 2, column 'weight': "
+                                               f"'{cell}' is not a number"):
+        read_oulad(folder)
+
+
 @pytest.mark.skipif(not (SHARED / "studentInfo.csv").exists(),
                     reason=f"the OULAD files are not at {SHARED} (set PORTAL_OULAD_DIR)")
 def test_the_real_files_are_read_in_place():
