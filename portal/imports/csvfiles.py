@@ -152,6 +152,19 @@ def parse_list(row: Row, column: str) -> list[str]:
     return [part.strip() for part in row.get(column).split(",") if part.strip()]
 
 
+MAX_GRADE = 20  # no school's grade level is higher: a larger number is a fault in the file
+
+
+def parse_grades(row: Row, column: str) -> list[str]:
+    """Split a grades cell ("09,10") into its values; refuse a number no grade level has.
+    Other values (KG, PK, UG, a school's own) are kept as written."""
+    grades = parse_list(row, column)
+    if any(grade.isdecimal() and int(grade) > MAX_GRADE for grade in grades):
+        raise ImportFailed([row.error(column, f"is not a grade level (KG, PK or a number up to "
+                                              f"{MAX_GRADE})")])
+    return grades
+
+
 def parse_status(row: Row) -> bool:
     """Return True for an active record: empty or active; tobedeleted or 1.0's inactive not."""
     status = parse_enum(row, "status", ("active", "tobedeleted", "inactive"), default="active")

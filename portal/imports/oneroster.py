@@ -11,6 +11,7 @@ from portal.imports.csvfiles import (
     parse_bool,
     parse_date,
     parse_enum,
+    parse_grades,
     parse_list,
     parse_status,
     read_rows,
@@ -143,7 +144,7 @@ def _course(row: Row) -> Course:
 def _class(row: Row) -> Class:
     return Class(**_base(row), title=row.get("title"), course_id=row.get("courseSourcedId"),
                  school_id=row.get("schoolSourcedId"), term_ids=parse_list(row, "termSourcedIds"),
-                 grades=parse_list(row, "grades"), room=row.get("location"))
+                 grades=parse_grades(row, "grades"), room=row.get("location"))
 
 
 def _user(row: Row) -> User:
@@ -154,7 +155,7 @@ def _user(row: Row) -> User:
                 preferred_name=row.get("preferredFirstName") or row.get("preferredGivenName"),
                 identifier=row.get("identifier"), email=row.get("email"),
                 username=row.get("username"), phone=row.get("phone") or row.get("sms"),
-                agent_ids=parse_list(row, "agentSourcedIds"), grades=parse_list(row, "grades"))
+                agent_ids=parse_list(row, "agentSourcedIds"), grades=parse_grades(row, "grades"))
 
 
 def _enrollment(row: Row) -> Enrollment:

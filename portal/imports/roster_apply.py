@@ -21,7 +21,7 @@ def grade_number(grades: list[str]) -> int | None:
     for grade in grades:
         if grade.upper() in GRADE_NUMBERS:
             return GRADE_NUMBERS[grade.upper()]
-        if grade.isdigit():
+        if grade.isdecimal():  # "²" is a digit int() refuses; parse_grades checked the size
             return int(grade)
     return None
 

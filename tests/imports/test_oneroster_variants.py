@@ -7,6 +7,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed
 from portal.imports.oneroster import parse_roster
+from portal.imports.roster_apply import grade_number
 from portal.people.models import Section, Student
 from tests.imports.oneroster_set import HEADERS, realistic, render, write_set
 
@@ -43,6 +44,8 @@ def test_columns_in_any_order_with_extensions_and_lenient_values(tmp_path):
     files["classes"][0]["classType"] = "Scheduled"
     files["enrollments"][0]["beginDate"] = "2026-08-24T00:00:00.000Z"
     files["enrollments"][1]["beginDate"] = "2026-08-24"
+    files["users"][3]["grades"] = "²"  # a digit to isdigit(), not to int(): no grade, no crash
+    files["users"][4]["grades"] = "١٠"  # Arabic-Indic digits: grade 10
     path = write_set(tmp_path / "set", files)
     header = list(reversed(HEADERS["users"])) + ["metadata.vendor.house", "ext_sis_id"]
     (path / "users.csv").write_bytes(render("users", files["users"], headers=header))
@@ -50,6 +53,8 @@ def test_columns_in_any_order_with_extensions_and_lenient_values(tmp_path):
     ana = next(u for u in roster.users if u.sourced_id == "st1")
     assert ana.active and ana.grades == ["09"] and ana.row.extensions["ext_sis_id"] == "X1"
     assert str(roster.enrollments[0].starts_on) == "2026-08-24"
+    grades = {user.sourced_id: grade_number(user.grades) for user in roster.users}
+    assert (grades["st1"], grades["st2"], grades["st3"]) == (9, None, 10)
 
 
 def test_onerosters_10_inactive_deactivates(app, tmp_path):
@@ -106,6 +111,10 @@ MALFORMED = [
      "users.csv, line 5, column sourcedId: 'st1' duplicate sourcedId (first on line 4)"),
     ("unknown enumeration", lambda f: _broken(f, "orgs", 1, type="campus"),
      "orgs.csv, line 3, column type: 'campus' is not one of"),
+    ("grade level out of range", lambda f: _broken(f, "users", 2, grades="99999999999"),
+     "users.csv, line 4, column grades: '99999999999' is not a grade level"),
+    ("class grade out of range", lambda f: _broken(f, "classes", 0, grades="09,2147483648"),
+     "classes.csv, line 2, column grades: '09,2147483648' is not a grade level"),
 ]
 
 
