@@ -1,8 +1,9 @@
 """Read the CSV files of an import, whatever the exporting system: no Flask, no database.
 
 UTF-8 with or without a byte-order mark, CRLF or LF line ends, quoted or bare fields,
-columns found by header name in any order (case and spaces ignored), extra columns kept
-aside. Every problem becomes a RowError naming the file, line, column and value.
+commas (or semicolons or tabs, as the header line shows), columns found by header name in
+any order (case and spaces ignored), extra columns kept aside. Every problem becomes a
+RowError naming the file, line, column and value.
 """
 
 import csv
@@ -91,8 +92,9 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+        raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text (in a spreadsheet, "
+                                                         "save it as \"CSV UTF-8\")")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header = [_key(column) for column in next(reader, [])]
     missing = [column for column in required if _key(column) not in header]
     if missing:
@@ -108,6 +110,17 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
         extensions = {column: values[column] for column in extra if column in values}
         rows.append(Row(name, reader.line_num, values, extensions))
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """A comma, unless the header line has none but semicolons or tabs: spreadsheets in
+    languages whose decimal mark is a comma save their CSV with semicolons."""
+    header = text.partition("\n")[0]
+    if "," not in header:
+        for delimiter in (";", "\t"):
+            if delimiter in header:
+                return delimiter
+    return ","
 
 
 def parse_date(row: Row, column: str, *, required: bool = False) -> date | None:

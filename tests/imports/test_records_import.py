@@ -125,3 +125,32 @@ def test_a_file_cannot_record_anything_for_an_erased_student(app, tmp_path):
     assert result.exit_code != 0
     assert "names no student of the school" in result.output
     assert count(DailyAttendance) == 0
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_spreadsheets_semicolons_or_tabs_and_decimal_commas_import_alike(app, tmp_path,
+                                                                           delimiter):
+    """A spreadsheet in a language with a decimal comma saves its CSV with semicolons."""
+    school, (ana, _bo, _cy), _section = school_of_the_examples()
+    path = tmp_path / "grades.csv"
+    lines = [["student", "class", "assessment", "score", "max_score", "date"],
+             ["1001", "Mathematics 9A", "Quiz, part 1", "12,5", "20", "2026-10-02"]]
+    path.write_text("\r\n".join(delimiter.join(cells) for cells in lines) + "\r\n",
+                    encoding="utf-8-sig")
+    result = run(app, "grades", path, school)
+    assert result.exit_code == 0, result.stderr
+    grade = db.session.scalar(select(Grade))
+    assert (grade.student_id, grade.assessment_name, grade.score, grade.max_score) == (
+        ana.id, "Quiz, part 1", 12.5, 20.0)
+
+
+def test_a_file_not_in_utf8_says_how_to_save_it(app, tmp_path):
+    school, _students, _section = school_of_the_examples()
+    path = tmp_path / "attendance.csv"
+    path.write_bytes("student;date;status;reason\n1001;2026-10-02;absent_excused;Arzt\xe9\n"
+                     .encode("cp1252"))
+    result = run(app, "attendance", path, school)
+    assert result.exit_code == 1
+    assert 'attendance.csv, line 2: is not UTF-8 text (in a spreadsheet, save it as "CSV UTF-8")' \
+        in result.stderr
+    assert count(DailyAttendance) == 0
