@@ -95,18 +95,24 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
         raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text (in a spreadsheet, "
                                                          "save it as \"CSV UTF-8\")")]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = [_key(column) for column in next(reader, [])]
+    written = next(reader, [])
+    header = [_key(column) for column in written]
     missing = [column for column in required if _key(column) not in header]
     if missing:
         raise ImportFailed([RowError(name, 1, column, "", "required column is missing")
                             for column in missing])
     extra = [column for column in dict.fromkeys(header)
              if column.startswith(("metadata.", "ext_", "ext."))]
-    rows = []
+    rows, nul = [], "\x00" in text  # a database cannot store it: refused where it is
     for cells in reader:
         if not "".join(cells).strip():
             continue
         values = dict(zip(header, cells, strict=False))
+        if nul and any("\x00" in value for value in values.values()):
+            raise ImportFailed([RowError(name, reader.line_num, column.strip(),
+                                         value.replace("\x00", ""), "contains a NUL character")
+                                for column, value in zip(written, cells, strict=False)
+                                if "\x00" in value])
         extensions = {column: values[column] for column in extra if column in values}
         rows.append(Row(name, reader.line_num, values, extensions))
     return rows

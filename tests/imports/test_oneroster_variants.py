@@ -113,6 +113,8 @@ MALFORMED = [
      "orgs.csv, line 3, column type: 'campus' is not one of"),
     ("grade level out of range", lambda f: _broken(f, "users", 2, grades="99999999999"),
      "users.csv, line 4, column grades: '99999999999' is not a grade level"),
+    ("NUL in a name", lambda f: _broken(f, "users", 2, givenName="An\x00a"),
+     "users.csv, line 4, column givenName: 'Ana' contains a NUL character"),
     ("class grade out of range", lambda f: _broken(f, "classes", 0, grades="09,2147483648"),
      "classes.csv, line 2, column grades: '09,2147483648' is not a grade level"),
 ]

@@ -154,3 +154,16 @@ def test_a_file_not_in_utf8_says_how_to_save_it(app, tmp_path):
     assert 'attendance.csv, line 2: is not UTF-8 text (in a spreadsheet, save it as "CSV UTF-8")' \
         in result.stderr
     assert count(DailyAttendance) == 0
+
+
+def test_a_nul_character_is_named_not_a_database_error(app, tmp_path):
+    """PostgreSQL cannot store NUL in text: the import failed with a driver error."""
+    school, _students, _section = school_of_the_examples()
+    path = tmp_path / "attendance.csv"
+    path.write_text("student,date,status,reason\n1001,2026-10-01,present,\n"
+                    "1001,2026-10-02,absent_excused,Doc\x00tor\n")
+    result = run(app, "attendance", path, school)
+    assert result.exit_code == 1
+    assert "attendance.csv, line 3, column reason: 'Doctor' contains a NUL character" in \
+        result.stderr
+    assert count(DailyAttendance) == 0
