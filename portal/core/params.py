@@ -42,13 +42,27 @@ def query_date(name: str, fmt: str = "%Y-%m-%d") -> date | None:
 
 
 def refuse_nul_characters() -> None:
-    """Answer 400 when the path, a parameter or a form field holds a NUL character
-    (PostgreSQL cannot store or compare text with one)."""
+    """Answer 400 when the path, a parameter, a form field or a JSON body's key or text
+    holds a NUL character (PostgreSQL cannot store or compare text with one)."""
+    body = request.get_json(silent=True) if request.is_json else None
     for name, value in [("path", request.path), *request.args.items(multi=True),
-                        *request.form.items(multi=True)]:
+                        *request.form.items(multi=True), *_json_texts(body)]:
         if "\x00" in name or "\x00" in value:
             abort(400, _("The parameter “%(name)s” holds a NUL character.",
                          name=name.replace("\x00", "")))
+
+
+def _json_texts(value, name: str = "json"):
+    """Yield (name, text) for every key and string of a parsed JSON body."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield name, str(key)
+            yield from _json_texts(item, str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_texts(item, name)
 
 
 def register(app: Flask) -> None:

@@ -199,3 +199,19 @@ def test_a_new_password_forgets_the_familys_devices(app, client, login_as, famil
     set_password(token=make_token(user, purpose), password="a new long passphrase 42")
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+@pytest.mark.parametrize("body", [
+    {"endpoint": "https://push.example.org/x\x00y", "keys": {"p256dh": "AAAA", "auth": "AAAA"}},
+    {"endpoint": "https://push.example.org/x", "keys\x00": {}},
+    {"endpoint": "https://push.example.org/x", "keys": [{"auth": ["\x00"]}]},
+])
+def test_a_nul_character_in_the_json_is_refused_before_anything_is_stored(
+        app, client, login_as, family, body):
+    """PostgreSQL cannot store NUL: the endpoint with one failed as a server error."""
+    user, _, _, _ = family
+    login_as(user)
+    response = client.post("/notifications/push/subscriptions", json=body,
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "NUL character" in response.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
