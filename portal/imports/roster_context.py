@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select
 
 from portal.auth.models import User
+from portal.extensions import db
 from portal.imports.bulk import delete_rows, insert_rows, load_rows, update_rows
 from portal.imports.csvfiles import ImportFailed, RowError
 from portal.imports.roster_records import Record, Roster
@@ -126,8 +127,14 @@ class Context:
         accounts = load_rows(User.__table__)
         self.staff = {user["sourced_id"]: user for user in accounts if user["sourced_id"]}
         self.accounts = {user["email"]: user for user in accounts}
+        # An erased person's links stay as the erasure left them, like the rest of theirs.
+        erased_students, erased_guardians = (
+            set(db.session.scalars(select(model.id).where(model.erased_at.is_not(None))))
+            for model in (Student, Guardian))
         self.links = {(link["student_id"], link["guardian_id"]): link
-                      for link in load_rows(StudentGuardian.__table__)}
+                      for link in load_rows(StudentGuardian.__table__)
+                      if link["student_id"] not in erased_students
+                      and link["guardian_id"] not in erased_guardians}
         self.file_sessions = {session.sourced_id: session for session in self.roster.sessions}
         self.file_courses = {course.sourced_id: course for course in self.roster.courses}
 
