@@ -20,6 +20,7 @@ from portal.notifications.models import NotificationKind as Kind
 from portal.notifications.push import forget_devices
 from portal.notifications.services import Notice, local_path, notify_each, notify_users
 from portal.notifications.watch import run_escalations, run_follow_ups_due
+from portal.outcomes.models import Intervention
 from portal.people.models import Guardian, Student
 
 
@@ -67,6 +68,14 @@ def _on_need(actor, action, need: Need, changes) -> None:
                          link=local_path("needs.edit_need", need_id=need.id))
 
 
+def _on_intervention(actor, action, plan: Intervention, changes) -> None:
+    _notify_new_assignee(actor, changes, "owner_id", object_type="intervention", record=plan,
+                         student_id=plan.student_id,
+                         title=_l("Intervention for you: %(name)s",
+                                  name=_student(plan.student_id).display_name),
+                         link=local_path("outcomes.intervention", intervention_id=plan.id))
+
+
 def _on_feedback(actor, action, feedback: Feedback, changes) -> None:
     link = local_path("needs.request_detail", feedback_id=feedback.id)
     if action == "create":
@@ -111,6 +120,7 @@ def _on_rsvp(actor, action, invitation: EventInvitation, changes) -> None:
 
 
 _HANDLERS = {"interaction": (Interaction, _on_interaction), "need": (Need, _on_need),
+             "intervention": (Intervention, _on_intervention),
              "feedback": (Feedback, _on_feedback),
              "feedback_reply": (FeedbackReply, _on_feedback_reply),
              "event_rsvp": (EventInvitation, _on_rsvp)}

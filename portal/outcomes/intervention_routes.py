@@ -23,15 +23,28 @@ from portal.people.saving import save_or_refuse
 from portal.risk.queries import latest_risk
 
 
-def _plan_form(student) -> InterventionForm:
-    form = InterventionForm(data={"owner_id": current_user.id})
+def _plan_form(student, plan: Intervention | None = None) -> InterventionForm:
+    """The plan's form, filled in from the plan being changed (or owned by the user)."""
+    form = InterventionForm(obj=plan, data=None if plan else {"owner_id": current_user.id})
     form.owner_id.choices = [(None, "—")] + [(u.id, u.full_name)
                                              for u in staff_of_school(student.school_id)]
     form.need_id.choices = [(None, "—")] + [(n.id, n.title) for n in needs_of_student(student)]
     risk = latest_risk(student)
-    form.risk_assessment_id.choices = [(None, "—")] + (
-        [(risk.id, _("Latest risk flag: %(level)s", level=risk.level))] if risk else [])
+    flags = [(risk.id, _("Latest risk flag: %(level)s", level=risk.level))] if risk else []
+    if plan and plan.risk_assessment_id and plan.risk_assessment_id != (risk and risk.id):
+        flags.insert(0, (plan.risk_assessment_id, _("The flag the plan answers")))
+    form.risk_assessment_id.choices = [(None, "—")] + flags
     return form
+
+
+def _plan_fields(form: InterventionForm, student) -> dict:
+    """What the form says of the plan, for opening or changing it."""
+    return {"student": student, "actor": current_user,
+            "owner": db.session.get(User, form.owner_id.data), "reason": form.reason.data,
+            "goal": form.goal.data, "actions": form.actions.data,
+            "review_on": form.review_on.data, "need_id": form.need_id.data,
+            "risk_assessment_id": form.risk_assessment_id.data,
+            "visibility": form.visibility.data, "today": today_in(student.school.timezone)}
 
 
 @bp.route("/students/<int:student_id>/interventions/new", methods=["GET", "POST"])
@@ -40,14 +53,27 @@ def new_intervention(student_id: int):
     student = get_student_or_404(current_user, student_id)
     form = _plan_form(student)
     if form.validate_on_submit() and save_or_refuse(form, lambda: services.open_intervention(
-            student=student, actor=current_user, owner=db.session.get(User, form.owner_id.data),
-            reason=form.reason.data, goal=form.goal.data, actions=form.actions.data,
-            review_on=form.review_on.data, need_id=form.need_id.data,
-            risk_assessment_id=form.risk_assessment_id.data, visibility=form.visibility.data,
-            today=today_in(student.school.timezone)), _("Intervention opened.")) is None:
+            **_plan_fields(form, student)), _("Intervention opened.")) is None:
         return redirect(url_for("students.profile", student_id=student.id))
     return render_template("outcomes/intervention_form.html", form=form,
                            student=student), 400 if form.errors else 200
+
+
+@bp.route("/interventions/<int:intervention_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_intervention(intervention_id: int):
+    plan = get_record_or_404(current_user, Intervention, intervention_id)
+    student = get_student_or_404(current_user, plan.student_id)
+    form = _plan_form(student, plan)
+    refused = None
+    if form.validate_on_submit():
+        refused = save_or_refuse(form, lambda: services.update_intervention(
+            plan=plan, **_plan_fields(form, student)), _("Plan saved."))
+        if refused is None:
+            return redirect(url_for(".intervention", intervention_id=plan.id))
+    status = refused.status if refused else 400 if form.errors else 200
+    return render_template("outcomes/intervention_form.html", form=form, student=student,
+                           plan=plan), status
 
 
 def _plan_page(plan, student, *, status=200, **forms):

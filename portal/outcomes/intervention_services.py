@@ -28,22 +28,52 @@ def _check_reference(model, record_id: int | None, student: Student, field: str)
         raise DomainError(_("Choose one of this student's records."), field=field)
 
 
-def open_intervention(*, student: Student, actor: User, owner: User, reason: str, goal: str,
-                      actions: str | None = None, review_on: date | None = None,
-                      need_id: int | None = None, risk_assessment_id: int | None = None,
-                      visibility: str = Visibility.STAFF, today: date) -> Intervention:
-    """Open a plan for the student: why, the goal, the actions, who owns it, when to review."""
+def _check_plan(student: Student, owner: User, need_id: int | None,
+                risk_assessment_id: int | None, review_on: date | None, today: date) -> None:
+    """The owner works with the student, the need and flag are the student's own, and a
+    new review date is not in the past."""
     check_staff_member(owner, student, field="owner_id")
     _check_reference(Need, need_id, student, "need_id")
     _check_reference(RiskAssessment, risk_assessment_id, student, "risk_assessment_id")
     if review_on is not None and review_on < today:
         raise DomainError(_("The review date cannot be in the past."), field="review_on")
+
+
+def open_intervention(*, student: Student, actor: User, owner: User, reason: str, goal: str,
+                      actions: str | None = None, review_on: date | None = None,
+                      need_id: int | None = None, risk_assessment_id: int | None = None,
+                      visibility: str = Visibility.STAFF, today: date) -> Intervention:
+    """Open a plan for the student: why, the goal, the actions, who owns it, when to review."""
+    _check_plan(student, owner, need_id, risk_assessment_id, review_on, today)
     plan = Intervention(student_id=student.id, owner_id=owner.id, reason=reason.strip(),
                         goal=goal.strip(), actions=actions or None, review_on=review_on,
                         need_id=need_id, risk_assessment_id=risk_assessment_id,
                         visibility=visibility, opened_on=today)
     add_record(plan, actor=actor, object_type="intervention", student=student,
                fields=PLAN_FIELDS)
+    return plan
+
+
+def update_intervention(*, plan: Intervention, student: Student, actor: User, owner: User,
+                        reason: str, goal: str, actions: str | None, review_on: date | None,
+                        need_id: int | None, risk_assessment_id: int | None,
+                        visibility: str, today: date) -> Intervention:
+    """Change an open plan: why, the goal, the actions, its owner, its review date, what it
+    answers and who may read it. A closed plan is history and stays as it was closed; a
+    review date may not move into the past (one already past may stay as it is)."""
+    if plan.status == InterventionStatus.CLOSED:
+        raise Conflict(_("This intervention is closed; its plan can no longer be changed."))
+    _check_plan(student, owner, need_id, risk_assessment_id,
+                None if review_on == plan.review_on else review_on, today)
+    before = snapshot(plan, PLAN_FIELDS)
+    plan.owner_id, plan.reason, plan.goal = owner.id, reason.strip(), goal.strip()
+    plan.actions, plan.review_on, plan.visibility = actions or None, review_on, visibility
+    plan.need_id, plan.risk_assessment_id = need_id, risk_assessment_id
+    db.session.flush()
+    changes = changes_since(before, plan)
+    if changes:
+        announce_change(actor=actor, action="update", object_type="intervention", record=plan,
+                        student=student, changes=changes)
     return plan
 
 

@@ -212,3 +212,71 @@ def test_the_plan_page_shows_what_the_form_saved(app, login_as):
     second = db.session.scalar(select(Intervention).where(Intervention.reason == "Second plan"))
     page = client.get(f"/outcomes/interventions/{second.id}").get_data(as_text=True)
     assert "Staff only" in page and "Related need" not in page and "Related risk flag" not in page
+
+
+def test_an_open_plan_is_changed_its_new_owner_told_and_the_change_audited(app, login_as,
+                                                                           clock):
+    """The review date moved, the plan handed to a colleague (who is told, as the first
+    owner was when it was opened for them); an unchanged review date already past may stay,
+    a new one may not be past; a closed plan is history (409)."""
+    from portal.notifications.models import StaffNotification
+
+    room = classroom()
+    counsellor = f.make_user("counsellor", room.school)
+    f.assign_counsellor(counsellor, room.school, room.student.grade_level)
+    db.session.commit()
+    client = login_as(room.teacher)
+    _open_plan(client, room, owner_id=str(counsellor.id), review_on="2026-11-30")
+    plan = db.session.scalar(select(Intervention))
+    told = db.session.scalars(select(StaffNotification.user_id)).all()
+    assert told == [counsellor.id]  # opened for a colleague: they hear of it
+    assert "Change the plan" in client.get(f"/outcomes/interventions/{plan.id}").get_data(
+        as_text=True)
+    form = client.get(f"/outcomes/interventions/{plan.id}/edit").get_data(as_text=True)
+    assert "Attend every day in November" in form and 'value="2026-11-30"' in form
+    clock.advance(days=10)  # the review date has passed
+    client = login_as(room.teacher)  # (a session idle for ten days has ended)
+    edit = f"/outcomes/interventions/{plan.id}/edit"
+    data = {"reason": "Many absences", "goal": "Attend every day in December",
+            "actions": "", "owner_id": str(room.admin.id), "review_on": "2026-11-30",
+            "visibility": "family", "need_id": "", "risk_assessment_id": ""}
+    saved = client.post(edit, data=data)  # the past date kept as it was
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/{plan.id}")
+    db.session.expire_all()
+    plan = db.session.get(Intervention, plan.id)
+    assert (plan.goal, plan.actions, plan.owner_id, plan.visibility) == (
+        "Attend every day in December", None, room.admin.id, "family")
+    told = db.session.scalars(select(StaffNotification.user_id)
+                              .order_by(StaffNotification.id)).all()
+    assert told == [counsellor.id, room.admin.id]
+    audit = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type == "intervention", AuditEvent.action == "update")).all()
+    assert len(audit) == 1 and {"goal", "actions", "owner_id", "visibility"} <= set(
+        audit[0].changes)
+    refused = client.post(edit, data={**data, "review_on": "2026-12-01"})  # now past
+    assert refused.status_code == 400
+    assert "The review date cannot be in the past." in refused.get_data(as_text=True)
+    assert client.post(edit, data={**data, "review_on": "2026-12-20"}).status_code == 302
+    client.post(f"/outcomes/interventions/{plan.id}/close", data={"outcome": "improved"})
+    closed = client.post(edit, data={**data, "goal": "Rewritten after closing"})
+    assert closed.status_code == 409
+    assert "closed; its plan can no longer be changed" in closed.get_data(as_text=True)
+    db.session.expire_all()
+    plan = db.session.get(Intervention, plan.id)
+    assert (plan.goal, plan.review_on.isoformat()) == ("Attend every day in December",
+                                                       "2026-12-20")
+    assert "Change the plan" not in client.get(f"/outcomes/interventions/{plan.id}").get_data(
+        as_text=True)
+
+
+def test_another_teacher_cannot_change_the_plan(app, login_as):
+    room = classroom()
+    _open_plan(login_as(room.teacher), room)
+    plan = db.session.scalar(select(Intervention))
+    client = client_for(app, room.other_teacher)
+    assert client.get(f"/outcomes/interventions/{plan.id}/edit").status_code == 404
+    assert client.post(f"/outcomes/interventions/{plan.id}/edit", data={
+        "reason": "x", "goal": "Taken over", "owner_id": str(room.other_teacher.id),
+        "visibility": "staff"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Intervention, plan.id).goal == "Attend every day in November"
