@@ -201,6 +201,26 @@ def visible_children(user: User, guardian_ids) -> dict[int, list[Student]]:
     return children
 
 
+def staff_who_may_see(student: Student, kept: int | None = None) -> list[User]:
+    """Return, by name, the active staff of the student's school who may see the student
+    (student_condition asked the other way round, in one query): its administrators, the
+    teachers of its active classes and its counsellors, named or of its grade level; and
+    the staff member `kept` (a record's owner chosen before) whoever they are."""
+    teaches = (select(Section.teacher_id).join(Enrollment, Enrollment.section_id == Section.id)
+               .where(Enrollment.student_id == student.id, Section.is_active.is_(True)))
+    counsels = select(CounsellorAssignment.counsellor_id).where(
+        CounsellorAssignment.school_id == student.school_id,
+        CounsellorAssignment.grade_level == student.grade_level)
+    return list(db.session.scalars(select(User).where(
+        User.school_id == student.school_id, User.is_active_account.is_(True),
+        or_(User.role == Role.ADMINISTRATOR,
+            and_(User.role == Role.TEACHER, User.id.in_(teaches)),
+            and_(User.role == Role.COUNSELLOR,
+                 or_(User.id == student.counsellor_id, User.id.in_(counsels))),
+            User.id == kept))
+        .order_by(User.full_name, User.id)))
+
+
 def can_see_student(user: User, student_id: int) -> bool:
     """Return True when this user may see this student."""
     found = db.session.scalar(

@@ -35,20 +35,23 @@ class InteractionForm(FlaskForm):
     visibility = SelectField(_l("Who may read it"), choices=[
         (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])
 
-    def set_people(self, staff, guardian_links) -> None:
-        """Offer the school's staff and the student's guardians (those whose link has ended
-        only when already chosen) as participants and owners."""
+    def set_people(self, staff, guardian_links, owners) -> None:
+        """Offer the school's staff as participants, the student's guardians (those whose
+        link has ended only when already chosen), and the staff who may see the student as
+        follow-up owners."""
         chosen = set(self.guardian_ids.data or [])
         self.staff_ids.choices = [(u.id, u.full_name) for u in staff]
         self.guardian_ids.choices = [(link.guardian.id, guardian_label(link.guardian, [link]))
                                      for link in guardian_links
                                      if link.is_active or link.guardian.id in chosen]
-        self.follow_up_owner_id.choices = [(None, _l("Nobody"))] + self.staff_ids.choices
+        self.follow_up_owner_id.choices = [(None, _l("Nobody"))] + [(u.id, u.full_name)
+                                                                    for u in owners]
 
 
 
 def interaction_form(student, guardian_links, *, author, interaction=None, **kwargs):
     """Build the interaction form for a student: their guardians and school's staff offered."""
+    from portal.core.permissions import staff_who_may_see
     from portal.core.time import to_local, utcnow
     from portal.people.queries import staff_of_school
 
@@ -62,7 +65,8 @@ def interaction_form(student, guardian_links, *, author, interaction=None, **kwa
                            **kwargs)
     if interaction is not None and not form.is_submitted():
         form.occurred_at.data = defaults["occurred_at"]
-    form.set_people(staff_of_school(student.school_id), guardian_links)
+    form.set_people(staff_of_school(student.school_id), guardian_links, staff_who_may_see(
+        student, kept=interaction.follow_up_owner_id if interaction else None))
     return form
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError, Forbidden
 from portal.core.models import Visibility
-from portal.core.permissions import can_close_follow_up
+from portal.core.permissions import can_close_follow_up, can_see_student
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.interactions.models import (
@@ -24,11 +24,30 @@ EDITABLE = ("channel", "direction", "occurred_at", "summary", "outcome", "follow
             "follow_up_owner_id", "visibility")
 
 
+def _of_school(user: User, student: Student) -> bool:
+    return user.is_staff and user.is_active and user.school_id == student.school_id
+
+
 def check_staff_member(user: User | None, student: Student, *, field: str) -> None:
     """Refuse a person who is not an active staff member of the student's school."""
-    if user is not None and not (user.is_staff and user.is_active
-                                 and user.school_id == student.school_id):
+    if user is not None and not _of_school(user, student):
         raise DomainError(_("Choose a staff member of this school."), field=field)
+
+
+def works_with(user: User | None, student: Student) -> bool:
+    """Whether this is an active staff member of the student's school who may see them."""
+    return user is not None and _of_school(user, student) and can_see_student(user, student.id)
+
+
+def check_owner(user: User | None, student: Student, *, field: str,
+                kept: int | None = None) -> None:
+    """Refuse an owner (of a need, a follow-up, a plan) who could not open what they own: a
+    staff member of the school who may see the student. An owner kept unchanged on an edit
+    is not asked again."""
+    check_staff_member(user, student, field=field)
+    if user is not None and user.id != kept and not can_see_student(user, student.id):
+        raise DomainError(_("Choose someone who works with this student: they could not "
+                            "open it otherwise."), field=field)
 
 
 def _staff_members(student: Student, staff_ids) -> list[User]:
@@ -74,7 +93,7 @@ def log_interaction(*, student: Student, author: User, channel: str, occurred_at
                     follows: Interaction | None = None) -> Interaction:
     """Record a contact with the student's family, with who took part and any follow-up."""
     staff = _staff_members(student, staff_ids)
-    check_staff_member(follow_up_owner, student, field="follow_up_owner_id")
+    check_owner(follow_up_owner, student, field="follow_up_owner_id")
     if follow_up_due_on and follow_up_owner is None:
         follow_up_owner = author
     guardians = _linked_guardians(student, guardian_ids)
@@ -116,7 +135,7 @@ def edit_interaction(*, interaction: Interaction, student: Student, editor: User
     if not may_edit(editor, interaction):
         raise Forbidden(_("Only the author or an administrator may edit this record."))
     owner = fields.pop("follow_up_owner", None)
-    check_staff_member(owner, student, field="follow_up_owner_id")
+    check_owner(owner, student, field="follow_up_owner_id", kept=interaction.follow_up_owner_id)
     fields["follow_up_owner_id"] = owner.id if owner else None
     people = None if staff_ids is None and guardian_ids is None else (
         _staff_members(student, staff_ids), _linked_guardians(student, guardian_ids))

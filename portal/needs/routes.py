@@ -12,6 +12,7 @@ from portal.core.permissions import (
     get_record_or_404,
     get_student_or_404,
     staff_required,
+    staff_who_may_see,
 )
 from portal.extensions import db
 from portal.needs import bp, queries, services
@@ -64,7 +65,7 @@ def _save_need(form: NeedForm, student, need: Need | None):
 def new_need(student_id: int):
     student = get_student_or_404(current_user, student_id)
     form = NeedForm(data={"owner_id": current_user.id})
-    form.set_staff(staff_of_school(student.school_id))
+    form.set_staff(staff_who_may_see(student))
     response = _save_need(form, student, None)
     return response or (render_template("needs/need_form.html", form=form, student=student),
                         400 if form.errors else 200)
@@ -79,7 +80,7 @@ def edit_need(need_id: int):
     if request.method == "POST" and not may_change:
         abort(403)
     form = NeedForm(obj=need)
-    form.set_staff(staff_of_school(student.school_id))
+    form.set_staff(staff_who_may_see(student, kept=need.owner_id))
     response = _save_need(form, student, need)
     return response or (render_template("needs/need_form.html", form=form, student=student,
                                         need=need, may_change=may_change),

@@ -12,7 +12,7 @@ from portal.core.permissions import can_change_need
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.interactions.services import check_staff_member, log_interaction
+from portal.interactions.services import check_owner, log_interaction, works_with
 from portal.messaging.models import UpdateKind
 from portal.messaging.services import notify_guardian
 from portal.needs.models import Feedback, FeedbackReply, FeedbackStatus, Need, NeedStatus
@@ -28,7 +28,7 @@ def record_need(*, student: Student, actor: User, kind: str, title: str,
                 status: str = NeedStatus.OPEN, due_on: date | None = None,
                 visibility: str = Visibility.STAFF, is_family_request: bool = False) -> Need:
     """Record a specific need (or a family's request) of a student."""
-    check_staff_member(owner, student, field="owner_id")
+    check_owner(owner, student, field="owner_id")
     need = Need(student_id=student.id, kind=kind, title=title.strip(), details=details or None,
                 owner_id=owner.id if owner else None, status=status, due_on=due_on,
                 visibility=visibility, is_family_request=is_family_request,
@@ -43,7 +43,7 @@ def update_need(*, need: Need, student: Student, actor: User, owner: User | None
     """Change a need: its owner, status, due date or notes (owner, author or administrator)."""
     if not can_change_need(actor, need):
         raise Forbidden(_("Only the need's owner, its author or an administrator may change it."))
-    check_staff_member(owner, student, field="owner_id")
+    check_owner(owner, student, field="owner_id", kept=need.owner_id)
     before = snapshot(need, NEED_FIELDS)
     for name, value in fields.items():
         setattr(need, name, value)
@@ -122,8 +122,11 @@ def convert_feedback_to_need(*, feedback: Feedback, actor: User, kind: str) -> N
         raise DomainError(_("This request is already a need."), field="kind")
     student = db.session.get(Student, feedback.student_id)
     assignee = db.session.get(User, feedback.assigned_to_id) if feedback.assigned_to_id else None
+    # The need's owner: whoever handles the request, if they may see the student, else the one
+    # turning it into a need, else nobody yet (a need no one can open has no owner).
+    owner = next((user for user in (assignee, actor) if works_with(user, student)), None)
     need = record_need(student=student, actor=actor, kind=kind, title=feedback.subject,
-                       details=feedback.body, owner=assignee or actor, is_family_request=True,
+                       details=feedback.body, owner=owner, is_family_request=True,
                        status=NeedStatus.IN_PROGRESS if assignee else NeedStatus.OPEN)
     feedback.need_id = need.id
     if feedback.status == "new":

@@ -5,7 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.models import User
-from portal.core.permissions import get_record_or_404, get_student_or_404, staff_required
+from portal.core.permissions import (
+    get_record_or_404,
+    get_student_or_404,
+    staff_required,
+    staff_who_may_see,
+)
 from portal.core.time import today_in
 from portal.extensions import db
 from portal.needs.queries import needs_of_student
@@ -18,7 +23,6 @@ from portal.outcomes.forms import (
     InterventionNoteForm,
 )
 from portal.outcomes.models import Intervention
-from portal.people.queries import staff_of_school
 from portal.people.saving import save_or_refuse
 from portal.risk.queries import latest_risk
 
@@ -26,8 +30,8 @@ from portal.risk.queries import latest_risk
 def _plan_form(student, plan: Intervention | None = None) -> InterventionForm:
     """The plan's form, filled in from the plan being changed (or owned by the user)."""
     form = InterventionForm(obj=plan, data=None if plan else {"owner_id": current_user.id})
-    form.owner_id.choices = [(None, "—")] + [(u.id, u.full_name)
-                                             for u in staff_of_school(student.school_id)]
+    form.owner_id.choices = [(None, "—")] + [
+        (u.id, u.full_name) for u in staff_who_may_see(student, kept=plan and plan.owner_id)]
     form.need_id.choices = [(None, "—")] + [(n.id, n.title) for n in needs_of_student(student)]
     risk = latest_risk(student)
     flags = [(risk.id, _("Latest risk flag: %(level)s", level=risk.level))] if risk else []

@@ -9,7 +9,7 @@ from portal.core.errors import Conflict, DomainError
 from portal.core.models import Visibility
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.interactions.services import check_staff_member
+from portal.interactions.services import check_owner
 from portal.needs.models import Need
 from portal.outcomes.models import Intervention, InterventionNote, InterventionStatus
 from portal.people.changes import add_record, announce_change, changes_since, snapshot
@@ -29,10 +29,11 @@ def _check_reference(model, record_id: int | None, student: Student, field: str)
 
 
 def _check_plan(student: Student, owner: User, need_id: int | None,
-                risk_assessment_id: int | None, review_on: date | None, today: date) -> None:
+                risk_assessment_id: int | None, review_on: date | None, today: date,
+                plan: Intervention | None = None) -> None:
     """The owner works with the student, the need and flag are the student's own, and a
-    new review date is not in the past."""
-    check_staff_member(owner, student, field="owner_id")
+    new review date is not in the past (what a plan being changed keeps is not asked again)."""
+    check_owner(owner, student, field="owner_id", kept=plan and plan.owner_id)
     _check_reference(Need, need_id, student, "need_id")
     _check_reference(RiskAssessment, risk_assessment_id, student, "risk_assessment_id")
     if review_on is not None and review_on < today:
@@ -64,7 +65,7 @@ def update_intervention(*, plan: Intervention, student: Student, actor: User, ow
     if plan.status == InterventionStatus.CLOSED:
         raise Conflict(_("This intervention is closed; its plan can no longer be changed."))
     _check_plan(student, owner, need_id, risk_assessment_id,
-                None if review_on == plan.review_on else review_on, today)
+                None if review_on == plan.review_on else review_on, today, plan)
     before = snapshot(plan, PLAN_FIELDS)
     plan.owner_id, plan.reason, plan.goal = owner.id, reason.strip(), goal.strip()
     plan.actions, plan.review_on, plan.visibility = actions or None, review_on, visibility

@@ -201,10 +201,10 @@ def test_the_plan_page_shows_what_the_form_saved(app, login_as):
     refused = _open_plan(client, room, need_id=str(other_need.id))
     assert refused.status_code == 400 and db.session.scalar(select(Intervention)) is None
     assert _open_plan(client, room, need_id=str(need.id), risk_assessment_id=str(flag.id),
-                      owner_id=str(room.other_teacher.id), visibility="family").status_code == 302
+                      owner_id=str(room.admin.id), visibility="family").status_code == 302
     plan = db.session.scalar(select(Intervention))
     page = client.get(f"/outcomes/interventions/{plan.id}").get_data(as_text=True)
-    for shown in (room.other_teacher.full_name, "Reading support", "Shared with the family",
+    for shown in (room.admin.full_name, "Reading support", "Shared with the family",
                   "High", "Nov 10, 2026"):
         assert shown in page
     assert "inhaler" not in page

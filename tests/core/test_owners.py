@@ -1,0 +1,105 @@
+"""Who may own a student's need, follow-up or plan: someone who may open it."""
+
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.auth.models import Role
+from portal.core.permissions import can_see_student, staff_who_may_see
+from portal.extensions import db
+from portal.interactions.models import Interaction
+from portal.needs.models import Need
+from portal.outcomes.models import Intervention
+from tests import factories as f
+from tests.people.helpers import classroom
+
+
+def _options(page: str, name: str) -> list[str]:
+    """The values offered by the page's select of this name."""
+    select_element = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select_element, name
+    return re.findall(r'<option[^>]*value="([^"]*)"', select_element.group(1))
+
+
+def _staff_around(room):
+    """Every kind of staff member near the room's student, each either seeing it or not."""
+    school, student = room.school, room.student
+    named = f.make_user(Role.COUNSELLOR, school)
+    student.counsellor_id = named.id
+    of_grade, other_grade = (f.make_user(Role.COUNSELLOR, school) for _ in range(2))
+    f.assign_counsellor(of_grade, school, student.grade_level)
+    f.assign_counsellor(other_grade, school, student.grade_level + 1)
+    former = f.make_user(Role.TEACHER, school)  # taught them in a class no longer active
+    old = f.make_section(school, former, student, term=room.term)
+    old.is_active = False
+    elsewhere = f.make_school()
+    outsider_admin = f.make_user(Role.ADMINISTRATOR, elsewhere)
+    district_admin = f.make_district_admin(f.make_district(None, school))
+    left = f.make_user(Role.ADMINISTRATOR, school)
+    left.is_active_account = False
+    db.session.commit()
+    return [room.teacher, room.other_teacher, room.admin, named, of_grade, other_grade, former,
+            outsider_admin, district_admin, left]
+
+
+def test_the_staff_who_may_see_a_student_are_exactly_those_the_permissions_let_see_it(app):
+    """staff_who_may_see asks student_condition the other way round: it must agree with
+    can_see_student for each kind of staff member (staff of the student's school only)."""
+    room = classroom()
+    everyone = _staff_around(room)
+    expected = {user.id for user in everyone
+                if user.school_id == room.school.id and user.is_active_account
+                and can_see_student(user, room.student.id)}
+    assert {user.id for user in staff_who_may_see(room.student)} == expected
+    assert len(expected) == 4  # the class's teacher, the administrator, both counsellors
+    kept = staff_who_may_see(room.student, kept=room.other_teacher.id)
+    assert {user.id for user in kept} == expected | {room.other_teacher.id}
+
+
+def test_an_owner_who_could_not_open_it_is_refused_and_not_offered(app, login_as):
+    """A teacher who does not teach the student may take part in a contact but own nothing
+    of theirs; the forms offer only who may see the student; an owner chosen before the
+    rule is kept (and offered) when the record is edited for something else."""
+    room = classroom()
+    client = login_as(room.teacher)
+    student, stranger = room.student, str(room.other_teacher.id)
+    for url, name in ((f"/needs/new/{student.id}", "owner_id"),
+                      (f"/outcomes/students/{student.id}/interventions/new", "owner_id"),
+                      (f"/students/{student.id}", "follow_up_owner_id")):
+        owners = _options(client.get(url).get_data(as_text=True), name)
+        assert str(room.teacher.id) in owners and str(room.admin.id) in owners, url
+        assert stranger not in owners, url
+    assert stranger in _options(client.get(f"/students/{student.id}").get_data(as_text=True),
+                                "staff_ids")  # may still take part in a contact
+    need = client.post(f"/needs/new/{student.id}", data={
+        "kind": "learning_support", "title": "Reading", "status": "open", "owner_id": stranger,
+        "visibility": "staff"})
+    plan = client.post(f"/outcomes/students/{student.id}/interventions/new", data={
+        "reason": "Absences", "goal": "Come every day", "owner_id": stranger,
+        "visibility": "staff"})
+    contact = client.post(f"/interactions/new/{student.id}", data={
+        "channel": "phone", "direction": "outbound", "occurred_at": "2026-11-24T10:00",
+        "summary": "Called", "outcome": "reached", "staff_ids": [str(room.teacher.id), stranger],
+        "follow_up_due_on": "2026-12-01", "follow_up_owner_id": stranger, "visibility": "staff"})
+    for response in (need, plan, contact):
+        assert response.status_code == 400
+        assert "Choose someone who works with this student" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Need)) is None
+    assert db.session.scalar(select(Intervention)) is None
+    assert db.session.scalar(select(Interaction)) is None
+    # An owner chosen before: the need is edited for its status, the owner kept.
+    old = Need(student_id=student.id, kind="health", title="Inhaler", status="open",
+               owner_id=room.other_teacher.id, created_by_id=room.teacher.id)
+    db.session.add(old)
+    db.session.commit()
+    page = client.get(f"/needs/{old.id}/edit").get_data(as_text=True)
+    kept = room.other_teacher.id
+    assert re.search(rf'<option selected value="{kept}"|value="{kept}" selected', page)
+    saved = client.post(f"/needs/{old.id}/edit", data={
+        "kind": "health", "title": "Inhaler", "status": "in_progress", "owner_id": stranger,
+        "visibility": "staff", "due_on": str(date(2026, 12, 10))})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert (db.session.get(Need, old.id).status,
+            db.session.get(Need, old.id).owner_id) == ("in_progress", room.other_teacher.id)
