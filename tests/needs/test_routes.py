@@ -132,6 +132,23 @@ def test_assign_and_convert_a_request_into_a_need(app, login_as):
     assert need.title == "Extra maths help?"
 
 
+def test_a_request_handled_by_someone_who_cannot_see_the_child_becomes_a_need_they_do_not_own(
+        app, login_as):
+    """The request was assigned to a teacher who does not teach the child: the need goes to
+    the administrator turning it into one (who may see the child), not to someone who could
+    not open it."""
+    room = classroom()
+    feedback = _request(room)
+    client = login_as(room.admin)
+    client.post(f"/needs/requests/{feedback.id}/update",
+                data={"assigned_to_id": str(room.other_teacher.id), "status": "in_progress"})
+    assert client.post(f"/needs/requests/{feedback.id}/convert",
+                       data={"kind": "learning_support"}).status_code == 302
+    db.session.expire_all()
+    need = db.session.get(Need, db.session.get(Feedback, feedback.id).need_id)
+    assert need.owner_id == room.admin.id and need.status == "in_progress"
+
+
 def test_assigning_to_someone_who_is_not_staff_is_refused(app, login_as):
     room = classroom()
     feedback = _request(room)
