@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.auth.models import User
+from portal.core.codes import word_of
 from portal.core.permissions import (
     get_record_or_404,
     get_student_or_404,
@@ -34,7 +35,7 @@ def _plan_form(student, plan: Intervention | None = None) -> InterventionForm:
         (u.id, u.full_name) for u in staff_who_may_see(student, kept=plan and plan.owner_id)]
     form.need_id.choices = [(None, "—")] + [(n.id, n.title) for n in needs_of_student(student)]
     risk = latest_risk(student)
-    flags = [(risk.id, _("Latest risk flag: %(level)s", level=risk.level))] if risk else []
+    flags = [(risk.id, _("Latest risk flag: %(level)s", level=word_of(risk.level)))] if risk else []
     if plan and plan.risk_assessment_id and plan.risk_assessment_id != (risk and risk.id):
         flags.insert(0, (plan.risk_assessment_id, _("The flag the plan answers")))
     form.risk_assessment_id.choices = [(None, "—")] + flags

@@ -280,3 +280,21 @@ def test_another_teacher_cannot_change_the_plan(app, login_as):
         "visibility": "staff"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(Intervention, plan.id).goal == "Attend every day in November"
+
+
+def test_the_plan_forms_flag_choice_is_said_in_the_readers_language(app, login_as):
+    """The level was written as its code ("watch") inside a German sentence."""
+    from datetime import datetime
+
+    from portal.risk.models import RiskAssessment
+    from portal.risk.services import current_rule_set
+
+    room = classroom()
+    db.session.add(RiskAssessment(student_id=room.student.id, score=2, level="watch", reasons=[],
+                                  rule_set_id=current_rule_set(room.school).id,
+                                  computed_at=datetime(2026, 11, 10, 23)))
+    room.teacher.preferred_language = "de"
+    db.session.commit()
+    page = login_as(room.teacher).get(
+        f"/outcomes/students/{room.student.id}/interventions/new").get_data(as_text=True)
+    assert "Neueste Risikomarkierung: beobachten" in page
