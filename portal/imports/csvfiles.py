@@ -14,6 +14,8 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from portal.core.fields import MAX_YEAR, MIN_YEAR, sane_year
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -138,10 +140,15 @@ def parse_date(row: Row, column: str, *, required: bool = False) -> date | None:
         return None
     try:
         if "T" in value or " " in value:
-            return datetime.fromisoformat(value.replace(" ", "T")).date()
-        return date.fromisoformat(value)
+            day = datetime.fromisoformat(value.replace(" ", "T")).date()
+        else:
+            day = date.fromisoformat(value)
     except ValueError:
         raise ImportFailed([row.error(column, "is not a date (expected YYYY-MM-DD)")]) from None
+    if not sane_year(day.year):  # 0001-01-01 or 9999-12-31: a placeholder, not a school's date
+        raise ImportFailed([row.error(column, f"is not a date a school can have (years "
+                                              f"{MIN_YEAR} to {MAX_YEAR})")])
+    return day
 
 
 def parse_enum(row: Row, column: str, allowed: tuple[str, ...], *, default: str = "") -> str:

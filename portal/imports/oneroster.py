@@ -4,6 +4,8 @@ References are checked against the files of the set when the file they point int
 bulk file; in a delta the target may already be in the database, so apply checks those.
 """
 
+from datetime import timedelta
+
 from portal.imports.csvfiles import (
     ImportFailed,
     Row,
@@ -30,6 +32,9 @@ VERSIONS = ("1.1", "1.2")
 MODES = ("bulk", "delta", "absent")
 ORG_TYPES = ("department", "school", "district", "local", "state", "national")
 SESSION_TYPES = ("gradingPeriod", "semester", "schoolYear", "term")
+# A session is at most a school year or a few; a longer one is a fault in the file (a term's
+# weeks are the rows of its charts and analyses).
+LONGEST_SESSION = timedelta(days=5 * 366)
 GUARDIAN_ROLES = ("guardian", "parent", "relative")
 STAFF_ROLES = ("administrator", "aide", "proctor", "teacher", "counselor", "principal",
                "districtAdministrator", "siteAdministrator", "systemAdministrator")
@@ -133,6 +138,8 @@ def _session(row: Row) -> Session:
                       ends_on=parse_date(row, "endDate", required=True))
     if session.ends_on < session.starts_on:
         raise ImportFailed([row.error("endDate", "is before startDate")])
+    if session.ends_on - session.starts_on > LONGEST_SESSION:
+        raise ImportFailed([row.error("endDate", "is more than five years after startDate")])
     return session
 
 

@@ -115,6 +115,13 @@ MALFORMED = [
      "users.csv, line 4, column grades: '99999999999' is not a grade level"),
     ("NUL in a name", lambda f: _broken(f, "users", 2, givenName="An\x00a"),
      "users.csv, line 4, column givenName: 'Ana' contains a NUL character"),
+    ("placeholder year", lambda f: _broken(f, "academicSessions", 0, startDate="0001-01-01"),
+     "academicSessions.csv, line 2, column startDate: '0001-01-01' is not a date a school can "
+     "have (years 1900 to 2200)"),
+    ("far future year", lambda f: _broken(f, "academicSessions", 0, endDate="9999-12-31"),
+     "academicSessions.csv, line 2, column endDate: '9999-12-31' is not a date a school can"),
+    ("a session of a century", lambda f: _broken(f, "academicSessions", 0, endDate="2126-06-18"),
+     "academicSessions.csv, line 2, column endDate: '2126-06-18' is more than five years after"),
     ("class grade out of range", lambda f: _broken(f, "classes", 0, grades="09,2147483648"),
      "classes.csv, line 2, column grades: '09,2147483648' is not a grade level"),
 ]

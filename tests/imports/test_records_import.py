@@ -156,6 +156,18 @@ def test_a_file_not_in_utf8_says_how_to_save_it(app, tmp_path):
     assert count(DailyAttendance) == 0
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31T23:59:00"])
+def test_a_placeholder_date_is_refused_by_line_and_column(app, tmp_path, day):
+    school, _students, _section = school_of_the_examples()
+    path = tmp_path / "attendance.csv"
+    path.write_text(f"student,date,status\n1001,2026-10-01,present\n1001,{day},present\n")
+    result = run(app, "attendance", path, school)
+    assert result.exit_code == 1
+    assert (f"attendance.csv, line 3, column date: '{day}' is not a date a school can have "
+            "(years 1900 to 2200)") in result.stderr
+    assert count(DailyAttendance) == 0
+
+
 def test_a_nul_character_is_named_not_a_database_error(app, tmp_path):
     """PostgreSQL cannot store NUL in text: the import failed with a driver error."""
     school, _students, _section = school_of_the_examples()
