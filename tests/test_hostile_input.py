@@ -35,7 +35,7 @@ QUERY_NAMES = ("page", "grade_level", "section_id", "program_id", "attendance_be
                "date", "day", "on_date", "start", "end", "since", "until", "view", "kind",
                "sort", "segment_id", "template_id", "guardian_id", "student_id", "follows",
                "chart", "outcome", "grading_period_id", "assessment_name", "q", "lang", "next",
-               "school_id")
+               "school_id", "grade_levels")
 FORM_NAMES = QUERY_NAMES + ("starts_at", "ends_at", "booking_closes_at", "capacity",
                             "review_on", "opened_on", "occurred_at", "due_on",
                             "follow_up_due", "scheduled_at", "starts_on", "ends_on",

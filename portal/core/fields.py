@@ -15,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 from portal.core.urls import MAX_INTEGER
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
+# A grade level: -1 is pre-kindergarten (OneRoster's PK, PR, IT), 0 kindergarten; no school
+# has one above 20. Anything else is a fault, not a grade.
+LOWEST_GRADE, HIGHEST_GRADE = -1, 20
 
 
 def in_id_range(value: int) -> bool:

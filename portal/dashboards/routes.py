@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.extension_points import add_profile_panel
+from portal.core.fields import HIGHEST_GRADE, LOWEST_GRADE
 from portal.core.navigation import add_nav_item
 from portal.core.params import query_int
 from portal.core.permissions import chosen_school_id, roles_required, visible_schools
@@ -57,7 +58,8 @@ def _filters() -> tuple[dict, dict]:
     """Read the school, grade-level and section filters; a school or section the user cannot
     see is a 404."""
     school_id = chosen_school_id(current_user)
-    filters = {"school_id": school_id, "grade_level": query_int("grade_level"),
+    filters = {"school_id": school_id, "grade_level": query_int("grade_level", minimum=LOWEST_GRADE,
+                                                                   maximum=HIGHEST_GRADE),
                "section_id": query_int("section_id")}
     choices = queries.filter_choices(current_user, school_id, filters["section_id"])
     if filters["section_id"] and filters["section_id"] not in dict(choices["sections"]):

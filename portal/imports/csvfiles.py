@@ -14,7 +14,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from portal.core.fields import MAX_YEAR, MIN_YEAR, sane_year
+from portal.core.fields import HIGHEST_GRADE, MAX_YEAR, MIN_YEAR, sane_year
 
 
 @dataclass(frozen=True)
@@ -178,16 +178,13 @@ def parse_list(row: Row, column: str) -> list[str]:
     return [part.strip() for part in row.get(column).split(",") if part.strip()]
 
 
-MAX_GRADE = 20  # no school's grade level is higher: a larger number is a fault in the file
-
-
 def parse_grades(row: Row, column: str) -> list[str]:
     """Split a grades cell ("09,10") into its values; refuse a number no grade level has.
     Other values (KG, PK, UG, a school's own) are kept as written."""
     grades = parse_list(row, column)
-    if any(grade.isdecimal() and int(grade) > MAX_GRADE for grade in grades):
+    if any(grade.isdecimal() and int(grade) > HIGHEST_GRADE for grade in grades):
         raise ImportFailed([row.error(column, f"is not a grade level (KG, PK or a number up to "
-                                              f"{MAX_GRADE})")])
+                                              f"{HIGHEST_GRADE})")])
     return grades
 
 

@@ -19,7 +19,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.core.fields import DateTimeLocalField, DecimalField, IntegerField, as_id, optional_id
+from portal.core.fields import (
+    HIGHEST_GRADE,
+    LOWEST_GRADE,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    as_id,
+    optional_id,
+)
 from portal.messaging.models import UpdateKind
 from portal.risk.models import RiskLevel
 
@@ -33,9 +41,12 @@ KIND_LABELS = {
 
 def _grade_levels(form, field) -> None:
     try:
-        [int(part) for part in (field.data or "").replace(",", " ").split()]
+        levels = [int(part) for part in (field.data or "").replace(",", " ").split()]
     except ValueError as error:
         raise ValidationError(_l("Write grade levels as numbers, e.g. 9, 10.")) from error
+    if any(not LOWEST_GRADE <= level <= HIGHEST_GRADE for level in levels):
+        raise ValidationError(_l("Grade levels go from %(lowest)s to %(highest)s.",
+                                 lowest=LOWEST_GRADE, highest=HIGHEST_GRADE))
 
 
 class AudienceForm(FlaskForm):

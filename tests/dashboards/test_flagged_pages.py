@@ -62,3 +62,16 @@ def test_a_grade_filter_keeps_the_flagged_list_and_its_counts_to_that_grade(clie
     assert "2 students are on the watch list" in page
     everyone = client.get("/dashboards/").get_data(as_text=True)
     assert "5 students are on the watch list" in everyone
+
+
+def test_pre_kindergarten_is_a_grade_the_filter_takes_and_nothing_below_it(client, login_as):
+    """A roster's PK students are grade -1: the dashboard refused to filter by it (400)."""
+    school, students = _flag_students(3)
+    students[0].grade_level = -1
+    db.session.commit()
+    login_as(factories.make_user(Role.ADMINISTRATOR, school))
+    page = client.get("/dashboards/?grade_level=-1")
+    assert page.status_code == 200
+    assert "1 student is on the watch list" in page.get_data(as_text=True)
+    for level in ("-2", "21", "2147483648"):
+        assert client.get(f"/dashboards/?grade_level={level}").status_code == 400, level

@@ -61,6 +61,14 @@ def test_live_count_counts_each_guardian_once(app, login_as):
     assert client.get("/messaging/audience/count?grade_levels=10").get_json() == {
         "guardians": 2, "students": 1}
     assert client.get("/messaging/audience/count?grade_levels=ten").status_code == 400
+    # A number no grade has is refused by name (2147483648 failed PostgreSQL's integer).
+    for level in ("2147483648", "21", "-2", "99999999999999999999"):
+        refused = client.get(f"/messaging/audience/count?grade_levels=9,{level}")
+        assert refused.status_code == 400, level
+        assert refused.get_json()["errors"]["grade_levels"] == [
+            "Grade levels go from -1 to 20."], level
+    assert client.get("/messaging/audience/count?grade_levels=-1,20").get_json() == {
+        "guardians": 0, "students": 0}  # pre-kindergarten and the highest grade are grades
 
 
 def test_send_report_is_for_the_sender_and_colleagues_they_share_it_with(app, login_as):
