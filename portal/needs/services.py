@@ -16,7 +16,12 @@ from portal.interactions.services import check_owner, log_interaction, works_wit
 from portal.messaging.models import UpdateKind
 from portal.messaging.services import notify_guardian
 from portal.needs.models import Feedback, FeedbackReply, FeedbackStatus, Need, NeedStatus
-from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.changes import (
+    add_record,
+    announce_update,
+    changes_since,
+    snapshot,
+)
 from portal.people.models import Guardian, School, Student
 
 NEED_FIELDS = ("kind", "is_family_request", "title", "details", "status", "owner_id", "due_on",
@@ -52,11 +57,7 @@ def update_need(*, need: Need, student: Student, actor: User, owner: User | None
         need.resolved_at = utcnow()
     elif need.status in NeedStatus.ACTIVE:
         need.resolved_at = None
-    db.session.flush()
-    changes = changes_since(before, need)
-    if changes:
-        announce_change(actor=actor, action="update", object_type="need", record=need,
-                        student=student, changes=changes)
+    announce_update(before, need, actor=actor, object_type="need", student=student)
     return need
 
 

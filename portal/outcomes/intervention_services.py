@@ -12,7 +12,13 @@ from portal.extensions import db
 from portal.interactions.services import check_owner
 from portal.needs.models import Need
 from portal.outcomes.models import Intervention, InterventionNote, InterventionStatus
-from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.changes import (
+    add_record,
+    announce_change,
+    announce_update,
+    changes_since,
+    snapshot,
+)
 from portal.people.models import Student
 from portal.risk.models import RiskAssessment
 
@@ -70,11 +76,7 @@ def update_intervention(*, plan: Intervention, student: Student, actor: User, ow
     plan.owner_id, plan.reason, plan.goal = owner.id, reason.strip(), goal.strip()
     plan.actions, plan.review_on, plan.visibility = actions or None, review_on, visibility
     plan.need_id, plan.risk_assessment_id = need_id, risk_assessment_id
-    db.session.flush()
-    changes = changes_since(before, plan)
-    if changes:
-        announce_change(actor=actor, action="update", object_type="intervention", record=plan,
-                        student=student, changes=changes)
+    announce_update(before, plan, actor=actor, object_type="intervention", student=student)
     return plan
 
 

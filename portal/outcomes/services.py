@@ -15,8 +15,7 @@ from portal.outcomes import entry_queries, work_marks
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
 from portal.people.changes import (
     add_record,
-    announce_change,
-    changes_since,
+    announce_update,
     snapshot,
 )
 from portal.people.models import GradingPeriod, Section, Student
@@ -41,11 +40,7 @@ def _save(record, before: dict | None, *, fields: tuple[str, ...], actor: User,
     if before is None:
         add_record(record, actor=actor, object_type=object_type, student=student, fields=fields)
         return
-    db.session.flush()
-    changes = changes_since(before, record)
-    if changes:
-        announce_change(actor=actor, action="update", object_type=object_type, record=record,
-                        student=student, changes=changes)
+    announce_update(before, record, actor=actor, object_type=object_type, student=student)
 
 
 def record_attendance(*, section: Section, roster: list[Student], on_date: date, actor: User,

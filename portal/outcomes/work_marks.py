@@ -15,7 +15,12 @@ from sqlalchemy import select
 from portal.auth.models import User
 from portal.extensions import db
 from portal.outcomes.models import Grade, WorkMark, WorkStatus
-from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.changes import (
+    add_record,
+    announce_change,
+    announce_update,
+    snapshot,
+)
 from portal.people.models import GradingPeriod, Section, Student
 
 MARK_FIELDS = ("assessment_name", "status", "due_on")
@@ -72,11 +77,7 @@ def save_marks(*, section: Section, roster: list[Student], grading_period: Gradi
             continue
         before = snapshot(mark, MARK_FIELDS)
         mark.status, mark.due_on, mark.recorded_by_id = status, due_on, actor.id
-        db.session.flush()
-        changes = changes_since(before, mark)
-        if changes:
-            announce_change(actor=actor, action="update", object_type="work_mark", record=mark,
-                            student=student, changes=changes)
+        announce_update(before, mark, actor=actor, object_type="work_mark", student=student)
 
 
 def _remove(record, fields: tuple[str, ...], *, object_type: str, student: Student,

@@ -41,6 +41,16 @@ def announce_change(*, actor, action: str, object_type: str, record, student,
         student_data_changed.send(actor, student_id=student.id)
 
 
+def announce_update(before: dict, record, *, actor, object_type: str, student) -> None:
+    """Flush a record changed since `before` (its snapshot) and announce what changed; an
+    edit that changed nothing stays quiet."""
+    db.session.flush()
+    changes = changes_since(before, record)
+    if changes:
+        announce_change(actor=actor, action="update", object_type=object_type, record=record,
+                        student=student, changes=changes)
+
+
 def add_record(record, *, actor, object_type: str, student, fields: tuple[str, ...]) -> None:
     """Add a new student record, flush it, and announce its creation with these fields."""
     db.session.add(record)
