@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from portal.core.models import Visibility
+from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, today_in
 from portal.extensions import db
 from portal.interactions.models import Interaction, InteractionParticipant, Outcome
@@ -111,8 +112,8 @@ def _call_home(rng: random.Random, school: School, student: Student, owner, day:
                goal: str) -> None:
     """The counsellor's call to a guardian about the new plan, the day it was opened."""
     guardian = db.session.scalar(
-        select(StudentGuardian.guardian_id).where(StudentGuardian.student_id == student.id,
-                                                  StudentGuardian.may_receive_information)
+        select(Guardian).join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+        .where(StudentGuardian.student_id == student.id, informed_link_condition())
         .order_by(StudentGuardian.id).limit(1))
     if guardian is None:
         return
@@ -126,13 +127,11 @@ def _call_home(rng: random.Random, school: School, student: Student, owner, day:
         summary=f"{said} a plan for {student.display_name}: {goal}",
         visibility=Visibility.STAFF)
     call.participants += [InteractionParticipant(user_id=owner.id),
-                          InteractionParticipant(guardian_id=guardian)]
+                          InteractionParticipant(guardian_id=guardian.id)]
     db.session.add(call)
-    if outcome in Outcome.SUCCESSFUL:
-        record = db.session.get(Guardian, guardian)
-        if record.last_successful_contact_at is None \
-                or record.last_successful_contact_at < occurred_at:
-            record.last_successful_contact_at = occurred_at
+    last = guardian.last_successful_contact_at
+    if outcome in Outcome.SUCCESSFUL and (last is None or last < occurred_at):
+        guardian.last_successful_contact_at = occurred_at
 
 
 def _school_days_after(day: date, count: int) -> date:

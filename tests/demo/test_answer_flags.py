@@ -31,15 +31,17 @@ def test_a_students_first_flag_is_answered_and_one_from_last_night_waits(app):
     """Every flag answered (share 1): a student flagged twice gets one plan, for the first;
     a flag of last night none yet (it would open today or later), nor one of a student
     without a counsellor; the plan follows the counted reason; the call goes to a guardian
-    who may receive information; the outcome is the level at the review."""
+    who may receive information on a link that has not ended; the outcome is the level at the
+    review."""
     school = factories.make_school()
     factories.make_term(school)
     counsellor = factories.make_user("counsellor", school)
     factories.assign_counsellor(counsellor, school, 9)
     twice, late, reviewed = (factories.make_student(school) for _ in range(3))
     nobodys = factories.make_student(school, grade_level=10)  # no counsellor: nobody answers
-    kept_out = factories.make_guardian(school)
+    kept_out, ended = factories.make_guardian(school), factories.make_guardian(school)
     factories.link(twice, kept_out, may_receive_information=False)
+    factories.link(twice, ended, is_active=False)  # a link that has ended: not told either
     _, informed = factories.make_family(school, twice)
     evening = datetime(2026, 10, 5, 22)  # 6 pm in New York
     _flag(twice, "watch", datetime(2026, 11, 2, 23), domain="courses")
