@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.auth.models import Role, User
+from portal.auth.models import Role
 from portal.core.locale import school_timezone
 from portal.core.navigation import add_nav_item
 from portal.core.params import query_int
@@ -27,13 +27,13 @@ add_nav_item("interactions.follow_ups", _l("My follow-ups"), roles=Role.STAFF, o
 
 
 def _fields(form, student) -> dict:
-    owner_id = form.follow_up_owner_id.data
     return {
         "channel": form.channel.data, "direction": form.direction.data,
         "occurred_at": to_utc(form.occurred_at.data, student.school.timezone),
         "summary": form.summary.data, "outcome": form.outcome.data or None,
         "follow_up_due_on": form.follow_up_due_on.data, "visibility": form.visibility.data,
-        "follow_up_owner": db.session.get(User, owner_id) if owner_id else None,
+        "follow_up_owner": services.chosen_user(form.follow_up_owner_id.data,
+                                               field="follow_up_owner_id"),
         "staff_ids": form.staff_ids.data or [], "guardian_ids": form.guardian_ids.data or [],
     }
 

@@ -50,6 +50,17 @@ def check_owner(user: User | None, student: Student, *, field: str,
                             "open it otherwise."), field=field)
 
 
+def chosen_user(user_id: int | None, *, field: str) -> User | None:
+    """The user a form's choice names (None for its empty choice); an id that names nobody
+    is refused, not read as "nobody"."""
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise DomainError(_("That choice is not available."), field=field)
+    return user
+
+
 def _staff_members(student: Student, staff_ids) -> list[User]:
     if not staff_ids:
         return []

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.auth.models import Role, User
+from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import (
     can_change_need,
@@ -15,24 +15,22 @@ from portal.core.permissions import (
     staff_who_may_see,
 )
 from portal.extensions import db
+from portal.interactions.services import chosen_user
 from portal.needs import bp, queries, services
 from portal.needs.forms import ConvertToNeedForm, FeedbackReplyForm, FeedbackUpdateForm, NeedForm
 from portal.needs.models import Need
+from portal.people.models import Student
 from portal.people.queries import staff_of_school
 from portal.people.saving import save_or_refuse
 
 add_nav_item("needs.queue", _l("Needs and requests"), roles=Role.STAFF, order=40)
 
 
-def _user(user_id: int | None) -> User | None:
-    return db.session.get(User, user_id) if user_id else None
-
-
 def _need_fields(form: NeedForm) -> dict:
     return {"kind": form.kind.data, "title": form.title.data, "details": form.details.data,
             "status": form.status.data, "due_on": form.due_on.data,
             "visibility": form.visibility.data, "is_family_request": form.is_family_request.data,
-            "owner": _user(form.owner_id.data)}
+            "owner": chosen_user(form.owner_id.data, field="owner_id")}
 
 
 @bp.get("/")
@@ -87,11 +85,20 @@ def edit_need(need_id: int):
                         400 if form.errors else 200)
 
 
+def _assignees(feedback) -> list:
+    """Who a request may be assigned to: about a student, the staff who may see them (and
+    whoever has it now); about the school, its staff."""
+    if feedback.student_id is None:
+        return staff_of_school(feedback.school_id)
+    return staff_who_may_see(db.session.get(Student, feedback.student_id),
+                             kept=feedback.assigned_to_id)
+
+
 def _request_page(feedback, *, status=200, **forms):
     forms.setdefault("update_form", FeedbackUpdateForm(obj=feedback, formdata=None))
     forms.setdefault("reply_form", FeedbackReplyForm(formdata=None))
     forms.setdefault("convert_form", ConvertToNeedForm(formdata=None))
-    forms["update_form"].set_staff(staff_of_school(feedback.school_id))
+    forms["update_form"].set_staff(_assignees(feedback))
     return render_template("needs/request.html", feedback=feedback,
                            replies=queries.replies_of(feedback), **forms), status
 
@@ -117,10 +124,11 @@ def request_action(feedback_id: int, action: str):
 
 def _request_actions(feedback) -> dict:
     update_form = FeedbackUpdateForm()
-    update_form.set_staff(staff_of_school(feedback.school_id))
+    update_form.set_staff(_assignees(feedback))
     return {
         "update": (update_form, lambda form: services.update_feedback(
-            feedback=feedback, actor=current_user, assignee=_user(form.assigned_to_id.data),
+            feedback=feedback, actor=current_user,
+            assignee=chosen_user(form.assigned_to_id.data, field="assigned_to_id"),
             status=form.status.data)),
         "reply": (FeedbackReplyForm(), lambda form: services.reply_to_feedback(
             feedback=feedback, actor=current_user, body=form.body.data)),

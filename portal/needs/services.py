@@ -69,9 +69,13 @@ def _announce_feedback(actor: User, feedback: Feedback, changes: dict) -> None:
 
 def update_feedback(*, feedback: Feedback, actor: User, assignee: User | None,
                     status: str) -> Feedback:
-    """Assign a family's request to a staff member and set its status."""
-    if assignee is not None and not (assignee.is_staff
-                                     and assignee.school_id == feedback.school_id):
+    """Assign a family's request to a staff member (about a student: one who works with
+    them, or they could not open it) and set its status."""
+    student = db.session.get(Student, feedback.student_id) if feedback.student_id else None
+    if student is not None:
+        check_owner(assignee, student, field="assigned_to_id", kept=feedback.assigned_to_id)
+    elif assignee is not None and not (assignee.is_staff
+                                       and assignee.school_id == feedback.school_id):
         raise DomainError(_("Choose a staff member of this school."), field="assigned_to_id")
     if status not in FeedbackStatus.ALL:
         raise DomainError(_("Choose a status from the list."), field="status")

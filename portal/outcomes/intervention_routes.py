@@ -4,7 +4,6 @@ from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.auth.models import User
 from portal.core.codes import word_of
 from portal.core.permissions import (
     get_record_or_404,
@@ -13,7 +12,7 @@ from portal.core.permissions import (
     staff_who_may_see,
 )
 from portal.core.time import today_in
-from portal.extensions import db
+from portal.interactions.services import chosen_user
 from portal.needs.queries import needs_of_student
 from portal.outcomes import bp, entry_queries
 from portal.outcomes import intervention_services as services
@@ -31,7 +30,7 @@ from portal.risk.queries import latest_risk
 def _plan_form(student, plan: Intervention | None = None) -> InterventionForm:
     """The plan's form, filled in from the plan being changed (or owned by the user)."""
     form = InterventionForm(obj=plan, data=None if plan else {"owner_id": current_user.id})
-    form.owner_id.choices = [(None, "—")] + [
+    form.owner_id.choices = [
         (u.id, u.full_name) for u in staff_who_may_see(student, kept=plan and plan.owner_id)]
     form.need_id.choices = [(None, "—")] + [(n.id, n.title) for n in needs_of_student(student)]
     risk = latest_risk(student)
@@ -45,7 +44,7 @@ def _plan_form(student, plan: Intervention | None = None) -> InterventionForm:
 def _plan_fields(form: InterventionForm, student) -> dict:
     """What the form says of the plan, for opening or changing it."""
     return {"student": student, "actor": current_user,
-            "owner": db.session.get(User, form.owner_id.data), "reason": form.reason.data,
+            "owner": chosen_user(form.owner_id.data, field="owner_id"), "reason": form.reason.data,
             "goal": form.goal.data, "actions": form.actions.data,
             "review_on": form.review_on.data, "need_id": form.need_id.data,
             "risk_assessment_id": form.risk_assessment_id.data,

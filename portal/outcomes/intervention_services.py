@@ -39,6 +39,8 @@ def _check_plan(student: Student, owner: User, need_id: int | None,
                 plan: Intervention | None = None) -> None:
     """The owner works with the student, the need and flag are the student's own, and a
     new review date is not in the past (what a plan being changed keeps is not asked again)."""
+    if owner is None:
+        raise DomainError(_("Choose who owns the plan."), field="owner_id")
     check_owner(owner, student, field="owner_id", kept=plan and plan.owner_id)
     _check_reference(Need, need_id, student, "need_id")
     _check_reference(RiskAssessment, risk_assessment_id, student, "risk_assessment_id")
@@ -52,17 +54,18 @@ def open_intervention(*, student: Student, actor: User, owner: User, reason: str
                       visibility: str = Visibility.STAFF, today: date) -> Intervention:
     """Open a plan for the student: why, the goal, the actions, who owns it, when to review."""
     _check_plan(student, owner, need_id, risk_assessment_id, review_on, today)
-    plan = Intervention(student_id=student.id, owner_id=owner.id, reason=reason.strip(),
-                        goal=goal.strip(), actions=actions or None, review_on=review_on,
-                        need_id=need_id, risk_assessment_id=risk_assessment_id,
+    plan = Intervention(student_id=student.id, owner_id=owner.id,
+                        reason=reason.strip(), goal=goal.strip(), actions=actions or None,
+                        review_on=review_on, need_id=need_id, risk_assessment_id=risk_assessment_id,
                         visibility=visibility, opened_on=today)
     add_record(plan, actor=actor, object_type="intervention", student=student,
                fields=PLAN_FIELDS)
     return plan
 
 
-def update_intervention(*, plan: Intervention, student: Student, actor: User, owner: User,
-                        reason: str, goal: str, actions: str | None, review_on: date | None,
+def update_intervention(*, plan: Intervention, student: Student, actor: User,
+                        owner: User, reason: str, goal: str, actions: str | None,
+                        review_on: date | None,
                         need_id: int | None, risk_assessment_id: int | None,
                         visibility: str, today: date) -> Intervention:
     """Change an open plan: why, the goal, the actions, its owner, its review date, what it
@@ -73,7 +76,8 @@ def update_intervention(*, plan: Intervention, student: Student, actor: User, ow
     _check_plan(student, owner, need_id, risk_assessment_id,
                 None if review_on == plan.review_on else review_on, today, plan)
     before = snapshot(plan, PLAN_FIELDS)
-    plan.owner_id, plan.reason, plan.goal = owner.id, reason.strip(), goal.strip()
+    plan.owner_id = owner.id
+    plan.reason, plan.goal = reason.strip(), goal.strip()
     plan.actions, plan.review_on, plan.visibility = actions or None, review_on, visibility
     plan.need_id, plan.risk_assessment_id = need_id, risk_assessment_id
     announce_update(before, plan, actor=actor, object_type="intervention", student=student)

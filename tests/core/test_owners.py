@@ -8,8 +8,9 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.core.permissions import can_see_student, staff_who_may_see
 from portal.extensions import db
+from portal.family.services import submit_feedback
 from portal.interactions.models import Interaction
-from portal.needs.models import Need
+from portal.needs.models import Feedback, Need
 from portal.outcomes.models import Intervention
 from tests import factories as f
 from tests.people.helpers import classroom
@@ -103,3 +104,75 @@ def test_an_owner_who_could_not_open_it_is_refused_and_not_offered(app, login_as
     db.session.expire_all()
     assert (db.session.get(Need, old.id).status,
             db.session.get(Need, old.id).owner_id) == ("in_progress", room.other_teacher.id)
+
+
+def test_an_owner_that_names_nobody_is_refused_and_a_plan_must_have_one(app, login_as):
+    """A tampered owner id (nobody, or out of range) is refused on the field, not saved as
+    "no owner" (on a plan it was a server error); a need or a follow-up may have no owner, a
+    plan may not (its form no longer offers "—")."""
+    room = classroom()
+    client = login_as(room.teacher)
+    student = room.student
+    forms = {
+        f"/needs/new/{student.id}": ("owner_id", {
+            "kind": "learning_support", "title": "Reading", "status": "open",
+            "visibility": "staff"}),
+        f"/outcomes/students/{student.id}/interventions/new": ("owner_id", {
+            "reason": "Absences", "goal": "Come every day", "visibility": "staff"}),
+        f"/interactions/new/{student.id}": ("follow_up_owner_id", {
+            "channel": "phone", "direction": "outbound", "occurred_at": "2026-11-24T10:00",
+            "summary": "Called", "outcome": "reached", "follow_up_due_on": "2026-12-01",
+            "visibility": "staff"}),
+    }
+    for url, (name, data) in forms.items():
+        for nobody in ("999999", "-1", "2147483648"):
+            response = client.post(url, data={**data, name: nobody})
+            assert response.status_code == 400, (url, nobody)
+            # beyond an id's range: the form's own "could not coerce"; else the service's
+            page = response.get_data(as_text=True)
+            assert ("That choice is not available." in page
+                    or "Invalid Choice: could not coerce." in page), (url, nobody)
+    assert db.session.scalar(select(Need)) is None
+    assert db.session.scalar(select(Intervention)) is None
+    assert db.session.scalar(select(Interaction)) is None
+    plan_url = f"/outcomes/students/{student.id}/interventions/new"
+    for url, (name, data) in forms.items():
+        response = client.post(url, data={**data, name: ""})
+        if url == plan_url:  # a plan must have an owner; a need or a follow-up may have none
+            assert response.status_code == 400
+            assert "Choose who owns the plan." in response.get_data(as_text=True)
+        else:
+            assert response.status_code == 302, url
+    assert db.session.scalar(select(Intervention)) is None
+    assert db.session.scalar(select(Need)).owner_id is None
+    # a follow-up due without an owner is the one who logged the contact's
+    assert db.session.scalar(select(Interaction)).follow_up_owner_id == room.teacher.id
+    assert "" not in _options(client.get(plan_url).get_data(as_text=True), "owner_id")
+
+
+def test_a_request_about_a_student_goes_only_to_someone_who_may_see_them(app, login_as):
+    """A family's request about their child is assigned, like an owner, only to staff who
+    may open it: the form offers only them; another teacher is refused; nobody is refused
+    by name."""
+    room = classroom()
+    feedback = submit_feedback(guardian=room.guardian, author=room.parent,
+                               student_id=room.student.id, kind="question",
+                               subject="Homework", body="How much?")
+    db.session.commit()
+    client = login_as(room.teacher)
+    url = f"/needs/requests/{feedback.id}"
+    offered = _options(client.get(url).get_data(as_text=True), "assigned_to_id")
+    assert str(room.teacher.id) in offered and str(room.admin.id) in offered
+    assert str(room.other_teacher.id) not in offered
+    for chosen, message in ((room.other_teacher.id, "Choose someone who works with this"),
+                            (999999, "That choice is not available.")):
+        response = client.post(f"{url}/update", data={"assigned_to_id": str(chosen),
+                                                      "status": "in_progress"})
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+        db.session.expire_all()
+        assert db.session.get(Feedback, feedback.id).assigned_to_id is None
+    assert client.post(f"{url}/update", data={"assigned_to_id": str(room.admin.id),
+                                              "status": "in_progress"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Feedback, feedback.id).assigned_to_id == room.admin.id

@@ -134,14 +134,14 @@ def test_assign_and_convert_a_request_into_a_need(app, login_as):
 
 def test_a_request_handled_by_someone_who_cannot_see_the_child_becomes_a_need_they_do_not_own(
         app, login_as):
-    """The request was assigned to a teacher who does not teach the child: the need goes to
-    the administrator turning it into one (who may see the child), not to someone who could
-    not open it."""
+    """The request was assigned to a teacher who has since stopped teaching the child (no
+    longer assignable: test_owners): the need goes to the administrator turning it into one
+    (who may see the child), not to someone who could not open it."""
     room = classroom()
     feedback = _request(room)
+    feedback.assigned_to_id, feedback.status = room.other_teacher.id, "in_progress"
+    db.session.commit()
     client = login_as(room.admin)
-    client.post(f"/needs/requests/{feedback.id}/update",
-                data={"assigned_to_id": str(room.other_teacher.id), "status": "in_progress"})
     assert client.post(f"/needs/requests/{feedback.id}/convert",
                        data={"kind": "learning_support"}).status_code == 302
     db.session.expire_all()
