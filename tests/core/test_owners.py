@@ -3,14 +3,17 @@
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
+from portal.core.errors import DomainError
 from portal.core.permissions import can_see_student, staff_who_may_see
 from portal.extensions import db
 from portal.family.services import submit_feedback
 from portal.interactions.models import Interaction
 from portal.needs.models import Feedback, Need
+from portal.outcomes.intervention_services import open_intervention, update_intervention
 from portal.outcomes.models import Intervention
 from tests import factories as f
 from tests.people.helpers import classroom
@@ -176,3 +179,18 @@ def test_a_request_about_a_student_goes_only_to_someone_who_may_see_them(app, lo
                                               "status": "in_progress"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Feedback, feedback.id).assigned_to_id == room.admin.id
+
+
+def test_a_plan_without_an_owner_is_refused_by_the_service_too(app):
+    """Not only the form: a plan opened or changed in code without an owner is refused."""
+    room = classroom()
+    with pytest.raises(DomainError, match="Choose who owns the plan"):
+        open_intervention(student=room.student, actor=room.admin, owner=None, reason="Absences",
+                          goal="Come every day", today=date(2026, 11, 24))
+    plan = open_intervention(student=room.student, actor=room.admin, owner=room.admin,
+                             reason="Absences", goal="Come every day", today=date(2026, 11, 24))
+    with pytest.raises(DomainError, match="Choose who owns the plan"):
+        update_intervention(plan=plan, student=room.student, actor=room.admin, owner=None,
+                            reason="Absences", goal="Come", actions=None, review_on=None,
+                            need_id=None, risk_assessment_id=None, visibility="staff",
+                            today=date(2026, 11, 24))
