@@ -1,6 +1,6 @@
 """Intervention plans: open from a student's page, add progress notes, close."""
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,7 +22,7 @@ from portal.outcomes.forms import (
     InterventionForm,
     InterventionNoteForm,
 )
-from portal.outcomes.models import Intervention
+from portal.outcomes.models import Intervention, InterventionStatus
 from portal.people.saving import save_or_refuse
 from portal.risk.queries import latest_risk
 
@@ -68,6 +68,9 @@ def new_intervention(student_id: int):
 def edit_intervention(intervention_id: int):
     plan = get_record_or_404(current_user, Intervention, intervention_id)
     student = get_student_or_404(current_user, plan.student_id)
+    if plan.status == InterventionStatus.CLOSED and request.method == "GET":
+        flash(_("This intervention is closed; its plan can no longer be changed."), "info")
+        return redirect(url_for(".intervention", intervention_id=plan.id))
     form = _plan_form(student, plan)
     refused = None
     if form.validate_on_submit():

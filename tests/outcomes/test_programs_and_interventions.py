@@ -267,6 +267,10 @@ def test_an_open_plan_is_changed_its_new_owner_told_and_the_change_audited(app, 
                                                        "2026-12-20")
     assert "Change the plan" not in client.get(f"/outcomes/interventions/{plan.id}").get_data(
         as_text=True)
+    back = client.get(edit)  # an old link or a second tab: the plan, and why not the form
+    assert back.status_code == 302 and back.headers["Location"].endswith(f"/{plan.id}")
+    assert "closed; its plan can no longer be changed" in client.get(
+        back.headers["Location"]).get_data(as_text=True)
 
 
 def test_another_teacher_cannot_change_the_plan(app, login_as):
