@@ -194,3 +194,28 @@ def test_a_plan_without_an_owner_is_refused_by_the_service_too(app):
                             reason="Absences", goal="Come", actions=None, review_on=None,
                             need_id=None, risk_assessment_id=None, visibility="staff",
                             today=date(2026, 11, 24))
+
+
+def test_the_profile_names_each_open_records_owner_and_one_who_no_longer_works_with_them(
+        app, login_as):
+    """An owner who may no longer see the student (their class ended) cannot open what they
+    own: the profile says so beside each open record, so that someone takes it over; a
+    closed record's owner, and an owner who still works with the student, carry no note."""
+    room = classroom()
+    gone, warning = room.other_teacher, "no longer works with this student"
+    student = room.student
+    db.session.add_all([
+        Need(student_id=student.id, kind="health", title="Inhaler", status="open",
+             owner_id=gone.id, created_by_id=room.teacher.id),
+        Need(student_id=student.id, kind="health", title="Glasses", status="resolved",
+             owner_id=gone.id, created_by_id=room.teacher.id),
+        Need(student_id=student.id, kind="learning_support", title="Reading", status="open",
+             owner_id=room.teacher.id, created_by_id=room.teacher.id)])
+    db.session.commit()
+    page = login_as(room.admin).get(f"/students/{student.id}").get_data(as_text=True)
+    items = {title: re.search(rf"{title}</a>.*?</li>", page, re.S).group(0)
+             for title in ("Inhaler", "Glasses", "Reading")}
+    assert gone.full_name in items["Inhaler"] and warning in items["Inhaler"]
+    assert gone.full_name not in items["Glasses"] and warning not in items["Glasses"]
+    assert room.teacher.full_name in items["Reading"] and warning not in items["Reading"]
+    assert page.count(warning) == 1
