@@ -1,10 +1,14 @@
 """Every route of the URL map, as every role, with hostile path, query and form values:
 never a server error. Iterates app.url_map, so routes added later are covered too. A route
 whose view lets only other roles in (roles_required) must refuse this role, and gets the
-hostile values from the roles it lets in: the refusal comes before any parameter is read."""
+hostile values from the roles it lets in: the refusal comes before any parameter is read.
+Every form a page shows is then sent as the page filled it in, with one field at a time
+tampered with: a value refused early can no longer hide what a later field does with its own
+(a plan's owner "-1" was a server error behind a valid form only)."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import func, select
@@ -44,6 +48,7 @@ FORM_NAMES = QUERY_NAMES + ("starts_at", "ends_at", "booking_closes_at", "capaci
 ROLES = ("admin@demo.school", "teacher@demo.school", "counsellor@demo.school",
          "parent@demo.school", None)
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+TAMPERED = ("-1", "99999999999999999999", "\x00")  # one field at a time, in a filled-in form
 
 
 @dataclass
@@ -126,11 +131,58 @@ def _build(rule, values) -> str | None:
     return path
 
 
+class Forms(HTMLParser):
+    """The forms of a page, each with its method, action and fields as the page fills them in
+    (a select's selected or first option, a checked box; an unchecked one is left out)."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.forms, self._form, self._select = [], None, None
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "form":
+            self._form = PageForm((attributes.get("method") or "get").upper(),
+                                  attributes.get("action"))
+            self.forms.append(self._form)
+        elif self._form is None or not (name or tag == "option"):
+            return
+        elif tag == "input":
+            self._form.names.append(name)
+            if attributes.get("type") not in ("checkbox", "radio") or "checked" in attributes:
+                self._form.values[name] = attributes.get("value") or ""
+        elif tag == "textarea":
+            self._form.names.append(name)
+            self._form.values[name] = "Text"
+        elif tag == "select":
+            self._form.names.append(name)
+            self._select = name
+        elif self._select and (self._select not in self._form.values or "selected" in attributes):
+            self._form.values[self._select] = attributes.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+
+
+@dataclass
+class PageForm:
+    method: str
+    action: str | None
+    names: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+
+
 class Probe:
     """Send requests as one user and collect every answer of 500 or more."""
 
     def __init__(self, world: World, user_id: int | None):
         self.client, self.user_id, self.failures = world.client, user_id, []
+        self.forms_sent = set()
         self.role = db.session.get(User, user_id).role if user_id else None
 
     def send(self, method: str, path: str, value: str = "", *, refused: bool = False,
@@ -138,7 +190,8 @@ class Probe:
         """Send one request; when refused, the answer must be a refusal (403, or the sign-in
         page for someone signed out)."""
         _sign_in(self.client, self.user_id)
-        case = f"{method} {path}" + (f" with every parameter {value!r}" if value else "")
+        case = f"{method} {path}" + (f" with {value}" if value.endswith(" in its form")
+                                     else f" with every parameter {value!r}" if value else "")
         try:
             response = self.client.open(path, method=method, **kwargs)
         except Exception as error:  # noqa: BLE001 — every crash is a finding
@@ -164,6 +217,22 @@ def _fields(page: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(FIELD.findall(page)))
 
 
+def _tamper_with_forms(probe: Probe, page: str, path: str) -> None:
+    """Send each form of the page (once a crawl) as filled in, one field at a time tampered
+    with; never the sign-out form (the crawl would go on signed out)."""
+    for form in Forms(page).forms:
+        action = form.action or path
+        key = (form.method, action.split("?")[0], tuple(form.names))
+        if not action.startswith("/") or "logout" in action or key in probe.forms_sent:
+            continue
+        probe.forms_sent.add(key)
+        sent_as = "data" if form.method == "POST" else "query_string"
+        for name in [name for name in dict.fromkeys(form.names) if name != "csrf_token"]:
+            for value in TAMPERED:
+                probe.send(form.method, action, f"{name}={value!r} in its form",
+                           **{sent_as: {**form.values, name: value}})
+
+
 def _probe_rule(probe: Probe, rule, real_ids, view) -> None:
     paths = _paths(rule, real_ids)
     if _refused(probe, view):  # the other roles send the hostile values
@@ -172,7 +241,9 @@ def _probe_rule(probe: Probe, rule, real_ids, view) -> None:
         return
     names = FORM_NAMES
     if "GET" in rule.methods:
-        names = tuple(dict.fromkeys(FORM_NAMES + _fields(probe.send("GET", paths[0]))))
+        page = probe.send("GET", paths[0])
+        names = tuple(dict.fromkeys(FORM_NAMES + _fields(page)))
+        _tamper_with_forms(probe, page, paths[0])
         for path in paths[1:]:
             probe.send("GET", path)
         for value in HOSTILE:
