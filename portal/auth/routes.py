@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user, u
 from portal.auth import bp, services, sessions
 from portal.auth.forms import InvitationForm, LoginForm, ResetRequestForm, SetPasswordForm
 from portal.auth.tokens import InvalidLink, read_token
+from portal.core.once import sent_once
 from portal.core.permissions import administrator_required
 from portal.core.text import fold
 from portal.core.urls import is_local_path
@@ -121,6 +122,7 @@ def accept_invitation(token: str):
 
 @bp.route("/staff/invite", methods=["GET", "POST"])
 @administrator_required
+@sent_once
 def invite_staff():
     form = InvitationForm()
     if form.validate_on_submit():

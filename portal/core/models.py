@@ -39,3 +39,4 @@ class Visibility:
 
 
 from portal.core.jobs import JobRun  # noqa: E402,F401 — so Alembic sees the table
+from portal.core.once import FormSubmission  # noqa: E402,F401 — so Alembic sees the table

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal.core.errors import DomainError
 from portal.core.fields import sane_year
+from portal.core.once import sent_once
 from portal.core.permissions import (
     can_manage_school,
     get_guardian_or_404,
@@ -49,6 +50,7 @@ def _page(event: Event, form: SlotPlanForm, status: int = 200):
 
 @bp.route("/<int:event_id>/conference", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def conference(event_id: int):
     event = queries.get_event_or_404(current_user, event_id)
     form = SlotPlanForm()
@@ -85,6 +87,7 @@ def _done(slot: ConferenceSlot, message: str):
 
 @bp.post("/<int:event_id>/book")
 @staff_required
+@sent_once
 def book_for_family(event_id: int):
     form = BookOnBehalfForm()
     if not form.validate_on_submit():

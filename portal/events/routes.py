@@ -11,6 +11,7 @@ from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.core.extension_points import add_profile_panel
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.params import query_date
 from portal.core.permissions import staff_required
 from portal.core.time import to_local, to_utc, today_in
@@ -91,6 +92,7 @@ def _form_page(form: EventForm, event, save, message: str):
 
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def new():
     form = _event_form()
     return _form_page(form, None, lambda: _create(form),
@@ -145,6 +147,7 @@ def cancel(event_id: int):
 
 @bp.post("/<int:event_id>/remind")
 @staff_required
+@sent_once
 def remind(event_id: int):
     event = _managed_event(event_id)
     count = remind_non_responders(actor=current_user, event=event)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.extensions import db
 from portal.family import bp
@@ -58,6 +59,7 @@ def inbox_message(message_id: int):
 
 @bp.post("/inbox/<int:message_id>/reply")
 @guardian_required
+@sent_once
 def reply(message_id: int):
     guardian = my_guardian()
     thread = inbox_service.get_thread_or_404(guardian, message_id)

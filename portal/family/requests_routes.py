@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.core.once import sent_once
 from portal.core.params import query_int
 from portal.core.permissions import guardian_required
 from portal.family import account_queries, bp, queries, services
@@ -20,6 +21,7 @@ def requests():
 
 @bp.route("/requests/new", methods=["GET", "POST"])
 @guardian_required
+@sent_once
 def new_request():
     guardian = my_guardian()
     form = FeedbackForm(student_id=query_int("student_id", 0))
@@ -38,6 +40,7 @@ def new_request():
 
 @bp.route("/requests/<int:feedback_id>", methods=["GET", "POST"])
 @guardian_required
+@sent_once
 def request_detail(feedback_id: int):
     feedback, child = account_queries.get_feedback_or_404(current_user, my_guardian(),
                                                           feedback_id)

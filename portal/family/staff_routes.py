@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from portal.core.errors import DomainError
 from portal.core.extension_points import add_profile_panel
+from portal.core.once import sent_once
 from portal.core.permissions import get_guardian_or_404, staff_required
 from portal.extensions import db
 from portal.family import account_queries, bp, services
@@ -22,6 +23,7 @@ add_profile_panel("family.portal_activity", "family/_staff_panel.html", _portal_
 
 @bp.post("/staff/guardians/<int:guardian_id>/invite")
 @staff_required
+@sent_once
 def invite_guardian(guardian_id: int):
     guardian = get_guardian_or_404(current_user, guardian_id)
     try:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.auth.models import Role
 from portal.core.locale import school_timezone
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.params import query_int
 from portal.core.permissions import (
     can_close_follow_up,
@@ -40,6 +41,7 @@ def _fields(form, student) -> dict:
 
 @bp.route("/new/<int:student_id>", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def new(student_id: int):
     student = get_student_or_404(current_user, student_id)
     follows_id = query_int("follows")

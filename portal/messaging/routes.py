@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.params import query_int
 from portal.core.permissions import (
     administrator_required,
@@ -89,6 +90,7 @@ def campaign_list():
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def new_campaign():
     school = _school()
     form, languages = _campaign_form(school, _starting_point(school))
@@ -277,6 +279,7 @@ def _colleagues() -> list[tuple[int, str]]:
 
 @bp.post("/campaigns/<int:campaign_id>/share")
 @staff_required
+@sent_once
 def share_campaign(campaign_id: int):
     campaign = queries.get_campaign_or_404(current_user, campaign_id)
     if campaign.created_by_id != current_user.id:

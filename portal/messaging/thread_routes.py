@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.core.once import sent_once
 from portal.core.permissions import get_student_or_404, staff_required
 from portal.extensions import db
 from portal.messaging import bp, queries
@@ -35,6 +36,7 @@ def thread(message_id: int):
 
 @bp.post("/threads/<int:message_id>/answer")
 @staff_required
+@sent_once
 def answer(message_id: int):
     thread, student = _thread_or_404(message_id)
     form = AnswerForm()

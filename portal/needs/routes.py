@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.permissions import (
     can_change_need,
     get_record_or_404,
@@ -60,6 +61,7 @@ def _save_need(form: NeedForm, student, need: Need | None):
 
 @bp.route("/new/<int:student_id>", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def new_need(student_id: int):
     student = get_student_or_404(current_user, student_id)
     form = NeedForm(data={"owner_id": current_user.id})
@@ -111,6 +113,7 @@ def request_detail(feedback_id: int):
 
 @bp.post("/requests/<int:feedback_id>/<action>")
 @staff_required
+@sent_once(actions=("reply",))
 def request_action(feedback_id: int, action: str):
     feedback = queries.get_feedback_or_404(current_user, feedback_id)
     actions = _request_actions(feedback)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.codes import word_of
+from portal.core.once import sent_once
 from portal.core.permissions import (
     get_record_or_404,
     get_student_or_404,
@@ -53,6 +54,7 @@ def _plan_fields(form: InterventionForm, student) -> dict:
 
 @bp.route("/students/<int:student_id>/interventions/new", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def new_intervention(student_id: int):
     student = get_student_or_404(current_user, student_id)
     form = _plan_form(student)
@@ -113,6 +115,7 @@ def _plan_actions(plan, student) -> dict:
 
 @bp.post("/interventions/<int:intervention_id>/<action>")
 @staff_required
+@sent_once
 def plan_action(intervention_id: int, action: str):
     plan = get_record_or_404(current_user, Intervention, intervention_id)
     student = get_student_or_404(current_user, plan.student_id)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.permissions import administrator_required, get_record_or_404, get_student_or_404
 from portal.extensions import db
 from portal.outcomes import bp, entry_queries, program_services
@@ -24,6 +25,7 @@ add_nav_item("outcomes.programs", _l("Programs"), roles=(Role.ADMINISTRATOR,), o
 
 @bp.route("/programs", methods=["GET", "POST"])
 @administrator_required
+@sent_once
 def programs():
     form = ProgramForm()
     if form.validate_on_submit() and current_user.school_id and save_or_refuse(

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.params import query_date, query_int
 from portal.core.permissions import (
     chosen_school_id,
@@ -111,6 +112,7 @@ def grades(section_id: int):
 
 @bp.route("/students/<int:student_id>/behaviour", methods=["GET", "POST"])
 @staff_required
+@sent_once
 def behaviour(student_id: int):
     student = get_student_or_404(current_user, student_id)
     zone = student.school.timezone

@@ -12,6 +12,7 @@ from portal.auth.models import Role
 from portal.core.extension_points import add_home_tile
 from portal.core.jobs import add_periodic_job
 from portal.core.navigation import add_nav_item
+from portal.core.once import sent_once
 from portal.core.permissions import (
     administrator_required,
     get_record_or_404,
@@ -61,6 +62,7 @@ def acknowledge(assessment_id: int):
 
 @bp.post("/flags/<int:assessment_id>/intervention")
 @roles_required(*FOLLOW_UP_ROLES)
+@sent_once
 def open_intervention(assessment_id: int):
     assessment = get_record_or_404(current_user, RiskAssessment, assessment_id)
     student = get_student_or_404(current_user, assessment.student_id)

@@ -3,10 +3,12 @@
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+import pytest
 import sqlalchemy
 from sqlalchemy import select
 
 from portal.auth.models import Role
+from portal.core.errors import DomainError
 from portal.core.signals import students_flagged
 from portal.events.invitations import record_rsvp
 from portal.events.models import EventInvitation
@@ -63,13 +65,17 @@ def test_a_request_about_the_whole_school_goes_to_its_administrators(app):
     assert set(notified(Kind.FAMILY_REQUEST)) == {world.admin.id}
 
 
-def test_assigning_a_request_tells_the_assignee_unless_they_may_not_see_the_student(app):
+def test_assigning_a_request_tells_the_assignee_and_one_who_may_not_see_the_student_is_refused(
+        app):
     world = school_with_staff()
     parent = _family_account(world)
     feedback = submit_feedback(guardian=world.mum, author=parent, student_id=world.ana.id,
                                kind="request", subject="Meeting", body="Please.")
-    update_feedback(feedback=feedback, actor=world.admin, assignee=world.outsider,
-                    status="in_progress")
+    db.session.commit()
+    with pytest.raises(DomainError, match="works with this student"):
+        update_feedback(feedback=feedback, actor=world.admin, assignee=world.outsider,
+                        status="in_progress")
+    db.session.rollback()
     assert notified(Kind.ASSIGNED) == {}
     update_feedback(feedback=feedback, actor=world.admin, assignee=world.teacher,
                     status="in_progress")

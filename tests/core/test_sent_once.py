@@ -1,0 +1,153 @@
+"""A double click, a second tab or a browser's retry sends a form once (portal/core/once.py)."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.family.services import submit_feedback
+from portal.messaging.models import Delivery
+from portal.messaging.worker import drain
+from portal.needs.models import FeedbackReply
+from tests.conftest import is_postgres
+from tests.people.helpers import classroom, client_for
+from tests.test_hostile_input import ROLES, Forms, Probe, _paths, _refused, world  # noqa: F401
+
+REPLY = {"body": "We will look at the homework together on Monday."}
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _request(room):
+    feedback = submit_feedback(guardian=room.guardian, author=room.parent,
+                               student_id=room.student.id, kind="question",
+                               subject="Homework", body="How much homework is there?")
+    db.session.commit()
+    return feedback
+
+
+def test_a_reply_pressed_twice_is_sent_once_and_the_second_press_is_told(
+        app, login_as, smtp_server):
+    room = classroom()
+    feedback = _request(room)
+    client = login_as(room.teacher)
+    url = f"/needs/requests/{feedback.id}/reply"
+    first = client.post(url, data=REPLY)
+    second = client.post(url, data=REPLY)
+    assert first.status_code == 302 and second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]  # where the first went
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "already sent a moment ago; it was not sent again" in page
+    assert _count(FeedbackReply) == 1
+    drain()
+    replies = [m for m in smtp_server.messages if m["To"] == room.guardian.email]
+    assert len(replies) == 1
+
+
+def test_what_differs_is_sent_and_the_same_words_again_after_ten_minutes(app, login_as, clock):
+    """Other words, another colleague, or the same words once the window has passed: each is
+    a message of its own. Only a request's reply is held to once: its status may go back
+    and forth."""
+    room = classroom()
+    feedback = _request(room)
+    url = f"/needs/requests/{feedback.id}"
+    assert login_as(room.teacher).post(f"{url}/reply", data=REPLY).status_code == 302
+    assert login_as(room.teacher).post(f"{url}/reply", data={
+        "body": "And on Tuesday."}).status_code == 302
+    assert login_as(room.admin).post(f"{url}/reply", data=REPLY).status_code == 302
+    clock.advance(minutes=11)
+    assert login_as(room.teacher).post(f"{url}/reply", data=REPLY).status_code == 302
+    assert _count(FeedbackReply) == 4
+    client = login_as(room.teacher)
+    for status in ("in_progress", "new", "in_progress"):
+        assert client.post(f"{url}/update", data={"assigned_to_id": "",
+                                                  "status": status}).status_code == 302
+
+
+def test_a_refused_form_may_be_sent_again(app, login_as):
+    """A submission the action refused (a 4xx) gives its claim back: the same form is refused
+    again for its own reason, not called already sent, and once put right it is sent."""
+    room = classroom()
+    feedback = _request(room)
+    client = login_as(room.teacher)
+    url = f"/needs/requests/{feedback.id}/reply"
+    for _ in range(2):
+        refused = client.post(url, data={"body": ""})
+        assert refused.status_code == 400
+        assert "already sent" not in refused.get_data(as_text=True)
+    assert client.post(url, data=REPLY).status_code == 302
+    assert _count(FeedbackReply) == 1
+
+
+@pytest.mark.postgres_only
+def test_four_tabs_sending_the_same_reply_at_once_send_it_once(app, login_as):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    room = classroom()
+    url = f"/needs/requests/{_request(room).id}/reply"
+    deliveries = _count(Delivery)  # the staff told of the request
+    tabs = [client_for(app, room.teacher) for _ in range(4)]
+    db.session.remove()
+    barrier, answers = threading.Barrier(len(tabs)), []
+
+    def press_send(tab):
+        barrier.wait()
+        answers.append(tab.post(url, data=REPLY))
+
+    threads = [threading.Thread(target=press_send, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(answer.status_code for answer in answers) == [302, 303, 303, 303]
+    assert len({answer.headers["Location"] for answer in answers}) == 1
+    assert _count(FeedbackReply) == 1
+    assert _count(Delivery) == deliveries + 1  # the family's email
+
+
+# Forms that may be sent twice on purpose: each press records a choice again (a consent
+# given again is a new entry of the family's history) or makes a new private link.
+SENT_AGAIN_ON_PURPOSE = {"/family/consents", "/family/calendar"}
+
+
+def _row_counts() -> dict[str, int]:
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables}
+
+
+@pytest.mark.parametrize("email", [pytest.param(email, id=email.split("@")[0])
+                                   for email in ROLES if email])
+def test_every_form_a_page_shows_sent_twice_as_filled_in_acts_once(world, email):  # noqa: F811
+    """Each form of every page, sent twice as the page filled it in (empty text filled in):
+    when the first press wrote anything, the second writes nothing."""
+    probe = Probe(world, db.session.scalar(select(User.id).where(User.email == email)))
+    twice, sent = [], set()
+    for rule in sorted(world.app.url_map.iter_rules(), key=lambda rule: rule.rule):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "dashboards.plotly_js") \
+                or _refused(probe, world.app.view_functions[rule.endpoint]):
+            continue
+        path = _paths(rule, world.real_ids)[0]
+        for form in Forms(probe.send("GET", path)).forms:
+            action = form.action or path
+            key = (action.split("?")[0], tuple(form.names))
+            if form.method != "POST" or not action.startswith("/") or key in sent \
+                    or any(word in action for word in ("logout", "erase")) \
+                    or action in SENT_AGAIN_ON_PURPOSE:
+                continue
+            sent.add(key)
+            values = {name: value or "Text" for name, value in form.values.items()}
+            before = _row_counts()
+            probe.send("POST", action, data=values)
+            between = _row_counts()
+            probe.send("POST", action, data=values)
+            after = _row_counts()
+            if between != before and after != between:
+                twice.append(f"{path} -> {action}: " + ", ".join(
+                    f"{table} +{after[table] - between[table]}" for table in after
+                    if after[table] != between[table]))
+    assert not probe.failures, probe.failures
+    assert not twice, "sent twice:\n" + "\n".join(twice)
