@@ -66,6 +66,11 @@ class DefaultConfig:
     # Web Push (VAPID): without a private key one is generated into instance/ on first start.
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY")
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:portal@demo.school")
+    # Push services are public HTTPS servers: a subscription naming plain http or an address
+    # inside a private network (loopback, private, link-local) is refused, or a family's
+    # browser could make the worker post wherever it says. Only the tests' loopback push
+    # service needs it on.
+    PUSH_PRIVATE_ENDPOINTS = False
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", str(60 * 60)))
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(14 * 24 * 60 * 60)))
     BABEL_DEFAULT_LOCALE = "en"
@@ -102,6 +107,7 @@ class TestConfig(DefaultConfig):
     MAIL_PORT = 1
     PORTAL_BASE_URL = "http://localhost"
     SERVER_NAME = None
+    PUSH_PRIVATE_ENDPOINTS = True  # the loopback push service (tests/notifications/push_server.py)
 
 
 class ProductionConfig(DefaultConfig):

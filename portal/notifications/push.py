@@ -8,8 +8,11 @@ says is gone (404 or 410).
 
 import base64
 import hashlib
+import ipaddress
 import json
+import socket
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -74,7 +77,8 @@ def _hash(endpoint: str) -> str:
 def save_subscription(*, guardian, endpoint: str, p256dh: str, auth: str,
                       user_agent: str | None = None) -> PushSubscription:
     """Store (or move to this guardian) the subscription of one device."""
-    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 2000:
+    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 2000 \
+            or endpoint_problem(endpoint):
         raise DomainError(_("The push subscription has no valid endpoint."), field="endpoint")
     try:  # the device's P-256 public key and its 16-byte auth secret (RFC 8291)
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _unpadded(p256dh))
@@ -93,6 +97,31 @@ def save_subscription(*, guardian, endpoint: str, p256dh: str, auth: str,
     subscription.user_agent = (user_agent or "")[:300] or None
     db.session.flush()
     return subscription
+
+
+def endpoint_problem(endpoint: str) -> str | None:
+    """Why the portal will not post to this push endpoint, or None. A push service is a
+    public HTTPS server: plain http, or a host that is or resolves to an address inside a
+    private network (loopback, private, link-local, reserved), is refused, when subscribing
+    and again before each push (the name may resolve elsewhere by then). A name that does not
+    resolve now is left to the send, which fails as unreachable and is retried."""
+    parts = urlsplit(endpoint)
+    if current_app.config["PUSH_PRIVATE_ENDPOINTS"]:
+        return None
+    if parts.scheme != "https" or not parts.hostname:
+        return "the push service's address is not https"
+    try:
+        addresses = [ipaddress.ip_address(parts.hostname)]
+    except ValueError:
+        try:
+            found = socket.getaddrinfo(parts.hostname, parts.port or 443,
+                                       proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return None
+        addresses = [ipaddress.ip_address(info[4][0].partition("%")[0]) for info in found]
+    if not all(address.is_global for address in addresses):
+        return "the push service's address is inside a private network"
+    return None
 
 
 def _device_of(guardian, endpoint: str) -> PushSubscription | None:
@@ -155,6 +184,9 @@ def send_push(delivery: Delivery) -> Exception | None:
                                   int(delivery.to_address.rpartition(":")[2]))
     if subscription is None:
         return PermanentFailure("The device turned notifications off.")
+    problem = endpoint_problem(subscription.endpoint)
+    if problem:
+        return PermanentFailure(f"Not sent: {problem}.")
     info = {"endpoint": subscription.endpoint,
             "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}}
     try:
