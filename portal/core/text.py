@@ -11,6 +11,12 @@ def fold(text: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
 
 
+def one_line(text: str | None) -> str:
+    """Return text with its line breaks (any of Unicode's) as single spaces: an email's
+    subject is one header line, and a line break in it would end the header there."""
+    return " ".join((text or "").splitlines()).strip()
+
+
 # A cell starting with one of these is run as a formula by spreadsheet programs (OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

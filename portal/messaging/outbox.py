@@ -5,6 +5,7 @@ import uuid
 from flask import current_app
 from sqlalchemy import update
 
+from portal.core.text import one_line
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import Delivery, DeliveryStatus
@@ -28,7 +29,7 @@ def delivery_fields(*, to_address: str, subject: str, body_text: str | None, kin
     one is written as a Delivery, a campaign's thousands as plain rows. An email to a
     guardian has no `body_text` yet: the worker writes it from the inbox copy (compose.py)."""
     return {
-        "to_address": to_address, "subject": subject, "body_text": body_text,
+        "to_address": to_address, "subject": one_line(subject), "body_text": body_text,
         "body_html": body_html, "kind": kind, "user_id": user_id, "guardian_id": guardian_id,
         "message_id": message_id, "campaign_id": campaign_id, "headers": headers or {},
         "attachments": attachments or [], "channel": channel, "status": DeliveryStatus.QUEUED,

@@ -23,6 +23,7 @@ from datetime import timedelta
 from email import policy as email_policy
 
 from flask import current_app
+from flask_mail import BadHeaderError
 from flask_mail import Message as MailMessage
 from sqlalchemy import Row, or_, select, update
 
@@ -125,7 +126,11 @@ class PortalMail(MailMessage):
 
 
 def build_mail(delivery: Delivery) -> PortalMail:
-    """Turn a delivery row into the email the SMTP server receives."""
+    """Turn a delivery row into the email the SMTP server receives (ValueError for a header
+    with a line break: it would end there and start another)."""
+    for name, value in (delivery.headers or {}).items():
+        if len(f"{name}{value}".splitlines()) > 1:
+            raise ValueError(f"a line break in the header {name!r}")
     message = PortalMail(
         subject=delivery.subject, recipients=[delivery.to_address], body=delivery.body_text,
         html=delivery.body_html, extra_headers=dict(delivery.headers or {}),
@@ -324,6 +329,8 @@ class Mailer:
             return self.unreachable
         try:
             self._send(delivery)
+        except (BadHeaderError, ValueError) as error:  # a header that cannot be written
+            return PermanentFailure(f"The email could not be written: {error!r}")
         except (smtplib.SMTPServerDisconnected, OSError) as raw:
             self.close()  # the next message opens a new connection
             return _classify(raw)
