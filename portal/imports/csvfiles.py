@@ -9,6 +9,7 @@ RowError naming the file, line, column and value.
 import csv
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -71,21 +72,42 @@ def _key(column: str) -> str:
     return column.strip().lstrip("\ufeff").lower()
 
 
-def read_source(path: Path) -> dict[str, bytes]:
+# The CSV a zip may unpack to: a district's roster is tens of megabytes, a zip bomb (a few
+# megabytes that unpack to gigabytes) is refused before anything is unpacked.
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024
+
+
+def read_source(path: Path, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> dict[str, bytes]:
     """Return the CSV files of a folder or a zip by lower-case file name."""
     path = Path(path)
     if path.is_dir():
         return {item.name.lower(): item.read_bytes() for item in path.iterdir()
                 if item.suffix.lower() == ".csv"}
     if not path.exists():
-        raise ImportFailed([RowError(path.name, 0, "", "", "no such file or folder")])
+        raise ImportFailed.single(path.name, "no such file or folder")
     try:
-        with zipfile.ZipFile(path) as archive:
-            return {Path(name).name.lower(): archive.read(name) for name in archive.namelist()
-                    if name.lower().endswith(".csv") and "__macosx" not in name.lower()}
+        archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise ImportFailed([RowError(path.name, 0, "", "", "is neither a folder nor a zip file")
-                            ]) from None
+        raise ImportFailed.single(path.name, "is neither a folder nor a zip file") from None
+    with archive:
+        members = [info for info in archive.infolist() if info.filename.lower()
+                   .endswith(".csv") and "__macosx" not in info.filename.lower()]
+        unpacked = sum(info.file_size for info in members)
+        if unpacked > max_unpacked:
+            raise ImportFailed.single(path.name, f"unpacks to {unpacked / 2**20:,.0f} MB of CSV, "
+                                                 f"more than the {max_unpacked / 2**20:,.0f} MB "
+                                                 "an import reads")
+        try:
+            return {Path(info.filename).name.lower(): archive.read(info) for info in members}
+        except NotImplementedError:  # (a RuntimeError too: first)
+            raise ImportFailed.single(path.name, "is packed in a way the portal cannot unpack: "
+                                                 "save it as an ordinary zip") from None
+        except RuntimeError:  # the zip module's word for a member that needs a password
+            raise ImportFailed.single(path.name, "is protected by a password: save the zip "
+                                                 "without one") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            raise ImportFailed.single(path.name, "is damaged (its files do not unpack): "
+                                                 "export it again") from None
 
 
 def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]:

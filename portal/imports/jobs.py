@@ -105,6 +105,12 @@ def run_queued_imports() -> int:
     return ran
 
 
+def _failed(failed: ImportFailed) -> dict:
+    return {"status": ImportStatus.FAILED, "errors": [
+        {"file": e.file, "line": e.line, "column": e.column, "value": e.value,
+         "reason": e.reason} for e in failed.errors]}
+
+
 def run_import_job(job: ImportJob) -> None:
     """Run one claimed job: commit its changes (unless a dry run) and its outcome."""
     job_id, path = job.id, upload_folder() / job.stored_name
@@ -112,9 +118,13 @@ def run_import_job(job: ImportJob) -> None:
         summary = _run(job)
     except ImportFailed as failed:
         db.session.rollback()
-        outcome = {"status": ImportStatus.FAILED, "errors": [
-            {"file": e.file, "line": e.line, "column": e.column, "value": e.value,
-             "reason": e.reason} for e in failed.errors]}
+        outcome = _failed(failed)
+    except Exception:  # noqa: BLE001 — the job ends, failed, whatever stopped it
+        db.session.rollback()
+        current_app.logger.exception("import job %s stopped on an unexpected error", job_id)
+        outcome = _failed(ImportFailed.single(job.file_name, "the import stopped on an "
+                                                             "unexpected error; nothing was "
+                                                             "imported"))
     else:
         if job.dry_run:
             db.session.rollback()

@@ -1,12 +1,14 @@
 """The administrators' import page: the upload is queued, the worker runs it, the page reports."""
 
 import io
+import zipfile
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.imports.csvfiles import ImportFailed, read_source
 from portal.imports.jobs import run_queued_imports
 from portal.imports.models import ImportJob
 from portal.people.models import District, School, Student
@@ -148,3 +150,74 @@ def test_a_district_administrator_imports_only_their_own_district(client, login_
     run_queued_imports()
     assert db.session.scalar(select(ImportJob).order_by(ImportJob.id.desc())).status == "done"
     assert db.session.scalar(select(School).where(School.sourced_id == "s-east")) is not None
+
+
+def _patched(data: bytes, local_at: int, central_at: int, value: bytes) -> bytes:
+    """The zip with a field of its (only) member rewritten in both of its headers."""
+    local, central = data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
+    data = bytearray(data)
+    data[local + local_at:local + local_at + len(value)] = value
+    data[central + central_at:central + central_at + len(value)] = value
+    return bytes(data)
+
+
+def _one_member_zip(text: str, compression=zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("users.csv", text)
+    return buffer.getvalue()
+
+
+def _damaged(data: bytes) -> bytes:
+    start = len(b"PK\x03\x04") + 26 + len("users.csv") + 5  # into the member's data
+    return data[:start] + bytes(byte ^ 0xFF for byte in data[start:start + 20]) + \
+        data[start + 20:]
+
+
+USERS = "sourcedId,role,givenName,familyName\\n" + "st1,student,Ana,Lopez\\n" * 50
+
+
+@pytest.mark.parametrize("data, reason", [
+    # the "encrypted" flag (bit 0 of the general purpose flags)
+    (_patched(_one_member_zip(USERS), 6, 8, b"\x01\x00"), "is protected by a password"),
+    # compression method 99 (AES), which the zip module does not read
+    (_patched(_one_member_zip(USERS), 8, 10, b"\x63\x00"), "is packed in a way the portal"),
+    # deflated data with twenty bytes inverted
+    (_damaged(_one_member_zip(USERS, zipfile.ZIP_DEFLATED)), "is damaged"),
+], ids=["password", "compression", "damaged"])
+def test_a_zip_that_does_not_unpack_fails_with_why_and_is_deleted(client, login_as, tmp_path,
+                                                                   data, reason):
+    """Each was an unhandled error: the job stayed "running" for ever, and the roster's
+    personal data stayed on disk."""
+    login_as(district_admin())
+    response = upload(client, data, dry_run=False)
+    assert run_queued_imports() == 1
+    job = db.session.scalar(select(ImportJob))
+    assert job.status == "failed" and reason in job.errors[0]["reason"]
+    assert reason in client.get(response.location).get_data(as_text=True)
+    assert not any((tmp_path / "uploads").iterdir()) and students() == 0
+
+
+def test_a_zip_that_would_unpack_to_too_much_is_refused_before_unpacking(tmp_path):
+    path = tmp_path / "bomb.zip"
+    path.write_bytes(_one_member_zip("0" * 5000, zipfile.ZIP_DEFLATED))
+    with pytest.raises(ImportFailed, match="unpacks to 0 MB of CSV, more than the 0 MB"):
+        read_source(path, max_unpacked=4999)
+    assert read_source(path, max_unpacked=5000) == {"users.csv": b"0" * 5000}
+
+
+def test_an_unexpected_error_ends_the_job_failed_and_nothing_is_imported(client, login_as,
+                                                                         tmp_path):
+    """The stored file gone before the worker ran (a worker on a host without the upload
+    folder): the job fails and says so, rather than staying "running" for ever."""
+    school = make_school()
+    login_as(make_user(Role.ADMINISTRATOR, school))
+    response = upload(client, b"student_id,date,status\\n", kind="attendance", dry_run=False,
+                      name="attendance.csv")
+    for stored in (tmp_path / "uploads").iterdir():
+        stored.unlink()
+    assert run_queued_imports() == 1
+    job = db.session.scalar(select(ImportJob))
+    assert job.status == "failed"
+    assert "stopped on an unexpected error; nothing was imported" in job.errors[0]["reason"]
+    assert "unexpected error" in client.get(response.location).get_data(as_text=True)
