@@ -49,6 +49,10 @@ ROLES = ("admin@demo.school", "teacher@demo.school", "counsellor@demo.school",
          "parent@demo.school", None)
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 TAMPERED = ("-1", "99999999999999999999", "\x00")  # one field at a time, in a filled-in form
+# JSON bodies no form sends: nested past the parser's depth, nested just within it, not an
+# object, infinite; each was a server error on every route taking a POST.
+HOSTILE_JSON = ("[" * 5000 + "]" * 5000, '{"a":' * 900 + '"\u0000"' + "}" * 900, '"text"',
+                "1e999999", "[]")
 
 
 @dataclass
@@ -186,12 +190,12 @@ class Probe:
         self.role = db.session.get(User, user_id).role if user_id else None
 
     def send(self, method: str, path: str, value: str = "", *, refused: bool = False,
-             **kwargs) -> str:
+             described: str = "", **kwargs) -> str:
         """Send one request; when refused, the answer must be a refusal (403, or the sign-in
         page for someone signed out)."""
         _sign_in(self.client, self.user_id)
-        case = f"{method} {path}" + (f" with {value}" if value.endswith(" in its form")
-                                     else f" with every parameter {value!r}" if value else "")
+        said = described or (f"with every parameter {value!r}" if value else "")
+        case = f"{method} {path} {said}".rstrip()
         try:
             response = self.client.open(path, method=method, **kwargs)
         except Exception as error:  # noqa: BLE001 — every crash is a finding
@@ -229,7 +233,7 @@ def _tamper_with_forms(probe: Probe, page: str, path: str) -> None:
         sent_as = "data" if form.method == "POST" else "query_string"
         for name in [name for name in dict.fromkeys(form.names) if name != "csrf_token"]:
             for value in TAMPERED:
-                probe.send(form.method, action, f"{name}={value!r} in its form",
+                probe.send(form.method, action, described=f"with {name}={value!r} in its form",
                            **{sent_as: {**form.values, name: value}})
 
 
@@ -253,6 +257,9 @@ def _probe_rule(probe: Probe, rule, real_ids, view) -> None:
             probe.send("POST", path, data=dict.fromkeys(names, "1"))
         for value in HOSTILE:
             probe.send("POST", paths[0], value, data=dict.fromkeys(names, value))
+        for body in HOSTILE_JSON:
+            probe.send("POST", paths[0], described=f"with the JSON body {body[:12]!r}…",
+                       data=body, content_type="application/json")
 
 
 # `make test` shares the crawl between its passes, each role crawled in one: the staff who

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from flask import Flask, abort, request
 from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 
 from portal.core.fields import sane_year
 from portal.core.urls import MAX_INTEGER
@@ -41,6 +42,19 @@ def query_date(name: str, fmt: str = "%Y-%m-%d") -> date | None:
     return value
 
 
+def refuse_unreadable_json() -> None:
+    """Answer 400 for a JSON body the portal cannot read: not JSON, nested deeper than the
+    parser goes, or anything but an object (every JSON body the portal takes is one)."""
+    if not request.is_json:
+        return
+    try:
+        body = request.get_json()
+    except (BadRequest, RecursionError):
+        abort(400, _("The request's body is not JSON the portal can read."))
+    if not isinstance(body, dict):
+        abort(400, _("The request's body must be a JSON object."))
+
+
 def refuse_nul_characters() -> None:
     """Answer 400 when the path, a parameter, a form field or a JSON body's key or text
     holds a NUL character (PostgreSQL cannot store or compare text with one)."""
@@ -53,18 +67,22 @@ def refuse_nul_characters() -> None:
 
 
 def _json_texts(value, name: str = "json"):
-    """Yield (name, text) for every key and string of a parsed JSON body."""
-    if isinstance(value, str):
-        yield name, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield name, str(key)
-            yield from _json_texts(item, str(key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _json_texts(item, name)
+    """Yield (name, text) for every key and string of a parsed JSON body (walked with a
+    list, not by recursion: a body nests as deep as the parser allows)."""
+    waiting = [(name, value)]
+    while waiting:
+        name, value = waiting.pop()
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield name, str(key)
+                waiting.append((str(key), item))
+        elif isinstance(value, list):
+            waiting.extend((name, item) for item in value)
 
 
 def register(app: Flask) -> None:
     """Check every request's input for what no route can handle."""
+    app.before_request(refuse_unreadable_json)
     app.before_request(refuse_nul_characters)

@@ -215,3 +215,33 @@ def test_a_nul_character_in_the_json_is_refused_before_anything_is_stored(
                            headers={"Accept": "application/json"})
     assert response.status_code == 400 and "NUL character" in response.get_json()["message"]
     assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+@pytest.mark.parametrize("body, message", [
+    ("[" * 5000 + "]" * 5000, "is not JSON the portal can read"),
+    ('"https://push.example.org/x"', "must be a JSON object"),
+    ("1e999999", "must be a JSON object"),
+    ("[]", "must be a JSON object"),
+    ("{", "is not JSON the portal can read"),
+])
+def test_a_json_body_that_is_not_an_object_the_portal_reads_is_a_400(
+        app, client, login_as, family, body, message):
+    """Each but the last was a server error, on every route taking a POST (the parser's
+    recursion, or a form reading the body as fields)."""
+    login_as(family[0])
+    response = client.post("/notifications/push/subscriptions", data=body,
+                           content_type="application/json",
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and message in response.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_a_nul_character_deep_in_a_json_body_is_found(app, client, login_as, family):
+    """The body nested 900 deep (within the parser's depth) is walked without recursion."""
+    login_as(family[0])
+    body = '{"endpoint": "https://push.example.org/x", "keys": ' + '{"a": ' * 900 + \
+        '"\\u0000"' + "}" * 901
+    response = client.post("/notifications/push/subscriptions", data=body,
+                           content_type="application/json",
+                           headers={"Accept": "application/json"})
+    assert response.status_code == 400 and "NUL character" in response.get_json()["message"]
