@@ -67,19 +67,16 @@ def refuse_nul_characters() -> None:
 
 
 def _json_texts(value, name: str = "json"):
-    """Yield (name, text) for every key and string of a parsed JSON body (walked with a
-    list, not by recursion: a body nests as deep as the parser allows)."""
-    waiting = [(name, value)]
-    while waiting:
-        name, value = waiting.pop()
-        if isinstance(value, str):
-            yield name, value
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                yield name, str(key)
-                waiting.append((str(key), item))
-        elif isinstance(value, list):
-            waiting.extend((name, item) for item in value)
+    """Yield (name, text) for every key and string of a parsed JSON body."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield name, str(key)
+            yield from _json_texts(item, str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_texts(item, name)
 
 
 def register(app: Flask) -> None:

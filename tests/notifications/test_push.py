@@ -237,7 +237,7 @@ def test_a_json_body_that_is_not_an_object_the_portal_reads_is_a_400(
 
 
 def test_a_nul_character_deep_in_a_json_body_is_found(app, client, login_as, family):
-    """The body nested 900 deep (within the parser's depth) is walked without recursion."""
+    """A body nested 900 deep (within the parser's depth) is read to its bottom."""
     login_as(family[0])
     body = '{"endpoint": "https://push.example.org/x", "keys": ' + '{"a": ' * 900 + \
         '"\\u0000"' + "}" * 901
