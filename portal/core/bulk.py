@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import psycopg
 from sqlalchemy import ARRAY, ColumnElement, Table, any_, bindparam, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from portal.extensions import db
 
@@ -71,8 +71,8 @@ def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> in
     """Write rows (tuples in the columns' order) into a table; return how many.
 
     Columns left out get their model's Python default, evaluated once per call. JSON values
-    go to COPY as text, which the caller gives. A refused row raises IntegrityError, as an
-    INSERT would.
+    go to COPY as text, which the caller gives. A refused row raises IntegrityError (or
+    DataError), as an INSERT would.
     """
     extra = _defaults(table, columns)
     names = [*columns, *extra]
@@ -89,6 +89,8 @@ def copy_rows(table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> in
                     written += 1
         except psycopg.IntegrityError as exc:
             raise IntegrityError(statement, None, exc) from exc
+        except psycopg.DataError as exc:  # a value the column cannot hold (too long)
+            raise DataError(statement, None, exc) from exc
         return written
     statement = insert(table)
     batch = []

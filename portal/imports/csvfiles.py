@@ -173,6 +173,14 @@ def parse_date(row: Row, column: str, *, required: bool = False) -> date | None:
     return day
 
 
+def parse_text(row: Row, column: str, longest: int) -> str:
+    """Return the cell's text; refuse one longer than the portal keeps."""
+    value = row.get(column)
+    if len(value) > longest:
+        raise ImportFailed([row.error(column, f"is longer than {longest} characters")])
+    return value
+
+
 def parse_enum(row: Row, column: str, allowed: tuple[str, ...], *, default: str = "") -> str:
     """Return the allowed value matching the cell whatever its case; refuse any other."""
     value = row.get(column)

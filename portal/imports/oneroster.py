@@ -120,9 +120,27 @@ def _each(rows: list[Row], reader, errors: list[RowError]) -> list:
     return records
 
 
+# What the portal keeps of each text, by file (the lengths of the columns they go to,
+# portal/people/models.py and portal/auth/models.py): a longer one is named, not cut.
+LONGEST = {
+    "orgs": {"name": 200},
+    "academicsessions": {"title": 100},
+    "courses": {"title": 200, "courseCode": 40},
+    "classes": {"title": 100, "location": 50},
+    "users": {"givenName": 100, "familyName": 100, "preferredFirstName": 100,
+              "preferredGivenName": 100, "identifier": 64, "email": 254, "phone": 40,
+              "sms": 40},
+}
+
+
 def _base(row: Row) -> dict:
     if not row.get("sourcedId"):
         raise ImportFailed([row.error("sourcedId", "is required")])
+    longest = {"sourcedId": 255, **LONGEST.get(row.file.lower().removesuffix(".csv"), {})}
+    too_long = [row.error(column, f"is longer than {length} characters")
+                for column, length in longest.items() if len(row.get(column)) > length]
+    if too_long:
+        raise ImportFailed(too_long)
     return {"sourced_id": row.get("sourcedId"), "active": parse_status(row), "row": row}
 
 

@@ -10,11 +10,15 @@ from portal.imports.csvfiles import (
     RowError,
     parse_date,
     parse_enum,
+    parse_text,
     read_rows,
 )
 
 ATTENDANCE_STATUSES = ("present", "absent_excused", "absent_unexcused", "tardy")
 GRADE_KINDS = ("assessment", "period")
+# What the portal keeps of an absence's reason and an assessment's name (the columns of
+# DailyAttendance.reason and Grade.assessment_name).
+LONGEST_REASON = LONGEST_ASSESSMENT = 200
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ def _required(row: Row, *columns: str) -> None:
 def _attendance(row: Row) -> AttendanceLine:
     _required(row, "student")
     return AttendanceLine(row, row.get("student"), parse_date(row, "date", required=True),
-                          parse_enum(row, "status", ATTENDANCE_STATUSES), row.get("reason"))
+                          parse_enum(row, "status", ATTENDANCE_STATUSES),
+                          parse_text(row, "reason", LONGEST_REASON))
 
 
 def _grade(row: Row) -> GradeLine:
@@ -72,7 +77,7 @@ def _grade(row: Row) -> GradeLine:
     if kind == "assessment":
         _required(row, "assessment")
     line = GradeLine(row, row.get("student"), row.get("class"), row.get("grading_period"), kind,
-                     row.get("assessment"), _number(row, "score"),
+                     parse_text(row, "assessment", LONGEST_ASSESSMENT), _number(row, "score"),
                      _number(row, "max_score", default=100.0),
                      parse_date(row, "date", required=True))
     if line.max_score == 0 or line.score > line.max_score:

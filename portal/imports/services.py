@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed, RowError, read_source
@@ -26,7 +26,7 @@ def import_oneroster(*, path: Path,
     try:
         return apply_roster(roster, progress=progress, allowed_school_ids=allowed_school_ids,
                             district_id=district_id)
-    except IntegrityError as exc:
+    except (DataError, IntegrityError) as exc:
         db.session.rollback()
         raise ImportFailed([RowError(Path(path).name, 0, "", "",
                                      f"the database refused the data: {exc.orig}")]) from exc

@@ -49,8 +49,11 @@ def record_attendance(*, section: Section, roster: list[Student], on_date: date,
     """Save a day's attendance for the section: everyone present unless marked otherwise."""
     if on_date > today:
         raise DomainError(_("Attendance cannot be taken for a day in the future."), field="on_date")
-    errors = {sid: _("Choose a status from the list.") for sid, (status, _reason) in marks.items()
-              if status not in AttendanceStatus.ALL}
+    longest = DailyAttendance.reason.type.length
+    errors = {sid: _("Choose a status from the list.") if status not in AttendanceStatus.ALL
+              else _("Keep the reason to %(count)d characters.", count=longest)
+              for sid, (status, reason) in marks.items()
+              if status not in AttendanceStatus.ALL or len(reason or "") > longest}
     if errors:
         raise GridError(errors)
     existing = {row.student_id: row for row in db.session.scalars(select(DailyAttendance).where(

@@ -9,6 +9,7 @@ from portal.imports.csvfiles import ImportFailed
 from portal.imports.oneroster import parse_roster
 from portal.imports.roster_apply import grade_number
 from portal.people.models import Section, Student
+from tests.conftest import is_postgres
 from tests.imports.oneroster_set import HEADERS, realistic, render, write_set
 
 
@@ -124,6 +125,13 @@ MALFORMED = [
      "academicSessions.csv, line 2, column endDate: '2126-06-18' is more than five years after"),
     ("class grade out of range", lambda f: _broken(f, "classes", 0, grades="09,2147483648"),
      "classes.csv, line 2, column grades: '09,2147483648' is not a grade level"),
+    # Each longer than its column: a database error on PostgreSQL, the whole import failed.
+    ("a name too long", lambda f: _broken(f, "users", 2, givenName="A" * 101),
+     "users.csv, line 4, column givenName: 'AAAA"),
+    ("a class title too long", lambda f: _broken(f, "classes", 0, title="Maths " * 17),
+     "is longer than 100 characters"),
+    ("a sourcedId too long", lambda f: _broken(f, "orgs", 1, sourcedId="s" * 256),
+     "is longer than 255 characters"),
 ]
 
 
@@ -162,3 +170,19 @@ def test_unknown_reference_in_a_delta_is_checked_against_the_database(app, tmp_p
     assert "enrollments.csv, line 2, column classSourcedId: 'k-gone' names no record" in \
         result.stderr
     assert db.session.scalar(select(func.count()).select_from(Section)) == 3
+
+
+@pytest.mark.postgres_only
+def test_what_the_database_still_refuses_is_said_and_nothing_is_imported(app, tmp_path):
+    """A teacher's name of 100 and 100 characters (each within its column) makes a full name
+    longer than the account keeps: PostgreSQL refuses it, and the import says so instead of
+    stopping on a database error (SQLite keeps any length)."""
+    if not is_postgres():
+        pytest.skip("SQLite does not limit a text column's length")
+    files = realistic()
+    teacher = next(index for index, row in enumerate(files["users"]) if row["sourcedId"] == "t1")
+    result = run_import(app, write_set(tmp_path / "long", _broken(
+        files, "users", teacher, givenName="M" * 100, familyName="O" * 100)))
+    assert result.exit_code == 1
+    assert "the database refused the data" in result.stderr and "too long" in result.stderr
+    assert not students()

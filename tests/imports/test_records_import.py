@@ -179,3 +179,23 @@ def test_a_nul_character_is_named_not_a_database_error(app, tmp_path):
     assert "attendance.csv, line 3, column reason: 'Doctor' contains a NUL character" in \
         result.stderr
     assert count(DailyAttendance) == 0
+
+
+def test_a_reason_or_an_assessment_longer_than_kept_is_named(app, tmp_path):
+    """Each was a database error on PostgreSQL; the portal keeps 200 characters of each."""
+    school, _students, section = school_of_the_examples()
+    attendance, grades = tmp_path / "attendance.csv", tmp_path / "grades.csv"
+    attendance.write_text("student,date,status,reason\n"
+                          f"1001,2026-10-01,absent_excused,{'r' * 200}\n"
+                          f"1002,2026-10-01,absent_excused,{'r' * 201}\n")
+    grades.write_text("student,class,assessment,score,date\n"
+                      f"1001,{section.name},{'q' * 201},7,2026-10-01\n")
+    result = run(app, "attendance", attendance, school)
+    assert result.exit_code == 1
+    assert "attendance.csv, line 3, column reason: " in result.stderr
+    assert "is longer than 200 characters" in result.stderr and "line 2" not in result.stderr
+    result = run(app, "grades", grades, school)
+    assert result.exit_code == 1
+    assert "grades.csv, line 2, column assessment: " in result.stderr
+    assert "is longer than 200 characters" in result.stderr
+    assert count(DailyAttendance) == 0 and count(Grade) == 0

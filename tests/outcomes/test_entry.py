@@ -76,6 +76,21 @@ def test_bad_attendance_is_refused_and_nothing_saved(app, login_as):
     assert db.session.scalar(select(DailyAttendance)) is None
 
 
+def test_an_absence_reason_longer_than_kept_is_refused_on_its_row(app, login_as):
+    """It was a server error on PostgreSQL (value too long); kept to 200 characters."""
+    room = classroom()
+    client = login_as(room.teacher)
+    url = f"/outcomes/sections/{room.section.id}/attendance"
+    absent = {"on_date": "2026-10-05", f"status-{room.student.id}": "absent_excused"}
+    response = client.post(url, data={**absent, f"reason-{room.student.id}": "é" * 201})
+    assert response.status_code == 400
+    assert "Keep the reason to 200 characters." in response.get_data(as_text=True)
+    assert db.session.scalar(select(DailyAttendance)) is None
+    saved = client.post(url, data={**absent, f"reason-{room.student.id}": "é" * 200})
+    assert saved.status_code == 302
+    assert db.session.scalar(select(DailyAttendance.reason)) == "é" * 200
+
+
 def test_another_teacher_cannot_take_this_class(app, login_as):
     room = classroom()
     client = login_as(room.other_teacher)
