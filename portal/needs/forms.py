@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.codes import code_choices
@@ -22,6 +22,7 @@ class NeedForm(FlaskForm):
     due_on = DateField(_l("Due date"), validators=[Optional()])
     visibility = SelectField(_l("Who may read it"), choices=[
         (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])
+    seen = HiddenField()  # the need as the form was filled from (people/changes.version_of)
 
     def set_staff(self, staff) -> None:
         """Offer the school's staff as owners."""

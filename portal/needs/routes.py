@@ -20,9 +20,10 @@ from portal.interactions.services import chosen_user
 from portal.needs import bp, queries, services
 from portal.needs.forms import ConvertToNeedForm, FeedbackReplyForm, FeedbackUpdateForm, NeedForm
 from portal.needs.models import Need
+from portal.people.changes import version_of
 from portal.people.models import Student
 from portal.people.queries import staff_of_school
-from portal.people.saving import save_or_refuse
+from portal.people.saving import save_edit, save_or_refuse
 
 add_nav_item("needs.queue", _l("Needs and requests"), roles=Role.STAFF, order=40)
 
@@ -46,18 +47,6 @@ def queue():
         timings=queries.request_timings([row[0] for row in requests]))
 
 
-def _save_need(form: NeedForm, student, need: Need | None):
-    """Validate and save a new or changed need; return a redirect or None to re-render."""
-    def save():
-        if need is None:
-            return services.record_need(student=student, actor=current_user, **_need_fields(form))
-        return services.update_need(need=need, student=student, actor=current_user,
-                                    **_need_fields(form))
-
-    if form.validate_on_submit() and save_or_refuse(form, save, _("Need saved.")) is None:
-        return redirect(url_for("students.profile", student_id=student.id))
-    return None
-
 
 @bp.route("/new/<int:student_id>", methods=["GET", "POST"])
 @staff_required
@@ -66,9 +55,12 @@ def new_need(student_id: int):
     student = get_student_or_404(current_user, student_id)
     form = NeedForm(data={"owner_id": current_user.id})
     form.set_staff(staff_who_may_see(student))
-    response = _save_need(form, student, None)
-    return response or (render_template("needs/need_form.html", form=form, student=student),
-                        400 if form.errors else 200)
+    if form.validate_on_submit() and save_or_refuse(form, lambda: services.record_need(
+            student=student, actor=current_user, **_need_fields(form)),
+            _("Need saved.")) is None:
+        return redirect(url_for("students.profile", student_id=student.id))
+    return render_template("needs/need_form.html", form=form, student=student), \
+        400 if form.errors else 200
 
 
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
@@ -79,12 +71,28 @@ def edit_need(need_id: int):
     may_change = can_change_need(current_user, need)
     if request.method == "POST" and not may_change:
         abort(403)
-    form = NeedForm(obj=need)
+    form = _need_form(need, student)
+    refused = None
+    if form.validate_on_submit():
+        refused, form = save_edit(form, lambda: services.update_need(
+            need=need, student=student, actor=current_user, seen=form.seen.data,
+            **_need_fields(form)), _("Need saved."), record=need, fields=services.NEED_FIELDS,
+            refill=lambda: _need_form(need, student, formdata=None))
+        if refused is None:
+            return redirect(url_for("students.profile", student_id=student.id))
+    status = refused.status if refused else 400 if form.errors else 200
+    return render_template("needs/need_form.html", form=form, student=student, need=need,
+                           may_change=may_change), status
+
+
+def _need_form(need: Need, student, **sent) -> NeedForm:
+    """The need's edit form, filled in from the need (with formdata=None, even when a form
+    was sent), carrying the need's version when shown."""
+    form = NeedForm(obj=need, **sent)
     form.set_staff(staff_who_may_see(student, kept=need.owner_id))
-    response = _save_need(form, student, need)
-    return response or (render_template("needs/need_form.html", form=form, student=student,
-                                        need=need, may_change=may_change),
-                        400 if form.errors else 200)
+    if not form.is_submitted():
+        form.seen.data = version_of(need, services.NEED_FIELDS)
+    return form
 
 
 def _assignees(feedback) -> list:

@@ -20,6 +20,7 @@ from portal.people.changes import (
     add_record,
     announce_update,
     changes_since,
+    check_unchanged_since,
     snapshot,
 )
 from portal.people.models import Guardian, School, Student
@@ -44,10 +45,12 @@ def record_need(*, student: Student, actor: User, kind: str, title: str,
 
 
 def update_need(*, need: Need, student: Student, actor: User, owner: User | None,
-                **fields) -> Need:
-    """Change a need: its owner, status, due date or notes (owner, author or administrator)."""
+                seen: str | None = None, **fields) -> Need:
+    """Change a need: its owner, status, due date or notes (owner, author or administrator),
+    unless it changed since the form (`seen`) was filled in."""
     if not can_change_need(actor, need):
         raise Forbidden(_("Only the need's owner, its author or an administrator may change it."))
+    check_unchanged_since(need, NEED_FIELDS, seen)
     check_owner(owner, student, field="owner_id", kept=need.owner_id)
     before = snapshot(need, NEED_FIELDS)
     for name, value in fields.items():

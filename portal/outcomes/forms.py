@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.codes import code_choices
@@ -89,6 +89,7 @@ class InterventionForm(FlaskForm):
                            validators=[DataRequired(_l("Choose who owns the plan."))])
     review_on = DateField(_l("Review date"), validators=[Optional()])
     visibility = SelectField(_l("Who may read it"), choices=VISIBILITY)
+    seen = HiddenField()  # the plan as the form was filled from (people/changes.version_of)
 
 
 class InterventionNoteForm(FlaskForm):

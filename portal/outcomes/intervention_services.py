@@ -17,6 +17,7 @@ from portal.people.changes import (
     announce_change,
     announce_update,
     changes_since,
+    check_unchanged_since,
     snapshot,
 )
 from portal.people.models import Student
@@ -67,12 +68,14 @@ def update_intervention(*, plan: Intervention, student: Student, actor: User,
                         owner: User, reason: str, goal: str, actions: str | None,
                         review_on: date | None,
                         need_id: int | None, risk_assessment_id: int | None,
-                        visibility: str, today: date) -> Intervention:
+                        visibility: str, today: date, seen: str | None = None) -> Intervention:
     """Change an open plan: why, the goal, the actions, its owner, its review date, what it
     answers and who may read it. A closed plan is history and stays as it was closed; a
-    review date may not move into the past (one already past may stay as it is)."""
+    review date may not move into the past (one already past may stay as it is); a plan
+    changed since the form (`seen`) was filled in is not overwritten."""
     if plan.status == InterventionStatus.CLOSED:
         raise Conflict(_("This intervention is closed; its plan can no longer be changed."))
+    check_unchanged_since(plan, PLAN_FIELDS, seen)
     _check_plan(student, owner, need_id, risk_assessment_id,
                 None if review_on == plan.review_on else review_on, today, plan)
     before = snapshot(plan, PLAN_FIELDS)

@@ -1,7 +1,12 @@
 """Announce changes to student data: the audit trail and the risk engine listen."""
 
+import hashlib
+import json
 from datetime import date, datetime
 
+from flask_babel import gettext as _
+
+from portal.core.errors import Conflict
 from portal.core.signals import record_changed, student_data_changed
 from portal.extensions import db
 
@@ -19,6 +24,26 @@ def _plain(value):
 def snapshot(record, fields: tuple[str, ...]) -> dict:
     """Return the current values of these fields, ready to compare after an edit."""
     return {name: _plain(getattr(record, name)) for name in fields}
+
+
+class EditedMeanwhile(Conflict):
+    """The record changed after the form the edit was made on was filled in."""
+
+
+def version_of(record, fields: tuple[str, ...]) -> str:
+    """A digest of these fields as they are now: an edit form carries the one it was filled
+    from (its `seen` field), so that saving it cannot put back what a colleague changed since."""
+    values = json.dumps(snapshot(record, fields), sort_keys=True, default=str)
+    return hashlib.sha256(values.encode()).hexdigest()[:32]
+
+
+def check_unchanged_since(record, fields: tuple[str, ...], seen: str | None) -> None:
+    """Refuse an edit made on a form filled before the record last changed (a colleague, or
+    the same person in another tab): saving it would undo their change unseen. A form
+    without `seen` (a client of its own) is not checked."""
+    if seen and seen != version_of(record, fields):
+        raise EditedMeanwhile(_("Someone changed this after you opened it. The form now shows "
+                                "it as it is: make your change again."))
 
 
 def changes_since(before: dict, record) -> dict:

@@ -6,6 +6,7 @@ from flask import flash
 
 from portal.core.errors import DomainError
 from portal.extensions import db
+from portal.people.changes import EditedMeanwhile, version_of
 
 
 def attach_error(form, error: DomainError) -> None:
@@ -28,3 +29,17 @@ def save_or_refuse(form, save: Callable, success: str) -> DomainError | None:
     db.session.commit()
     flash(success, "success")
     return None
+
+
+def save_edit(form, save: Callable, success: str, *, record, fields: tuple[str, ...],
+              refill: Callable) -> tuple[DomainError | None, object]:
+    """save_or_refuse for an edit form carrying the record's version (`seen`); return the
+    refusal (or None) and the form to show. An edit refused because the record changed
+    meanwhile shows the form filled in anew by refill(), from the record as it is now, with
+    its new version, saying why."""
+    refused = save_or_refuse(form, save, success)
+    if isinstance(refused, EditedMeanwhile):
+        form = refill()
+        form.seen.data = version_of(record, fields)
+        form.form_errors.append(refused.message)
+    return refused, form

@@ -1,0 +1,87 @@
+"""An edit made on a form filled in before someone changed the record does not undo their
+change unseen (two colleagues, or two tabs): it is refused, and the form shows the record as
+it is now (portal/people/changes.py, check_unchanged_since)."""
+
+import re
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.needs.models import Need
+from portal.outcomes.models import Intervention
+from tests.people.helpers import classroom
+
+MESSAGE = "Someone changed this after you opened it."
+
+
+def _seen(page: str) -> str:
+    return re.search(r'name="seen" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def _need_form(need: Need, **changes) -> dict:
+    return {"kind": need.kind, "title": need.title, "details": need.details or "",
+            "status": need.status, "owner_id": str(need.owner_id or ""), "due_on": "",
+            "visibility": need.visibility, **changes}
+
+
+def test_a_colleague_s_change_is_not_undone_by_a_form_filled_before_it(app, login_as):
+    room = classroom()
+    need = Need(student_id=room.student.id, kind="health", title="Inhaler", status="open",
+                owner_id=room.teacher.id, created_by_id=room.teacher.id, visibility="staff")
+    db.session.add(need)
+    db.session.commit()
+    url = f"/needs/{need.id}/edit"
+    teacher = login_as(room.teacher)
+    teachers_seen = _seen(teacher.get(url).get_data(as_text=True))
+    stale = _need_form(need, details="Keeps it in the office", seen=teachers_seen)
+    admin = login_as(room.admin)
+    admins_seen = _seen(admin.get(url).get_data(as_text=True))
+    assert admin.post(url, data=_need_form(need, status="in_progress",
+                                           seen=admins_seen)).status_code == 302
+    teacher = login_as(room.teacher)
+    refused = teacher.post(url, data=stale)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and MESSAGE in page
+    db.session.expire_all()
+    need = db.session.get(Need, need.id)
+    assert need.status == "in_progress" and not need.details  # the colleague's change kept
+    assert re.search(r'<option selected value="in_progress"|value="in_progress" selected', page)
+    again = teacher.post(url, data=_need_form(need, details="Keeps it in the office",
+                                              seen=_seen(page)))
+    assert again.status_code == 302
+    db.session.expire_all()
+    need = db.session.get(Need, need.id)
+    assert (need.status, need.details) == ("in_progress", "Keeps it in the office")
+
+
+def test_the_same_plan_saved_from_two_tabs_keeps_the_first_and_says_so(app, login_as):
+    room = classroom()
+    client = login_as(room.teacher)
+    plan_form = {"reason": "Absences", "goal": "Come every day", "owner_id": str(room.teacher.id),
+                 "visibility": "staff"}
+    client.post(f"/outcomes/students/{room.student.id}/interventions/new", data=plan_form)
+    plan = db.session.scalar(select(Intervention))
+    url = f"/outcomes/interventions/{plan.id}/edit"
+    first_tab, second_tab = (_seen(client.get(url).get_data(as_text=True)) for _ in range(2))
+    assert first_tab == second_tab
+    assert client.post(url, data={**plan_form, "goal": "Come on Mondays",
+                                  "seen": first_tab}).status_code == 302
+    refused = client.post(url, data={**plan_form, "goal": "Come on Fridays", "seen": second_tab})
+    assert refused.status_code == 409 and MESSAGE in refused.get_data(as_text=True)
+    assert "Come on Mondays" in refused.get_data(as_text=True)  # the form as it is now
+    db.session.expire_all()
+    assert db.session.get(Intervention, plan.id).goal == "Come on Mondays"
+
+
+def test_an_edit_without_the_form_s_version_is_saved_as_before(app, login_as):
+    """A client of its own that sends no `seen` is not checked (nothing to compare)."""
+    room = classroom()
+    need = Need(student_id=room.student.id, kind="health", title="Inhaler", status="open",
+                owner_id=room.teacher.id, created_by_id=room.teacher.id, visibility="staff")
+    db.session.add(need)
+    db.session.commit()
+    response = login_as(room.teacher).post(f"/needs/{need.id}/edit",
+                                           data=_need_form(need, status="resolved"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Need, need.id).status == "resolved"
