@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.codes import code_choices
@@ -34,6 +34,7 @@ class InteractionForm(FlaskForm):
                                      validate_choice=False)
     visibility = SelectField(_l("Who may read it"), choices=[
         (Visibility.STAFF, _l("Staff only")), (Visibility.FAMILY, _l("Shared with the family"))])
+    seen = HiddenField()  # the contact as an edit form was filled from (changes.version_of)
 
     def set_people(self, staff, guardian_links, owners) -> None:
         """Offer the school's staff as participants, the student's guardians (those whose
@@ -63,8 +64,8 @@ def interaction_form(student, guardian_links, *, author, interaction=None, **kwa
         defaults["staff_ids"] = [author.id]
     form = InteractionForm(obj=interaction, data=defaults if interaction is None else None,
                            **kwargs)
-    if interaction is not None and not form.is_submitted():
-        form.occurred_at.data = defaults["occurred_at"]
+    if interaction is not None and (not form.is_submitted() or kwargs.get("formdata", 0) is None):
+        form.occurred_at.data = defaults["occurred_at"]  # filled from the record: local time
     form.set_people(staff_of_school(student.school_id), guardian_links, staff_who_may_see(
         student, kept=interaction.follow_up_owner_id if interaction else None))
     return form

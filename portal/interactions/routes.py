@@ -21,8 +21,9 @@ from portal.extensions import db
 from portal.interactions import bp, queries, services
 from portal.interactions.forms import interaction_form
 from portal.interactions.models import Interaction
+from portal.people.changes import version_of
 from portal.people.queries import guardian_links_of
-from portal.people.saving import save_or_refuse
+from portal.people.saving import save_edit, save_or_refuse
 
 add_nav_item("interactions.follow_ups", _l("My follow-ups"), roles=Role.STAFF, order=30)
 
@@ -64,17 +65,31 @@ def edit(interaction_id: int):
     student = get_student_or_404(current_user, interaction.student_id)
     if not services.may_edit(current_user, interaction):
         abort(403)
-    form = interaction_form(student, guardian_links_of(student), author=current_user,
-                            interaction=interaction)
-    if not form.is_submitted():
-        form.staff_ids.data, form.guardian_ids.data = queries.participant_ids(interaction)
-    if form.validate_on_submit() and save_or_refuse(form, lambda: services.edit_interaction(
-            interaction=interaction, student=student, editor=current_user,
-            **_fields(form, student)), _("Changes saved; the earlier version is kept.")) is None:
-        return redirect(url_for("students.profile", student_id=student.id))
+    form = _edit_form(student, interaction)
+    refused = None
+    if form.validate_on_submit():
+        refused, form = save_edit(form, lambda: services.edit_interaction(
+            interaction=interaction, student=student, editor=current_user, seen=form.seen.data,
+            **_fields(form, student)), _("Changes saved; the earlier version is kept."),
+            record=interaction, fields=services.EDITABLE,
+            refill=lambda: _edit_form(student, interaction, formdata=None))
+        if refused is None:
+            return redirect(url_for("students.profile", student_id=student.id))
+    status = refused.status if refused else 400 if form.errors else 200
     return render_template("interactions/form.html", form=form, student=student,
                            interaction=interaction,
-                           revisions=queries.revisions_of(interaction)), 400 if form.errors else 200
+                           revisions=queries.revisions_of(interaction)), status
+
+
+def _edit_form(student, interaction: Interaction, **sent):
+    """The contact's edit form, filled in from the contact (with formdata=None, even when a
+    form was sent), carrying its participants and version when shown."""
+    form = interaction_form(student, guardian_links_of(student), author=current_user,
+                            interaction=interaction, **sent)
+    if not form.is_submitted() or "formdata" in sent:
+        form.staff_ids.data, form.guardian_ids.data = queries.participant_ids(interaction)
+        form.seen.data = version_of(interaction, services.EDITABLE)
+    return form
 
 
 @bp.get("/follow-ups")

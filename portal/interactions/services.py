@@ -17,7 +17,7 @@ from portal.interactions.models import (
     InteractionRevision,
     Outcome,
 )
-from portal.people.changes import add_record, announce_change, snapshot
+from portal.people.changes import add_record, announce_change, check_unchanged_since, snapshot
 from portal.people.models import Guardian, Student, StudentGuardian
 
 EDITABLE = ("channel", "direction", "occurred_at", "summary", "outcome", "follow_up_due_on",
@@ -141,10 +141,12 @@ def may_edit(user: User, interaction: Interaction) -> bool:
 
 def edit_interaction(*, interaction: Interaction, student: Student, editor: User,
                      staff_ids: list[int] | None = None, guardian_ids: list[int] | None = None,
-                     **fields) -> Interaction:
-    """Change an interaction (and who took part), keeping the earlier version as a revision."""
+                     seen: str | None = None, **fields) -> Interaction:
+    """Change an interaction (and who took part), keeping the earlier version as a revision,
+    unless it changed since the form (`seen`) was filled in."""
     if not may_edit(editor, interaction):
         raise Forbidden(_("Only the author or an administrator may edit this record."))
+    check_unchanged_since(interaction, EDITABLE, seen)
     owner = fields.pop("follow_up_owner", None)
     check_owner(owner, student, field="follow_up_owner_id", kept=interaction.follow_up_owner_id)
     fields["follow_up_owner_id"] = owner.id if owner else None

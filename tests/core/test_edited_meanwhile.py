@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.interactions.models import Interaction
 from portal.needs.models import Need
 from portal.outcomes.models import Intervention
 from tests.people.helpers import classroom
@@ -85,3 +86,24 @@ def test_an_edit_without_the_form_s_version_is_saved_as_before(app, login_as):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Need, need.id).status == "resolved"
+
+
+def test_a_contact_edited_in_two_tabs_keeps_the_first_edit(app, login_as):
+    room = classroom()
+    client = login_as(room.teacher)
+    contact = {"channel": "phone", "direction": "outbound", "occurred_at": "2026-11-24T10:00",
+               "summary": "Called about the trip", "outcome": "reached", "visibility": "staff",
+               "staff_ids": [str(room.teacher.id)]}
+    assert client.post(f"/interactions/new/{room.student.id}", data=contact).status_code == 302
+    interaction = db.session.scalar(select(Interaction))
+    url = f"/interactions/{interaction.id}/edit"
+    first_tab, second_tab = (_seen(client.get(url).get_data(as_text=True)) for _ in range(2))
+    assert client.post(url, data={**contact, "summary": "Called: they will come",
+                                  "seen": first_tab}).status_code == 302
+    refused = client.post(url, data={**contact, "summary": "Called: no answer",
+                                     "seen": second_tab})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and MESSAGE in page
+    assert "Called: they will come" in page and 'value="2026-11-24T10:00"' in page
+    db.session.expire_all()
+    assert db.session.get(Interaction, interaction.id).summary == "Called: they will come"
