@@ -25,12 +25,17 @@ def _need_form(need: Need, **changes) -> dict:
             "visibility": need.visibility, **changes}
 
 
-def test_a_colleague_s_change_is_not_undone_by_a_form_filled_before_it(app, login_as):
+def _room_with_a_need():
     room = classroom()
     need = Need(student_id=room.student.id, kind="health", title="Inhaler", status="open",
                 owner_id=room.teacher.id, created_by_id=room.teacher.id, visibility="staff")
     db.session.add(need)
     db.session.commit()
+    return room, need
+
+
+def test_a_colleague_s_change_is_not_undone_by_a_form_filled_before_it(app, login_as):
+    room, need = _room_with_a_need()
     url = f"/needs/{need.id}/edit"
     teacher = login_as(room.teacher)
     teachers_seen = _seen(teacher.get(url).get_data(as_text=True))
@@ -76,11 +81,7 @@ def test_the_same_plan_saved_from_two_tabs_keeps_the_first_and_says_so(app, logi
 
 def test_an_edit_without_the_form_s_version_is_saved_as_before(app, login_as):
     """A client of its own that sends no `seen` is not checked (nothing to compare)."""
-    room = classroom()
-    need = Need(student_id=room.student.id, kind="health", title="Inhaler", status="open",
-                owner_id=room.teacher.id, created_by_id=room.teacher.id, visibility="staff")
-    db.session.add(need)
-    db.session.commit()
+    room, need = _room_with_a_need()
     response = login_as(room.teacher).post(f"/needs/{need.id}/edit",
                                            data=_need_form(need, status="resolved"))
     assert response.status_code == 302
