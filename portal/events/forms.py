@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -30,6 +31,7 @@ class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     location = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    seen = HiddenField()  # the event as an edit form was filled from (changes.version_of)
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME, validators=[InputRequired()])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME, validators=[InputRequired()])
     whole_school = BooleanField(_l("Whole school"))

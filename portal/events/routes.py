@@ -21,6 +21,7 @@ from portal.events.history import family_history
 from portal.events.ical import build_calendar
 from portal.events.invitations import remind_non_responders
 from portal.extensions import db
+from portal.people.changes import EditedMeanwhile, version_of
 from portal.people.queries import school_of
 
 add_nav_item("events.calendar", _l("Events"), roles=Role.STAFF, order=40)
@@ -47,12 +48,15 @@ def calendar():
                            school=school, local=lambda moment: to_local(moment, school.timezone))
 
 
-def _event_form(event=None) -> EventForm:
-    form = EventForm(obj=None)
+def _event_form(event=None, **sent) -> EventForm:
+    """The event form: an event's filled in from it when shown (with formdata=None, even
+    when a form was sent), with the version it was filled from."""
+    form = EventForm(obj=None, **sent)
     for name, choices in queries.audience_choices(current_user).items():
         getattr(form, name).choices = choices
-    if event is not None and request.method == "GET":
+    if event is not None and (request.method == "GET" or "formdata" in sent):
         _fill(form, event)
+        form.seen.data = version_of(event, services.EVENT_FIELDS)
     return form
 
 
@@ -81,13 +85,18 @@ def saved(message: str, endpoint: str, **values):
 
 
 def _form_page(form: EventForm, event, save, message: str):
+    status = None
     if form.validate_on_submit():
         try:
             return saved(message, "events.detail", event_id=save().id)
         except DomainError as error:
             db.session.rollback()
+            if isinstance(error, EditedMeanwhile):  # shown as the event is now
+                form = _event_form(event, formdata=None)
             show_error(form, error)
-    return render_template("events/form.html", form=form, event=event), 400 if form.errors else 200
+            status = error.status
+    return render_template("events/form.html", form=form, event=event), \
+        status or (400 if form.errors else 200)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -121,7 +130,8 @@ def edit(event_id: int):
     event = _managed_event(event_id)
     form = _event_form(event)
     return _form_page(form, event, lambda: services.update_event(
-        actor=current_user, event=event, details=event_details(form)), _("The event is saved."))
+        actor=current_user, event=event, details=event_details(form), seen=form.seen.data),
+        _("The event is saved."))
 
 
 @bp.get("/<int:event_id>")

@@ -18,6 +18,7 @@ from portal.events.invitations import invite_audience, promote_waitlisted
 from portal.events.models import ConferenceSlot, Event, EventInvitation, EventKind, SlotStatus
 from portal.events.notices import tell_invited
 from portal.extensions import db
+from portal.people.changes import check_unchanged_since
 from portal.people.models import School
 
 MAX_OCCURRENCES = 60
@@ -58,6 +59,11 @@ def confirmed_count(event: Event) -> int:
     """Return how many invited families answered yes."""
     return db.session.scalar(select(func.count()).select_from(EventInvitation).where(
         EventInvitation.event_id == event.id, EventInvitation.rsvp == "yes")) or 0
+
+
+# What the event form changes (_apply), and so what its version is of.
+EVENT_FIELDS = ("kind", "title", "description", "location", "starts_at", "ends_at", "audience",
+                "rsvp_requested", "capacity", "booking_closes_at", "status")
 
 
 def _apply(event: Event, details: EventDetails, timezone: str) -> None:
@@ -129,10 +135,14 @@ def create_series(*, actor: User, school: School, details: EventDetails, repeat:
     return events
 
 
-def update_event(*, actor: User, event: Event, details: EventDetails) -> Event:
-    """Change an event; invite families newly in its audience and tell the invited of a new time."""
+def update_event(*, actor: User, event: Event, details: EventDetails,
+                 seen: str | None = None) -> Event:
+    """Change an event; invite families newly in its audience and tell the invited of a new
+    time. An event changed since the form (`seen`) was filled in is not overwritten: the
+    families would be told the old time as the new one."""
     if event.status == "cancelled":
         raise DomainError(_("A cancelled event cannot be changed."))
+    check_unchanged_since(event, EVENT_FIELDS, seen)
     school = db.session.get(School, event.school_id)
     _check_details(details, actor=actor, school=school, event=event)
     before = (event.starts_at, event.ends_at, event.location)

@@ -4,13 +4,19 @@ it is now (portal/people/changes.py, check_unchanged_since)."""
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal.core.time import to_local
+from portal.events.models import Event
 from portal.extensions import db
 from portal.interactions.models import Interaction
+from portal.messaging.models import Message
 from portal.needs.models import Need
 from portal.outcomes.models import Intervention
+from tests.events import helpers as events_helpers
+from tests.events.helpers import add_event, school_with_families
 from tests.people.helpers import classroom
+from tests.test_hostile_input import Forms
 
 MESSAGE = "Someone changed this after you opened it."
 
@@ -108,3 +114,34 @@ def test_a_contact_edited_in_two_tabs_keeps_the_first_edit(app, login_as):
     assert "Called: they will come" in page and 'value="2026-11-24T10:00"' in page
     db.session.expire_all()
     assert db.session.get(Interaction, interaction.id).summary == "Called: they will come"
+
+
+def test_an_event_moved_by_a_colleague_is_not_moved_back_by_a_stale_form(app, login_as):
+    """Two administrators edit the same evening; the second's form, filled in before the
+    first moved it, would have put the old time back and told every family the old time as
+    the new one. It is refused; the families heard of the one change."""
+    world = school_with_families()
+    event = add_event(world)
+    url = f"/events/{event.id}/edit"
+    first = login_as(world.admin)
+    page = first.get(url).get_data(as_text=True)
+    (form,) = [form for form in Forms(page).forms if "title" in form.values]
+    second_admin = events_helpers.make_user("administrator", world.school)
+    db.session.commit()
+    second = login_as(second_admin)
+    stale = [form for form in Forms(second.get(url).get_data(as_text=True)).forms
+             if "title" in form.values][0].values
+    first = login_as(world.admin)
+    assert first.post(url, data={**form.values, "starts_at": "2027-03-10T19:00",
+                                 "ends_at": "2027-03-10T21:00"}).status_code == 302
+    told = db.session.scalar(select(func.count()).select_from(Message))
+    assert told > 0  # the families were told of the new time
+    second = login_as(second_admin)
+    refused = second.post(url, data={**stale, "location": "Library"})
+    assert refused.status_code == 409 and MESSAGE in refused.get_data(as_text=True)
+    assert 'value="2027-03-10T19:00"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert event.location == "Gym"
+    assert to_local(event.starts_at, world.school.timezone).hour == 19  # as the first moved it
+    assert db.session.scalar(select(func.count()).select_from(Message)) == told
