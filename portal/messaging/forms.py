@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -96,6 +97,7 @@ class CampaignForm(AudienceForm):
     """A campaign: title, kind, schedule and one subject/body per language."""
 
     title = StringField(_l("Title (for staff)"), validators=[DataRequired(), Length(max=200)])
+    seen = HiddenField()  # a draft as its edit form was filled from (lifecycle.campaign_version)
     # Chosen here, in the form that is sent, so what it shows is what the campaign uses.
     segment_id = SelectField(_l("Saved audience"), coerce=int, default=0)
     # The weekly alert is written by the portal, not sent as a campaign.

@@ -10,6 +10,7 @@ from portal.core.errors import Conflict
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.messaging.audience import campaign_as_form_data
 from portal.messaging.campaigns import save_variants
 from portal.messaging.models import (
     Campaign,
@@ -20,6 +21,7 @@ from portal.messaging.models import (
     MessageTemplate,
 )
 from portal.messaging.outbox import cancel_waiting
+from portal.people.changes import check_same_version, digest
 from portal.people.models import School
 
 
@@ -58,15 +60,23 @@ def check_editable(campaign: Campaign) -> None:
         raise CampaignNotChangeable(_("This campaign has started going out: stop it instead."))
 
 
+def campaign_version(campaign: Campaign, timezone: str) -> str:
+    """The version of a campaign's edit form: a digest of the values it is filled from."""
+    return digest(campaign_as_form_data(campaign, timezone))
+
+
 def update_campaign(*, campaign: Campaign, editor: User, title: str, kind: str, criteria: dict,
                     variants: dict[str, tuple[str, str]], scheduled_at: datetime | None,
-                    segment_id: int | None) -> Campaign:
-    """Change a draft or a not yet started scheduled campaign; a scheduled one is a draft again."""
+                    segment_id: int | None, seen: str | None = None) -> Campaign:
+    """Change a draft or a not yet started scheduled campaign; a scheduled one is a draft
+    again. One changed since the form (`seen`: campaign_version) was filled in is not
+    overwritten: the families would be sent what a colleague had just corrected."""
     old_status = campaign.status
     check_editable(campaign)
+    school = db.session.get(School, campaign.school_id)
+    check_same_version(campaign_version(campaign, school.timezone), seen)
     if old_status == CampaignStatus.SCHEDULED:
         _unschedule(campaign)
-    school = db.session.get(School, campaign.school_id)
     template = db.session.get(MessageTemplate, campaign.template_id)
     template.name, template.kind = title, kind
     save_variants(template=template, variants=variants, default_language=school.default_language)

@@ -41,6 +41,7 @@ from portal.messaging.forms import (
 from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.readability import measure_texts
 from portal.messaging.segments import count_recipients
+from portal.people.changes import EditedMeanwhile
 from portal.people.models import School
 from portal.people.queries import reference_school, school_languages
 
@@ -56,9 +57,9 @@ def _school() -> School:
     return school
 
 
-def _campaign_form(school: School, data=None):
+def _campaign_form(school: School, data=None, **sent):
     languages = school_languages(school, current_app.config["PORTAL_LANGUAGES"])
-    form = add_language_fields(CampaignForm, languages)(data=data)
+    form = add_language_fields(CampaignForm, languages)(data=data, **sent)
     fill_choices(form, user=current_user, languages=current_app.config["PORTAL_LANGUAGES"])
     form.segment_id.choices = [(0, _("None: use the filters below"))] + [
         (segment.id, segment.name) for segment in saved_segments(current_user)]
@@ -108,9 +109,12 @@ def edit_campaign(campaign_id: int):
     school = db.session.get(School, campaign.school_id)
     form, languages = _campaign_form(school, None if request.method == "POST"
                                      else campaign_as_form_data(campaign, school.timezone))
+    if request.method == "GET":
+        form.seen.data = lifecycle.campaign_version(campaign, school.timezone)
     if not _picking_school() and form.validate_on_submit():
         return _save(form, school, languages, lambda values: lifecycle.update_campaign(
-            campaign=campaign, editor=current_user, **values), editing=campaign)
+            campaign=campaign, editor=current_user, seen=form.seen.data, **values),
+            editing=campaign)
     return _compose_page(form, languages, campaign)
 
 
@@ -155,6 +159,13 @@ def _save(form, school: School, languages: dict, save, editing=None):
         db.session.rollback()
         form[problem.field].errors.append(problem.message)
         return _compose_page(form, languages, editing)
+    except EditedMeanwhile as changed:  # shown as the campaign is now
+        db.session.rollback()
+        form, languages = _campaign_form(school, campaign_as_form_data(editing, school.timezone),
+                                         formdata=None)
+        form.seen.data = lifecycle.campaign_version(editing, school.timezone)
+        flash(changed.message, "error")
+        return _compose_page(form, languages, editing), changed.status
     db.session.commit()
     return redirect(url_for("messaging.review_campaign", campaign_id=campaign.id))
 

@@ -33,15 +33,26 @@ class EditedMeanwhile(Conflict):
 def version_of(record, fields: tuple[str, ...]) -> str:
     """A digest of these fields as they are now: an edit form carries the one it was filled
     from (its `seen` field), so that saving it cannot put back what a colleague changed since."""
-    values = json.dumps(snapshot(record, fields), sort_keys=True, default=str)
-    return hashlib.sha256(values.encode()).hexdigest()[:32]
+    return digest(snapshot(record, fields))
+
+
+def digest(values: dict) -> str:
+    """A digest of the values an edit form is filled from (version_of, or a form's data)."""
+    written = json.dumps({name: _plain(value) for name, value in values.items()},
+                         sort_keys=True, default=str)
+    return hashlib.sha256(written.encode()).hexdigest()[:32]
 
 
 def check_unchanged_since(record, fields: tuple[str, ...], seen: str | None) -> None:
     """Refuse an edit made on a form filled before the record last changed (a colleague, or
     the same person in another tab): saving it would undo their change unseen. A form
     without `seen` (a client of its own) is not checked."""
-    if seen and seen != version_of(record, fields):
+    check_same_version(version_of(record, fields), seen)
+
+
+def check_same_version(now: str, seen: str | None) -> None:
+    """check_unchanged_since, given the version the record has now."""
+    if seen and seen != now:
         raise EditedMeanwhile(_("Someone changed this after you opened it. The form now shows "
                                 "it as it is: make your change again."))
 

@@ -10,11 +10,13 @@ from portal.core.time import to_local
 from portal.events.models import Event
 from portal.extensions import db
 from portal.interactions.models import Interaction
-from portal.messaging.models import Message
+from portal.messaging.campaigns import variants_of
+from portal.messaging.models import Campaign, Message
 from portal.needs.models import Need
 from portal.outcomes.models import Intervention
 from tests.events import helpers as events_helpers
 from tests.events.helpers import add_event, school_with_families
+from tests.messaging.test_campaign_send_once import COMPOSE, _composed_by_admin
 from tests.people.helpers import classroom
 from tests.test_hostile_input import Forms
 
@@ -145,3 +147,22 @@ def test_an_event_moved_by_a_colleague_is_not_moved_back_by_a_stale_form(app, lo
     assert event.location == "Gym"
     assert to_local(event.starts_at, world.school.timezone).hour == 19  # as the first moved it
     assert db.session.scalar(select(func.count()).select_from(Message)) == told
+
+
+def test_a_draft_corrected_in_one_tab_is_not_put_back_by_another(app, login_as):
+    """The draft's body corrected in one tab; the other tab's form, filled in before, would
+    have put the mistake back and sent it to every family."""
+    _world, client, campaign_id = _composed_by_admin(login_as)
+    url = f"/messaging/campaigns/{campaign_id}/edit"
+    tabs = [_seen(client.get(url).get_data(as_text=True)) for _ in range(2)]
+    assert tabs[0] and tabs[0] == tabs[1]
+    corrected = client.post(url, data={**COMPOSE, "body_en": "The trip is on Saturday.",
+                                       "seen": tabs[0]})
+    assert corrected.status_code == 302  # an unchanged draft's version holds
+    refused = client.post(url, data={**COMPOSE, "title": "Trip (again)", "seen": tabs[1]})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and MESSAGE in page and "on Saturday" in page
+    db.session.expire_all()
+    campaign = db.session.get(Campaign, campaign_id)
+    assert campaign.title == "Trip"
+    assert [variant.body for variant in variants_of(campaign)] == ["The trip is on Saturday."]
