@@ -87,7 +87,6 @@ def _done(slot: ConferenceSlot, message: str):
 
 @bp.post("/<int:event_id>/book")
 @staff_required
-@sent_once
 def book_for_family(event_id: int):
     form = BookOnBehalfForm()
     if not form.validate_on_submit():

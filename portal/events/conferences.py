@@ -129,17 +129,28 @@ def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: 
         raise DomainError(_("This child cannot be booked by this guardian."), field="student_id")
     if slot.staff_id not in bookable_staff_ids(student):
         raise DomainError(_("This teacher does not work with this child."), field="student_id")
+    if _booked_as_asked(slot, student, guardian):
+        return
     if db.session.scalar(select(ConferenceSlot.id).where(
             ConferenceSlot.event_id == event.id, ConferenceSlot.staff_id == slot.staff_id,
             ConferenceSlot.student_id == student.id)) is not None:
         raise Conflict(_("This child already has a slot with this teacher; cancel it first."))
 
 
+def _booked_as_asked(slot: ConferenceSlot, student: Student, guardian: Guardian) -> bool:
+    return (slot.status, slot.student_id, slot.guardian_id) == (SlotStatus.BOOKED, student.id,
+                                                                guardian.id)
+
+
 def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
               guardian: Guardian) -> ConferenceSlot:
-    """Book an open slot for a child, atomically: of two at the same moment only one wins."""
+    """Book an open slot for a child, atomically: of two at the same moment only one wins.
+    The same booking asked for again (a double click, a second tab) is the booking made:
+    nothing changes and nobody is told twice."""
     event = db.session.get(Event, slot.event_id)
     _check_booking(slot, event, actor=actor, student=student, guardian=guardian)
+    if _booked_as_asked(slot, student, guardian):
+        return slot
     try:
         with db.session.begin_nested():
             taken = db.session.execute(
@@ -150,9 +161,11 @@ def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
                 .execution_options(synchronize_session=False)).rowcount
     except IntegrityError:
         taken = 0
-    if taken != 1:
-        raise SlotTaken(_("Sorry, this time was just taken. Please choose another one."))
     db.session.refresh(slot)
+    if taken != 1:
+        if _booked_as_asked(slot, student, guardian):
+            return slot  # booked a moment ago by the same press in another tab
+        raise SlotTaken(_("Sorry, this time was just taken. Please choose another one."))
     tell_about_slot(slot, guardian=guardian, sender=None if actor.is_guardian else actor,
                     what="booked")
     _changed(actor, slot, "book")

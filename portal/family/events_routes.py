@@ -11,7 +11,6 @@ from wtforms.validators import InputRequired
 from portal.auth.models import Role
 from portal.core.fields import IntegerField
 from portal.core.navigation import add_nav_item
-from portal.core.once import sent_once
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.core.urls import portal_url
 from portal.events import answer_links, conference_queries, conferences, feeds
@@ -104,7 +103,6 @@ def conference(event_id: int):
 
 @bp.post("/conferences/slots/<int:slot_id>/book")
 @guardian_required
-@sent_once
 def book(slot_id: int):
     guardian = my_guardian()
     slot = queries.get_conference_slot_or_404(current_user, guardian, slot_id)

@@ -4,12 +4,13 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.core.time import utcnow
 from portal.events.conferences import SlotPlan, publish_slots
 from portal.events.models import ConferenceSlot, EventInvitation
 from portal.extensions import db
+from portal.messaging.models import Delivery
 from portal.messaging.worker import drain
 from tests.events.helpers import add_event, school_with_families
 
@@ -108,6 +109,26 @@ def test_cancel_and_rebook_until_the_cut_off(app, login_as):
     late = client.post(f"/family/conferences/slots/{slots[1].id}/cancel")
     assert late.status_code == 400 and "cut-off" in late.get_data(as_text=True)
     assert db.session.get(ConferenceSlot, slots[1].id).status == "booked"
+
+
+def test_a_booking_pressed_twice_is_one_booking_and_one_confirmation(app, login_as):
+    """A double click or a second tab books once, and the second press shows the booking
+    (it said the time "was just taken", by themselves); cancelled and booked again at once,
+    the slot is booked again (a press is not held to once: the slot's own state is)."""
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    book = f"/family/conferences/slots/{slots[0].id}/book"
+    first = client.post(book, data={"student_id": world.ann.id})
+    told = db.session.scalar(select(func.count()).select_from(Delivery))
+    second = client.post(book, data={"student_id": world.ann.id})
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == first.headers["Location"]
+    assert told > 0 and db.session.scalar(select(func.count()).select_from(Delivery)) == told
+    client.post(f"/family/conferences/slots/{slots[0].id}/cancel")
+    assert client.post(book, data={"student_id": world.ann.id}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ConferenceSlot, slots[0].id).status == "booked"
 
 
 def test_the_family_sees_an_event_on_the_clock_change_night_in_school_time(app, login_as):
