@@ -149,8 +149,6 @@ def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
     nothing changes and nobody is told twice."""
     event = db.session.get(Event, slot.event_id)
     _check_booking(slot, event, actor=actor, student=student, guardian=guardian)
-    if _booked_as_asked(slot, student, guardian):
-        return slot
     try:
         with db.session.begin_nested():
             taken = db.session.execute(
@@ -164,7 +162,7 @@ def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
     db.session.refresh(slot)
     if taken != 1:
         if _booked_as_asked(slot, student, guardian):
-            return slot  # booked a moment ago by the same press in another tab
+            return slot  # by this same press a moment ago (another tab, a double click)
         raise SlotTaken(_("Sorry, this time was just taken. Please choose another one."))
     tell_about_slot(slot, guardian=guardian, sender=None if actor.is_guardian else actor,
                     what="booked")
