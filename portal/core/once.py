@@ -6,7 +6,8 @@ A submission is known by a digest of who sent it, to which address, and every fi
 its own, committed before the action runs; the same submission within ONCE_WINDOW finds it
 taken (the database's primary key decides between two sent at the same moment), is not acted
 on, and is sent where the first one's answer went, with a note saying so. A submission the
-action refused (4xx) or failed on gives its claim back: corrected or not, it may be sent again.
+action refused (a 4xx, or an error note flashed) or failed on gives its claim back: corrected
+or not, it may be sent again.
 The same words sent again after the window are a new message, as they would be by hand.
 """
 
@@ -16,7 +17,7 @@ import time
 from datetime import datetime, timedelta
 from functools import wraps
 
-from flask import flash, make_response, redirect, request
+from flask import flash, make_response, redirect, request, session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import String, delete, select, update
@@ -60,15 +61,23 @@ def sent_once(view=None, *, actions: tuple[str, ...] | None = None):
             if first is not None or time.monotonic() > deadline:
                 return _already_sent(first)
             time.sleep(0.05)  # the first press is still being answered (or just gave up)
+        errors_before = _flashed_errors()
         try:
             response = make_response(view(*args, **kwargs))
         except BaseException:
             _settle(digest, None)
             raise
-        _settle(digest, (response.location or "") if response.status_code < 400 else None)
+        refused = response.status_code >= 400 or _flashed_errors() > errors_before
+        _settle(digest, None if refused else response.location or "")
         return response
 
     return once
+
+
+def _flashed_errors() -> int:
+    """How many error notes this request has flashed so far: a view that refuses by going back
+    to its page with one (a button's form) refused, as one answering 4xx did."""
+    return sum(1 for category, _message in session.get("_flashes", []) if category == "error")
 
 
 def submission_digest() -> str:

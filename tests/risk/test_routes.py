@@ -110,6 +110,21 @@ def test_one_click_opens_an_intervention_and_clears_the_flag(app, login_as):
     assert f"/risk/flags/{assessment.id}/" not in client.get("/risk/flags").get_data(as_text=True)
 
 
+def test_a_refusal_said_on_the_page_may_be_sent_again(app, login_as):
+    """The flag's button answers a refusal by going back with an error note: that press is
+    not "already sent" (core/once.py), and the same press again is refused for its reason."""
+    _, counsellor, _student, assessment = _flagged_school()
+    db.session.commit()
+    client = login_as(counsellor)
+    for _ in range(2):
+        answer = client.post(f"/risk/flags/{assessment.id}/intervention", data={"kind": ""},
+                             follow_redirects=True).get_data(as_text=True)
+        assert "Choose a kind of intervention." in answer and "already sent" not in answer
+    assert db.session.scalar(select(Intervention)) is None
+    client.post(f"/risk/flags/{assessment.id}/intervention", data={"kind": "attendance"})
+    assert db.session.scalar(select(Intervention)) is not None
+
+
 def test_another_schools_counsellor_gets_404(app, login_as):
     _, _, student, assessment = _flagged_school()
     _, stranger, _, _ = _flagged_school()
