@@ -10,11 +10,17 @@ from portal.auth.models import Role, User
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.family.services import invite_guardian
-from portal.messaging.models import Message
+from portal.messaging.models import Delivery, Message
 from portal.messaging.worker import drain
 from portal.people.models import Guardian
 from tests import factories as f
 from tests.family.helpers import make_families
+from tests.test_hostile_input import Forms
+
+
+def invitations() -> list[Delivery]:
+    return db.session.scalars(select(Delivery).where(Delivery.to_address.like("rosa%"))
+                              .order_by(Delivery.id)).all()
 
 
 def _link_in(message) -> str:
@@ -63,6 +69,34 @@ def test_invitation_email_is_in_the_guardians_language(app, login_as, smtp_serve
     assert str(make_header(decode_header(message["Subject"]))) == "Está invitado al portal escolar"
     assert db.session.scalar(select(User.preferred_language)
                              .where(User.email == "rosa@example.org")) == "es"
+
+
+def _invitation_form(client, families, guardian):
+    """The invitation button's form on the child's profile, as the page fills it in."""
+    profile = client.get(f"/students/{families.child.id}").get_data(as_text=True)
+    (form,) = [form for form in Forms(profile).forms
+               if form.action == f"/family/staff/guardians/{guardian.id}/invite"]
+    return form
+
+
+def test_the_invitation_button_sends_once_and_again_to_a_corrected_address(app, login_as):
+    """Pressed twice, one invitation; the address corrected (the form says where it goes),
+    the same button is a new invitation to the new address."""
+    families = make_families()
+    guardian = _guardian_without_account(families)
+    db.session.commit()
+    client = login_as(families.teacher)
+    form = _invitation_form(client, families, guardian)
+    assert form.values["email"] == "rosa@example.org"
+    for _ in range(2):
+        client.post(form.action, data=form.values)
+    assert len(invitations()) == 1
+    db.session.get(Guardian, guardian.id).email = "rosa.diaz@example.org"
+    db.session.commit()
+    form = _invitation_form(client, families, guardian)
+    client.post(form.action, data=form.values)
+    assert [delivery.to_address for delivery in invitations()] == [
+        "rosa@example.org", "rosa.diaz@example.org"]
 
 
 def test_active_guardian_is_not_invited_again(app, login_as):
