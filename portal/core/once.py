@@ -7,8 +7,8 @@ its own, committed before the action runs; the same submission within ONCE_WINDO
 taken (the database's primary key decides between two sent at the same moment), is not acted
 on, and is sent where the first one's answer went, with a note saying so. A submission the
 action refused (a 4xx, or an error note flashed) or failed on gives its claim back: corrected
-or not, it may be sent again.
-The same words sent again after the window are a new message, as they would be by hand.
+or not, it may be sent again. The same words sent again after the window are a new message,
+as they would be by hand.
 """
 
 import hashlib
@@ -31,6 +31,7 @@ from portal.extensions import db
 
 ONCE_WINDOW = timedelta(minutes=10)
 FIRST_ANSWER_WAIT = 3.0  # seconds a second press waits for the first one's answer
+LONGEST_LOCATION = 2000
 
 
 class FormSubmission(db.Model):
@@ -40,7 +41,7 @@ class FormSubmission(db.Model):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True, info=KEY)
     sent_at: Mapped[datetime] = mapped_column(index=True)
-    answered_with: Mapped[str | None] = mapped_column(String(2000))
+    answered_with: Mapped[str | None] = mapped_column(String(LONGEST_LOCATION))
 
 
 def sent_once(view=None, *, actions: tuple[str, ...] | None = None):
@@ -68,10 +69,16 @@ def sent_once(view=None, *, actions: tuple[str, ...] | None = None):
             _settle(digest, None)
             raise
         refused = response.status_code >= 400 or _flashed_errors() > errors_before
-        _settle(digest, None if refused else response.location or "")
+        _settle(digest, None if refused else _kept_location(response.location))
         return response
 
     return once
+
+
+def _kept_location(location: str | None) -> str:
+    """Where the answer sent the user, as kept for a second press ("" for a page shown, or an
+    address longer than the column: the second press is then told with a 409)."""
+    return location if location and len(location) <= LONGEST_LOCATION else ""
 
 
 def _flashed_errors() -> int:

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import User
+from portal.core.once import _kept_location
 from portal.extensions import db
 from portal.family.services import submit_feedback
 from portal.messaging.models import Delivery
@@ -151,3 +152,10 @@ def test_every_form_a_page_shows_sent_twice_as_filled_in_acts_once(world, email)
                     if after[table] != between[table]))
     assert not probe.failures, probe.failures
     assert not twice, "sent twice:\n" + "\n".join(twice)
+
+
+def test_where_a_first_press_went_is_kept_only_if_the_column_holds_it():
+    """A longer address (a redirect carrying a long query) would not fit: the second press is
+    then told with a 409 rather than sent to half an address."""
+    assert _kept_location("/needs/requests/7") == "/needs/requests/7"
+    assert _kept_location(None) == "" and _kept_location("/x?q=" + "a" * 2000) == ""
