@@ -34,6 +34,9 @@ class DefaultConfig:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Said, not left to Flask-Limiter: its one limiter object keeps the last app's setting
+    # for an app that does not say (a test app without limits turned them off for the rest).
+    RATELIMIT_ENABLED = True
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 5 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 5 minutes")
 

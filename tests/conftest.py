@@ -217,6 +217,7 @@ def _app_for(config: type) -> Flask:
     application, built = _APPS[key]
     application.config.clear()  # a test may have changed a setting
     application.config.update(copy.deepcopy(built))
+    limiter.enabled = application.config["RATELIMIT_ENABLED"]  # one limiter for every app
     return application
 
 
