@@ -21,7 +21,6 @@ from portal.extensions import db
 from portal.interactions import bp, queries, services
 from portal.interactions.forms import interaction_form
 from portal.interactions.models import Interaction
-from portal.people.changes import version_of
 from portal.people.queries import guardian_links_of
 from portal.people.saving import save_edit, save_or_refuse
 
@@ -66,16 +65,13 @@ def edit(interaction_id: int):
     if not services.may_edit(current_user, interaction):
         abort(403)
     form = _edit_form(student, interaction)
-    refused = None
-    if form.validate_on_submit():
-        refused, form = save_edit(form, lambda: services.edit_interaction(
-            interaction=interaction, student=student, editor=current_user, seen=form.seen.data,
-            **_fields(form, student)), _("Changes saved; the earlier version is kept."),
-            record=interaction, fields=services.EDITABLE,
-            refill=lambda: _edit_form(student, interaction, formdata=None))
-        if refused is None:
-            return redirect(url_for("students.profile", student_id=student.id))
-    status = refused.status if refused else 400 if form.errors else 200
+    form, status = save_edit(form, lambda: services.edit_interaction(
+        interaction=interaction, student=student, editor=current_user, seen=form.seen.data,
+        **_fields(form, student)), _("Changes saved; the earlier version is kept."),
+        record=interaction, fields=services.EDITABLE,
+        refill=lambda: _edit_form(student, interaction, formdata=None))
+    if status is None:
+        return redirect(url_for("students.profile", student_id=student.id))
     return render_template("interactions/form.html", form=form, student=student,
                            interaction=interaction,
                            revisions=queries.revisions_of(interaction)), status
@@ -83,12 +79,11 @@ def edit(interaction_id: int):
 
 def _edit_form(student, interaction: Interaction, **sent):
     """The contact's edit form, filled in from the contact (with formdata=None, even when a
-    form was sent), carrying its participants and version when shown."""
+    form was sent), with its participants when shown."""
     form = interaction_form(student, guardian_links_of(student), author=current_user,
                             interaction=interaction, **sent)
     if not form.is_submitted() or "formdata" in sent:
         form.staff_ids.data, form.guardian_ids.data = queries.participant_ids(interaction)
-        form.seen.data = version_of(interaction, services.EDITABLE)
     return form
 
 

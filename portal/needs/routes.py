@@ -20,7 +20,6 @@ from portal.interactions.services import chosen_user
 from portal.needs import bp, queries, services
 from portal.needs.forms import ConvertToNeedForm, FeedbackReplyForm, FeedbackUpdateForm, NeedForm
 from portal.needs.models import Need
-from portal.people.changes import version_of
 from portal.people.models import Student
 from portal.people.queries import staff_of_school
 from portal.people.saving import save_edit, save_or_refuse
@@ -72,26 +71,21 @@ def edit_need(need_id: int):
     if request.method == "POST" and not may_change:
         abort(403)
     form = _need_form(need, student)
-    refused = None
-    if form.validate_on_submit():
-        refused, form = save_edit(form, lambda: services.update_need(
-            need=need, student=student, actor=current_user, seen=form.seen.data,
-            **_need_fields(form)), _("Need saved."), record=need, fields=services.NEED_FIELDS,
-            refill=lambda: _need_form(need, student, formdata=None))
-        if refused is None:
-            return redirect(url_for("students.profile", student_id=student.id))
-    status = refused.status if refused else 400 if form.errors else 200
+    form, status = save_edit(form, lambda: services.update_need(
+        need=need, student=student, actor=current_user, seen=form.seen.data,
+        **_need_fields(form)), _("Need saved."), record=need, fields=services.NEED_FIELDS,
+        refill=lambda: _need_form(need, student, formdata=None))
+    if status is None:
+        return redirect(url_for("students.profile", student_id=student.id))
     return render_template("needs/need_form.html", form=form, student=student, need=need,
                            may_change=may_change), status
 
 
 def _need_form(need: Need, student, **sent) -> NeedForm:
     """The need's edit form, filled in from the need (with formdata=None, even when a form
-    was sent), carrying the need's version when shown."""
+    was sent)."""
     form = NeedForm(obj=need, **sent)
     form.set_staff(staff_who_may_see(student, kept=need.owner_id))
-    if not form.is_submitted():
-        form.seen.data = version_of(need, services.NEED_FIELDS)
     return form
 
 

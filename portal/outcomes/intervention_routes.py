@@ -24,7 +24,6 @@ from portal.outcomes.forms import (
     InterventionNoteForm,
 )
 from portal.outcomes.models import Intervention, InterventionStatus
-from portal.people.changes import version_of
 from portal.people.saving import save_edit, save_or_refuse
 from portal.risk.queries import latest_risk
 
@@ -34,8 +33,6 @@ def _plan_form(student, plan: Intervention | None = None, **sent) -> Interventio
     formdata=None, from the plan even when a form was sent."""
     form = InterventionForm(obj=plan, data=None if plan else {"owner_id": current_user.id},
                             **sent)
-    if plan is not None and not form.is_submitted():
-        form.seen.data = version_of(plan, services.PLAN_FIELDS)
     form.owner_id.choices = [
         (u.id, u.full_name) for u in staff_who_may_see(student, kept=plan and plan.owner_id)]
     form.need_id.choices = [(None, "—")] + [(n.id, n.title) for n in needs_of_student(student)]
@@ -79,15 +76,12 @@ def edit_intervention(intervention_id: int):
         flash(_("This intervention is closed; its plan can no longer be changed."), "info")
         return redirect(url_for(".intervention", intervention_id=plan.id))
     form = _plan_form(student, plan)
-    refused = None
-    if form.validate_on_submit():
-        refused, form = save_edit(form, lambda: services.update_intervention(
-            plan=plan, seen=form.seen.data, **_plan_fields(form, student)), _("Plan saved."),
-            record=plan, fields=services.PLAN_FIELDS,
-            refill=lambda: _plan_form(student, plan, formdata=None))
-        if refused is None:
-            return redirect(url_for(".intervention", intervention_id=plan.id))
-    status = refused.status if refused else 400 if form.errors else 200
+    form, status = save_edit(form, lambda: services.update_intervention(
+        plan=plan, seen=form.seen.data, **_plan_fields(form, student)), _("Plan saved."),
+        record=plan, fields=services.PLAN_FIELDS,
+        refill=lambda: _plan_form(student, plan, formdata=None))
+    if status is None:
+        return redirect(url_for(".intervention", intervention_id=plan.id))
     return render_template("outcomes/intervention_form.html", form=form, student=student,
                            plan=plan), status
 

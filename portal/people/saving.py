@@ -32,14 +32,22 @@ def save_or_refuse(form, save: Callable, success: str) -> DomainError | None:
 
 
 def save_edit(form, save: Callable, success: str, *, record, fields: tuple[str, ...],
-              refill: Callable) -> tuple[DomainError | None, object]:
-    """save_or_refuse for an edit form carrying the record's version (`seen`); return the
-    refusal (or None) and the form to show. An edit refused because the record changed
+              refill: Callable) -> tuple[object, int | None]:
+    """Show, or validate and save, an edit form carrying the record's version (`seen`):
+    return the form to show and its status, or the status None once saved. Shown, the form
+    carries the record's version as it is; an edit refused because the record changed
     meanwhile shows the form filled in anew by refill(), from the record as it is now, with
     its new version, saying why."""
+    if not form.is_submitted():
+        form.seen.data = version_of(record, fields)
+        return form, 200
+    if not form.validate():
+        return form, 400
     refused = save_or_refuse(form, save, success)
+    if refused is None:
+        return form, None
     if isinstance(refused, EditedMeanwhile):
         form = refill()
         form.seen.data = version_of(record, fields)
         form.form_errors.append(refused.message)
-    return refused, form
+    return form, refused.status
