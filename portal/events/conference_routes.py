@@ -21,11 +21,11 @@ from portal.events.forms import (
     MoveForm,
     OutcomeForm,
     SlotPlanForm,
-    show_error,
 )
 from portal.events.models import ConferenceSlot, Event
 from portal.events.routes import saved
 from portal.extensions import db
+from portal.people.saving import attach_error
 
 
 def _days(text: str) -> list[date]:
@@ -65,7 +65,7 @@ def conference(event_id: int):
         slots = conferences.publish_slots(actor=current_user, event=event, plan=plan)
     except DomainError as error:
         db.session.rollback()
-        show_error(form, error)
+        attach_error(form, error)
         return _page(event, form, 400)
     return saved(_("%(count)s slots are published.", count=len(slots)), "events.conference",
                  event_id=event.id)

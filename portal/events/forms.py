@@ -103,12 +103,3 @@ def event_details(form: EventForm):
         ends_local=form.ends_at.data, audience=form.audience(),
         rsvp_requested=bool(form.rsvp_requested.data), capacity=form.capacity.data,
         booking_closes_local=form.booking_closes_at.data)
-
-
-def show_error(form: FlaskForm, error) -> None:
-    """Put a domain error next to the field it names (or on the form as a whole)."""
-    target = getattr(form, error.field, None) if error.field else None
-    if target is not None:
-        target.errors = [*list(target.errors or []), error.message]
-    else:
-        form.form_errors.append(error.message)

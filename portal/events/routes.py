@@ -16,13 +16,14 @@ from portal.core.params import query_date
 from portal.core.permissions import staff_required
 from portal.core.time import to_local, to_utc, today_in
 from portal.events import bp, queries, services
-from portal.events.forms import CancelForm, EventForm, event_details, show_error
+from portal.events.forms import CancelForm, EventForm, event_details
 from portal.events.history import family_history
 from portal.events.ical import build_calendar
 from portal.events.invitations import remind_non_responders
 from portal.extensions import db
 from portal.people.changes import EditedMeanwhile, version_of
 from portal.people.queries import school_of
+from portal.people.saving import attach_error
 
 add_nav_item("events.calendar", _l("Events"), roles=Role.STAFF, order=40)
 add_profile_panel("events", "events/_profile_panel.html", family_history, order=60)
@@ -93,7 +94,7 @@ def _form_page(form: EventForm, event, save, message: str):
             db.session.rollback()
             if isinstance(error, EditedMeanwhile):  # shown as the event is now
                 form = _event_form(event, formdata=None)
-            show_error(form, error)
+            attach_error(form, error)
             status = error.status
     return render_template("events/form.html", form=form, event=event), \
         status or (400 if form.errors else 200)
