@@ -64,7 +64,7 @@ def interaction_form(student, guardian_links, *, author, interaction=None, **kwa
         defaults["staff_ids"] = [author.id]
     form = InteractionForm(obj=interaction, data=defaults if interaction is None else None,
                            **kwargs)
-    if interaction is not None and (not form.is_submitted() or kwargs.get("formdata", 0) is None):
+    if interaction is not None and (not form.is_submitted() or "formdata" in kwargs):
         form.occurred_at.data = defaults["occurred_at"]  # filled from the record: local time
     form.set_people(staff_of_school(student.school_id), guardian_links, staff_who_may_see(
         student, kept=interaction.follow_up_owner_id if interaction else None))
