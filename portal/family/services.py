@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.auth.services import find_user_by_email, invite_user
@@ -92,10 +93,22 @@ def update_preferences(*, guardian: Guardian, user: User, language: str,
     return guardian
 
 
-def record_consent(*, guardian: Guardian, purpose: str, granted: bool, actor: User) -> Consent:
-    """Add a consent (or its withdrawal) to the guardian's history; earlier rows stay."""
+def record_consent(*, guardian: Guardian, purpose: str, granted: bool,
+                   actor: User) -> Consent | None:
+    """Add a consent (or its withdrawal) to the guardian's history; earlier rows stay.
+
+    An answer the same as the current one records nothing and returns None: a second press
+    (a double click, another tab) does not write the history twice.
+    """
     if purpose not in CONSENT_PURPOSES:
         raise DomainError(_("Unknown consent."), field="purpose")
+    # the guardian's row locked: two presses at once answer one after the other
+    db.session.execute(select(Guardian.id).where(Guardian.id == guardian.id).with_for_update())
+    current = db.session.scalars(
+        select(Consent).where(Consent.guardian_id == guardian.id, Consent.purpose == purpose)
+        .order_by(Consent.recorded_at.desc(), Consent.id.desc()).limit(1)).first()
+    if current is not None and current.granted == granted:
+        return None
     consent = Consent(guardian_id=guardian.id, purpose=purpose, granted=granted,
                       recorded_at=utcnow(), recorded_by_id=actor.id)
     db.session.add(consent)

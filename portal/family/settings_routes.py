@@ -41,10 +41,11 @@ def record_consent():
     if not form.validate_on_submit() or form.purpose.data not in CONSENT_PURPOSES:
         flash(_("That consent could not be recorded. Please try again."), "error")
         return redirect(url_for("family.settings", _anchor="privacy"))
-    services.record_consent(guardian=my_guardian(), purpose=form.purpose.data,
-                            granted=bool(form.grant.data), actor=current_user)
+    recorded = services.record_consent(guardian=my_guardian(), purpose=form.purpose.data,
+                                       granted=bool(form.grant.data), actor=current_user)
     db.session.commit()
-    flash(_("Your answer is recorded."), "success")
+    flash(_("Your answer is recorded.") if recorded else _("That is already your answer."),
+          "success" if recorded else "info")
     return redirect(url_for("family.settings", _anchor="privacy"))
 
 

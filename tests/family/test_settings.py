@@ -3,9 +3,12 @@
 import csv
 import io
 import json
+import threading
 import zipfile
 
-from sqlalchemy import select
+import pytest
+
+from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.core.models import Visibility
@@ -16,7 +19,9 @@ from portal.needs.models import Feedback
 from portal.outcomes.models import BehaviourIncident
 from portal.people.models import Consent, Guardian
 from tests import factories as f
+from tests.conftest import is_postgres
 from tests.family.helpers import add_day, add_grade, add_intervention, make_families
+from tests.people.helpers import client_for
 
 
 def test_guardian_chooses_spanish_and_email_and_the_portal_switches(app, login_as):
@@ -54,6 +59,45 @@ def test_consents_are_kept_as_history(app, login_as):
     assert all(row.guardian_id == families.guardian.id for row in rows)
     html = client.get("/family/settings").get_data(as_text=True)
     assert "You did not agree" in html and "History of your answers" in html
+
+
+def test_the_same_answer_again_is_not_recorded_twice(app, login_as):
+    families = make_families()
+    db.session.commit()
+    client = login_as(families.parent)
+    for choice in ("grant", "grant", "withdraw", "withdraw", "grant"):
+        response = client.post("/family/consents", data={"purpose": "photos", choice: "1"},
+                               follow_redirects=True)
+        assert response.status_code == 200
+    rows = db.session.scalars(select(Consent).order_by(Consent.id)).all()
+    assert [row.granted for row in rows] == [True, False, True]
+    assert "That is already your answer." not in response.get_data(as_text=True)
+    again = client.post("/family/consents", data={"purpose": "photos", "grant": "1"},
+                        follow_redirects=True)
+    assert "That is already your answer." in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Consent)) == 3
+
+
+@pytest.mark.postgres_only
+def test_four_tabs_giving_the_same_answer_at_once_record_it_once(app):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    families = make_families()
+    db.session.commit()
+    tabs = [client_for(app, families.parent) for _ in range(4)]
+    db.session.remove()
+    barrier = threading.Barrier(len(tabs))
+
+    def press(tab):
+        barrier.wait()
+        tab.post("/family/consents", data={"purpose": "photos", "grant": "1"})
+
+    threads = [threading.Thread(target=press, args=(tab,)) for tab in tabs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert db.session.scalar(select(func.count()).select_from(Consent)) == 1
 
 
 def test_unknown_consent_purpose_is_refused(app, login_as):
