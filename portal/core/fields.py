@@ -1,8 +1,9 @@
 """Form fields that answer out-of-range input with a form error, never a server error.
 
-Forms import their number and date fields from here instead of from wtforms: an integer
-beyond the database's range, a NaN or infinite number, or a year outside MIN_YEAR–MAX_YEAR
-becomes a message on the field.
+Forms import their number, date and choice fields from here instead of from wtforms: an
+integer beyond the database's range, a NaN or infinite number, a year outside
+MIN_YEAR–MAX_YEAR, or a choice that is no id becomes a message on the field, in the
+portal's words.
 """
 
 import math
@@ -100,3 +101,22 @@ class DateField(_InSaneYears, wtforms.DateField):
 
 class DateTimeLocalField(_InSaneYears, wtforms.DateTimeLocalField):
     """A date and time between the years MIN_YEAR and MAX_YEAR."""
+
+
+class _ChoiceInPortalWords:
+    """A choice its field cannot read (not an id, beyond the id range) is refused with the
+    portal's sentence, not wtforms' "could not coerce"."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as refused:
+            raise ValueError(_("That choice is not available.")) from refused
+
+
+class SelectField(_ChoiceInPortalWords, wtforms.SelectField):
+    """One choice of a list."""
+
+
+class SelectMultipleField(_ChoiceInPortalWords, wtforms.SelectMultipleField):
+    """Several choices of a list."""

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.core.fields import as_id
+from portal.core.fields import SelectField, as_id
 from portal.messaging.forms import KIND_LABELS
 from portal.messaging.models import UpdateKind
 

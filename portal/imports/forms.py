@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, SubmitField
+from wtforms import BooleanField, SubmitField
+
+from portal.core.fields import SelectField
 
 KIND_LABELS = {"oneroster": _l("OneRoster set (zip)"), "attendance": _l("Daily attendance (CSV)"),
                "grades": _l("Grades (CSV)")}

@@ -2,11 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.codes import code_choices
-from portal.core.fields import DateField, DateTimeLocalField, as_id, optional_id
+from portal.core.fields import (
+    DateField,
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    as_id,
+    optional_id,
+)
 from portal.core.models import Visibility
 from portal.interactions.models import Channel, Outcome
 from portal.interactions.notes import NOTE_MAX_LENGTH

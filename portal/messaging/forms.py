@@ -2,15 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    HiddenField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -26,6 +18,8 @@ from portal.core.fields import (
     DateTimeLocalField,
     DecimalField,
     IntegerField,
+    SelectField,
+    SelectMultipleField,
     as_id,
     optional_id,
 )

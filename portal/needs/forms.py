@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.core.codes import code_choices
-from portal.core.fields import DateField, optional_id
+from portal.core.fields import DateField, SelectField, optional_id
 from portal.core.models import Visibility
 from portal.needs.models import FeedbackStatus, NeedKind, NeedStatus
 

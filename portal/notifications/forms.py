@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, SubmitField
+from wtforms import BooleanField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
+from portal.core.fields import SelectField
 from portal.notifications.models import EMAIL_LABELS, KIND_LABELS, NotificationKind
 
 

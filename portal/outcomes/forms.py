@@ -2,11 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from portal.core.codes import code_choices
-from portal.core.fields import DateField, DateTimeLocalField, DecimalField, as_id, optional_id
+from portal.core.fields import (
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    SelectField,
+    as_id,
+    optional_id,
+)
 from portal.core.models import Visibility
 from portal.interactions.forms import DATETIME_FORMATS
 from portal.outcomes.models import InterventionStatus, ProgramKind

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.core.fields import DecimalField, IntegerField
+from portal.core.fields import DecimalField, IntegerField, SelectField, SelectMultipleField
 
 
 class SchoolSettingsForm(FlaskForm):

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField
+from wtforms import BooleanField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from portal.core.fields import FloatField, IntegerField
+from portal.core.fields import FloatField, IntegerField, SelectField
 from portal.risk.scoring import DOMAINS, FAMILY_TODOS, RULES
 
 INTERVENTION_KINDS = ("attendance", "academic", "behaviour", "family_contact", "other")

@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectField
+from wtforms import BooleanField, SearchField
 from wtforms.validators import NumberRange, Optional
 
-from portal.core.fields import DecimalField, IntegerField, optional_id
+from portal.core.fields import DecimalField, IntegerField, SelectField, optional_id
 from portal.risk.models import RiskLevel
 from portal.students.student_list import NOT_ASSESSED, StudentFilters
 

@@ -128,13 +128,13 @@ def test_an_owner_that_names_nobody_is_refused_and_a_plan_must_have_one(app, log
             "visibility": "staff"}),
     }
     for url, (name, data) in forms.items():
-        for nobody in ("999999", "-1", "2147483648"):
+        for nobody in ("999999", "-1", "2147483648", "abc", "1.5"):
             response = client.post(url, data={**data, name: nobody})
             assert response.status_code == 400, (url, nobody)
-            # beyond an id's range: the form's own "could not coerce"; else the service's
+            # beyond an id's range the field refuses it, else the service: in the same words
             page = response.get_data(as_text=True)
-            assert ("That choice is not available." in page
-                    or "Invalid Choice: could not coerce." in page), (url, nobody)
+            assert "That choice is not available." in page, (url, nobody)
+            assert "coerce" not in page, (url, nobody)
     assert db.session.scalar(select(Need)) is None
     assert db.session.scalar(select(Intervention)) is None
     assert db.session.scalar(select(Interaction)) is None
@@ -151,6 +151,11 @@ def test_an_owner_that_names_nobody_is_refused_and_a_plan_must_have_one(app, log
     # a follow-up due without an owner is the one who logged the contact's
     assert db.session.scalar(select(Interaction)).follow_up_owner_id == room.teacher.id
     assert "" not in _options(client.get(plan_url).get_data(as_text=True), "owner_id")
+    room.teacher.preferred_language = "de"
+    db.session.commit()
+    page = login_as(room.teacher).post(f"/needs/new/{student.id}", data={
+        **forms[f"/needs/new/{student.id}"][1], "owner_id": "abc"}).get_data(as_text=True)
+    assert "Diese Auswahl ist nicht verfügbar." in page  # the refusal in the user's language
 
 
 def test_a_request_about_a_student_goes_only_to_someone_who_may_see_them(app, login_as):

@@ -7,7 +7,6 @@ import threading
 import zipfile
 
 import pytest
-
 from sqlalchemy import func, select
 
 from portal.auth.models import User
