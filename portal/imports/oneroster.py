@@ -172,8 +172,16 @@ def _class(row: Row) -> Class:
                  grades=parse_grades(row, "grades"), room=row.get("location"))
 
 
+# An account's full name is "givenName familyName" (portal/auth/models.py keeps 200).
+LONGEST_FULL_NAME = 200
+
+
 def _user(row: Row) -> User:
-    return User(**_base(row), role=parse_enum(row, "role", USER_ROLES) if "role" in row.values
+    base = _base(row)
+    if len(f"{row.get('givenName')} {row.get('familyName')}") > LONGEST_FULL_NAME:
+        raise ImportFailed([row.error(
+            "familyName", f"with givenName is longer than {LONGEST_FULL_NAME} characters")])
+    return User(**base, role=parse_enum(row, "role", USER_ROLES) if "role" in row.values
                 else "", enabled=parse_bool(row, "enabledUser", default=True),
                 org_ids=parse_list(row, "orgSourcedIds"), given_name=row.get("givenName"),
                 family_name=row.get("familyName"),
