@@ -139,7 +139,8 @@ def _build(rule, values) -> str | None:
 
 class Forms(HTMLParser):
     """The forms of a page, each with its method, action and fields as the page fills them in
-    (a select's selected or first option, a checked box; an unchecked one is left out)."""
+    (a select's selected or first option, a multiple select's selected ones as a list, a
+    checked box; an unchecked one is left out)."""
 
     def __init__(self, page: str):
         super().__init__()
@@ -162,9 +163,15 @@ class Forms(HTMLParser):
         elif tag == "textarea":
             self._form.names.append(name)
             self._form.values[name] = "Text"
+        elif tag == "select" and "multiple" in attributes:  # its selected options, a list
+            self._form.names.append(name)
+            self._form.values[name], self._select = [], name
         elif tag == "select":
             self._form.names.append(name)
             self._select = name
+        elif self._select and isinstance(self._form.values.get(self._select), list):
+            if "selected" in attributes:
+                self._form.values[self._select].append(attributes.get("value", ""))
         elif self._select and (self._select not in self._form.values or "selected" in attributes):
             self._form.values[self._select] = attributes.get("value", "")
 

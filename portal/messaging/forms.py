@@ -166,6 +166,7 @@ class FamilyMessageSettingsForm(FlaskForm):
         _l("Warn above this many words"), validators=[
             InputRequired(), NumberRange(20, 2000, _l("Enter a number from 20 to 2000."))])
     submit = SubmitField(_l("Save settings"))
+    seen = HiddenField()  # the settings as the form was filled from (people/changes.version_of)
 
     def settings(self) -> dict:
         """Return the submitted settings (call after validate())."""

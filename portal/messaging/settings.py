@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
+from portal.people.changes import check_unchanged_since
 from portal.people.models import School
 from portal.people.services import apply_school_settings
 
@@ -18,8 +19,11 @@ class MessageSettingNotValid(DomainError):
     status = 422
 
 
-def update_message_settings(*, school: School, actor: User, settings: dict) -> dict:
-    """Change the school's family-message settings; return what changed, old and new."""
+def update_message_settings(*, school: School, actor: User, settings: dict,
+                            seen: str | None = None) -> dict:
+    """Change the school's family-message settings; return what changed, old and new.
+    Settings changed since the form (`seen`) was filled in are not overwritten."""
+    check_unchanged_since(school, MESSAGE_SETTINGS, seen)
     settings = {key: settings[key] for key in MESSAGE_SETTINGS}
     if settings["nudge_step_up_percent"] <= settings["nudge_threshold_percent"]:
         raise MessageSettingNotValid(

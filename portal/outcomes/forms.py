@@ -64,6 +64,7 @@ class ProgramForm(FlaskForm):
     places_by_lottery = BooleanField(_l("Places are allocated by lottery"), description=_l(
         "Tick only if a lottery decides who gets a place: the impact page may then say the "
         "program caused the difference."))
+    seen = HiddenField()  # the program as its edit form was filled from (changes.version_of)
 
 
 class ProgramStatusForm(FlaskForm):

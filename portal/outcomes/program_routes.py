@@ -18,7 +18,7 @@ from portal.outcomes.forms import (
     ProgramStatusForm,
 )
 from portal.outcomes.models import ProgramEnrollment
-from portal.people.saving import save_or_refuse
+from portal.people.saving import save_edit, save_or_refuse
 
 add_nav_item("outcomes.programs", _l("Programs"), roles=(Role.ADMINISTRATOR,), order=60)
 
@@ -68,13 +68,15 @@ def program(program_id: int):
 def edit_program(program_id: int):
     found = entry_queries.get_program_or_404(current_user, program_id)
     form = ProgramForm(obj=found)
-    if form.validate_on_submit() and save_or_refuse(form, lambda: program_services.edit_program(
-            program=found, actor=current_user, name=form.name.data, kind=form.kind.data,
-            description=form.description.data, places_by_lottery=form.places_by_lottery.data),
-            _("Program saved.")) is None:
+    form, status = save_edit(form, lambda: program_services.edit_program(
+        program=found, actor=current_user, name=form.name.data, kind=form.kind.data,
+        description=form.description.data, places_by_lottery=form.places_by_lottery.data,
+        seen=form.seen.data), _("Program saved."), record=found,
+        fields=program_services.EDITED_FIELDS,
+        refill=lambda: ProgramForm(formdata=None, obj=found))
+    if status is None:
         return redirect(url_for(".program", program_id=found.id))
-    return render_template("outcomes/program_form.html", program=found,
-                           form=form), 400 if form.errors else 200
+    return render_template("outcomes/program_form.html", program=found, form=form), status
 
 
 @bp.post("/programs/<int:program_id>/status")

@@ -10,11 +10,18 @@ from portal.core.errors import Conflict, DomainError
 from portal.core.signals import record_changed
 from portal.extensions import db
 from portal.outcomes.models import Program, ProgramEnrollment, ProgramKind
-from portal.people.changes import add_record, announce_change, changes_since, snapshot
+from portal.people.changes import (
+    add_record,
+    announce_change,
+    changes_since,
+    check_unchanged_since,
+    snapshot,
+)
 from portal.people.models import Student
 
 ENROLLMENT_FIELDS = ("program_id", "starts_on", "ends_on")
 PROGRAM_FIELDS = ("name", "kind", "description", "is_active", "places_by_lottery")
+EDITED_FIELDS = ("name", "kind", "description", "places_by_lottery")  # the edit form's
 
 
 def _check_kind(kind: str) -> None:
@@ -53,8 +60,10 @@ def _update_program(program: Program, *, actor: User, **values) -> Program:
 
 def edit_program(*, program: Program, actor: User, name: str, kind: str,
                  description: str | None = None,
-                 places_by_lottery: bool | None = None) -> Program:
-    """Change a program's name, kind, description or how its places are allocated."""
+                 places_by_lottery: bool | None = None, seen: str | None = None) -> Program:
+    """Change a program's name, kind, description or how its places are allocated, unless
+    they changed since the form (`seen`) was filled in."""
+    check_unchanged_since(program, EDITED_FIELDS, seen)
     _check_kind(kind)
     if not (name or "").strip():
         raise DomainError(_("Name the program."), field="name")

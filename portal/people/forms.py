@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.core.fields import DecimalField, IntegerField, SelectField, SelectMultipleField
@@ -28,6 +28,7 @@ class SchoolSettingsForm(FlaskForm):
         _l("Escalate a family's unanswered request after (school days)"), validators=[
             InputRequired(), NumberRange(1, 30, _l("Enter a number of days from 1 to 30."))])
     submit = SubmitField(_l("Save settings"))
+    seen = HiddenField()  # the settings as the form was filled from (people/changes.version_of)
 
     def settings(self) -> dict:
         """Return the submitted settings (call after validate())."""

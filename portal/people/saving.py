@@ -32,17 +32,17 @@ def save_or_refuse(form, save: Callable, success: str) -> DomainError | None:
 
 
 def save_edit(form, save: Callable, success: str, *, record, fields: tuple[str, ...],
-              refill: Callable) -> tuple[object, int | None]:
+              refill: Callable, invalid: int = 400) -> tuple[object, int | None]:
     """Show, or validate and save, an edit form carrying the record's version (`seen`):
     return the form to show and its status, or the status None once saved. Shown, the form
     carries the record's version as it is; an edit refused because the record changed
     meanwhile shows the form filled in anew by refill(), from the record as it is now, with
-    its new version, saying why."""
+    its new version, saying why. A form that does not validate is shown with `invalid`."""
     if not form.is_submitted():
         form.seen.data = version_of(record, fields)
         return form, 200
     if not form.validate():
-        return form, 400
+        return form, invalid
     refused = save_or_refuse(form, save, success)
     if refused is None:
         return form, None

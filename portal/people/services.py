@@ -8,6 +8,7 @@ from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.signals import record_changed
 from portal.extensions import db
+from portal.people.changes import check_unchanged_since
 from portal.people.models import School
 
 SCHOOL_SETTINGS = ("name", "timezone", "default_language", "languages", "pass_mark_percent",
@@ -48,8 +49,11 @@ def _check(settings: dict) -> None:
                               field="request_escalation_school_days")
 
 
-def update_school_settings(*, school: School, actor: User, settings: dict) -> dict:
-    """Change the school's settings (all checked first); return what changed, old and new."""
+def update_school_settings(*, school: School, actor: User, settings: dict,
+                           seen: str | None = None) -> dict:
+    """Change the school's settings (all checked first); return what changed, old and new.
+    Settings changed since the form (`seen`) was filled in are not overwritten."""
+    check_unchanged_since(school, SCHOOL_SETTINGS, seen)
     settings = {key: settings[key] for key in SCHOOL_SETTINGS}
     _check(settings)
     return apply_school_settings(school=school, actor=actor, settings=settings)

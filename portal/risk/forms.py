@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from portal.core.fields import FloatField, IntegerField, SelectField
@@ -25,6 +25,7 @@ class RuleSetForm(FlaskForm):
                                        validators=[InputRequired(_l("Enter a number of days.")),
                                                    NumberRange(min=0, max=200)])
     preview = SubmitField(_l("Preview the lists"))
+    seen = HiddenField()  # the version in use when the form was filled in
 
     def validate_high_score(self, field) -> None:
         if self.watch_score.data is not None and field.data is not None \

@@ -20,7 +20,9 @@ from portal.core.permissions import (
     roles_required,
 )
 from portal.extensions import db
+from portal.people.changes import EditedMeanwhile
 from portal.people.queries import school_of
+from portal.people.saving import save_or_refuse
 from portal.risk import bp, labels, queries, services  # noqa: F401 — labels: template globals
 from portal.risk.forms import InterventionForm, RuleSetForm
 from portal.risk.models import RiskAssessment
@@ -83,18 +85,32 @@ def open_intervention(assessment_id: int):
 def settings():
     school = school_of(current_user) or abort(404)
     rule_set = services.current_rule_set(school)
-    form = RuleSetForm()
-    preview = None
-    if form.validate_on_submit() and form.preview.data:  # count the levels, save nothing
+    form, preview, status = RuleSetForm(), None, 200
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+    elif form.preview.data:  # count the levels, save nothing
         preview = services.preview_levels(school=school, settings=form.settings())
-    elif form.validate_on_submit():
-        saved = services.save_rule_set(school=school, settings=form.settings(), actor=current_user)
-        db.session.commit()
-        flash(_("Saved as version %(version)d; new assessments use it.", version=saved.version),
-              "success")
-        return redirect(url_for("risk.settings"))
+    else:
+        refused = save_or_refuse(form, lambda: services.save_rule_set(
+            school=school, settings=form.settings(), actor=current_user, seen=form.seen.data),
+            _("Saved as version %(version)d; new assessments use it.",
+              version=rule_set.version + 1))
+        if refused is None:
+            return redirect(url_for("risk.settings"))
+        status = refused.status
+        if isinstance(refused, EditedMeanwhile):  # shown as it is now, with why
+            rule_set = services.current_rule_set(school)
+            form = _filled(RuleSetForm(formdata=None), rule_set, refused.message)
     if not form.is_submitted():
-        form.fill(merged_settings(rule_set.settings))
+        _filled(form, rule_set)
     db.session.commit()  # version 1 is created on first visit
     return render_template("risk/settings.html", form=form, rule_set=rule_set, preview=preview,
-                           versions=queries.rule_set_versions(school.id))
+                           versions=queries.rule_set_versions(school.id)), status
+
+
+def _filled(form: RuleSetForm, rule_set, why: str | None = None) -> RuleSetForm:
+    """The settings form filled from a rule set, carrying its version (and why, if refused)."""
+    form.fill(merged_settings(rule_set.settings))
+    form.seen.data = str(rule_set.version)
+    form.form_errors.extend([why] if why else [])
+    return form

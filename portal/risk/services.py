@@ -22,6 +22,7 @@ from portal.core.signals import record_changed, students_flagged
 from portal.core.time import to_utc, today_in, utcnow
 from portal.extensions import db
 from portal.outcomes.models import Intervention
+from portal.people.changes import check_same_version
 from portal.people.models import School, Student
 from portal.people.queries import current_term
 from portal.risk.indicators import compute_indicators, district_indicators
@@ -54,10 +55,14 @@ def current_rule_set(school: School) -> RiskRuleSet:
     return rule_set
 
 
-def save_rule_set(*, school: School, settings: dict, actor: User | None) -> RiskRuleSet:
-    """Store the school's edited thresholds and weights as a new rule-set version."""
-    version = (db.session.scalar(select(func.max(RiskRuleSet.version))
-                                 .where(RiskRuleSet.school_id == school.id)) or 0) + 1
+def save_rule_set(*, school: School, settings: dict, actor: User | None,
+                  seen: str | None = None) -> RiskRuleSet:
+    """Store the school's edited thresholds and weights as a new rule-set version, unless a
+    newer version was saved since the form was filled from version `seen`."""
+    newest = db.session.scalar(select(func.max(RiskRuleSet.version))
+                               .where(RiskRuleSet.school_id == school.id)) or 0
+    check_same_version(str(newest), seen)
+    version = newest + 1
     rule_set = RiskRuleSet(school_id=school.id, version=version,
                            settings=merged_settings(settings),
                            created_by_id=getattr(actor, "id", None))

@@ -4,6 +4,7 @@ it is now (portal/people/changes.py, check_unchanged_since)."""
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.core.time import to_local
@@ -13,7 +14,8 @@ from portal.interactions.models import Interaction
 from portal.messaging.campaigns import variants_of
 from portal.messaging.models import Campaign, Message
 from portal.needs.models import Need
-from portal.outcomes.models import Intervention
+from portal.outcomes.models import Intervention, Program
+from portal.risk.services import current_rule_set
 from tests.events import helpers as events_helpers
 from tests.events.helpers import add_event, school_with_families
 from tests.messaging.test_campaign_send_once import COMPOSE, _composed_by_admin
@@ -166,3 +168,54 @@ def test_a_draft_corrected_in_one_tab_is_not_put_back_by_another(app, login_as):
     campaign = db.session.get(Campaign, campaign_id)
     assert campaign.title == "Trip"
     assert [variant.body for variant in variants_of(campaign)] == ["The trip is on Saturday."]
+
+
+def _program(room) -> str:
+    program = Program(school_id=room.school.id, name="Chess", kind="club")
+    db.session.add(program)
+    db.session.commit()
+    return f"/outcomes/programs/{program.id}/edit"
+
+
+# Administrators' pages of settings: (url, or how to make it; the field one tab changes, its
+# value; the field the other tab changes, its value; what the first change left, read back).
+SETTINGS = {
+    "school settings": ("/settings/school", ("name", "Lincoln High"),
+                        ("pass_mark_percent", "60"), lambda room: room.school.name),
+    "family message settings": ("/messaging/settings", ("nudge_repeat_days", "30"),
+                                ("weekly_message_cap", "5"),
+                                lambda room: room.school.nudge_repeat_days),
+    "a program": (_program, ("name", "Chess club"), ("kind", "sport"),
+                  lambda room: db.session.scalar(select(Program)).name),
+    "early-warning settings": ("/risk/settings", ("high_score", "60.0"), ("watch_score", "5.0"),
+                               lambda room: current_rule_set(room.school).settings["high_score"]),
+}
+
+
+@pytest.mark.parametrize("page_name", list(SETTINGS))
+def test_settings_saved_in_one_tab_are_not_put_back_by_another(app, login_as, page_name):
+    """Two administrators (or two tabs) open the same settings; the second's form, filled
+    in before the first saved, would have put every value it shows back. It is refused, the
+    form shows the settings as they are now, and sent again from there it is saved."""
+    make_url, (field, value), (other_field, other_value), saved = SETTINGS[page_name]
+    room = classroom()
+    url = make_url(room) if callable(make_url) else make_url
+    client = login_as(room.admin)
+
+    def form_on(page: str) -> dict:  # as its save button sends it (not "preview")
+        values = next(form for form in Forms(page).forms if field in form.values).values
+        return {name: value for name, value in values.items() if name != "preview"}
+
+    first, second = (form_on(client.get(url).get_data(as_text=True)) for _ in range(2))
+    assert first["seen"] and first["seen"] == second["seen"]
+    assert client.post(url, data={**first, field: value}).status_code == 302
+    refused = client.post(url, data={**second, other_field: other_value})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and MESSAGE in page
+    db.session.expire_all()
+    assert str(saved(room)) == value  # the first tab's change kept
+    assert form_on(page)[field] == value  # the form shows the settings as they are now
+    again = client.post(url, data={**form_on(page), other_field: other_value})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert str(saved(room)) == value
