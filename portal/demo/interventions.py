@@ -38,6 +38,8 @@ PLANS = {  # by the flag's main domain: the goal and the actions
     "behaviour": ("No behaviour incident for four weeks.",
                   "Check-in and check-out with a mentor; a behaviour plan agreed with the family."),
 }
+KINDS = {"attendance": "attendance", "courses": "academic", "work": "academic",
+         "behaviour": "behaviour"}  # the plan's kind (portal/risk/forms.py) by the flag's domain
 NOTES = ("Two weeks in: keeping to the plan so far.",
          "Two weeks in: a slow start; the family has been reminded of the plan.",
          "Two weeks in: the teachers see some progress.")
@@ -71,10 +73,11 @@ def _open_plan(rng: random.Random, school: School, flag: RiskAssessment, student
                owner, opened_on: date, today: date) -> None:
     """Add the plan answering one flag, its call home, and what became of it by today."""
     flagged_on = to_local(flag.computed_at, school.timezone).date()
-    goal, actions = PLANS[_main_domain(flag.reasons)]
+    domain = _main_domain(flag.reasons)
+    goal, actions = PLANS[domain]
     at = _at(school, opened_on, 10)
     plan = Intervention(
-        student_id=student.id, owner_id=owner.id, risk_assessment_id=flag.id,
+        student_id=student.id, owner_id=owner.id, risk_assessment_id=flag.id, kind=KINDS[domain],
         reason=f"Newly flagged ({flag.level}) on {flagged_on:%B} {flagged_on.day}: "
                + ", ".join(dict.fromkeys(reason["label"] for reason in flag.reasons)) + ".",
         goal=goal, actions=actions, review_on=opened_on + REVIEW_AFTER, opened_on=opened_on,

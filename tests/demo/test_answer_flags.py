@@ -59,6 +59,7 @@ def test_a_students_first_flag_is_answered_and_one_from_last_night_waits(app):
     plan, flag = plans[twice.id]
     assert flag.computed_at == datetime(2026, 11, 2, 23) and plan.status == "open"
     assert plan.goal.startswith("Bring every core subject")  # the counted reason's domain
+    assert plan.kind == "academic"  # and the plan's kind with it
     call = db.session.scalar(select(Interaction).where(Interaction.student_id == twice.id))
     assert [p.guardian_id for p in call.participants if p.guardian_id] == [informed.id]
     plan, _ = plans[reviewed.id]
