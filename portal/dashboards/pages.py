@@ -25,7 +25,7 @@ from portal.risk.queries import (
     family_todos_of,
     flagged_page,
     flagged_since,
-    latest_assessment,
+    latest_risk,
     risk_history,
 )
 
@@ -156,7 +156,7 @@ def profile_panel_context(viewer: User, student: Student) -> dict | None:
         "grades": figures.student_grades_figure(queries.period_averages(student.id)),
         "risk": figures.student_risk_figure(risk_history(student)),
     }
-    return {"assessment": latest_assessment(student), "student": student,
+    return {"assessment": latest_risk(student), "student": student,
             "flagged_since": flagged_since(own).get(student.id),
             "todos": family_todos_of([student]).get(student.id, []),
             "charts": charts}

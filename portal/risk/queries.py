@@ -36,11 +36,13 @@ def newest_assessment_ids(student_ids: Select) -> Select:
 
 
 def latest_risk(student: Student) -> RiskAssessment | None:
-    """Return the student's most recent risk assessment, or None when never assessed."""
+    """Return the student's newest risk assessment, or None when never assessed: the one
+    the database keeps as newest (NewestAssessment), so the profile, the lists and the
+    dashboards always show the same level."""
     return db.session.scalar(
-        select(RiskAssessment).where(RiskAssessment.student_id == student.id)
-        .order_by(RiskAssessment.computed_at.desc(), RiskAssessment.id.desc()).limit(1)
-    )
+        select(RiskAssessment).join(NewestAssessment,
+                                    NewestAssessment.assessment_id == RiskAssessment.id)
+        .where(NewestAssessment.student_id == student.id))
 
 
 def latest_risk_levels(student_ids=None):
@@ -129,12 +131,6 @@ def flagged_since(student_ids: Select) -> dict[int, datetime]:
 def flagged_since_of(students: list[Student]) -> dict[int, datetime]:
     """flagged_since for these students (a page of them)."""
     return flagged_since(select(Student.id).where(Student.id.in_([s.id for s in students])))
-
-
-def latest_assessment(student: Student) -> RiskAssessment | None:
-    """Return the student's newest assessment."""
-    return db.session.scalar(select(RiskAssessment).where(RiskAssessment.student_id == student.id)
-                             .order_by(RiskAssessment.id.desc()).limit(1))
 
 
 def risk_history(student: Student, limit: int = 400) -> list[tuple]:

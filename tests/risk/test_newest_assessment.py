@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from portal.extensions import db
 from portal.people.models import Student
 from portal.risk.models import NewestAssessment, RiskAssessment
-from portal.risk.queries import newest_assessment_ids
+from portal.risk.queries import latest_risk, newest_assessment_ids
 from portal.risk.services import _insert_assessments, current_rule_set
 from tests import factories
 
@@ -129,3 +129,14 @@ def test_the_flag_begins_after_the_latest_none_and_ends_with_the_next(app):
     db.session.execute(update(RiskAssessment).where(RiskAssessment.student_id == ben.id)
                        .values(student_id=ann.id))
     assert _kept_flags() == _flags_from_history() == {ann.id: ("none", 40.0, None)}
+
+
+def test_the_profile_and_the_lists_show_the_same_newest_assessment(app):
+    """An assessment written after another but dated before it (a recompute for an earlier
+    day) is the newest for the lists; the profile's and the dashboard's panel read the same
+    one, not the latest-dated."""
+    rules, (student, *_) = _world()
+    _assess(rules, student, "high", night=1)
+    written_last = _assess(rules, student, "none", night=0)
+    assert _kept()[student.id] == written_last
+    assert latest_risk(student).id == written_last
