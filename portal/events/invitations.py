@@ -125,7 +125,7 @@ def _tell_promoted(invitation: EventInvitation, event: Event) -> None:
     notify_guardian(
         guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body,
         student=db.session.get(Student, invitation.student_id) if invitation.student_id else None,
-        always_send=True)
+        always_send=True, their_own=True)
 
 
 def remind_non_responders(*, actor: User, event: Event) -> int:

@@ -63,4 +63,4 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
                         "text": text}]
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
                     body_text=body, student=student, sender=sender, attachments=attachments,
-                    always_send=True)
+                    always_send=True, their_own=True)

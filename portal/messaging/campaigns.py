@@ -353,8 +353,7 @@ class CampaignQueue:
         self.devices = push_subscriptions_of(ids)
         # The weekly limit, as notify_guardian applies it, counted once for everyone.
         self.over_limit = families_over_limit(guardians, kind=campaign.kind, now=utcnow())
-        self.message_ids = iter(reserve_ids(
-            Message.__table__, sum(1 for guardian_id in ids if guardian_id not in self.skipped)))
+        self.message_ids = iter(reserve_ids(Message.__table__, len(ids)))
 
     def due(self, guardian) -> datetime:
         """When this guardian's email may go (the sending window of their zone)."""
@@ -378,8 +377,6 @@ class CampaignQueue:
         messages, deliveries = [], []
         for recipient in recipients:
             guardian = recipient.guardian
-            if guardian.id in self.skipped:
-                continue
             rendered = self.text.for_recipient(recipient, with_html=False)
             only_child = recipient.students[0] if len(recipient.students) == 1 else None
             message = inbox_fields(
@@ -388,6 +385,8 @@ class CampaignQueue:
                 campaign_id=campaign_id, not_before=not_before, language=rendered["language"])
             message["id"] = next(self.message_ids)
             messages.append(self.message_row(message))
+            if guardian.id in self.skipped:  # turned this kind off: in the inbox only
+                continue
             rows = outbox_rows(guardian=guardian, message=message, headers=None,
                                attachments=None, not_before=not_before,
                                devices=self.devices.get(guardian.id, []),

@@ -34,9 +34,11 @@ def opted_out(kind: str, guardian_ids: list[int]) -> set[int]:
         among(NotificationPreference.guardian_id, guardian_ids))))
 
 
-def can_email(guardian: Guardian) -> bool:
-    """Return True when the guardian has an address we have not seen bounce."""
-    return bool(guardian.email) and not guardian.email_invalid
+def can_email(guardian: Guardian, kind: str) -> bool:
+    """Return True when an email goes too: the guardian has an address we have not seen
+    bounce, and did not ask to be contacted only in the portal (urgent news goes anyway)."""
+    return (bool(guardian.email) and not guardian.email_invalid
+            and (kind == UpdateKind.URGENT or guardian.preferred_channel != "portal"))
 
 
 def can_text(guardian: Guardian, kind: str) -> bool:
@@ -64,19 +66,22 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None, language: str | None = None,
                     thread_id: int | None = None, short_text: str | None = None,
-                    always_send: bool = False) -> Message | None:
-    """Put a message in the guardian's inbox; queue its email, push and SMS (see can_text).
+                    always_send: bool = False, their_own: bool = False) -> Message | None:
+    """Put a message in the guardian's inbox; queue its email, push and SMS (see can_email
+    and can_text).
 
-    Returns None (and writes nothing) when the guardian opted out of this kind of update, or
-    when the message is about a child whose link no longer allows telling this guardian
-    (an invitation sent before the link changed, for instance).
+    A guardian who turned this kind of update off finds it in their inbox only: nothing is
+    emailed, texted or pushed, unless the message is about `their_own` booking or place
+    (booked, moved, cancelled, a place freed for them). Returns None (and writes nothing) when the message is about a
+    child whose link no longer allows telling this guardian (an invitation sent before the
+    link changed, for instance).
     Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone;
     past the family's weekly limit they are held back (see dose.py) unless `always_send`.
     SMS and push carry `short_text` when given (the gist of a long message).
     """
-    if not wants_update(guardian, kind) or not guardian_may_be_told(
-            guardian.id, student.id if student else None):
+    if not guardian_may_be_told(guardian.id, student.id if student else None):
         return None
+    wanted = their_own or wants_update(guardian, kind)
     over_limit = {} if always_send else families_over_limit([guardian], kind=kind, now=utcnow())
     fields = inbox_fields(
         guardian=guardian, kind=kind, subject=subject, body_text=body_text, body_html=body_html,
@@ -89,7 +94,8 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
     rows = outbox_rows(
         guardian=guardian, message=fields, headers=headers,
         attachments=attachments, not_before=not_before,
-        devices=push_subscriptions_of([guardian.id]).get(guardian.id, []), short_text=short_text)
+        devices=push_subscriptions_of([guardian.id]).get(guardian.id, []),
+        short_text=short_text) if wanted else []
     if guardian.id in over_limit:
         mark_held_back(rows, cap=over_limit[guardian.id])
     db.session.add_all([Delivery(**row) for row in rows])
@@ -128,7 +134,7 @@ def outbox_rows(*, guardian: Guardian, message: dict, headers: dict | None,
     common = {"kind": kind, "guardian_id": guardian.id, "message_id": message["id"],
               "campaign_id": message["campaign_id"], "not_before": due}
     rows = []
-    if can_email(guardian):
+    if can_email(guardian, kind):
         rows.append(delivery_fields(to_address=guardian.email, subject=subject,
                                     body_text=None, headers=headers,
                                     attachments=attachments, **common))

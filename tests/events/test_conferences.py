@@ -17,7 +17,7 @@ from portal.events.conferences import (
 )
 from portal.events.models import ConferenceSlot, SlotStatus
 from portal.extensions import db
-from portal.messaging.models import Delivery
+from portal.messaging.models import Delivery, NotificationPreference
 from tests.events.helpers import add_event, school_with_families
 
 
@@ -91,13 +91,19 @@ def test_blocking_a_booked_slot_frees_it_and_tells_the_family(app):
         Delivery.guardian_id == world.marta.id, Delivery.subject.like("Conference cancelled%")))
 
 
-def test_moving_a_booking_tells_the_family_the_new_time(app):
+@pytest.mark.parametrize("events_turned_off", [False, True])
+def test_moving_a_booking_tells_the_family_the_new_time(app, events_turned_off):
+    """Even a family who turned event news off hears of a change to their own booking."""
     world = school_with_families()
+    if events_turned_off:
+        db.session.add(NotificationPreference(guardian_id=world.marta.id, kind="events",
+                                              enabled=False))
     first, second, *_ = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())
     book_slot(actor=world.teacher, slot=first, student=world.ann, guardian=world.marta)
     moved = move_booking(actor=world.teacher, slot=first, to_slot=second)
     assert (first.status, moved.status, moved.student_id) == ("open", "booked", world.ann.id)
-    assert db.session.scalar(select(Delivery.id).where(Delivery.subject.like("Conference moved%")))
+    assert db.session.scalar(select(Delivery.to_address).where(
+        Delivery.subject.like("Conference moved%"))) == world.marta.email
 
 
 def test_slots_are_marked_held_or_no_show(app):

@@ -48,7 +48,9 @@ def test_absence_notice_respects_the_guardians_choice(app):
     db.session.add(NotificationPreference(guardian_id=world.mum.id, kind="absence",
                                           enabled=False))
     attendance_recorded.send(world.teacher, records=[_absence(world, world.ana)])
-    assert db.session.scalar(select(Message)) is None
+    # in her portal inbox, as the updates page promises; not emailed, texted or pushed
+    assert db.session.scalar(select(Message.guardian_id)) == world.mum.id
+    assert db.session.scalar(select(Delivery)) is None
 
 
 def _flag(world, student):

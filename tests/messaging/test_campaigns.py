@@ -66,13 +66,17 @@ def test_bulk_email_carries_one_click_unsubscribe_headers(app, smtp_server, clie
             preference.changed_via) == (world.gran.id, "general", False, "unsubscribe-link")
 
 
-def test_guardian_who_opted_out_gets_nothing(app, smtp_server):
+def test_guardian_who_opted_out_finds_it_in_the_inbox_only(app, smtp_server):
+    """The family's updates page: "Every message also stays in your portal inbox. Choose
+    which ones you also want by email." """
     world = school_with_families()
     db.session.add(NotificationPreference(guardian_id=world.mum.id, kind="events", enabled=False))
     _send(world, {}, kind="events")
     drain()
     assert [m["To"] for m in smtp_server.messages] == ["gran@example.org"]
-    assert db.session.scalar(select(Message).where(Message.guardian_id == world.mum.id)) is None
+    kept = db.session.scalar(select(Message).where(Message.guardian_id == world.mum.id))
+    assert kept is not None and kept.kind == "events"
+    assert db.session.scalar(select(Delivery).where(Delivery.guardian_id == world.mum.id)) is None
 
 
 def test_html_in_a_students_name_is_escaped_in_the_html_part(app, smtp_server):

@@ -62,14 +62,27 @@ def test_server_down_keeps_deliveries_queued_until_it_is_back(app, smtp_server):
     assert sorted(attempts) == [False, True]
 
 
+def test_a_family_contacted_only_in_the_portal_gets_no_email_but_urgent_news(app, smtp_server):
+    guardian = _guardian(email="portal@example.org", preferred_channel="portal")
+    kept = notify_guardian(guardian=guardian, kind="general", subject="Trip", body_text="x")
+    notify_guardian(guardian=guardian, kind="urgent", subject="School closed", body_text="Snow")
+    db.session.commit()
+    drain()
+    assert kept.guardian_id == guardian.id  # in the inbox
+    assert [m["Subject"] for m in smtp_server.messages] == ["School closed"]
+
+
 def test_guardian_who_opted_out_gets_nothing_but_urgent_notices(app, smtp_server):
+    """...and news of their own booking: the rest waits in their inbox, not emailed."""
     from portal.messaging.models import NotificationPreference
 
     guardian = _guardian(email="quiet@example.org")
     db.session.add(NotificationPreference(guardian_id=guardian.id, kind="events", enabled=False))
-    assert notify_guardian(guardian=guardian, kind="events", subject="Fair",
-                           body_text="x") is None
+    kept = notify_guardian(guardian=guardian, kind="events", subject="Fair", body_text="x")
+    assert kept is not None and kept.guardian_id == guardian.id  # in the inbox
+    notify_guardian(guardian=guardian, kind="events", subject="Conference moved",
+                    body_text="y", their_own=True)
     notify_guardian(guardian=guardian, kind="urgent", subject="School closed", body_text="Snow")
     db.session.commit()
     drain()
-    assert [m["Subject"] for m in smtp_server.messages] == ["School closed"]
+    assert [m["Subject"] for m in smtp_server.messages] == ["Conference moved", "School closed"]
