@@ -72,9 +72,9 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
 
     A guardian who turned this kind of update off finds it in their inbox only: nothing is
     emailed, texted or pushed, unless the message is about `their_own` booking or place
-    (booked, moved, cancelled, a place freed for them). Returns None (and writes nothing) when the message is about a
-    child whose link no longer allows telling this guardian (an invitation sent before the
-    link changed, for instance).
+    (booked, moved, cancelled, a place freed for them). Returns None (and writes nothing)
+    when the message is about a child whose link no longer allows telling this guardian
+    (an invitation sent before the link changed, for instance).
     Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone;
     past the family's weekly limit they are held back (see dose.py) unless `always_send`.
     SMS and push carry `short_text` when given (the gist of a long message).
