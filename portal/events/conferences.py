@@ -118,6 +118,8 @@ def booking_closes_at(event: Event) -> datetime:
 
 def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: Student,
                    guardian: Guardian) -> None:
+    if event.status == "cancelled":
+        raise DomainError(_("This conference is cancelled."))
     if actor.is_guardian and utcnow() >= booking_closes_at(event):
         raise DomainError(_("Booking for this conference has closed."))
     may_know = db.session.scalar(select(StudentGuardian.id).where(

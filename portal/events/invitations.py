@@ -74,6 +74,8 @@ def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
         raise DomainError(_("This event is cancelled or already over."))
     if answer == "yes" and invitation.rsvp in ("yes", WAITLISTED):
         return invitation  # same answer: keep the place (or the place in the queue)
+    if event.capacity is not None:  # two answers at once count the places one after the other
+        db.session.execute(select(Event.id).where(Event.id == event.id).with_for_update())
     gave_up_place = invitation.rsvp == "yes"
     if answer == "yes" and _is_full(event):
         answer = WAITLISTED

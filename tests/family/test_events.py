@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from portal.core.time import utcnow
 from portal.events.conferences import SlotPlan, publish_slots
 from portal.events.models import ConferenceSlot, EventInvitation
+from portal.events.services import cancel_event
 from portal.extensions import db
 from portal.messaging.models import Delivery
 from portal.messaging.worker import drain
@@ -215,3 +216,21 @@ def test_a_time_taken_by_another_family_gets_409_with_the_free_times(app, login_
                                       for slot in slots[1:]}
     assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.ann.id
     assert _book(login_as(world.diaz_user), slots[1], world.cleo).status_code == 302
+
+
+def test_a_cancelled_conference_cannot_be_booked_from_a_page_opened_before(app, login_as):
+    """A tab opened before the school cancelled the conference still shows its slots; a
+    booking sent from it is refused, and nobody is sent a confirmation."""
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    assert f"/family/conferences/slots/{slots[0].id}/book" in client.get(
+        f"/family/conferences/{event.id}").get_data(as_text=True)
+    cancel_event(actor=world.admin, event=db.session.get(type(event), event.id))
+    db.session.commit()
+    told = db.session.scalar(select(func.count()).select_from(Delivery))
+    response = client.post(f"/family/conferences/slots/{slots[0].id}/book",
+                           data={"student_id": world.ann.id}, follow_redirects=True)
+    assert "This conference is cancelled." in response.get_data(as_text=True)
+    assert db.session.get(ConferenceSlot, slots[0].id).status != "booked"
+    assert db.session.scalar(select(func.count()).select_from(Delivery)) == told

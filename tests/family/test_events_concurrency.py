@@ -4,11 +4,12 @@ import re
 import threading
 
 import pytest
+from sqlalchemy import select
 
-from portal.events.models import ConferenceSlot
+from portal.events.models import ConferenceSlot, EventInvitation
 from portal.extensions import db
 from tests.conftest import is_postgres, sign_in_session
-from tests.events.helpers import school_with_families
+from tests.events.helpers import add_event, school_with_families
 from tests.family.test_events import _conference
 
 
@@ -68,3 +69,32 @@ def test_two_guardians_booking_the_same_slot_at_once_only_one_gets_it(app):
         assert cancelled.status_code == 302
         assert db.session.get(ConferenceSlot, slot_id).status == "open"
         db.session.remove()
+
+
+@pytest.mark.postgres_only
+def test_two_families_answering_yes_to_the_last_place_at_once_one_waits(app):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    world = school_with_families()
+    event = add_event(world, rsvp_requested=True, capacity=1)
+    invitations = {guardian.id: db.session.scalar(select(EventInvitation.id).where(
+        EventInvitation.event_id == event.id, EventInvitation.guardian_id == guardian.id))
+        for guardian in (world.marta, world.diaz)}
+    clients = {world.marta.id: _signed_in_client(app, world.marta_user),
+               world.diaz.id: _signed_in_client(app, world.diaz_user)}
+    db.session.remove()
+    barrier = threading.Barrier(2)
+
+    def answer(guardian_id):
+        barrier.wait()
+        clients[guardian_id].post(f"/family/events/invitations/{invitations[guardian_id]}/rsvp",
+                                  data={"answer": "yes"})
+
+    threads = [threading.Thread(target=answer, args=(guardian_id,)) for guardian_id in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    answers = sorted(db.session.scalars(select(EventInvitation.rsvp).where(
+        EventInvitation.id.in_(invitations.values()))))
+    assert answers == ["waitlisted", "yes"]
