@@ -105,7 +105,11 @@ def endpoint_problem(endpoint: str) -> str | None:
     private network (loopback, private, link-local, reserved), is refused, when subscribing
     and again before each push (the name may resolve elsewhere by then). A name that does not
     resolve now is left to the send, which fails as unreachable and is retried."""
-    parts = urlsplit(endpoint)
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port or 443
+    except ValueError:  # an unclosed "[", a port beyond 65535 or not a number
+        return "the push service's address is not a valid URL"
     if current_app.config["PUSH_PRIVATE_ENDPOINTS"]:
         return None
     if parts.scheme != "https" or not parts.hostname:
@@ -114,8 +118,7 @@ def endpoint_problem(endpoint: str) -> str | None:
         addresses = [ipaddress.ip_address(parts.hostname)]
     except ValueError:
         try:
-            found = socket.getaddrinfo(parts.hostname, parts.port or 443,
-                                       proto=socket.IPPROTO_TCP)
+            found = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
         except (OSError, UnicodeError):
             return None
         addresses = [ipaddress.ip_address(info[4][0].partition("%")[0]) for info in found]

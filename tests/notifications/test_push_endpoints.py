@@ -17,6 +17,8 @@ PRIVATE = ("http://push.example.org/send/1", "https://127.0.0.1/send/1",
            "https://192.168.0.20/send/1", "https://169.254.169.254/latest/meta-data",
            "https://0.0.0.0/send/1", "https://[::ffff:127.0.0.1]/send/1",
            "https://localhost/send/1", "https:///send/1")
+MALFORMED = ("https://[::1", "https://fcm.googleapis.com:99999/x", "https://push.example.org:x/1",
+             ":abc/x")
 
 
 @pytest.fixture
@@ -33,10 +35,18 @@ def test_an_endpoint_inside_a_private_network_or_not_https_is_refused(
     user = family[0]
     keys = push_service.new_device("phone").subscription_json()["keys"]
     login_as(user)
-    for endpoint in PRIVATE:
+    for endpoint in PRIVATE + MALFORMED:
         response = client.post("/notifications/push/subscriptions",
                                json={"endpoint": endpoint, "keys": keys})
         assert response.status_code == 400, endpoint
+    app.config["PUSH_PRIVATE_ENDPOINTS"] = True  # as in development: a malformed one still is
+    try:
+        for endpoint in MALFORMED:
+            response = client.post("/notifications/push/subscriptions",
+                                   json={"endpoint": endpoint, "keys": keys})
+            assert response.status_code == 400, endpoint
+    finally:
+        app.config["PUSH_PRIVATE_ENDPOINTS"] = False
     assert _subscriptions() == 0
     public = client.post("/notifications/push/subscriptions",
                          json={"endpoint": "https://8.8.8.8/fcm/send/1", "keys": keys})
