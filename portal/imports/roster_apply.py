@@ -8,10 +8,15 @@ here; people in roster_people.
 
 from collections.abc import Callable
 
+from sqlalchemy import select
+
+from portal.core.bulk import among
 from portal.extensions import db
+from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, ImportSummary
-from portal.imports.roster_people import apply_enrollments, apply_users
+from portal.imports.roster_people import apply_enrollments, apply_users, email_of
 from portal.imports.roster_records import Class, Roster
+from portal.people.models import Course, Section
 
 GRADE_NUMBERS = {"IT": -1, "PR": -1, "PK": -1, "TK": 0, "KG": 0}
 
@@ -67,17 +72,57 @@ def apply_orgs(ctx: Context) -> None:
 
 
 def _refuse_other_schools(ctx: Context, allowed: set[int], district_id: int | None) -> None:
+    """Refuse a set that names, or would change a record of, a school the importing
+    administrator does not administer: every file is checked, not only orgs.csv (a users-only
+    delta names no org, yet its people may be another school's)."""
+    def administered(school: dict | None) -> bool:
+        return school is not None and (
+            school["id"] in allowed or (district_id is not None and id(school) in ctx.created_now)
+        ) and (district_id is None or school["district_id"] == district_id)
+
+    def other(school_id: int | None) -> bool:  # a stored class's school
+        return school_id is not None and school_id not in allowed
+
+    def others(person: dict) -> bool:  # a stored person (or account) of another school
+        if person.get("school_id") is not None:
+            return person["school_id"] not in allowed
+        return district_id is None or person.get("district_id") != district_id
+
     for org in ctx.roster.orgs:
         district = ctx.districts.get(org.sourced_id) if org.type == "district" else None
         if district is not None and district_id is not None and district["id"] != district_id:
             ctx.errors.append(org.row.error("sourcedId", "is a district you do not administer"))
         school = ctx.schools.get(org.sourced_id)
-        if school is None:
-            continue
-        known = school["id"] in allowed or (district_id is not None and
-                                            id(school) in ctx.created_now)
-        if not known or (district_id is not None and school["district_id"] != district_id):
+        if school is not None and not administered(school):
             ctx.errors.append(org.row.error("sourcedId", "is a school you do not administer"))
+    for record, column in [*((cls, "schoolSourcedId") for cls in ctx.roster.classes),
+                           *((seat, "schoolSourcedId") for seat in ctx.roster.enrollments)]:
+        school = ctx.schools.get(record.school_id)
+        if school is not None and not administered(school):
+            ctx.errors.append(record.row.error(column, "is a school you do not administer"))
+    section_schools = _section_schools([cls.sourced_id for cls in ctx.roster.classes])
+    for cls in ctx.roster.classes:
+        if other(section_schools.get(cls.sourced_id)):
+            ctx.errors.append(cls.row.error("sourcedId", "is a class of a school you do not "
+                                            "administer"))
+    for user in ctx.roster.users:
+        if any(not administered(ctx.schools[org]) for org in user.org_ids if org in ctx.schools):
+            ctx.errors.append(user.row.error("orgSourcedIds", "names a school you do not "
+                                             "administer"))
+        adopted = ctx.accounts.get(email_of(user)) if user.role not in GUARDIAN_ROLES else None
+        stored = [ctx.students.get(user.sourced_id), ctx.guardians.get(user.sourced_id),
+                  ctx.staff.get(user.sourced_id),
+                  adopted if adopted is not None and adopted["sourced_id"] is None else None]
+        if any(others(record) for record in stored if record is not None):
+            ctx.errors.append(user.row.error("sourcedId", "is a person of a school you do not "
+                                             "administer"))
+
+
+def _section_schools(sourced_ids: list[str]) -> dict[str, int]:
+    """The school of each stored class (section) with one of these sourcedIds."""
+    return dict(db.session.execute(
+        select(Section.sourced_id, Course.school_id).join(Course, Course.id == Section.course_id)
+        .where(among(Section.sourced_id, sourced_ids))).all()) if sourced_ids else {}
 
 
 def apply_sessions(ctx: Context) -> None:

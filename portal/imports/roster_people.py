@@ -81,17 +81,22 @@ def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
     ctx.set_quietly("students", student, **search_names(Student, student))
 
 
-def _email(user: User) -> str:
+def email_of(user: User) -> str:
+    """The address a roster user's account has (a placeholder when the file gives none)."""
     address = user.email or (user.username if "@" in user.username else "")
     return (address or f"{user.sourced_id}@{PLACEHOLDER_DOMAIN}").strip().lower()
 
 
 def _account(ctx: Context, user: User, email: str) -> dict | None:
-    """Return the account with this sourcedId, or a hand-made one with its email to adopt."""
+    """Return the account with this sourcedId, or a hand-made staff account with its email
+    to adopt (a family's account is never made a staff one)."""
     account = ctx.staff.get(user.sourced_id)
     if account is not None:
         return account
     other = ctx.accounts.get(email)
+    if other is not None and other["role"] == Role.GUARDIAN:
+        ctx.errors.append(user.row.error("email", "is a family's account in the portal"))
+        return None
     if other is not None and other["sourced_id"] is None:
         return other
     if other is not None:
@@ -106,7 +111,7 @@ def _staff_role(user: User) -> str:
 
 
 def _apply_staff(ctx: Context, user: User) -> None:
-    email = _email(user)
+    email = email_of(user)
     school = _school(ctx, user)
     district = next((ctx.districts[o] for o in user.org_ids if o in ctx.districts), None)
     values = {"full_name": f"{user.given_name} {user.family_name}".strip(),

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from portal.auth.models import Role
+from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed, read_source
 from portal.imports.jobs import run_queued_imports
@@ -221,3 +221,51 @@ def test_an_unexpected_error_ends_the_job_failed_and_nothing_is_imported(client,
     assert job.status == "failed"
     assert "stopped on an unexpected error; nothing was imported" in job.errors[0]["reason"]
     assert "unexpected error" in client.get(response.location).get_data(as_text=True)
+
+
+def _imported_by_the_district(client, login_as, tmp_path):
+    login_as(district_admin())
+    upload(client, zipped(tmp_path / "first"), dry_run=False)
+    run_queued_imports()
+    return db.session.scalar(select(School).where(School.sourced_id == "s-north"))
+
+
+def test_a_school_administrator_cannot_change_other_schools_people_without_an_orgs_file(
+        client, login_as, tmp_path):
+    """A users-only delta names no org, yet its people are another school's (st3 of South)
+    or shared with one (t1 teaches at both): refused on the row, nothing changed."""
+    north = _imported_by_the_district(client, login_as, tmp_path)
+    people = {row["sourcedId"]: row for row in realistic()["users"]}
+    changed = [{**people["st3"], "givenName": "Hacked", "orgSourcedIds": ""},
+               {**people["t1"], "role": "administrator"}]
+    login_as(make_user(Role.ADMINISTRATOR, north))
+    response = upload(client, write_set(tmp_path / "delta", {"users": changed},
+                                        modes={"users": "delta"}, zip_it=True).read_bytes(),
+                      dry_run=False)
+    run_queued_imports()
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Errors: nothing was imported" in page
+    assert "is a person of a school you do not administer" in page
+    assert "names a school you do not administer" in page
+    assert db.session.scalar(select(func.count()).select_from(Student).where(
+        Student.first_name == "Hacked")) == 0
+    assert db.session.scalar(select(User.role).where(User.sourced_id == "t1")) == Role.TEACHER
+
+
+def test_a_family_s_account_is_never_made_a_staff_one(client, login_as, tmp_path):
+    """A staff row whose email is a parent's account: the import names it, the parent keeps
+    their portal."""
+    _imported_by_the_district(client, login_as, tmp_path)
+    parent = make_user(Role.GUARDIAN, make_school(), email="parent@family.example")
+    db.session.commit()
+    files = realistic()
+    files["users"].append({**files["users"][1], "sourcedId": "t9",
+                           "email": "Parent@Family.example"})
+    login_as(district_admin())
+    response = upload(client, zipped(tmp_path / "again", files), dry_run=False)
+    run_queued_imports()
+    page = client.get(response.location).get_data(as_text=True)
+    assert "is a family&#39;s account in the portal" in page
+    db.session.expire_all()
+    assert (db.session.get(User, parent.id).role, db.session.get(User, parent.id).sourced_id) \
+        == (Role.GUARDIAN, None)
