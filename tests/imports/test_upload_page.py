@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.imports.csvfiles import ImportFailed, read_source
 from portal.imports.jobs import run_queued_imports
 from portal.imports.models import ImportJob
-from portal.people.models import District, School, Student
+from portal.people.models import District, School, Section, Student
 from tests.conftest import config_for, is_postgres
 from tests.factories import make_school, make_user
 from tests.imports.oneroster_set import realistic, write_set
@@ -250,6 +250,17 @@ def test_a_school_administrator_cannot_change_other_schools_people_without_an_or
     assert db.session.scalar(select(func.count()).select_from(Student).where(
         Student.first_name == "Hacked")) == 0
     assert db.session.scalar(select(User.role).where(User.sourced_id == "t1")) == Role.TEACHER
+    south_class = next(row for row in realistic()["classes"] if row["sourcedId"] == "k-math-s")
+    for school in ("s-south", "s-north"):  # South's class, said to be South's or North's
+        response = upload(client, write_set(
+            tmp_path / school, {"classes": [{**south_class, "schoolSourcedId": school,
+                                             "title": "Taken over"}]},
+            modes={"classes": "delta"}, zip_it=True).read_bytes(), dry_run=False)
+        run_queued_imports()
+        page = client.get(response.location).get_data(as_text=True)
+        assert "Errors: nothing was imported" in page, school
+    assert db.session.scalar(select(func.count()).select_from(Section).where(
+        Section.name == "Taken over")) == 0
 
 
 def test_a_family_s_account_is_never_made_a_staff_one(client, login_as, tmp_path):
