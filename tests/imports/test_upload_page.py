@@ -251,10 +251,13 @@ def test_a_school_administrator_cannot_change_other_schools_people_without_an_or
         Student.first_name == "Hacked")) == 0
     assert db.session.scalar(select(User.role).where(User.sourced_id == "t1")) == Role.TEACHER
     south_class = next(row for row in realistic()["classes"] if row["sourcedId"] == "k-math-s")
-    for school in ("s-south", "s-north"):  # South's class, said to be South's or North's
+    # South's class, said to be South's or North's, and a new class put in South
+    for class_id, school in (("k-math-s", "s-south"), ("k-math-s", "s-north"),
+                             ("k-new", "s-south")):
         response = upload(client, write_set(
-            tmp_path / school, {"classes": [{**south_class, "schoolSourcedId": school,
-                                             "title": "Taken over"}]},
+            tmp_path / f"{class_id}-{school}", {"classes": [{
+                **south_class, "sourcedId": class_id, "schoolSourcedId": school,
+                "title": "Taken over"}]},
             modes={"classes": "delta"}, zip_it=True).read_bytes(), dry_run=False)
         run_queued_imports()
         page = client.get(response.location).get_data(as_text=True)
