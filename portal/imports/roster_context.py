@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from sqlalchemy import Table, select
 
 from portal.auth.models import User
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.imports.bulk import delete_rows, insert_rows, load_rows, update_rows
 from portal.imports.csvfiles import ImportFailed, RowError
@@ -175,10 +176,17 @@ class Context:
         cache[key] = self.create(kind, sourced_id=sourced_id, **values)
         return cache[key]
 
+    # A person or link the roster no longer lists is inactive from today, as one an
+    # administrator marks so by hand: the retention rule counts its years from then.
+    LEFT = ("students", "guardians", "guardian links")
+    ACTIVE_AGAIN = {"inactive_since": None, "inactive_reason": None}
+
     def deactivate(self, kind: str, item: dict, attribute: str = "is_active") -> None:
         """Mark a record inactive (history stays); count it if it was active."""
         if item.get(attribute, True):  # a record this run made is active unless told
-            self._set(kind, item, {attribute: False})
+            since = ({"inactive_since": utcnow().date(), "inactive_reason": "Left the roster "
+                      "(OneRoster import)"} if kind in self.LEFT else {})
+            self._set(kind, item, {attribute: False, **since})
             self.summary.deactivated[kind] += 1
 
     def delete(self, kind: str, item: dict) -> None:

@@ -73,6 +73,7 @@ def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
         return
     values = {**_name(user), "school_id": school_id, "preferred_name": user.preferred_name or None,
               "external_id": user.identifier or None, "is_active": user.active,
+              **ctx.ACTIVE_AGAIN,
               "grade_level": grade if grade is not None else (student["grade_level"] if student
                                                               else 0)}
     if user.birth_date is not None:
@@ -164,7 +165,8 @@ def _apply_guardian(ctx: Context, user: User, children: list[str], new_accounts:
         return
     values = {**_name(user), "school_id": school_id, "email": user.email.lower() or None,
               "phone": user.phone or None}
-    guardian = ctx.upsert("guardians", ctx.guardians, user.sourced_id, is_active=True, **values)
+    guardian = ctx.upsert("guardians", ctx.guardians, user.sourced_id, is_active=True,
+                          **ctx.ACTIVE_AGAIN, **values)
     ctx.set_quietly("guardians", guardian, **search_names(Guardian, guardian))
     _guardian_account(ctx, guardian, new_accounts)
 
@@ -197,14 +199,24 @@ def _apply_links(ctx: Context, links: dict[tuple[str, str], str]) -> None:
                                          guardian_id=guardian["id"],
                                          relationship_kind=relationship)
         else:
-            ctx.save("guardian links", link, is_active=True)
+            ctx.save("guardian links", link, is_active=True, **ctx.ACTIVE_AGAIN)
+    wanted = {(ctx.students[s]["id"], ctx.guardians[g]["id"]) for (s, g) in links
+              if s in ctx.students and g in ctx.guardians}
     if ctx.roster.is_bulk("users"):
-        wanted = {(ctx.students[s]["id"], ctx.guardians[g]["id"]) for (s, g) in links
-                  if s in ctx.students and g in ctx.guardians}
         rostered = {student["id"]: student["school_id"] for student in ctx.students.values()}
         for pair, link in ctx.links.items():
             if rostered.get(pair[0]) in ctx.imported_school_ids and pair not in wanted:
                 ctx.deactivate("guardian links", link)
+        return
+    # A delta's row is the whole of that person: the links of a student or guardian it lists
+    # with their agents end where the file no longer names them (custody changes).
+    named = {ctx.students[u.sourced_id]["id"] for u in ctx.roster.users
+             if u.role == "student" and u.agent_ids and u.sourced_id in ctx.students}
+    naming = {ctx.guardians[u.sourced_id]["id"] for u in ctx.roster.users
+              if u.role in GUARDIAN_ROLES and u.agent_ids and u.sourced_id in ctx.guardians}
+    for pair, link in ctx.links.items():
+        if (pair[0] in named or pair[1] in naming) and pair not in wanted:
+            ctx.deactivate("guardian links", link)
 
 
 def _deactivate_missing(ctx: Context, listed: set[str]) -> None:

@@ -3,6 +3,7 @@
 from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.people.models import (
     Course,
@@ -99,6 +100,9 @@ def test_delta_moves_a_student_and_deactivates_another(app, tmp_path):
     ana, bjorn = by_sid(Student, "st1"), by_sid(Student, "st2")
     assert ana.school.sourced_id == "s-south" and ana.is_active
     assert not bjorn.is_active  # deactivated, not deleted
+    # from today, as one marked by hand: the retention rule counts its years from then
+    assert (bjorn.inactive_since, bjorn.inactive_reason) == (
+        utcnow().date(), "Left the roster (OneRoster import)")
     seats = {e.section.sourced_id for e in db.session.scalars(
         select(Enrollment).where(Enrollment.student_id == ana.id))}
     assert seats == {"k-eng-n", "k-math-s"}
@@ -118,3 +122,25 @@ def test_bulk_reimport_deactivates_who_is_missing(app, tmp_path):
     assert by_sid(Student, "st3").is_active
     assert db.session.scalar(select(func.count()).select_from(StudentGuardian).where(
         StudentGuardian.is_active.is_(True))) == 5  # g3 and st4 left
+
+
+def test_a_delta_that_no_longer_names_a_guardian_ends_that_link(app, tmp_path):
+    """Custody changes: a delta lists Ana with her mother only and her father with Björn
+    only. The father's link to Ana ends (he no longer sees her); the others stay."""
+    assert run_import(app, write_set(tmp_path / "full", realistic())).exit_code == 0
+    people = {row["sourcedId"]: row for row in realistic()["users"]}
+    delta = {"users": [{**people["st1"], "agentSourcedIds": "g1"},
+                       {**people["g2"], "agentSourcedIds": "st2"}]}
+    result = run_import(app, write_set(tmp_path / "delta", delta, modes={"users": "delta"}))
+    assert result.exit_code == 0, result.stderr
+    links = {(link.student.sourced_id, link.guardian.sourced_id): link.is_active
+             for link in db.session.scalars(select(StudentGuardian))}
+    assert links[("st1", "g2")] is False
+    assert links[("st1", "g1")] and links[("st2", "g2")] and links[("st2", "g1")]
+    again = run_import(app, write_set(tmp_path / "back", {"users": [
+        {**people["st1"], "agentSourcedIds": "g1,g2"}]}, modes={"users": "delta"}))  # back
+    assert again.exit_code == 0
+    db.session.expire_all()
+    link = db.session.scalar(select(StudentGuardian).join(Student).join(Guardian).where(
+        Student.sourced_id == "st1", Guardian.sourced_id == "g2"))
+    assert link.is_active and link.inactive_since is None
