@@ -148,10 +148,14 @@ def detail(event_id: int):
 
 @bp.post("/<int:event_id>/cancel")
 @staff_required
+@sent_once
 def cancel(event_id: int):
     event = _managed_event(event_id)
-    told = services.cancel_event(actor=current_user, event=event,
-                                 reason=CancelForm().reason.data or "")
+    form = CancelForm()
+    if not form.validate():
+        flash(" ".join(form.reason.errors), "error")
+        return redirect(url_for("events.detail", event_id=event.id)), 303
+    told = services.cancel_event(actor=current_user, event=event, reason=form.reason.data or "")
     return saved(_("The event is cancelled; %(count)s families were told.", count=told),
                  "events.detail", event_id=event.id)
 

@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.signals import record_changed
-from portal.core.time import to_utc
+from portal.core.time import to_utc, utcnow
 from portal.events.audience import check_audience
 from portal.events.invitations import invite_audience, promote_waitlisted
 from portal.events.models import ConferenceSlot, Event, EventInvitation, EventKind, SlotStatus
@@ -160,10 +160,15 @@ def update_event(*, actor: User, event: Event, details: EventDetails,
 
 
 def cancel_event(*, actor: User, event: Event, reason: str = "") -> int:
-    """Cancel an event and its booked conference slots; tell every invited family."""
-    if event.status == "cancelled":
+    """Cancel an event and its booked conference slots; tell every invited family, once:
+    of two presses at the same moment only one cancels."""
+    cancelled = db.session.execute(
+        update(Event).where(Event.id == event.id, Event.status != "cancelled")
+        .values(status="cancelled", updated_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(event)
+    if cancelled != 1:
         raise DomainError(_("This event is already cancelled."))
-    event.status = "cancelled"
     for slot in db.session.scalars(select(ConferenceSlot).where(
             ConferenceSlot.event_id == event.id)):
         slot.status = SlotStatus.CANCELLED

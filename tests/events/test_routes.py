@@ -1,17 +1,22 @@
 """Staff event pages: create with errors next to fields, who sees which event, check-in, history."""
 
 import re
+import threading
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.events.checkin import check_in
 from portal.events.models import Event, EventAttendance
 from portal.extensions import db
+from portal.messaging.models import Message
 from tests import factories as f
+from tests.conftest import is_postgres
 from tests.events.helpers import add_event, school_with_families
 from tests.factories import make_family, make_school, make_student, make_user
+from tests.people.helpers import client_for
 
 FORM = {"kind": "parent_workshop", "title": "Math Night", "location": "Library",
         "starts_at": "2027-03-10T18:30", "ends_at": "2027-03-10T20:00", "whole_school": "y"}
@@ -184,3 +189,46 @@ def test_families_who_came_to_nothing_come_a_page_at_a_time_by_name(app, login_a
     last, names = listed("?page=3")
     assert names == [] and "came at least once." not in last
     assert client.get("/events/figures?page=0").status_code == 400
+
+
+def _cancellations() -> int:
+    return db.session.scalar(select(func.count()).select_from(Message).where(
+        Message.subject.like("Cancelled:%")))
+
+
+def test_cancel_pressed_twice_tells_each_family_once(app, login_as):
+    world = school_with_families()
+    event = add_event(world)
+    client = login_as(world.admin)
+    too_long = client.post(f"/events/{event.id}/cancel", data={"reason": "x" * 1001},
+                           follow_redirects=True)
+    assert "1000" in too_long.get_data(as_text=True)  # the limit named; nothing cancelled
+    assert db.session.get(Event, event.id).status == "scheduled" and _cancellations() == 0
+    first = client.post(f"/events/{event.id}/cancel", data={"reason": "Storm warning"})
+    second = client.post(f"/events/{event.id}/cancel", data={"reason": "Storm warning"})
+    assert first.status_code == 302 and second.status_code == 303
+    assert _cancellations() == 2  # the two invited families, once each
+
+
+@pytest.mark.postgres_only
+def test_cancel_pressed_in_three_tabs_at_once_tells_each_family_once(app):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    world = school_with_families()
+    url = f"/events/{add_event(world).id}/cancel"
+    tabs = [client_for(app, world.admin) for _ in range(3)]
+    db.session.remove()
+    barrier = threading.Barrier(len(tabs))
+
+    def press(tab, reason):
+        barrier.wait()
+        tab.post(url, data={"reason": reason})
+
+    # each tab's own words: the once-only guard sees three different forms
+    threads = [threading.Thread(target=press, args=(tab, f"Storm {n}"))
+               for n, tab in enumerate(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert _cancellations() == 2
