@@ -2,6 +2,7 @@
 
 from flask_babel import gettext as _
 from sqlalchemy import select, true
+from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
@@ -37,8 +38,12 @@ def check_in(*, actor: User, event: Event, guardian_id: int) -> EventAttendance:
     attendance = EventAttendance(event_id=event.id, guardian_id=guardian.id, student_id=student_id,
                                  checked_in_at=utcnow(), checked_in_by_id=actor.id,
                                  is_walk_in=invitation is None)
-    db.session.add(attendance)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(attendance)
+    except IntegrityError:  # checked in by a second tap a moment ago: that check-in stands
+        return db.session.scalar(select(EventAttendance).where(
+            EventAttendance.event_id == event.id, EventAttendance.guardian_id == guardian.id))
     _changed(actor, event, attendance, "create")
     return attendance
 

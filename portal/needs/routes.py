@@ -115,7 +115,7 @@ def request_detail(feedback_id: int):
 
 @bp.post("/requests/<int:feedback_id>/<action>")
 @staff_required
-@sent_once(actions=("reply",))
+@sent_once(actions=("reply", "convert"))
 def request_action(feedback_id: int, action: str):
     feedback = queries.get_feedback_or_404(current_user, feedback_id)
     actions = _request_actions(feedback)

@@ -28,7 +28,10 @@ add_nav_item("outcomes.programs", _l("Programs"), roles=(Role.ADMINISTRATOR,), o
 @sent_once
 def programs():
     form = ProgramForm()
-    if form.validate_on_submit() and current_user.school_id and save_or_refuse(
+    if form.is_submitted() and not current_user.school_id:  # a district's administrator
+        form.form_errors.append(_("A program belongs to one school: its own administrator "
+                                  "adds it."))
+    elif form.validate_on_submit() and save_or_refuse(
             form, lambda: program_services.create_program(
                 school_id=current_user.school_id, actor=current_user, name=form.name.data,
                 kind=form.kind.data, description=form.description.data),
@@ -49,6 +52,7 @@ def _enrollment_form(program) -> ProgramEnrollmentForm:
 
 @bp.route("/programs/<int:program_id>", methods=["GET", "POST"])
 @administrator_required
+@sent_once
 def program(program_id: int):
     found = entry_queries.get_program_or_404(current_user, program_id)
     form = _enrollment_form(found)

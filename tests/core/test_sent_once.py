@@ -7,13 +7,16 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.core.once import _kept_location
+from portal.events.models import EventAttendance
 from portal.extensions import db
 from portal.family.services import submit_feedback
 from portal.messaging.models import Delivery
 from portal.messaging.worker import drain
-from portal.needs.models import FeedbackReply
+from portal.needs.models import FeedbackReply, Need
+from portal.outcomes.models import Program, ProgramEnrollment
 from tests.conftest import is_postgres
-from tests.people.helpers import classroom, client_for
+from tests.events.helpers import add_event, school_with_families
+from tests.people.helpers import classroom, client_for, district
 from tests.test_hostile_input import ROLES, Forms, Probe, _paths, _refused, world  # noqa: F401
 
 REPLY = {"body": "We will look at the homework together on Monday."}
@@ -159,3 +162,57 @@ def test_where_a_first_press_went_is_kept_only_if_the_column_holds_it():
     then told with a 409 rather than sent to half an address."""
     assert _kept_location("/needs/requests/7") == "/needs/requests/7"
     assert _kept_location(None) == "" and _kept_location("/x?q=" + "a" * 2000) == ""
+
+
+def test_a_request_converted_twice_makes_one_need(app, login_as):
+    room = classroom()
+    url = f"/needs/requests/{_request(room).id}/convert"
+    client = login_as(room.teacher)
+    answers = [client.post(url, data={"kind": "learning_support"}) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [302, 303]
+    assert _count(Need) == 1
+
+
+def test_a_student_added_to_a_program_twice_takes_part_once(app, login_as):
+    room = classroom()
+    program = Program(school_id=room.school.id, name="Chess", kind="club")
+    db.session.add(program)
+    db.session.commit()
+    client = login_as(room.admin)
+    form = {"student_id": str(room.student.id), "starts_on": "2026-11-02"}
+    answers = [client.post(f"/outcomes/programs/{program.id}", data=form) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [302, 303]
+    assert _count(ProgramEnrollment) == 1
+
+
+def test_a_district_administrator_adding_a_program_is_told_who_adds_it(app, login_as):
+    valley = district()
+    response = login_as(valley.admin).post("/outcomes/programs", data={
+        "name": "Chess", "kind": "club"})
+    assert response.status_code == 400
+    assert "its own administrator adds it" in response.get_data(as_text=True)
+    assert _count(Program) == 0
+
+
+@pytest.mark.postgres_only
+def test_a_family_checked_in_from_three_tablets_at_once_is_checked_in_once(app):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    families = school_with_families()
+    event = add_event(families)
+    url, guardian_id = f"/events/{event.id}/check-in", families.marta.id
+    tabs = [client_for(app, families.admin) for _ in range(3)]
+    db.session.remove()
+    barrier, answers = threading.Barrier(len(tabs)), []
+
+    def tap(tab, n):  # each tablet's own form: the once-only guard does not merge them
+        barrier.wait()
+        answers.append(tab.post(url, data={"guardian_id": guardian_id, "note": str(n)}))
+
+    threads = [threading.Thread(target=tap, args=(tab, n)) for n, tab in enumerate(tabs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(answer.status_code < 500 for answer in answers)
+    assert _count(EventAttendance) == 1
