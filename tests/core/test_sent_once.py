@@ -195,13 +195,13 @@ def test_a_district_administrator_adding_a_program_is_told_who_adds_it(app, logi
 
 
 @pytest.mark.postgres_only
-def test_a_family_checked_in_from_three_tablets_at_once_is_checked_in_once(app):
+def test_a_family_checked_in_from_eight_tablets_at_once_is_checked_in_once(app):
     if not is_postgres():
         pytest.skip("needs PostgreSQL: SQLite serialises every writer")
     families = school_with_families()
     event = add_event(families)
     url, guardian_id = f"/events/{event.id}/check-in", families.marta.id
-    tabs = [client_for(app, families.admin) for _ in range(3)]
+    tabs = [client_for(app, families.admin) for _ in range(8)]
     db.session.remove()
     barrier, answers = threading.Barrier(len(tabs)), []
 
@@ -214,5 +214,6 @@ def test_a_family_checked_in_from_three_tablets_at_once_is_checked_in_once(app):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    assert len(answers) == len(tabs)  # a server error raises in its thread: no answer
     assert all(answer.status_code < 500 for answer in answers)
     assert _count(EventAttendance) == 1
