@@ -53,7 +53,12 @@ def student_list():
 @bp.get("/students.csv")
 @staff_required
 def student_list_csv():
-    _form, filters = _filter_form()
+    form, filters = _filter_form()
+    if form.errors:  # a filter it cannot apply: no export of everyone instead
+        problems = "; ".join(f"{form[name].label.text}: {' '.join(errors)}"
+                             for name, errors in form.errors.items() if name in form)
+        return Response(_("The list was not exported: %(problems)s",
+                          problems=problems) + "\n", status=400, mimetype="text/plain")
     rows, _total = find_students(current_user, filters, page=None,
                                  since=queries.term_start(current_user, filters.school_id))
     filename = f"students-{utcnow():%Y-%m-%d}.csv"

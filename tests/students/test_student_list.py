@@ -37,6 +37,21 @@ def test_teacher_lists_only_their_own_students_and_csv_too(app, login_as):
     assert "Other" in csv_text and "Novák" not in csv_text
 
 
+@pytest.mark.parametrize(("query", "named"), [
+    ("grade_level=11", "Grade level"), ("section_id=999999", "Class"),
+    ("attendance_below=nan", "Attendance below (%)"),
+    ("no_contact_days=-1", "No family contact in (days)")])
+def test_an_export_with_a_filter_it_cannot_apply_exports_nobody(app, login_as, query, named):
+    """The list answers these with its form again (400); the export answered with every
+    student the user may see, as if unfiltered."""
+    room = classroom()
+    response = login_as(room.teacher).get(f"/students.csv?{query}")
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/plain"
+    assert "The list was not exported" in text and "Novák" not in text
+    assert f"{named}: " in text  # the filter named
+
+
 def test_guardian_cannot_open_the_staff_list(app, login_as):
     room = classroom()
     assert login_as(room.parent).get("/students").status_code == 403
