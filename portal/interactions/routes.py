@@ -46,6 +46,8 @@ def new(student_id: int):
     student = get_student_or_404(current_user, student_id)
     follows_id = query_int("follows")
     follows = get_record_or_404(current_user, Interaction, follows_id) if follows_id else None
+    if follows is not None and follows.student_id != student.id:  # another student's follow-up
+        abort(404)
     if follows is not None and not can_close_follow_up(current_user, follows):
         abort(403)
     form = interaction_form(student, guardian_links_of(student), author=current_user)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
@@ -182,3 +182,19 @@ def test_participants_from_another_family_or_school_are_refused(app, login_as):
     assert db.session.get(Interaction, interaction.id).summary == "Talked about homework"
     assert _participants(interaction.id) == ({room.teacher.id}, {room.guardian.id})
     assert db.session.scalar(select(InteractionRevision)) is None
+
+
+def test_a_contact_cannot_close_another_student_s_follow_up(app, login_as):
+    """?follows= naming a follow-up about another student (both visible to the user): it is
+    not closed by a contact logged about this one, nor filed under it."""
+    room = classroom()
+    theirs = f.make_interaction(room.outsider, room.admin, follow_up_due_on=datetime(
+        2026, 10, 9).date(), follow_up_owner_id=room.admin.id)
+    db.session.commit()
+    response = login_as(room.admin).post(
+        f"/interactions/new/{room.student.id}?follows={theirs.id}",
+        data=_form(room, summary="Called back"))
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Interaction, theirs.id).follow_up_done_at is None
+    assert db.session.scalar(select(func.count()).select_from(Interaction)) == 1
