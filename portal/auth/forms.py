@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from portal.core.fields import SelectField
+from portal.core.fields import SelectField, as_id
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -45,3 +45,12 @@ class InvitationForm(FlaskForm):
         ("teacher", _l("Teacher")), ("counsellor", _l("Counsellor")),
         ("administrator", _l("Administrator")),
     ])
+    # Asked of a district's administrator only (set_schools): staff work in one school.
+    school_id = SelectField(_l("School"), coerce=as_id, validate_choice=True)
+
+    def set_schools(self, schools: list) -> None:
+        """Offer the inviting administrator's schools, or drop the question (their own)."""
+        if schools:
+            self.school_id.choices = [(school.id, school.name) for school in schools]
+        else:
+            del self.school_id

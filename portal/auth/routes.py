@@ -9,7 +9,7 @@ from portal.auth import bp, services, sessions
 from portal.auth.forms import InvitationForm, LoginForm, ResetRequestForm, SetPasswordForm
 from portal.auth.tokens import InvalidLink, read_token
 from portal.core.once import sent_once
-from portal.core.permissions import administrator_required
+from portal.core.permissions import administrator_required, visible_schools
 from portal.core.text import fold
 from portal.core.urls import is_local_path
 from portal.extensions import db, limiter, login_manager
@@ -125,11 +125,12 @@ def accept_invitation(token: str):
 @sent_once
 def invite_staff():
     form = InvitationForm()
+    form.set_schools([] if current_user.school_id else visible_schools(current_user))
     if form.validate_on_submit():
+        school_id = current_user.school_id or form.school_id.data  # one of their district's
         services.invite_user(email=form.email.data, full_name=form.full_name.data,
-                             role=form.role.data, school_id=current_user.school_id,
-                             actor=current_user)
+                             role=form.role.data, school_id=school_id, actor=current_user)
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("auth.invite_staff"))
-    return render_template("auth/invite.html", form=form)
+    return render_template("auth/invite.html", form=form), 400 if form.errors else 200

@@ -11,6 +11,7 @@ from portal.auth.services import invite_user, request_password_reset
 from portal.extensions import db
 from portal.messaging.worker import drain
 from tests import factories as f
+from tests.people.helpers import district
 
 
 def _link_in(message) -> str:
@@ -204,6 +205,22 @@ def test_administrator_invites_staff_from_the_page(app, login_as, smtp_server):
     assert invited.school_id == school.id and invited.password_hash is None
     drain()
     assert smtp_server.messages[0]["Subject"] == "You are invited to the school portal"
+
+
+def test_a_district_administrator_invites_staff_into_one_of_their_schools(app, login_as):
+    """They have no school of their own: the page asks which of their district's (another
+    district's school is no choice), and the staff member starts in it."""
+    valley = district()
+    client = login_as(valley.admin)
+    page = client.get("/staff/invite").get_data(as_text=True)
+    assert "North" in page and "South" in page and "Elsewhere" not in page
+    invite = {"email": "t@example.org", "full_name": "New Teacher", "role": "teacher"}
+    refused = client.post("/staff/invite", data={**invite, "school_id": valley.elsewhere.id})
+    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert client.post("/staff/invite", data={**invite, "school_id": valley.south.id}
+                       ).status_code == 302
+    invited = db.session.scalar(select(User).where(User.email == "t@example.org"))
+    assert invited.school_id == valley.south.id
 
 
 def test_teacher_cannot_invite_staff(app, login_as):
