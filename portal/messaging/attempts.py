@@ -63,6 +63,7 @@ def record_attempt(delivery: Delivery, *, error: Exception | None) -> str:
         return "cancelled"  # stopped or erased while a worker sent it: never tried again
     if error is None:
         delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
+        _address_works_again([delivery.id])
         return "sent"
     delivery.last_error = str(error)[:2000]
     if isinstance(error, PermanentFailure) or _given_up(delivery, now):
@@ -91,6 +92,22 @@ def record_sent(delivery_ids: list[int]) -> None:
     db.session.execute(insert(DeliveryAttempt), [
         {"delivery_id": delivery_id, "attempted_at": now, "succeeded": True, "error": None}
         for delivery_id in delivery_ids])
+    _address_works_again(delivery_ids)
+
+
+def _address_works_again(delivery_ids: list[int]) -> None:
+    """An email accepted at a guardian's address once refused (a full mailbox emptied, a
+    retry that went through): the address is no longer marked invalid, so the next messages
+    go to it again. Read from the batch's deliveries by their keys: nothing to write for
+    most batches."""
+    working = list(db.session.scalars(
+        select(Guardian.id).join(Delivery, Delivery.guardian_id == Guardian.id)
+        .where(Delivery.id.in_(delivery_ids), Delivery.channel == "email",
+               Delivery.to_address == Guardian.email, Guardian.email_invalid.is_(True))))
+    if working:
+        db.session.execute(update(Guardian).where(Guardian.id.in_(working))
+                           .values(email_invalid=False, email_invalid_reason=None)
+                           .execution_options(synchronize_session="fetch"))
 
 
 def record_expired_lease(delivery: Delivery) -> None:

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.messaging.attempts import retry_deliveries
 from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus, Message
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
@@ -41,6 +42,30 @@ def test_permanent_refusal_marks_failed_with_reason_and_flags_address(app, smtp_
     assert delivery.status == DeliveryStatus.FAILED
     assert "550" in delivery.last_error and "No such mailbox" in delivery.last_error
     assert db.session.get(Guardian, guardian.id).email_invalid is True
+
+
+def test_an_address_that_accepts_mail_again_is_no_longer_marked_invalid(app, smtp_server):
+    """The mailbox was full and is emptied: the administrator's retry goes through, and the
+    family's next messages are emailed again (they were skipped for good)."""
+    smtp_server.handler.refuse["full@example.org"] = "552 5.2.2 Mailbox full"
+    guardian = _guardian(email="full@example.org")
+    notify_guardian(guardian=guardian, kind="general", subject="Hello", body_text="Hi")
+    db.session.commit()
+    drain()
+    assert db.session.get(Guardian, guardian.id).email_invalid is True
+    del smtp_server.handler.refuse["full@example.org"]
+    retry_deliveries(deliveries=list(db.session.scalars(select(Delivery))), actor=None,
+                     school_id=guardian.school_id)
+    db.session.commit()
+    assert drain().sent == 1
+    db.session.expire_all()
+    assert (db.session.get(Guardian, guardian.id).email_invalid,
+            db.session.get(Guardian, guardian.id).email_invalid_reason) == (False, None)
+    notify_guardian(guardian=db.session.get(Guardian, guardian.id), kind="general",
+                    subject="Next", body_text="Again")
+    db.session.commit()
+    assert drain().sent == 1
+    assert [m["Subject"] for m in smtp_server.messages] == ["Hello", "Next"]
 
 
 def test_server_down_keeps_deliveries_queued_until_it_is_back(app, smtp_server):
