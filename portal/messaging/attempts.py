@@ -63,7 +63,6 @@ def record_attempt(delivery: Delivery, *, error: Exception | None) -> str:
         return "cancelled"  # stopped or erased while a worker sent it: never tried again
     if error is None:
         delivery.status, delivery.sent_at, delivery.last_error = DeliveryStatus.SENT, now, None
-        _address_works_again([delivery.id])
         return "sent"
     delivery.last_error = str(error)[:2000]
     if isinstance(error, PermanentFailure) or _given_up(delivery, now):
