@@ -15,13 +15,15 @@ from portal.core.navigation import add_nav_item
 from portal.core.once import sent_once
 from portal.core.permissions import (
     administrator_required,
+    chosen_school_id,
     get_record_or_404,
     get_student_or_404,
     roles_required,
+    visible_schools,
 )
 from portal.extensions import db
 from portal.people.changes import EditedMeanwhile
-from portal.people.queries import school_of
+from portal.people.models import School
 from portal.people.saving import save_or_refuse
 from portal.risk import bp, labels, queries, services  # noqa: F401 — labels: template globals
 from portal.risk.forms import InterventionForm, RuleSetForm
@@ -83,7 +85,10 @@ def open_intervention(assessment_id: int):
 @bp.route("/settings", methods=["GET", "POST"])
 @administrator_required
 def settings():
-    school = school_of(current_user) or abort(404)
+    school = _settings_school()
+    if school is None:  # a district's administrator: each school has its own settings
+        return render_template("risk/settings_schools.html",
+                               schools=visible_schools(current_user))
     rule_set = services.current_rule_set(school)
     form, preview, status = RuleSetForm(), None, 200
     if not form.validate_on_submit():
@@ -96,7 +101,7 @@ def settings():
             _("Saved as version %(version)d; new assessments use it.",
               version=rule_set.version + 1))
         if refused is None:
-            return redirect(url_for("risk.settings"))
+            return redirect(url_for("risk.settings", school_id=chosen_school_id(current_user)))
         status = refused.status
         if isinstance(refused, EditedMeanwhile):  # shown as it is now, with why
             rule_set = services.current_rule_set(school)
@@ -105,7 +110,16 @@ def settings():
         _filled(form, rule_set)
     db.session.commit()  # version 1 is created on first visit
     return render_template("risk/settings.html", form=form, rule_set=rule_set, preview=preview,
-                           versions=queries.rule_set_versions(school.id)), status
+                           versions=queries.rule_set_versions(school.id), school=school), status
+
+
+def _settings_school():
+    """The school whose settings are shown: the administrator's own, or the one a
+    district's administrator chose (?school_id=, of their district); None until chosen."""
+    if current_user.school_id:
+        return db.session.get(School, current_user.school_id)
+    chosen = chosen_school_id(current_user)  # another district's school: 404
+    return db.session.get(School, chosen) if chosen else None
 
 
 def _filled(form: RuleSetForm, rule_set, why: str | None = None) -> RuleSetForm:

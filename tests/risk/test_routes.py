@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.extensions import db
@@ -12,7 +12,9 @@ from portal.risk.models import RiskRuleSet
 from portal.risk.scoring import RULES
 from portal.risk.services import assess_students
 from tests import factories
+from tests.people.helpers import district
 from tests.risk.helpers import TODAY, record_attendance, school_days
+from tests.test_hostile_input import Forms
 
 
 def _settings_form(**changes) -> dict:
@@ -165,3 +167,21 @@ def test_the_preview_counts_what_a_recompute_then_produces_and_saves_nothing(app
     levels = Counter(a.level for a in assess_students(school=school))
     assert tuple(int(n) for n in shown) == (levels["high"], levels["watch"], levels["none"])
     assert levels["high"] and levels["watch"] and levels["none"]
+
+
+def test_a_district_administrator_chooses_whose_settings_to_change(app, login_as):
+    """Each school has its own settings: the district's administrator picks one (they
+    silently edited the district's first school), and another district's is not found."""
+    valley = district()
+    client = login_as(valley.admin)
+    page = client.get("/risk/settings").get_data(as_text=True)
+    assert f"/risk/settings?school_id={valley.south.id}" in page and "Elsewhere" not in page
+    assert client.get(f"/risk/settings?school_id={valley.elsewhere.id}").status_code == 404
+    url = f"/risk/settings?school_id={valley.south.id}"
+    form = next(f for f in Forms(client.get(url).get_data(as_text=True)).forms
+                if "high_score" in f.values).values
+    saved = client.post(url, data={k: v for k, v in form.items() if k != "preview"})
+    assert saved.status_code == 302 and saved.location.endswith(url)
+    versions = dict(db.session.execute(select(RiskRuleSet.school_id, func.max(
+        RiskRuleSet.version)).group_by(RiskRuleSet.school_id)).all())
+    assert versions[valley.south.id] == 2 and versions.get(valley.north.id, 1) == 1
