@@ -1,7 +1,8 @@
 """Locale and time zone of the current request: the user's language, the school's zone."""
 
+import flask_babel
 from babel import Locale
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -78,8 +79,17 @@ def _school():
     return school_of(current_user)
 
 
+def show_times_in(timezone: str) -> None:
+    """Show this request's times in a school's zone: a signed-out page about one school's
+    event (an answer link) has no user whose school would say it."""
+    g.shown_timezone = timezone
+    flask_babel.refresh()  # forget a zone worked out earlier in the request
+
+
 def school_timezone() -> str:
     """Return the time zone of the current user's school (UTC when there is none)."""
+    if has_request_context() and g.get("shown_timezone"):
+        return g.shown_timezone
     if _signed_in():
         school = _school()
         if school is not None:

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired
 
 from portal.auth.models import Role
 from portal.core.fields import IntegerField
+from portal.core.locale import show_times_in
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import get_student_or_404, guardian_required
 from portal.core.urls import portal_url
@@ -71,8 +72,16 @@ def rsvp(invitation_id: int):
 @bp.get("/events/answer/<token>")
 def answer_by_link(token: str):
     invitation, answer = answer_links.read_answer_link(token)
+    event = _shown_in_its_school(invitation)
     return render_template("family/events_answer.html", form=AnswerForm(), answer=answer,
-                           event=db.session.get(Event, invitation.event_id), done=False)
+                           event=event, done=False)
+
+
+def _shown_in_its_school(invitation) -> Event:
+    """The invitation's event, its times shown in its school's zone (the page is signed out)."""
+    event = db.session.get(Event, invitation.event_id)
+    show_times_in(db.session.get(School, event.school_id).timezone)
+    return event
 
 
 @bp.post("/events/answer/<token>")
@@ -83,7 +92,7 @@ def answer_by_link_confirmed(token: str):
     record_rsvp(invitation=invitation, answer=answer)
     db.session.commit()
     return render_template("family/events_answer.html", form=AnswerForm(), done=True,
-                           answer=invitation.rsvp, event=db.session.get(Event, invitation.event_id))
+                           answer=invitation.rsvp, event=_shown_in_its_school(invitation))
 
 
 def _conference_page(event_id: int, taken: str | None = None) -> str:

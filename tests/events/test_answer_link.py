@@ -42,9 +42,12 @@ def test_opening_the_link_changes_nothing_and_the_button_answers(app, client):
     link = _links(world.marta)["no"]
     page = client.get(link)
     assert page.status_code == 200 and b"Not coming" in page.data
+    # the school's time, not UTC: the page is signed out, with no user's school to say it
+    assert "6:00" in page.get_data(as_text=True) and b"Coordinated Universal" not in page.data
     assert _invitation(event, world.marta).rsvp is None  # a mail scanner's visit is harmless
     done = client.post(link, data={"csrf_token": _csrf(page.data)})
     assert done.status_code == 200 and b"your answer is saved" in done.data
+    assert "6:00" in done.get_data(as_text=True)
     db.session.expire_all()
     assert _invitation(event, world.marta).rsvp == "no"
 
