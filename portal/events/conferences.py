@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +12,7 @@ from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
 from portal.core.permissions import informed_link_condition
 from portal.core.signals import record_changed
-from portal.core.time import to_utc, utcnow
+from portal.core.time import to_local, to_utc, utcnow
 from portal.events.audience import audience_student_ids
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.events.notices import tell_about_slot
@@ -57,11 +58,20 @@ def _slot_times(plan: SlotPlan, timezone: str) -> list[tuple[datetime, datetime]
     return times
 
 
-def _check_plan(plan: SlotPlan, event: Event) -> None:
+# The most slots one staff member publishes at once (a fortnight of full days at 15 minutes).
+MOST_SLOTS = 600
+
+
+def _check_plan(plan: SlotPlan, event: Event, timezone: str) -> None:
     if event.kind != "conference" or event.status == "cancelled":
         raise DomainError(_("Slots can only be published for a scheduled conference event."))
     if not plan.days:
         raise DomainError(_("Choose at least one day."), field="days")
+    first, last = (to_local(moment, timezone).date() for moment in (event.starts_at,
+                                                                    event.ends_at))
+    if not all(first <= day <= last for day in plan.days):
+        raise DomainError(_("Choose days of the conference (%(first)s to %(last)s).",
+                            first=format_date(first), last=format_date(last)), field="days")
     if plan.length_minutes < 5 or plan.break_minutes < 0:
         raise DomainError(_("A slot lasts at least 5 minutes; breaks cannot be negative."),
                           field="length_minutes")
@@ -73,11 +83,14 @@ def _check_plan(plan: SlotPlan, event: Event) -> None:
 
 def publish_slots(*, actor: User, event: Event, plan: SlotPlan) -> list[ConferenceSlot]:
     """Publish the actor's bookable slots; refuse all of them if one overlaps another of theirs."""
-    _check_plan(plan, event)
     school = db.session.get(School, event.school_id)
+    _check_plan(plan, event, school.timezone)
     times = _slot_times(plan, school.timezone)
     if not times:
         raise DomainError(_("No slot fits between these times."), field="length_minutes")
+    if len(times) > MOST_SLOTS:
+        raise DomainError(_("That makes %(count)d slots; publish at most %(most)d at once.",
+                            count=len(times), most=MOST_SLOTS), field="length_minutes")
     for starts_at, ends_at in times:
         clash = db.session.scalar(select(ConferenceSlot).where(
             ConferenceSlot.staff_id == actor.id, ConferenceSlot.status != SlotStatus.CANCELLED,

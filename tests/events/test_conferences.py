@@ -34,6 +34,32 @@ def _plan(**fields) -> SlotPlan:
     return SlotPlan(**values)
 
 
+@pytest.mark.parametrize("day", [date(1900, 1, 1), date(2027, 3, 9), date(2027, 3, 12),
+                                 date(2200, 12, 31)])
+def test_slots_only_on_the_conference_s_own_days(app, day):
+    """A day before or after the conference (a typo, a year 1900) would put bookable slots
+    on it that families then book."""
+    world = school_with_families()
+    with pytest.raises(DomainError, match="Choose days of the conference") as refused:
+        publish_slots(actor=world.teacher, event=_conference(world),
+                      plan=_plan(days=[date(2027, 3, 10), day]))
+    assert refused.value.field == "days"
+    assert db.session.scalar(select(func.count()).select_from(ConferenceSlot)) == 0
+
+
+def test_at_most_so_many_slots_are_published_at_once(app):
+    """Three whole days of 5-minute slots (861) is a mistake, not a conference: it made a
+    page of a hundred megabytes."""
+    world = school_with_families()
+    event = add_event(world, kind="conference", title="Spring conferences",
+                      starts_local=datetime(2027, 3, 10, 8), ends_local=datetime(2027, 3, 12, 20))
+    with pytest.raises(DomainError, match="That makes 861 slots; publish at most 600"):
+        publish_slots(actor=world.teacher, event=event, plan=_plan(
+            days=[date(2027, 3, 10), date(2027, 3, 11), date(2027, 3, 12)],
+            day_starts=time(0), day_ends=time(23, 59), length_minutes=5, break_minutes=0))
+    assert db.session.scalar(select(func.count()).select_from(ConferenceSlot)) == 0
+
+
 def test_slots_are_laid_out_with_breaks_over_several_days_in_school_time(app):
     world = school_with_families()
     slots = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())
