@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.core.models import CODE, KEY, TimestampMixin
+from portal.core.models import CODE, KEY, OWN_NAME, TimestampMixin
 from portal.extensions import db
 
 
@@ -49,7 +49,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(200), info=OWN_NAME)
     role: Mapped[str] = mapped_column(String(20), index=True, info=CODE)
     password_hash: Mapped[str | None] = mapped_column(String(255), info=KEY)
     # An administrator with a district and no school sees every school of the district.

@@ -15,6 +15,11 @@ DERIVED = {"derived": True}
 searching): it names no one but its row's person, whose erasure writes it anew, so erasure
 does not search it (another person of the same name keeps their own)."""
 
+OWN_NAME = {"own_name": True}
+"""A column's info for a person's own name in their own row (an account's full name): the
+erasure of someone else who has the same name does not search it; their own erasure writes
+it anew."""
+
 KEY = {"key": True}
 """A column's info for a key no person writes: another system's identifier (a OneRoster
 sourcedId: an erased person's own stays, so the next roster import knows them and leaves

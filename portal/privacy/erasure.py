@@ -143,11 +143,12 @@ def _unused(key: str, taken: dict) -> str:
 def _searched_columns(table: Table) -> list:
     """The columns of a table a mention could be in: text and JSON, not its key, not the
     codes the portal writes (CODE: a status column of millions of daily rows), not what is
-    worked out from a row's own names (DERIVED) and not identifiers and tokens (KEY)."""
+    worked out from a row's own names (DERIVED), not a person's own name (OWN_NAME: another
+    of the same name keeps theirs) and not identifiers and tokens (KEY)."""
     keys = set(table.primary_key.columns)
     return [column for column in table.columns
             if isinstance(column.type, String | JSON) and column not in keys
-            and not any(column.info.get(mark) for mark in ("code", "derived", "key"))]
+            and not any(column.info.get(mark) for mark in ("code", "derived", "key", "own_name"))]
 
 
 CHANGES_PER_STATEMENT = 200

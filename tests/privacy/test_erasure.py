@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, or_, select
 
 from portal.audit.models import AuditEvent
-from portal.auth.models import User
+from portal.auth.models import Role, User
 from portal.dashboards.queries import attendance_by_week
 from portal.extensions import db
 from portal.messaging.models import Delivery
@@ -16,7 +16,7 @@ from portal.outcomes.models import DailyAttendance, Grade
 from portal.people.models import Enrollment, Guardian, Student, StudentGuardian
 from portal.privacy.erasure import MASK, _searched_columns, scrub_mentions
 from portal.privacy.services import erase_person
-from tests.factories import make_interaction, make_school, make_student
+from tests.factories import make_interaction, make_school, make_student, make_user
 from tests.imports.oneroster_set import enrollment, realistic, write_set
 from tests.messaging.helpers import school_with_families
 from tests.privacy.helpers import family_with_history
@@ -182,6 +182,8 @@ def test_another_person_of_the_same_name_keeps_their_name_and_is_still_found(
     *_, erased, staff = family_with_history(school)
     namesake = make_student(school, first_name="Ottoline", last_name="Vexhammer")
     sort_name, search_name = namesake.sort_name, namesake.search_name
+    # another family's mother of the same name, with an account of her own
+    mother = make_user(Role.GUARDIAN, school, full_name="Ottoline Vexhammer")
     db.session.commit()
 
     erase_person(person=erased, actor=staff, reason="asked by the family")
@@ -189,6 +191,7 @@ def test_another_person_of_the_same_name_keeps_their_name_and_is_still_found(
     db.session.expire_all()
 
     assert (namesake.sort_name, namesake.search_name) == (sort_name, search_name)
+    assert db.session.get(User, mother.id).full_name == "Ottoline Vexhammer"
     found = login_as(staff).get("/students?q=vexhammer").get_data(as_text=True)
     assert "Vexhammer, Ottoline" in found and f"/students/{namesake.id}" in found
 
