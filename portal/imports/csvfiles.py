@@ -131,6 +131,12 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
     for cells in reader:
         if not "".join(cells).strip():
             continue
+        if len(cells) > len(header):
+            # an unquoted comma in a name ("Smith, Jr.") shifts every cell after it
+            raise ImportFailed([RowError(
+                name, reader.line_num, "", ",".join(cells[len(header):]),
+                f"has {len(cells)} cells where the header has {len(header)} (a comma in a "
+                "value must be inside quotes)")])
         values = dict(zip(header, cells, strict=False))
         if nul and any("\x00" in value for value in values.values()):
             raise ImportFailed([RowError(name, reader.line_num, column.strip(),

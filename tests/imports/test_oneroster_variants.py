@@ -154,6 +154,25 @@ def test_malformed_set_names_the_problem_and_changes_nothing(app, tmp_path, labe
     assert students() == before
 
 
+def test_a_row_with_more_cells_than_its_header_is_named_not_shifted(tmp_path):
+    """An unquoted comma ("Smith, Jr.") would move the student number into the email and
+    the grade into nothing: the row is refused where it is."""
+    path = write_set(tmp_path / "set", realistic())
+    users = (path / "users.csv").read_bytes().decode().rstrip("\n").split("\n")
+    header = users[0].split(",")
+    row = dict.fromkeys(header, "")
+    row.update({"sourcedId": "st5", "enabledUser": "true", "orgSourcedIds": "s-north",
+                "role": "student", "givenName": "Carl", "familyName": "Smith, Jr.",
+                "identifier": "1005", "grades": "11"})
+    users.append(",".join(row[column] for column in header))  # the comma left unquoted
+    (path / "users.csv").write_bytes(("\n".join(users) + "\n").encode())
+    with pytest.raises(ImportFailed) as failed:
+        parse_roster(files_of(path))
+    assert str(failed.value.errors[0]).startswith(f"users.csv, line {len(users)}, column : ")
+    assert f"has {len(header) + 1} cells where the header has {len(header)}" in \
+        str(failed.value.errors[0])
+
+
 def test_missing_required_column_is_named(tmp_path):
     path = write_set(tmp_path / "set", realistic())
     header = [c for c in HEADERS["classes"] if c != "courseSourcedId"]
