@@ -137,8 +137,10 @@ def build_mail(delivery: Delivery) -> PortalMail:
     )
     message.msgId = delivery.message_id_header
     for attachment in delivery.attachments or []:
-        message.attach(attachment["filename"], attachment["content_type"],
-                       attachment["text"].encode("utf-8"))
+        kind = attachment["content_type"]
+        if kind.startswith("text/") and "charset" not in kind:  # its bytes are UTF-8: say so
+            kind += "; charset=utf-8"
+        message.attach(attachment["filename"], kind, attachment["text"].encode("utf-8"))
     return message
 
 

@@ -72,3 +72,13 @@ def test_a_recipient_is_written_as_flask_mail_writes_it():
     for address in addresses:
         assert _outcome(recipient, address) == _outcome(sanitize_address, address), address
     assert recipient("ana.garcia@example.org") == "ana.garcia@example.org"
+
+
+def test_a_calendar_attachment_says_its_text_is_utf_8(app):
+    """The .ics of a booking names "García" and "Parent–Teacher": without a charset, mail
+    programs read its bytes as ASCII or Latin-1 and garble them."""
+    delivery = _delivery(attachments=[{"filename": "conference.ics",
+                                       "content_type": "text/calendar",
+                                       "text": "SUMMARY:Parent–Teacher, García"}])
+    written = build_mail(delivery).as_bytes()
+    assert b'Content-Type: text/calendar; charset=utf-8' in written
