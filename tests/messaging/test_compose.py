@@ -153,3 +153,17 @@ def test_an_email_whose_inbox_copy_went_after_the_claim_is_failed_not_sent_empty
     (unlinked,) = GuardianEmails()(claimed([row.id]))
     assert (unlinked.message_id, str(Mailer().send(unlinked))) == (
         None, "The message was withdrawn before it was sent.")
+
+
+def test_a_persian_family_s_email_reads_right_to_left(app, smtp_server):
+    """The layout says the family's language and its direction: a Persian email otherwise
+    reads left to right in mail programs."""
+    world = school_with_families(name="Riverside School")
+    world.mum.preferred_language = "fa"
+    world.gran.preferred_language = "en"
+    for guardian in (world.mum, world.gran):
+        notify_guardian(guardian=guardian, kind="general", subject="Trip", body_text="Friday.")
+    db.session.commit()
+    drain()
+    assert '<html lang="fa" dir="rtl">' in _sent_to(smtp_server, "mum@example.org")[2]
+    assert '<html lang="en" dir="ltr">' in _sent_to(smtp_server, "gran@example.org")[2]

@@ -70,6 +70,8 @@ def test_manifest_service_worker_and_offline_page(app, page, stoppable_server):
 
     page.goto(f"{base}/family/settings")
     page.wait_for_selector("[data-push-toggle]:not([hidden])")  # the per-device switch
+    # notifications are off on this device: "Turn off" is hidden, not shown beside "Turn on"
+    assert not page.locator("[data-push-off]").is_visible()
     assert page.errors == []
 
     stoppable_server.stop()
