@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth.models import Role
+from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.once import sent_once
 from portal.core.permissions import get_student_or_404, guardian_required
@@ -68,7 +69,12 @@ def reply(message_id: int):
         return _show_thread(thread, form), 400
     feedback = request_of_thread(thread.id)
     if feedback is not None:  # the thread of a request: the reply joins the request
-        reply_to_feedback(feedback=feedback, author=current_user, body=form.body.data)
+        try:
+            reply_to_feedback(feedback=feedback, author=current_user, body=form.body.data)
+        except DomainError as refused:  # a closed request: the reply shown again, not lost
+            db.session.rollback()
+            form.body.errors = [*form.body.errors, refused.message]
+            return _show_thread(thread, form), refused.status
     else:
         student = get_student_or_404(current_user, thread.student_id or form.student_id.data)
         inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,

@@ -5,11 +5,13 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.core.signals import record_changed
 from portal.extensions import db
+from portal.family.services import submit_feedback
 from portal.interactions.models import Interaction
 from portal.messaging.models import Message
 from portal.messaging.services import notify_guardian
 from tests import factories as f
 from tests.messaging.helpers import school_with_families
+from tests.people.helpers import classroom
 
 
 def _message(world, guardian, student=None, subject="Trip on Friday"):
@@ -91,3 +93,25 @@ def test_staff_see_read_in_portal_in_the_campaign_report(app, login_as):
     login_as(account).get(f"/family/inbox/{message.id}")
     report = login_as(world.admin).get(f"/messaging/campaigns/{campaign.id}/status")
     assert report.get_json()["read"] == 1
+
+
+def test_a_reply_to_a_closed_request_is_refused_with_its_words_kept(app, login_as):
+    """The request was closed meanwhile: the family sees why on the thread, with what they
+    wrote still in the box (it was a bare error page, their text gone)."""
+    room = classroom()
+    feedback = submit_feedback(guardian=room.guardian, author=room.parent,
+                               student_id=room.student.id, kind="question",
+                               subject="Homework", body="How much homework is there?")
+    db.session.commit()
+    staff = login_as(room.teacher)
+    staff.post(f"/needs/requests/{feedback.id}/reply", data={"body": "About an hour."})
+    staff.post(f"/needs/requests/{feedback.id}/update", data={"assigned_to_id": "",
+                                                              "status": "closed"})
+    thread = db.session.scalar(select(Message).where(
+        Message.guardian_id == room.guardian.id, Message.thread_id.is_(None)))
+    family = login_as(room.parent)
+    response = family.post(f"/family/inbox/{thread.id}/reply",
+                           data={"body": "Thank you, one more question."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This request is closed." in page and "Thank you, one more question." in page
