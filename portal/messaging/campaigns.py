@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -116,10 +116,22 @@ def check_variant(*, language: str, subject: str, body: str) -> None:
             raise TemplateNotUsable(str(problem), field=f"{field}_{language}") from problem
 
 
+# How far in the past a "Send at" may be (the minutes the form took to fill in).
+SEND_AT_GRACE = timedelta(minutes=10)
+
+
+def check_send_time(scheduled_at: datetime | None) -> None:
+    """Refuse a "Send at" already past: the message would be dated then in every inbox."""
+    if scheduled_at is not None and scheduled_at < utcnow() - SEND_AT_GRACE:
+        raise DomainError(_("This time has passed: choose a later one, or leave it empty to "
+                            "send now."), field="scheduled_at")
+
+
 def create_campaign(*, sender: User, school: School, title: str, kind: str, criteria: dict,
                     variants: dict[str, tuple[str, str]], scheduled_at: datetime | None = None,
                     segment_id: int | None = None) -> Campaign:
     """Save a draft campaign with its template (one variant per language given)."""
+    check_send_time(scheduled_at)
     template = MessageTemplate(school_id=school.id, name=title, kind=kind,
                                created_by_id=sender.id)
     db.session.add(template)
@@ -298,6 +310,8 @@ def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | No
             raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
                              num=len(recipients)), field="confirm")
         claim_campaign(campaign)
+        if campaign.scheduled_at is not None and campaign.scheduled_at <= utcnow():
+            campaign.scheduled_at = None  # a draft sent after its time: it goes now, dated now
         queue = CampaignQueue(campaign, school, sender, recipients)
         for start in range(0, len(recipients), QUEUE_CHUNK):
             messages, deliveries = queue.rows_for(recipients[start:start + QUEUE_CHUNK])

@@ -1,12 +1,14 @@
 """What the form shows is what is sent, to that audience only, and only once."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.models import Campaign, Delivery, Segment
+from portal.messaging.models import Campaign, Delivery, Message, Segment
 from portal.messaging.worker import drain
 from tests.conftest import is_postgres
 from tests.messaging.helpers import school_with_families
@@ -116,3 +118,29 @@ def test_four_tabs_pressing_send_at_once_queue_the_campaign_once(app, login_as):
         thread.join(timeout=60)
     assert sorted(statuses) == [302, 409, 409, 409]
     assert _deliveries() == 2
+
+
+def test_a_send_time_already_past_is_refused_and_a_draft_sent_late_goes_dated_now(
+        app, login_as, clock):
+    """A "Send at" of 2020 was accepted and every inbox copy dated 2020 (sorted among old
+    messages); a draft whose time passed before it was sent goes now, dated now."""
+    world = school_with_families()
+    db.session.commit()
+    client = login_as(world.admin)
+    refused = client.post("/messaging/campaigns/new",
+                          data={**COMPOSE, "scheduled_at": "2020-01-01T10:00"})
+    assert refused.status_code in (400, 409, 422)
+    assert "This time has passed" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Campaign.id)) is None
+    tomorrow = (utcnow() + timedelta(days=1)).replace(tzinfo=None)
+    client.post("/messaging/campaigns/new", data={
+        **COMPOSE, "scheduled_at": f"{tomorrow:%Y-%m-%dT%H:%M}"})
+    campaign_id = db.session.scalar(select(Campaign.id))
+    assert campaign_id is not None
+    clock.advance(days=3)
+    client = login_as(world.admin)
+    client.post(f"/messaging/campaigns/{campaign_id}/send", data={"confirm": "y",
+                                                                   "confirm_count": "2"})
+    dates = set(db.session.scalars(select(Message.created_at).where(
+        Message.campaign_id == campaign_id)))
+    assert dates == {utcnow()}
