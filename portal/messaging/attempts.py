@@ -122,11 +122,18 @@ def _flag_invalid_address(delivery: Delivery, reason: str) -> None:
 
 
 def retry_deliveries(*, deliveries: list[Delivery], actor, school_id: int) -> int:
-    """Put failed deliveries back in the outbox, due now, for a fresh run of tries."""
+    """Put failed deliveries back in the outbox for a fresh run of tries: due now, or a
+    family's non-urgent one when the school's sending window next opens in their zone."""
+    from portal.messaging.services import sending_time  # services → push → attempts
+
     failed = [delivery for delivery in deliveries if delivery.status == DeliveryStatus.FAILED]
     now = utcnow()
     for delivery in failed:
-        delivery.status, delivery.next_attempt_at = DeliveryStatus.QUEUED, now
+        guardian = db.session.get(Guardian, delivery.guardian_id) if delivery.guardian_id \
+            else None
+        delivery.status = DeliveryStatus.QUEUED
+        delivery.next_attempt_at = sending_time(guardian, delivery.kind, now) if guardian \
+            else now
         delivery.first_attempt_at = None
     campaign_ids = {delivery.campaign_id for delivery in failed if delivery.campaign_id}
     for campaign in db.session.scalars(select(Campaign).where(Campaign.id.in_(campaign_ids))):

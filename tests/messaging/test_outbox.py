@@ -1,5 +1,7 @@
 """The outbox against a real SMTP server: delivery, refusal, server down."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -7,7 +9,7 @@ from portal.messaging.attempts import retry_deliveries
 from portal.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus, Message
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
-from portal.people.models import Guardian
+from portal.people.models import Guardian, School
 from tests import factories as f
 
 
@@ -111,3 +113,19 @@ def test_guardian_who_opted_out_gets_nothing_but_urgent_notices(app, smtp_server
     db.session.commit()
     drain()
     assert [m["Subject"] for m in smtp_server.messages] == ["Conference moved", "School closed"]
+
+
+def test_a_retried_family_email_waits_for_the_sending_window(app, smtp_server):
+    """Retried at 10:00 in New York with the window from 14:00: it goes at 14:00, as a new
+    message would (it went at once)."""
+    smtp_server.handler.refuse["later@example.org"] = "550 5.1.1 No such mailbox"
+    guardian = _guardian(email="later@example.org")
+    school = db.session.get(School, guardian.school_id)
+    notify_guardian(guardian=guardian, kind="general", subject="Hello", body_text="Hi")
+    db.session.commit()
+    drain()
+    school.timezone, school.sending_window_start_hour = "America/New_York", 14
+    retry_deliveries(deliveries=list(db.session.scalars(select(Delivery))), actor=None,
+                     school_id=school.id)  # TEST_NOW: 15:00 UTC, 10:00 in New York
+    delivery = db.session.scalar(select(Delivery))
+    assert delivery.next_attempt_at == datetime(2026, 11, 25, 19, 0)  # 14:00 in New York
