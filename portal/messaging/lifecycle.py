@@ -89,9 +89,13 @@ def update_campaign(*, campaign: Campaign, editor: User, title: str, kind: str, 
 
 
 def _hide_unseen_messages(campaign: Campaign) -> None:
-    """Remove inbox copies whose time has not come (their emails were cancelled)."""
+    """Remove the inbox copies no family has seen: unread, and neither emailed, texted nor
+    pushed (their deliveries were cancelled, or they had none). A stopped campaign stays
+    only with those it reached; a scheduled one taken back leaves no inbox copy."""
+    reached = select(Delivery.id).where(Delivery.message_id == Message.id,
+                                        Delivery.status == DeliveryStatus.SENT).exists()
     unseen = list(db.session.scalars(select(Message.id).where(
-        Message.campaign_id == campaign.id, Message.created_at > utcnow())))
+        Message.campaign_id == campaign.id, Message.read_at.is_(None), ~reached)))
     if unseen:
         db.session.execute(update(Delivery).where(Delivery.message_id.in_(unseen))
                            .values(message_id=None))

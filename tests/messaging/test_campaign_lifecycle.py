@@ -7,7 +7,7 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.messaging import worker
-from portal.messaging.models import Campaign, Delivery, TemplateVariant
+from portal.messaging.models import Campaign, Delivery, Message, TemplateVariant
 from portal.messaging.queries import inbox_of
 from portal.messaging.worker import drain
 from tests import factories as f
@@ -96,6 +96,11 @@ def test_stopping_a_sending_campaign_keeps_what_went_and_holds_the_rest(app, log
     assert len(smtp_server.messages) == 1
     assert _statuses(campaign.id) == ["cancelled", "sent"]
     assert db.session.get(Campaign, campaign.id).status == "stopped"
+    # the inbox copy stays only with the family whose email went
+    reached = db.session.scalar(select(Delivery.guardian_id).where(
+        Delivery.campaign_id == campaign.id, Delivery.status == "sent"))
+    assert list(db.session.scalars(select(Message.guardian_id).where(
+        Message.campaign_id == campaign.id))) == [reached]
     status = client.get(f"{report}/status").get_json()
     assert (status["sent"], status["cancelled"], status["done"]) == (1, 1, True)
     again = client.post(f"{report}/stop")
