@@ -39,6 +39,7 @@ from portal.messaging.segments import (
     resolve_recipients,
 )
 from portal.messaging.services import (
+    count_not_emailed,
     inbox_fields,
     opted_out,
     outbox_rows,
@@ -247,6 +248,8 @@ class AudienceReview:
     held_back_by_limit: dict[int, int]
     choices: list[Recipient]
     shown: Recipient | None
+    inbox_only: int = 0  # not emailed: this kind turned off, no valid address, portal only
+    unreachable: int = 0  # of those, no portal account either: nothing reaches them
 
     @property
     def held_back(self) -> int:
@@ -270,12 +273,14 @@ def review_audience(campaign: Campaign, sender: User, chosen: int | None) -> Aud
         if found:
             shown = found[0]
             choices.append(shown)
-    guardians, held_back_by_limit = count_with_limit(
-        audience_links(**audience).with_only_columns(StudentGuardian.guardian_id),
-        kind=campaign.kind, now=utcnow())
+    guardian_ids = audience_links(**audience).with_only_columns(StudentGuardian.guardian_id)
+    guardians, held_back_by_limit = count_with_limit(guardian_ids, kind=campaign.kind,
+                                                     now=utcnow())
+    inbox_only, unreachable = count_not_emailed(guardian_ids, kind=campaign.kind)
     return AudienceReview(
         guardians=guardians, held_back_by_limit=held_back_by_limit,
-        choices=choices, shown=shown or (choices[0] if choices else None))
+        choices=choices, shown=shown or (choices[0] if choices else None),
+        inbox_only=inbox_only, unreachable=unreachable)
 
 
 def first_sending_time(campaign: Campaign, school: School) -> datetime:

@@ -1,7 +1,7 @@
 """Messaging use cases other features call: notify a guardian, notify a staff member."""
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 
 from portal.auth.models import User
 from portal.core.bulk import among
@@ -47,6 +47,25 @@ def can_text(guardian: Guardian, kind: str) -> bool:
     return (bool(guardian.phone) and not guardian.sms_opted_out
             and bool(current_app.config.get("SMS_APPRISE_URL"))
             and (kind == UpdateKind.URGENT or guardian.preferred_channel == "sms"))
+
+
+def count_not_emailed(guardian_ids: Select, *, kind: str) -> tuple[int, int]:
+    """Of these guardians, return how many will not be emailed a message of this kind (as
+    notify_guardian and can_email decide: turned it off, no valid address, or the portal
+    only) and how many of those have no portal account either (one statement)."""
+    not_emailed = or_(Guardian.email.is_(None), Guardian.email == "",
+                      Guardian.email_invalid.is_(True))
+    if kind != UpdateKind.URGENT:
+        not_emailed = or_(not_emailed, Guardian.preferred_channel == "portal")
+    if kind in UpdateKind.OPTIONAL:
+        not_emailed = or_(not_emailed, select(NotificationPreference.guardian_id).where(
+            NotificationPreference.guardian_id == Guardian.id,
+            NotificationPreference.kind == kind,
+            NotificationPreference.enabled.is_(False)).exists())
+    counted = db.session.execute(select(
+        func.count(), func.count(Guardian.user_id)).where(
+        Guardian.id.in_(guardian_ids), not_emailed)).one()
+    return counted[0], counted[0] - counted[1]
 
 
 def sending_time(guardian: Guardian, kind: str, planned=None):

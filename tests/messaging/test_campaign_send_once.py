@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.messaging.models import Campaign, Delivery, Message, Segment
+from portal.messaging.models import (
+    Campaign,
+    Delivery,
+    Message,
+    NotificationPreference,
+    Segment,
+)
 from portal.messaging.worker import drain
 from tests.conftest import is_postgres
 from tests.messaging.helpers import school_with_families
@@ -144,3 +150,19 @@ def test_a_send_time_already_past_is_refused_and_a_draft_sent_late_goes_dated_no
     dates = set(db.session.scalars(select(Message.created_at).where(
         Message.campaign_id == campaign_id)))
     assert dates == {utcnow()}
+
+
+def test_the_review_says_who_will_not_get_it_by_email_and_who_nothing_reaches(app, login_as):
+    """"2 guardians will receive this message" while one had turned the kind off and the
+    other's address bounced, with no portal account: the review says so."""
+    world = school_with_families()
+    db.session.add(NotificationPreference(guardian_id=world.mum.id, kind="events",
+                                          enabled=False))
+    world.gran.email_invalid = True
+    db.session.commit()
+    client = login_as(world.admin)
+    client.post("/messaging/campaigns/new", data=COMPOSE)
+    campaign_id = db.session.scalar(select(Campaign.id))
+    page = client.get(f"/messaging/campaigns/{campaign_id}/review").get_data(as_text=True)
+    assert "2 families will not get it by email" in page
+    assert "1 of them has no portal account: nothing will reach them." in page
