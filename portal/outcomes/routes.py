@@ -89,7 +89,8 @@ def grades(section_id: int):
     form, stored = _grade_grid(section, periods)
     errors = {}
     if form.validate_on_submit():
-        scores = {s.id: request.form.get(f"score-{s.id}", "") for s in students}
+        scores = {s.id: request.form[f"score-{s.id}"] for s in students
+                  if f"score-{s.id}" in request.form}  # a student's cell the page showed
         statuses = {s.id: request.form.get(f"status-{s.id}", "") for s in students}
         period = next(p for p in periods if p.id == form.grading_period_id.data)
         errors = _save_grid(form, lambda: services.record_grades(

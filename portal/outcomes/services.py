@@ -99,7 +99,8 @@ def record_grades(*, section: Section, roster: list[Student], grading_period: Gr
                   actor: User, kind: str, assessment_name: str | None, max_score: float,
                   recorded_on: date, scores: dict[int, str],
                   statuses: dict[int, str] | None = None) -> list[Grade]:
-    """Save one assessment's (or the period's) grades, and its work marks, all at once."""
+    """Save one assessment's (or the period's) grades, and its work marks, all at once. A
+    score sent empty where one was stored is taken away (the grid shows the stored ones)."""
     if grading_period.term_id != section.term_id:
         raise DomainError(_("Choose a grading period of this class's year."),
                           field="grading_period_id")
@@ -115,6 +116,9 @@ def record_grades(*, section: Section, roster: list[Student], grading_period: Gr
                               grades=existing, actor=actor)
     saved = []
     for student in roster:
+        if student.id in scores and student.id not in parsed and student.id in existing:
+            work_marks.remove_record(existing.pop(student.id), work_marks.REMOVED_GRADE_FIELDS,
+                                     object_type="grade", student=student, actor=actor)
         if student.id not in parsed:
             continue
         grade = existing.get(student.id)

@@ -62,11 +62,12 @@ def save_marks(*, section: Section, roster: list[Student], grading_period: Gradi
     for student in roster:
         status, mark = statuses.get(student.id) or "", existing.get(student.id)
         if status in WorkStatus.WITHOUT_SCORE and student.id in grades:
-            _remove(grades.pop(student.id), REMOVED_GRADE_FIELDS, object_type="grade",
+            remove_record(grades.pop(student.id), REMOVED_GRADE_FIELDS, object_type="grade",
                     student=student, actor=actor)
         if not status:
             if mark is not None:
-                _remove(mark, MARK_FIELDS, object_type="work_mark", student=student, actor=actor)
+                remove_record(mark, MARK_FIELDS, object_type="work_mark", student=student,
+                              actor=actor)
             continue
         if mark is None:
             mark = WorkMark(student_id=student.id, section_id=section.id,
@@ -80,8 +81,9 @@ def save_marks(*, section: Section, roster: list[Student], grading_period: Gradi
         announce_update(before, mark, actor=actor, object_type="work_mark", student=student)
 
 
-def _remove(record, fields: tuple[str, ...], *, object_type: str, student: Student,
-            actor: User) -> None:
+def remove_record(record, fields: tuple[str, ...], *, object_type: str, student: Student,
+                  actor: User) -> None:
+    """Delete a grade or mark of a student, announcing what it held."""
     removed = {name: [value, None] for name, value in snapshot(record, fields).items()}
     announce_change(actor=actor, action="delete", object_type=object_type, record=record,
                     student=student, changes=removed)

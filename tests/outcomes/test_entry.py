@@ -143,6 +143,22 @@ def test_reopening_an_assessment_shows_its_scores_and_saving_updates_them(app, l
     assert [(u.student_id, u.changes["score"]) for u in updates] == [(classmate.id, [12.0, 18.0])]
 
 
+def test_a_score_cleared_in_the_grid_is_taken_away_and_one_not_shown_is_kept(app, login_as):
+    """The grid shows the stored scores; emptying one (a mistaken grade) takes it away, with
+    its removal in the audit trail. A student whose cell the page did not show (joined the
+    class since) keeps theirs."""
+    room = classroom()
+    classmate = _second_student(room)
+    client = login_as(room.teacher)
+    _grade_grid(client, room, {room.student.id: "15", classmate.id: "12"})
+    assert _grade_grid(client, room, {room.student.id: ""}).status_code == 302
+    assert [(g.student_id, g.score) for g in db.session.scalars(select(Grade))] == [
+        (classmate.id, 12.0)]
+    removed = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.object_type == "grade", AuditEvent.action == "delete"))
+    assert removed.student_id == room.student.id and removed.changes["score"] == [15.0, None]
+
+
 def test_a_period_grade_is_reopened_and_updated_not_duplicated(app, login_as):
     room = classroom()
     client = login_as(room.teacher)
