@@ -1,5 +1,6 @@
 """Take a section's attendance, enter its grades, log behaviour (each grid in one go)."""
 
+import re
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -76,17 +77,19 @@ def record_attendance(*, section: Section, roster: list[Student], on_date: date,
     return saved
 
 
+SCORE = re.compile(r"-?\d+(?:[.,]\d+)?")  # as a teacher types one: 17, 17.5 or 17,5
+
+
 def _parse_scores(scores: dict[int, str], max_score: float,
                   errors: dict[int, str]) -> dict[int, float]:
     parsed = {}
     for student_id, text in scores.items():
         if not (text or "").strip():
             continue
-        try:
-            value = float(text.replace(",", "."))
-        except ValueError:
+        if not SCORE.fullmatch(text.strip()):  # not "1_0", "1e3" or "inf", which float() reads
             errors[student_id] = _("Enter a number.")
             continue
+        value = float(text.strip().replace(",", "."))
         if not 0 <= value <= max_score and student_id not in errors:
             errors[student_id] = _("Enter a score from 0 to %(max)s.", max=f"{max_score:g}")
         parsed[student_id] = value

@@ -1,5 +1,6 @@
 """A teacher takes a day's attendance and enters grades for a whole class; behaviour."""
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.audit.models import AuditEvent
@@ -180,6 +181,15 @@ def test_a_score_outside_the_scale_saves_nothing(app, login_as):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Enter a score from 0 to 20." in page and f'id="score-{classmate.id}-error"' in page
+    assert db.session.scalar(select(Grade)) is None
+
+
+@pytest.mark.parametrize("typed", ["1_0", "1e1", "inf", "nan", "0x10"])
+def test_a_score_only_a_program_would_read_as_a_number_is_refused(app, login_as, typed):
+    """Python reads "1_0" as 10 and "1e1" as 10.0: a typo saved as a score."""
+    room = classroom()
+    response = _grade_grid(login_as(room.teacher), room, {room.student.id: typed})
+    assert response.status_code == 400 and "Enter a number." in response.get_data(as_text=True)
     assert db.session.scalar(select(Grade)) is None
 
 
