@@ -39,9 +39,19 @@ def record_need(*, student: Student, actor: User, kind: str, title: str,
                 owner_id=owner.id if owner else None, status=status, due_on=due_on,
                 visibility=visibility, is_family_request=is_family_request,
                 created_by_id=actor.id)
+    _date_resolution(need)
     add_record(need, actor=actor, object_type="need", student=student,
                fields=NEED_FIELDS)
     return need
+
+
+def _date_resolution(need: Need) -> None:
+    """A need resolved or declined (when made so, or recorded so) has the day it was; an
+    open one has none."""
+    if need.status not in NeedStatus.ACTIVE and need.resolved_at is None:
+        need.resolved_at = utcnow()
+    elif need.status in NeedStatus.ACTIVE:
+        need.resolved_at = None
 
 
 def update_need(*, need: Need, student: Student, actor: User, owner: User | None,
@@ -56,10 +66,7 @@ def update_need(*, need: Need, student: Student, actor: User, owner: User | None
     for name, value in fields.items():
         setattr(need, name, value)
     need.owner_id = owner.id if owner else None
-    if need.status not in NeedStatus.ACTIVE and need.resolved_at is None:
-        need.resolved_at = utcnow()
-    elif need.status in NeedStatus.ACTIVE:
-        need.resolved_at = None
+    _date_resolution(need)
     announce_update(before, need, actor=actor, object_type="need", student=student)
     return need
 

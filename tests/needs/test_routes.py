@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import Role
+from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.models import Delivery, Message
 from portal.needs.models import Feedback, FeedbackReply, Need
@@ -159,3 +160,11 @@ def test_assigning_to_someone_who_is_not_staff_is_refused(app, login_as):
     assert response.status_code == 400
     assert "Choose a staff member of this school." in response.get_data(as_text=True)
     assert db.session.get(Feedback, feedback.id).assigned_to_id is None
+
+
+def test_a_need_recorded_as_resolved_has_the_day_it_was(app, login_as, clock):
+    room = classroom()
+    client = login_as(room.teacher)
+    client.post(f"/needs/new/{room.student.id}",
+                data=_need_form(owner_id=str(room.teacher.id), status="resolved"))
+    assert db.session.scalar(select(Need.resolved_at)) == utcnow()
