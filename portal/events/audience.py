@@ -115,7 +115,8 @@ def _check_own_audience(actor: User, audience: dict) -> None:
 
 
 def reaches_staff(user: User, audience: dict) -> bool:
-    """Return True when an audience concerns this staff member (their sections or grades)."""
+    """Return True when an audience concerns this staff member: their sections, or grades
+    they teach a class of or counsel."""
     if audience.get("whole_school"):
         return True
     sections = set(audience.get("section_ids") or [])
@@ -123,6 +124,9 @@ def reaches_staff(user: User, audience: dict) -> bool:
             select(Section.id).where(Section.teacher_id == user.id))):
         return True
     grades = set(audience.get("grade_levels") or [])
-    return bool(grades and grades & set(db.session.scalars(
+    return bool(grades and grades & (set(db.session.scalars(
         select(CounsellorAssignment.grade_level).where(
-            CounsellorAssignment.counsellor_id == user.id))))
+            CounsellorAssignment.counsellor_id == user.id))) | set(db.session.scalars(
+        select(Student.grade_level).distinct().where(Student.id.in_(section_student_ids(
+            select(Section.id).where(Section.teacher_id == user.id,
+                                     Section.is_active.is_(True)))))))))

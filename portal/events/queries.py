@@ -9,6 +9,7 @@ from portal.core.permissions import (
     student_condition,
     visible_children,
     visible_guardians,
+    visible_school_ids,
 )
 from portal.core.text import fold
 from portal.events.audience import reaches_staff
@@ -30,8 +31,9 @@ def _may_see_event(user: User, event: Event) -> bool:
 
 
 def visible_events(user: User, *, starts_from=None, starts_before=None) -> list[Event]:
-    """Return the events of the user's school this staff member may see, by start time."""
-    stmt = select(Event).where(Event.school_id == user.school_id)
+    """Return the events of the user's schools (a district's administrator: every school of
+    the district) this staff member may see, by start time."""
+    stmt = select(Event).where(Event.school_id.in_(visible_school_ids(user)))
     if starts_from is not None:
         stmt = stmt.where(Event.ends_at >= starts_from)
     if starts_before is not None:

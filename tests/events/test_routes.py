@@ -232,3 +232,25 @@ def test_cancel_pressed_in_three_tabs_at_once_tells_each_family_once(app):
     for thread in threads:
         thread.join(timeout=60)
     assert _cancellations() == 2
+
+
+def test_a_teacher_sees_the_events_of_the_grades_they_teach(app, login_as, clock):
+    """Math Night for grade 9 families: Ann and Cleo's teacher sees it (only counsellors of
+    grade 9 did); Ben's teacher, of grade 10, does not."""
+    world = school_with_families()
+    event = add_event(world, title="Math Night", audience={"grade_levels": [9]})
+    teacher = login_as(world.teacher)
+    assert "Math Night" in teacher.get("/events/").get_data(as_text=True)
+    assert teacher.get(f"/events/{event.id}").status_code == 200
+    other = login_as(world.other_teacher)
+    assert "Math Night" not in other.get("/events/").get_data(as_text=True)
+    assert other.get(f"/events/{event.id}").status_code == 404
+
+
+def test_a_district_administrator_s_calendar_holds_the_district_s_events(app, login_as, clock):
+    world = school_with_families()
+    add_event(world, title="Math Night")
+    district_admin = make_user(Role.ADMINISTRATOR, None,
+                               district_id=f.make_district("Valley", world.school).id)
+    db.session.commit()
+    assert "Math Night" in login_as(district_admin).get("/events/").get_data(as_text=True)
