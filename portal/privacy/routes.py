@@ -12,7 +12,12 @@ from flask_login import current_user
 from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
-from portal.core.permissions import administrator_required, can_manage_school
+from portal.core.permissions import (
+    administrator_required,
+    can_manage_school,
+    chosen_school_id,
+    visible_school_ids,
+)
 from portal.core.signals import record_changed
 from portal.extensions import db
 from portal.people.models import Guardian, Student, StudentGuardian
@@ -141,10 +146,14 @@ def export(kind: str, person_id: int):
 @bp.get("/duplicates")
 @administrator_required
 def duplicates():
-    school_id = current_user.school_id or 0
-    return render_template("privacy/duplicates.html", form=MergeForm(),
-                           students=queries.duplicate_students(school_id),
-                           guardians=queries.duplicate_guardians(school_id))
+    chosen = chosen_school_id(current_user)  # a district's administrator: one or every school
+    school_ids = [chosen] if chosen else list(db.session.scalars(visible_school_ids(current_user)))
+    return render_template(
+        "privacy/duplicates.html", form=MergeForm(),
+        students=[group for school_id in school_ids
+                  for group in queries.duplicate_students(school_id)],
+        guardians=[group for school_id in school_ids
+                   for group in queries.duplicate_guardians(school_id)])
 
 
 def merge(kind: str):

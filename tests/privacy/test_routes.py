@@ -15,7 +15,15 @@ from portal.extensions import db
 from portal.outcomes.models import DailyAttendance
 from portal.people.models import Guardian, Student
 from portal.privacy.services import erase_person
-from tests.factories import make_school, make_section, make_student, make_term, make_user
+from tests.factories import (
+    make_district,
+    make_district_admin,
+    make_school,
+    make_section,
+    make_student,
+    make_term,
+    make_user,
+)
 from tests.privacy.helpers import add_attendance, family_with_history
 
 
@@ -102,6 +110,21 @@ def test_namesakes_are_told_apart_on_the_duplicates_page_and_merged(app, login_a
     db.session.expire_all()
     assert not db.session.get(Student, second.id).is_active
     assert "S-202" not in client.get("/privacy/duplicates").get_data(as_text=True)
+
+
+def test_a_district_administrator_sees_the_duplicates_of_the_district_s_schools(app, login_as):
+    school, elsewhere = make_school(), make_school()
+    district = make_district("Valley", school)
+    for external_id in ("S-101", "S-202"):
+        make_student(school, first_name="Diego", last_name="Castillo", external_id=external_id,
+                     date_of_birth=date(2008, 5, 1))
+    for external_id in ("X-1", "X-2"):  # another district's school
+        make_student(elsewhere, first_name="Ana", last_name="Ruiz", external_id=external_id,
+                     date_of_birth=date(2009, 1, 1))
+    admin = make_district_admin(district)
+    db.session.commit()
+    page = login_as(admin).get("/privacy/duplicates").get_data(as_text=True)
+    assert "S-101" in page and "S-202" in page and "X-1" not in page
 
 
 def test_staff_who_see_the_student_see_the_familys_consents(app, login_as):
