@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,7 +20,7 @@ from portal.people.changes import (
     announce_update,
     snapshot,
 )
-from portal.people.models import GradingPeriod, Section, Student
+from portal.people.models import AcademicTerm, GradingPeriod, Section, Student
 
 ATTENDANCE_FIELDS = ("on_date", "status", "reason")
 GRADE_FIELDS = ("kind", "assessment_name", "score", "max_score", "recorded_on")
@@ -50,6 +51,11 @@ def record_attendance(*, section: Section, roster: list[Student], on_date: date,
     """Save a day's attendance for the section: everyone present unless marked otherwise."""
     if on_date > today:
         raise DomainError(_("Attendance cannot be taken for a day in the future."), field="on_date")
+    term = db.session.get(AcademicTerm, section.term_id)
+    if term is not None and not term.starts_on <= on_date <= term.ends_on:
+        raise DomainError(_("Choose a day of this class's school year (%(first)s to %(last)s).",
+                            first=format_date(term.starts_on), last=format_date(term.ends_on)),
+                          field="on_date")
     longest = DailyAttendance.reason.type.length
     errors = {sid: _("Choose a status from the list.") if status not in AttendanceStatus.ALL
               else _("Keep the reason to %(count)d characters.", count=longest)

@@ -74,6 +74,10 @@ def test_bad_attendance_is_refused_and_nothing_saved(app, login_as):
     assert "Attendance cannot be taken for a day in the future." in response.get_data(as_text=True)
     response = client.post(url, data={"on_date": "05/10/2026"})
     assert response.status_code == 400
+    for before_the_year in ("1900-01-01", "2026-08-31"):  # the class's year: 1 Sep – 15 June
+        response = client.post(url, data={"on_date": before_the_year})
+        assert response.status_code == 400
+        assert "Choose a day of this class&#39;s school year" in response.get_data(as_text=True)
     assert db.session.scalar(select(DailyAttendance)) is None
 
 
