@@ -49,3 +49,18 @@ def to_utc(local_moment: datetime, timezone: str) -> datetime:
     if local_moment.tzinfo is None:
         local_moment = local_moment.replace(tzinfo=ZoneInfo(timezone))
     return local_moment.astimezone(UTC).replace(tzinfo=None)
+
+
+# A record of something that happened may be dated this far ahead (a clock a little fast).
+AHEAD_ALLOWED = timedelta(hours=1)
+
+
+def check_has_happened(moment: datetime, *, field: str) -> None:
+    """Refuse a record of something that happened dated in the future (naive UTC): a contact
+    "on 1 January 2200" would count as the family's last contact for ever after."""
+    from flask_babel import gettext as _
+
+    from portal.core.errors import DomainError
+
+    if moment > utcnow() + AHEAD_ALLOWED:
+        raise DomainError(_("This has not happened yet: choose a time up to now."), field=field)

@@ -9,7 +9,7 @@ from portal.auth.models import Role, User
 from portal.core.errors import DomainError, Forbidden
 from portal.core.models import Visibility
 from portal.core.permissions import can_close_follow_up, can_see_student
-from portal.core.time import utcnow
+from portal.core.time import check_has_happened, utcnow
 from portal.extensions import db
 from portal.interactions.models import (
     Interaction,
@@ -103,6 +103,7 @@ def log_interaction(*, student: Student, author: User, channel: str, occurred_at
                     visibility: str = Visibility.STAFF,
                     follows: Interaction | None = None) -> Interaction:
     """Record a contact with the student's family, with who took part and any follow-up."""
+    check_has_happened(occurred_at, field="occurred_at")
     staff = _staff_members(student, staff_ids)
     check_owner(follow_up_owner, student, field="follow_up_owner_id")
     if follow_up_due_on and follow_up_owner is None:
@@ -147,6 +148,8 @@ def edit_interaction(*, interaction: Interaction, student: Student, editor: User
     if not may_edit(editor, interaction):
         raise Forbidden(_("Only the author or an administrator may edit this record."))
     check_unchanged_since(interaction, EDITABLE, seen)
+    if "occurred_at" in fields:
+        check_has_happened(fields["occurred_at"], field="occurred_at")
     owner = fields.pop("follow_up_owner", None)
     check_owner(owner, student, field="follow_up_owner_id", kept=interaction.follow_up_owner_id)
     fields["follow_up_owner_id"] = owner.id if owner else None

@@ -11,7 +11,7 @@ from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.models import Visibility
 from portal.core.signals import attendance_recorded
-from portal.core.time import utcnow
+from portal.core.time import check_has_happened, utcnow
 from portal.extensions import db
 from portal.outcomes import entry_queries, work_marks
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
@@ -147,6 +147,7 @@ def record_behaviour(*, student: Student, actor: User, occurred_at: datetime, ca
                      action_taken: str | None = None,
                      visibility: str = Visibility.STAFF) -> BehaviourIncident:
     """Log a positive or negative behaviour incident with its severity and action taken."""
+    check_has_happened(occurred_at, field="occurred_at")
     if severity not in (1, 2, 3):
         raise DomainError(_("Choose minor, moderate or major."), field="severity")
     incident = BehaviourIncident(

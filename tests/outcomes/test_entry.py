@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from portal.audit.models import AuditEvent
 from portal.core.signals import attendance_recorded, student_data_changed
 from portal.extensions import db
+from portal.interactions.models import Interaction
 from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
 from portal.people.models import Enrollment, GradingPeriod
 from tests import factories as f
@@ -226,3 +227,25 @@ def test_behaviour_needs_a_description(app, login_as):
     assert response.status_code == 400
     assert "Describe what happened." in response.get_data(as_text=True)
     assert db.session.scalar(select(BehaviourIncident)) is None
+
+
+@pytest.mark.parametrize("record", ["behaviour", "contact"])
+def test_what_happened_cannot_be_dated_in_the_future(app, login_as, record):
+    """A contact "in 2200" was every family's last contact for ever after (the student left
+    the "no contact in N days" list); an incident "in 2200" sat in the behaviour chart."""
+    room = classroom()
+    client = login_as(room.teacher)
+    if record == "behaviour":
+        url, data = f"/outcomes/students/{room.student.id}/behaviour", {
+            "severity": "1", "category": "disruption", "description": "Threw a paper plane",
+            "visibility": "staff"}
+    else:
+        url, data = f"/interactions/new/{room.student.id}", {
+            "channel": "phone", "direction": "outbound", "summary": "Called home",
+            "outcome": "reached", "visibility": "staff"}
+    response = client.post(url, data={**data, "occurred_at": "2200-01-01T10:00"})
+    assert response.status_code == 400
+    assert "This has not happened yet" in response.get_data(as_text=True)
+    assert client.post(url, data={**data, "occurred_at": "2026-10-05T10:00"}).status_code == 302
+    model = BehaviourIncident if record == "behaviour" else Interaction
+    assert db.session.scalar(select(func.count()).select_from(model)) == 1
