@@ -250,6 +250,15 @@ def _duplicates(roster: Roster) -> list[RowError]:
                 errors.append(record.row.error(
                     "sourcedId", f"duplicate sourcedId (first on line {seen[record.sourced_id]})"))
             seen.setdefault(record.sourced_id, record.row.line)
+    numbers: dict[tuple, int] = {}  # a school's student numbers are its own, one a student
+    for user in roster.users:
+        if user.role != "student" or not user.identifier:
+            continue
+        key = (user.org_ids[0] if user.org_ids else "", user.identifier)
+        if key in numbers:
+            errors.append(user.row.error(
+                "identifier", f"is another student's number too (line {numbers[key]})"))
+        numbers.setdefault(key, user.row.line)
     return errors
 
 

@@ -134,6 +134,8 @@ MALFORMED = [
      "users.csv, line 4, column familyName: 'OOOO"),
     ("a class title too long", lambda f: _broken(f, "classes", 0, title="Maths " * 17),
      "is longer than 100 characters"),
+    ("one student number for two students", lambda f: _broken(f, "users", 3, identifier="1001"),
+     "users.csv, line 5, column identifier: '1001' is another student's number too (line 4)"),
     ("a sourcedId too long", lambda f: _broken(f, "orgs", 1, sourcedId="s" * 256),
      "is longer than 255 characters"),
 ]
