@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, or_, select
 
 from portal.auth.models import User
 from portal.core.time import utcnow
@@ -78,21 +78,43 @@ def search_names(model, values: dict) -> dict:
     return {"search_name": holder.search_name, "sort_name": holder.sort_name}
 
 
-def _by_sourced_id(table: Table) -> dict:
-    return {row["sourced_id"]: row for row in load_rows(table, table.c.sourced_id.is_not(None))}
+def _keyed(rows: list[dict], kind: str, named: set[str]) -> list[tuple[str, dict]]:
+    """Rows with their sourcedId: the stored one, or for a record typed in by hand the one
+    the portal's own export gives it (`portal-<kind>-<id>`, export.sourced_id) when the
+    roster names it. A set exported and imported again then updates the records it came
+    from instead of adding each of them again; hand-made records it does not name stay
+    apart."""
+    keyed = ((row["sourced_id"] or f"portal-{kind}-{row['id']}", row) for row in rows)
+    return [(key, row) for key, row in keyed if row["sourced_id"] or key in named]
 
 
-def _not_erased(table: Table) -> tuple[dict, set[str]]:
+def by_key(rows: list[dict], kind: str, named: set[str]) -> dict:
+    """_keyed's rows by sourcedId."""
+    return dict(_keyed(rows, kind, named))
+
+
+def _stored(table: Table, kind: str, named: set[str]) -> list[tuple[str, dict]]:
+    """_keyed over the table, reading only the rows with a sourcedId or named by the roster."""
+    ids = [int(key.rsplit("-", 1)[1]) for key in named
+           if key.startswith(f"portal-{kind}-") and key.rsplit("-", 1)[1].isdecimal()]
+    return _keyed(load_rows(table, or_(table.c.sourced_id.is_not(None), table.c.id.in_(ids))),
+                  kind, named)
+
+
+def _by_sourced_id(table: Table, kind: str, named: set[str]) -> dict:
+    return dict(_stored(table, kind, named))
+
+
+def _not_erased(table: Table, kind: str, named: set[str]) -> tuple[dict, set[str]]:
     """The people of a table by sourcedId, and apart the sourcedIds of those erased at the
     school's request: the roster may still list them, but nothing of theirs is written again."""
-    people = _by_sourced_id(table)
+    people = _by_sourced_id(table, kind, named)
     erased = {sourced_id for sourced_id, person in people.items() if person["erased_at"]}
     return {key: person for key, person in people.items() if key not in erased}, erased
 
 
-def _by_school(table: Table) -> dict:
-    return {(row["school_id"], row["sourced_id"]): row
-            for row in load_rows(table, table.c.sourced_id.is_not(None))}
+def _by_school(table: Table, kind: str, named: set[str]) -> dict:
+    return {(row["school_id"], key): row for key, row in _stored(table, kind, named)}
 
 
 @dataclass
@@ -109,24 +131,26 @@ class Context:
     pending: dict[str, TableChanges] = field(default_factory=lambda: defaultdict(TableChanges))
 
     def __post_init__(self) -> None:
-        self.districts = _by_sourced_id(District.__table__)
-        self.schools = _by_sourced_id(School.__table__)
-        self.terms = _by_school(AcademicTerm.__table__)
+        named = self.roster.sourced_ids()
+        self.districts = _by_sourced_id(District.__table__, "district", named)
+        self.schools = _by_sourced_id(School.__table__, "school", named)
+        self.terms = _by_school(AcademicTerm.__table__, "term", named)
         courses = load_rows(Course.__table__)
-        self.courses = {(c["school_id"], c["sourced_id"]): c for c in courses if c["sourced_id"]}
+        self.courses = {(course["school_id"], key): course
+                        for key, course in _keyed(courses, "course", named)}
         self.course_codes = {(c["school_id"], c["code"]): c for c in courses}
         sections = load_rows(Section.__table__)
-        self.sections = {s["sourced_id"]: s for s in sections if s["sourced_id"]}
+        self.sections = by_key(sections, "section", named)
         self.section_courses = {s["id"]: s["course_id"] for s in sections}
         seats = load_rows(Enrollment.__table__)
-        self.enrollments = {seat["sourced_id"]: seat for seat in seats if seat["sourced_id"]}
+        self.enrollments = by_key(seats, "enrollment", named)
         self.seats = {(seat["section_id"], seat["student_id"]): seat for seat in seats}
-        self.students, erased_students = _not_erased(Student.__table__)
-        self.guardians, erased_guardians = _not_erased(Guardian.__table__)
+        self.students, erased_students = _not_erased(Student.__table__, "student", named)
+        self.guardians, erased_guardians = _not_erased(Guardian.__table__, "guardian", named)
         self.erased = erased_students | erased_guardians
         self.erased_listed: set[str] = set()  # erased people the roster still lists
         accounts = load_rows(User.__table__)
-        self.staff = {user["sourced_id"]: user for user in accounts if user["sourced_id"]}
+        self.staff = by_key(accounts, "user", named)
         self.accounts = {user["email"]: user for user in accounts}
         # An erased person's links stay as the erasure left them, like the rest of theirs.
         erased_students, erased_guardians = (

@@ -89,5 +89,11 @@ class Roster:
     users: list[User] = field(default_factory=list)
     enrollments: list[Enrollment] = field(default_factory=list)
 
+    def sourced_ids(self) -> set[str]:
+        """Every sourcedId the set's records have."""
+        return {record.sourced_id for records in (self.orgs, self.sessions, self.courses,
+                                                  self.classes, self.users, self.enrollments)
+                for record in records}
+
     def is_bulk(self, name: str) -> bool:
         return self.modes.get(name) == "bulk"

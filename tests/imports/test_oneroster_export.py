@@ -1,6 +1,6 @@
 """`flask export oneroster DIR`: a valid 1.1 set; import → export → import gives the same data."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
 from portal.extensions import db
@@ -9,6 +9,7 @@ from portal.people.models import Enrollment, Guardian, School, Section, Student,
 from tests.conftest import empty_all_tables
 from tests.factories import make_school, make_user
 from tests.imports.oneroster_set import realistic, write_set
+from tests.people.helpers import classroom
 
 
 def cli(app, *args):
@@ -61,3 +62,28 @@ def test_hand_typed_records_get_stable_ids_and_counsellors_stay_counsellors(app,
     assert cli(app, "import", "oneroster", str(tmp_path / "out")).exit_code == 0
     assert db.session.scalar(select(User.role).where(User.email == "c@school.example")) == \
         Role.COUNSELLOR
+
+
+def _counts() -> dict:
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (School, Student, Guardian, StudentGuardian, Section, Enrollment, User)}
+
+
+def test_a_school_typed_in_by_hand_exported_and_imported_back_is_updated_not_copied(
+        app, tmp_path):
+    """The export names hand-typed records `portal-<kind>-<id>`; importing it back (after an
+    edit in a spreadsheet) updates those records. It made a second school with every
+    student again and moved the staff into it."""
+    room = classroom()
+    db.session.commit()
+    before = _counts()
+    assert cli(app, "export", "oneroster", str(tmp_path / "out")).exit_code == 0
+    users = tmp_path / "out" / "users.csv"
+    users.write_text(users.read_text().replace(",Tomáš,", ",Tomas,"))
+    result = cli(app, "import", "oneroster", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.stderr
+    db.session.expire_all()
+    assert _counts() == before
+    assert db.session.get(Student, room.student.id).first_name == "Tomas"
+    assert db.session.get(User, room.teacher.id).school_id == room.school.id
+    assert db.session.get(User, room.admin.id).school_id == room.school.id
