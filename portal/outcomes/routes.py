@@ -54,16 +54,20 @@ def attendance(section_id: int):
     if form.validate_on_submit():
         marks = {s.id: (request.form.get(f"status-{s.id}", AttendanceStatus.PRESENT),
                         request.form.get(f"reason-{s.id}", "").strip()) for s in students}
+        shown = {s.id: request.form[f"seen-{s.id}"] for s in students
+                 if f"seen-{s.id}" in request.form}
         errors = _save_grid(form, lambda: services.record_attendance(
             section=section, roster=students, on_date=form.on_date.data, actor=current_user,
-            marks=marks, today=today), _("Attendance saved for %(count)d students.",
-                                         count=len(students)))
+            marks=marks, today=today, shown=shown), _("Attendance saved for %(count)d students.",
+                                                      count=len(students)))
         if errors is None:
             return redirect(url_for(".attendance", section_id=section.id,
                                     on_date=form.on_date.data.isoformat()))
     recorded = entry_queries.attendance_marks(students, form.on_date.data or today)
     return render_template("outcomes/attendance.html", section=section, students=students,
                            form=form, recorded=recorded, errors=errors or {},
+                           versions={s.id: services.mark_version(recorded.get(s.id))
+                                     for s in students},
                            statuses=AttendanceStatus.ALL), 400 if form.errors or errors else 200
 
 

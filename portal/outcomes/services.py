@@ -45,10 +45,19 @@ def _save(record, before: dict | None, *, fields: tuple[str, ...], actor: User,
     announce_update(before, record, actor=actor, object_type=object_type, student=student)
 
 
+def mark_version(row: DailyAttendance | None) -> str:
+    """A day's mark as a page shows it ("" when none is recorded: shown as present)."""
+    return f"{row.status}|{row.reason or ''}" if row is not None else ""
+
+
 def record_attendance(*, section: Section, roster: list[Student], on_date: date, actor: User,
-                      marks: dict[int, tuple[str, str | None]], today: date
-                      ) -> list[DailyAttendance]:
-    """Save a day's attendance for the section: everyone present unless marked otherwise."""
+                      marks: dict[int, tuple[str, str | None]], today: date,
+                      shown: dict[int, str] | None = None) -> list[DailyAttendance]:
+    """Save a day's attendance for the section: everyone present unless marked otherwise.
+
+    A student in two classes has one mark a day: one a colleague recorded after this page
+    was opened (`shown`: each mark's mark_version then) is kept unless this page changed that
+    student's mark; it was put back to "present" by an untouched grid."""
     if on_date > today:
         raise DomainError(_("Attendance cannot be taken for a day in the future."), field="on_date")
     term = db.session.get(AcademicTerm, section.term_id)
@@ -66,10 +75,15 @@ def record_attendance(*, section: Section, roster: list[Student], on_date: date,
     existing = {row.student_id: row for row in db.session.scalars(select(DailyAttendance).where(
         DailyAttendance.on_date == on_date,
         DailyAttendance.student_id.in_([s.id for s in roster])))}
-    saved = []
+    saved, shown = [], shown or {}
     for student in roster:
         status, reason = marks.get(student.id, (AttendanceStatus.PRESENT, None))
         row = existing.get(student.id)
+        seen = shown.get(student.id)
+        left_as_shown = f"{status}|{(reason or '') if status != 'present' else ''}" == (
+            seen or f"{AttendanceStatus.PRESENT}|")
+        if seen is not None and mark_version(row) != seen and left_as_shown:
+            continue  # changed by a colleague meanwhile, not on this page: theirs stands
         before = snapshot(row, ATTENDANCE_FIELDS) if row else None
         if row is None:
             row = DailyAttendance(school_id=student.school_id, student_id=student.id,

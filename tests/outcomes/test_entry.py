@@ -1,5 +1,7 @@
 """A teacher takes a day's attendance and enters grades for a whole class; behaviour."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,7 +12,7 @@ from portal.interactions.models import Interaction
 from portal.outcomes.models import BehaviourIncident, DailyAttendance, Grade
 from portal.people.models import Enrollment, GradingPeriod
 from tests import factories as f
-from tests.people.helpers import classroom
+from tests.people.helpers import classroom, client_for
 
 
 def _second_student(room):
@@ -249,3 +251,34 @@ def test_what_happened_cannot_be_dated_in_the_future(app, login_as, record):
     assert client.post(url, data={**data, "occurred_at": "2026-10-05T10:00"}).status_code == 302
     model = BehaviourIncident if record == "behaviour" else Interaction
     assert db.session.scalar(select(func.count()).select_from(model)) == 1
+
+
+def _seen_marks(page: str) -> dict:
+    return dict(re.findall(r'name="(seen-\d+)" value="([^"]*)"', page))
+
+
+def test_a_colleague_s_mark_is_not_put_back_to_present_by_an_untouched_grid(app):
+    """Ana is in Maths and English. Both teachers open the day; the maths teacher marks her
+    absent; the English teacher saves the grid as it was shown: her absence stays. A mark
+    the English teacher does change on the page is theirs."""
+    room = classroom()
+    english = f.make_section(room.school, room.other_teacher, room.student, term=room.term,
+                             subject="English")
+    db.session.commit()
+    maths_url = f"/outcomes/sections/{room.section.id}/attendance?on_date=2026-10-05"
+    english_url = f"/outcomes/sections/{english.id}/attendance?on_date=2026-10-05"
+    maths, other = client_for(app, room.teacher), client_for(app, room.other_teacher)
+    maths_seen = _seen_marks(maths.get(maths_url).get_data(as_text=True))
+    english_seen = _seen_marks(other.get(english_url).get_data(as_text=True))
+    student = room.student.id
+    assert maths.post(maths_url, data={"on_date": "2026-10-05", **maths_seen,
+                                       f"status-{student}": "absent_unexcused"}
+                      ).status_code == 302
+    assert other.post(english_url, data={"on_date": "2026-10-05", **english_seen,
+                                         f"status-{student}": "present"}).status_code == 302
+    assert db.session.scalar(select(DailyAttendance.status)) == "absent_unexcused"
+    again = _seen_marks(other.get(english_url).get_data(as_text=True))
+    other.post(english_url, data={"on_date": "2026-10-05", **again,
+                                  f"status-{student}": "tardy"})
+    db.session.expire_all()
+    assert db.session.scalar(select(DailyAttendance.status)) == "tardy"
