@@ -9,14 +9,13 @@ from portal.auth.models import User
 from portal.core.once import _kept_location
 from portal.events.models import EventAttendance
 from portal.extensions import db
-from portal.family.services import submit_feedback
 from portal.messaging.models import Delivery
 from portal.messaging.worker import drain
 from portal.needs.models import FeedbackReply, Need
 from portal.outcomes.models import Program, ProgramEnrollment
 from tests.conftest import is_postgres
 from tests.events.helpers import add_event, school_with_families
-from tests.people.helpers import classroom, client_for, district
+from tests.people.helpers import classroom, client_for, district, family_request
 from tests.test_hostile_input import ROLES, Forms, Probe, _paths, _refused, world  # noqa: F401
 
 REPLY = {"body": "We will look at the homework together on Monday."}
@@ -27,11 +26,7 @@ def _count(model) -> int:
 
 
 def _request(room):
-    feedback = submit_feedback(guardian=room.guardian, author=room.parent,
-                               student_id=room.student.id, kind="question",
-                               subject="Homework", body="How much homework is there?")
-    db.session.commit()
-    return feedback
+    return family_request(room)
 
 
 def test_a_reply_pressed_twice_is_sent_once_and_the_second_press_is_told(

@@ -5,13 +5,12 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.core.signals import record_changed
 from portal.extensions import db
-from portal.family.services import submit_feedback
 from portal.interactions.models import Interaction
 from portal.messaging.models import Message
 from portal.messaging.services import notify_guardian
 from tests import factories as f
 from tests.messaging.helpers import school_with_families
-from tests.people.helpers import classroom
+from tests.people.helpers import classroom, family_request
 
 
 def _message(world, guardian, student=None, subject="Trip on Friday"):
@@ -99,10 +98,7 @@ def test_a_reply_to_a_closed_request_is_refused_with_its_words_kept(app, login_a
     """The request was closed meanwhile: the family sees why on the thread, with what they
     wrote still in the box (it was a bare error page, their text gone)."""
     room = classroom()
-    feedback = submit_feedback(guardian=room.guardian, author=room.parent,
-                               student_id=room.student.id, kind="question",
-                               subject="Homework", body="How much homework is there?")
-    db.session.commit()
+    feedback = family_request(room)
     staff = login_as(room.teacher)
     staff.post(f"/needs/requests/{feedback.id}/reply", data={"body": "About an hour."})
     staff.post(f"/needs/requests/{feedback.id}/update", data={"assigned_to_id": "",

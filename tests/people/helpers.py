@@ -97,3 +97,14 @@ def client_for(app, user):
     with client.session_transaction() as session:
         sign_in_session(session, user)
     return client
+
+
+def family_request(room: SimpleNamespace, body: str = "How much homework is there?"):
+    """The classroom's parent asks the school a question about their child; committed."""
+    from portal.family.services import submit_feedback
+
+    feedback = submit_feedback(guardian=room.guardian, author=room.parent,
+                               student_id=room.student.id, kind="question",
+                               subject="Homework", body=body)
+    db.session.commit()
+    return feedback
