@@ -10,6 +10,7 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.core.signals import students_flagged
+from portal.core.time import utcnow
 from portal.events.invitations import record_rsvp
 from portal.events.models import EventInvitation
 from portal.extensions import db
@@ -89,7 +90,7 @@ def test_a_need_or_follow_up_assigned_by_someone_else_tells_the_new_owner(app):
     need = record_need(student=world.ana, actor=world.admin, kind="health", title="Glasses",
                        owner=world.teacher)
     log_interaction(student=world.ana, author=world.teacher, channel="phone",
-                    occurred_at=db.func.now(), summary="Called", follow_up_owner=world.teacher,
+                    occurred_at=utcnow(), summary="Called", follow_up_owner=world.teacher,
                     follow_up_due_on=date(2026, 11, 30))  # their own: no notification
     assert notified(Kind.ASSIGNED) == {world.teacher.id: ["Need assigned to you: Glasses"]}
     update_need(need=need, student=world.ana, actor=world.admin, owner=world.counsellor)
