@@ -19,6 +19,7 @@ from jinja2 import (
     meta,
     nodes,
 )
+from jinja2.ext import Extension
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -43,8 +44,30 @@ _DESCRIPTIONS = {
 _RULE = (f"Use only the merge fields {', '.join(MERGE_FIELDS)} and "
          "{% if %} / {% elif %} / {% else %}.")
 _LINK = re.compile(r"https?://[^\s<>\"']+")
+_TAG = r"\{%(?:[^%\n]|%(?!\}))*%\}|\{#(?:[^#\n]|#(?!\}))*#\}"  # {% block %} or {# comment #}
+_TAGS_ALONE = re.compile(rf"^(?P<tags>[ \t]*(?:{_TAG})(?:[ \t]*(?:{_TAG}))*)(?P<end>[ \t]*\r?\n)",
+                         re.MULTILINE)
+_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.DOTALL)
+
+
+class BlockLines(Extension):
+    """Drop the line break of a line holding only tags and comments (`{% endif %}` alone),
+    and keep the one after an inline tag (Jinja's trim_blocks drops both)."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        """Move each such line break into a comment, so error messages keep line numbers."""
+        raw = [found.span() for found in _RAW.finditer(source)]
+
+        def hidden(found: re.Match) -> str:
+            if any(start <= found.start() < end for start, end in raw):
+                return found.group(0)
+            return found.group("tags") + "{#" + found.group("end") + "#}"
+
+        return _TAGS_ALONE.sub(hidden, source)
+
+
 _environment = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False,
-                                    trim_blocks=True, lstrip_blocks=True)
+                                    lstrip_blocks=True, extensions=[BlockLines])
 
 
 class TemplateProblem(ValueError):

@@ -135,3 +135,28 @@ def test_a_link_keeps_its_whole_address_and_not_the_sentences_punctuation(text, 
 def test_only_web_addresses_become_links():
     html = text_to_html("javascript:alert(1) and ftp://files.example and <b>bold</b>")
     assert "<a " not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_an_inline_block_keeps_the_line_break_after_it():
+    body = ("Dear {{ guardian_name }},{% if student_name %} about {{ student_name }}{% endif %}\n"
+            "Next line{# a note #}\n{% if student_name %}Ana{% endif %}\nLast line")
+    assert render_text(body, FIELDS) == "Dear Maria Lopez, about Ana\nNext line\nAna\nLast line"
+
+
+def test_a_line_holding_only_blocks_vanishes_whole():
+    body = ("Dear {{ guardian_name }},\n"
+            "  {% if student_name %}  \n"
+            "About {{ student_name }}.\r\n"
+            "{% else %}{# nobody #}\n"
+            "Nobody.\n"
+            "{% endif %}\n"
+            "{# signed by the office #}\n"
+            "The school")
+    assert render_text(body, FIELDS) == "Dear Maria Lopez,\nAbout Ana.\nThe school"
+    with pytest.raises(TemplateProblem, match="Line 4"):  # lines are still counted
+        render_text("{% if student_name %}\nA\n{% endif %}\n{{ nobody }}", FIELDS)
+
+
+def test_a_raw_block_is_left_as_written():
+    body = "{% raw %}\n{% if x %}\n{% endraw %}\nEnd"
+    assert render_text(body, FIELDS) == "\n{% if x %}\n\nEnd"
