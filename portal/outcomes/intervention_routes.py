@@ -124,6 +124,8 @@ def plan_action(intervention_id: int, action: str):
     if action not in actions:
         abort(404)
     form, success, run = actions[action]
-    if form.validate_on_submit() and save_or_refuse(form, lambda: run(form), success) is None:
+    refused = form.validate_on_submit() and save_or_refuse(form, lambda: run(form), success)
+    if refused is None:
         return redirect(url_for(".intervention", intervention_id=plan.id))
-    return _plan_page(plan, student, status=400, **{f"{action}_form": form})
+    return _plan_page(plan, student, status=refused.status if refused else 400,
+                      **{f"{action}_form": form})

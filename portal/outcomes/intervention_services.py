@@ -89,7 +89,9 @@ def update_intervention(*, plan: Intervention, student: Student, actor: User,
 
 def add_intervention_note(*, plan: Intervention, student: Student, actor: User,
                           body: str) -> InterventionNote:
-    """Add a progress note to an intervention plan."""
+    """Add a progress note to an open intervention plan (a closed one is history)."""
+    if plan.status == InterventionStatus.CLOSED:
+        raise Conflict(_("This intervention is closed; no more notes can be added."))
     note = InterventionNote(intervention_id=plan.id, author_id=actor.id, body=body.strip(),
                             created_at=utcnow())
     db.session.add(note)

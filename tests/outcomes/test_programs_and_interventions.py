@@ -1,9 +1,12 @@
 """Programs and who takes part (administrators); intervention plans from a student's page."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEvent
+from portal.core.errors import Conflict
 from portal.extensions import db
+from portal.outcomes.intervention_services import add_intervention_note
 from portal.outcomes.models import (
     Intervention,
     InterventionNote,
@@ -302,3 +305,27 @@ def test_the_plan_forms_flag_choice_is_said_in_the_readers_language(app, login_a
     page = login_as(room.teacher).get(
         f"/outcomes/students/{room.student.id}/interventions/new").get_data(as_text=True)
     assert "Neueste Risikomarkierung: beobachten" in page
+
+
+def test_a_closed_plan_takes_no_more_notes(app, login_as):
+    """A closed plan is history: a progress note is refused (409, saying why) by the page
+    and by the service alike, and the page offers no note form."""
+    room = classroom()
+    client = login_as(room.teacher)
+    _open_plan(client, room)
+    plan = db.session.scalar(select(Intervention))
+    client.post(f"/outcomes/interventions/{plan.id}/close", data={"outcome": "improved"})
+    refused = client.post(f"/outcomes/interventions/{plan.id}/note",
+                          data={"body": "Written after closing"})
+    assert refused.status_code == 409
+    assert "This intervention is closed; no more notes can be added." in refused.get_data(
+        as_text=True)
+    page = client.get(f"/outcomes/interventions/{plan.id}").get_data(as_text=True)
+    assert "Add note" not in page and "no more notes can be added" in page
+    db.session.expire_all()
+    plan = db.session.get(Intervention, plan.id)
+    with pytest.raises(Conflict):
+        add_intervention_note(plan=plan, student=room.student, actor=room.teacher,
+                              body="From elsewhere")
+    db.session.rollback()
+    assert db.session.scalar(select(InterventionNote)) is None
