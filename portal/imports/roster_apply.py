@@ -233,10 +233,9 @@ def apply_classes(ctx: Context) -> None:
                    room=cls.room or None, is_active=True)
     if ctx.roster.is_bulk("classes"):
         listed = {cls.sourced_id for cls in ctx.roster.classes}
-        course_schools = {c["id"]: c["school_id"] for c in ctx.course_codes.values()}
+        imported = ctx.imported_section_ids()
         for sourced_id, section in ctx.sections.items():
-            if sourced_id not in listed and \
-                    course_schools.get(section["course_id"]) in ctx.imported_school_ids:
+            if sourced_id not in listed and section["id"] in imported:
                 ctx.deactivate("sections", section)
     ctx.write("sections")
     ctx.section_courses.update({s["id"]: s["course_id"] for s in ctx.sections.values()})

@@ -230,6 +230,12 @@ class Context:
             update_rows(table, changes.changed)
             insert_rows(table, list(changes.new.values()))
 
+    def imported_section_ids(self) -> set[int]:
+        """The ids of the stored classes of the schools whose orgs this set imports."""
+        schools = {course["id"]: course["school_id"] for course in self.course_codes.values()}
+        return {section_id for section_id, course_id in self.section_courses.items()
+                if schools.get(course_id) in self.imported_school_ids}
+
     def is_erased(self, sourced_id: str) -> bool:
         """Whether this is someone erased at the school's request (noted for the summary)."""
         if sourced_id not in self.erased:

@@ -234,6 +234,7 @@ def apply_enrollments(ctx: Context) -> None:
     """Students take a seat in a section; a teacher enrollment makes the section's teacher."""
     enrollments = ctx.roster.enrollments
     listed_users = {user.sourced_id for user in ctx.roster.users}
+    taught: set[int] = set()  # the sections this file gave their teacher
     for enrollment in sorted(enrollments, key=lambda e: (e.active, not e.primary)):
         section = ctx.sections.get(enrollment.class_id)
         if section is None:
@@ -241,9 +242,10 @@ def apply_enrollments(ctx: Context) -> None:
         elif enrollment.role == "student":
             _apply_seat(ctx, enrollment, section, listed_users)
         elif enrollment.role == "teacher":
-            _apply_teacher(ctx, enrollment, section, listed_users)
+            _apply_teacher(ctx, enrollment, section, listed_users, taught)
     if ctx.roster.is_bulk("enrollments"):
         _remove_unlisted_seats(ctx, {enrollment.sourced_id for enrollment in enrollments})
+        _remove_unlisted_teachers(ctx, taught)
     ctx.write("enrollments", "sections")
     ctx.progress("enrollments.csv", len(enrollments), len(enrollments))
 
@@ -253,12 +255,20 @@ def _remove_unlisted_seats(ctx: Context, listed: set[str]) -> None:
 
     A seat taken over by a listed enrollment (same class and student, new sourcedId) stays.
     """
-    course_schools = {c["id"]: c["school_id"] for c in ctx.course_codes.values()}
+    imported = ctx.imported_section_ids()
     seats = {id(seat): seat for seat in ctx.enrollments.values()}
     for seat in seats.values():
-        school_id = course_schools.get(ctx.section_courses.get(seat["section_id"]))
-        if seat["sourced_id"] not in listed and school_id in ctx.imported_school_ids:
+        if seat["sourced_id"] not in listed and seat["section_id"] in imported:
             _remove_seat(ctx, seat)
+
+
+def _remove_unlisted_teachers(ctx: Context, taught: set[int]) -> None:
+    """A class of an imported school whose teacher enrollment the bulk file no longer lists
+    has no teacher (until the roster names one)."""
+    imported = ctx.imported_section_ids()
+    for section in ctx.sections.values():
+        if section["id"] in imported and section["id"] not in taught and section["teacher_id"]:
+            ctx.save("sections", section, teacher_id=None)
 
 
 def _wrong_person(ctx: Context, enrollment: Enrollment, kind: str, people: dict,
@@ -312,7 +322,10 @@ def _apply_seat(ctx: Context, enrollment: Enrollment, section: dict,
 
 
 def _apply_teacher(ctx: Context, enrollment: Enrollment, section: dict,
-                   listed_users: set[str]) -> None:
+                   listed_users: set[str], taught: set[int]) -> None:
+    """Make the section's teacher the one the file names: the first of its teachers (primary
+    ones come first). A bulk file names every class's teacher; a delta changes a class's
+    other teacher only with a primary enrollment (the portal keeps one teacher a class)."""
     if _wrong_person(ctx, enrollment, "staff member", ctx.staff, listed_users):
         return
     teacher = ctx.staff[enrollment.user_id]
@@ -320,6 +333,9 @@ def _apply_teacher(ctx: Context, enrollment: Enrollment, section: dict,
         if section["teacher_id"] == teacher["id"]:
             ctx.save("sections", section, teacher_id=None)
         return
-    if section["teacher_id"] is None or enrollment.primary or \
-            section["teacher_id"] == teacher["id"]:
+    if section["id"] in taught:
+        return
+    if ctx.roster.is_bulk("enrollments") or enrollment.primary or \
+            section["teacher_id"] in (None, teacher["id"]):
         ctx.save("sections", section, teacher_id=teacher["id"])
+        taught.add(section["id"])
