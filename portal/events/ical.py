@@ -2,24 +2,26 @@
 the single-event download, the booking confirmation and the family feed."""
 
 from datetime import UTC
+from email.utils import parseaddr
 
-from icalendar import Calendar
+from flask import current_app
+from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEntry
 
 from portal.auth.models import User
 from portal.core.time import to_local, utcnow
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.extensions import db
-from portal.people.models import Student
+from portal.people.models import School, Student
+
+# A booking's entry changes once after it is sent: its cancellation, which calendars apply
+# only with a higher SEQUENCE than the entry they hold (RFC 5546).
+BOOKED_SEQUENCE, CANCELLED_SEQUENCE = 0, 1
 
 
 def build_calendar(*, name: str, timezone: str, events=(), slots=()) -> str:
     """Return an iCalendar text with the events and booked conference slots, in the zone."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//School portal//Events//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", timezone)
+    calendar = _calendar(name, timezone)
     for event in events:
         calendar.add_component(_event_entry(event, timezone))
     for slot in slots:
@@ -27,6 +29,38 @@ def build_calendar(*, name: str, timezone: str, events=(), slots=()) -> str:
         calendar.add_component(_slot_entry(slot, event, timezone))
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")
+
+
+def build_cancellation(*, slot: ConferenceSlot, timezone: str) -> str:
+    """Return the iCalendar cancellation (METHOD:CANCEL) of a booking, for the family's email:
+    the booking's UID with a higher SEQUENCE, so their calendar removes the entry."""
+    event = db.session.get(Event, slot.event_id)
+    calendar = _calendar(event.title, timezone)
+    calendar.add("method", "CANCEL")
+    entry = _slot_entry(slot, event, timezone, cancelled=True)
+    organizer = vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_DEFAULT_SENDER'])[1]}")
+    organizer.params["cn"] = db.session.get(School, event.school_id).name
+    entry.add("organizer", organizer)
+    calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")
+
+
+def booking_uid(slot: ConferenceSlot, event: Event) -> str:
+    """Return the calendar UID of a slot's booking: one per booking, so a cancelled booking
+    and a later one of the same slot are two entries (an open slot has the slot's own)."""
+    if slot.booked_at is None:
+        return f"slot-{slot.id}.{event.uid}"
+    return f"booking-{slot.id}-{slot.booked_at:%Y%m%dT%H%M%S%f}.{event.uid}"
+
+
+def _calendar(name: str, timezone: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//School portal//Events//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", timezone)
+    return calendar
 
 
 def _entry(*, uid: str, title: str, starts_at, ends_at, timezone: str, changed_at) -> CalendarEntry:
@@ -50,16 +84,18 @@ def _event_entry(event: Event, timezone: str) -> CalendarEntry:
     return entry
 
 
-def _slot_entry(slot: ConferenceSlot, event: Event, timezone: str) -> CalendarEntry:
+def _slot_entry(slot: ConferenceSlot, event: Event, timezone: str,
+                cancelled: bool = False) -> CalendarEntry:
     staff = db.session.get(User, slot.staff_id)
     student = db.session.get(Student, slot.student_id) if slot.student_id else None
     title = f"{event.title}: {staff.full_name}"
     if student is not None:
         title += f" · {student.display_name}"
-    entry = _entry(uid=f"slot-{slot.id}.{event.uid}", title=title, starts_at=slot.starts_at,
+    entry = _entry(uid=booking_uid(slot, event), title=title, starts_at=slot.starts_at,
                    ends_at=slot.ends_at, timezone=timezone, changed_at=slot.updated_at)
     if slot.location:
         entry.add("location", slot.location)
-    entry.add("status", "CANCELLED" if slot.status in (SlotStatus.CANCELLED, SlotStatus.BLOCKED)
-              else "CONFIRMED")
+    cancelled = cancelled or slot.status in (SlotStatus.CANCELLED, SlotStatus.BLOCKED)
+    entry.add("sequence", CANCELLED_SEQUENCE if cancelled else BOOKED_SEQUENCE)
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     return entry

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.time import to_local
-from portal.events.ical import build_calendar
+from portal.events.ical import build_calendar, build_cancellation
 from portal.events.models import ConferenceSlot, Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import UpdateKind
@@ -39,7 +39,8 @@ def tell_invited(event: Event, *, sender: User, subject, body) -> int:
 
 def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | None,
                     what: str) -> None:
-    """Tell a guardian their conference slot was booked, moved or cancelled (with the .ics)."""
+    """Tell a guardian their conference slot was booked, moved or cancelled (with the .ics;
+    call it before a cancelled booking is freed: the cancellation names the booking)."""
     event = db.session.get(Event, slot.event_id)
     school = db.session.get(School, event.school_id)
     staff = db.session.get(User, slot.staff_id)
@@ -56,11 +57,16 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
         body = subjects[what] + "\n\n" + _("%(event)s, about %(child)s.", **names)
         if slot.location:
             body += "\n" + _("Where: %(place)s", place=slot.location)
-    attachments = None
-    if what != "cancelled":
-        text = build_calendar(name=event.title, timezone=school.timezone, slots=[slot])
-        attachments = [{"filename": "conference.ics", "content_type": "text/calendar",
-                        "text": text}]
+    calendar_file = _calendar_file(slot, event, school, cancelled=what == "cancelled")
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
-                    body_text=body, student=student, sender=sender, attachments=attachments,
+                    body_text=body, student=student, sender=sender, attachments=[calendar_file],
                     always_send=True, their_own=True)
+
+
+def _calendar_file(slot: ConferenceSlot, event: Event, school: School, *, cancelled: bool) -> dict:
+    """The booking's .ics: to add it to the family's calendar, or (same UID) to take it out."""
+    if cancelled:
+        return {"filename": "conference.ics", "content_type": "text/calendar; method=CANCEL",
+                "text": build_cancellation(slot=slot, timezone=school.timezone)}
+    return {"filename": "conference.ics", "content_type": "text/calendar",
+            "text": build_calendar(name=event.title, timezone=school.timezone, slots=[slot])}

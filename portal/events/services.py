@@ -16,10 +16,10 @@ from portal.core.time import to_utc, utcnow
 from portal.events.audience import check_audience
 from portal.events.invitations import invite_audience, promote_waitlisted
 from portal.events.models import ConferenceSlot, Event, EventInvitation, EventKind, SlotStatus
-from portal.events.notices import tell_invited
+from portal.events.notices import tell_about_slot, tell_invited
 from portal.extensions import db
 from portal.people.changes import check_unchanged_since
-from portal.people.models import School
+from portal.people.models import Guardian, School
 
 MAX_OCCURRENCES = 60
 
@@ -160,8 +160,9 @@ def update_event(*, actor: User, event: Event, details: EventDetails,
 
 
 def cancel_event(*, actor: User, event: Event, reason: str = "") -> int:
-    """Cancel an event and its booked conference slots; tell every invited family, once:
-    of two presses at the same moment only one cancels."""
+    """Cancel an event and its booked conference slots; tell every invited family, once (and
+    each family with a booking, with its calendar cancellation): of two presses at the same
+    moment only one cancels."""
     cancelled = db.session.execute(
         update(Event).where(Event.id == event.id, Event.status != "cancelled")
         .values(status="cancelled", updated_at=utcnow())
@@ -170,7 +171,10 @@ def cancel_event(*, actor: User, event: Event, reason: str = "") -> int:
     if cancelled != 1:
         raise DomainError(_("This event is already cancelled."))
     for slot in db.session.scalars(select(ConferenceSlot).where(
-            ConferenceSlot.event_id == event.id)):
+            ConferenceSlot.event_id == event.id)).all():
+        if slot.status == SlotStatus.BOOKED:  # in the family's calendar: the .ics takes it out
+            tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id),
+                            sender=actor, what="cancelled")
         slot.status = SlotStatus.CANCELLED
     db.session.flush()
     told = tell_invited(

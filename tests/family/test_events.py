@@ -94,6 +94,45 @@ def test_a_guardian_books_and_gets_an_email_with_the_ics(app, login_as, smtp_ser
     assert str(entry["location"]) == "Room 12"
 
 
+def _calendar_in(smtp_server, subject: str) -> Calendar:
+    drain()
+    email = next(m for m in smtp_server.messages if m["Subject"].startswith(subject))
+    attachment = next(part for part in email.walk() if part.get_filename() == "conference.ics")
+    return Calendar.from_ical(attachment.get_payload(decode=True))
+
+
+def _assert_cancels(cancellation: Calendar, booking: Calendar) -> None:
+    """The cancellation names the booking's entry (same UID) as a newer version of it."""
+    booked, cancelled = booking.walk("VEVENT")[0], cancellation.walk("VEVENT")[0]
+    assert str(cancellation["method"]) == "CANCEL" and str(cancelled["status"]) == "CANCELLED"
+    assert str(cancelled["uid"]) == str(booked["uid"])
+    assert int(cancelled["sequence"]) > int(booked.get("sequence", 0))
+    assert cancelled.decoded("dtstart") == booked.decoded("dtstart")
+
+
+def test_a_cancelled_booking_s_email_takes_it_out_of_the_familys_calendar(app, login_as,
+                                                                         smtp_server):
+    world = school_with_families()
+    _event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    client.post(f"/family/conferences/slots/{slots[1].id}/book", data={"student_id": world.ann.id})
+    client.post(f"/family/conferences/slots/{slots[1].id}/cancel")
+    _assert_cancels(_calendar_in(smtp_server, "Conference cancelled"),
+                    _calendar_in(smtp_server, "Conference booked"))
+
+
+def test_a_cancelled_conference_takes_the_booking_out_of_the_familys_calendar(app, login_as,
+                                                                             smtp_server):
+    world = school_with_families()
+    event, slots = _conference(world)
+    login_as(world.marta_user).post(f"/family/conferences/slots/{slots[2].id}/book",
+                                    data={"student_id": world.ann.id})
+    cancel_event(actor=world.admin, event=db.session.get(type(event), event.id))
+    db.session.commit()
+    _assert_cancels(_calendar_in(smtp_server, "Conference cancelled"),
+                    _calendar_in(smtp_server, "Conference booked"))
+
+
 def test_cancel_and_rebook_until_the_cut_off(app, login_as):
     world = school_with_families()
     event, slots = _conference(world)
