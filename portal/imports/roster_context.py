@@ -41,6 +41,11 @@ TABLES: dict[str, Table] = {
 }
 
 
+# Unique columns whose values a roster may move between records in one run (two students
+# swapping their numbers): emptied first, so the unique index never sees a value twice.
+RENUMBERED: dict[str, tuple[str, ...]] = {"students": ("external_id",)}
+
+
 @dataclass
 class ImportSummary:
     """How many records of each kind an import created, updated and deactivated."""
@@ -69,6 +74,14 @@ class TableChanges:
     new: dict[int, dict] = field(default_factory=dict)  # id() of the record → the record
     changed: dict[int, dict] = field(default_factory=lambda: defaultdict(dict))
     deleted: set[int] = field(default_factory=set)
+
+
+def _emptied(table: Table, changed: dict[int, dict]) -> dict[int, dict]:
+    """The RENUMBERED columns that these changes give a new value, set to NULL."""
+    columns = RENUMBERED.get(table.name, ())
+    emptied = {row_id: {column: None for column in columns if column in values}
+               for row_id, values in changed.items()}
+    return {row_id: values for row_id, values in emptied.items() if values}
 
 
 def search_names(model, values: dict) -> dict:
@@ -227,6 +240,7 @@ class Context:
             if changes is None:
                 continue
             delete_rows(table, changes.deleted)
+            update_rows(table, _emptied(table, changes.changed))
             update_rows(table, changes.changed)
             insert_rows(table, list(changes.new.values()))
 
