@@ -1,10 +1,14 @@
 """Numbers and percentages written the way each language writes them (98,4 % in French,
 ۹۸٫۴٪ in Persian): Babel's patterns and symbols, in the language's own digits."""
 
+from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
+from babel.dates import format_date, format_time
 from babel.numbers import NumberPattern, parse_pattern
+
+from portal.core.time import to_local
 
 # Babel gives the symbols of a numbering system, not its digits.
 DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "deva": "०१२३४५६७८९"}
@@ -45,3 +49,22 @@ def format_percentage(points: float, locale: Locale, digits: int | None = None) 
     if digits is None:
         digits = 0 if float(points).is_integer() else 1
     return _formatted(points / 100 or 0, locale.percent_formats[None].pattern, locale, digits)
+
+
+@lru_cache(maxsize=32)
+def locale_of(code: str) -> Locale:
+    """Return the Babel locale of a portal language code (fr, zh_Hans), parsed once."""
+    return Locale.parse(code)
+
+
+def format_day(day: date, locale: Locale) -> str:
+    """Write a day the way the language writes dates ("7 déc. 2026", "07.12.2026")."""
+    return native_digits(format_date(day, "medium", locale=locale), locale)
+
+
+def format_moment(moment: datetime, timezone: str, locale: Locale) -> str:
+    """Write a naive UTC moment as the day and time in a zone, the way the language does."""
+    local = to_local(moment, timezone)
+    return native_digits(locale.datetime_formats["medium"].format(
+        format_time(local, "short", locale=locale), format_date(local.date(), "medium",
+                                                               locale=locale)), locale)

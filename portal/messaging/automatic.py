@@ -3,13 +3,14 @@
 from datetime import datetime, time, timedelta
 
 from babel.dates import format_date, format_time
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.bulk import among
 from portal.core.codes import word_of
+from portal.core.formats import format_day
 from portal.core.locale import language_of
 from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, today_in, utcnow
@@ -61,7 +62,7 @@ def send_absence_notices(records: list[DailyAttendance]) -> int:
                          "today, %(day)s, and we have no excuse on record. If you know why, "
                          "please reply to this message or call the school office.",
                          guardian=guardian.display_name, name=student.display_name,
-                         grade=student.grade_level, day=record.on_date.isoformat())
+                         grade=student.grade_level, day=format_day(record.on_date, get_locale()))
             start_of_day = to_utc(datetime.combine(record.on_date, time()), school.timezone)
             if _already_told(guardian, UpdateKind.ABSENCE, student.id, subject, start_of_day):
                 continue

@@ -212,7 +212,7 @@ class CampaignText:
         subject_source, body, language, wanted = self.variant_for(
             recipient.guardian.preferred_language, school)
         fields = merge_fields(guardian=recipient.guardian, students=recipient.students,
-                              school=school, wanted=wanted)
+                              school=school, language=language, wanted=wanted)
         try:
             subject, text = render_subject_and_text(subject=subject_source, body=body,
                                                     fields=fields)

@@ -11,10 +11,11 @@ family who turned the digest off still gets the alert, and the reverse.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, true
 
+from portal.core.formats import format_day, format_moment, format_number
 from portal.core.models import Visibility
 from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, utcnow
@@ -34,16 +35,18 @@ from portal.people.models import Guardian, School, Student, StudentGuardian
 
 
 def _child_section(student: Student, since) -> list[str]:
+    """The child's lines, numbers and dates written in the current locale's way."""
+    locale = get_locale()
     week = attendance_summary(student, since=since)
     lines = [_("%(name)s (grade %(level)s)", name=student.display_name, level=student.grade_level)]
     if week["days"]:
         lines.append(_("Attendance this week: %(rate)s %% (%(absences)d absences)",
-                       rate=week["rate"], absences=week["absences"]))
+                       rate=format_number(week["rate"], locale, 1), absences=week["absences"]))
     grades = [row for row in latest_grades(student, 20) if row["grade"].recorded_on >= since]
     lines += [_("New grade: %(course)s %(percent).0f %%", course=row["course"],
                 percent=row["grade"].percent) for row in grades]
     lines += [_("Missing work: %(course)s, %(name)s (due %(day)s)", course=row["course"],
-                name=row["name"], day=row["due_on"].isoformat())
+                name=row["name"], day=format_day(row["due_on"], locale))
               for row in missing_work(student, until=since + timedelta(days=7),
                                       since=since - timedelta(days=MISSING_LOOKBACK_DAYS))]
     interventions = db.session.scalars(select(Intervention).where(
@@ -59,7 +62,7 @@ def _upcoming_events(guardian: Guardian, school: School, now: datetime) -> list[
         .where(EventInvitation.guardian_id == guardian.id, Event.starts_at > now,
                Event.starts_at <= now + timedelta(days=14), Event.status != "cancelled")
         .order_by(Event.starts_at)).all()
-    return [f"{to_local(event.starts_at, school.timezone):%Y-%m-%d %H:%M} {event.title}"
+    return [f"{format_moment(event.starts_at, school.timezone, get_locale())} {event.title}"
             for event in events]
 
 
