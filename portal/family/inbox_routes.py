@@ -32,14 +32,22 @@ def inbox():
                            unread=queries.unread_count(guardian.id))
 
 
-
-def _reply_form(thread, data=None) -> ReplyForm:
-    form = ReplyForm(data=data)
+def _reply_form(thread, feedback) -> ReplyForm:
+    """The reply form; it asks which child only on a message about none of them in particular
+    (a request's thread has its own), and only a guardian with a child they may name."""
+    form = ReplyForm()
     children = children_of(current_user)
-    form.student_id.choices = [(child.id, child.display_name) for child in children]
-    if thread.student_id:
-        form.student_id.data = thread.student_id
+    if thread.student_id or feedback is not None or not children:
+        del form.student_id
+    else:
+        form.student_id.choices = [(child.id, child.display_name) for child in children]
     return form
+
+
+def _student_of_reply(thread, form: ReplyForm):
+    """The child the reply is about (checked on the server), or None: no child to name."""
+    student_id = thread.student_id or (form.student_id.data if form.student_id else None)
+    return get_student_or_404(current_user, student_id) if student_id else None
 
 
 def _show_thread(thread, form: ReplyForm) -> str:
@@ -55,7 +63,7 @@ def inbox_message(message_id: int):
     thread = inbox_service.get_thread_or_404(guardian, message_id)
     inbox_service.open_message(guardian=guardian, message=thread)
     db.session.commit()
-    return _show_thread(thread, _reply_form(thread))
+    return _show_thread(thread, _reply_form(thread, request_of_thread(thread.id)))
 
 
 @bp.post("/inbox/<int:message_id>/reply")
@@ -64,10 +72,10 @@ def inbox_message(message_id: int):
 def reply(message_id: int):
     guardian = my_guardian()
     thread = inbox_service.get_thread_or_404(guardian, message_id)
-    form = _reply_form(thread)
+    feedback = request_of_thread(thread.id)
+    form = _reply_form(thread, feedback)
     if not form.validate_on_submit():
         return _show_thread(thread, form), 400
-    feedback = request_of_thread(thread.id)
     if feedback is not None:  # the thread of a request: the reply joins the request
         try:
             reply_to_feedback(feedback=feedback, author=current_user, body=form.body.data)
@@ -76,9 +84,8 @@ def reply(message_id: int):
             form.body.errors = [*form.body.errors, refused.message]
             return _show_thread(thread, form), refused.status
     else:
-        student = get_student_or_404(current_user, thread.student_id or form.student_id.data)
         inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,
-                                       body=form.body.data, student=student)
+                                       body=form.body.data, student=_student_of_reply(thread, form))
     db.session.commit()
     flash(_("Your reply was sent to the school."), "success")
     return redirect(url_for("family.inbox_message", message_id=thread.id))

@@ -111,3 +111,39 @@ def test_a_reply_to_a_closed_request_is_refused_with_its_words_kept(app, login_a
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "This request is closed." in page and "Thank you, one more question." in page
+
+
+def test_a_guardian_with_no_child_to_name_replies_to_a_general_message(app, login_as):
+    """Diego may not be told about Ana, so he has no child to choose: the form asked him for
+    one anyway, and he could not reply at all."""
+    world = school_with_families()
+    thread = _message(world, world.dad, subject="School closed on Monday")
+    client = login_as(world.dad.user)
+    assert "About which child" not in client.get(f"/family/inbox/{thread.id}").get_data(
+        as_text=True)
+    response = client.post(f"/family/inbox/{thread.id}/reply", data={"body": "Thanks."})
+    assert response.status_code == 302
+    reply = db.session.scalar(select(Message).where(Message.from_family.is_(True)))
+    assert (reply.thread_id, reply.student_id, reply.body_text) == (thread.id, None, "Thanks.")
+    assert db.session.scalar(select(Interaction)) is None
+
+
+def test_the_thread_of_a_request_never_asks_which_child(app, login_as):
+    """The request says what it is about (a child, or the school in general)."""
+    from portal.family.services import submit_feedback
+    from portal.needs.models import FeedbackReply
+    from portal.needs.services import reply_to_feedback
+
+    world = school_with_families()
+    feedback = submit_feedback(guardian=world.mum, author=world.mum.user, student_id=None,
+                               kind="question", subject="Bus times", body="When is the bus?")
+    reply_to_feedback(feedback=feedback, actor=world.admin, body="At eight.")
+    db.session.commit()
+    client = login_as(world.mum.user)
+    page = client.get(f"/family/inbox/{feedback.message_id}").get_data(as_text=True)
+    assert "At eight." in page and "About which child" not in page
+    response = client.post(f"/family/inbox/{feedback.message_id}/reply",
+                           data={"body": "Thank you."})
+    assert response.status_code == 302
+    assert db.session.scalar(select(FeedbackReply.body).where(
+        FeedbackReply.author_id == world.mum.user.id)) == "Thank you."
