@@ -240,25 +240,33 @@ def _apply_demographics(roster: Roster, rows: list[Row], errors: list[RowError])
             users[row.get("sourcedId")].birth_date = birth_date
 
 
+def _repeated(records, key, column: str, reason: str) -> list[RowError]:
+    """An error for each record whose key an earlier one has; reason is formatted with the
+    record and the earlier one's line."""
+    first, errors = {}, []
+    for record in records:
+        if key(record) in first:
+            errors.append(record.row.error(column, reason.format(record=record,
+                                                                 line=first[key(record)])))
+        first.setdefault(key(record), record.row.line)
+    return errors
+
+
 def _duplicates(roster: Roster) -> list[RowError]:
     errors = []
     for records in (roster.orgs, roster.sessions, roster.courses, roster.classes,
                     roster.users, roster.enrollments):
-        seen: dict[str, int] = {}
-        for record in records:
-            if record.sourced_id in seen:
-                errors.append(record.row.error(
-                    "sourcedId", f"duplicate sourcedId (first on line {seen[record.sourced_id]})"))
-            seen.setdefault(record.sourced_id, record.row.line)
-    numbers: dict[tuple, int] = {}  # a school's student numbers are its own, one a student
-    for user in roster.users:
-        if user.role != "student" or not user.identifier:
-            continue
-        key = (user.org_ids[0] if user.org_ids else "", user.identifier)
-        if key in numbers:
-            errors.append(user.row.error(
-                "identifier", f"is another student's number too (line {numbers[key]})"))
-        numbers.setdefault(key, user.row.line)
+        errors += _repeated(records, lambda r: r.sourced_id, "sourcedId",
+                            "duplicate sourcedId (first on line {line})")
+    # A school's student numbers are its own, one a student.
+    errors += _repeated([u for u in roster.users if u.role == "student" and u.identifier],
+                        lambda u: (u.org_ids[0] if u.org_ids else "", u.identifier),
+                        "identifier", "is another student's number too (line {line})")
+    # One place a student in a class (an ended enrollment may stand beside the new one).
+    errors += _repeated([e for e in roster.enrollments if e.role == "student" and e.active],
+                        lambda e: (e.class_id, e.user_id), "userSourcedId",
+                        "is enrolled in class {record.class_id} on line {line} too (one "
+                        "enrollment per student and class)")
     return errors
 
 

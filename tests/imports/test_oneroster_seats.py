@@ -1,0 +1,38 @@
+"""Students' places in classes (enrollments) as the roster gives them."""
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.people.models import Enrollment, Section, Student
+from tests.imports.oneroster_set import enrollment, realistic, write_set
+from tests.imports.test_oneroster_import import run_import
+
+
+def seats() -> set[tuple]:
+    sections = dict(db.session.execute(select(Section.id, Section.sourced_id)).all())
+    students = dict(db.session.execute(select(Student.id, Student.sourced_id)).all())
+    return {(e.sourced_id, sections[e.section_id], students[e.student_id])
+            for e in db.session.scalars(select(Enrollment))}
+
+
+def test_a_student_enrolled_twice_in_a_class_is_refused_at_the_second_line(app, tmp_path):
+    """Two seats in one class took turns on each import; the data office fixes the file."""
+    files = realistic()
+    files["enrollments"].append(enrollment("e4b", "k-math-n", "s-north", "st1", "student"))
+    result = run_import(app, write_set(tmp_path / "twice", files))
+    assert result.exit_code == 1
+    assert ("enrollments.csv, line 10, column userSourcedId: 'st1' is enrolled in class "
+            "k-math-n on line 5 too (one enrollment per student and class)") in result.stderr
+    assert seats() == set()
+
+
+def test_an_ended_enrollment_beside_the_new_one_is_no_second_seat(app, tmp_path):
+    assert run_import(app, write_set(tmp_path / "first", realistic())).exit_code == 0
+    files = realistic()
+    files["enrollments"][3]["status"] = "tobedeleted"  # e4: st1 in k-math-n ended …
+    files["enrollments"].append(enrollment("e4b", "k-math-n", "s-north", "st1", "student"))
+    for attempt in ("later", "again"):  # … and she joined it again
+        result = run_import(app, write_set(tmp_path / attempt, files))
+        assert result.exit_code == 0, result.stderr
+        assert ("e4b", "k-math-n", "st1") in seats() and len(seats()) == 5
+    assert "Nothing to change." in result.stdout
