@@ -8,9 +8,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from portal.auth.models import User
+from portal.auth.models import Role, User
 from portal.core.bulk import collector_paused, copy_rows, reserve_ids
-from portal.core.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.dose import count_with_limit, families_over_limit, mark_held_back
@@ -66,6 +66,27 @@ class AudienceMismatch(DomainError):
     """The saved audience chosen and the filters shown on the form are not the same."""
 
     status = 422
+
+
+class KindNotAllowed(Forbidden):
+    """A kind of update this sender may not send (urgent), said next to the field."""
+
+
+# Urgent news goes to families who turned updates off, and at any hour: it is the school's
+# voice (a closure, an emergency), so only its administrators may send it.
+URGENT_SENDERS = (Role.ADMINISTRATOR,)
+
+
+def may_send_kind(sender: User, kind: str) -> bool:
+    """Return True when this sender may send this kind of update."""
+    return kind != UpdateKind.URGENT or sender.role in URGENT_SENDERS
+
+
+def check_kind(sender: User, kind: str) -> None:
+    """Refuse an urgent campaign from anyone but an administrator."""
+    if not may_send_kind(sender, kind):
+        raise KindNotAllowed(_("Only an administrator may send an urgent message: it reaches "
+                               "families who turned updates off, at any hour."), field="kind")
 
 
 def _filters_of(criteria: dict) -> dict:
@@ -132,6 +153,7 @@ def create_campaign(*, sender: User, school: School, title: str, kind: str, crit
                     variants: dict[str, tuple[str, str]], scheduled_at: datetime | None = None,
                     segment_id: int | None = None) -> Campaign:
     """Save a draft campaign with its template (one variant per language given)."""
+    check_kind(sender, kind)
     check_send_time(scheduled_at)
     template = MessageTemplate(school_id=school.id, name=title, kind=kind,
                                created_by_id=sender.id)
@@ -305,6 +327,7 @@ def claim_campaign(campaign: Campaign) -> None:
 
 def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | None) -> int:
     """Write the inbox copy and outbox rows for every recipient; return how many guardians."""
+    check_kind(sender, campaign.kind)
     school = db.session.get(School, campaign.school_id)
     with collector_paused():
         # One recipient per guardian: as many as the review counts, read once.

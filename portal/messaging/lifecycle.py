@@ -11,7 +11,7 @@ from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.audience import campaign_as_form_data
-from portal.messaging.campaigns import check_send_time, save_variants
+from portal.messaging.campaigns import check_kind, check_send_time, save_variants
 from portal.messaging.models import (
     Campaign,
     CampaignStatus,
@@ -73,6 +73,7 @@ def update_campaign(*, campaign: Campaign, editor: User, title: str, kind: str, 
     overwritten: the families would be sent what a colleague had just corrected."""
     old_status = campaign.status
     check_editable(campaign)
+    check_kind(editor, kind)
     school = db.session.get(School, campaign.school_id)
     check_same_version(campaign_version(campaign, school.timezone), seen)
     check_send_time(scheduled_at)

@@ -72,6 +72,8 @@ def _readability(texts: list[tuple[str, str]], school: School) -> list:
 
 
 def _compose_page(form, languages, campaign=None):
+    form.kind.choices = [(kind, label) for kind, label in form.kind.choices
+                         if campaigns.may_send_kind(current_user, kind)]  # the rest: refused
     readability = _readability([(code, form[f"body_{code}"].data) for code in languages],
                                _school())
     return render_template("messaging/campaign_new.html", form=form, languages=languages,
@@ -155,10 +157,11 @@ def _save(form, school: School, languages: dict, save, editing=None):
             if form.scheduled_at.data else None,
             "variants": {code: (form[f"subject_{code}"].data, form[f"body_{code}"].data)
                          for code in languages}})
-    except (campaigns.TemplateNotUsable, campaigns.AudienceMismatch) as problem:
+    except (campaigns.TemplateNotUsable, campaigns.AudienceMismatch,
+            campaigns.KindNotAllowed) as problem:
         db.session.rollback()
         form[problem.field].errors.append(problem.message)
-        return _compose_page(form, languages, editing)
+        return _compose_page(form, languages, editing), problem.status
     except EditedMeanwhile as changed:  # shown as the campaign is now
         db.session.rollback()
         form, languages = _campaign_form(school, campaign_as_form_data(editing, school.timezone),
