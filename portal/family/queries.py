@@ -14,6 +14,7 @@ from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.family import charts
 from portal.interactions.models import Interaction
+from portal.messaging.models import Message
 from portal.outcomes.models import (
     AttendanceStatus,
     BehaviourIncident,
@@ -105,11 +106,28 @@ def shared_behaviour(user: User, student: Student, limit: int = 20) -> list[Beha
     ))
 
 
+def _written_by_the_family():
+    """A condition on Interaction: it records a family's own message (a reply in the inbox)."""
+    return select(Message.id).where(Message.id == Interaction.message_id,
+                                    Message.from_family.is_(True)).exists()
+
+
 def shared_interactions(user: User, student: Student, limit: int = 20) -> list[Interaction]:
     """Return the contacts and notes staff shared with the family, newest first."""
     return list(db.session.scalars(
         visible_records(user, Interaction)
-        .where(Interaction.student_id == student.id)
+        .where(Interaction.student_id == student.id, ~_written_by_the_family())
+        .order_by(Interaction.occurred_at.desc()).limit(limit)
+    ))
+
+
+def family_messages(user: User, student: Student, limit: int = 20) -> list[tuple]:
+    """Return the family's own messages about the child with their writer's name, newest
+    first."""
+    return list(db.session.execute(
+        visible_records(user, Interaction).add_columns(User.full_name)
+        .outerjoin(User, User.id == Interaction.author_id)
+        .where(Interaction.student_id == student.id, _written_by_the_family())
         .order_by(Interaction.occurred_at.desc()).limit(limit)
     ))
 
@@ -164,6 +182,7 @@ def child_details(user: User, student: Student) -> dict:
         "missing_work": missing_work_this_term(student, term),
         "behaviour": shared_behaviour(user, student),
         "interactions": shared_interactions(user, student),
+        "family_messages": family_messages(user, student),
         "programs": programs_of(user, student),
         "interventions": open_interventions(user, student),
         "events": upcoming_events(user, student),

@@ -8,6 +8,7 @@ from portal.auth.models import Role
 from portal.core.models import Visibility
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.messaging.services import notify_guardian
 from portal.outcomes.models import BehaviourIncident, Program, ProgramEnrollment
 from tests import factories as f
 from tests.family.helpers import (
@@ -134,6 +135,28 @@ def test_child_page_shows_only_what_staff_shared_with_the_family(app, login_as):
         assert shown in html
     for hidden in ("Staff-only", "Closed shared plan", "Falling grades"):
         assert hidden not in html
+
+
+def _section(html: str, section_id: str) -> str:
+    start = html.find(f'id="{section_id}"')
+    return html[start:html.find("</section>", start)] if start >= 0 else ""
+
+
+def test_the_familys_own_replies_show_as_theirs_not_as_notes_from_school(app, login_as):
+    families = make_families()
+    child = families.child
+    f.make_interaction(child, families.teacher, summary="Shared phone call",
+                       visibility=Visibility.FAMILY)
+    thread = notify_guardian(guardian=families.guardian, kind="general", subject="Trip",
+                             body_text="Bring lunch.", student=child, sender=families.teacher)
+    db.session.commit()
+    client = login_as(families.parent)
+    client.post(f"/family/inbox/{thread.id}/reply", data={"body": "Maya will bring lunch."})
+    html = client.get(f"/family/children/{child.id}").get_data(as_text=True)
+    notes, own = _section(html, "notes"), _section(html, "family-messages")
+    assert "Shared phone call" in notes and "Maya will bring lunch." not in notes
+    assert "Your messages to the school" in own and "Maya will bring lunch." in own
+    assert "You wrote on" in own and "Shared phone call" not in own
 
 
 def test_child_page_shows_programs_and_this_familys_upcoming_events(app, login_as):
