@@ -4,8 +4,9 @@ References are checked against the files of the set when the file they point int
 bulk file; in a delta the target may already be in the database, so apply checks those.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from portal.core.time import utcnow
 from portal.imports.csvfiles import (
     ImportFailed,
     Row,
@@ -208,24 +209,40 @@ READERS = (("orgs", _org, "orgs"), ("academicSessions", _session, "sessions"),
 
 
 def _apply_roles(roster: Roster, rows: list[Row], errors: list[RowError]) -> None:
-    """OneRoster 1.2: a user's role and orgs come from roles.csv, the primary role first."""
+    """OneRoster 1.2: a user's role and orgs come from roles.csv, the primary role first.
+
+    Only a role held today counts (active, begun, not ended); a user whose roles are all
+    past, future or tobedeleted is imported as inactive, as one listed tobedeleted."""
     users = {user.sourced_id: user for user in roster.users}
+    today, ended = utcnow().date(), {}
     for row in sorted(rows, key=lambda r: r.get("roleType").lower() != "primary"):
         try:
-            role = parse_enum(row, "role", USER_ROLES)
+            role, held = parse_enum(row, "role", USER_ROLES), _held_on(row, today)
         except ImportFailed as failed:
             errors.extend(failed.errors)
             continue
         user = users.get(row.get("userSourcedId"))
         if user is None:
             errors.append(row.error("userSourcedId", "is not a user of users.csv"))
-            continue
-        user.role = user.role or role
-        if row.get("orgSourcedId") not in user.org_ids:
-            user.org_ids.append(row.get("orgSourcedId"))
+        elif not held:
+            ended.setdefault(user.sourced_id, role)
+        else:
+            user.role = user.role or role
+            if row.get("orgSourcedId") not in user.org_ids:
+                user.org_ids.append(row.get("orgSourcedId"))
     for user in roster.users:
+        if not user.role and user.sourced_id in ended:
+            user.role, user.active = ended[user.sourced_id], False
         if not user.role:
             errors.append(user.row.error("role", "the user has no role (users.csv or roles.csv)"))
+
+
+def _held_on(row: Row, today: date) -> bool:
+    """Whether a roles.csv row is a role held today: active, begun and not yet ended."""
+    begins, ends = parse_date(row, "beginDate"), parse_date(row, "endDate")
+    if begins and ends and ends < begins:
+        raise ImportFailed([row.error("endDate", "is before beginDate")])
+    return parse_status(row) and (begins or today) <= today <= (ends or today)
 
 
 def _apply_demographics(roster: Roster, rows: list[Row], errors: list[RowError]) -> None:

@@ -22,6 +22,8 @@ HEADERS = {
                     "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
                     "endDate"],
     "demographics": ["sourcedId", "status", "dateLastModified", "birthDate"],
+    "roles": ["sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role",
+              "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"],
 }
 
 
@@ -132,3 +134,22 @@ def write_set(directory: Path, files: dict[str, list[dict]], *, version="1.1",
     for name, data in contents.items():
         (directory / name).write_bytes(data)
     return directory
+
+
+def primary_roles(users: list[dict]) -> list[dict]:
+    """Return a 1.2 roles.csv giving each user of a 1.1 users.csv its role at its first org."""
+    return [{"sourcedId": f"r-{u['sourcedId']}", "userSourcedId": u["sourcedId"],
+             "roleType": "primary", "role": u["role"],
+             "orgSourcedId": u["orgSourcedIds"].split(",")[0]} for u in users]
+
+
+def write_v12_set(directory: Path, files: dict[str, list[dict]], roles: list[dict]) -> Path:
+    """Write the set as OneRoster 1.2: users without role and orgs, and a roles.csv."""
+    path = write_set(directory, files, version="1.2")
+    v12 = [c for c in HEADERS["users"] if c not in ("role", "orgSourcedIds")]
+    (path / "users.csv").write_bytes(render("users", files["users"],
+                                            headers=[*v12, "preferredFirstName", "pronouns"]))
+    (path / "roles.csv").write_bytes(render("roles", roles))
+    with (path / "manifest.csv").open("a") as manifest:
+        manifest.write("file.roles,bulk\n")
+    return path

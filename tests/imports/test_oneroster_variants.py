@@ -11,7 +11,14 @@ from portal.imports.oneroster import parse_roster
 from portal.imports.roster_apply import grade_number
 from portal.people.models import Section, Student
 from tests.conftest import is_postgres
-from tests.imports.oneroster_set import HEADERS, realistic, render, write_set
+from tests.imports.oneroster_set import (
+    HEADERS,
+    primary_roles,
+    realistic,
+    render,
+    write_set,
+    write_v12_set,
+)
 
 
 def run_import(app, path, *extra):
@@ -70,18 +77,7 @@ def test_onerosters_10_inactive_deactivates(app, tmp_path):
 
 def test_onerosters_12_roles_file(app, tmp_path):
     files = realistic()
-    roles = [{"sourcedId": f"r-{u['sourcedId']}", "userSourcedId": u["sourcedId"],
-              "roleType": "primary", "role": u["role"],
-              "orgSourcedId": u["orgSourcedIds"].split(",")[0]} for u in files["users"]]
-    path = write_set(tmp_path / "set", files, version="1.2")
-    v12 = [c for c in HEADERS["users"] if c not in ("role", "orgSourcedIds")]
-    (path / "users.csv").write_bytes(render("users", files["users"],
-                                            headers=[*v12, "preferredFirstName", "pronouns"]))
-    (path / "roles.csv").write_bytes(render("roles", roles, headers=[
-        "sourcedId", "status", "dateLastModified", "userSourcedId", "roleType", "role",
-        "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"]))
-    with (path / "manifest.csv").open("a") as manifest:
-        manifest.write("file.roles,bulk\n")
+    path = write_v12_set(tmp_path / "set", files, primary_roles(files["users"]))
     result = run_import(app, path)
     assert result.exit_code == 0, result.stderr
     assert len(students()) == 4
