@@ -32,8 +32,12 @@ def _number_pattern(pattern: str, digits: int | None) -> NumberPattern:
 
 @lru_cache(maxsize=4096, typed=True)
 def _formatted(value: float, pattern: str, locale: Locale, digits: int | None) -> str:
-    """Write one number (kept: a dashboard writes the same thresholds hundreds of times)."""
-    text = _number_pattern(pattern, digits).apply(value, locale, numbering_system="default")
+    """Write one number (kept: a dashboard writes the same thresholds hundreds of times);
+    a negative number that rounds to zero is written as zero ("0.0", never "-0.0")."""
+    number_pattern = _number_pattern(pattern, digits)
+    text = number_pattern.apply(value, locale, numbering_system="default")
+    if value < 0 and not any(digit in text for digit in "123456789"):
+        text = number_pattern.apply(0, locale, numbering_system="default")
     return native_digits(text, locale)
 
 

@@ -31,7 +31,7 @@ def chart_value(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return format_decimal(round(value, 1), format="#,##0.#")
+        return format_decimal(round(value, 1) + 0.0, format="#,##0.#")  # + 0.0: never "-0"
     text = str(value)
     try:
         return format_date(date.fromisoformat(text[:10])) if len(text) >= 10 else text

@@ -25,8 +25,11 @@ Link = Callable[..., str]
 
 
 def _layout(title_y: str, **extra) -> dict:
+    """The layout every figure starts from; the values axis groups thousands (4,428), on its
+    ticks and in the hover, with the separator of the page's language (Plotly's locale)."""
     return {"template": NO_TEMPLATE, "margin": {"l": 50, "r": 10, "t": 10, "b": 40},
-            "yaxis": {"title": {"text": title_y}, "rangemode": "tozero"},
+            "yaxis": {"title": {"text": title_y}, "rangemode": "tozero",
+                      "separatethousands": True, "hoverformat": ","},
             "legend": {"orientation": "h", "y": -0.2}, "hovermode": "closest",
             "autosize": True, **extra}
 
@@ -134,7 +137,7 @@ def event_study_figure(weeks: list[dict], outcome: str) -> dict:
                          "x0": -0.5, "x1": -0.5, "xref": "x", "y0": 0, "y1": 1,
                          "yref": "y domain"}]
     traces = [{"type": "scatter", "mode": "lines+markers", "name": name,
-               "x": [w["week"] for w in weeks], "y": [round(w[key], 1) for w in weeks],
+               "x": [w["week"] for w in weeks], "y": [round(w[key], 1) + 0.0 for w in weeks],
                "line": {"color": colour},
                "hovertemplate": _("week %{x}: %{y}") + "<extra></extra>"}
               for key, name, colour in (("participants", _("participants"), "#0969da"),

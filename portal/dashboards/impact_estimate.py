@@ -81,8 +81,8 @@ def displayed(effect: Effect) -> dict:
             "size": None if difference is None else f"{abs(difference):.2f}",
             "more": difference is not None and difference >= 0,
             "low": signed(effect.low, 2), "high": signed(effect.high, 2),
-            "balance": [{"feature": row["feature"], "participants": f"{row['participants']:.1f}",
-                         "comparison": f"{row['comparison']:.1f}",
+            "balance": [{"feature": row["feature"], "participants": row["participants"],
+                         "comparison": row["comparison"],
                          "smd": signed(row["smd"], 2), "verdict": balance_verdict(row["smd"])}
                         for row in effect.balance]}
 
