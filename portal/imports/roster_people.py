@@ -8,6 +8,7 @@ record is worked out in Python against the records loaded once, then written in 
 from collections import defaultdict
 
 from portal.auth.models import Role
+from portal.core.fields import HIGHEST_GRADE
 from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, search_names
 from portal.imports.roster_records import Enrollment, User
@@ -71,11 +72,15 @@ def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
     if school_id is None:
         ctx.unknown(user, "orgSourcedIds", ",".join(user.org_ids), "orgs (a school)")
         return
+    if grade is None and not user.grades and student is not None:
+        grade = student["grade_level"]  # the file says nothing: the grade stays
+    if grade is None:  # UG, Other, PS (postsecondary): the portal has no such grade level
+        ctx.errors.append(user.row.error("grades", "names no grade level the portal keeps for "
+                                         f"a student (KG, PK or a number up to {HIGHEST_GRADE})"))
+        return
     values = {**_name(user), "school_id": school_id, "preferred_name": user.preferred_name or None,
               "external_id": user.identifier or None, "is_active": user.active,
-              **ctx.ACTIVE_AGAIN,
-              "grade_level": grade if grade is not None else (student["grade_level"] if student
-                                                              else 0)}
+              **ctx.ACTIVE_AGAIN, "grade_level": grade}
     if user.birth_date is not None:
         values["date_of_birth"] = user.birth_date
     student = ctx.upsert("students", ctx.students, user.sourced_id, **values)
