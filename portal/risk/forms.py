@@ -6,24 +6,30 @@ from wtforms import BooleanField, HiddenField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from portal.core.fields import FloatField, IntegerField, SelectField
-from portal.risk.scoring import DOMAINS, FAMILY_TODOS, RULES
+from portal.risk.rules import COUNT_BOUNDS, WEIGHT_BOUNDS, threshold_bounds
+from portal.risk.scoring import DOMAINS, FAMILY_TODOS, RULES, SETTING_BOUNDS
 
 INTERVENTION_KINDS = ("attendance", "academic", "behaviour", "family_contact", "other")
-WEIGHT_RANGE = NumberRange(min=0, max=10, message=_l("Give a weight from 0 to 10."))
+WEIGHT_RANGE = NumberRange(*WEIGHT_BOUNDS, message=_l("Give a weight from 0 to 10."))
+
+
+def in_range(bounds: tuple[int, int]) -> NumberRange:
+    """Refuse a number outside these bounds, saying them."""
+    return NumberRange(*bounds, message=_l("Enter a number from %(min)s to %(max)s."))
 
 
 class RuleSetForm(FlaskForm):
     """Cut-offs and the cap; the per-indicator fields are added below."""
 
     watch_score = FloatField(_l("Score for “watch”"), validators=[
-        InputRequired(_l("Enter the score for “watch”.")), NumberRange(min=0, max=100)])
+        InputRequired(_l("Enter the score for “watch”.")), in_range(SETTING_BOUNDS["watch_score"])])
     high_score = FloatField(_l("Score for “high”"), validators=[
-        InputRequired(_l("Enter the score for “high”.")), NumberRange(min=0, max=100)])
+        InputRequired(_l("Enter the score for “high”.")), in_range(SETTING_BOUNDS["high_score"])])
     high_cap = IntegerField(_l("At most this many “high” flags (empty: no limit)"), validators=[
         Optional(), NumberRange(min=1, message=_l("The limit must be at least 1."))])
     attendance_min_days = IntegerField(_l("School days recorded before attendance counts"),
                                        validators=[InputRequired(_l("Enter a number of days.")),
-                                                   NumberRange(min=0, max=200)])
+                                                   in_range(SETTING_BOUNDS["attendance_min_days"])])
     preview = SubmitField(_l("Preview the lists"))
     seen = HiddenField()  # the version in use when the form was filled in
 
@@ -75,12 +81,12 @@ class RuleSetForm(FlaskForm):
 for _rule in RULES:
     setattr(RuleSetForm, f"{_rule.name}_enabled", BooleanField(_l("Use")))
     setattr(RuleSetForm, f"{_rule.name}_threshold", FloatField(_l("Threshold"), validators=[
-        InputRequired(_l("Enter a threshold."))]))
+        InputRequired(_l("Enter a threshold.")), in_range(threshold_bounds(_rule))]))
     setattr(RuleSetForm, f"{_rule.name}_weight", FloatField(_l("Weight"), validators=[
         InputRequired(_l("Enter a weight.")), WEIGHT_RANGE]))
 for _todo in FAMILY_TODOS:
     setattr(RuleSetForm, f"{_todo.name}_todo", IntegerField(_l("To-do from"), validators=[
-        InputRequired(_l("Enter a number.")), NumberRange(min=1, max=1000)]))
+        InputRequired(_l("Enter a number.")), in_range(COUNT_BOUNDS)]))
 
 
 class InterventionForm(FlaskForm):

@@ -84,6 +84,17 @@ RULES = (
 )
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 
+# The thresholds that mean something, by unit: a share or a rate in %, a change in points;
+# otherwise a count (or days) from 1, as "at least 0" would flag every student.
+THRESHOLD_BOUNDS = {"%": (0, 100), " points": (-100, 100)}
+COUNT_BOUNDS = (1, 1000)
+WEIGHT_BOUNDS = (0, 10)
+
+
+def threshold_bounds(rule: IndicatorRule) -> tuple[int, int]:
+    """Return the lowest and the highest threshold that mean something for this rule."""
+    return THRESHOLD_BOUNDS.get(rule.unit, COUNT_BOUNDS)
+
 # The school's contact with the family: shown beside a flag as to-dos, never in the level.
 FAMILY_TODOS = (
     IndicatorRule("days_since_family_contact",

@@ -7,6 +7,7 @@ score is the sum over domains. Attendance votes only once enough school days are
 The family's contact with the school is never an input: it becomes to-dos beside the flag.
 """
 
+import math
 from copy import deepcopy
 from dataclasses import dataclass, field
 
@@ -14,16 +15,19 @@ from portal.risk.rules import (
     AT_LEAST,
     ATTENDANCE,
     BELOW,
+    COUNT_BOUNDS,
     DOMAINS,
     FAMILY_TODOS,
     RULES,
     RULES_BY_NAME,
+    WEIGHT_BOUNDS,
     IndicatorRule,
+    threshold_bounds,
 )
 
 __all__ = ["AT_LEAST", "BELOW", "DOMAINS", "HIGH", "NONE", "RULES", "RULES_BY_NAME", "WATCH",
            "Assessment", "IndicatorRule", "RuleSetScorer", "cap_high_flags", "family_todos",
-           "level_for", "merged_settings", "score_student", "slope", "steady_slope"]
+           "level_for", "merged_settings", "out_of_range", "score_student", "slope", "steady_slope"]
 
 NONE, WATCH, HIGH = "none", "watch", "high"
 
@@ -61,6 +65,29 @@ def merged_settings(settings: dict | None) -> dict:
         else:
             merged[key] = value
     return merged
+
+
+# The bounds of the settings that are not a rule's: the level cut-offs and the days.
+SETTING_BOUNDS = {"watch_score": (0, 100), "high_score": (0, 100),
+                  "attendance_min_days": (0, 200)}
+
+
+def _within(value, bounds: tuple[int, int]) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) and bounds[0] <= value <= bounds[1])
+
+
+def out_of_range(settings: dict) -> list[tuple[str, int, int]]:
+    """Return (form field, lowest, highest) of every number of these merged settings that
+    is not a finite number within its bounds."""
+    checked = [(name, settings[name], bounds) for name, bounds in SETTING_BOUNDS.items()]
+    checked += [(f"{todo.name}_todo", settings["family_todos"][todo.name], COUNT_BOUNDS)
+                for todo in FAMILY_TODOS]
+    for rule in RULES:
+        chosen = settings["rules"][rule.name]
+        checked += [(f"{rule.name}_threshold", chosen["threshold"], threshold_bounds(rule)),
+                    (f"{rule.name}_weight", chosen["weight"], WEIGHT_BOUNDS)]
+    return [(name, *bounds) for name, value, bounds in checked if not _within(value, bounds)]
 
 
 def fires(direction: str, value: float, threshold: float) -> bool:

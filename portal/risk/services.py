@@ -7,6 +7,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal.auth.models import User
@@ -17,6 +18,7 @@ from portal.core.bulk import (
     insert_returning_ids,
     reserve_ids,
 )
+from portal.core.errors import DomainError
 from portal.core.planner import refresh_statistics
 from portal.core.signals import record_changed, students_flagged
 from portal.core.time import to_utc, today_in, utcnow
@@ -36,6 +38,7 @@ from portal.risk.scoring import (
     RuleSetScorer,
     cap_high_flags,
     merged_settings,
+    out_of_range,
 )
 
 # Students whose indicators one set of grouped queries computes: a whole school of a
@@ -58,13 +61,20 @@ def current_rule_set(school: School) -> RiskRuleSet:
 def save_rule_set(*, school: School, settings: dict, actor: User | None,
                   seen: str | None = None) -> RiskRuleSet:
     """Store the school's edited thresholds and weights as a new rule-set version, unless a
-    newer version was saved since the form was filled from version `seen`."""
+    newer version was saved since the form was filled from version `seen`; a number out of
+    its range is refused, naming its field."""
     newest = db.session.scalar(select(func.max(RiskRuleSet.version))
                                .where(RiskRuleSet.school_id == school.id)) or 0
     check_same_version(str(newest), seen)
+    settings = merged_settings(settings)
+    problems = out_of_range(settings)
+    if problems:
+        field, lowest, highest = problems[0]
+        raise DomainError(_("Enter a number from %(min)s to %(max)s.", min=lowest, max=highest),
+                          field=field)
     version = newest + 1
     rule_set = RiskRuleSet(school_id=school.id, version=version,
-                           settings=merged_settings(settings),
+                           settings=settings,
                            created_by_id=getattr(actor, "id", None))
     db.session.add(rule_set)
     db.session.flush()

@@ -3,14 +3,16 @@
 import re
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
+from portal.core.errors import DomainError
 from portal.extensions import db
 from portal.outcomes.models import Intervention
 from portal.risk.models import RiskRuleSet
 from portal.risk.scoring import RULES
-from portal.risk.services import assess_students
+from portal.risk.services import assess_students, current_rule_set, save_rule_set
 from tests import factories
 from tests.people.helpers import district
 from tests.risk.helpers import TODAY, record_attendance, school_days
@@ -69,6 +71,57 @@ def test_bad_settings_name_the_field_and_save_nothing(app, login_as):
     assert "grade average, latest period: Give a weight from 0 to 10." in page
     assert "must not be below the one for “watch”" in page
     assert db.session.scalar(select(db.func.count()).select_from(RiskRuleSet)) == 1
+
+
+def test_thresholds_and_weights_out_of_their_range_are_refused_naming_each(app, login_as):
+    """A share below 0 % or above 100 %, a change beyond 100 points, a count below 1, NaN,
+    infinity or a huge number: each refused next to its indicator, nothing saved."""
+    school = factories.make_school()
+    admin = factories.make_user(Role.ADMINISTRATOR, school)
+    db.session.commit()
+    client = login_as(admin)
+    client.get("/risk/settings")
+    response = client.post("/risk/settings", data=_settings_form(
+        attendance_rate_term_threshold="-50", missing_work_share_threshold="500",
+        grade_change_threshold="-101", failing_subjects_threshold="0",
+        grade_average_threshold="nan", late_work_share_threshold="1e308",
+        score_trend_weight="inf", watch_score="-1", attendance_min_days="201",
+        missed_parent_events_todo="0"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for said in ("attendance this term: Enter a number from 0 to 100.",
+                 "share of work due not handed in: Enter a number from 0 to 100.",
+                 "grade change since the previous period: Enter a number from -100 to 100.",
+                 "failing subjects: Enter a number from 1 to 1000.",
+                 "grade average, latest period: Enter a number.",
+                 "share of work handed in late: Enter a number.",
+                 "score change per piece of work: Enter a number.",
+                 "Enter a number from 0 to 200.", "Enter a number from 1 to 1000."):
+        assert said in page, said
+    assert page.count("Enter a number from 0 to 100.") == 5  # two shares, watch, the two unreadable ones
+    assert db.session.scalar(select(func.count()).select_from(RiskRuleSet)) == 1
+    edges = client.post("/risk/settings", data=_settings_form(
+        attendance_rate_term_threshold="100", grade_change_threshold="-100",
+        failing_subjects_threshold="1", score_trend_weight="0"))
+    assert edges.status_code == 302
+
+
+@pytest.mark.parametrize(("settings", "field"), [
+    ({"rules": {"attendance_rate_term": {"threshold": -50}}}, "attendance_rate_term_threshold"),
+    ({"rules": {"missing_work_share": {"threshold": 500}}}, "missing_work_share_threshold"),
+    ({"rules": {"grade_average": {"threshold": float("nan")}}}, "grade_average_threshold"),
+    ({"rules": {"grade_change": {"weight": float("inf")}}}, "grade_change_weight"),
+    ({"watch_score": 1e300}, "watch_score"),
+    ({"family_todos": {"missed_parent_events": 0}}, "missed_parent_events_todo")])
+def test_the_service_refuses_settings_out_of_range_and_saves_nothing(app, settings, field):
+    school = factories.make_school()
+    current_rule_set(school)
+    db.session.commit()
+    with pytest.raises(DomainError) as refused:
+        save_rule_set(school=school, settings=settings, actor=None, seen="1")
+    assert refused.value.field == field
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(RiskRuleSet)) == 1
 
 
 def test_only_administrators_edit_settings(app, login_as):
