@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.core.fields import sane_year
+from portal.core.paging import check_page
 from portal.core.permissions import visible_school_ids
 from portal.core.time import utcnow
 from portal.dashboards import (
@@ -31,7 +32,8 @@ from portal.risk.queries import (
 
 
 def overview(user: User, filters: dict, page: int = 1) -> dict:
-    """Return the overview's figures (with drill-down links) and a page of flagged students."""
+    """Return the overview's figures (with drill-down links) and a page of flagged students
+    (a page past the last is a 404)."""
     scope = queries.scope(user, **filters)
 
     def link(**params) -> str:
@@ -45,6 +47,7 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
         "risk": figures.risk_levels_figure(queries.risk_levels_over_time(scope, kept), link),
     }
     follow_up = flag_follow_up(scope, utcnow())  # counts the flagged: the page need not
+    check_page(page, follow_up["flagged"], FLAGGED_PER_PAGE)
     flagged, flagged_total = flagged_page(user, student_ids=scope, page=page,
                                           total=follow_up["flagged"])
     return {"charts": charts,

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, or_, select
 
 from portal.auth.models import User
-from portal.core.paging import page_with_total
+from portal.core.paging import check_page, page_with_total
 from portal.core.permissions import student_condition, visible_school_ids
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -138,13 +138,15 @@ def families_not_reached(viewer: User, *, weeks: int = 6, school_id: int | None 
     risk first then most reasons, and how many there are in all.
 
     The database weighs every family and counts them (a district's report weighs 90,000);
-    only the page's guardians and children are loaded and described.
+    only the page's guardians and children are loaded and described. A page past the last
+    is a 404.
     """
     students = _students(viewer, school_id)
     school_ids = ([school_id] if school_id is not None
                   else list(db.session.scalars(visible_school_ids(viewer))))
     rows, total = page_with_total(_ranked(students, school_ids, utcnow() - timedelta(weeks=weeks)),
                                   page, PER_PAGE)
+    check_page(page, total, PER_PAGE)
     return _describe(rows, students, weeks), total
 
 

@@ -34,9 +34,27 @@ def test_the_overview_lists_flagged_students_a_page_at_a_time_worst_first(client
     assert all(f">{s.display_name}<" in second for s in worst_first[FLAGGED_PER_PAGE:])
     assert "Page 1 of 2" in first and 'href="/dashboards/?page=2"' in first
     assert "Page 2 of 2" in second and "?page=3" not in second
-    past_the_end = client.get("/dashboards/?page=4").get_data(as_text=True)
-    assert "No student is flagged." in past_the_end and "Page 4 of 2" in past_the_end
-    assert 'href="/dashboards/?page=3"' in past_the_end  # back towards the list
+
+
+def test_a_page_past_the_last_is_not_found_and_a_page_that_is_no_page_is_refused(client,
+                                                                                 login_as):
+    school, _students = _flag_students(FLAGGED_PER_PAGE + 5)
+    login_as(factories.make_user(Role.ADMINISTRATOR, school))
+    past_the_end = client.get("/dashboards/?page=999999")
+    assert past_the_end.status_code == 404
+    assert "its last page is 2" in past_the_end.get_data(as_text=True)
+    assert client.get("/dashboards/?page=3").status_code == 404
+    for no_page in ("0", "-1", "NaN", "1.5"):
+        refused = client.get(f"/dashboards/?page={no_page}")
+        assert refused.status_code == 400 and "“page”" in refused.get_data(as_text=True)
+
+
+def test_an_empty_list_still_has_its_first_page(client, login_as):
+    school, _students = _flag_students(0)
+    login_as(factories.make_user(Role.ADMINISTRATOR, school))
+    page = client.get("/dashboards/?page=1")
+    assert page.status_code == 200 and "No student is flagged." in page.get_data(as_text=True)
+    assert client.get("/dashboards/?page=2").status_code == 404
 
 
 def test_one_flagged_student_past_a_full_page_makes_a_second_page(client, login_as):

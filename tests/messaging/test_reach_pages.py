@@ -49,7 +49,10 @@ def test_pages_follow_the_order_of_risk_and_keep_the_filters(valley, login_as):
     assert "(4 guardians)" in page and "Page 1 of 2" in page
     assert re.search(r'href="/messaging/reach\?[^"]*page=2', page)
     assert re.search(r'href="/messaging/reach\?[^"]*weeks=3', page)
-    assert _rows(client, "?page=3") == []
+    past_the_end = client.get("/messaging/reach?page=3")
+    assert past_the_end.status_code == 404  # as every paged list: a page past the last
+    assert "its last page is 2" in past_the_end.get_data(as_text=True)
+    assert client.get("/messaging/reach?page=0").status_code == 400
 
 
 def test_a_district_administrator_filters_by_school_and_a_school_has_no_filter(
