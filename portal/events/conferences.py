@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
-from portal.core.permissions import informed_link_condition
+from portal.core.permissions import guardian_child_ids, informed_link_condition
 from portal.core.signals import record_changed
 from portal.core.time import to_local, to_utc, utcnow
 from portal.events.audience import audience_student_ids
@@ -32,6 +32,10 @@ OUTCOMES = (SlotStatus.HELD, SlotStatus.NO_SHOW, SlotStatus.CANCELLED)
 
 class SlotTaken(Conflict):
     """Someone else booked the slot first."""
+
+
+class AlreadyCancelled(Conflict):
+    """The booking was given back already (a second press, another tab)."""
 
 
 @dataclass
@@ -191,25 +195,49 @@ def _changed(actor: User, slot: ConferenceSlot, what: str, student_id: int | Non
                         changes={"status": [None, slot.status], "what": what})
 
 
+def _freed(status: str) -> dict:
+    return {"status": status, "student_id": None, "guardian_id": None, "booked_at": None,
+            "booked_by_id": None}
+
+
 def _free(slot: ConferenceSlot, status: str) -> tuple[Guardian | None, int | None]:
     guardian = db.session.get(Guardian, slot.guardian_id) if slot.guardian_id else None
     student_id = slot.student_id
-    slot.status, slot.student_id, slot.guardian_id = status, None, None
-    slot.booked_at = slot.booked_by_id = None
+    for name, value in _freed(status).items():
+        setattr(slot, name, value)
     return guardian, student_id
 
 
-def cancel_booking(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:
-    """Give a booked slot back (families only until the cut-off); the family is told."""
-    event = db.session.get(Event, slot.event_id)
+def _is_booked_for(actor: User, slot: ConferenceSlot) -> bool:
+    """A family cancels only their own children's bookings; staff, any."""
     if slot.status != SlotStatus.BOOKED:
-        raise DomainError(_("This slot is not booked."))
+        return False
+    return not actor.is_guardian or db.session.scalar(
+        guardian_child_ids(actor).where(StudentGuardian.student_id == slot.student_id)) is not None
+
+
+def cancel_booking(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:
+    """Give a booked slot back (families only until the cut-off) and tell the family, once:
+    a second press (another tab, a double click, even at the same moment) finds the booking
+    already cancelled."""
+    event = db.session.get(Event, slot.event_id)
     if actor.is_guardian and utcnow() >= booking_closes_at(event):
         raise DomainError(_("The cut-off has passed; please call the school."))
-    tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id),
+    already = AlreadyCancelled(_("This booking is already cancelled."))
+    if not _is_booked_for(actor, slot):
+        raise already
+    freed = db.session.execute(
+        update(ConferenceSlot)
+        .where(ConferenceSlot.id == slot.id, ConferenceSlot.status == SlotStatus.BOOKED,
+               ConferenceSlot.student_id == slot.student_id)
+        .values(**_freed(SlotStatus.OPEN), updated_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if freed != 1:
+        raise already
+    student_id = slot.student_id
+    tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id),  # as it was
                     sender=None if actor.is_guardian else actor, what="cancelled")
-    _guardian, student_id = _free(slot, SlotStatus.OPEN)
-    db.session.flush()
+    db.session.refresh(slot)
     _changed(actor, slot, "cancel", student_id)
     return slot
 

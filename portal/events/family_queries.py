@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.permissions import guardian_child_ids
@@ -50,18 +50,6 @@ def get_conference_or_404(user: User, guardian: Guardian, event_id: int) -> Even
     if concerned is None:
         abort(404)
     return event
-
-
-def get_family_slot_or_404(user: User, guardian: Guardian, slot_id: int) -> ConferenceSlot:
-    """Load a slot the guardian may book or has booked for one of their children, or 404."""
-    slot = db.session.scalar(select(ConferenceSlot).where(
-        ConferenceSlot.id == slot_id,
-        or_(ConferenceSlot.status == SlotStatus.OPEN,
-            ConferenceSlot.student_id.in_(guardian_child_ids(user)))))
-    if slot is None:
-        abort(404)
-    get_conference_or_404(user, guardian, slot.event_id)
-    return slot
 
 
 def get_conference_slot_or_404(user: User, guardian: Guardian, slot_id: int) -> ConferenceSlot:

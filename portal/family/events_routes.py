@@ -132,14 +132,17 @@ def book(slot_id: int):
 @bp.post("/conferences/slots/<int:slot_id>/cancel")
 @guardian_required
 def cancel_booking(slot_id: int):
-    guardian = my_guardian()
-    slot = queries.get_family_slot_or_404(current_user, guardian, slot_id)
-    if slot.student_id is None:
-        abort(404)
-    conferences.cancel_booking(actor=current_user, slot=slot)
+    slot = queries.get_conference_slot_or_404(current_user, my_guardian(), slot_id)
+    event_id = slot.event_id
+    try:
+        conferences.cancel_booking(actor=current_user, slot=slot)
+    except conferences.AlreadyCancelled as error:  # a second press, another tab
+        db.session.rollback()
+        flash(error.message, "info")
+        return redirect(url_for("family.conference", event_id=event_id))
     db.session.commit()
     flash(_("Your booking is cancelled. You can choose another slot."), "success")
-    return redirect(url_for("family.conference", event_id=slot.event_id))
+    return redirect(url_for("family.conference", event_id=event_id))
 
 
 @bp.post("/calendar")

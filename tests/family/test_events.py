@@ -171,6 +171,33 @@ def test_a_booking_pressed_twice_is_one_booking_and_one_confirmation(app, login_
     assert db.session.get(ConferenceSlot, slots[0].id).status == "booked"
 
 
+def _cancellations() -> int:
+    return db.session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.subject.like("Conference cancelled%")))
+
+
+def test_a_cancel_pressed_twice_says_the_booking_is_already_cancelled(app, login_as):
+    """The second press (a double click, a second tab) was a 404; now it is the conference's
+    page saying so, and the family is told of the cancellation once."""
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    client.post(f"/family/conferences/slots/{slots[0].id}/book", data={"student_id": world.ann.id})
+    cancel = f"/family/conferences/slots/{slots[0].id}/cancel"
+    assert client.post(cancel).status_code == 302
+    told = _cancellations()
+    second = client.post(cancel)
+    assert second.status_code == 302
+    assert second.headers["Location"] == f"/family/conferences/{event.id}"
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "This booking is already cancelled." in page
+    assert told == 1 and _cancellations() == 1
+    _book(login_as(world.diaz_user), slots[0], world.cleo)  # the time is someone else's now
+    assert "This booking is already cancelled." in login_as(world.marta_user).post(
+        cancel, follow_redirects=True).get_data(as_text=True)
+    assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.cleo.id
+
+
 def test_the_family_sees_an_event_on_the_clock_change_night_in_school_time(app, login_as):
     world = school_with_families()
     add_event(world, title="Night sky watch", starts_local=datetime(2026, 11, 1, 0, 30),

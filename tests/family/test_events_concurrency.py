@@ -4,10 +4,11 @@ import re
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.events.models import ConferenceSlot, EventInvitation
 from portal.extensions import db
+from portal.messaging.models import Delivery
 from tests.conftest import is_postgres, sign_in_session
 from tests.events.helpers import add_event, school_with_families
 from tests.family.test_events import _conference
@@ -98,3 +99,31 @@ def test_two_families_answering_yes_to_the_last_place_at_once_one_waits(app):
     answers = sorted(db.session.scalars(select(EventInvitation.rsvp).where(
         EventInvitation.id.in_(invitations.values()))))
     assert answers == ["waitlisted", "yes"]
+
+
+@pytest.mark.postgres_only
+def test_a_cancel_sent_twice_at_the_same_moment_cancels_and_tells_once(app):
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL: SQLite serialises every writer")
+    world = school_with_families()
+    _event, slots = _conference(world)
+    clients = [_signed_in_client(app, world.marta_user) for _ in range(2)]  # two tabs
+    assert clients[0].post(f"/family/conferences/slots/{slots[0].id}/book",
+                           data={"student_id": world.ann.id}).status_code == 302
+    cancel, barrier, statuses = f"/family/conferences/slots/{slots[0].id}/cancel", \
+        threading.Barrier(2), []
+    db.session.remove()
+
+    def press(client):
+        barrier.wait()
+        statuses.append(client.post(cancel).status_code)
+
+    threads = [threading.Thread(target=press, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [302, 302]
+    assert db.session.get(ConferenceSlot, slots[0].id).status == "open"
+    assert db.session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.subject.like("Conference cancelled%"))) == 1
