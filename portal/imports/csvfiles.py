@@ -81,8 +81,9 @@ def read_source(path: Path, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> dict[s
     """Return the CSV files of a folder or a zip by lower-case file name."""
     path = Path(path)
     if path.is_dir():
-        return {item.name.lower(): item.read_bytes() for item in path.iterdir()
-                if item.suffix.lower() == ".csv"}
+        files = [item for item in path.iterdir() if item.suffix.lower() == ".csv"]
+        _refuse_twice_named(path.name, [item.name for item in files])
+        return {item.name.lower(): item.read_bytes() for item in files}
     if not path.exists():
         raise ImportFailed.single(path.name, "no such file or folder")
     try:
@@ -92,6 +93,7 @@ def read_source(path: Path, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> dict[s
     with archive:
         members = [info for info in archive.infolist() if info.filename.lower()
                    .endswith(".csv") and "__macosx" not in info.filename.lower()]
+        _refuse_twice_named(path.name, [info.filename for info in members])
         unpacked = sum(info.file_size for info in members)
         if unpacked > max_unpacked:
             raise ImportFailed.single(path.name, f"unpacks to {unpacked / 2**20:,.0f} MB of CSV, "
@@ -108,6 +110,18 @@ def read_source(path: Path, *, max_unpacked: int = MAX_UNPACKED_BYTES) -> dict[s
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
             raise ImportFailed.single(path.name, "is damaged (its files do not unpack): "
                                                  "export it again") from None
+
+
+def _refuse_twice_named(source: str, names: list[str]) -> None:
+    """Refuse a set holding one file name twice (in two folders of a zip, or in two cases):
+    which of them is the roster cannot be told."""
+    paths: dict[str, list[str]] = {}
+    for name in names:
+        paths.setdefault(Path(name).name.lower(), []).append(name)
+    for name, found in paths.items():
+        if len(found) > 1:
+            raise ImportFailed.single(source, f"holds {name} twice ({' and '.join(found)}): "
+                                              "keep one set of files")
 
 
 def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]:
