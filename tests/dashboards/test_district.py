@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from portal.extensions import db
-from portal.outcomes.models import BehaviourIncident
+from portal.outcomes.models import BehaviourIncident, Program
 from tests.people.helpers import class_options, district
 
 MONDAY = "2026-11-16"
@@ -82,3 +82,19 @@ def test_the_class_filter_waits_for_a_school(valley, login_as):
     assert client.get(f"/dashboards/?section_id={valley.elsewhere_class.id}").status_code == 404
     assert class_options(login_as(valley.north_admin).get("/dashboards/")) == {
         valley.north_class.id}
+
+
+def test_programs_of_several_schools_name_their_school(valley, login_as):
+    clubs = [Program(school_id=school.id, name="Reading Club", kind="club")
+             for school in (valley.north, valley.south)]
+    db.session.add_all(clubs)
+    db.session.commit()
+    client = login_as(valley.admin)
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>',
+                              client.get("/dashboards/programs").get_data(as_text=True)))
+    assert options[str(clubs[0].id)] == "Reading Club (North)"
+    assert options[str(clubs[1].id)] == "Reading Club (South)"
+    chosen = client.get(f"/dashboards/programs?program_id={clubs[1].id}").get_data(as_text=True)
+    assert re.search(r"<h2>Reading Club <span[^>]*>South</span></h2>", chosen)
+    one_school = client.get(f"/dashboards/programs?school_id={valley.north.id}")
+    assert ">Reading Club</option>" in one_school.get_data(as_text=True)  # no school to tell apart
