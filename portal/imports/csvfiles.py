@@ -129,7 +129,7 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
+        line = len(data[:exc.start + 1].splitlines())  # \n, \r\n or an old Mac's \r
         raise ImportFailed([RowError(name, line, "", "", "is not UTF-8 text (in a spreadsheet, "
                                                          "save it as \"CSV UTF-8\")")]) from None
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
@@ -165,7 +165,7 @@ def read_rows(name: str, data: bytes, *, required: tuple[str, ...]) -> list[Row]
 def _delimiter(text: str) -> str:
     """A comma, unless the header line has none but semicolons or tabs: spreadsheets in
     languages whose decimal mark is a comma save their CSV with semicolons."""
-    header = text.partition("\n")[0]
+    header = text.partition("\n")[0].partition("\r")[0]
     if "," not in header:
         for delimiter in (";", "\t"):
             if delimiter in header:

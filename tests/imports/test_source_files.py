@@ -4,7 +4,7 @@ import zipfile
 
 import pytest
 
-from portal.imports.csvfiles import ImportFailed, read_source
+from portal.imports.csvfiles import ImportFailed, read_rows, read_source
 from tests.imports.oneroster_set import realistic, write_set
 from tests.imports.test_oneroster_import import run_import
 
@@ -27,3 +27,22 @@ def test_a_folder_with_one_file_name_in_two_cases_is_refused(tmp_path):
     (path / "USERS.CSV").write_bytes((path / "users.csv").read_bytes())
     with pytest.raises(ImportFailed, match="holds users.csv twice"):
         read_source(path)
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_old_mac_line_ends_are_read_whatever_the_separator(delimiter):
+    """A file with CR-only line ends (older Mac spreadsheets) was one long header line."""
+    data = "\r".join(delimiter.join(cells) for cells in [
+        ["student", "class", "score", "date"], ["1001", "Math 9A", "12,5", "2026-10-02"],
+        ["1002", "Math 9A", "7", "2026-10-02"]]).encode() + b"\r"
+    if delimiter == ",":
+        data = data.replace(b"12,5", b'"12,5"')
+    rows = read_rows("grades.csv", data, required=("student", "class", "score", "date"))
+    assert [(row.line, row.get("student"), row.get("score")) for row in rows] == [
+        (2, "1001", "12,5"), (3, "1002", "7")]
+
+
+def test_a_byte_that_is_not_utf8_is_found_on_its_line_whatever_the_line_ends():
+    data = "student;date;status\r1001;2026-10-01;present\r1002;2026-10-01;Arzt\xe9\r"
+    with pytest.raises(ImportFailed, match="attendance.csv, line 3: is not UTF-8 text"):
+        read_rows("attendance.csv", data.encode("cp1252"), required=("student",))
