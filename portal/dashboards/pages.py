@@ -3,9 +3,11 @@
 from datetime import date
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import Role, User
+from portal.core.errors import DomainError
 from portal.core.fields import sane_year
 from portal.core.paging import check_page
 from portal.core.permissions import visible_school_ids
@@ -21,6 +23,7 @@ from portal.dashboards import (
 from portal.dashboards.flag_follow_up import flag_follow_up
 from portal.people.models import School, Student
 from portal.people.queries import current_term, reference_school
+from portal.risk.models import RiskLevel
 from portal.risk.queries import (
     FLAGGED_PER_PAGE,
     family_todos_of,
@@ -55,24 +58,46 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
             "per_page": FLAGGED_PER_PAGE, "follow_up": follow_up}
 
 
-def _day(text: str) -> date:
-    """Read a chart point's date; ValueError when unreadable or outside the sane years."""
-    day = date.fromisoformat(text)
-    if not sane_year(day.year):
-        raise ValueError(text)
+BANDS = tuple(band[2] for band in queries.GRADE_BANDS)  # the grade chart's bars
+
+
+def _parameter(args, name: str, choices: tuple[str, ...] | None = None) -> str:
+    """Return a chart point's parameter; a 400 naming it when missing or not a choice."""
+    value = args.get(name, "").strip()
+    if not value:
+        raise DomainError(_("The parameter “%(name)s” is missing.", name=name), field=name)
+    if choices is not None and value not in choices:
+        raise DomainError(_("The parameter “%(name)s” must be one of: %(choices)s.", name=name,
+                            choices=", ".join(choices)), field=name)
+    return value
+
+
+def _day(args, name: str) -> date:
+    """Read a chart point's date; a 400 naming it when unreadable or outside the sane years."""
+    try:
+        day = date.fromisoformat(_parameter(args, name))
+    except ValueError:
+        day = None
+    if day is None or not sane_year(day.year):
+        raise DomainError(_("The parameter “%(name)s” must be a date like %(example)s between "
+                            "the years 1900 and 2200.", name=name, example="2026-09-01"),
+                          field=name)
     return day
 
 
-def students_behind(user: User, filters: dict, chart: str, args) -> list[tuple[Student, str]]:
+def students_behind(user: User, filters: dict, args) -> list[tuple[Student, str]]:
     """Return the students behind one point of a chart (from the request's arguments)."""
+    chart = _parameter(args, "chart", drilldown.CHARTS)
     scope = queries.scope(user, **filters)
     if chart == "attendance":
-        return drilldown.absent_in_week(scope, _day(args["week"]))
+        return drilldown.absent_in_week(scope, _day(args, "week"))
     if chart == "behaviour":
-        return drilldown.incidents_in_week(scope, _day(args["week"]))
+        return drilldown.incidents_in_week(scope, _day(args, "week"))
     if chart == "grades":
-        return drilldown.graded_in_band(scope, args["period"], args["band"])
-    return drilldown.at_level_on(scope, _day(args["day"]), args["level"])
+        return drilldown.graded_in_band(scope, _parameter(args, "period"),
+                                        _parameter(args, "band", BANDS))
+    return drilldown.at_level_on(scope, _day(args, "day"),
+                                 _parameter(args, "level", RiskLevel.ALL))
 
 
 def _school_year(user: User, today: date,

@@ -101,6 +101,8 @@ def test_conference_slots_on_a_day_outside_1900_to_2200_are_a_form_error(app, lo
                                    "chart=behaviour&week=9999-12-31",
                                    "chart=risk&day=9999-12-31&level=high",
                                    "chart=attendance&week=0001-01-01"])
-def test_a_chart_point_outside_1900_to_2200_is_not_found(app, login_as, query):
+def test_a_chart_point_outside_1900_to_2200_is_refused_naming_it(app, login_as, query):
     room = classroom()
-    assert login_as(room.admin).get(f"/dashboards/students?{query}").status_code == 404
+    response = login_as(room.admin).get(f"/dashboards/students?{query}")
+    assert response.status_code == 400
+    assert "between the years 1900 and 2200" in response.get_data(as_text=True)

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
@@ -116,6 +117,25 @@ def test_drill_down_lists_only_the_students_behind_the_point_the_user_may_see(ap
     listed = {s for s in built.students + other.students if f'href="/students/{s.id}"' in page}
     absent = {s for s in built.students if s.grade_level == 9 and _absent_that_week(s)}
     assert listed == absent and listed
+
+
+@pytest.mark.parametrize(("query", "said"), [
+    ("", "The parameter “chart” is missing."),
+    ("chart=nope", "The parameter “chart” must be one of: attendance, behaviour, grades, risk."),
+    ("chart=attendance", "The parameter “week” is missing."),
+    ("chart=behaviour&week=2026-13-01", "The parameter “week” must be a date like 2026-09-01"),
+    ("chart=risk&day=2026-11-16", "The parameter “level” is missing."),
+    ("chart=risk&day=2026-11-16&level=extreme",
+     "The parameter “level” must be one of: none, watch, high."),
+    ("chart=grades&band=50–59", "The parameter “period” is missing."),
+    ("chart=grades&period=Q1&band=5",
+     "The parameter “band” must be one of: 0–49, 50–59, 60–69, 70–79, 80–89, 90–100.")])
+def test_a_drill_down_with_a_bad_parameter_names_it(app, login_as, query, said):
+    built = build_school(2)
+    db.session.commit()
+    response = login_as(built.admin).get(f"/dashboards/students?{query}")
+    assert response.status_code == 400
+    assert said in html.unescape(response.get_data(as_text=True))
 
 
 def _absent_that_week(student) -> bool:
