@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +32,10 @@ OUTCOMES = (SlotStatus.HELD, SlotStatus.NO_SHOW, SlotStatus.CANCELLED)
 
 class SlotTaken(Conflict):
     """Someone else booked the slot first."""
+
+
+class AlreadyBooked(Conflict):
+    """The child already has a slot with this staff member in this conference."""
 
 
 class AlreadyCancelled(Conflict):
@@ -150,10 +154,14 @@ def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: 
         raise DomainError(_("This teacher does not work with this child."), field="student_id")
     if _booked_as_asked(slot, student, guardian):
         return
-    if db.session.scalar(select(ConferenceSlot.id).where(
-            ConferenceSlot.event_id == event.id, ConferenceSlot.staff_id == slot.staff_id,
-            ConferenceSlot.student_id == student.id)) is not None:
-        raise Conflict(_("This child already has a slot with this teacher; cancel it first."))
+    booked = db.session.scalar(select(ConferenceSlot).where(
+        ConferenceSlot.event_id == event.id, ConferenceSlot.staff_id == slot.staff_id,
+        ConferenceSlot.student_id == student.id))
+    if booked is not None:
+        raise AlreadyBooked(_("%(child)s already has a slot with %(staff)s: %(when)s. To choose "
+                              "another time, cancel it first.", child=student.display_name,
+                              staff=db.session.get(User, slot.staff_id).full_name,
+                              when=format_datetime(booked.starts_at, "short")))
 
 
 def _booked_as_asked(slot: ConferenceSlot, student: Student, guardian: Guardian) -> bool:

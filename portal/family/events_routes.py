@@ -9,6 +9,7 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from portal.auth.models import Role
+from portal.core.errors import DomainError
 from portal.core.fields import IntegerField
 from portal.core.locale import show_times_in
 from portal.core.navigation import add_nav_item
@@ -95,13 +96,15 @@ def answer_by_link_confirmed(token: str):
                            answer=invitation.rsvp, event=_shown_in_its_school(invitation))
 
 
-def _conference_page(event_id: int, taken: str | None = None) -> str:
-    """Render the conference's page: per child, each teacher's booking or free slots."""
+def _conference_page(event_id: int, refused: DomainError | None = None) -> str:
+    """Render the conference's page: per child, each teacher's booking or free slots, under
+    why a booking was refused (the time just taken, or the child's booking already made)."""
     event = queries.get_conference_or_404(current_user, my_guardian(), event_id)
     options = conference_queries.family_conference_options(event, children_of(current_user))
     return render_template("family/events_conference.html", event=event, options=options,
                            form=BookForm(), booking_open=conference_queries.booking_open(event),
-                           closes_at=conferences.booking_closes_at(event), taken=taken)
+                           closes_at=conferences.booking_closes_at(event), refused=refused,
+                           taken=isinstance(refused, conferences.SlotTaken))
 
 
 @bp.get("/conferences/<int:event_id>")
@@ -121,9 +124,9 @@ def book(slot_id: int):
     student = get_student_or_404(current_user, form.student_id.data)
     try:
         conferences.book_slot(actor=current_user, slot=slot, student=student, guardian=guardian)
-    except conferences.SlotTaken as error:  # another family was quicker: offer the free times
+    except (conferences.SlotTaken, conferences.AlreadyBooked) as error:
         db.session.rollback()
-        return _conference_page(event_id, taken=error.message), 409
+        return _conference_page(event_id, refused=error), 409
     db.session.commit()
     flash(_("Booked. A confirmation is on its way by email."), "success")
     return redirect(url_for("family.conference", event_id=slot.event_id))

@@ -171,6 +171,23 @@ def test_a_booking_pressed_twice_is_one_booking_and_one_confirmation(app, login_
     assert db.session.get(ConferenceSlot, slots[0].id).status == "booked"
 
 
+def test_a_second_booking_with_the_same_teacher_shows_what_is_booked_in_their_language(
+        app, login_as):
+    """It was a bare 409 page, in English."""
+    world = school_with_families()
+    event, slots = _conference(world)
+    world.marta_user.preferred_language = world.marta.preferred_language = "es"
+    client = login_as(world.marta_user)
+    _book(client, slots[0], world.ann)
+    second = _book(client, slots[2], world.ann)
+    page = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "Ann Novak ya tiene una cita con Tara Teach: 10/3/27, 16:00." in page
+    assert f"/family/conferences/slots/{slots[0].id}/cancel" in page  # the booking page
+    assert "Spring conferences" in page and "Cancelar esta reserva" in page
+    assert db.session.get(ConferenceSlot, slots[2].id).status == "open"
+
+
 def _cancellations() -> int:
     return db.session.scalar(select(func.count()).select_from(Delivery).where(
         Delivery.subject.like("Conference cancelled%")))
