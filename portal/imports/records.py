@@ -7,7 +7,6 @@ from datetime import date
 from portal.imports.csvfiles import (
     ImportFailed,
     Row,
-    RowError,
     parse_date,
     parse_enum,
     parse_text,
@@ -94,21 +93,12 @@ KINDS = {
 def parse_records(kind: str, name: str, data: bytes) -> list:
     """Return the checked lines of an attendance or grades file; raise listing every error."""
     required, reader = KINDS[kind]
-    lines, errors, seen = [], [], {}
+    lines, errors = [], []
     for row in read_rows(name, data, required=required):
         try:
-            line = reader(row)
+            lines.append(reader(row))
         except ImportFailed as failed:
             errors.extend(failed.errors)
-            continue
-        key = (line.student, line.on_date) if kind == "attendance" else None
-        if key in seen:
-            errors.append(RowError(name, row.line, "date", str(line.on_date),
-                                   f"a second line for this student and day "
-                                   f"(first on line {seen[key]})"))
-        elif key is not None:
-            seen[key] = row.line
-        lines.append(line)
     if errors:
         raise ImportFailed(errors)
     return lines

@@ -5,6 +5,7 @@ needs the student to be enrolled in the class. Any error: nothing is applied.
 """
 
 from collections import defaultdict
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -15,7 +16,15 @@ from portal.imports.csvfiles import ImportFailed
 from portal.imports.records import AttendanceLine, GradeLine, parse_records
 from portal.imports.roster_context import ImportSummary
 from portal.outcomes.models import DailyAttendance, Grade
-from portal.people.models import Course, Enrollment, GradingPeriod, School, Section, Student
+from portal.people.models import (
+    AcademicTerm,
+    Course,
+    Enrollment,
+    GradingPeriod,
+    School,
+    Section,
+    Student,
+)
 
 AMBIGUOUS = object()
 
@@ -54,13 +63,45 @@ def import_records(*, kind: str, name: str, data: bytes, school: School,
     return summary
 
 
+def _second_line(first_lines: dict, key, line, column: str, what: str, errors: list) -> None:
+    """Name a line whose key an earlier line of the file has (first_lines: key → line)."""
+    if key in first_lines:
+        errors.append(line.row.error(column, f"a second line for {what} (first on line "
+                                             f"{first_lines[key]})"))
+    first_lines.setdefault(key, line.row.line)
+
+
+def _school_years(school: School) -> list[tuple[date, date]]:
+    """The days of the school's terms, as first and last days, overlapping terms joined."""
+    spans: list[tuple[date, date]] = []
+    for term in db.session.scalars(select(AcademicTerm).where(
+            AcademicTerm.school_id == school.id).order_by(AcademicTerm.starts_on)):
+        if spans and term.starts_on <= spans[-1][1] + timedelta(days=1):
+            spans[-1] = (spans[-1][0], max(spans[-1][1], term.ends_on))
+        else:
+            spans.append((term.starts_on, term.ends_on))
+    return spans
+
+
+def _check_day(line: AttendanceLine, today: date, years: list, errors: list) -> None:
+    """A day of attendance is past or today, and a day of a school year (as on the grid)."""
+    if line.on_date > today:
+        errors.append(line.row.error("date", "is in the future"))
+    elif not any(first <= line.on_date <= last for first, last in years):
+        spans = ", ".join(f"{first} to {last}" for first, last in years) or "none recorded"
+        errors.append(line.row.error("date", f"is not a day of the school's school years "
+                                             f"({spans})"))
+
+
 def _apply_attendance(lines: list[AttendanceLine], *, school: School, students: dict,
                       actor: User | None, summary: ImportSummary, errors: list) -> None:
-    today = today_in(school.timezone)
+    today, years, first_lines = today_in(school.timezone), _school_years(school), {}
     for line in lines:
         student = _find(students, line, "student", line.student, errors, "student")
-        if line.on_date > today:
-            errors.append(line.row.error("date", "is in the future"))
+        _check_day(line, today, years, errors)
+        if student is not None:
+            _second_line(first_lines, (student.id, line.on_date), line, "date",
+                         "this student and day", errors)
         if student is None or errors:
             continue
         record = db.session.scalar(select(DailyAttendance).where(

@@ -199,3 +199,38 @@ def test_a_reason_or_an_assessment_longer_than_kept_is_named(app, tmp_path):
     assert "grades.csv, line 2, column assessment: " in result.stderr
     assert "is longer than 200 characters" in result.stderr
     assert count(DailyAttendance) == 0 and count(Grade) == 0
+
+
+def test_one_student_named_two_ways_on_one_day_is_a_second_line(app, tmp_path):
+    """By sourcedId on one line and by student number on another: the same student."""
+    school, (ana, _bo, _cy), _section = school_of_the_examples()
+    ana.sourced_id = "st-ana"
+    db.session.commit()
+    path = tmp_path / "attendance.csv"
+    path.write_text("student,date,status\nst-ana,2026-11-23,present\n1002,2026-11-23,present\n"
+                    "1001,2026-11-23,absent_excused\n")
+    result = run(app, "attendance", path, school)
+    assert result.exit_code == 1
+    assert ("attendance.csv, line 4, column date: '2026-11-23' a second line for this student "
+            "and day (first on line 2)") in result.stderr
+    assert count(DailyAttendance) == 0
+
+
+def test_a_day_outside_the_schools_years_is_refused(app, tmp_path):
+    """As on the attendance grid: a day of the school year (the term runs 2026-08-24 to
+    2027-06-18 here), last year's too when the school has it."""
+    school, _students, _section = school_of_the_examples()
+    path = tmp_path / "attendance.csv"
+    path.write_text("student,date,status\n1001,2026-08-24,present\n1001,2026-08-21,present\n")
+    result = run(app, "attendance", path, school)
+    assert result.exit_code == 1
+    assert ("attendance.csv, line 3, column date: '2026-08-21' is not a day of the school's "
+            "school years (2026-08-24 to 2027-06-18)") in result.stderr
+    make_term(school, starts_on=date(2025, 8, 25), ends_on=date(2026, 6, 19))
+    make_term(school, starts_on=date(2026, 8, 24), ends_on=date(2027, 1, 22))  # a semester
+    db.session.commit()
+    result = run(app, "attendance", path, school)
+    assert result.exit_code == 1
+    assert "school years (2025-08-25 to 2026-06-19, 2026-08-24 to 2027-06-18)" in result.stderr
+    path.write_text("student,date,status\n1001,2026-06-19,present\n")
+    assert run(app, "attendance", path, school).exit_code == 0
