@@ -16,6 +16,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.core.codes import word_of
+from portal.core.time import to_local
 from portal.dashboards.queries import GRADE_BANDS
 
 LEVEL_COLOURS = {"none": "#4ac26b", "watch": "#d4a72c", "high": "#cf222e"}
@@ -45,6 +46,20 @@ def _figure(traces: list[dict], layout: dict, *, empty: bool = False) -> dict:
     if empty:
         layout = {**layout, "annotations": [_note(_("No data yet"))]}
     return {"data": traces, "layout": layout}
+
+
+def shown_date(day: str | date) -> str:
+    """Write a day as a date in the viewer's language ("1 Dec 2026"), never a time."""
+    return format_date(date.fromisoformat(str(day)[:10]), "medium")
+
+
+def date_axis(days: list[date], most: int = 8) -> dict:
+    """A date axis ticked on days of the data (at most `most`, evenly spread), written in the
+    viewer's language: Plotly's own ticks fall on Sundays, and on hours when days are few."""
+    step = -(-len(days) // most) or 1
+    ticked = days[::step]
+    return {"type": "date", "tickmode": "array", "tickvals": [day.isoformat() for day in ticked],
+            "ticktext": [shown_date(day) for day in ticked]}
 
 
 def attendance_figure(weeks: list[dict], link: Link | None = None) -> dict:
@@ -82,11 +97,6 @@ def grades_figure(distribution: dict, link: Link) -> dict:
     return _figure(traces, layout, empty=not distribution)
 
 
-def shown_date(day: str | date) -> str:
-    """Write a day as a date in the viewer's language ("1 Dec 2026"), never a time."""
-    return format_date(date.fromisoformat(str(day)[:10]), "medium")
-
-
 def risk_levels_figure(days: list[dict], link: Link) -> dict:
     """Number of students per risk level over time, stacked; a bar links to those students.
 
@@ -116,15 +126,26 @@ def student_grades_figure(periods: list[tuple[str, float]]) -> dict:
     return _figure([trace], _layout(_("grade average (%)")), empty=not periods)
 
 
-def student_risk_figure(history: list[tuple]) -> dict:
-    """A student's risk score over time, each point coloured by its level."""
+def newest_each_day(history: list[tuple], timezone: str) -> list[tuple[date, float, str]]:
+    """Return (day, score, level) of the newest assessment of each day in the school's zone,
+    from (computed_at, score, level) oldest first."""
+    days = {to_local(moment, timezone).date(): (score, level) for moment, score, level in history}
+    return [(day, score, level) for day, (score, level) in days.items()]
+
+
+def student_risk_figure(history: list[tuple], timezone: str) -> dict:
+    """A student's risk score over time, one point a day (its newest assessment), each
+    coloured by its level, on a date axis."""
+    points = newest_each_day(history, timezone)
+    days = [day for day, _, _ in points]
     trace = {"type": "scatter", "mode": "lines+markers", "name": _("risk score"),
-             "x": [shown_date(moment) for moment, _, _ in history],
-             "y": [score for _, score, _ in history],
-             "marker": {"color": [LEVEL_COLOURS[level] for _, _, level in history], "size": 9},
+             "x": [day.isoformat() for day in days], "y": [score for _, score, _ in points],
+             "text": [shown_date(day) for day in days],
+             "hovertemplate": "%{text}: %{y}<extra></extra>",
+             "marker": {"color": [LEVEL_COLOURS[level] for _, _, level in points], "size": 9},
              "line": {"color": "#57606a"}}
-    layout = _layout(_("risk score"), xaxis={"type": "category"})
-    return _figure([trace], layout, empty=not history)
+    layout = _layout(_("risk score"), xaxis=date_axis(days))
+    return _figure([trace], layout, empty=not points)
 
 
 def event_study_figure(weeks: list[dict], outcome: str) -> dict:

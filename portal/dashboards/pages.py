@@ -21,6 +21,7 @@ from portal.dashboards import (
     queries,
 )
 from portal.dashboards.flag_follow_up import flag_follow_up
+from portal.extensions import db
 from portal.people.models import School, Student
 from portal.people.queries import current_term, reference_school
 from portal.risk.models import RiskLevel
@@ -182,7 +183,8 @@ def profile_panel_context(viewer: User, student: Student) -> dict | None:
     charts = {
         "attendance": figures.attendance_figure(queries.attendance_by_week(own)),
         "grades": figures.student_grades_figure(queries.period_averages(student.id)),
-        "risk": figures.student_risk_figure(risk_history(student)),
+        "risk": figures.student_risk_figure(
+            risk_history(student), db.session.get(School, student.school_id).timezone),
     }
     return {"assessment": latest_risk(student), "student": student,
             "flagged_since": flagged_since(own).get(student.id),

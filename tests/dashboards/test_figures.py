@@ -1,13 +1,17 @@
 """Figures carry the right numbers; difference in differences on known changes."""
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 import plotly.graph_objects as go
+from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.dashboards import figures, queries
+from portal.auth.models import Role
+from portal.dashboards import figures, pages, queries
+from portal.extensions import db
 from portal.people.models import Student
+from portal.risk.models import RiskAssessment, RiskRuleSet
 from tests import factories
 from tests.risk.helpers import TODAY, give_grade, record_attendance, record_incidents, school_days
 
@@ -59,8 +63,8 @@ def test_every_figure_is_the_json_plotly_itself_writes(app):
                                     for d in (18, 25)], _link),
         figures.risk_levels_figure([{"day": "2026-11-25", "high": 1, "watch": 0, "none": 9}],
                                    _link),
-        figures.student_grades_figure([("Q1", 71.26)]), figures.student_risk_figure([]),
-        figures.student_risk_figure([("2026-11-25", 0.4, "watch")]),
+        figures.student_grades_figure([("Q1", 71.26)]), figures.student_risk_figure([], "UTC"),
+        figures.student_risk_figure([(datetime(2026, 11, 25, 15), 0.4, "watch")], "UTC"),
         figures.event_study_figure([{"week": -1, "participants": 90.0, "comparison": 91.0}],
                                    "attendance"),
         figures.event_study_figure([], "grades"),
@@ -70,3 +74,31 @@ def test_every_figure_is_the_json_plotly_itself_writes(app):
         assert json.loads(go.Figure(written).to_json()) == written
     assert made[1]["layout"]["annotations"][0]["text"] == "No data yet"
     assert made[7]["data"] == [] and "9 not flagged" in made[7]["layout"]["annotations"][0]["text"]
+
+
+def test_a_students_risk_chart_has_one_point_a_day_on_a_date_axis(app):
+    """The newest assessment of each day in the school's zone, on a real date axis whose
+    ticks are the data's days in the reader's language."""
+    school = factories.make_school(timezone="America/New_York")
+    student = factories.make_student(school)
+    rules = RiskRuleSet(school_id=school.id, version=1, settings={})
+    db.session.add(rules)
+    db.session.flush()
+    for moment, score, level in ((datetime(2026, 11, 18, 15), 20.0, "none"),
+                                 (datetime(2026, 11, 25, 14), 30.0, "watch"),
+                                 (datetime(2026, 11, 25, 23, 30), 45.0, "high"),
+                                 (datetime(2026, 11, 26, 2), 50.0, "high")):  # 21:00 on the 25th
+        db.session.add(RiskAssessment(student_id=student.id, rule_set_id=rules.id, score=score,
+                                      level=level, reasons=[], computed_at=moment))
+    db.session.flush()
+    viewer = factories.make_user(Role.ADMINISTRATOR, school)
+    with app.test_request_context(), force_locale("fr"):
+        figure = pages.profile_panel_context(viewer, student)["charts"]["risk"]
+    (trace,) = figure["data"]
+    assert trace["x"] == ["2026-11-18", "2026-11-25"] and trace["y"] == [20.0, 50.0]
+    colours = figures.LEVEL_COLOURS
+    assert trace["marker"]["color"] == [colours["none"], colours["high"]]
+    axis = figure["layout"]["xaxis"]
+    assert axis["type"] == "date" and axis["tickvals"] == ["2026-11-18", "2026-11-25"]
+    assert axis["ticktext"] == ["18 nov. 2026", "25 nov. 2026"]
+
