@@ -62,6 +62,23 @@ def date_axis(days: list[date], most: int = 8) -> dict:
             "ticktext": [shown_date(day) for day in ticked]}
 
 
+def _count_step(largest: int, ticks: int = 8) -> int:
+    """Return the smallest of 1, 2, 5, 10, 20, 50… that reaches the largest count in `ticks`."""
+    power = 1
+    while True:
+        for multiple in (1, 2, 5):
+            if largest <= multiple * power * ticks:
+                return multiple * power
+        power *= 10
+
+
+def count_axis(largest: int, title: str) -> dict:
+    """A values axis of whole counts, in round whole steps (Plotly's own fall on 0.5)."""
+    return {"title": {"text": title}, "rangemode": "tozero", "tick0": 0,
+            "dtick": _count_step(largest), "tickformat": ",d", "separatethousands": True,
+            "hoverformat": ","}
+
+
 def attendance_figure(weeks: list[dict], link: Link | None = None) -> dict:
     """Attendance rate by week; a point links to the students absent that week."""
     trace = {"type": "scatter", "mode": "lines+markers", "name": _("attendance rate"),
@@ -69,7 +86,7 @@ def attendance_figure(weeks: list[dict], link: Link | None = None) -> dict:
              "customdata": [link(chart="attendance", week=w["week"].isoformat()) if link
                             else "" for w in weeks],
              "hovertemplate": _("week of %{x}: %{y}%") + "<extra></extra>"}
-    layout = _layout(_("attendance (%)"),
+    layout = _layout(_("attendance (%)"), xaxis=date_axis([w["week"] for w in weeks]),
                      yaxis={"range": [0, 100], "title": {"text": _("attendance (%)")}})
     return _figure([trace], layout, empty=not weeks)
 
@@ -81,7 +98,10 @@ def behaviour_figure(weeks: list[dict], link: Link) -> dict:
              "customdata": [link(chart="behaviour", week=w["week"].isoformat())
                             for w in weeks],
              "hovertemplate": _("week of %{x}: %{y} incidents") + "<extra></extra>"}
-    return _figure([trace], _layout(_("incidents")), empty=not weeks)
+    layout = _layout(_("incidents"), xaxis=date_axis([w["week"] for w in weeks]),
+                     yaxis=count_axis(max((w["incidents"] for w in weeks), default=0),
+                                      _("incidents")))
+    return _figure([trace], layout, empty=not weeks)
 
 
 def grades_figure(distribution: dict, link: Link) -> dict:

@@ -1,7 +1,7 @@
 """Figures carry the right numbers; difference in differences on known changes."""
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import plotly.graph_objects as go
 from flask_babel import force_locale
@@ -102,3 +102,17 @@ def test_a_students_risk_chart_has_one_point_a_day_on_a_date_axis(app):
     assert axis["type"] == "date" and axis["tickvals"] == ["2026-11-18", "2026-11-25"]
     assert axis["ticktext"] == ["18 nov. 2026", "25 nov. 2026"]
 
+
+def test_the_behaviour_chart_ticks_whole_counts_and_week_starts(app):
+    weeks = [{"week": date(2026, 9, 7) + timedelta(weeks=n), "incidents": count}
+             for n, count in enumerate([1, 3, 2, 0, 1, 2, 1, 3, 2, 1, 1, 2])]
+    with app.test_request_context(), force_locale("en"):
+        figure = figures.behaviour_figure(weeks, _link)
+    axis = figure["layout"]["xaxis"]
+    assert axis["type"] == "date" and len(axis["tickvals"]) <= 8
+    assert all(date.fromisoformat(day).weekday() == 0 for day in axis["tickvals"])  # Mondays
+    assert axis["ticktext"][0] == "Sep 7, 2026"
+    counts = figure["layout"]["yaxis"]
+    assert counts["dtick"] == 1 and counts["tickformat"] == ",d"
+    many = figures.behaviour_figure([{"week": date(2026, 11, 16), "incidents": 4428}], _link)
+    assert many["layout"]["yaxis"]["dtick"] == 1000  # whole, round steps: never 0.5
