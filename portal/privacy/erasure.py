@@ -17,31 +17,21 @@ from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.events.models import CalendarFeed
 from portal.extensions import db
-from portal.interactions.models import Interaction, InteractionParticipant
 from portal.messaging.models import Delivery
 from portal.messaging.outbox import cancel_waiting
 from portal.people.models import Guardian, Student
-from portal.privacy.schema import references_to
+from portal.privacy.reach import records_of
 
 MASK = "[erased]"
 
 
-def _blank_text(table: Table, condition, depth: int = 0) -> None:
-    """Blank the free-text columns of the rows matching condition and of rows under them."""
-    texts = {column.name: (None if column.nullable else "")
-             for column in table.columns if isinstance(column.type, Text)}
-    if texts:
-        db.session.execute(update(table).where(condition).values(texts))
-    if depth >= 2 or len(table.primary_key.columns) != 1:
-        return
-    key = next(iter(table.primary_key.columns))
-    for child, column in references_to(table):
-        _blank_text(child, column.in_(select(key).where(condition)), depth + 1)
-
-
-def _blank_records_of(table: Table, row_id: int) -> None:
-    for child, column in references_to(table):
-        _blank_text(child, column == row_id)
+def _blank_records_of(person: Student | Guardian) -> None:
+    """Blank the free-text columns of every row about the person (privacy/reach.py)."""
+    for table, condition in records_of(person):
+        texts = {column.name: (None if column.nullable else "")
+                 for column in table.columns if isinstance(column.type, Text)}
+        if texts:
+            db.session.execute(update(table).where(condition).values(texts))
 
 
 def _trie(words: set[str]) -> str:
@@ -192,7 +182,6 @@ def _close_account(user: User | None) -> set[str]:
     if user is None:
         return set()
     traces = {user.email, user.full_name}
-    _blank_records_of(User.__table__, user.id)
     user.email = f"erased-{user.id}@erased.invalid"
     user.full_name = f"Erased user #{user.id}"
     user.password_hash = None
@@ -220,7 +209,7 @@ def erase_student(*, student: Student, actor: User | None, reason: str,
     the names and number whose mentions are masked (by the caller, without `scrub`)."""
     traces = _name_forms(student.first_name, student.last_name, student.preferred_name)
     traces.add(student.external_id or "")
-    _blank_records_of(Student.__table__, student.id)
+    _blank_records_of(student)
     student.first_name, student.last_name = "Erased student", f"#{student.id}"
     student.preferred_name = student.date_of_birth = student.external_id = None
     student.refresh_search_name()
@@ -242,10 +231,7 @@ def erase_guardian(*, guardian: Guardian, actor: User | None, reason: str,
                        Delivery.user_id == guardian.user_id if guardian.user_id else false()))
     traces = _name_forms(guardian.first_name, guardian.last_name)
     traces |= {guardian.email or "", guardian.phone or ""}
-    _blank_records_of(Guardian.__table__, guardian.id)
-    _blank_text(Interaction.__table__, Interaction.id.in_(
-        select(InteractionParticipant.interaction_id).where(
-            InteractionParticipant.guardian_id == guardian.id)))
+    _blank_records_of(guardian)  # and of their account, and the contacts they took part in
     traces |= _close_account(guardian.user)
     db.session.execute(CalendarFeed.__table__.delete().where(
         CalendarFeed.guardian_id == guardian.id))

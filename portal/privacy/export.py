@@ -13,7 +13,7 @@ from portal.core.time import utcnow
 from portal.extensions import db
 from portal.people.export import rows_csv
 from portal.people.models import Guardian, Student
-from portal.privacy.schema import references_to
+from portal.privacy.reach import records_of
 
 SECRET_COLUMNS = {"password_hash", "session_stamp", "link_nonce", "token_hash",
                   "message_id_header", "headers"}
@@ -29,24 +29,29 @@ def _rows(table: Table, condition) -> list[dict]:
     return [{name: _value(value) for name, value in row._mapping.items()} for row in found]
 
 
-def _collect(tables: dict, table: Table, row_id: int) -> None:
-    for other, column in references_to(table):
-        if other.name in ("students", "guardians"):
+def _collect(tables: dict, person: Student | Guardian) -> None:
+    """Add the rows about the person that erasure would blank (privacy/reach.py), each once
+    however many paths lead to it."""
+    seen: set[tuple] = set()
+    for table, condition in records_of(person):
+        if table.name in ("students", "guardians"):
             continue  # the person's own row is already there; other people are not theirs
-        rows = _rows(other, column == row_id)
-        if rows:
-            tables.setdefault(other.name, []).extend(rows)
+        key = [column.name for column in table.primary_key.columns]
+        for row in _rows(table, condition):
+            found = (table.name, *(row[name] for name in key))
+            if found not in seen:
+                seen.add(found)
+                tables.setdefault(table.name, []).append(row)
 
 
 def person_data(person: Student | Guardian) -> dict[str, list[dict]]:
-    """Return every row about the person: their own, and each table's rows pointing at them
-    (and at their portal account, for a guardian)."""
+    """Return every row about the person: their own (and their portal account, for a
+    guardian) and every row erasure would blank."""
     table = type(person).__table__
     tables = {table.name: _rows(table, table.c.id == person.id)}
-    _collect(tables, table, person.id)
     if isinstance(person, Guardian) and person.user_id:
         tables["users"] = _rows(User.__table__, User.id == person.user_id)
-        _collect(tables, User.__table__, person.user_id)
+    _collect(tables, person)
     return tables
 
 
