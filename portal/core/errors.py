@@ -2,6 +2,7 @@
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 
 from portal.extensions import db
 
@@ -35,6 +36,18 @@ class Conflict(DomainError):
     status = 409
 
 
+# Flask-WTF refuses a form with one of these English sentences; shown in the user's language.
+CSRF_REASONS = {
+    "The CSRF token is missing.": _l("The CSRF token is missing."),
+    "The CSRF session token is missing.": _l("The CSRF session token is missing."),
+    "The CSRF token has expired.": _l("The CSRF token has expired."),
+    "The CSRF token is invalid.": _l("The CSRF token is invalid."),
+    "The CSRF tokens do not match.": _l("The CSRF tokens do not match."),
+    "The referrer header is missing.": _l("The referrer header is missing."),
+    "The referrer does not match the host.": _l("The referrer does not match the host."),
+}
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return request.path.startswith("/api/") or (
@@ -63,6 +76,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(400)
     def bad_request(error):
         return _respond(400, _l("Bad request"), getattr(error, "description", "") or "")
+
+    @app.errorhandler(CSRFError)
+    def form_refused(error: CSRFError):
+        reason = CSRF_REASONS.get(error.description, _l("The form could not be checked."))
+        return _respond(400, _l("Bad request"),
+                        _l("%(reason)s Reload the page and send the form again.", reason=reason))
 
     @app.errorhandler(403)
     def forbidden(error):
