@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import abort, flash
+from flask import abort
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -11,6 +11,7 @@ from portal.core.errors import DomainError
 from portal.core.permissions import guardian_for
 from portal.extensions import db
 from portal.people.models import Guardian
+from portal.people.saving import attach_error
 
 T = TypeVar("T")
 
@@ -24,21 +25,13 @@ def my_guardian() -> Guardian:
 
 
 def save_or_show_error(form: FlaskForm, action: Callable[[], T]) -> T | None:
-    """Run a service call and commit; on a refusal roll back and show why (None)."""
+    """Run a service call and commit; on a refusal roll back and show why on the form (next
+    to the field it names, else above the form's fields) and return None."""
     try:
         result = action()
     except DomainError as error:
         db.session.rollback()
-        show_error(form, error)
+        attach_error(form, error)
         return None
     db.session.commit()
     return result
-
-
-def show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put a service's refusal next to the field it names (or at the top of the page)."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
