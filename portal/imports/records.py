@@ -1,6 +1,7 @@
 """Parse the simple attendance and grades CSV files (docs/imports.md): no Flask, no database."""
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,10 +43,23 @@ class GradeLine:
     recorded_on: date
 
 
+# "1,000": a thousand with a thousands separator, or one with a decimal comma?
+THOUSANDS = re.compile(r"[1-9]\d{0,2},\d{3}")
+
+
 def _number(row: Row, column: str, *, default: float | None = None) -> float:
+    """Read a number with "." or "," as its decimal mark; refuse one a reader could take for
+    two different numbers."""
     value = row.get(column)
     if not value and default is not None:
         return default
+    if value.count(",") + value.count(".") > 1:
+        raise ImportFailed([row.error(column, "is not a number (write it without a thousands "
+                                              "separator, with . or , as the decimal mark)")])
+    if THOUSANDS.fullmatch(value):
+        raise ImportFailed([row.error(column, f"could be {value.replace(',', '')} or, with a "
+                                              f"decimal comma, {float(value.replace(',', '.')):g}"
+                                              ": write it without a thousands separator")])
     try:
         number = float(value.replace(",", "."))
         if not math.isfinite(number):
@@ -79,7 +93,9 @@ def _grade(row: Row) -> GradeLine:
                      parse_text(row, "assessment", LONGEST_ASSESSMENT), _number(row, "score"),
                      _number(row, "max_score", default=100.0),
                      parse_date(row, "date", required=True))
-    if line.max_score == 0 or line.score > line.max_score:
+    if line.max_score == 0:
+        raise ImportFailed([row.error("max_score", "must be more than 0")])
+    if line.score > line.max_score:
         raise ImportFailed([row.error("score", f"is more than max_score {line.max_score:g}")])
     return line
 

@@ -83,11 +83,18 @@ def _school_years(school: School) -> list[tuple[date, date]]:
     return spans
 
 
+def _in_future(line, day: date, today: date, errors: list) -> bool:
+    """Name a line whose date is after today (the school's today)."""
+    if day > today:
+        errors.append(line.row.error("date", "is in the future"))
+    return day > today
+
+
 def _check_day(line: AttendanceLine, today: date, years: list, errors: list) -> None:
     """A day of attendance is past or today, and a day of a school year (as on the grid)."""
-    if line.on_date > today:
-        errors.append(line.row.error("date", "is in the future"))
-    elif not any(first <= line.on_date <= last for first, last in years):
+    if _in_future(line, line.on_date, today, errors):
+        return
+    if not any(first <= line.on_date <= last for first, last in years):
         spans = ", ".join(f"{first} to {last}" for first, last in years) or "none recorded"
         errors.append(line.row.error("date", f"is not a day of the school's school years "
                                              f"({spans})"))
@@ -139,7 +146,9 @@ def _apply_grades(lines: list[GradeLine], *, school: School, students: dict,
     periods = defaultdict(list)
     for period in db.session.scalars(select(GradingPeriod)):
         periods[period.term_id].append(period)
+    today, first_lines = today_in(school.timezone), {}
     for line in lines:
+        _in_future(line, line.recorded_on, today, errors)
         student = _find(students, line, "student", line.student, errors, "student")
         section = _find(sections, line, "class", line.section, errors, "class")
         if student is None or section is None:
@@ -148,14 +157,18 @@ def _apply_grades(lines: list[GradeLine], *, school: School, students: dict,
             errors.append(line.row.error("student", f"is not enrolled in {section.name}"))
             continue
         period = _period(line, periods[section.term_id], errors)
-        if period is not None and not errors:
-            _save_grade(line, student=student, section=section, period=period, actor=actor,
-                        summary=summary)
+        if period is None:
+            continue
+        key = {"student_id": student.id, "section_id": section.id,
+               "grading_period_id": period.id, "kind": line.kind,
+               "assessment_name": line.assessment or None}  # what a stored mark is found by
+        _second_line(first_lines, tuple(key.values()), line, "student",
+                     "this student's mark", errors)
+        if not errors:
+            _save_grade(line, key=key, actor=actor, summary=summary)
 
 
-def _save_grade(line: GradeLine, *, student, section, period, actor, summary) -> None:
-    key = {"student_id": student.id, "section_id": section.id, "grading_period_id": period.id,
-           "kind": line.kind, "assessment_name": line.assessment or None}
+def _save_grade(line: GradeLine, *, key: dict, actor, summary) -> None:
     grade = db.session.scalar(select(Grade).filter_by(**key))
     values = {"score": line.score, "max_score": line.max_score, "recorded_on": line.recorded_on}
     if grade is None:
