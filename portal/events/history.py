@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     case,
     exists,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
 )
 
@@ -108,14 +110,26 @@ def _past_invitations(years: Years):
                    _this_year(years, Event.starts_at, until_now=True)))
 
 
+def _with_children(invitations: Select) -> Select:
+    """Join each invitation to its family's children at the event's school: the invited
+    child, and every other child of the guardian there still at school."""
+    return (invitations
+            .join(StudentGuardian, StudentGuardian.guardian_id == EventInvitation.guardian_id)
+            .join(Student, and_(Student.id == StudentGuardian.student_id,
+                                Student.school_id == Event.school_id,
+                                or_(Student.is_active.is_(true()),
+                                    Student.id == EventInvitation.student_id))))
+
+
 def attending_shares(years: Years) -> dict:
     """Return, per grade level and per event kind, the share of invited families who came
     to a past event of these schools this year (from the first school's year start to the
     last one's end), counted by the database in one statement: the invitations and whether
-    each family came are read once, then counted by grade and by kind."""
+    each family came are read once, then counted by grade and by kind. A family counts in
+    each grade they have a child in at the event's school (once per kind)."""
     came = exists().where(EventAttendance.event_id == EventInvitation.event_id,
                           EventAttendance.guardian_id == EventInvitation.guardian_id)
-    invitations = (_past_invitations(years).join(Student, Student.id == EventInvitation.student_id)
+    invitations = (_with_children(_past_invitations(years))
                    .with_only_columns(EventInvitation.guardian_id.label("family"),
                                       Student.grade_level.label("grade"),
                                       Event.kind.label("kind"),

@@ -87,14 +87,14 @@ def test_one_invitation_is_said_once_and_upcoming_events_are_not_counted(app, lo
 
 def test_a_family_invited_twice_is_one_family_invited(app, login_as):
     """Two evenings of the same kind: two families invited (not four invitations), each
-    invited twice, Marta once for her two children."""
+    invited twice, Marta once for her two children (and in each of their grades)."""
     world = school_with_families()
     for day in (10, 17):
         add_event(world, title="Back to school", starts_local=datetime(2026, 9, day, 18),
                   ends_local=datetime(2026, 9, day, 20))
     shares = attending_shares(school_years([world.school]))
     assert [(row["key"], row["invited"]) for row in shares["by_kind"]] == [("school_event", 2)]
-    assert [(row["key"], row["invited"]) for row in shares["by_grade"]] == [(9, 2)]
+    assert [(row["key"], row["invited"]) for row in shares["by_grade"]] == [(9, 2), (10, 1)]
     page, names = _listed(login_as(world.admin))
     assert names == {"Marta Novak", "Dora Diaz"} and page.count("invited 2 times") == 2
 
@@ -155,9 +155,9 @@ def test_each_school_counts_only_its_own_year_when_the_schools_differ(app):
 
 
 def test_the_shares_count_each_family_once_a_grade_and_kind_and_who_came_to_that_event(app):
-    """Marta (invited for Ann, grade 9) came to both evenings, Dora to the workshop: in grade
-    9 both came to something; by kind, one family of two came to each. Walking in uninvited,
-    or an event still to come, counts for no share."""
+    """Marta (Ann in grade 9, Ben in 10) came to both evenings, Dora to the workshop: in grade
+    9 both came to something, in grade 10 Marta did; by kind, one family of two came to each.
+    Walking in uninvited, or an event still to come, counts for no share."""
     world = school_with_families()
     evening = add_event(world, title="Back to school", starts_local=datetime(2026, 9, 10, 18),
                         ends_local=datetime(2026, 9, 10, 20))
@@ -177,5 +177,5 @@ def test_the_shares_count_each_family_once_a_grade_and_kind_and_who_came_to_that
     shares = attending_shares(school_years([world.school]))
     rows = {name: [(row["key"], row["invited"], row["attended"], row["share"])
                    for row in shares[name]] for name in ("by_grade", "by_kind")}
-    assert rows == {"by_grade": [(9, 2, 2, 100)],
+    assert rows == {"by_grade": [(9, 2, 2, 100), (10, 1, 1, 100)],
                     "by_kind": [("parent_workshop", 2, 1, 50), ("school_event", 2, 1, 50)]}
