@@ -155,9 +155,6 @@ class Context:
         sections = load_rows(Section.__table__)
         self.sections = by_key(sections, "section", named)
         self.section_courses = {s["id"]: s["course_id"] for s in sections}
-        seats = load_rows(Enrollment.__table__)
-        self.enrollments = by_key(seats, "enrollment", named)
-        self.seats = {(seat["section_id"], seat["student_id"]): seat for seat in seats}
         self.students, erased_students = _not_erased(Student.__table__, "student", named)
         self.guardians, erased_guardians = _not_erased(Guardian.__table__, "guardian", named)
         self.erased = erased_students | erased_guardians
@@ -165,10 +162,17 @@ class Context:
         accounts = load_rows(User.__table__)
         self.staff = by_key(accounts, "user", named)
         self.accounts = {user["email"]: user for user in accounts}
-        # An erased person's links stay as the erasure left them, like the rest of theirs.
+        # An erased person's seats and links stay as the erasure left them, like the rest
+        # of theirs: the run does not see them (only their seats' sourcedIds, taken).
         erased_students, erased_guardians = (
             set(db.session.scalars(select(model.id).where(model.erased_at.is_not(None))))
             for model in (Student, Guardian))
+        seats = load_rows(Enrollment.__table__)
+        self.erased_seats = {seat["sourced_id"] for seat in seats
+                             if seat["student_id"] in erased_students and seat["sourced_id"]}
+        seats = [seat for seat in seats if seat["student_id"] not in erased_students]
+        self.enrollments = by_key(seats, "enrollment", named)
+        self.seats = {(seat["section_id"], seat["student_id"]): seat for seat in seats}
         self.links = {(link["student_id"], link["guardian_id"]): link
                       for link in load_rows(StudentGuardian.__table__)
                       if link["student_id"] not in erased_students

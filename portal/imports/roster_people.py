@@ -307,6 +307,11 @@ def _apply_seat(ctx: Context, enrollment: Enrollment, section: dict,
                 listed_users: set[str]) -> None:
     if _wrong_person(ctx, enrollment, "student", ctx.students, listed_users):
         return
+    if enrollment.sourced_id in ctx.erased_seats:
+        ctx.errors.append(enrollment.row.error("sourcedId", (
+            "is the enrollment of a student erased at the school's request: give this one "
+            "another sourcedId")))
+        return
     seat = ctx.enrollments.get(enrollment.sourced_id)
     if not enrollment.active:
         if seat is not None:

@@ -4,8 +4,9 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.people.models import Enrollment, Section, Student
+from portal.privacy.services import erase_person
 from tests.imports.oneroster_set import enrollment, realistic, write_set
-from tests.imports.test_oneroster_import import run_import
+from tests.imports.test_oneroster_import import by_sid, run_import
 
 
 def seats() -> set[tuple]:
@@ -36,3 +37,23 @@ def test_an_ended_enrollment_beside_the_new_one_is_no_second_seat(app, tmp_path)
         assert result.exit_code == 0, result.stderr
         assert ("e4b", "k-math-n", "st1") in seats() and len(seats()) == 5
     assert "Nothing to change." in result.stdout
+
+
+def test_an_erased_students_seats_stay_as_the_erasure_left_them(app, tmp_path):
+    """The SIS drops an erased student's enrollments, or gives one of their enrollment ids
+    to someone else: their seats are neither ended nor taken over."""
+    assert run_import(app, write_set(tmp_path / "first", realistic())).exit_code == 0
+    erase_person(person=by_sid(Student, "st1"), actor=None, reason="asked by the family")
+    db.session.commit()
+    before = seats()
+    later = realistic()
+    later["enrollments"] = [e for e in later["enrollments"] if e["userSourcedId"] != "st1"]
+    result = run_import(app, write_set(tmp_path / "later", later))
+    assert result.exit_code == 0, result.stderr
+    assert seats() == before and "enrollments:" not in result.stdout
+    later["enrollments"].append(enrollment("e4", "k-math-n", "s-north", "st2", "student"))
+    result = run_import(app, write_set(tmp_path / "again", later))
+    assert result.exit_code == 1
+    assert ("enrollments.csv, line 8, column sourcedId: 'e4' is the enrollment of a student "
+            "erased at the school's request: give this one another sourcedId") in result.stderr
+    assert seats() == before
