@@ -21,9 +21,8 @@ from portal.events.history import family_history
 from portal.events.ical import build_calendar
 from portal.events.invitations import remind_non_responders
 from portal.extensions import db
-from portal.people.changes import EditedMeanwhile, version_of
 from portal.people.queries import school_of
-from portal.people.saving import attach_error
+from portal.people.saving import attach_error, save_edit
 
 add_nav_item("events.calendar", _l("Events"), roles=Role.STAFF, order=40)
 add_profile_panel("events", "events/_profile_panel.html", family_history, order=60)
@@ -51,13 +50,12 @@ def calendar():
 
 def _event_form(event=None, **sent) -> EventForm:
     """The event form: an event's filled in from it when shown (with formdata=None, even
-    when a form was sent), with the version it was filled from."""
+    when a form was sent); save_edit adds the version it was filled from."""
     form = EventForm(obj=None, **sent)
     for name, choices in queries.audience_choices(current_user).items():
         getattr(form, name).choices = choices
     if event is not None and (request.method == "GET" or "formdata" in sent):
         _fill(form, event)
-        form.seen.data = version_of(event, services.EVENT_FIELDS)
     return form
 
 
@@ -85,28 +83,21 @@ def saved(message: str, endpoint: str, **values):
     return redirect(url_for(endpoint, **values))
 
 
-def _form_page(form: EventForm, event, save, message: str):
-    status = None
-    if form.validate_on_submit():
-        try:
-            return saved(message, "events.detail", event_id=save().id)
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, EditedMeanwhile):  # shown as the event is now
-                form = _event_form(event, formdata=None)
-            attach_error(form, error)
-            status = error.status
-    return render_template("events/form.html", form=form, event=event), \
-        status or (400 if form.errors else 200)
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required
 @sent_once
 def new():
-    form = _event_form()
-    return _form_page(form, None, lambda: _create(form),
-                      _("The event is saved and the families are invited."))
+    form, status = _event_form(), None
+    if form.validate_on_submit():
+        try:
+            return saved(_("The event is saved and the families are invited."),
+                         "events.detail", event_id=_create(form).id)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            status = error.status
+    return render_template("events/form.html", form=form, event=None), \
+        status or (400 if form.errors else 200)
 
 
 def _create(form: EventForm):
@@ -130,9 +121,13 @@ def _managed_event(event_id: int):
 def edit(event_id: int):
     event = _managed_event(event_id)
     form = _event_form(event)
-    return _form_page(form, event, lambda: services.update_event(
+    form, status = save_edit(form, lambda: services.update_event(
         actor=current_user, event=event, details=event_details(form), seen=form.seen.data),
-        _("The event is saved."))
+        _("The event is saved."), record=event, fields=services.EVENT_FIELDS,
+        refill=lambda: _event_form(event, formdata=None))
+    if status is None:
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event), status
 
 
 @bp.get("/<int:event_id>")

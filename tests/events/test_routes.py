@@ -39,6 +39,31 @@ def test_end_before_start_is_shown_next_to_the_field_and_nothing_is_saved(app, l
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
 
 
+def test_an_edit_is_refused_next_to_the_field_or_saved_and_shown(app, login_as):
+    """The edit form carries the event's version, says a refusal next to its field (400,
+    nothing changed) and goes back to the event once saved."""
+    world = school_with_families()
+    client = login_as(world.admin)
+    client.post("/events/new", data=FORM)
+    event = db.session.scalar(select(Event))
+    url = f"/events/{event.id}/edit"
+    shown = client.get(url).get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]+)"', shown)[1]
+    assert 'value="Math Night"' in shown
+    refused = client.post(url, data={**FORM, "seen": seen, "title": "Moved",
+                                     "ends_at": "2027-03-10T17:00"})
+    assert refused.status_code == 400
+    assert 'id="ends_at-error"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).title == "Math Night"
+    done = client.post(url, data={**FORM, "seen": seen, "title": "Maths Night"},
+                       follow_redirects=True)
+    assert done.request.path == f"/events/{event.id}"
+    assert "The event is saved." in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).title == "Maths Night"
+
+
 def test_a_teacher_sees_school_wide_events_and_their_sections_only(app, login_as):
     world = school_with_families()
     everyone = add_event(world, title="Open house")
