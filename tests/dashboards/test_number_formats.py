@@ -12,7 +12,8 @@ from portal.core.templating import chart_value
 from portal.dashboards import figures
 from portal.dashboards.impact_estimate import DESIGNS, Effect, displayed
 
-FOLLOW_UP = {"flagged": 4428, "median_days": 12, "window_over": 0,
+FOLLOW_UP = {"flagged": 4428, "median_days": 12, "window_over": 4400, "contacted": 50.0,
+             "intervention": 25.0, "either": 60.0,
              "buckets": [(0, 2, 4428), (2, 4, 0), (4, None, 0)]}
 
 
@@ -52,6 +53,8 @@ def test_counts_over_999_carry_the_thousands_separator(app):
         with force_locale("de"):
             german = render_template("dashboards/_flag_follow_up.html", follow_up=FOLLOW_UP)
     assert "<td>4,428</td>" in english and "<td>4.428</td>" in german
+    assert "4,428 students are on the watch list" in english and "Of the 4,400 flagged" in english
+    assert "4.428" in german.split("<table")[0] and "4428" not in german
     behaviour = figures.behaviour_figure([{"week": date(2026, 11, 16), "incidents": 4428}],
                                          lambda **params: "")
     assert behaviour["layout"]["yaxis"]["separatethousands"] is True

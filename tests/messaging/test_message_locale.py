@@ -2,6 +2,7 @@
 does, not as ISO dates and English decimals."""
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from portal.core.signals import attendance_recorded
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
+from portal.messaging import campaigns
+from portal.messaging.campaigns import create_campaign
 from portal.messaging.digest import digest_for
 from portal.messaging.merge import merge_fields
 from portal.messaging.models import Message
@@ -85,3 +88,27 @@ def test_an_absence_notice_dates_the_day_in_the_guardians_language(app):
     attendance_recorded.send(world.teacher, records=[record])
     notice = db.session.scalars(select(Message).where(Message.guardian_id == world.mum.id)).one()
     assert "25 nov 2026" in notice.body_text and not ISO_DAY.search(notice.body_text)
+
+
+def test_the_review_page_writes_a_districts_audience_with_thousands_separators(app, login_as,
+                                                                               monkeypatch):
+    world = school_with_families()
+    campaign = create_campaign(sender=world.admin, school=world.school, title="News",
+                               kind="general", criteria={},
+                               variants={"en": ("News", "Dear {{ guardian_name }}")})
+    db.session.commit()
+    counted = campaigns.review_audience
+
+    def at_district_size(*args):
+        review = counted(*args)
+        return replace(review, guardians=90_412, held_back_by_limit={2: 1_250},
+                       inbox_only=3_004, unreachable=1_001)
+
+    monkeypatch.setattr(campaigns, "review_audience", at_district_size)
+    page = login_as(world.admin).get(f"/messaging/campaigns/{campaign.id}/review")
+    text = page.get_data(as_text=True)
+    for written in ("90,412 guardians will receive", "send to all 90,412 guardians",
+                    "1,250 families have already", "3,004 families will not",
+                    "1,001 of them have"):
+        assert written in text, written
+    assert "90412 guardian" not in text  # (the form still posts the bare count)
