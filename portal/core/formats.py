@@ -1,11 +1,12 @@
 """Numbers and percentages written the way each language writes them (98,4 % in French,
 ۹۸٫۴٪ in Persian): Babel's patterns and symbols, in the language's own digits."""
 
+import re
 from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 
 from portal.core.time import to_local
@@ -68,7 +69,19 @@ def format_day(day: date, locale: Locale) -> str:
 
 def format_moment(moment: datetime, timezone: str, locale: Locale) -> str:
     """Write a naive UTC moment as the day and time in a zone, the way the language does."""
-    local = to_local(moment, timezone)
-    return native_digits(locale.datetime_formats["medium"].format(
-        format_time(local, "short", locale=locale), format_date(local.date(), "medium",
-                                                               locale=locale)), locale)
+    return native_digits(to_the_minute(to_local(moment, timezone), "medium", locale), locale)
+
+
+# The seconds of a CLDR time pattern ("h:mm:ss a", "HH:mm:ss zzzz"): a school's times have none.
+SECONDS = re.compile(r"[:.]ss(?:[.,]S+)?")
+
+
+def to_the_minute(local: datetime, width: str, locale: Locale) -> str:
+    """Write an aware moment as Babel's format_datetime does at a width ("medium", "full"),
+    to the minute; a pattern of Babel's own is written as it says."""
+    if width not in ("short", "medium", "long", "full"):
+        return format_datetime(local, width, locale=locale)
+    pattern = (str(locale.datetime_formats[width])
+               .replace("{0}", SECONDS.sub("", locale.time_formats[width].pattern))
+               .replace("{1}", locale.date_formats[width].pattern))
+    return format_datetime(local, pattern, locale=locale)

@@ -1,14 +1,14 @@
 """Filters and globals shared by every template."""
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_decimal, get_locale, to_user_timezone
 from markupsafe import Markup, escape
 
 from portal.core.chart_data import chart_table
 from portal.core.codes import label_of
-from portal.core.formats import format_number, format_percentage, native_digits
+from portal.core.formats import format_number, format_percentage, native_digits, to_the_minute
 from portal.core.locale import html_lang, text_direction
 from portal.core.navigation import navigation
 from portal.core.permissions import can_close_follow_up
@@ -25,6 +25,13 @@ def number(value: float | None, digits: int | None = None) -> str:
 def percent(points: float | None, digits: int | None = None) -> str:
     """Write a percentage given in points for the page's language ("—" when there is none)."""
     return "—" if points is None else format_percentage(points, get_locale(), digits)
+
+def moment(value: datetime | None, width: str = "medium") -> str:
+    """Write a UTC moment in the page's language and zone, to the minute ("" when none)."""
+    if not value:
+        return ""
+    return native_digits(to_the_minute(to_user_timezone(value), width, get_locale()),
+                         get_locale())
 
 def chart_value(value) -> str:
     """Write one number or day of a chart's table for the reader's language."""
@@ -45,8 +52,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["nl2br"] = nl2br
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["percent"] = percent
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": (
-        native_digits(format_datetime(value, fmt), get_locale()) if value else "")
+    app.jinja_env.filters["datetime"] = moment
     app.jinja_env.filters["date"] = lambda value, fmt="medium": (
         native_digits(format_date(value, fmt), get_locale()) if value else "")
     app.jinja_env.filters["chart_value"] = chart_value

@@ -1,12 +1,11 @@
 """What families are told about events and conferences, in their language and the school's zone."""
 
-from babel.dates import format_datetime
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.core.time import to_local
+from portal.core.formats import format_moment, locale_of
 from portal.events.ical import build_calendar, build_cancellation
 from portal.events.models import ConferenceSlot, Event, EventInvitation
 from portal.extensions import db
@@ -17,7 +16,7 @@ from portal.people.models import Guardian, School, Student
 
 def when_text(moment, *, school: School, language: str) -> str:
     """Return a moment as a family reads it: in the school's zone and their language."""
-    return format_datetime(to_local(moment, school.timezone), "medium", locale=language)
+    return format_moment(moment, school.timezone, locale_of(language))
 
 
 def tell_invited(event: Event, *, sender: User, subject, body) -> int:
