@@ -2,9 +2,11 @@
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import LazyString, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from portal.core.formats import format_day
 from portal.core.time import to_local, today_in, utcnow
 from portal.extensions import db
 from portal.interactions.models import Interaction
@@ -23,6 +25,11 @@ def school_days_between(start: date, end: date) -> int:
     return whole_weeks * 5 + extra
 
 
+def shown_day(day: date) -> str:
+    """Write a day in the current language (a lazy title's day: in the reader's)."""
+    return format_day(day, get_locale())
+
+
 def notify_follow_ups_due() -> int:
     """Tell each owner, once, of their open follow-ups due today or overdue."""
     told = 0
@@ -39,7 +46,8 @@ def notify_follow_ups_due() -> int:
                 object_type="interaction", object_id=interaction.id,
                 link=local_path("interactions.follow_ups"),
                 title=_l("Follow-up due %(day)s: %(name)s",
-                        day=interaction.follow_up_due_on.isoformat(), name=student.display_name)))
+                        day=LazyString(shown_day, interaction.follow_up_due_on),
+                        name=student.display_name)))
     return told
 
 
