@@ -248,11 +248,16 @@ class Context:
             update_rows(table, changes.changed)
             insert_rows(table, list(changes.new.values()))
 
+    def section_schools(self) -> dict[int, int]:
+        """The school id of each stored class (section), by its id."""
+        schools = {course["id"]: course["school_id"] for course in self.course_codes.values()}
+        return {section_id: schools[course_id]
+                for section_id, course_id in self.section_courses.items() if course_id in schools}
+
     def imported_section_ids(self) -> set[int]:
         """The ids of the stored classes of the schools whose orgs this set imports."""
-        schools = {course["id"]: course["school_id"] for course in self.course_codes.values()}
-        return {section_id for section_id, course_id in self.section_courses.items()
-                if schools.get(course_id) in self.imported_school_ids}
+        return {section_id for section_id, school_id in self.section_schools().items()
+                if school_id in self.imported_school_ids}
 
     def is_erased(self, sourced_id: str) -> bool:
         """Whether this is someone erased at the school's request (noted for the summary)."""

@@ -240,12 +240,13 @@ def apply_enrollments(ctx: Context) -> None:
     enrollments = ctx.roster.enrollments
     listed_users = {user.sourced_id for user in ctx.roster.users}
     taught: set[int] = set()  # the sections this file gave their teacher
+    section_schools = ctx.section_schools()
     for enrollment in sorted(enrollments, key=lambda e: (e.active, not e.primary)):
         section = ctx.sections.get(enrollment.class_id)
         if section is None:
             ctx.unknown(enrollment, "classSourcedId", enrollment.class_id, "classes")
         elif enrollment.role == "student":
-            _apply_seat(ctx, enrollment, section, listed_users)
+            _apply_seat(ctx, enrollment, section, listed_users, section_schools[section["id"]])
         elif enrollment.role == "teacher":
             _apply_teacher(ctx, enrollment, section, listed_users, taught)
     if ctx.roster.is_bulk("enrollments"):
@@ -303,8 +304,21 @@ def _remove_seat(ctx: Context, seat: dict) -> None:
     ctx.summary.deactivated["enrollments"] += 1
 
 
-def _apply_seat(ctx: Context, enrollment: Enrollment, section: dict,
-                listed_users: set[str]) -> None:
+def _other_school(ctx: Context, enrollment: Enrollment, student: dict,
+                  school_id: int) -> bool:
+    """Name a seat in a class of a school that is not the student's (the portal keeps one
+    school a student; another school's teacher would see a student who is not theirs)."""
+    if student["school_id"] == school_id:
+        return False
+    names = {school["id"]: school["name"] for school in ctx.schools.values()}
+    ctx.errors.append(enrollment.row.error("classSourcedId", (
+        f"is a class of {names.get(school_id)}, and student {enrollment.user_id} is "
+        f"{names.get(student['school_id'])}'s (a student takes their own school's classes)")))
+    return True
+
+
+def _apply_seat(ctx: Context, enrollment: Enrollment, section: dict, listed_users: set[str],
+                school_id: int) -> None:
     if _wrong_person(ctx, enrollment, "student", ctx.students, listed_users):
         return
     if enrollment.sourced_id in ctx.erased_seats:
@@ -318,6 +332,8 @@ def _apply_seat(ctx: Context, enrollment: Enrollment, section: dict,
             _remove_seat(ctx, seat)
         return
     student = ctx.students[enrollment.user_id]
+    if _other_school(ctx, enrollment, student, school_id):
+        return
     pair = (section["id"], student["id"])
     values = {"section_id": section["id"], "student_id": student["id"],
               "starts_on": enrollment.starts_on, "ends_on": enrollment.ends_on}

@@ -57,3 +57,21 @@ def test_an_erased_students_seats_stay_as_the_erasure_left_them(app, tmp_path):
     assert ("enrollments.csv, line 8, column sourcedId: 'e4' is the enrollment of a student "
             "erased at the school's request: give this one another sourcedId") in result.stderr
     assert seats() == before
+
+
+def test_a_student_in_another_schools_class_is_refused(app, tmp_path):
+    """Li (st3) is South Middle's: a seat in North High's Math 9A would show her to North's
+    teacher though she is not North's student."""
+    files = realistic()
+    files["enrollments"].append(enrollment("e9", "k-math-n", "s-north", "st3", "student"))
+    result = run_import(app, write_set(tmp_path / "set", files))
+    assert result.exit_code == 1
+    assert ("enrollments.csv, line 10, column classSourcedId: 'k-math-n' is a class of North "
+            "High, and student st3 is South Middle's (a student takes their own school's "
+            "classes)") in result.stderr
+    assert seats() == set()
+    assert run_import(app, write_set(tmp_path / "good", realistic())).exit_code == 0
+    delta = {"enrollments": [files["enrollments"][-1]]}
+    result = run_import(app, write_set(tmp_path / "delta", delta,
+                                       modes={"enrollments": "delta"}))
+    assert result.exit_code == 1 and "line 2, column classSourcedId: 'k-math-n'" in result.stderr
