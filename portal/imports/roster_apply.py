@@ -14,7 +14,8 @@ from portal.core.bulk import among
 from portal.extensions import db
 from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, ImportSummary
-from portal.imports.roster_people import apply_enrollments, apply_users, email_of
+from portal.imports.roster_enrollments import apply_enrollments
+from portal.imports.roster_people import apply_users, email_of
 from portal.imports.roster_records import Class, Roster
 from portal.people.models import Course, Section
 
