@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import update
 
 from portal.auth.models import Role, User
 from portal.core.bulk import collector_paused, copy_rows, reserve_ids
 from portal.core.errors import Conflict, DomainError, Forbidden
+from portal.core.formats import format_number
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.messaging.dose import count_with_limit, families_over_limit, mark_held_back
@@ -335,8 +337,8 @@ def send_campaign(*, campaign: Campaign, sender: User, confirmed_count: int | No
                                         sender=sender)
         if needs_confirmation(campaign.criteria, len(recipients)) and \
                 confirmed_count != len(recipients):
-            raise Conflict(_("Please confirm that this goes to %(num)d guardians.",
-                             num=len(recipients)), field="confirm")
+            raise Conflict(_("Please confirm that this goes to %(num)s guardians.",
+                             num=format_number(len(recipients), get_locale())), field="confirm")
         claim_campaign(campaign)
         if campaign.scheduled_at is not None and campaign.scheduled_at <= utcnow():
             campaign.scheduled_at = None  # a draft sent after its time: it goes now, dated now

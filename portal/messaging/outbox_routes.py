@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.auth.models import Role
 from portal.core.navigation import add_nav_item
 from portal.core.permissions import administrator_required
+from portal.core.templating import number
 from portal.extensions import db
 from portal.messaging import bp, queries
 from portal.messaging.attempts import retry_deliveries
@@ -31,5 +32,5 @@ def retry_outbox():
     count = retry_deliveries(deliveries=queries.failed_deliveries_for(current_user),
                              actor=current_user, school_id=current_user.school_id)
     db.session.commit()
-    flash(_("%(num)d failed deliveries are queued again.", num=count), "success")
+    flash(_("%(num)s failed deliveries are queued again.", num=number(count)), "success")
     return redirect(url_for("messaging.outbox"))

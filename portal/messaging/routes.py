@@ -18,6 +18,7 @@ from portal.core.permissions import (
     staff_required,
     visible_schools,
 )
+from portal.core.templating import number
 from portal.core.time import to_utc, utcnow
 from portal.extensions import db
 from portal.messaging import bp, campaigns, lifecycle, queries
@@ -224,7 +225,7 @@ def send_campaign(campaign_id: int):
         flash(problem.message, "error")
         return redirect(url_for("messaging.review_campaign", campaign_id=campaign.id))
     db.session.commit()
-    flash(_("Queued for %(num)d guardians.", num=count), "success")
+    flash(_("Queued for %(num)s guardians.", num=number(count)), "success")
     return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))
 
 
@@ -253,7 +254,7 @@ def retry_failed(campaign_id: int):
     count = retry_deliveries(deliveries=queries.failed_deliveries(campaign), actor=current_user,
                              school_id=campaign.school_id)
     db.session.commit()
-    flash(_("%(num)d failed deliveries are queued again.", num=count), "success")
+    flash(_("%(num)s failed deliveries are queued again.", num=number(count)), "success")
     return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))
 
 
@@ -272,8 +273,9 @@ def stop_campaign(campaign_id: int):
         abort(400)
     cancelled = lifecycle.stop_campaign(campaign=campaign, actor=current_user)
     db.session.commit()
-    flash(ngettext("Stopped: %(num)d email will not be sent.",
-                   "Stopped: %(num)d emails will not be sent.", cancelled), "success")
+    flash(ngettext("Stopped: %(count)s email will not be sent.",
+                   "Stopped: %(count)s emails will not be sent.", cancelled,
+                   count=number(cancelled)), "success")
     return redirect(url_for("messaging.campaign_report", campaign_id=campaign.id))
 
 

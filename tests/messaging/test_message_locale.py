@@ -5,17 +5,21 @@ import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from portal.core.errors import Conflict
 from portal.core.signals import attendance_recorded
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
-from portal.messaging import campaigns
+from portal.messaging import campaigns, lifecycle, outbox_routes, routes
 from portal.messaging.campaigns import create_campaign
 from portal.messaging.digest import digest_for
 from portal.messaging.merge import merge_fields
 from portal.messaging.models import Message
+from portal.messaging.segments import resolve_recipients
 from portal.outcomes.models import DailyAttendance
 from tests.messaging.alerts_world import (
     FRIDAY_AFTERNOON,
@@ -112,3 +116,39 @@ def test_the_review_page_writes_a_districts_audience_with_thousands_separators(a
                     "1,001 of them have"):
         assert written in text, written
     assert "90412 guardian" not in text  # (the form still posts the bare count)
+
+
+def test_what_a_send_stop_or_retry_did_is_counted_with_thousands_separators(app, login_as,
+                                                                           monkeypatch):
+    world = school_with_families()
+    campaign = create_campaign(sender=world.admin, school=world.school, title="News",
+                               kind="general", criteria={},
+                               variants={"en": ("News", "Dear {{ guardian_name }}")})
+    db.session.commit()
+    client = login_as(world.admin)
+    monkeypatch.setattr(campaigns, "send_campaign", lambda **given: 90_412)
+    monkeypatch.setattr(lifecycle, "stop_campaign", lambda **given: 1_234)
+    monkeypatch.setattr(routes, "retry_deliveries", lambda **given: 5_678)
+    monkeypatch.setattr(outbox_routes, "retry_deliveries", lambda **given: 2_001)
+    base = f"/messaging/campaigns/{campaign.id}"
+    for path, said in ((f"{base}/send", "Queued for 90,412 guardians."),
+                       (f"{base}/stop", "Stopped: 1,234 emails will not be sent."),
+                       (f"{base}/retry-failed", "5,678 failed deliveries are queued again."),
+                       ("/messaging/outbox/retry", "2,001 failed deliveries are queued again.")):
+        page = client.post(path, data={"confirm": "y"}, follow_redirects=True)
+        assert said in page.get_data(as_text=True), path
+
+
+def test_a_send_asks_to_confirm_a_count_written_in_the_senders_language(app):
+    world = school_with_families()
+    campaign = create_campaign(sender=world.admin, school=world.school, title="News",
+                               kind="general", criteria={},
+                               variants={"en": ("News", "Dear {{ guardian_name }}")})
+    many = resolve_recipients(criteria={}, school_id=world.school.id, sender=world.admin) * 700
+    with app.test_request_context(), force_locale("de"):
+        with pytest.raises(Conflict) as asked:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(campaigns, "resolve_recipients", lambda **given: many)
+                campaigns.send_campaign(campaign=campaign, sender=world.admin,
+                                        confirmed_count=None)
+    assert f"{len(many) // 1000}.{len(many) % 1000:03d}" in asked.value.message
