@@ -3,6 +3,7 @@
 import re
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from portal.events.conferences import SlotPlan, publish_slots
 from portal.events.models import ConferenceSlot, EventInvitation
 from portal.events.services import cancel_event
 from portal.extensions import db
-from portal.messaging.models import Delivery
+from portal.messaging.models import Delivery, Message
 from portal.messaging.worker import drain
 from tests.events.helpers import add_event, school_with_families
 
@@ -41,6 +42,22 @@ def test_a_guardian_answers_an_invitation(app, login_as):
     assert client.post(f"/family/events/invitations/{invitation.id}/rsvp",
                        data={"answer": "maybe"}).status_code == 302
     assert db.session.get(EventInvitation, invitation.id).rsvp == "maybe"
+
+
+@pytest.mark.parametrize("kind", ["conference", "school_event"])
+def test_an_answer_to_an_invitation_that_asks_for_none_is_refused(app, login_as, kind):
+    """A conference is booked by slot; an event without RSVP counts no answers."""
+    world = school_with_families()
+    event = add_event(world, kind=kind, rsvp_requested=kind == "conference")
+    invitation = _invitation(event, world.marta)
+    response = login_as(world.marta_user).post(
+        f"/family/events/invitations/{invitation.id}/rsvp", data={"answer": "yes"})
+    assert response.status_code == 400
+    assert "This event does not ask for answers." in response.get_data(as_text=True)
+    assert db.session.get(EventInvitation, invitation.id).rsvp is None
+    invited = db.session.scalar(select(Message.body_text).where(
+        Message.guardian_id == world.marta.id, Message.subject.like("Invitation:%")))
+    assert "Science Fair" in invited and "/family/events/answer/" not in invited
 
 
 def test_a_guardian_cannot_answer_another_familys_invitation(app, login_as):
