@@ -42,10 +42,11 @@ def _remove_unlisted_seats(ctx: Context, listed: set[str]) -> None:
 
 def _remove_unlisted_teachers(ctx: Context, taught: set[int]) -> None:
     """A class of an imported school whose teacher enrollment the bulk file no longer lists
-    has no teacher (until the roster names one)."""
+    has no teacher (until the roster names one). An ended class keeps who taught it."""
     imported = ctx.imported_section_ids()
     for section in ctx.sections.values():
-        if section["id"] in imported and section["id"] not in taught and section["teacher_id"]:
+        if section["id"] in imported and section["id"] not in taught and \
+                section["teacher_id"] and section["is_active"]:
             ctx.save("sections", section, teacher_id=None)
 
 

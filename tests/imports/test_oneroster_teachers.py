@@ -61,3 +61,12 @@ def test_a_teacher_enrollment_a_bulk_file_drops_ends_and_a_delta_leaves_it(app, 
     assert teacher_of("k-eng-n") is None
     assert (teacher_of("k-math-n"), teacher_of("k-math-s")) == ("t1", "t1")
     assert "sections: 0 created, 1 updated" in result.stdout
+
+
+def test_a_class_the_bulk_file_ends_keeps_who_taught_it(app, tmp_path):
+    assert run_import(app, write_set(tmp_path / "first", realistic())).exit_code == 0
+    later = realistic()
+    later["classes"] = [c for c in later["classes"] if c["sourcedId"] != "k-math-s"]
+    later["enrollments"] = [e for e in later["enrollments"] if e["classSourcedId"] != "k-math-s"]
+    assert run_import(app, write_set(tmp_path / "later", later)).exit_code == 0
+    assert not by_sid(Section, "k-math-s").is_active and teacher_of("k-math-s") == "t1"
