@@ -15,7 +15,7 @@ from portal.core.signals import record_changed
 from portal.core.time import to_local, to_utc, utcnow
 from portal.events.audience import audience_student_ids
 from portal.events.models import ConferenceSlot, Event, SlotStatus
-from portal.events.notices import tell_about_slot
+from portal.events.notices import calendar_file, tell_about_slot
 from portal.extensions import db
 from portal.people.models import (
     Enrollment,
@@ -278,6 +278,7 @@ def move_booking(*, actor: User, slot: ConferenceSlot, to_slot: ConferenceSlot) 
             or to_slot.event_id != slot.event_id:
         raise DomainError(_("Choose another open slot of the same conference."), field="to_slot_id")
     student_id, guardian_id, booked_by_id = slot.student_id, slot.guardian_id, slot.booked_by_id
+    old_entry = calendar_file(slot, cancelled=True)  # names the booking: made before it is freed
     _free(slot, SlotStatus.OPEN)
     db.session.flush()
     taken = db.session.execute(
@@ -290,7 +291,7 @@ def move_booking(*, actor: User, slot: ConferenceSlot, to_slot: ConferenceSlot) 
         raise SlotTaken(_("That slot is no longer open."), field="to_slot_id")
     db.session.refresh(to_slot)
     tell_about_slot(to_slot, guardian=db.session.get(Guardian, guardian_id), sender=actor,
-                    what="moved")
+                    what="moved", replaced=old_entry)
     _changed(actor, to_slot, "move")
     return to_slot
 

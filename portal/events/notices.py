@@ -37,9 +37,10 @@ def tell_invited(event: Event, *, sender: User, subject, body) -> int:
 
 
 def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | None,
-                    what: str) -> None:
-    """Tell a guardian their conference slot was booked, moved or cancelled (with the .ics;
-    call it before a cancelled booking is freed: the cancellation names the booking)."""
+                    what: str, replaced: dict | None = None) -> None:
+    """Tell a guardian their conference slot was booked, moved or cancelled, with its .ics
+    (call it before a cancelled booking is freed: the cancellation names the booking); a
+    moved booking's email also takes the old time out of their calendar (`replaced`)."""
     event = db.session.get(Event, slot.event_id)
     school = db.session.get(School, event.school_id)
     staff = db.session.get(User, slot.staff_id)
@@ -56,16 +57,20 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
         body = subjects[what] + "\n\n" + _("%(event)s, about %(child)s.", **names)
         if slot.location:
             body += "\n" + _("Where: %(place)s", place=slot.location)
-    calendar_file = _calendar_file(slot, event, school, cancelled=what == "cancelled")
+    files = [calendar_file(slot, cancelled=what == "cancelled"), *([replaced] if replaced else [])]
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
-                    body_text=body, student=student, sender=sender, attachments=[calendar_file],
+                    body_text=body, student=student, sender=sender, attachments=files,
                     always_send=True, their_own=True)
 
 
-def _calendar_file(slot: ConferenceSlot, event: Event, school: School, *, cancelled: bool) -> dict:
-    """The booking's .ics: to add it to the family's calendar, or (same UID) to take it out."""
+def calendar_file(slot: ConferenceSlot, *, cancelled: bool = False) -> dict:
+    """Return a booking's .ics attachment: to add it to the family's calendar, or (the same
+    UID, made before the slot is freed) to take it out."""
+    event = db.session.get(Event, slot.event_id)
+    timezone = db.session.get(School, event.school_id).timezone
     if cancelled:
-        return {"filename": "conference.ics", "content_type": "text/calendar; method=CANCEL",
-                "text": build_cancellation(slot=slot, timezone=school.timezone)}
+        return {"filename": "conference-cancelled.ics",
+                "content_type": "text/calendar; method=CANCEL",
+                "text": build_cancellation(slot=slot, timezone=timezone)}
     return {"filename": "conference.ics", "content_type": "text/calendar",
-            "text": build_calendar(name=event.title, timezone=school.timezone, slots=[slot])}
+            "text": build_calendar(name=event.title, timezone=timezone, slots=[slot])}

@@ -8,7 +8,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from portal.core.time import utcnow
-from portal.events.conferences import SlotPlan, publish_slots
+from portal.events.conferences import SlotPlan, move_booking, publish_slots
 from portal.events.models import ConferenceSlot, EventInvitation
 from portal.events.services import cancel_event
 from portal.extensions import db
@@ -111,10 +111,10 @@ def test_a_guardian_books_and_gets_an_email_with_the_ics(app, login_as, smtp_ser
     assert str(entry["location"]) == "Room 12"
 
 
-def _calendar_in(smtp_server, subject: str) -> Calendar:
+def _calendar_in(smtp_server, subject: str, name: str = "conference.ics") -> Calendar:
     drain()
     email = next(m for m in smtp_server.messages if m["Subject"].startswith(subject))
-    attachment = next(part for part in email.walk() if part.get_filename() == "conference.ics")
+    attachment = next(part for part in email.walk() if part.get_filename() == name)
     return Calendar.from_ical(attachment.get_payload(decode=True))
 
 
@@ -134,7 +134,7 @@ def test_a_cancelled_booking_s_email_takes_it_out_of_the_familys_calendar(app, l
     client = login_as(world.marta_user)
     client.post(f"/family/conferences/slots/{slots[1].id}/book", data={"student_id": world.ann.id})
     client.post(f"/family/conferences/slots/{slots[1].id}/cancel")
-    _assert_cancels(_calendar_in(smtp_server, "Conference cancelled"),
+    _assert_cancels(_calendar_in(smtp_server, "Conference cancelled", "conference-cancelled.ics"),
                     _calendar_in(smtp_server, "Conference booked"))
 
 
@@ -146,7 +146,22 @@ def test_a_cancelled_conference_takes_the_booking_out_of_the_familys_calendar(ap
                                     data={"student_id": world.ann.id})
     cancel_event(actor=world.admin, event=db.session.get(type(event), event.id))
     db.session.commit()
-    _assert_cancels(_calendar_in(smtp_server, "Conference cancelled"),
+    _assert_cancels(_calendar_in(smtp_server, "Conference cancelled", "conference-cancelled.ics"),
+                    _calendar_in(smtp_server, "Conference booked"))
+
+
+def test_a_moved_booking_takes_the_old_time_out_of_the_familys_calendar(app, login_as,
+                                                                        smtp_server):
+    """The email of the new time carried only its own entry: the old one stayed."""
+    world = school_with_families()
+    _event, slots = _conference(world)
+    login_as(world.marta_user).post(f"/family/conferences/slots/{slots[0].id}/book",
+                                    data={"student_id": world.ann.id})
+    move_booking(actor=world.teacher, slot=slots[0], to_slot=slots[3])
+    db.session.commit()
+    moved = _calendar_in(smtp_server, "Conference moved").walk("VEVENT")[0]
+    assert moved.decoded("dtstart").minute == 45
+    _assert_cancels(_calendar_in(smtp_server, "Conference moved", "conference-cancelled.ics"),
                     _calendar_in(smtp_server, "Conference booked"))
 
 
