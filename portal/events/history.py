@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from portal.auth.models import User
+from portal.core.paging import check_page
 from portal.core.permissions import can_see_student, visible_children, visible_guardians
 from portal.core.time import today_in, utcnow
 from portal.events.models import (
@@ -160,7 +161,8 @@ def families_who_came_to_nothing(viewer: User, years: Years,
     """Return one page (by name) of the families, visible to the viewer, invited this year
     by these schools who came to none of their events, with how many past events each was
     invited to (one invitation a family and event), and how many such families there are
-    in all (chosen by the database: a district's are tens of thousands)."""
+    in all (chosen by the database: a district's are tens of thousands). A page past the
+    last is a 404."""
     invited = _past_invitations(years).subquery()
     attended = select(EventAttendance.guardian_id).join(Event).where(
         EventAttendance.guardian_id.is_not(None), _this_year(years, Event.starts_at))
@@ -171,6 +173,7 @@ def families_who_came_to_nothing(viewer: User, years: Years,
         Guardian.id.in_(select(invited.c.guardian_id)), Guardian.id.not_in(attended),
         Guardian.id.not_in(conferred))
     total = db.session.scalar(select(func.count()).select_from(absent.subquery()))
+    check_page(page, total, FAMILIES_PER_PAGE)
     guardians = db.session.scalars(absent.order_by(Guardian.sort_name, Guardian.id)
                                    .offset((page - 1) * FAMILIES_PER_PAGE)
                                    .limit(FAMILIES_PER_PAGE)).all()
