@@ -43,8 +43,8 @@ def _child_section(student: Student, since) -> list[str]:
         lines.append(_("Attendance this week: %(rate)s %% (%(absences)d absences)",
                        rate=format_number(week["rate"], locale, 1), absences=week["absences"]))
     grades = [row for row in latest_grades(student, 20) if row["grade"].recorded_on >= since]
-    lines += [_("New grade: %(course)s %(percent).0f %%", course=row["course"],
-                percent=row["grade"].percent) for row in grades]
+    lines += [_("New grade: %(course)s %(percent)s %%", course=row["course"],
+                percent=format_number(row["grade"].percent, locale, 0)) for row in grades]
     lines += [_("Missing work: %(course)s, %(name)s (due %(day)s)", course=row["course"],
                 name=row["name"], day=format_day(row["due_on"], locale))
               for row in missing_work(student, until=since + timedelta(days=7),

@@ -10,9 +10,10 @@ nothing to act on. It joins the weekly digest: one weekly message (see digest.py
 
 from datetime import datetime, timedelta
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
+from portal.core.formats import format_number
 from portal.core.time import monday_of, to_local
 from portal.messaging.holdout import held_out_guardian_ids
 from portal.messaging.models import NudgeProgram, UpdateKind
@@ -40,15 +41,16 @@ def eligible_families(*, school: School,
 def child_alert_lines(student: Student, school: School, now: datetime) -> list[str]:
     """Return the child's lines of the alert (in the current locale); empty when all is well."""
     today = to_local(now, school.timezone).date()
-    name = student.display_name
+    name, locale = student.display_name, get_locale()
     lines = [ngettext("%(name)s has %(num)d missing assignment in %(course)s.",
                       "%(name)s has %(num)d missing assignments in %(course)s.", count,
                       name=name, course=course)
              for course, count in missing_work_by_course(
                  student, since=today - timedelta(days=MISSING_LOOKBACK_DAYS), until=today)]
-    lines += [_("%(name)s is below the pass mark in %(course)s: %(percent).0f %% "
-                "(pass mark %(pass_mark).0f %%).", name=name, course=course, percent=average,
-                pass_mark=school.pass_mark_percent)
+    lines += [_("%(name)s is below the pass mark in %(course)s: %(percent)s %% "
+                "(pass mark %(pass_mark)s %%).", name=name, course=course,
+                percent=format_number(average, locale, 0),
+                pass_mark=format_number(school.pass_mark_percent, locale, 0))
               for course, average in course_averages(student, on=today)
               if average < school.pass_mark_percent]
     missed = attendance_summary(student, since=monday_of(today))["absences"]

@@ -10,13 +10,14 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.core.errors import Conflict
+from portal.core.formats import locale_of, native_digits
 from portal.core.signals import attendance_recorded
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.messaging import campaigns, lifecycle, outbox_routes, routes
 from portal.messaging.campaigns import create_campaign
-from portal.messaging.digest import digest_for
+from portal.messaging.digest import digest_for, weekly_message_for
 from portal.messaging.merge import merge_fields
 from portal.messaging.models import Message
 from portal.messaging.segments import resolve_recipients
@@ -152,3 +153,15 @@ def test_a_send_asks_to_confirm_a_count_written_in_the_senders_language(app):
                 campaigns.send_campaign(campaign=campaign, sender=world.admin,
                                         confirmed_count=None)
     assert f"{len(many) // 1000}.{len(many) % 1000:03d}" in asked.value.message
+
+
+def test_grades_in_the_weekly_message_are_written_in_the_guardians_digits(app, clock):
+    clock.set(FRIDAY_AFTERNOON)
+    world = family_world()
+    world.mother.preferred_language = "fa"
+    grade(world, world.jaden, world.maths, 40)
+    message = weekly_message_for(world.mother, [world.jaden], world.school, FRIDAY_AFTERNOON,
+                                 with_alert=True)
+    assert "۴۰" in message.body and "40" not in message.body
+    assert native_digits(str(round(world.school.pass_mark_percent)), locale_of("fa")) in (
+        message.body)
