@@ -112,7 +112,9 @@ def grades_figure(distribution: dict, link: Link) -> dict:
                "customdata": [link(chart="grades", period=period, band=band) for band in bands],
                "hovertemplate": f"{period}, " + "%{x}: %{y}<extra></extra>"}
               for period, counts in distribution.items()]
-    layout = _layout(_("grades"), barmode="group",
+    largest = max((count for counts in distribution.values() for count in counts.values()),
+                  default=0)
+    layout = _layout(_("grades"), barmode="group", yaxis=count_axis(largest, _("grades")),
                      xaxis={"title": {"text": _("grade band (%)")}})
     return _figure(traces, layout, empty=not distribution)
 
@@ -123,7 +125,9 @@ def risk_levels_figure(days: list[dict], link: Link) -> dict:
     With a single recompute there is no "over time": the figure says so in words.
     """
     labels = [shown_date(d["day"]) for d in days]
-    layout = _layout(_("students"), barmode="stack", xaxis={"type": "category"})
+    largest = max((d["high"] + d["watch"] + d["none"] for d in days), default=0)  # stacked
+    layout = _layout(_("students"), barmode="stack", xaxis={"type": "category"},
+                     yaxis=count_axis(largest, _("students")))
     if len(days) == 1:
         only = days[0]
         return _figure([], {**layout, "annotations": [_note(_(

@@ -116,3 +116,11 @@ def test_the_behaviour_chart_ticks_whole_counts_and_week_starts(app):
     assert counts["dtick"] == 1 and counts["tickformat"] == ",d"
     many = figures.behaviour_figure([{"week": date(2026, 11, 16), "incidents": 4428}], _link)
     assert many["layout"]["yaxis"]["dtick"] == 1000  # whole, round steps: never 0.5
+
+
+def test_the_grade_and_risk_charts_tick_whole_counts_too(app):
+    grades = figures.grades_figure({"Q1": {"0–49": 1, "50–59": 3}}, _link)
+    risk = figures.risk_levels_figure([{"day": f"2026-11-{d}", "high": 30, "watch": 40,
+                                        "none": 4358} for d in (18, 25)], _link)
+    assert (grades["layout"]["yaxis"]["dtick"], risk["layout"]["yaxis"]["dtick"]) == (1, 1000)
+    assert risk["layout"]["yaxis"]["tickformat"] == ",d"
