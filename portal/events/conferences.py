@@ -224,15 +224,17 @@ def _is_booked_for(actor: User, slot: ConferenceSlot) -> bool:
         guardian_child_ids(actor).where(StudentGuardian.student_id == slot.student_id)) is not None
 
 
-def cancel_booking(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:
+def cancel_booking(*, actor: User, slot: ConferenceSlot,
+                   booked_at: datetime | None = None) -> ConferenceSlot:
     """Give a booked slot back (families only until the cut-off) and tell the family, once:
     a second press (another tab, a double click, even at the same moment) finds the booking
-    already cancelled."""
+    already cancelled, and so does a page showing an older booking (`booked_at`) of a slot
+    cancelled and booked again since."""
     event = db.session.get(Event, slot.event_id)
     if actor.is_guardian and utcnow() >= booking_closes_at(event):
         raise DomainError(_("The cut-off has passed; please call the school."))
     already = AlreadyCancelled(_("This booking is already cancelled."))
-    if not _is_booked_for(actor, slot):
+    if not _is_booked_for(actor, slot) or booked_at not in (None, slot.booked_at):
         raise already
     freed = db.session.execute(
         update(ConferenceSlot)

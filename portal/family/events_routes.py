@@ -1,11 +1,13 @@
 """Guardian pages for events: RSVP, conference booking, and the personal calendar feed."""
 
+from datetime import datetime
+
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import RadioField
+from wtforms import HiddenField, RadioField
 from wtforms.validators import InputRequired
 
 from portal.auth.models import Role
@@ -41,6 +43,21 @@ class AnswerForm(FlaskForm):
 
 class BookForm(FlaskForm):
     student_id = IntegerField(_l("Child"), validators=[InputRequired()])
+
+
+class CancelForm(FlaskForm):
+    """Which booking the page showed: when it was made (a page older than it cancels nothing)."""
+
+    booked_at = HiddenField()
+
+    def booking_shown(self) -> datetime | None:
+        """Return when the booking shown was made (None from a page without it), or answer 400."""
+        if not self.booked_at.data:
+            return None
+        try:
+            return datetime.fromisoformat(self.booked_at.data)
+        except ValueError:
+            abort(400)
 
 
 @bp.get("/events")
@@ -138,7 +155,8 @@ def cancel_booking(slot_id: int):
     slot = queries.get_conference_slot_or_404(current_user, my_guardian(), slot_id)
     event_id = slot.event_id
     try:
-        conferences.cancel_booking(actor=current_user, slot=slot)
+        conferences.cancel_booking(actor=current_user, slot=slot,
+                                   booked_at=CancelForm().booking_shown())
     except conferences.AlreadyCancelled as error:  # a second press, another tab
         db.session.rollback()
         flash(error.message, "info")

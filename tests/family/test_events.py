@@ -247,6 +247,31 @@ def test_a_cancel_pressed_twice_says_the_booking_is_already_cancelled(app, login
     assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.cleo.id
 
 
+def test_a_cancel_from_a_page_older_than_the_booking_cancels_nothing(app, login_as, clock):
+    """A tab still showing a booking since cancelled and made again (in another tab) would
+    cancel the new one."""
+    world = school_with_families()
+    event, slots = _conference(world)
+    client = login_as(world.marta_user)
+    _book(client, slots[0], world.ann)
+    old_tab = client.get(f"/family/conferences/{event.id}").get_data(as_text=True)
+    cancel = f"/family/conferences/slots/{slots[0].id}/cancel"
+    client.post(cancel, data={"booked_at": _booked_at(old_tab)})
+    clock.advance(minutes=1)
+    _book(client, slots[0], world.ann)
+    stale = client.post(cancel, data={"booked_at": _booked_at(old_tab)}, follow_redirects=True)
+    assert "This booking is already cancelled." in stale.get_data(as_text=True)
+    assert db.session.get(ConferenceSlot, slots[0].id).student_id == world.ann.id
+    new_tab = client.get(f"/family/conferences/{event.id}").get_data(as_text=True)
+    client.post(cancel, data={"booked_at": _booked_at(new_tab)})
+    assert db.session.get(ConferenceSlot, slots[0].id).status == "open"
+    assert client.post(cancel, data={"booked_at": "not a time"}).status_code == 400
+
+
+def _booked_at(page: str) -> str:
+    return re.search(r'name="booked_at" value="([^"]*)"', page).group(1)
+
+
 def test_the_family_sees_an_event_on_the_clock_change_night_in_school_time(app, login_as):
     world = school_with_families()
     add_event(world, title="Night sky watch", starts_local=datetime(2026, 11, 1, 0, 30),
