@@ -20,7 +20,7 @@ def when_text(moment, *, school: School, language: str) -> str:
 
 
 def tell_invited(event: Event, *, sender: User, subject, body) -> int:
-    """Tell every invited guardian; subject and body are callables of (guardian, when)."""
+    """Tell every invited guardian; subject and body are callables of (event, when)."""
     school = db.session.get(School, event.school_id)
     told = 0
     for invitation in db.session.scalars(
