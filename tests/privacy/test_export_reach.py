@@ -1,5 +1,8 @@
 """The subject-access export holds every row erasure changes: the two follow the same
-references as deep (privacy/reach.py), and this test fails the day they drift apart."""
+references as deep (privacy/reach.py), and this test fails the day they drift apart.
+
+Erased without the scrub: the mentions of a name that erasure masks in any other record
+(another family's contact naming this mother) are other people's records, not exported."""
 
 from datetime import date
 
