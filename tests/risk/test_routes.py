@@ -98,7 +98,8 @@ def test_thresholds_and_weights_out_of_their_range_are_refused_naming_each(app, 
                  "score change per piece of work: Enter a number.",
                  "Enter a number from 0 to 200.", "Enter a number from 1 to 1000."):
         assert said in page, said
-    assert page.count("Enter a number from 0 to 100.") == 5  # two shares, watch, the two unreadable ones
+    # Two shares, the watch cut-off and the two unreadable ones.
+    assert page.count("Enter a number from 0 to 100.") == 5
     assert db.session.scalar(select(func.count()).select_from(RiskRuleSet)) == 1
     edges = client.post("/risk/settings", data=_settings_form(
         attendance_rate_term_threshold="100", grade_change_threshold="-100",
