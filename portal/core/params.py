@@ -26,9 +26,22 @@ def query_int(name: str, default: int | None = None, *, minimum: int = 0,
     return value
 
 
-def query_date(name: str, fmt: str = "%Y-%m-%d") -> date | None:
-    """Return the date parameter (None when absent); 400 when unreadable or out of range."""
-    text = request.args.get(name, "").strip()
+def required_param(name: str, choices: tuple[str, ...] | None = None) -> str:
+    """Return a parameter that must be given (and be one of the choices, when there are
+    any); 400 naming it."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        abort(400, _("The parameter “%(name)s” is missing.", name=name))
+    if choices is not None and value not in choices:
+        abort(400, _("The parameter “%(name)s” must be one of: %(choices)s.", name=name,
+                     choices=", ".join(choices)))
+    return value
+
+
+def query_date(name: str, fmt: str = "%Y-%m-%d", *, required: bool = False) -> date | None:
+    """Return the date parameter (None when absent, 400 when required); 400 when unreadable
+    or out of range."""
+    text = required_param(name) if required else request.args.get(name, "").strip()
     if not text:
         return None
     try:

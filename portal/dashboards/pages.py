@@ -3,13 +3,11 @@
 from datetime import date
 
 from flask import url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import Role, User
-from portal.core.errors import DomainError
-from portal.core.fields import sane_year
 from portal.core.paging import check_page
+from portal.core.params import query_date, required_param
 from portal.core.permissions import visible_school_ids
 from portal.core.time import utcnow
 from portal.dashboards import (
@@ -62,43 +60,20 @@ def overview(user: User, filters: dict, page: int = 1) -> dict:
 BANDS = tuple(band[2] for band in queries.GRADE_BANDS)  # the grade chart's bars
 
 
-def _parameter(args, name: str, choices: tuple[str, ...] | None = None) -> str:
-    """Return a chart point's parameter; a 400 naming it when missing or not a choice."""
-    value = args.get(name, "").strip()
-    if not value:
-        raise DomainError(_("The parameter “%(name)s” is missing.", name=name), field=name)
-    if choices is not None and value not in choices:
-        raise DomainError(_("The parameter “%(name)s” must be one of: %(choices)s.", name=name,
-                            choices=", ".join(choices)), field=name)
-    return value
-
-
-def _day(args, name: str) -> date:
-    """Read a chart point's date; a 400 naming it when unreadable or outside the sane years."""
-    try:
-        day = date.fromisoformat(_parameter(args, name))
-    except ValueError:
-        day = None
-    if day is None or not sane_year(day.year):
-        raise DomainError(_("The parameter “%(name)s” must be a date like %(example)s between "
-                            "the years 1900 and 2200.", name=name, example="2026-09-01"),
-                          field=name)
-    return day
-
-
-def students_behind(user: User, filters: dict, args) -> list[tuple[Student, str]]:
-    """Return the students behind one point of a chart (from the request's arguments)."""
-    chart = _parameter(args, "chart", drilldown.CHARTS)
+def students_behind(user: User, filters: dict) -> list[tuple[Student, str]]:
+    """Return the students behind one point of a chart (from the request's parameters; a
+    400 naming one missing or wrong)."""
+    chart = required_param("chart", drilldown.CHARTS)
     scope = queries.scope(user, **filters)
     if chart == "attendance":
-        return drilldown.absent_in_week(scope, _day(args, "week"))
+        return drilldown.absent_in_week(scope, query_date("week", required=True))
     if chart == "behaviour":
-        return drilldown.incidents_in_week(scope, _day(args, "week"))
+        return drilldown.incidents_in_week(scope, query_date("week", required=True))
     if chart == "grades":
-        return drilldown.graded_in_band(scope, _parameter(args, "period"),
-                                        _parameter(args, "band", BANDS))
-    return drilldown.at_level_on(scope, _day(args, "day"),
-                                 _parameter(args, "level", RiskLevel.ALL))
+        return drilldown.graded_in_band(scope, required_param("period"),
+                                        required_param("band", BANDS))
+    return drilldown.at_level_on(scope, query_date("day", required=True),
+                                 required_param("level", RiskLevel.ALL))
 
 
 def _school_year(user: User, today: date,

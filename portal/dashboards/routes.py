@@ -84,7 +84,7 @@ def overview():
 @roles_required(*DASHBOARD_ROLES)
 def students():
     filters, _ = _filters()
-    listed = pages.students_behind(current_user, filters, request.args)  # 400 naming a bad one
+    listed = pages.students_behind(current_user, filters)  # 400 naming a bad parameter
     return render_template("dashboards/students.html", listed=listed,
                            chart=request.args["chart"], args=request.args)
 
