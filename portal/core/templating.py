@@ -11,6 +11,7 @@ from portal.core.codes import label_of
 from portal.core.formats import format_number, format_percentage, native_digits, to_the_minute
 from portal.core.locale import html_lang, text_direction
 from portal.core.navigation import navigation
+from portal.core.paging import last_page
 from portal.core.permissions import can_close_follow_up
 
 
@@ -58,6 +59,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["chart_value"] = chart_value
     app.jinja_env.globals["chart_table"] = chart_table
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["last_page"] = last_page  # the pager's "of N", as check_page
     app.jinja_env.globals["can_close_follow_up"] = can_close_follow_up
     app.jinja_env.globals["html_lang"] = html_lang  # base.html's <html lang dir>
     app.jinja_env.globals["text_direction"] = text_direction
