@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import fmean
 
-from sqlalchemy import insert
-
+from portal.core.bulk import copy_rows
 from portal.core.models import Visibility
 from portal.demo.people import COURSES, DemoContext
 from portal.extensions import db
@@ -116,9 +115,17 @@ def record_attendance(ctx: DemoContext) -> None:
             rows.append({"school_id": ctx.school.id, "student_id": student.id, "on_date": day,
                          "status": status, "reason": reason, "recorded_by_id": homeroom,
                          "recorded_at": recorded_at[day]})
-    if rows:
-        db.session.execute(insert(DailyAttendance), rows)
+    write_rows(DailyAttendance, rows)
     ctx.counts["attendance_rows"] = len(rows)
+
+
+def write_rows(model: type[db.Model], rows: list[dict]) -> None:
+    """Write a step's rows (dicts of the same keys) in one statement: on PostgreSQL one COPY,
+    so the summaries' statement triggers run once over them all, not once per batch of an
+    INSERT (a demo school's attendance took 7 s, 48 s on tables the planner thought empty)."""
+    if rows:
+        columns = tuple(rows[0])
+        copy_rows(model.__table__, columns, (tuple(row[name] for name in columns) for row in rows))
 
 
 def attendance_status(rng: random.Random, profile: Profile, day: date) -> tuple[str, str | None]:
@@ -167,10 +174,8 @@ def record_grades(ctx: DemoContext) -> None:
                                     round(fmean(scores[student_id, period.id])), kind="period")
                          for student_id in ctx.rosters[section.id]
                          if scores.get((student_id, period.id))]
-    if rows:
-        db.session.execute(insert(Grade), rows)
-    if marks:
-        db.session.execute(insert(WorkMark), marks)
+    write_rows(Grade, rows)
+    write_rows(WorkMark, marks)
     ctx.counts["grades"], ctx.counts["work marks"] = len(rows), len(marks)
 
 
