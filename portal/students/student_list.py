@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
-from portal.core.paging import page_with_total
+from portal.core.paging import check_page, page_with_total
 from portal.core.permissions import student_condition
 from portal.core.text import fold
 from portal.core.time import monday_of, utcnow
@@ -221,7 +221,8 @@ def _ordering(sort: str, risk=None, rate=None, contacts=None) -> tuple:
 
 def find_students(user: User, filters: StudentFilters, *, since: date | None = None,
                   page: int | None = 1) -> tuple[list, int]:
-    """Return the matching rows (one page, or all when page is None) and how many match.
+    """Return the matching rows (one page, or all when page is None) and how many match; a
+    page past the last is a 404.
 
     A page is chosen first from the students and only the figures its filters and order
     use (a district's list by name weighs no figure at all, one filtered by attendance no
@@ -231,6 +232,7 @@ def find_students(user: User, filters: StudentFilters, *, since: date | None = N
         rows = list(db.session.execute(_list_statement(user, filters, since)).all())
         return rows, len(rows)
     ranked, total = page_with_total(_ranked(user, filters, since), page, PER_PAGE)
+    check_page(page, total, PER_PAGE)
     if not ranked:
         return [], total
     shown = [student_id for student_id, in ranked]

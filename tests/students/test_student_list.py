@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.auth.models import Role
+from portal.core.paging import last_page
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.needs.models import Need
@@ -128,6 +129,21 @@ def test_sorting_and_pagination(app, login_as):
     assert "Page 1 of 2" in by_contact
 
 
+def test_a_page_past_the_last_is_a_404_naming_the_last_page(app, login_as):
+    room = classroom()
+    for n in range(55):
+        f.make_student(room.school, last_name=f"Zed{n:02d}")
+    db.session.commit()
+    client = login_as(room.admin)
+    past_the_end = client.get("/students?sort=grade&page=3")
+    assert past_the_end.status_code == 404  # as every paged list
+    assert "its last page is 2" in past_the_end.get_data(as_text=True)
+    assert client.get("/students?q=nobody&page=2").status_code == 404  # an empty list: page 1
+    assert client.get("/students?q=nobody").status_code == 200
+    for page in ("0", "-1", "two"):
+        assert client.get(f"/students?page={page}").status_code == 400
+
+
 def test_bad_filter_values_are_refused_with_a_message(app, login_as):
     room = classroom()
     response = login_as(room.admin).get("/students?attendance_below=150&no_contact_days=abc")
@@ -202,7 +218,7 @@ def test_a_page_by_name_or_grade_carries_the_same_rows_and_figures_as_the_whole_
                           (room.admin, StudentFilters(sort="attendance"))):
         whole, total = find_students(user, filters, since=date(2026, 9, 1), page=None)
         assert total == len(whole)
-        for page in (1, 2, 3, 4):
+        for page in range(1, last_page(total, 4) + 1):  # past the last: a 404
             rows, counted = find_students(user, filters, since=date(2026, 9, 1), page=page)
             assert counted == total
             assert [tuple(row) for row in rows] == \
