@@ -13,7 +13,14 @@ from portal.core.permissions import (
 )
 from portal.core.text import fold
 from portal.events.audience import reaches_staff
-from portal.events.models import ConferenceSlot, Event, EventAttendance, EventInvitation
+from portal.events.invitations import asks_for_answers
+from portal.events.models import (
+    ConferenceSlot,
+    Event,
+    EventAttendance,
+    EventInvitation,
+    SlotStatus,
+)
 from portal.extensions import db
 from portal.people.models import Guardian, Student, StudentGuardian
 
@@ -65,8 +72,13 @@ def _name_filter(user: User, stmt, search: str):
     return stmt
 
 
+# A booked slot, and the same booking once it was held or missed.
+BOOKINGS = (SlotStatus.BOOKED, SlotStatus.HELD, SlotStatus.NO_SHOW)
+
+
 def invitation_list(user: User, event: Event, *, search: str = "") -> list[dict]:
-    """Return the invited and walk-in families the user may see, with answer and check-in."""
+    """Return the invited and walk-in families the user may see, with answer and check-in,
+    and a conference's bookings about the children the user may see."""
     guardians = visible_guardians(user).where(Guardian.school_id == event.school_id)
     invited = select(EventInvitation.guardian_id).where(EventInvitation.event_id == event.id)
     came = select(EventAttendance.guardian_id).where(EventAttendance.event_id == event.id)
@@ -78,9 +90,26 @@ def invitation_list(user: User, event: Event, *, search: str = "") -> list[dict]
     attendance = {a.guardian_id: a for a in db.session.scalars(
         select(EventAttendance).where(EventAttendance.event_id == event.id))}
     children = visible_children(user, [guardian.id for guardian in rows])
+    bookings = _bookings(event, [guardian.id for guardian in rows])
     return [{"guardian": guardian, "invitation": invitations.get(guardian.id),
-             "attendance": attendance.get(guardian.id), "children": children[guardian.id]}
+             "attendance": attendance.get(guardian.id), "children": children[guardian.id],
+             "bookings": [booking for booking in bookings.get(guardian.id, ())
+                          if booking["slot"].student_id in {c.id for c in children[guardian.id]}]}
             for guardian in rows]
+
+
+def _bookings(event: Event, guardian_ids: list[int]) -> dict[int, list[dict]]:
+    """A conference's bookings made by these guardians (slot and teacher), by guardian, in
+    time order."""
+    if event.kind != "conference" or not guardian_ids:
+        return {}
+    found: dict[int, list[dict]] = {}
+    for slot, staff in db.session.execute(
+            select(ConferenceSlot, User).join(User, User.id == ConferenceSlot.staff_id).where(
+                ConferenceSlot.event_id == event.id, ConferenceSlot.guardian_id.in_(guardian_ids),
+                ConferenceSlot.status.in_(BOOKINGS)).order_by(ConferenceSlot.starts_at)):
+        found.setdefault(slot.guardian_id, []).append({"slot": slot, "staff": staff})
+    return found
 
 
 def walk_in_candidates(user: User, event: Event, *, search: str) -> list[dict]:
@@ -96,7 +125,8 @@ def walk_in_candidates(user: User, event: Event, *, search: str) -> list[dict]:
 
 
 def event_numbers(event: Event) -> dict:
-    """Return how many families were invited, answered (and how), and came."""
+    """Return how many families were invited, answered (and how: only for an event that asks
+    for answers), booked (a conference), and came."""
     answers = dict(db.session.execute(
         select(EventInvitation.rsvp, func.count()).where(EventInvitation.event_id == event.id)
         .group_by(EventInvitation.rsvp)).all())
@@ -104,10 +134,14 @@ def event_numbers(event: Event) -> dict:
                                  .where(EventAttendance.event_id == event.id)) or 0
     walk_ins = db.session.scalar(select(func.count()).select_from(EventAttendance).where(
         EventAttendance.event_id == event.id, EventAttendance.is_walk_in.is_(True))) or 0
+    booked = db.session.scalar(select(func.count()).select_from(ConferenceSlot).where(
+        ConferenceSlot.event_id == event.id, ConferenceSlot.status.in_(BOOKINGS))) or 0
     invited = sum(answers.values())
-    return {"invited": invited, "answered": invited - answers.get(None, 0),
+    return {"invited": invited, "asks_for_answers": asks_for_answers(event),
+            "answered": invited - answers.get(None, 0),
             "yes": answers.get("yes", 0), "no": answers.get("no", 0),
-            "maybe": answers.get("maybe", 0), "attended": attended, "walk_ins": walk_ins}
+            "maybe": answers.get("maybe", 0), "booked": booked, "attended": attended,
+            "walk_ins": walk_ins}
 
 
 def audience_choices(user: User) -> dict:
