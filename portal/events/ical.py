@@ -1,8 +1,10 @@
-"""iCalendar for events and conference slots: one builder for the staff calendar,
-the single-event download, the booking confirmation and the family feed."""
+"""iCalendar for events and conference slots: one builder for the staff calendar, the
+single-event download and the family feed (no METHOD: published, not sent), and one for a
+booking's email (REQUEST to add it, CANCEL to take it out)."""
 
 from datetime import UTC
 from email.utils import parseaddr
+from uuid import NAMESPACE_URL, uuid5
 
 from flask import current_app
 from icalendar import Calendar, vCalAddress
@@ -12,7 +14,7 @@ from portal.auth.models import User
 from portal.core.time import to_local, utcnow
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.extensions import db
-from portal.people.models import School, Student
+from portal.people.models import Guardian, School, Student
 
 # A booking's entry changes once after it is sent: its cancellation, which calendars apply
 # only with a higher SEQUENCE than the entry they hold (RFC 5546).
@@ -31,19 +33,38 @@ def build_calendar(*, name: str, timezone: str, events=(), slots=()) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-def build_cancellation(*, slot: ConferenceSlot, timezone: str) -> str:
-    """Return the iCalendar cancellation (METHOD:CANCEL) of a booking, for the family's email:
-    the booking's UID with a higher SEQUENCE, so their calendar removes the entry."""
+def build_booking(*, slot: ConferenceSlot, timezone: str, cancelled: bool = False) -> str:
+    """Return a booking's iCalendar for the family's email (RFC 5546): METHOD:REQUEST to add
+    it to their calendar, or METHOD:CANCEL (the same UID, a higher SEQUENCE) to take it out;
+    both from the school (ORGANIZER) to the guardian who booked (ATTENDEE)."""
     event = db.session.get(Event, slot.event_id)
     calendar = _calendar(event.title, timezone)
-    calendar.add("method", "CANCEL")
-    entry = _slot_entry(slot, event, timezone, cancelled=True)
-    organizer = vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_DEFAULT_SENDER'])[1]}")
-    organizer.params["cn"] = db.session.get(School, event.school_id).name
-    entry.add("organizer", organizer)
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    entry = _slot_entry(slot, event, timezone, cancelled=cancelled)
+    entry.add("organizer", _organizer(event))
+    if slot.guardian_id is not None:
+        entry.add("attendee", _attendee(db.session.get(Guardian, slot.guardian_id), event))
     calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical().decode("utf-8")
+
+
+def _organizer(event: Event) -> vCalAddress:
+    """The school, at the portal's reply address."""
+    organizer = vCalAddress(f"mailto:{parseaddr(current_app.config['MAIL_DEFAULT_SENDER'])[1]}")
+    organizer.params["cn"] = db.session.get(School, event.school_id).name
+    return organizer
+
+
+def _attendee(guardian: Guardian, event: Event) -> vCalAddress:
+    """The guardian, who holds the booking (accepted: no answer expected); a guardian without
+    an email address by a stable URN of their own."""
+    address = (f"mailto:{guardian.email}" if guardian.email
+               else f"urn:uuid:{uuid5(NAMESPACE_URL, f'guardian-{guardian.id}.{event.uid}')}")
+    attendee = vCalAddress(address)
+    attendee.params.update({"cn": guardian.display_name, "cutype": "INDIVIDUAL",
+                            "role": "REQ-PARTICIPANT", "partstat": "ACCEPTED", "rsvp": "FALSE"})
+    return attendee
 
 
 def booking_uid(slot: ConferenceSlot, event: Event) -> str:

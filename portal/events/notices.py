@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.formats import format_moment, locale_of
-from portal.events.ical import build_calendar, build_cancellation
+from portal.events.ical import build_booking
 from portal.events.models import ConferenceSlot, Event, EventInvitation
 from portal.extensions import db
 from portal.messaging.models import UpdateKind
@@ -68,9 +68,7 @@ def calendar_file(slot: ConferenceSlot, *, cancelled: bool = False) -> dict:
     UID, made before the slot is freed) to take it out."""
     event = db.session.get(Event, slot.event_id)
     timezone = db.session.get(School, event.school_id).timezone
-    if cancelled:
-        return {"filename": "conference-cancelled.ics",
-                "content_type": "text/calendar; method=CANCEL",
-                "text": build_cancellation(slot=slot, timezone=timezone)}
-    return {"filename": "conference.ics", "content_type": "text/calendar",
-            "text": build_calendar(name=event.title, timezone=timezone, slots=[slot])}
+    method = "CANCEL" if cancelled else "REQUEST"  # the part's method says the file's METHOD
+    return {"filename": "conference-cancelled.ics" if cancelled else "conference.ics",
+            "content_type": f"text/calendar; method={method}",
+            "text": build_booking(slot=slot, timezone=timezone, cancelled=cancelled)}
