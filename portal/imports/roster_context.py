@@ -41,9 +41,12 @@ TABLES: dict[str, Table] = {
 }
 
 
-# Unique columns whose values a roster may move between records in one run (two students
-# swapping their numbers): emptied first, so the unique index never sees a value twice.
-RENUMBERED: dict[str, tuple[str, ...]] = {"students": ("external_id",)}
+# Unique keys whose values a roster may move between records in one run (two students
+# swapping their numbers, two teachers their emails): the scope columns, then the value. A
+# row whose key changes has its value emptied first, so the unique index never sees one
+# twice; a value kept by a record the run leaves alone is refused before (roster_taken).
+RENUMBERED: dict[str, tuple[str, ...]] = {"students": ("school_id", "external_id"),
+                                          "users": ("email",)}
 
 
 @dataclass
@@ -77,11 +80,13 @@ class TableChanges:
 
 
 def _emptied(table: Table, changed: dict[int, dict]) -> dict[int, dict]:
-    """The RENUMBERED columns that these changes give a new value, set to NULL."""
-    columns = RENUMBERED.get(table.name, ())
-    emptied = {row_id: {column: None for column in columns if column in values}
-               for row_id, values in changed.items()}
-    return {row_id: values for row_id, values in emptied.items() if values}
+    """The RENUMBERED value of each row these changes give a new one, emptied: NULL, or where
+    the column needs a value one nobody writes (every email is stored stripped)."""
+    if table.name not in RENUMBERED:
+        return {}
+    column = table.c[RENUMBERED[table.name][-1]]
+    return {row_id: {column.name: None if column.nullable else f" moving {row_id}"}
+            for row_id, values in changed.items() if column.name in values}
 
 
 def search_names(model, values: dict) -> dict:
@@ -185,7 +190,9 @@ class Context:
                    if name not in item or item[name] != value}
         item.update(changed)
         if changed and item.get("id") is not None:
-            self.pending[TABLES[kind].name].changed[item["id"]].update(changed)
+            *scope, value = RENUMBERED.get(TABLES[kind].name, ("",))
+            moved = {value: item[value]} if changed.keys() & set(scope) else {}
+            self.pending[TABLES[kind].name].changed[item["id"]].update(changed, **moved)
         return changed
 
     def save(self, kind: str, item: dict, **values) -> bool:

@@ -12,6 +12,7 @@ from portal.core.fields import HIGHEST_GRADE
 from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, search_names
 from portal.imports.roster_records import User
+from portal.imports.roster_taken import EMAIL, STUDENT_NUMBER, refuse_taken
 from portal.people.models import Guardian, Student
 
 STAFF_ROLE = {"teacher": Role.TEACHER, "aide": Role.TEACHER, "proctor": Role.TEACHER,
@@ -40,6 +41,7 @@ def apply_users(ctx: Context) -> None:
             _apply_staff(ctx, user)
         if done % 500 == 0:
             ctx.progress("users.csv", done, len(users))
+    _refuse_taken(ctx)
     ctx.write("students", "staff")
     links = _links(ctx)
     children = defaultdict(list)
@@ -87,6 +89,20 @@ def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
     ctx.set_quietly("students", student, **search_names(Student, student))
 
 
+def _refuse_taken(ctx: Context) -> None:
+    """Name the student numbers and emails the file gives that another record keeps; stop
+    there, as the database would."""
+    listed = [user for user in ctx.roster.users if user.active]
+    refuse_taken(ctx, STUDENT_NUMBER, [
+        (user, "identifier", ctx.students[user.sourced_id]) for user in listed
+        if user.role == "student" and user.sourced_id in ctx.students], ctx.students.values())
+    refuse_taken(ctx, EMAIL, [
+        (user, "email" if user.email else "username", ctx.staff[user.sourced_id])
+        for user in listed if user.role != "student" and user.role not in GUARDIAN_ROLES
+        and user.sourced_id in ctx.staff], ctx.staff.values())
+    ctx.fail_if_errors()
+
+
 def email_of(user: User) -> str:
     """The address a roster user's account has (a placeholder when the file gives none)."""
     address = user.email or (user.username if "@" in user.username else "")
@@ -95,7 +111,8 @@ def email_of(user: User) -> str:
 
 def _account(ctx: Context, user: User, email: str) -> dict | None:
     """Return the account with this sourcedId, or a hand-made staff account with its email
-    to adopt (a family's account is never made a staff one)."""
+    to adopt (a family's account is never made a staff one). An email another rostered
+    account keeps is named once every row is read (_refuse_taken): that one may be moving."""
     account = ctx.staff.get(user.sourced_id)
     if account is not None:
         return account
@@ -103,11 +120,7 @@ def _account(ctx: Context, user: User, email: str) -> dict | None:
     if other is not None and other["role"] == Role.GUARDIAN:
         ctx.errors.append(user.row.error("email", "is a family's account in the portal"))
         return None
-    if other is not None and other["sourced_id"] is None:
-        return other
-    if other is not None:
-        ctx.errors.append(user.row.error("email", f"already belongs to user {other['sourced_id']}"))
-    return None
+    return other if other is not None and other["sourced_id"] is None else None
 
 
 def _staff_role(user: User) -> str:
