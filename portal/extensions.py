@@ -1,6 +1,5 @@
 """Flask extensions, created unbound; create_app() binds them."""
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -10,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from portal.core.translation import Babel  # Flask-Babel, counts in the reader's language
 
 # Stable constraint names, so migrations look the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
