@@ -17,6 +17,8 @@ def apply_enrollments(ctx: Context) -> None:
         section = ctx.sections.get(enrollment.class_id)
         if section is None:
             ctx.unknown(enrollment, "classSourcedId", enrollment.class_id, "classes")
+        elif _not_the_class_school(ctx, enrollment, section_schools[section["id"]]):
+            continue
         elif enrollment.role == "student":
             _apply_seat(ctx, enrollment, section, listed_users, section_schools[section["id"]])
         elif enrollment.role == "teacher":
@@ -48,6 +50,22 @@ def _remove_unlisted_teachers(ctx: Context, taught: set[int]) -> None:
         if section["id"] in imported and section["id"] not in taught and \
                 section["teacher_id"] and section["is_active"]:
             ctx.save("sections", section, teacher_id=None)
+
+
+def _school_names(ctx: Context) -> dict[int, str]:
+    return {school["id"]: school["name"] for school in ctx.schools.values()}
+
+
+def _not_the_class_school(ctx: Context, enrollment: Enrollment, school_id: int) -> bool:
+    """Name an enrollment whose schoolSourcedId is not the school of its class (another
+    school, a district, or no school at all)."""
+    named = ctx.schools.get(enrollment.school_id)
+    if named is not None and named["id"] == school_id:
+        return False
+    what = f"is {named['name']}" if named else "names no school of orgs.csv or the database"
+    ctx.errors.append(enrollment.row.error("schoolSourcedId", (
+        f"{what}; class {enrollment.class_id} is {_school_names(ctx).get(school_id)}'s")))
+    return True
 
 
 def _wrong_person(ctx: Context, enrollment: Enrollment, kind: str, people: dict,
@@ -83,7 +101,7 @@ def _other_school(ctx: Context, enrollment: Enrollment, student: dict,
     school a student; another school's teacher would see a student who is not theirs)."""
     if student["school_id"] == school_id:
         return False
-    names = {school["id"]: school["name"] for school in ctx.schools.values()}
+    names = _school_names(ctx)
     ctx.errors.append(enrollment.row.error("classSourcedId", (
         f"is a class of {names.get(school_id)}, and student {enrollment.user_id} is "
         f"{names.get(student['school_id'])}'s (a student takes their own school's classes)")))

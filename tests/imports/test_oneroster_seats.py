@@ -1,5 +1,6 @@
 """Students' places in classes (enrollments) as the roster gives them."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -75,3 +76,29 @@ def test_a_student_in_another_schools_class_is_refused(app, tmp_path):
     result = run_import(app, write_set(tmp_path / "delta", delta,
                                        modes={"enrollments": "delta"}))
     assert result.exit_code == 1 and "line 2, column classSourcedId: 'k-math-n'" in result.stderr
+
+
+@pytest.mark.parametrize("school,reason", [
+    ("s-south", "is South Middle"),  # another school of the set
+    ("d1", "names no school of orgs.csv or the database"),  # the district
+    ("", "names no school of orgs.csv or the database"),
+])
+def test_an_enrollment_naming_another_school_than_its_classs_is_refused(app, tmp_path, school,
+                                                                      reason):
+    """Ana's seat and Maria Okafor's class in North High's Math 9A, said to be elsewhere."""
+    files = realistic()
+    files["enrollments"][0]["schoolSourcedId"] = school  # the teacher's
+    files["enrollments"][3]["schoolSourcedId"] = school  # Ana's seat
+    result = run_import(app, write_set(tmp_path / "set", files))
+    assert result.exit_code == 1
+    for line in (2, 5):
+        assert (f"enrollments.csv, line {line}, column schoolSourcedId: "
+                f"{f'{school!r} ' if school else ''}{reason}; class k-math-n is North "
+                "High's") in result.stderr
+    assert seats() == set()
+    assert run_import(app, write_set(tmp_path / "good", realistic())).exit_code == 0
+    delta = {"enrollments": [{**files["enrollments"][3], "sourcedId": "e4"}]}
+    result = run_import(app, write_set(tmp_path / "delta", delta,
+                                       modes={"enrollments": "delta"}))
+    assert result.exit_code == 1 and f"line 2, column schoolSourcedId: " \
+        f"{f'{school!r} ' if school else ''}{reason}; class k-math-n" in result.stderr
