@@ -142,9 +142,11 @@ def _apply_grades(lines: list[GradeLine], *, school: School, students: dict,
                   actor: User | None, summary: ImportSummary, errors: list) -> None:
     sections = _index(db.session.scalars(select(Section).join(Course).where(
         Course.school_id == school.id)), "sourced_id", "name")
-    seats = set(db.session.execute(select(Enrollment.section_id, Enrollment.student_id)))
-    periods = defaultdict(list)
-    for period in db.session.scalars(select(GradingPeriod)):
+    seats = set(db.session.execute(select(Enrollment.section_id, Enrollment.student_id).join(
+        Section).join(Course).where(Course.school_id == school.id)))
+    periods = defaultdict(list)  # the school's own: another's "Q1" is never this one's
+    for period in db.session.scalars(select(GradingPeriod).join(AcademicTerm).where(
+            AcademicTerm.school_id == school.id)):
         periods[period.term_id].append(period)
     today, first_lines = today_in(school.timezone), {}
     for line in lines:

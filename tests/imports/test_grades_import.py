@@ -1,9 +1,12 @@
 """`flask import grades`: what a grades file may not say (tests' today: 2026-11-25)."""
 
+from datetime import date
+
 import pytest
 
 from portal.extensions import db
 from portal.outcomes.models import Grade
+from tests.factories import make_school, make_term
 from tests.imports.test_records_import import count, run, school_of_the_examples
 
 HEADER = "student,class,kind,assessment,score,max_score,date\n"
@@ -83,3 +86,23 @@ def test_a_mark_given_in_the_future_is_refused(app, tmp_path):
 def test_a_max_score_of_zero_is_named(app, tmp_path):
     errors = refused(app, tmp_path, "1001,Mathematics 9A,assessment,Quiz,0,0,2026-10-02\n")
     assert "grades.csv, line 2, column max_score: '0' must be more than 0" in errors
+
+
+@pytest.mark.parametrize("period,day", [("Q1", "2026-10-02"), ("", "2026-10-02")])
+def test_only_the_schools_own_grading_periods_are_used(app, tmp_path, period, day):
+    """A class left in another school's year (its Q1 the same name and days as this one's)
+    gets no mark in that school's period, named or found by its date."""
+    school, _students, section = school_of_the_examples()
+    neighbour = make_school()
+    section.term_id = make_term(neighbour, starts_on=date(2026, 8, 24),
+                                ends_on=date(2027, 6, 18)).id
+    db.session.commit()
+    path = tmp_path / "grades.csv"
+    path.write_text("student,class,grading_period,assessment,score,date\n"
+                    f"1001,Mathematics 9A,{period},Quiz,15,{day}\n")
+    result = run(app, "grades", path, school)
+    assert result.exit_code == 1 and count(Grade) == 0
+    assert (f"grades.csv, line 2, column {'grading_period' if period else 'date'}: "
+            f"'{period or day}' names no grading period" if period else
+            f"grades.csv, line 2, column date: '{day}' is in no grading period") \
+        in result.stderr
