@@ -45,6 +45,7 @@ from portal.messaging.segments import count_recipients
 from portal.people.changes import EditedMeanwhile
 from portal.people.models import School
 from portal.people.queries import reference_school, school_languages
+from portal.people.saving import attach_error
 
 add_nav_item("messaging.campaign_list", _l("Messages"), roles=Role.STAFF, order=40)
 
@@ -144,34 +145,36 @@ def _starting_point(school: School) -> dict:
 
 
 def _save(form, school: School, languages: dict, save, editing=None):
-    """Save the composed campaign (new or edited) and go to its review, or show the refusal."""
+    """Save the composed campaign (new or edited) and go to its review. A refusal is shown
+    next to the field it names, as on every edit page (attach_error), the composed text kept;
+    an edit made on a form older than the campaign shows the campaign as it is now."""
     try:
-        criteria, segment = campaigns.choose_audience(
-            school=school, segment_id=form.segment_id.data, criteria=form.criteria())
-        if segment is None and form.segment_name.data:
-            segment = campaigns.save_segment(school=school, author=current_user,
-                                             name=form.segment_name.data, criteria=criteria)
-        campaign = save({
-            "title": form.title.data, "kind": form.kind.data, "criteria": criteria,
+        campaign = save(_composed(form, school, languages))
+    except DomainError as problem:
+        db.session.rollback()
+        if isinstance(problem, EditedMeanwhile):
+            form, languages = _campaign_form(
+                school, campaign_as_form_data(editing, school.timezone), formdata=None)
+            form.seen.data = lifecycle.campaign_version(editing, school.timezone)
+        attach_error(form, problem)
+        return _compose_page(form, languages, editing), problem.status
+    db.session.commit()
+    return redirect(url_for("messaging.review_campaign", campaign_id=campaign.id))
+
+
+def _composed(form, school: School, languages: dict) -> dict:
+    """The campaign's values from the form; its audience chosen (and saved, when named)."""
+    criteria, segment = campaigns.choose_audience(
+        school=school, segment_id=form.segment_id.data, criteria=form.criteria())
+    if segment is None and form.segment_name.data:
+        segment = campaigns.save_segment(school=school, author=current_user,
+                                         name=form.segment_name.data, criteria=criteria)
+    return {"title": form.title.data, "kind": form.kind.data, "criteria": criteria,
             "segment_id": segment.id if segment else None,
             "scheduled_at": to_utc(form.scheduled_at.data, school.timezone)
             if form.scheduled_at.data else None,
             "variants": {code: (form[f"subject_{code}"].data, form[f"body_{code}"].data)
-                         for code in languages}})
-    except (campaigns.TemplateNotUsable, campaigns.AudienceMismatch,
-            campaigns.KindNotAllowed) as problem:
-        db.session.rollback()
-        form[problem.field].errors.append(problem.message)
-        return _compose_page(form, languages, editing), problem.status
-    except EditedMeanwhile as changed:  # shown as the campaign is now
-        db.session.rollback()
-        form, languages = _campaign_form(school, campaign_as_form_data(editing, school.timezone),
-                                         formdata=None)
-        form.seen.data = lifecycle.campaign_version(editing, school.timezone)
-        flash(changed.message, "error")
-        return _compose_page(form, languages, editing), changed.status
-    db.session.commit()
-    return redirect(url_for("messaging.review_campaign", campaign_id=campaign.id))
+                         for code in languages}}
 
 
 @bp.get("/audience/count")
