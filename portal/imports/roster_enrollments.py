@@ -5,6 +5,7 @@ Worked out in Python against the records loaded once (roster_context), then writ
 
 from portal.imports.roster_context import Context
 from portal.imports.roster_records import Enrollment
+from portal.imports.roster_taken import SEAT, refuse_taken
 
 
 def apply_enrollments(ctx: Context) -> None:
@@ -26,8 +27,21 @@ def apply_enrollments(ctx: Context) -> None:
     if ctx.roster.is_bulk("enrollments"):
         _remove_unlisted_seats(ctx, {enrollment.sourced_id for enrollment in enrollments})
         _remove_unlisted_teachers(ctx, taught)
+    _refuse_second_seats(ctx)
     ctx.write("enrollments", "sections")
     ctx.progress("enrollments.csv", len(enrollments), len(enrollments))
+
+
+def _refuse_second_seats(ctx: Context) -> None:
+    """Name an enrollment giving a student a place in a class that another seat, one the run
+    does not end, still holds; stop there, as the database would."""
+    given = [(enrollment, "userSourcedId", ctx.enrollments[enrollment.sourced_id])
+             for enrollment in ctx.roster.enrollments
+             if enrollment.role == "student" and enrollment.active
+             and enrollment.sourced_id in ctx.enrollments]
+    refuse_taken(ctx, SEAT, given, [*ctx.enrollments.values(), *ctx.seats.values()],
+                 gone=ctx.pending["enrollments"].deleted)
+    ctx.fail_if_errors()
 
 
 def _remove_unlisted_seats(ctx: Context, listed: set[str]) -> None:

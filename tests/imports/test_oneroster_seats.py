@@ -102,3 +102,28 @@ def test_an_enrollment_naming_another_school_than_its_classs_is_refused(app, tmp
                                        modes={"enrollments": "delta"}))
     assert result.exit_code == 1 and f"line 2, column schoolSourcedId: " \
         f"{f'{school!r} ' if school else ''}{reason}; class k-math-n" in result.stderr
+
+
+def test_an_enrollment_moved_to_a_class_the_student_has_a_place_in_is_named(app, tmp_path):
+    """Ana's Math enrollment (e4) said to be in English 9A, where e5 seats her already: a
+    delta keeping e5 is refused on the row; one ending e5, or a bulk file without it, moves
+    the seat."""
+    assert run_import(app, write_set(tmp_path / "good", realistic())).exit_code == 0
+    moved = enrollment("e4", "k-eng-n", "s-north", "st1", "student")
+    result = run_import(app, write_set(tmp_path / "delta", {"enrollments": [moved]},
+                                       modes={"enrollments": "delta"}))
+    assert result.exit_code == 1
+    assert ("enrollments.csv, line 2, column userSourcedId: 'st1' has a place in class "
+            "k-eng-n already, under enrollment e5") in result.stderr
+    assert ("e4", "k-math-n", "st1") in seats()
+    files = realistic()
+    files["enrollments"] = [moved if row["sourcedId"] == "e4" else row
+                            for row in files["enrollments"] if row["sourcedId"] != "e5"]
+    assert run_import(app, write_set(tmp_path / "bulk", files)).exit_code == 0
+    assert {seat for seat in seats() if seat[2] == "st1"} == {("e4", "k-eng-n", "st1")}
+    assert run_import(app, write_set(tmp_path / "again", realistic())).exit_code == 0
+    ended = {**enrollment("e5", "k-eng-n", "s-north", "st1", "student"), "status": "tobedeleted"}
+    result = run_import(app, write_set(tmp_path / "ended", {"enrollments": [moved, ended]},
+                                       modes={"enrollments": "delta"}))
+    assert result.exit_code == 0, result.stderr
+    assert {seat for seat in seats() if seat[2] == "st1"} == {("e4", "k-eng-n", "st1")}
