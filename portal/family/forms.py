@@ -9,7 +9,7 @@ from portal.core.fields import SelectField, as_id
 from portal.family.choices import CHANNELS, FEEDBACK_KINDS
 
 
-def _child_id(value) -> int:
+def child_id(value) -> int:
     """Read the posted child: empty means "the school in general" (0)."""
     return as_id(value) if value not in (None, "", "None") else 0
 
@@ -17,7 +17,7 @@ def _child_id(value) -> int:
 class FeedbackForm(FlaskForm):
     kind = SelectField(_l("What is it?"), choices=list(FEEDBACK_KINDS.items()))
     # The choices are the guardian's own children; the service refuses any other id.
-    student_id = SelectField(_l("About"), coerce=_child_id, validate_choice=False)
+    student_id = SelectField(_l("About"), coerce=child_id, validate_choice=False)
     subject = StringField(_l("Subject"), validators=[
         DataRequired(_l("Write a short subject.")),
         Length(max=200, message=_l("The subject can have at most %(max)d characters."))])

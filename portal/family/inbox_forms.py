@@ -5,7 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from portal.core.fields import SelectField, as_id
+from portal.core.fields import SelectField
+from portal.family.forms import child_id
 from portal.messaging.forms import KIND_LABELS
 from portal.messaging.models import UpdateKind
 
@@ -13,7 +14,9 @@ from portal.messaging.models import UpdateKind
 class ReplyForm(FlaskForm):
     """A guardian's reply to a message from the school."""
 
-    student_id = SelectField(_l("About which child"), coerce=as_id)
+    # The choices are the guardian's own children and the school in general (0); the service
+    # refuses any other id, a child no longer theirs included, saying why.
+    student_id = SelectField(_l("About which child"), coerce=child_id, validate_choice=False)
     body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Send reply"))
 

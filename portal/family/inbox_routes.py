@@ -9,17 +9,18 @@ from portal.auth.models import Role
 from portal.core.errors import DomainError
 from portal.core.navigation import add_nav_item
 from portal.core.once import sent_once
-from portal.core.permissions import get_student_or_404, guardian_required
+from portal.core.permissions import guardian_required
 from portal.extensions import db
 from portal.family import bp
 from portal.family.inbox_forms import ReplyForm
-from portal.family.queries import children_of
-from portal.family.services import reply_to_feedback
+from portal.family.queries import children_to_write_about
+from portal.family.services import reply_in_thread
 from portal.family.web import my_guardian
 from portal.messaging import inbox as inbox_service
 from portal.messaging import queries
 from portal.messaging.rendering import text_to_html
 from portal.needs.queries import request_of_thread
+from portal.people.saving import attach_error
 
 add_nav_item("family.inbox", _l("Messages"), roles=(Role.GUARDIAN,), order=20)
 
@@ -33,21 +34,18 @@ def inbox():
 
 
 def _reply_form(thread, feedback) -> ReplyForm:
-    """The reply form; it asks which child only on a message about none of them in particular
-    (a request's thread has its own), and only a guardian with a child they may name."""
+    """The reply form; it asks which child (or the school in general) only on a message about
+    none of them in particular (a request's thread has its own), and only a guardian with a
+    child they may name. The child chosen is checked by the service (a child no longer theirs
+    is refused there, in words, not as an unknown choice)."""
     form = ReplyForm()
-    children = children_of(current_user)
+    children = db.session.scalars(children_to_write_about(current_user)).all()
     if thread.student_id or feedback is not None or not children:
         del form.student_id
     else:
-        form.student_id.choices = [(child.id, child.display_name) for child in children]
+        form.student_id.choices = [(0, _("The school in general"))] + [
+            (child.id, child.display_name) for child in children]
     return form
-
-
-def _student_of_reply(thread, form: ReplyForm):
-    """The child the reply is about (checked on the server), or None: no child to name."""
-    student_id = thread.student_id or (form.student_id.data if form.student_id else None)
-    return get_student_or_404(current_user, student_id) if student_id else None
 
 
 def _show_thread(thread, form: ReplyForm) -> str:
@@ -76,16 +74,14 @@ def reply(message_id: int):
     form = _reply_form(thread, feedback)
     if not form.validate_on_submit():
         return _show_thread(thread, form), 400
-    if feedback is not None:  # the thread of a request: the reply joins the request
-        try:
-            reply_to_feedback(feedback=feedback, author=current_user, body=form.body.data)
-        except DomainError as refused:  # a closed request: the reply shown again, not lost
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, refused.message]
-            return _show_thread(thread, form), refused.status
-    else:
-        inbox_service.reply_to_message(guardian=guardian, author=current_user, thread=thread,
-                                       body=form.body.data, student=_student_of_reply(thread, form))
+    try:
+        reply_in_thread(guardian=guardian, author=current_user, thread=thread, feedback=feedback,
+                        body=form.body.data,
+                        chosen_child_id=form.student_id.data if form.student_id else None)
+    except DomainError as refused:  # a closed request, a child no longer theirs: shown, not lost
+        db.session.rollback()
+        attach_error(form, refused)
+        return _show_thread(thread, form), refused.status
     db.session.commit()
     flash(_("Your reply was sent to the school."), "success")
     return redirect(url_for("family.inbox_message", message_id=thread.id))

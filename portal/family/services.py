@@ -6,12 +6,13 @@ from sqlalchemy import select
 
 from portal.auth.models import Role, User
 from portal.auth.services import find_user_by_email, invite_user
-from portal.core.errors import Conflict, DomainError
+from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.core.permissions import can_see_student
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.family.choices import CHANNELS, CONSENT_PURPOSES, FEEDBACK_KINDS
+from portal.family.queries import children_to_write_about
 from portal.messaging.inbox import reply_to_message
 from portal.messaging.models import Message
 from portal.needs.models import Feedback, FeedbackReply
@@ -72,6 +73,39 @@ def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> Feedbac
                          thread=db.session.get(Message, feedback.message_id), body=reply.body,
                          student=student)
     return reply
+
+
+def reply_in_thread(*, guardian: Guardian, author: User, thread: Message,
+                    feedback: Feedback | None, body: str, chosen_child_id: int | None):
+    """Save a guardian's reply in their inbox thread: to its request, or about the child it
+    names (the thread's, else the one chosen; none: the school in general). A child they may
+    no longer see (the link ended, the child left or was erased) is refused, nothing saved."""
+    student = child_of_reply(author=author, thread=thread, feedback=feedback,
+                             chosen_child_id=chosen_child_id)
+    if feedback is not None:  # the thread of a request: the reply joins the request
+        return reply_to_feedback(feedback=feedback, author=author, body=body)
+    return reply_to_message(guardian=guardian, author=author, thread=thread, body=body,
+                            student=student)
+
+
+def child_of_reply(*, author: User, thread: Message, feedback: Feedback | None,
+                   chosen_child_id: int | None) -> Student | None:
+    """Return the child a reply in the thread is about, or None for the school in general;
+    refuse (403) a child the guardian may not write about, whoever's: the same words for any
+    id."""
+    named = thread.student_id or (feedback.student_id if feedback is not None else None)
+    student_id = named or chosen_child_id
+    if not student_id:
+        return None
+    student = db.session.scalar(children_to_write_about(author).where(Student.id == student_id))
+    if student is not None:
+        return student
+    if named:
+        raise Forbidden(_("This message is about a child you can no longer see, so it can no "
+                          "longer be answered about them. You can still write to the school "
+                          "in general with a new request."))
+    raise Forbidden(_("You can no longer write about this child. Choose another child, or "
+                      "the school in general."), field="student_id")
 
 
 def update_preferences(*, guardian: Guardian, user: User, language: str,

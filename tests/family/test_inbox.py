@@ -1,5 +1,6 @@
 """The family inbox: own messages only, read receipts, replies into the communication history."""
 
+import pytest
 from sqlalchemy import select
 
 from portal.auth.models import Role
@@ -147,3 +148,73 @@ def test_the_thread_of_a_request_never_asks_which_child(app, login_as):
     assert response.status_code == 302
     assert db.session.scalar(select(FeedbackReply.body).where(
         FeedbackReply.author_id == world.mum.user.id)) == "Thank you."
+
+
+def _end(world, how: str) -> None:
+    """Take Ben out of his mother's sight: the link ended, Ben left the school or was erased."""
+    from portal.privacy.services import deactivate, erase_person
+
+    if how == "link ended":
+        link = next(link for link in world.ben.guardian_links if link.guardian_id == world.mum.id)
+        deactivate(record=link, actor=world.admin, reason="Custody changed")
+    elif how == "left":
+        deactivate(record=world.ben, actor=world.admin, reason="Moved away")
+    else:
+        erase_person(person=world.ben, actor=world.admin, reason="Asked by the family")
+    db.session.commit()
+
+
+def _nothing_stored() -> bool:
+    return (db.session.scalar(select(Message).where(Message.from_family.is_(True))) is None
+            and db.session.scalar(select(Interaction)) is None)
+
+
+@pytest.mark.parametrize("how", ["link ended", "left", "erased"])
+def test_a_reply_about_a_child_no_longer_seen_is_refused_on_the_form(app, login_as, how):
+    """It was a bare 404 page: the guardian had no idea why, and their words were gone."""
+    world = school_with_families()
+    thread = _message(world, world.mum, world.ben, subject="Ben's trip")
+    _end(world, how)
+    response = login_as(world.mum.user).post(f"/family/inbox/{thread.id}/reply",
+                                             data={"body": "Ben will bring lunch."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "can no longer be answered about them" in page and "new request" in page
+    assert "Ben will bring lunch." in page and "About which child" not in page
+    assert _nothing_stored()
+
+
+def test_a_general_message_is_answered_about_no_child_once_the_chosen_one_is_gone(app,
+                                                                                login_as):
+    world = school_with_families()
+    thread = _message(world, world.mum, subject="School closed on Monday")
+    client = login_as(world.mum.user)
+    assert "The school in general" in client.get(f"/family/inbox/{thread.id}").get_data(
+        as_text=True)
+    _end(world, "link ended")  # the page was open with Ben among the choices
+    response = client.post(f"/family/inbox/{thread.id}/reply",
+                           data={"body": "Thanks.", "student_id": str(world.ben.id)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403 and "You can no longer write about this child." in page
+    assert f'value="{world.ben.id}"' not in page and _nothing_stored()
+    response = client.post(f"/family/inbox/{thread.id}/reply",
+                           data={"body": "Thanks.", "student_id": "0"})
+    assert response.status_code == 302
+    reply = db.session.scalar(select(Message).where(Message.from_family.is_(True)))
+    assert (reply.thread_id, reply.student_id) == (thread.id, None)
+    assert db.session.scalar(select(Interaction)) is None
+
+
+@pytest.mark.parametrize("child", ["another family's", "unknown"])
+def test_another_familys_child_is_never_named_in_a_reply(app, login_as, child):
+    world = school_with_families()
+    thread = _message(world, world.mum, subject="School closed on Monday")
+    other = f.make_student(world.school, first_name="Olga")
+    f.make_family(world.school, other)
+    db.session.commit()
+    student_id = other.id if child == "another family's" else other.id + 1000
+    response = login_as(world.mum.user).post(f"/family/inbox/{thread.id}/reply",
+                                             data={"body": "Hi", "student_id": str(student_id)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403 and "You can no longer write about this child." in page
+    assert "Olga" not in page and _nothing_stored()
