@@ -7,6 +7,7 @@ here; people in roster_people.
 """
 
 from collections.abc import Callable
+from itertools import chain, count
 
 from sqlalchemy import select
 
@@ -165,10 +166,14 @@ def _course_values(ctx: Context, sourced_id: str) -> dict | None:
 
 
 def _free_code(ctx: Context, school_id: int, code: str, sourced_id: str) -> str:
-    """Return the course code, or the sourcedId when another course of the school has it."""
-    holder = ctx.course_codes.get((school_id, code[:40]))
-    taken = holder is not None and holder["sourced_id"] != sourced_id
-    return (sourced_id if taken or not code else code)[:40]
+    """Return the course code; when it is empty or another course of the school has it, the
+    sourcedId (cut to the column's 40 characters, with a number if that is taken too)."""
+    candidates = chain([code] if code else [], [sourced_id[:40]],
+                       (f"{sourced_id[:40 - len(str(n)) - 1]}~{n}" for n in count(2)))
+    holders = ((candidate, ctx.course_codes.get((school_id, candidate)))
+               for candidate in candidates)
+    return next(candidate for candidate, holder in holders
+                if holder is None or holder["sourced_id"] == sourced_id)
 
 
 def _school_course(ctx: Context, school_id: int, sourced_id: str) -> dict | None:

@@ -42,11 +42,12 @@ TABLES: dict[str, Table] = {
 
 
 # Unique keys whose values a roster may move between records in one run (two students
-# swapping their numbers, two teachers their emails): the scope columns, then the value. A
-# row whose key changes has its value emptied first, so the unique index never sees one
-# twice; a value kept by a record the run leaves alone is refused before (roster_taken).
+# swapping their numbers, two teachers their emails, a course taking the code another
+# leaves): the scope columns, then the value. A row whose key changes has its value emptied
+# first, so the unique index never sees one twice; a value kept by a record the run leaves
+# alone is refused before (roster_taken), a course code chosen free (roster_apply).
 RENUMBERED: dict[str, tuple[str, ...]] = {"students": ("school_id", "external_id"),
-                                          "users": ("email",)}
+                                          "users": ("email",), "courses": ("school_id", "code")}
 
 
 @dataclass
@@ -81,7 +82,7 @@ class TableChanges:
 
 def _emptied(table: Table, changed: dict[int, dict]) -> dict[int, dict]:
     """The RENUMBERED value of each row these changes give a new one, emptied: NULL, or where
-    the column needs a value one nobody writes (every email is stored stripped)."""
+    the column needs a value one nobody writes (emails and codes are stored stripped)."""
     if table.name not in RENUMBERED:
         return {}
     column = table.c[RENUMBERED[table.name][-1]]
