@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.family import bp
 from portal.family.inbox_forms import ReplyForm
 from portal.family.queries import children_to_write_about
-from portal.family.services import reply_in_thread
+from portal.family.services import child_of_reply, reply_in_thread
 from portal.family.web import my_guardian
 from portal.messaging import inbox as inbox_service
 from portal.messaging import queries
@@ -61,7 +61,13 @@ def inbox_message(message_id: int):
     thread = inbox_service.get_thread_or_404(guardian, message_id)
     inbox_service.open_message(guardian=guardian, message=thread)
     db.session.commit()
-    return _show_thread(thread, _reply_form(thread, request_of_thread(thread.id)))
+    feedback = request_of_thread(thread.id)
+    form = _reply_form(thread, feedback)
+    try:  # a thread about a child no longer theirs: said before they write, not after
+        child_of_reply(author=current_user, thread=thread, feedback=feedback, chosen_child_id=None)
+    except DomainError as refused:
+        attach_error(form, refused)
+    return _show_thread(thread, form)
 
 
 @bp.post("/inbox/<int:message_id>/reply")

@@ -175,8 +175,11 @@ def test_a_reply_about_a_child_no_longer_seen_is_refused_on_the_form(app, login_
     world = school_with_families()
     thread = _message(world, world.mum, world.ben, subject="Ben's trip")
     _end(world, how)
-    response = login_as(world.mum.user).post(f"/family/inbox/{thread.id}/reply",
-                                             data={"body": "Ben will bring lunch."})
+    client = login_as(world.mum.user)
+    assert "can no longer be answered about them" in client.get(
+        f"/family/inbox/{thread.id}").get_data(as_text=True)  # said before they write
+    response = client.post(f"/family/inbox/{thread.id}/reply",
+                           data={"body": "Ben will bring lunch."})
     page = response.get_data(as_text=True)
     assert response.status_code == 403
     assert "can no longer be answered about them" in page and "new request" in page
