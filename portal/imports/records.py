@@ -1,10 +1,9 @@
 """Parse the simple attendance and grades CSV files (docs/imports.md): no Flask, no database."""
 
-import math
-import re
 from dataclasses import dataclass
 from datetime import date
 
+from portal.core.numbers import AmbiguousNumber, TwoSeparators, UnreadableNumber, read_number
 from portal.imports.csvfiles import (
     ImportFailed,
     Row,
@@ -43,28 +42,23 @@ class GradeLine:
     recorded_on: date
 
 
-# "1,000": a thousand with a thousands separator, or one with a decimal comma?
-THOUSANDS = re.compile(r"[1-9]\d{0,2},\d{3}")
-
-
 def _number(row: Row, column: str, *, default: float | None = None) -> float:
-    """Read a number with "." or "," as its decimal mark; refuse one a reader could take for
-    two different numbers."""
+    """Read a number with "." or "," as its decimal mark (core.numbers, as the gradebook);
+    refuse one a reader could take for two different numbers."""
     value = row.get(column)
     if not value and default is not None:
         return default
-    if value.count(",") + value.count(".") > 1:
-        raise ImportFailed([row.error(column, "is not a number (write it without a thousands "
-                                              "separator, with . or , as the decimal mark)")])
-    if THOUSANDS.fullmatch(value):
-        raise ImportFailed([row.error(column, f"could be {value.replace(',', '')} or, with a "
-                                              f"decimal comma, {float(value.replace(',', '.')):g}"
-                                              ": write it without a thousands separator")])
     try:
-        number = float(value.replace(",", "."))
-        if not math.isfinite(number):
-            raise ValueError(value)
-    except ValueError:  # text, NaN or infinity (1e999 too)
+        number = read_number(value)
+    except AmbiguousNumber as ambiguous:
+        raise ImportFailed([row.error(column, f"could be {ambiguous.whole} or, with a decimal "
+                                              f"comma, {ambiguous.decimal:g}: write it without "
+                                              "a thousands separator")]) from None
+    except TwoSeparators:
+        raise ImportFailed([row.error(column, "is not a number (write it without a thousands "
+                                              "separator, with . or , as the decimal mark)")]
+                           ) from None
+    except UnreadableNumber:  # text, NaN or infinity (1e999 too)
         raise ImportFailed([row.error(column, "is not a number")]) from None
     if number < 0:
         raise ImportFailed([row.error(column, "must not be negative")])

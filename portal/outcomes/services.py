@@ -1,15 +1,16 @@
 """Take a section's attendance, enter its grades, log behaviour (each grid in one go)."""
 
-import re
 from datetime import date, datetime
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
+from portal.core.formats import native_digits
 from portal.core.models import Visibility
+from portal.core.numbers import AmbiguousNumber, TwoSeparators, UnreadableNumber, read_number
 from portal.core.signals import attendance_recorded
 from portal.core.time import check_has_happened, utcnow
 from portal.extensions import db
@@ -97,7 +98,21 @@ def record_attendance(*, section: Section, roster: list[Student], on_date: date,
     return saved
 
 
-SCORE = re.compile(r"-?\d+(?:[.,]\d+)?")  # as a teacher types one: 17, 17.5 or 17,5
+def _unreadable(problem: UnreadableNumber) -> str:
+    """Say in the teacher's language why a typed score is not read (core.numbers' rule)."""
+    if isinstance(problem, AmbiguousNumber):
+        return _("Could be %(whole)s or, with a decimal comma, %(decimal)s: write the score "
+                 "without a thousands separator.", whole=_reading(problem.whole),
+                 decimal=_reading(problem.decimal))
+    if isinstance(problem, TwoSeparators):
+        return _("Write the score without a thousands separator, with . or , as the decimal "
+                 "mark.")
+    return _("Enter a number.")
+
+
+def _reading(value: float) -> str:
+    # No grouping: a separator in either reading would make it ambiguous again.
+    return native_digits(format_decimal(value, format="0.###"), get_locale())
 
 
 def _parse_scores(scores: dict[int, str], max_score: float,
@@ -106,10 +121,11 @@ def _parse_scores(scores: dict[int, str], max_score: float,
     for student_id, text in scores.items():
         if not (text or "").strip():
             continue
-        if not SCORE.fullmatch(text.strip()):  # not "1_0", "1e3" or "inf", which float() reads
-            errors[student_id] = _("Enter a number.")
+        try:
+            value = read_number(text)
+        except UnreadableNumber as problem:
+            errors[student_id] = _unreadable(problem)
             continue
-        value = float(text.strip().replace(",", "."))
         if not 0 <= value <= max_score and student_id not in errors:
             errors[student_id] = _("Enter a score from 0 to %(max)s.", max=f"{max_score:g}")
         parsed[student_id] = value

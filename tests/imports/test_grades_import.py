@@ -65,6 +65,14 @@ def test_a_score_with_two_separators_is_refused(app, tmp_path, score):
     assert f"column score: '{score}' is not a number (write it without a thousands" in errors
 
 
+@pytest.mark.parametrize("score", ["1e1", "1_0", "nan", "inf", "0x10", "1" * 400])
+def test_a_score_only_a_program_would_read_as_a_number_is_refused(app, tmp_path, score):
+    """The gradebook's rule (core.numbers): Python reads "1_0" as 10 and "1e1" as 10.0."""
+    errors = refused(app, tmp_path, f"1001,Mathematics 9A,assessment,Quiz,{score},20,"
+                                    "2026-10-02\n")
+    assert f"column score: '{score}' is not a number" in errors
+
+
 def test_a_decimal_comma_or_point_and_a_leading_zero_still_read(app, tmp_path):
     school, _students, _section = school_of_the_examples()
     path = tmp_path / "grades.csv"

@@ -200,6 +200,44 @@ def test_a_score_only_a_program_would_read_as_a_number_is_refused(app, login_as,
     assert db.session.scalar(select(Grade)) is None
 
 
+@pytest.mark.parametrize(("typed", "said"), [
+    ("1,000", "Could be 1000 or, with a decimal comma, 1: write the score without a thousands "
+              "separator."),
+    ("12,500", "Could be 12500 or, with a decimal comma, 12.5: write the score"),
+    ("1.000,5", "Write the score without a thousands separator, with . or , as the decimal "
+                "mark."),
+])
+def test_a_score_with_a_thousands_separator_is_refused_naming_its_readings(app, login_as,
+                                                                           typed, said):
+    """As the grades file (core.numbers): "1,000" is a thousand or one, never read as one."""
+    room = classroom()
+    classmate = _second_student(room)
+    response = _grade_grid(login_as(room.teacher), room,
+                           {room.student.id: "15", classmate.id: typed}, max_score="1000")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert said in page and f'id="score-{classmate.id}-error"' in page
+    assert db.session.scalar(select(Grade)) is None
+
+
+def test_the_readings_of_an_ambiguous_score_are_written_in_the_teachers_language(app,
+                                                                                login_as):
+    room = classroom()
+    room.teacher.preferred_language = "de"
+    db.session.commit()
+    page = _grade_grid(login_as(room.teacher), room, {room.student.id: "12,500"},
+                       max_score="1000").get_data(as_text=True)
+    assert "Könnte 12500 oder, mit Dezimalkomma, 12,5 sein" in page
+
+
+def test_a_score_that_reads_one_way_is_saved(app, login_as):
+    room = classroom()
+    classmate = _second_student(room)
+    assert _grade_grid(login_as(room.teacher), room, {room.student.id: "0,125",
+                                                      classmate.id: "1.000"}).status_code == 302
+    assert sorted(grade.score for grade in db.session.scalars(select(Grade))) == [0.125, 1.0]
+
+
 def test_an_assessment_needs_a_name(app, login_as):
     room = classroom()
     response = _grade_grid(login_as(room.teacher), room, {room.student.id: "15"},
