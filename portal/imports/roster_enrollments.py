@@ -34,14 +34,14 @@ def apply_enrollments(ctx: Context) -> None:
 
 def _refuse_second_seats(ctx: Context) -> None:
     """Name an enrollment giving a student a place in a class that another seat, one the run
-    does not end, still holds; stop there, as the database would."""
+    does not end, still holds."""
     given = [(enrollment, "userSourcedId", ctx.enrollments[enrollment.sourced_id])
              for enrollment in ctx.roster.enrollments
              if enrollment.role == "student" and enrollment.active
              and enrollment.sourced_id in ctx.enrollments]
-    refuse_taken(ctx, SEAT, given, [*ctx.enrollments.values(), *ctx.seats.values()],
-                 gone=ctx.pending["enrollments"].deleted)
-    ctx.fail_if_errors()
+    if refuse_taken(ctx, SEAT, given, [*ctx.enrollments.values(), *ctx.seats.values()],
+                    gone=ctx.pending["enrollments"].deleted):
+        ctx.fail_if_errors()
 
 
 def _remove_unlisted_seats(ctx: Context, listed: set[str]) -> None:

@@ -90,17 +90,17 @@ def _apply_student(ctx: Context, user: User, grade: int | None) -> None:
 
 
 def _refuse_taken(ctx: Context) -> None:
-    """Name the student numbers and emails the file gives that another record keeps; stop
-    there, as the database would."""
+    """Name the student numbers and emails the file gives that another record keeps."""
     listed = [user for user in ctx.roster.users if user.active]
-    refuse_taken(ctx, STUDENT_NUMBER, [
+    named = refuse_taken(ctx, STUDENT_NUMBER, [
         (user, "identifier", ctx.students[user.sourced_id]) for user in listed
         if user.role == "student" and user.sourced_id in ctx.students], ctx.students.values())
-    refuse_taken(ctx, EMAIL, [
+    named += refuse_taken(ctx, EMAIL, [
         (user, "email" if user.email else "username", ctx.staff[user.sourced_id])
         for user in listed if user.role != "student" and user.role not in GUARDIAN_ROLES
         and user.sourced_id in ctx.staff], ctx.staff.values())
-    ctx.fail_if_errors()
+    if named:
+        ctx.fail_if_errors()
 
 
 def email_of(user: User) -> str:

@@ -75,13 +75,15 @@ def _stored(unique: Unique, values: set) -> list[dict]:
 
 
 def refuse_taken(ctx: Context, unique: Unique, given: list[tuple[Record, str, dict]],
-                 loaded: Iterable[dict], gone: Collection[int] = ()) -> None:
-    """Name each row giving a record a key another record holds when the run is written.
+                 loaded: Iterable[dict], gone: Collection[int] = ()) -> int:
+    """Name each row giving a record a key another record holds when the run is written;
+    return how many were named (the caller stops then: the database would refuse the rest).
 
     given: (the roster record, its column, the record it writes) for every record the run
     writes; loaded: the table's stored records the run holds; gone: the ids it deletes.
     """
     values = {item[unique.key[-1]] for _, _, item in given} - {None}
+    known_errors = len(ctx.errors)
 
     def key(item: dict) -> tuple:
         return tuple(item[name] for name in unique.key)
@@ -105,3 +107,4 @@ def refuse_taken(ctx: Context, unique: Unique, given: list[tuple[Record, str, di
         elif holder[0] != id(item):
             ctx.errors.append(record.row.error(cell, unique.reason.format(holder=holder[1],
                                                                           record=record)))
+    return len(ctx.errors) - known_errors
