@@ -111,7 +111,8 @@ def _unreadable(problem: UnreadableNumber) -> str:
 
 
 def _reading(value: float) -> str:
-    # No grouping: a separator in either reading would make it ambiguous again.
+    """Write a score in the teacher's language's digits and decimal mark, ungrouped (a
+    thousands separator in a reading of "1,000" would make it ambiguous again)."""
     return native_digits(format_decimal(value, format="0.###"), get_locale())
 
 
@@ -127,7 +128,7 @@ def _parse_scores(scores: dict[int, str], max_score: float,
             errors[student_id] = _unreadable(problem)
             continue
         if not 0 <= value <= max_score and student_id not in errors:
-            errors[student_id] = _("Enter a score from 0 to %(max)s.", max=f"{max_score:g}")
+            errors[student_id] = _("Enter a score from 0 to %(max)s.", max=_reading(max_score))
         parsed[student_id] = value
     if errors:
         raise GridError(errors)

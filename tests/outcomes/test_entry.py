@@ -191,6 +191,15 @@ def test_a_score_outside_the_scale_saves_nothing(app, login_as):
     assert db.session.scalar(select(Grade)) is None
 
 
+def test_the_scale_of_a_score_outside_it_is_written_in_the_teachers_language(app, login_as):
+    room = classroom()
+    room.teacher.preferred_language = "fa"
+    db.session.commit()
+    page = _grade_grid(login_as(room.teacher), room, {room.student.id: "25"},
+                       max_score="20").get_data(as_text=True)
+    assert "امتیازی از ۰ تا ۲۰ وارد کنید." in page  # Persian digits, as every number
+
+
 @pytest.mark.parametrize("typed", ["1_0", "1e1", "inf", "nan", "0x10"])
 def test_a_score_only_a_program_would_read_as_a_number_is_refused(app, login_as, typed):
     """Python reads "1_0" as 10 and "1e1" as 10.0: a typo saved as a score."""
