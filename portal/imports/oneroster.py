@@ -19,7 +19,7 @@ from portal.imports.csvfiles import (
     parse_status,
     read_rows,
 )
-from portal.imports.oneroster_checks import check_references, find_duplicates
+from portal.imports.oneroster_checks import check_emails, check_references, find_duplicates
 from portal.imports.roster_records import (
     Class,
     Course,
@@ -101,6 +101,7 @@ def parse_roster(files: dict[str, bytes]) -> Roster:
     _apply_demographics(roster, rows.get("demographics", []), errors)
     errors.extend(find_duplicates(roster))
     errors.extend(check_references(roster))
+    errors.extend(check_emails(roster))
     if errors:
         raise ImportFailed(errors)
     return roster

@@ -1,10 +1,13 @@
-"""Check a parsed OneRoster set as a whole: repeated records and references between files.
+"""Check a parsed OneRoster set as a whole: repeated records, references between files and
+the addresses the portal will write to.
 
 No Flask, no database: references into a delta file are checked by apply.
 """
 
+from email_validator import EmailNotValidError, validate_email
+
 from portal.imports.csvfiles import RowError
-from portal.imports.roster_records import Roster
+from portal.imports.roster_records import PLACEHOLDER_DOMAIN, Roster
 
 
 def _repeated(records, key, column: str, reason: str) -> list[RowError]:
@@ -72,4 +75,20 @@ def check_references(roster: Roster) -> list[RowError]:
         check(enrollment, "classSourcedId", "classes", (enrollment.class_id,))
         check(enrollment, "schoolSourcedId", "orgs", (enrollment.school_id,))
         check(enrollment, "userSourcedId", "users", (enrollment.user_id,))
+    return errors
+
+
+def check_emails(roster: Roster) -> list[RowError]:
+    """Return an error for each staff member's or guardian's email that is not an address the
+    portal could write to (its sign-in and invitation forms' rule); a student's is not kept,
+    and a placeholder of our own export's (an account the file gave no address) stays one."""
+    errors = []
+    for user in roster.users:
+        if (user.role == "student" or not user.email
+                or user.email.lower().endswith(f"@{PLACEHOLDER_DOMAIN}")):
+            continue
+        try:
+            validate_email(user.email, check_deliverability=False)
+        except EmailNotValidError as refused:
+            errors.append(user.row.error("email", f"is not an email address: {refused}"))
     return errors

@@ -11,14 +11,13 @@ from portal.auth.models import Role
 from portal.core.fields import HIGHEST_GRADE
 from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, search_names
-from portal.imports.roster_records import User
+from portal.imports.roster_records import PLACEHOLDER_DOMAIN, User
 from portal.imports.roster_taken import EMAIL, STUDENT_NUMBER, refuse_taken
 from portal.people.models import Guardian, Student
 
 STAFF_ROLE = {"teacher": Role.TEACHER, "aide": Role.TEACHER, "proctor": Role.TEACHER,
               "counselor": Role.COUNSELLOR}
 RELATIONSHIP = {"parent": "parent", "guardian": "guardian", "relative": "other"}
-PLACEHOLDER_DOMAIN = "oneroster.invalid"
 
 
 def _school(ctx: Context, user: User) -> dict | None:

@@ -5,6 +5,10 @@ from datetime import date
 
 from portal.imports.csvfiles import Row
 
+# The address of a staff account whose file gives none ("<sourcedId>@oneroster.invalid"):
+# it receives nothing, and our own export writes it back.
+PLACEHOLDER_DOMAIN = "oneroster.invalid"
+
 
 @dataclass
 class Record:

@@ -207,3 +207,33 @@ def test_what_the_database_still_refuses_is_said_and_nothing_is_imported(app, tm
     assert result.exit_code == 1
     assert "the database refused the data" in result.stderr and "too long" in result.stderr
     assert not students()
+
+
+@pytest.mark.parametrize("address", ["m.okafor", "m.okafor@", "m okafor@lakeside.example",
+                                     "m.okafor@@lakeside.example", "m.okafor@lakeside..example"])
+def test_a_staff_or_family_email_that_is_no_address_is_named_and_nothing_imported(
+        app, tmp_path, address):
+    """The portal writes to these addresses (invitations, updates): one that is not an
+    address is refused on its row, as the sign-in form would; a student's is not kept."""
+    files = realistic()
+    files["users"][1]["email"] = address  # t2, a teacher
+    files["users"][7]["email"] = address  # g2, a guardian
+    files["users"][2]["email"] = address  # st1, a student: no account, not read
+    result = run_import(app, write_set(tmp_path / "set", files))
+    assert result.exit_code == 1
+    for line in (3, 9):
+        assert (f"users.csv, line {line}, column email: '{address}' is not an email address: "
+                in result.stderr)
+    assert "line 4, column email" not in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Student)) == 0
+
+
+def test_our_own_placeholder_address_of_a_staff_member_without_one_imports_again(app, tmp_path):
+    files = realistic()
+    files["users"][1]["email"] = ""
+    assert run_import(app, write_set(tmp_path / "a", files)).exit_code == 0
+    placeholder = db.session.scalar(select(User.email).where(User.sourced_id == "t2"))
+    assert placeholder == "t2@oneroster.invalid"
+    files["users"][1]["email"] = placeholder  # as our export writes it
+    result = run_import(app, write_set(tmp_path / "b", files))
+    assert result.exit_code == 0, result.stderr
