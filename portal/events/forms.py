@@ -26,6 +26,7 @@ DATETIME = "%Y-%m-%dT%H:%M"
 
 
 class EventForm(FlaskForm):
+    booked_by_slot = EventKind.BOOKED_BY_SLOT  # kinds that ask no answers: no RSVP box
     kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in EventKind.ALL])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -55,6 +56,10 @@ class EventForm(FlaskForm):
                 "section_ids": list(self.section_ids.data or []),
                 "program_id": self.program_id.data or None,
                 "segment_id": self.segment_id.data or None}
+
+    def offers_rsvp(self) -> bool:
+        """False for a kind families book by slot: the RSVP box is neither shown nor sent."""
+        return self.kind.data not in EventKind.BOOKED_BY_SLOT
 
 
 class CancelForm(FlaskForm):

@@ -53,18 +53,13 @@ def _send(invitation: EventInvitation, event: Event, actor: User, *, reminder: b
                    else _("Invitation: %(title)s", title=event.title))
         body = _("%(title)s, %(when)s, %(place)s.", title=event.title, when=when,
                  place=event.location or "")
-        if asks_for_answers(event):
+        if event.asks_for_answers:
             body += "\n\n" + _("Please tell us in the portal whether you will come.")
             body += "\n\n" + answer_links_text(invitation)
     return notify_guardian(
         guardian=guardian, kind=UpdateKind.EVENTS, subject=subject, body_text=body, sender=actor,
         student=db.session.get(Student, invitation.student_id) if invitation.student_id else None,
     ) is not None
-
-
-def asks_for_answers(event: Event) -> bool:
-    """Return True when families answer the invitation (a conference is booked by slot)."""
-    return event.rsvp_requested and event.kind != "conference"
 
 
 def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
@@ -77,7 +72,7 @@ def record_rsvp(*, invitation: EventInvitation, answer: str) -> EventInvitation:
         raise DomainError(_("Choose yes, no or maybe."), field="answer")
     if event.status == "cancelled" or event.starts_at <= utcnow():
         raise DomainError(_("This event is cancelled or already over."))
-    if not asks_for_answers(event):
+    if not event.asks_for_answers:
         raise DomainError(_("This event does not ask for answers."))
     if answer == "yes" and invitation.rsvp in ("yes", WAITLISTED):
         return invitation  # same answer: keep the place (or the place in the queue)
@@ -144,7 +139,7 @@ def remind_non_responders(*, actor: User, event: Event) -> int:
         raise DomainError(_("Families book a conference by slot and are not asked to answer: "
                             "there is no answer to remind them of. The conference page lists "
                             "the families who have not booked."))
-    if not asks_for_answers(event) or event.status == "cancelled":
+    if not event.asks_for_answers or event.status == "cancelled":
         raise DomainError(_("This event does not ask for answers."))
     waiting = db.session.scalars(select(EventInvitation).where(
         EventInvitation.event_id == event.id, EventInvitation.rsvp.is_(None))).all()

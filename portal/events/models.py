@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import CODE, KEY, TimestampMixin
@@ -13,6 +14,8 @@ class EventKind:
     """The kinds of event a school holds."""
 
     ALL = ("school_event", "class_meeting", "conference", "parent_workshop", "student_activity")
+    # Families book these by slot: they are never asked to answer whether they come (RSVP).
+    BOOKED_BY_SLOT = ("conference",)
 
 
 class Event(TimestampMixin, db.Model):
@@ -40,6 +43,16 @@ class Event(TimestampMixin, db.Model):
     series_id: Mapped[str | None] = mapped_column(String(64), index=True, info=KEY)
     booking_closes_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @hybrid_property
+    def asks_for_answers(self) -> bool:
+        """True when families answer the invitation (never for an event booked by slot)."""
+        return bool(self.rsvp_requested) and self.kind not in EventKind.BOOKED_BY_SLOT
+
+    @asks_for_answers.inplace.expression
+    @classmethod
+    def _asks_for_answers_expression(cls) -> ColumnElement[bool]:
+        return and_(cls.rsvp_requested.is_(True), cls.kind.not_in(EventKind.BOOKED_BY_SLOT))
 
 
 class EventInvitation(db.Model):

@@ -13,7 +13,6 @@ from portal.core.permissions import (
 )
 from portal.core.text import fold
 from portal.events.audience import reaches_staff
-from portal.events.invitations import asks_for_answers
 from portal.events.models import (
     ConferenceSlot,
     Event,
@@ -137,7 +136,7 @@ def event_numbers(event: Event) -> dict:
     booked = db.session.scalar(select(func.count()).select_from(ConferenceSlot).where(
         ConferenceSlot.event_id == event.id, ConferenceSlot.status.in_(BOOKINGS))) or 0
     invited = sum(answers.values())
-    return {"invited": invited, "asks_for_answers": asks_for_answers(event),
+    return {"invited": invited, "asks_for_answers": event.asks_for_answers,
             "answered": invited - answers.get(None, 0),
             "yes": answers.get("yes", 0), "no": answers.get("no", 0),
             "maybe": answers.get("maybe", 0), "booked": booked, "attended": attended,

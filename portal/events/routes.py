@@ -76,6 +76,14 @@ def _fill(form: EventForm, event) -> None:
         form.booking_closes_at.data = to_local(event.booking_closes_at, zone).replace(tzinfo=None)
 
 
+def _saved_text(form: EventForm, text: str) -> str:
+    """Say the event is saved, and why a conference's RSVP box was not kept."""
+    if not event_details(form).rsvp_not_kept:
+        return text
+    return f"{text} " + _("A conference is booked by slot: families are not asked to answer, "
+                          "so “Ask families to answer (RSVP)” was not kept.")
+
+
 def saved(message: str, endpoint: str, **values):
     """Commit the action, say it worked, and go back to the page."""
     db.session.commit()
@@ -90,7 +98,7 @@ def new():
     form, status = _event_form(), None
     if form.validate_on_submit():
         try:
-            return saved(_("The event is saved and the families are invited."),
+            return saved(_saved_text(form, _("The event is saved and the families are invited.")),
                          "events.detail", event_id=_create(form).id)
         except DomainError as error:
             db.session.rollback()
@@ -123,7 +131,7 @@ def edit(event_id: int):
     form = _event_form(event)
     form, status = save_edit(form, lambda: services.update_event(
         actor=current_user, event=event, details=event_details(form), seen=form.seen.data),
-        _("The event is saved."), record=event, fields=services.EVENT_FIELDS,
+        _saved_text(form, _("The event is saved.")), record=event, fields=services.EVENT_FIELDS,
         refill=lambda: _event_form(event, formdata=None))
     if status is None:
         return redirect(url_for("events.detail", event_id=event.id))

@@ -39,6 +39,12 @@ class EventDetails:
     capacity: int | None = None
     booking_closes_local: datetime | None = None
 
+    @property
+    def rsvp_not_kept(self) -> bool:
+        """True when answers are asked of an event booked by slot (a conference): ignored,
+        whether from an old form or a hand-made one, and the page says so."""
+        return self.rsvp_requested and self.kind in EventKind.BOOKED_BY_SLOT
+
 
 def _check_details(details: EventDetails, *, actor: User, school: School,
                    event: Event | None = None) -> None:
@@ -72,7 +78,8 @@ def _apply(event: Event, details: EventDetails, timezone: str) -> None:
     event.starts_at = to_utc(details.starts_local, timezone)
     event.ends_at = to_utc(details.ends_local, timezone)
     event.audience = dict(details.audience)
-    event.rsvp_requested, event.capacity = details.rsvp_requested, details.capacity
+    event.rsvp_requested = details.rsvp_requested and not details.rsvp_not_kept
+    event.capacity = details.capacity
     event.booking_closes_at = (to_utc(details.booking_closes_local, timezone)
                                if details.booking_closes_local else None)
 
