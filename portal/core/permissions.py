@@ -2,8 +2,9 @@
 
 A teacher sees the students of their sections, a counsellor their caseload and the grade
 levels they are assigned, an administrator their school (or district), a guardian only
-their own linked children whose link allows receiving information, and only records
-marked as shared with the family.
+their own linked children whose link allows receiving information and who are still at
+school (not left, not erased: family_child_condition), and only records marked as shared
+with the family. Messages about a child follow the same rule (guardian_may_be_told).
 
 Who may change what (seeing a record is not enough to change it):
 - a need: its owner, the staff member who recorded it, or an administrator of its school
@@ -103,25 +104,40 @@ def informed_link_condition() -> ColumnElement[bool]:
                     Guardian.is_active.is_(true()))))
 
 
+def at_school_condition() -> ColumnElement[bool]:
+    """Return the SQL condition on Student keeping the children a family may still see: at
+    school (not left) and not erased."""
+    return and_(Student.is_active.is_(true()), Student.erased_at.is_(None))
+
+
+def family_child_condition() -> ColumnElement[bool]:
+    """Return the SQL condition on StudentGuardian joined to its Student that decides which
+    children a guardian sees and is told about: the link may carry information (see
+    informed_link_condition) and the child is at school, not erased."""
+    return and_(informed_link_condition(), at_school_condition())
+
+
 def guardian_child_ids(user: User) -> Select:
-    """Select the ids of the children this guardian may receive information about."""
+    """Select the ids of the children this guardian may see (family_child_condition)."""
     return (
         select(StudentGuardian.student_id)
         .join(Guardian, Guardian.id == StudentGuardian.guardian_id)
-        .where(Guardian.user_id == user.id, informed_link_condition())
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .where(Guardian.user_id == user.id, family_child_condition())
     )
 
 
 def guardian_may_be_told(guardian_id: int, student_id: int | None) -> bool:
-    """Return True when a message about this student may go to this guardian: they are still
-    active and their link to the child allows information (a message about no child in
-    particular may go to any active guardian)."""
+    """Return True when a message about this student may go to this guardian: the guardian
+    may see the child (family_child_condition; a message about no child in particular may go
+    to any active guardian)."""
     if student_id is None:
         return bool(db.session.scalar(select(Guardian.is_active).where(
             Guardian.id == guardian_id)))
-    return db.session.scalar(select(StudentGuardian.id).where(
-        StudentGuardian.guardian_id == guardian_id, StudentGuardian.student_id == student_id,
-        informed_link_condition())) is not None
+    return db.session.scalar(
+        select(StudentGuardian.id).join(Student, Student.id == StudentGuardian.student_id)
+        .where(StudentGuardian.guardian_id == guardian_id, StudentGuardian.student_id == student_id,
+               family_child_condition())) is not None
 
 
 def visible_student_ids(user: User, *, school_id: int | None = None) -> Select:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal.core.errors import DomainError
+from portal.core.permissions import guardian_may_be_told
 from portal.core.urls import portal_url
 from portal.events.models import EventInvitation
 from portal.extensions import db
@@ -18,7 +19,8 @@ LINK_MAX_AGE = 90 * 24 * 60 * 60  # an invitation may go out a term ahead
 
 
 class InvalidAnswerLink(DomainError):
-    """An answer link that is altered, expired or names no invitation."""
+    """An answer link that is altered, expired, names no invitation, or one about a child the
+    guardian may no longer see."""
 
     status = 400
 
@@ -45,6 +47,9 @@ def read_answer_link(token: str) -> tuple[EventInvitation, str]:
     invitation = db.session.get(EventInvitation, data.get("invitation"))
     if invitation is None:
         raise InvalidAnswerLink(_("This invitation no longer exists."))
+    if not guardian_may_be_told(invitation.guardian_id, invitation.student_id):
+        raise InvalidAnswerLink(_("This invitation is about a child you can no longer see, so "
+                                  "it can no longer be answered."))
     return invitation, data.get("answer")
 
 

@@ -13,7 +13,7 @@ from portal.core.permissions import guardian_required
 from portal.extensions import db
 from portal.family import bp
 from portal.family.inbox_forms import ReplyForm
-from portal.family.queries import children_to_write_about
+from portal.family.queries import children_of
 from portal.family.services import child_of_reply, reply_in_thread
 from portal.family.web import my_guardian
 from portal.messaging import inbox as inbox_service
@@ -39,7 +39,7 @@ def _reply_form(thread, feedback) -> ReplyForm:
     child they may name. The child chosen is checked by the service (a child no longer theirs
     is refused there, in words, not as an unknown choice)."""
     form = ReplyForm()
-    children = db.session.scalars(children_to_write_about(current_user)).all()
+    children = children_of(current_user)
     if thread.student_id or feedback is not None or not children:
         del form.student_id
     else:

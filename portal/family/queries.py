@@ -1,6 +1,6 @@
 """What a guardian may read about their children (always through the permissions module)."""
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 
 from portal.auth.models import User
 from portal.core.permissions import (
@@ -33,17 +33,11 @@ NOT_ABSENT = (AttendanceStatus.PRESENT,)
 
 
 def children_of(user: User) -> list[Student]:
-    """Return the guardian's children they may receive information about."""
+    """Return, by first name, the guardian's children they may see (linked, at school, not
+    erased: core.permissions.family_child_condition)."""
     return list(db.session.scalars(
         visible_students(user).order_by(Student.first_name, Student.id)
     ))
-
-
-def children_to_write_about(user: User) -> Select:
-    """Select, by first name, the guardian's children a reply may still be about: those they
-    may see who are still at school (not left, not erased)."""
-    return (visible_students(user).where(Student.is_active.is_(True))
-            .order_by(Student.first_name, Student.id))
 
 
 def term_of(student: Student) -> AcademicTerm | None:

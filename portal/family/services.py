@@ -7,12 +7,11 @@ from sqlalchemy import select
 from portal.auth.models import Role, User
 from portal.auth.services import find_user_by_email, invite_user
 from portal.core.errors import Conflict, DomainError, Forbidden
-from portal.core.permissions import can_see_student
+from portal.core.permissions import can_see_student, visible_students
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.family.choices import CHANNELS, CONSENT_PURPOSES, FEEDBACK_KINDS
-from portal.family.queries import children_to_write_about
 from portal.messaging.inbox import reply_to_message
 from portal.messaging.models import Message
 from portal.needs.models import Feedback, FeedbackReply
@@ -97,7 +96,7 @@ def child_of_reply(*, author: User, thread: Message, feedback: Feedback | None,
     student_id = named or chosen_child_id
     if not student_id:
         return None
-    student = db.session.scalar(children_to_write_about(author).where(Student.id == student_id))
+    student = db.session.scalar(visible_students(author).where(Student.id == student_id))
     if student is not None:
         return student
     if named:

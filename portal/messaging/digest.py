@@ -13,11 +13,11 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, true
+from sqlalchemy import or_, select
 
 from portal.core.formats import format_day, format_moment, format_number
 from portal.core.models import Visibility
-from portal.core.permissions import informed_link_condition
+from portal.core.permissions import family_child_condition
 from portal.core.time import to_local, to_utc, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
@@ -56,10 +56,15 @@ def _child_section(student: Student, since) -> list[str]:
     return lines
 
 
-def _upcoming_events(guardian: Guardian, school: School, now: datetime) -> list[str]:
+def _upcoming_events(guardian: Guardian, children: list[Student], school: School,
+                     now: datetime) -> list[str]:
+    """The coming fortnight's events the guardian is invited to about the school in general
+    or a child the message covers (never a child who left or was erased)."""
+    about = or_(EventInvitation.student_id.is_(None),
+                EventInvitation.student_id.in_([child.id for child in children]))
     events = db.session.scalars(
         select(Event).join(EventInvitation, EventInvitation.event_id == Event.id)
-        .where(EventInvitation.guardian_id == guardian.id, Event.starts_at > now,
+        .where(EventInvitation.guardian_id == guardian.id, about, Event.starts_at > now,
                Event.starts_at <= now + timedelta(days=14), Event.status != "cancelled")
         .order_by(Event.starts_at)).all()
     return [f"{format_moment(event.starts_at, school.timezone, get_locale())} {event.title}"
@@ -71,7 +76,7 @@ def _digest_parts(guardian: Guardian, children: list[Student], school: School,
     since = to_local(now, school.timezone).date() - timedelta(days=7)
     parts = [_("Here is this week at %(school)s.", school=school.name)]
     parts += ["\n".join(_child_section(child, since)) for child in children]
-    events = _upcoming_events(guardian, school, now)
+    events = _upcoming_events(guardian, children, school, now)
     if events:
         parts.append("\n".join([_("Coming up:")] + events))
     return parts
@@ -140,7 +145,7 @@ def digest_families(guardian_id: int | None = None) -> list[tuple[Guardian, list
     stmt = (select(Guardian, Student)
             .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
             .join(Student, Student.id == StudentGuardian.student_id)
-            .where(informed_link_condition(), Student.is_active.is_(true()))
+            .where(family_child_condition())
             .order_by(Guardian.id, Student.first_name))
     if guardian_id is not None:
         stmt = stmt.where(Guardian.id == guardian_id)
