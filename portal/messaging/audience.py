@@ -1,7 +1,7 @@
 """What a sender can pick from when building an audience (read-only)."""
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 
 from portal.auth.models import Role, User
 from portal.core.permissions import (
@@ -74,12 +74,21 @@ def fill_choices(form: AudienceForm, *, user: User, languages: dict[str, str]) -
         .order_by(Program.name))]
     form.need_kinds.choices = [(kind, kind.replace("_", " ").capitalize())
                                for kind in NeedKind.ALL]
-    events = select(Event.id, Event.title).where(Event.school_id.in_(visible_school_ids(user)),
-                                                 Event.starts_at > utcnow())
-    form.event_without_rsvp.choices = [(0, "—")] + [tuple(row) for row in db.session.execute(
-        _narrowed(events, Event.school_id, Event.id, picked,
-                  [form.event_without_rsvp.data or 0]).order_by(Event.starts_at).limit(100))]
+    form.event_without_rsvp.choices = [(0, "—")] + _events_awaiting_answers(
+        user, picked, form.event_without_rsvp.data or 0)
     form.languages.choices = list(languages.items())
+
+
+def _events_awaiting_answers(user: User, picked: list[int] | None,
+                             chosen: int) -> list[tuple[int, str]]:
+    """The upcoming events that ask families to answer (never a conference: it is booked by
+    slot), and the one already chosen, shown as chosen so that its refusal is seen rather
+    than the filter silently dropped."""
+    events = select(Event.id, Event.title).where(
+        Event.school_id.in_(visible_school_ids(user)),
+        or_(and_(Event.asks_for_answers, Event.starts_at > utcnow()), Event.id == chosen))
+    return [tuple(row) for row in db.session.execute(_narrowed(
+        events, Event.school_id, Event.id, picked, [chosen]).order_by(Event.starts_at).limit(100))]
 
 
 def _home(user: User) -> int | None:

@@ -36,9 +36,12 @@ from portal.messaging.rendering import (
     text_to_html,
 )
 from portal.messaging.segments import (
+    AudienceNotUsable,
     Recipient,
     audience_links,
+    check_criteria,
     resolve_recipients,
+    unanswerable_event,
 )
 from portal.messaging.services import (
     count_not_emailed,
@@ -98,8 +101,10 @@ def _filters_of(criteria: dict) -> dict:
 
 def choose_audience(*, school: School, segment_id: int | None,
                     criteria: dict) -> tuple[dict, Segment | None]:
-    """Return the criteria to store: the chosen saved audience's, else the filters'."""
+    """Return the criteria to store: the chosen saved audience's, else the filters'. Either
+    is refused when it would pick "no answer yet" to an event that asks no answers."""
     if not segment_id:
+        check_criteria(criteria)
         return criteria, None
     segment = db.session.get(Segment, segment_id)
     if segment is None or segment.school_id != school.id:
@@ -108,6 +113,12 @@ def choose_audience(*, school: School, segment_id: int | None,
         raise AudienceMismatch(_("The filters below are not the saved audience "
                                  "“%(name)s”: clear them, or choose no saved audience.",
                                  name=segment.name), field="segment_id")
+    event = unanswerable_event(segment.criteria)
+    if event is not None:  # saved before check_criteria: it would reach nobody
+        raise AudienceNotUsable(_("The saved audience “%(name)s” picks the families with no "
+                                  "answer yet to “%(title)s”, which does not ask families to "
+                                  "answer: choose the families with the filters below instead.",
+                                  name=segment.name, title=event.title), field="segment_id")
     return dict(segment.criteria), segment
 
 
@@ -449,6 +460,7 @@ def share_campaign(*, campaign: Campaign, colleague_ids: list[int]) -> None:
 
 def save_segment(*, school: School, author: User, name: str, criteria: dict) -> Segment:
     """Save an audience under a name so it can be used again."""
+    check_criteria(criteria)
     segment = Segment(school_id=school.id, name=name, criteria=criteria, created_by_id=author.id)
     db.session.add(segment)
     db.session.flush()

@@ -41,7 +41,7 @@ from portal.messaging.forms import (
 )
 from portal.messaging.models import Campaign, MessageTemplate, Segment
 from portal.messaging.readability import measure_texts
-from portal.messaging.segments import count_recipients
+from portal.messaging.segments import AudienceNotUsable, count_recipients
 from portal.people.changes import EditedMeanwhile
 from portal.people.models import School
 from portal.people.queries import reference_school, school_languages
@@ -188,7 +188,7 @@ def audience_count():
         criteria, _segment = campaigns.choose_audience(
             school=_school(), segment_id=query_int("segment_id"),
             criteria=form.criteria())
-    except campaigns.AudienceMismatch as problem:
+    except (campaigns.AudienceMismatch, AudienceNotUsable) as problem:
         return jsonify({"errors": {problem.field: [problem.message]}}), 400
     return jsonify(count_recipients(criteria=criteria, school_id=_school().id,
                                     sender=current_user))

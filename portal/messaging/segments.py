@@ -2,19 +2,22 @@
 
 Criteria (all optional, combined with AND): grade_levels, section_ids, program_ids,
 risk_levels, attendance_below (percent), need_kinds (open needs), event_without_rsvp
-(an event id), languages (the guardian's), portal_activated ("yes"/"no"), student_ids
-(a hand-picked list), school_ids (a district administrator's: the schools it spans). Only
-students the sender may see, and only links that may receive information, are ever included.
+(an event that asks families to answer: those invited with no answer yet), languages (the
+guardian's), portal_activated ("yes"/"no"), student_ids (a hand-picked list), school_ids (a
+district administrator's: the schools it spans). Only students the sender may see, and only
+links that may receive information, are ever included.
 """
 
 from dataclasses import dataclass, field, fields
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, select, true
 
 from portal.auth.models import User
+from portal.core.errors import DomainError
 from portal.core.permissions import informed_link_condition, visible_student_ids
 from portal.core.time import utcnow
-from portal.events.models import EventInvitation
+from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.needs.models import Need, NeedStatus
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
@@ -102,10 +105,36 @@ def _guardian_filters(criteria: dict) -> list:
     elif criteria.get("portal_activated") == "no":
         filters.append(~Guardian.user.has(User.activated_at.is_not(None)))
     if criteria.get("event_without_rsvp"):
-        filters.append(Guardian.id.in_(select(EventInvitation.guardian_id).where(
-            EventInvitation.event_id == int(criteria["event_without_rsvp"]),
-            EventInvitation.rsvp.is_(None))))
+        # An event that asks no answers (a conference, booked by slot) has nobody "not
+        # answered yet": an audience saved with one before check_criteria refused it reaches
+        # nobody, not every family invited.
+        filters.append(Guardian.id.in_(
+            select(EventInvitation.guardian_id).join(Event, Event.id == EventInvitation.event_id)
+            .where(EventInvitation.event_id == int(criteria["event_without_rsvp"]),
+                   EventInvitation.rsvp.is_(None), Event.asks_for_answers)))
     return filters
+
+
+class AudienceNotUsable(DomainError):
+    """A filter that would pick every family invited to an event asking no answers."""
+
+    status = 422
+
+
+def unanswerable_event(criteria: dict) -> Event | None:
+    """Return the event of "no answer yet" when it asks families no answers."""
+    event = db.session.get(Event, int(criteria.get("event_without_rsvp") or 0))
+    return event if event is not None and not event.asks_for_answers else None
+
+
+def check_criteria(criteria: dict) -> None:
+    """Refuse "no answer yet" to an event that asks families no answers (a conference)."""
+    event = unanswerable_event(criteria)
+    if event is not None:
+        raise AudienceNotUsable(_("“%(title)s” does not ask families to answer, so every family "
+                                  "invited would count as having no answer yet: choose an "
+                                  "event that asks them to answer.", title=event.title),
+                                field="event_without_rsvp")
 
 
 def audience_schools(criteria: dict, school_id: int) -> list[int]:

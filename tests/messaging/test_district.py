@@ -173,7 +173,8 @@ def test_a_school_administrators_list_has_no_school_filter_and_refuses_another_s
 
 
 def _programs_and_events(valley) -> dict:
-    """A program and an upcoming event in each school of the district, named alike."""
+    """A program and an upcoming event asking families to answer in each school of the
+    district, named alike."""
     made = {}
     for name in ("north", "south"):
         school = getattr(valley, name)
@@ -181,7 +182,7 @@ def _programs_and_events(valley) -> dict:
         made[name] = (Program(school_id=school.id, name="Tutoring", kind="tutoring"),
                       Event(school_id=school.id, kind="school_event", title="Concert",
                             starts_at=starts, ends_at=starts + timedelta(hours=2),
-                            uid=f"concert-{name}@test"))
+                            rsvp_requested=True, uid=f"concert-{name}@test"))
         db.session.add_all(made[name])
     db.session.commit()
     return {name: (program.id, event.id) for name, (program, event) in made.items()}
