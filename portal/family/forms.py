@@ -8,6 +8,10 @@ from wtforms.validators import DataRequired, Length
 from portal.core.fields import SelectField, as_id
 from portal.family.choices import CHANNELS, FEEDBACK_KINDS
 
+# The longest subject and text a family may send. The limits' messages get the limit from
+# our translation call (not WTForms' own filling), so it is written in the reader's language.
+SUBJECT_MAX, TEXT_MAX = 200, 5000
+
 
 def child_id(value) -> int:
     """Read the posted child: empty means "the school in general" (0)."""
@@ -20,16 +24,19 @@ class FeedbackForm(FlaskForm):
     student_id = SelectField(_l("About"), coerce=child_id, validate_choice=False)
     subject = StringField(_l("Subject"), validators=[
         DataRequired(_l("Write a short subject.")),
-        Length(max=200, message=_l("The subject can have at most %(max)d characters."))])
+        Length(max=SUBJECT_MAX, message=_l("The subject can have at most %(max)d characters.",
+                                           max=SUBJECT_MAX))])
     body = TextAreaField(_l("Your message"), validators=[
         DataRequired(_l("Write your message.")),
-        Length(max=5000, message=_l("The message can have at most %(max)d characters."))])
+        Length(max=TEXT_MAX, message=_l("The message can have at most %(max)d characters.",
+                                        max=TEXT_MAX))])
 
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Your reply"), validators=[
         DataRequired(_l("Write your reply.")),
-        Length(max=5000, message=_l("The reply can have at most %(max)d characters."))])
+        Length(max=TEXT_MAX, message=_l("The reply can have at most %(max)d characters.",
+                                        max=TEXT_MAX))])
 
 
 class PreferencesForm(FlaskForm):

@@ -25,3 +25,17 @@ def test_french_guardian_sees_their_childs_page_in_french(app, login_as):
     html = login_as(families.parent).get(f"/family/children/{families.child.id}").get_data(
         as_text=True)
     assert "Programmes et activités" in html and "Pas encore de notes." in html
+
+
+def test_a_too_long_message_names_its_limit_in_the_guardians_way_of_writing_numbers(
+        app, login_as):
+    """WTForms filled "%(max)d" itself: "5000" in German, where 5.000 is written."""
+    families = make_families()
+    families.parent.preferred_language = "de"
+    db.session.commit()
+    response = login_as(families.parent).post("/family/requests/new", data={
+        "kind": "question", "student_id": "", "subject": "B" * 201, "body": "x" * 5001})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Die Nachricht darf höchstens 5.000 Zeichen haben." in page
+    assert "Der Betreff darf höchstens 200 Zeichen haben." in page
