@@ -11,6 +11,9 @@ from portal.family.choices import CHANNELS, FEEDBACK_KINDS
 # The longest subject and text a family may send. The limits' messages get the limit from
 # our translation call (not WTForms' own filling), so it is written in the reader's language.
 SUBJECT_MAX, TEXT_MAX = 200, 5000
+# A reply's limit, the same on a request's page and in the inbox.
+REPLY_LENGTH = Length(max=TEXT_MAX, message=_l("The reply can have at most %(max)d characters.",
+                                               max=TEXT_MAX))
 
 
 def child_id(value) -> int:
@@ -35,8 +38,7 @@ class FeedbackForm(FlaskForm):
 class ReplyForm(FlaskForm):
     body = TextAreaField(_l("Your reply"), validators=[
         DataRequired(_l("Write your reply.")),
-        Length(max=TEXT_MAX, message=_l("The reply can have at most %(max)d characters.",
-                                        max=TEXT_MAX))])
+        REPLY_LENGTH])
 
 
 class PreferencesForm(FlaskForm):

@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
 from portal.core.fields import SelectField
-from portal.family.forms import child_id
+from portal.family.forms import REPLY_LENGTH, child_id
 from portal.messaging.forms import KIND_LABELS
 from portal.messaging.models import UpdateKind
 
@@ -17,7 +17,7 @@ class ReplyForm(FlaskForm):
     # The choices are the guardian's own children and the school in general (0); the service
     # refuses any other id, a child no longer theirs included, saying why.
     student_id = SelectField(_l("About which child"), coerce=child_id, validate_choice=False)
-    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=5000)])
+    body = TextAreaField(_l("Your reply"), validators=[DataRequired(), REPLY_LENGTH])
     submit = SubmitField(_l("Send reply"))
 
 

@@ -1,7 +1,9 @@
 """The family pages in the guardian's language."""
 
 from portal.extensions import db
+from portal.messaging.services import notify_guardian
 from tests.family.helpers import make_families
+from tests.messaging.helpers import school_with_families
 
 # Every catalogue's completeness: tests/core/test_translations.py.
 
@@ -39,3 +41,18 @@ def test_a_too_long_message_names_its_limit_in_the_guardians_way_of_writing_numb
     assert response.status_code == 400
     assert "Die Nachricht darf höchstens 5.000 Zeichen haben." in page
     assert "Der Betreff darf höchstens 200 Zeichen haben." in page
+
+
+def test_a_too_long_inbox_reply_names_its_limit_in_the_guardians_language(app, login_as):
+    """The inbox reply kept WTForms' own English message, "5000" unseparated."""
+    world = school_with_families()
+    world.mum.user.preferred_language = "de"
+    thread = notify_guardian(guardian=world.mum, kind="general", subject="Trip",
+                             body_text="Lunch.", student=world.ben, sender=world.teacher)
+    db.session.commit()
+    response = login_as(world.mum.user).post(f"/family/inbox/{thread.id}/reply",
+                                             data={"body": "x" * 5001})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Die Antwort darf höchstens 5.000 Zeichen haben." in page
+    assert "Field cannot be longer" not in page
