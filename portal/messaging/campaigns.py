@@ -104,7 +104,7 @@ def choose_audience(*, school: School, segment_id: int | None,
     """Return the criteria to store: the chosen saved audience's, else the filters'. Either
     is refused when it would pick "no answer yet" to an event that asks no answers."""
     if not segment_id:
-        check_criteria(criteria)
+        check_criteria(criteria, school_id=school.id)
         return criteria, None
     segment = db.session.get(Segment, segment_id)
     if segment is None or segment.school_id != school.id:
@@ -460,7 +460,7 @@ def share_campaign(*, campaign: Campaign, colleague_ids: list[int]) -> None:
 
 def save_segment(*, school: School, author: User, name: str, criteria: dict) -> Segment:
     """Save an audience under a name so it can be used again."""
-    check_criteria(criteria)
+    check_criteria(criteria, school_id=school.id)
     segment = Segment(school_id=school.id, name=name, criteria=criteria, created_by_id=author.id)
     db.session.add(segment)
     db.session.flush()

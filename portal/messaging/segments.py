@@ -15,14 +15,15 @@ from sqlalchemy import Select, case, func, select, true
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
+from portal.core.fields import HIGHEST_GRADE, LOWEST_GRADE
 from portal.core.permissions import informed_link_condition, visible_student_ids
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.needs.models import Need, NeedStatus
-from portal.outcomes.models import AttendanceStatus, DailyAttendance
+from portal.outcomes.models import AttendanceStatus, DailyAttendance, Program
 from portal.outcomes.queries import program_participant_ids
-from portal.people.models import Guardian, Student, StudentGuardian
+from portal.people.models import AcademicTerm, Guardian, Section, Student, StudentGuardian
 from portal.people.queries import section_student_ids
 from portal.risk.queries import latest_risk_levels
 
@@ -127,8 +128,44 @@ def unanswerable_event(criteria: dict) -> Event | None:
     return event if event is not None and not event.asks_for_answers else None
 
 
-def check_criteria(criteria: dict) -> None:
-    """Refuse "no answer yet" to an event that asks families no answers (a conference)."""
+# The criteria naming records by id: each record's id, and whether it is of these schools.
+_ID_CRITERIA = {
+    "section_ids": (Section.id, lambda schools: Section.term_id.in_(
+        select(AcademicTerm.id).where(AcademicTerm.school_id.in_(schools)))),
+    "program_ids": (Program.id, lambda schools: Program.school_id.in_(schools)),
+    "student_ids": (Student.id, lambda schools: Student.school_id.in_(schools)),
+    "event_without_rsvp": (Event.id, lambda schools: Event.school_id.in_(schools)),
+}
+
+
+def _foreign_ids(key: str, criteria: dict, schools: list[int]) -> list[int]:
+    """Return the ids a criterion names that are no record of the audience's schools."""
+    value = criteria.get(key)
+    wanted = {int(item) for item in (value if isinstance(value, list) else [value]) if item}
+    if not wanted:
+        return []
+    key_column, of_schools = _ID_CRITERIA[key]
+    found = set(db.session.scalars(select(key_column).where(key_column.in_(wanted),
+                                                            of_schools(schools))))
+    return sorted(wanted - found)
+
+
+def check_criteria(criteria: dict, *, school_id: int) -> None:
+    """Refuse a filter that would silently reach nobody: an id (section, program, student,
+    event) of no record of the audience's schools, a grade level no school has, or "no answer
+    yet" to an event that asks families no answers (a conference)."""
+    if any(not LOWEST_GRADE <= int(level) <= HIGHEST_GRADE
+           for level in criteria.get("grade_levels") or []):
+        raise AudienceNotUsable(_("Grade levels go from %(lowest)s to %(highest)s.",
+                                  lowest=LOWEST_GRADE, highest=HIGHEST_GRADE),
+                                field="grade_levels")
+    schools = audience_schools(criteria, school_id)
+    for key in _ID_CRITERIA:
+        foreign = _foreign_ids(key, criteria, schools)
+        if foreign:
+            raise AudienceNotUsable(_("Not found at the school of this audience (%(ids)s): "
+                                      "choose from the list.",
+                                      ids=", ".join(str(item) for item in foreign)), field=key)
     event = unanswerable_event(criteria)
     if event is not None:
         raise AudienceNotUsable(_("“%(title)s” does not ask families to answer, so every family "
