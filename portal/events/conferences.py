@@ -10,7 +10,11 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
-from portal.core.permissions import guardian_child_ids, informed_link_condition
+from portal.core.permissions import (
+    at_school_condition,
+    guardian_child_ids,
+    informed_link_condition,
+)
 from portal.core.signals import record_changed
 from portal.core.time import to_local, to_utc, utcnow
 from portal.events.audience import audience_student_ids
@@ -143,6 +147,10 @@ def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: 
         raise DomainError(_("This conference is cancelled."))
     if actor.is_guardian and utcnow() >= booking_closes_at(event):
         raise DomainError(_("Booking for this conference has closed."))
+    if db.session.scalar(select(Student.id).where(Student.id == student.id,
+                                                  at_school_condition())) is None:
+        raise DomainError(_("%(child)s is no longer at the school; nothing was booked.",
+                            child=student.display_name), field="student_id")
     may_know = db.session.scalar(select(StudentGuardian.id).where(
         StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id,
         informed_link_condition()))

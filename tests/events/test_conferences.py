@@ -18,6 +18,7 @@ from portal.events.conferences import (
 from portal.events.models import ConferenceSlot, SlotStatus
 from portal.extensions import db
 from portal.messaging.models import Delivery, NotificationPreference
+from portal.privacy.services import deactivate, erase_person
 from tests.events.helpers import add_event, school_with_families
 
 
@@ -185,3 +186,25 @@ def test_another_teacher_cannot_touch_my_slots(app, login_as):
     slot = publish_slots(actor=world.teacher, event=_conference(world), plan=_plan())[0]
     db.session.commit()
     assert login_as(world.other_teacher).post(f"/events/slots/{slot.id}/block").status_code == 404
+
+
+@pytest.mark.parametrize("how", ["left", "erased"])
+def test_staff_cannot_book_a_slot_for_a_child_no_longer_at_school(app, login_as, how):
+    """The family's confirmation was dropped silently: the child is no longer theirs to hear
+    about. The booking is refused, naming the child, and nothing is booked."""
+    world = school_with_families()
+    event = _conference(world)
+    slot = publish_slots(actor=world.teacher, event=event, plan=_plan())[0]
+    if how == "left":
+        deactivate(record=world.cleo, actor=world.admin, reason="Moved away")
+    else:
+        erase_person(person=world.cleo, actor=world.admin, reason="Asked by the family")
+    db.session.commit()
+    sent_before = db.session.scalar(select(func.count(Delivery.id)))
+    response = login_as(world.teacher).post(f"/events/{event.id}/book", data={
+        "slot_id": slot.id, "student_id": world.cleo.id, "guardian_id": world.diaz.id})
+    assert response.status_code == 400
+    assert f"{world.cleo.display_name} is no longer at the school" in response.get_data(
+        as_text=True)
+    assert db.session.get(ConferenceSlot, slot.id).status == SlotStatus.OPEN
+    assert db.session.scalar(select(func.count(Delivery.id))) == sent_before
