@@ -42,7 +42,7 @@ def get_invitation_or_404(user: User, guardian: Guardian, invitation_id: int) ->
 def get_conference_or_404(user: User, guardian: Guardian, event_id: int) -> Event:
     """Load a conference event that concerns one of the guardian's children, or answer 404."""
     event = db.session.get(Event, event_id)
-    if event is None or event.kind != "conference" or event.school_id != guardian.school_id:
+    if event is None or not event.booked_by_slot or event.school_id != guardian.school_id:
         abort(404)
     concerned = db.session.scalar(
         audience_student_ids(event)

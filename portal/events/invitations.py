@@ -135,7 +135,7 @@ def _tell_promoted(invitation: EventInvitation, event: Event) -> None:
 def remind_non_responders(*, actor: User, event: Event) -> int:
     """Send a reminder to every invited guardian who has not answered (and may still be told);
     return how many were sent."""
-    if event.kind == "conference":
+    if event.booked_by_slot:
         raise DomainError(_("Families book a conference by slot and are not asked to answer: "
                             "there is no answer to remind them of. The conference page lists "
                             "the families who have not booked."))

@@ -45,14 +45,24 @@ class Event(TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     @hybrid_property
+    def booked_by_slot(self) -> bool:
+        """True when families book a slot (a conference) rather than answer the invitation."""
+        return self.kind in EventKind.BOOKED_BY_SLOT
+
+    @booked_by_slot.inplace.expression
+    @classmethod
+    def _booked_by_slot_expression(cls) -> ColumnElement[bool]:
+        return cls.kind.in_(EventKind.BOOKED_BY_SLOT)
+
+    @hybrid_property
     def asks_for_answers(self) -> bool:
         """True when families answer the invitation (never for an event booked by slot)."""
-        return bool(self.rsvp_requested) and self.kind not in EventKind.BOOKED_BY_SLOT
+        return bool(self.rsvp_requested) and not self.booked_by_slot
 
     @asks_for_answers.inplace.expression
     @classmethod
     def _asks_for_answers_expression(cls) -> ColumnElement[bool]:
-        return and_(cls.rsvp_requested.is_(True), cls.kind.not_in(EventKind.BOOKED_BY_SLOT))
+        return and_(cls.rsvp_requested.is_(True), ~cls.booked_by_slot)
 
 
 class EventInvitation(db.Model):

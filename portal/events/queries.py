@@ -100,7 +100,7 @@ def invitation_list(user: User, event: Event, *, search: str = "") -> list[dict]
 def _bookings(event: Event, guardian_ids: list[int]) -> dict[int, list[dict]]:
     """A conference's bookings made by these guardians (slot and teacher), by guardian, in
     time order."""
-    if event.kind != "conference" or not guardian_ids:
+    if not event.booked_by_slot or not guardian_ids:
         return {}
     found: dict[int, list[dict]] = {}
     for slot, staff in db.session.execute(
