@@ -19,3 +19,7 @@ attendance_recorded = portal_signals.signal("attendance-recorded")
 # sender: None; kwargs: assessments (the RiskAssessments of one recompute whose students
 # are newly flagged), so a counsellor hears of a whole recompute in one notice
 students_flagged = portal_signals.signal("students-flagged")
+# sender: the acting user (or None); kwargs: student_ids — students who left the school or
+# were erased just now (by hand, by an import, by erasure), so features let go of what they
+# still held for them (a conference booking)
+students_left = portal_signals.signal("students-left")

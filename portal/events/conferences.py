@@ -260,6 +260,23 @@ def cancel_booking(*, actor: User, slot: ConferenceSlot,
     return slot
 
 
+def release_bookings(*, actor: User | None, student_ids: list[int]) -> list[ConferenceSlot]:
+    """Give back the future bookings of children who left the school or were erased: each
+    slot is open again and its family gets the calendar's cancellation (naming no child)."""
+    slots = db.session.scalars(
+        select(ConferenceSlot).join(Student, Student.id == ConferenceSlot.student_id)
+        .where(ConferenceSlot.student_id.in_(student_ids), ~at_school_condition(),
+               ConferenceSlot.status == SlotStatus.BOOKED, ConferenceSlot.starts_at > utcnow())
+        .with_for_update(of=ConferenceSlot)).all()
+    for slot in slots:
+        tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id), sender=actor,
+                        what="released")
+        _guardian, student_id = _free(slot, SlotStatus.OPEN)
+        db.session.flush()
+        _changed(actor, slot, "release", student_id)
+    return slots
+
+
 def block_slot(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:
     """Take a slot out of booking; a family who had booked it is told."""
     if slot.status not in (SlotStatus.OPEN, SlotStatus.BOOKED):

@@ -40,11 +40,14 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
                     what: str, replaced: dict | None = None) -> None:
     """Tell a guardian their conference slot was booked, moved or cancelled, with its .ics
     (call it before a cancelled booking is freed: the cancellation names the booking); a
-    moved booking's email also takes the old time out of their calendar (`replaced`)."""
+    moved booking's email also takes the old time out of their calendar (`replaced`). A
+    booking released as the child left or was erased is cancelled naming no child."""
     event = db.session.get(Event, slot.event_id)
     school = db.session.get(School, event.school_id)
     staff = db.session.get(User, slot.staff_id)
-    student = db.session.get(Student, slot.student_id) if slot.student_id else None
+    released = what == "released"
+    student = db.session.get(Student, slot.student_id) if slot.student_id and not released \
+        else None
     with force_locale(guardian.preferred_language):
         when = when_text(slot.starts_at, school=school, language=guardian.preferred_language)
         names = {"event": event.title, "staff": staff.full_name, "when": when,
@@ -54,10 +57,14 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
             "moved": _("Conference moved to %(when)s with %(staff)s", **names),
             "cancelled": _("Conference cancelled: %(when)s with %(staff)s", **names),
         }
-        body = subjects[what] + "\n\n" + _("%(event)s, about %(child)s.", **names)
+        subjects["released"] = subjects["cancelled"]
+        body = subjects[what] + "\n\n" + (
+            _("%(event)s: the booking is released, as the child is no longer at the school.",
+              **names) if released else _("%(event)s, about %(child)s.", **names))
         if slot.location:
             body += "\n" + _("Where: %(place)s", place=slot.location)
-    files = [calendar_file(slot, cancelled=what == "cancelled"), *([replaced] if replaced else [])]
+    files = [calendar_file(slot, cancelled=what in ("cancelled", "released")),
+             *([replaced] if replaced else [])]
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
                     body_text=body, student=student, sender=sender, attachments=files,
                     always_send=True, their_own=True)

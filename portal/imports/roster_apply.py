@@ -12,6 +12,7 @@ from itertools import chain, count
 from sqlalchemy import select
 
 from portal.core.bulk import among
+from portal.core.signals import students_left
 from portal.extensions import db
 from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, ImportSummary
@@ -54,6 +55,8 @@ def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | 
     ctx.fail_if_errors()
     ctx.note_erased()
     db.session.expire_all()  # objects the session holds may have been written in bulk
+    if ctx.left_student_ids:
+        students_left.send(None, student_ids=sorted(ctx.left_student_ids))
     return ctx.summary
 
 

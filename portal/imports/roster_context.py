@@ -165,6 +165,7 @@ class Context:
         self.guardians, erased_guardians = _not_erased(Guardian.__table__, "guardian", named)
         self.erased = erased_students | erased_guardians
         self.erased_listed: set[str] = set()  # erased people the roster still lists
+        self.left_student_ids: set[int] = set()  # stored students this run marks inactive
         accounts = load_rows(User.__table__)
         self.staff = by_key(accounts, "user", named)
         self.accounts = {user["email"]: user for user in accounts}
@@ -190,6 +191,8 @@ class Context:
         changed = {name: value for name, value in values.items()
                    if name not in item or item[name] != value}
         item.update(changed)
+        if kind == "students" and changed.get("is_active") is False and item.get("id"):
+            self.left_student_ids.add(item["id"])
         if changed and item.get("id") is not None:
             *scope, value = RENUMBERED.get(TABLES[kind].name, ("",))
             moved = {value: item[value]} if changed.keys() & set(scope) else {}

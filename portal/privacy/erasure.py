@@ -13,7 +13,7 @@ import re
 from sqlalchemy import JSON, String, Table, Text, case, cast, false, literal, or_, select, update
 
 from portal.auth.models import User
-from portal.core.signals import record_changed
+from portal.core.signals import record_changed, students_left
 from portal.core.time import utcnow
 from portal.events.models import CalendarFeed
 from portal.extensions import db
@@ -215,6 +215,7 @@ def erase_student(*, student: Student, actor: User | None, reason: str,
     student.refresh_search_name()
     _retire(student, reason)
     db.session.flush()
+    students_left.send(actor, student_ids=[student.id])
     if scrub:
         scrub_mentions(traces)
     record_changed.send(actor, action="erase", object_type="student", object_id=student.id,

@@ -9,7 +9,7 @@ from sqlalchemy import select, true
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
-from portal.core.signals import record_changed
+from portal.core.signals import record_changed, students_left
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.people.models import Guardian, School, Student, StudentGuardian
@@ -44,6 +44,8 @@ def deactivate(*, record: Student | Guardian | StudentGuardian, actor: User, rea
     record.is_active, record.inactive_since, record.inactive_reason = False, on, reason[:200]
     _record_change(record, actor, "deactivate",
                    {"is_active": [True, False], "reason": [None, reason]})
+    if isinstance(record, Student):
+        students_left.send(actor, student_ids=[record.id])
 
 
 def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> None:
