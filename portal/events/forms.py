@@ -26,7 +26,7 @@ DATETIME = "%Y-%m-%dT%H:%M"
 
 
 class EventForm(FlaskForm):
-    booked_by_slot = EventKind.BOOKED_BY_SLOT  # kinds that ask no answers: no RSVP box
+    booked_by_slot = EventKind.BOOKED_BY_SLOT  # no RSVP box nor capacity; a booking close
     kind = SelectField(_l("Kind"), choices=[(k, KIND_LABELS[k]) for k in EventKind.ALL])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
@@ -58,7 +58,8 @@ class EventForm(FlaskForm):
                 "segment_id": self.segment_id.data or None}
 
     def offers_rsvp(self) -> bool:
-        """False for a kind families book by slot: the RSVP box is neither shown nor sent."""
+        """False for a kind families book by slot: the RSVP box and the capacity are neither
+        shown nor sent (the booking close is, and only for such a kind)."""
         return self.kind.data not in EventKind.BOOKED_BY_SLOT
 
 

@@ -77,11 +77,8 @@ def _fill(form: EventForm, event) -> None:
 
 
 def _saved_text(form: EventForm, text: str) -> str:
-    """Say the event is saved, and why a conference's RSVP box was not kept."""
-    if not event_details(form).rsvp_not_kept:
-        return text
-    return f"{text} " + _("A conference is booked by slot: families are not asked to answer, "
-                          "so “Ask families to answer (RSVP)” was not kept.")
+    """Say the event is saved, and which values its kind does not use were not kept."""
+    return " ".join([text, *services.not_kept_notes(event_details(form))])
 
 
 def saved(message: str, endpoint: str, **values):

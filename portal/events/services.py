@@ -39,11 +39,44 @@ class EventDetails:
     capacity: int | None = None
     booking_closes_local: datetime | None = None
 
+    # A value given for a field this kind does not use (from an old form or a hand-made
+    # one) is ignored, not refused, and the page says so (not_kept_notes).
     @property
     def rsvp_not_kept(self) -> bool:
-        """True when answers are asked of an event booked by slot (a conference): ignored,
-        whether from an old form or a hand-made one, and the page says so."""
+        """True when answers are asked of an event booked by slot (a conference)."""
         return self.rsvp_requested and self.kind in EventKind.BOOKED_BY_SLOT
+
+    @property
+    def capacity_not_kept(self) -> bool:
+        """True when a capacity is given for an event that asks no answers: it only limits
+        the families who answer yes (then a waiting list)."""
+        return self.capacity is not None and (not self.rsvp_requested or self.rsvp_not_kept)
+
+    @property
+    def kept_capacity(self) -> int | None:
+        """The capacity stored: none for an event that asks no answers."""
+        return None if self.capacity_not_kept else self.capacity
+
+    @property
+    def booking_close_not_kept(self) -> bool:
+        """True when a booking close is given for an event that is not booked by slot."""
+        return (self.booking_closes_local is not None
+                and self.kind not in EventKind.BOOKED_BY_SLOT)
+
+
+def not_kept_notes(details: EventDetails) -> list[str]:
+    """Say which values given were not kept, because this kind of event does not use them."""
+    notes = []
+    if details.rsvp_not_kept:
+        notes.append(_("A conference is booked by slot: families are not asked to answer, "
+                       "so “Ask families to answer (RSVP)” was not kept."))
+    if details.capacity_not_kept:
+        notes.append(_("A capacity only limits the families who answer yes, and this event "
+                       "does not ask families to answer, so “Capacity (families)” was not kept."))
+    if details.booking_close_not_kept:
+        notes.append(_("Families book no slots for this kind of event, so “Conference "
+                       "booking closes” was not kept."))
+    return notes
 
 
 def _check_details(details: EventDetails, *, actor: User, school: School,
@@ -52,13 +85,19 @@ def _check_details(details: EventDetails, *, actor: User, school: School,
         raise DomainError(_("Choose a kind of event."), field="kind")
     if details.ends_local <= details.starts_local:
         raise DomainError(_("The end must be after the start."), field="ends_at")
-    if details.capacity is not None and details.capacity < 1:
+    _check_capacity(details.kept_capacity, event)
+    check_audience(actor=actor, school_id=school.id, audience=details.audience)
+
+
+def _check_capacity(capacity: int | None, event: Event | None) -> None:
+    if capacity is None:
+        return
+    if capacity < 1:
         raise DomainError(_("Capacity must be at least 1, or left empty."), field="capacity")
     confirmed = confirmed_count(event) if event is not None else 0
-    if details.capacity is not None and details.capacity < confirmed:
+    if capacity < confirmed:
         raise DomainError(_("Capacity cannot be below the %(count)s families who already said yes.",
                             count=confirmed), field="capacity")
-    check_audience(actor=actor, school_id=school.id, audience=details.audience)
 
 
 def confirmed_count(event: Event) -> int:
@@ -79,9 +118,10 @@ def _apply(event: Event, details: EventDetails, timezone: str) -> None:
     event.ends_at = to_utc(details.ends_local, timezone)
     event.audience = dict(details.audience)
     event.rsvp_requested = details.rsvp_requested and not details.rsvp_not_kept
-    event.capacity = details.capacity
+    event.capacity = details.kept_capacity
     event.booking_closes_at = (to_utc(details.booking_closes_local, timezone)
-                               if details.booking_closes_local else None)
+                               if details.booking_closes_local
+                               and not details.booking_close_not_kept else None)
 
 
 def _changed(actor: User, event: Event, action: str, changes: dict | None = None) -> None:
