@@ -5,7 +5,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
-from portal.core.permissions import guardian_child_ids
+from portal.core.permissions import informed_link_condition
 from portal.extensions import db
 from portal.family.choices import CONSENT_PURPOSES
 from portal.messaging.models import Message
@@ -16,11 +16,14 @@ RECENT_READS = 10  # the messages a guardian read last, shown on the staff's pro
 
 
 def guardian_feedback(user: User, guardian: Guardian):
-    """Select the guardian's own requests about the school or a child they may still see."""
+    """Select the guardian's own requests about the school or a child their link still tells
+    them about: their own words stay theirs after the child left or was erased (as in the
+    inbox), not after the link ended or stopped carrying information."""
+    linked = select(StudentGuardian.student_id).where(StudentGuardian.guardian_id == guardian.id,
+                                                      informed_link_condition())
     return select(Feedback).where(
         Feedback.guardian_id == guardian.id,
-        or_(Feedback.student_id.is_(None), Feedback.student_id.in_(guardian_child_ids(user))),
-    )
+        or_(Feedback.student_id.is_(None), Feedback.student_id.in_(linked)))
 
 
 def _with_child(stmt):

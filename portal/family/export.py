@@ -87,8 +87,10 @@ def _own_records(user: User, guardian: Guardian) -> dict[str, list[dict]]:
     slots = db.session.scalars(select(ConferenceSlot).where(
         ConferenceSlot.guardian_id == guardian.id,
         _about_my_children(user, ConferenceSlot.student_id)))
-    messages = db.session.scalars(select(Message).where(
-        Message.guardian_id == guardian.id, _about_my_children(user, Message.student_id)))
+    # The family's messages and requests are theirs about any child (a subject-access right):
+    # a child who left or was erased shows only as far as erasure left the record.
+    messages = db.session.scalars(select(Message).where(Message.guardian_id == guardian.id)
+                                  .order_by(Message.id))
     feedback = [row for row, _child in account_queries.list_feedback(user, guardian)]
     replies = db.session.scalars(select(FeedbackReply).where(
         FeedbackReply.feedback_id.in_([item.id for item in feedback])))

@@ -57,6 +57,8 @@ def reply_to_feedback(*, feedback: Feedback, author: User, body: str) -> Feedbac
     history once the school answered); an answered request opens again."""
     if feedback.status == "closed":
         raise DomainError(_("This request is closed. Send a new one instead."))
+    if feedback.student_id:
+        _named_child(author, feedback.student_id)
     reply = FeedbackReply(feedback_id=feedback.id, author_id=author.id, body=body.strip(),
                           created_at=utcnow())
     db.session.add(reply)
@@ -93,18 +95,26 @@ def child_of_reply(*, author: User, thread: Message, feedback: Feedback | None,
     refuse (403) a child the guardian may not write about, whoever's: the same words for any
     id."""
     named = thread.student_id or (feedback.student_id if feedback is not None else None)
-    student_id = named or chosen_child_id
-    if not student_id:
+    if named:
+        return _named_child(author, named)
+    if not chosen_child_id:
         return None
-    student = db.session.scalar(visible_students(author).where(Student.id == student_id))
+    student = db.session.scalar(visible_students(author).where(Student.id == chosen_child_id))
     if student is not None:
         return student
-    if named:
+    raise Forbidden(_("You can no longer write about this child. Choose another child, or "
+                      "the school in general."), field="student_id")
+
+
+def _named_child(author: User, student_id: int) -> Student:
+    """Return the child a message or request names, or refuse (403) one the guardian may no
+    longer see: their words stay theirs, but are no longer answered about that child."""
+    student = db.session.scalar(visible_students(author).where(Student.id == student_id))
+    if student is None:
         raise Forbidden(_("This message is about a child you can no longer see, so it can no "
                           "longer be answered about them. You can still write to the school "
                           "in general with a new request."))
-    raise Forbidden(_("You can no longer write about this child. Choose another child, or "
-                      "the school in general."), field="student_id")
+    return student
 
 
 def update_preferences(*, guardian: Guardian, user: User, language: str,

@@ -1,8 +1,9 @@
 """A child who left the school or was erased is no longer one of the family's children: not
 listed, not opened, not written, booked or answered about, not in the calendar feed, the
-weekly email or any message; the family's own past messages stay in their inbox. Staff still
-see the child."""
+weekly email or any message; the family's own past messages and requests stay in their
+inbox, their requests and their data download. Staff still see the child."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -14,13 +15,16 @@ from portal.core.time import to_local, utcnow
 from portal.events.answer_links import answer_url
 from portal.events.models import ConferenceSlot, EventInvitation
 from portal.extensions import db
+from portal.family.services import submit_feedback
 from portal.messaging.digest import send_weekly_digests
+from portal.messaging.inbox import reply_to_message
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
-from portal.needs.models import Feedback
+from portal.needs.models import Feedback, FeedbackReply
 from portal.privacy.services import deactivate, erase_person
 from tests.events.helpers import add_event, school_with_families
 from tests.family.test_events import _conference, _feed_token
+from tests.family.test_settings import _download
 from tests.messaging.helpers import text_part
 
 
@@ -167,3 +171,52 @@ def test_the_answer_link_of_the_child_still_at_school_still_works(ben_gone, app)
         EventInvitation.event_id == ben_gone.open_house.id,
         EventInvitation.guardian_id == ben_gone.marta.id))
     assert _answer_page(app, invitation).status_code == 200
+
+
+@pytest.fixture(params=["left", "erased"])
+def ben_gone_after_writing(request, app):
+    """Marta asked about Ben and answered the school about him; then Ben left or was erased."""
+    world = school_with_families()
+    world.asked = submit_feedback(guardian=world.marta, author=world.marta_user,
+                                  student_id=world.ben.id, kind="question",
+                                  subject="Homework load", body="Ben Novak has too much homework.")
+    thread = notify_guardian(guardian=world.marta, kind="general", subject="The class trip",
+                             body_text="Bring lunch.", student=world.ben)
+    reply_to_message(guardian=world.marta, author=world.marta_user, thread=thread,
+                     body="Ben Novak will bring lunch.", student=world.ben)
+    _take_away(world, world.ben, request.param)
+    world.how = request.param
+    return world
+
+
+def test_the_familys_own_requests_about_the_gone_child_stay_listed(ben_gone_after_writing,
+                                                                   login_as):
+    """The requests list left them out, while the inbox kept them."""
+    world = ben_gone_after_writing
+    client = login_as(world.marta_user)
+    assert "Homework load" in client.get("/family/requests").get_data(as_text=True)
+    page = client.get(f"/family/requests/{world.asked.id}").get_data(as_text=True)
+    assert "Homework load" in page and ("Ben Novak" in page) == (world.how == "left")
+    refused = client.post(f"/family/requests/{world.asked.id}", data={"body": "Any news?"})
+    assert refused.status_code == 400 and "can no longer be answered about them" in (
+        refused.get_data(as_text=True))
+    assert db.session.scalar(select(FeedbackReply)) is None
+
+
+def test_the_data_download_holds_the_familys_own_words_about_the_gone_child(
+        ben_gone_after_writing, login_as):
+    world = ben_gone_after_writing
+    tables = _download(login_as(world.marta_user))
+    assert [row["subject"] for row in tables["requests"]] == ["Homework load"]
+    assert [(row["from_family"], row["student_id"]) for row in tables["messages"]] == [
+        (False, world.ben.id), (True, world.ben.id)]
+    assert [child["first_name"] for child in tables["children"]] == ["Ann"]
+    if world.how == "erased":  # no more about Ben than erasure left on the record
+        assert "Ben Novak" not in json.dumps(tables, ensure_ascii=False)
+
+
+def test_another_familys_download_holds_none_of_it(ben_gone_after_writing, login_as):
+    tables = _download(login_as(ben_gone_after_writing.diaz_user))
+    text = json.dumps(tables, ensure_ascii=False)
+    assert tables["requests"] == [] and tables["messages"] == []
+    assert "Homework load" not in text and "class trip" not in text
