@@ -102,7 +102,7 @@ def _filters_of(criteria: dict) -> dict:
 def choose_audience(*, school: School, segment_id: int | None,
                     criteria: dict) -> tuple[dict, Segment | None]:
     """Return the criteria to store: the chosen saved audience's, else the filters'. Either
-    is refused when it would pick "no answer yet" to an event that asks no answers."""
+    is refused when check_criteria refuses it (it would silently reach nobody)."""
     if not segment_id:
         check_criteria(criteria, school_id=school.id)
         return criteria, None
@@ -119,6 +119,12 @@ def choose_audience(*, school: School, segment_id: int | None,
                                   "answer yet to “%(title)s”, which does not ask families to "
                                   "answer: choose the families with the filters below instead.",
                                   name=segment.name, title=event.title), field="segment_id")
+    try:
+        check_criteria(segment.criteria, school_id=school.id)
+    except AudienceNotUsable as problem:  # saved before, or what it names is gone since
+        raise AudienceNotUsable(_("The saved audience “%(name)s” cannot be used: %(reason)s",
+                                  name=segment.name, reason=problem.message),
+                                field="segment_id") from problem
     return dict(segment.criteria), segment
 
 

@@ -75,3 +75,18 @@ def test_the_live_count_names_another_schools_event(schools, login_as):
     count = login_as(south.admin).get(
         f"/messaging/audience/count?event_without_rsvp={north.event.id}")
     assert count.status_code == 400 and "event_without_rsvp" in count.get_json()["errors"]
+
+
+def test_a_saved_audience_naming_another_schools_program_is_refused(schools, login_as):
+    """Saved before the check: choosing it says why, next to the saved audience; nothing saved."""
+    north, south = schools["north"], schools["south"]
+    segment = Segment(school_id=south.school.id, name="Tutored",
+                      criteria={"program_ids": [north.program.id]})
+    db.session.add(segment)
+    db.session.commit()
+    refused = login_as(south.admin).post("/messaging/campaigns/new", data={
+        **COMPOSE, "segment_name": "", "segment_id": segment.id})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'id="segment_id-error"' in page and "“Tutored” cannot be used" in page
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
