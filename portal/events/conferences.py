@@ -75,7 +75,7 @@ MOST_SLOTS = 600
 
 
 def _check_plan(plan: SlotPlan, event: Event, timezone: str) -> None:
-    if event.kind != "conference" or event.status == "cancelled":
+    if not event.booked_by_slot or event.status == "cancelled":
         raise DomainError(_("Slots can only be published for a scheduled conference event."))
     if not plan.days:
         raise DomainError(_("Choose at least one day."), field="days")
