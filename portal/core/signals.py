@@ -23,3 +23,8 @@ students_flagged = portal_signals.signal("students-flagged")
 # were erased just now (by hand, by an import, by erasure), so features let go of what they
 # still held for them (a conference booking)
 students_left = portal_signals.signal("students-left")
+# sender: the acting user (or None); kwargs: links — (guardian_id, student_id) pairs whose
+# link ended just now (custody changed: by hand or by an import), student_id None for all the
+# guardian's children (the guardian was erased), so features let go of what the guardian held
+# for those children (a conference booking)
+guardian_links_ended = portal_signals.signal("guardian-links-ended")

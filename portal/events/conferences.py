@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
@@ -260,21 +260,44 @@ def cancel_booking(*, actor: User, slot: ConferenceSlot,
     return slot
 
 
-def release_bookings(*, actor: User | None, student_ids: list[int]) -> list[ConferenceSlot]:
-    """Give back the future bookings of children who left the school or were erased: each
-    slot is open again and its family gets the calendar's cancellation (naming no child)."""
+def _release(actor: User | None, condition: ColumnElement[bool], what: str) -> list[ConferenceSlot]:
+    """Open again the future booked slots matching `condition`; tell each family that still
+    has an address (not an erased guardian) with the calendar's cancellation."""
     slots = db.session.scalars(
         select(ConferenceSlot).join(Student, Student.id == ConferenceSlot.student_id)
-        .where(ConferenceSlot.student_id.in_(student_ids), ~at_school_condition(),
-               ConferenceSlot.status == SlotStatus.BOOKED, ConferenceSlot.starts_at > utcnow())
+        .where(condition, ConferenceSlot.status == SlotStatus.BOOKED,
+               ConferenceSlot.starts_at > utcnow())
         .with_for_update(of=ConferenceSlot)).all()
     for slot in slots:
-        tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id), sender=actor,
-                        what="released")
+        guardian = db.session.get(Guardian, slot.guardian_id)
+        if guardian is not None and guardian.erased_at is None:
+            tell_about_slot(slot, guardian=guardian, sender=actor, what=what)
         _guardian, student_id = _free(slot, SlotStatus.OPEN)
         db.session.flush()
         _changed(actor, slot, "release", student_id)
     return slots
+
+
+def release_bookings(*, actor: User | None, student_ids: list[int]) -> list[ConferenceSlot]:
+    """Give back the future bookings of children who left the school or were erased: each
+    slot is open again and its family gets the calendar's cancellation (naming no child)."""
+    return _release(actor, ConferenceSlot.student_id.in_(student_ids) & ~at_school_condition(),
+                    "released")
+
+
+def release_guardian_bookings(*, actor: User | None,
+                              links: list[tuple[int, int | None]]) -> list[ConferenceSlot]:
+    """Give back the future bookings a guardian made for a child they are no longer linked to
+    (links: guardian id and child id, or None for all their children, as when erased)."""
+    still_linked = select(StudentGuardian.id).where(
+        StudentGuardian.guardian_id == ConferenceSlot.guardian_id,
+        StudentGuardian.student_id == ConferenceSlot.student_id,
+        informed_link_condition()).exists()
+    named = or_(false(), *(ConferenceSlot.guardian_id == guardian_id if student_id is None
+                           else (ConferenceSlot.guardian_id == guardian_id)
+                           & (ConferenceSlot.student_id == student_id)
+                           for guardian_id, student_id in links))
+    return _release(actor, named & ~still_linked, "unlinked")
 
 
 def block_slot(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:

@@ -41,11 +41,12 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
     """Tell a guardian their conference slot was booked, moved or cancelled, with its .ics
     (call it before a cancelled booking is freed: the cancellation names the booking); a
     moved booking's email also takes the old time out of their calendar (`replaced`). A
-    booking released as the child left or was erased is cancelled naming no child."""
+    booking released (the child left or was erased, or the guardian's link to them ended) is
+    cancelled naming no child."""
     event = db.session.get(Event, slot.event_id)
     school = db.session.get(School, event.school_id)
     staff = db.session.get(User, slot.staff_id)
-    released = what == "released"
+    released = what in ("released", "unlinked")
     student = db.session.get(Student, slot.student_id) if slot.student_id and not released \
         else None
     with force_locale(guardian.preferred_language):
@@ -57,13 +58,18 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
             "moved": _("Conference moved to %(when)s with %(staff)s", **names),
             "cancelled": _("Conference cancelled: %(when)s with %(staff)s", **names),
         }
-        subjects["released"] = subjects["cancelled"]
-        body = subjects[what] + "\n\n" + (
-            _("%(event)s: the booking is released, as the child is no longer at the school.",
-              **names) if released else _("%(event)s, about %(child)s.", **names))
+        subjects["released"] = subjects["unlinked"] = subjects["cancelled"]
+        bodies = {
+            "released": _("%(event)s: the booking is released, as the child is no longer at "
+                          "the school.", **names),
+            "unlinked": _("%(event)s: the booking is released, as the school no longer lists "
+                          "you as this child's guardian.", **names),
+        }
+        body = subjects[what] + "\n\n" + bodies.get(what, _("%(event)s, about %(child)s.",
+                                                          **names))
         if slot.location:
             body += "\n" + _("Where: %(place)s", place=slot.location)
-    files = [calendar_file(slot, cancelled=what in ("cancelled", "released")),
+    files = [calendar_file(slot, cancelled=what == "cancelled" or released),
              *([replaced] if replaced else [])]
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
                     body_text=body, student=student, sender=sender, attachments=files,

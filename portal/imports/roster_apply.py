@@ -12,7 +12,7 @@ from itertools import chain, count
 from sqlalchemy import select
 
 from portal.core.bulk import among
-from portal.core.signals import students_left
+from portal.core.signals import guardian_links_ended, students_left
 from portal.extensions import db
 from portal.imports.oneroster import GUARDIAN_ROLES
 from portal.imports.roster_context import Context, ImportSummary
@@ -57,6 +57,8 @@ def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | 
     db.session.expire_all()  # objects the session holds may have been written in bulk
     if ctx.left_student_ids:
         students_left.send(None, student_ids=sorted(ctx.left_student_ids))
+    if ctx.ended_links:
+        guardian_links_ended.send(None, links=sorted(ctx.ended_links))
     return ctx.summary
 
 

@@ -166,6 +166,7 @@ class Context:
         self.erased = erased_students | erased_guardians
         self.erased_listed: set[str] = set()  # erased people the roster still lists
         self.left_student_ids: set[int] = set()  # stored students this run marks inactive
+        self.ended_links: set[tuple[int, int]] = set()  # stored links this run ends
         accounts = load_rows(User.__table__)
         self.staff = by_key(accounts, "user", named)
         self.accounts = {user["email"]: user for user in accounts}
@@ -191,8 +192,11 @@ class Context:
         changed = {name: value for name, value in values.items()
                    if name not in item or item[name] != value}
         item.update(changed)
-        if kind == "students" and changed.get("is_active") is False and item.get("id"):
-            self.left_student_ids.add(item["id"])
+        if changed.get("is_active") is False and item.get("id"):
+            if kind == "students":
+                self.left_student_ids.add(item["id"])
+            elif kind == "guardian links":
+                self.ended_links.add((item["guardian_id"], item["student_id"]))
         if changed and item.get("id") is not None:
             *scope, value = RENUMBERED.get(TABLES[kind].name, ("",))
             moved = {value: item[value]} if changed.keys() & set(scope) else {}

@@ -13,7 +13,7 @@ import re
 from sqlalchemy import JSON, String, Table, Text, case, cast, false, literal, or_, select, update
 
 from portal.auth.models import User
-from portal.core.signals import record_changed, students_left
+from portal.core.signals import guardian_links_ended, record_changed, students_left
 from portal.core.time import utcnow
 from portal.events.models import CalendarFeed
 from portal.extensions import db
@@ -241,6 +241,7 @@ def erase_guardian(*, guardian: Guardian, actor: User | None, reason: str,
     guardian.refresh_search_name()
     _retire(guardian, reason)
     db.session.flush()
+    guardian_links_ended.send(actor, links=[(guardian.id, None)])
     if scrub:
         scrub_mentions(traces)
     record_changed.send(actor, action="erase", object_type="guardian", object_id=guardian.id,

@@ -9,7 +9,7 @@ from sqlalchemy import select, true
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
-from portal.core.signals import record_changed, students_left
+from portal.core.signals import guardian_links_ended, record_changed, students_left
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.people.models import Guardian, School, Student, StudentGuardian
@@ -46,6 +46,8 @@ def deactivate(*, record: Student | Guardian | StudentGuardian, actor: User, rea
                    {"is_active": [True, False], "reason": [None, reason]})
     if isinstance(record, Student):
         students_left.send(actor, student_ids=[record.id])
+    elif isinstance(record, StudentGuardian):
+        guardian_links_ended.send(actor, links=[(record.guardian_id, record.student_id)])
 
 
 def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> None:

@@ -12,7 +12,7 @@ from portal.events.conferences import book_slot
 from portal.events.models import ConferenceSlot, Event, SlotStatus
 from portal.extensions import db
 from portal.messaging.worker import drain
-from portal.people.models import Guardian, Student
+from portal.people.models import Guardian, Student, StudentGuardian
 from portal.privacy.services import deactivate, erase_person
 from tests.events.helpers import school_with_families
 from tests.family.test_events import _conference
@@ -34,6 +34,24 @@ def _cancellation_to(smtp_server, address: str):
     (email,) = [m for m in smtp_server.messages if m["To"] == address
                 and m["Subject"].startswith("Conference cancelled")]
     return email
+
+
+def _imported_booking(app, tmp_path) -> tuple[ConferenceSlot, Student, Guardian]:
+    """Import the realistic roster and book Björn's conference with Petra."""
+    assert run_import(app, write_set(tmp_path / "set", realistic())).exit_code == 0
+    bjorn, petra = by_sid(Student, "st2"), by_sid(Guardian, "g1")
+    event = Event(school_id=bjorn.school_id, kind="conference", title="Conferences",
+                  starts_at=datetime(2027, 3, 10, 16), ends_at=datetime(2027, 3, 10, 19),
+                  uid="import-conference@test")
+    db.session.add(event)
+    db.session.flush()
+    slot = ConferenceSlot(event_id=event.id, staff_id=db.session.scalar(select(User.id)),
+                          starts_at=event.starts_at, ends_at=event.starts_at + timedelta(
+                              minutes=15), status=SlotStatus.BOOKED, student_id=bjorn.id,
+                          guardian_id=petra.id, booked_at=datetime(2027, 1, 4))
+    db.session.add(slot)
+    db.session.commit()
+    return slot, bjorn, petra
 
 
 @pytest.mark.parametrize("how", ["left", "erased"])
@@ -76,22 +94,64 @@ def test_a_past_booking_stays_as_it_was(app):
 
 def test_a_child_the_roster_no_longer_lists_gives_back_their_booking(app, tmp_path):
     """An import marks the child inactive in bulk: the same rule releases the booking."""
-    assert run_import(app, write_set(tmp_path / "set", realistic())).exit_code == 0
-    bjorn, petra = by_sid(Student, "st2"), by_sid(Guardian, "g1")
-    event = Event(school_id=bjorn.school_id, kind="conference", title="Conferences",
-                  starts_at=datetime(2027, 3, 10, 16), ends_at=datetime(2027, 3, 10, 19),
-                  uid="import-conference@test")
-    db.session.add(event)
-    db.session.flush()
-    slot = ConferenceSlot(event_id=event.id, staff_id=db.session.scalar(select(User.id)),
-                          starts_at=event.starts_at, ends_at=event.starts_at + timedelta(
-                              minutes=15), status=SlotStatus.BOOKED, student_id=bjorn.id,
-                          guardian_id=petra.id, booked_at=datetime(2027, 1, 4))
-    db.session.add(slot)
-    db.session.commit()
+    slot, _bjorn, _petra = _imported_booking(app, tmp_path)
     delta = {"users": [{"sourcedId": "st2", "status": "tobedeleted", "orgSourcedIds": "s-north",
                         "role": "student", "givenName": "Björn", "familyName": "Novák"}]}
     result = run_import(app, write_set(tmp_path / "delta", delta, modes={"users": "delta"}))
     assert result.exit_code == 0, result.stderr
     slot = db.session.get(ConferenceSlot, slot.id)
     assert (slot.status, slot.student_id) == (SlotStatus.OPEN, None)
+
+
+def _link(student, guardian) -> StudentGuardian:
+    return db.session.scalar(select(StudentGuardian).where(
+        StudentGuardian.student_id == student.id, StudentGuardian.guardian_id == guardian.id))
+
+
+def test_a_guardian_whose_link_ends_gives_back_their_booking_and_is_told(app, smtp_server):
+    """Custody changed: the booking stayed, and the guardian could no longer cancel it."""
+    world = school_with_families()
+    _event, slots = _conference(world)
+    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
+    book_slot(actor=world.teacher, slot=slots[1], student=world.ann, guardian=world.marta)
+    db.session.commit()
+    drain()
+    smtp_server.messages.clear()
+    deactivate(record=_link(world.cleo, world.diaz), actor=world.admin, reason="Custody changed")
+    db.session.commit()
+    freed, kept = (db.session.get(ConferenceSlot, slot.id) for slot in slots[:2])
+    assert (freed.status, freed.student_id, freed.guardian_id) == (SlotStatus.OPEN, None, None)
+    assert (kept.status, kept.student_id) == (SlotStatus.BOOKED, world.ann.id)
+    email = _cancellation_to(smtp_server, world.diaz.email)
+    assert any(part.get_filename() == "conference-cancelled.ics" for part in email.walk())
+    text = text_part(email)
+    assert "no longer lists you" in text and "Cleo" not in text
+
+
+def test_an_erased_guardian_gives_back_all_their_bookings_untold(app, smtp_server):
+    """They have no address any more: the slots open again, nobody is written to."""
+    world = school_with_families()
+    _event, slots = _conference(world)
+    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
+    db.session.commit()
+    drain()
+    smtp_server.messages.clear()
+    erase_person(person=world.diaz, actor=world.admin, reason="Asked by the guardian")
+    db.session.commit()
+    freed = db.session.get(ConferenceSlot, slots[0].id)
+    assert (freed.status, freed.guardian_id) == (SlotStatus.OPEN, None)
+    drain()
+    assert not [m for m in smtp_server.messages if m["Subject"].startswith("Conference")]
+
+
+def test_a_link_the_roster_no_longer_lists_gives_back_its_booking(app, tmp_path):
+    """An import ends the link in bulk: the same rule releases the guardian's booking."""
+    slot, bjorn, petra = _imported_booking(app, tmp_path)
+    delta = {"users": [{"sourcedId": "g1", "status": "active", "orgSourcedIds": "d1",
+                        "role": "parent", "givenName": "Petra", "familyName": "Novák",
+                        "agentSourcedIds": "st1,st3", "email": "petra@family.example"}]}
+    result = run_import(app, write_set(tmp_path / "delta", delta, modes={"users": "delta"}))
+    assert result.exit_code == 0, result.stderr
+    assert not _link(bjorn, petra).is_active
+    slot = db.session.get(ConferenceSlot, slot.id)
+    assert (slot.status, slot.guardian_id) == (SlotStatus.OPEN, None)
