@@ -99,12 +99,12 @@ def _filters_of(criteria: dict) -> dict:
     return {key: value for key, value in criteria.items() if key != "school_ids"}
 
 
-def choose_audience(*, school: School, segment_id: int | None,
+def choose_audience(*, school: School, sender: User, segment_id: int | None,
                     criteria: dict) -> tuple[dict, Segment | None]:
     """Return the criteria to store: the chosen saved audience's, else the filters'. Either
     is refused when check_criteria refuses it (it would silently reach nobody)."""
     if not segment_id:
-        check_criteria(criteria, school_id=school.id)
+        check_criteria(criteria, school_id=school.id, sender=sender)
         return criteria, None
     segment = db.session.get(Segment, segment_id)
     if segment is None or segment.school_id != school.id:
@@ -120,7 +120,7 @@ def choose_audience(*, school: School, segment_id: int | None,
                                   "answer: choose the families with the filters below instead.",
                                   name=segment.name, title=event.title), field="segment_id")
     try:
-        check_criteria(segment.criteria, school_id=school.id)
+        check_criteria(segment.criteria, school_id=school.id, sender=sender)
     except AudienceNotUsable as problem:  # saved before, or what it names is gone since
         raise AudienceNotUsable(_("The saved audience “%(name)s” cannot be used: %(reason)s",
                                   name=segment.name, reason=problem.message),
@@ -466,7 +466,7 @@ def share_campaign(*, campaign: Campaign, colleague_ids: list[int]) -> None:
 
 def save_segment(*, school: School, author: User, name: str, criteria: dict) -> Segment:
     """Save an audience under a name so it can be used again."""
-    check_criteria(criteria, school_id=school.id)
+    check_criteria(criteria, school_id=school.id, sender=author)
     segment = Segment(school_id=school.id, name=name, criteria=criteria, created_by_id=author.id)
     db.session.add(segment)
     db.session.flush()

@@ -165,7 +165,8 @@ def _save(form, school: School, languages: dict, save, editing=None):
 def _composed(form, school: School, languages: dict) -> dict:
     """The campaign's values from the form; its audience chosen (and saved, when named)."""
     criteria, segment = campaigns.choose_audience(
-        school=school, segment_id=form.segment_id.data, criteria=form.criteria())
+        school=school, sender=current_user, segment_id=form.segment_id.data,
+        criteria=form.criteria())
     if segment is None and form.segment_name.data:
         segment = campaigns.save_segment(school=school, author=current_user,
                                          name=form.segment_name.data, criteria=criteria)
@@ -186,7 +187,7 @@ def audience_count():
         return jsonify({"errors": form.errors}), 400
     try:  # the count follows the saved audience chosen, as the send will
         criteria, _segment = campaigns.choose_audience(
-            school=_school(), segment_id=query_int("segment_id"),
+            school=_school(), sender=current_user, segment_id=query_int("segment_id"),
             criteria=form.criteria())
     except (campaigns.AudienceMismatch, AudienceNotUsable) as problem:
         return jsonify({"errors": {problem.field: [problem.message]}}), 400

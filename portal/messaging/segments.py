@@ -6,7 +6,8 @@ risk_levels, attendance_below (percent), need_kinds (open needs), event_without_
 guardian's), portal_activated ("yes"/"no"), student_ids (a hand-picked list), school_ids (a
 district administrator's: the schools it spans). Only students the sender may see, and only
 links that may receive information, are ever included. check_criteria refuses a value no
-field offers (a typed need kind or language, a rate beyond 0–100): it would reach nobody.
+field offers (a typed need kind or language, a rate beyond 0–100): it would reach nobody; and
+a school the sender does not work in, whatever the form offered.
 """
 
 from dataclasses import dataclass, field, fields
@@ -18,7 +19,11 @@ from sqlalchemy import Select, case, func, select, true
 from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.fields import HIGHEST_GRADE, LOWEST_GRADE, in_id_range, is_finite
-from portal.core.permissions import informed_link_condition, visible_student_ids
+from portal.core.permissions import (
+    informed_link_condition,
+    visible_school_ids,
+    visible_student_ids,
+)
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
@@ -205,12 +210,24 @@ _DOMAIN_MESSAGES = {
 }
 
 
-def check_criteria(criteria: dict, *, school_id: int) -> None:
+def _unseen_schools(criteria: dict, school_id: int, sender: User) -> bool:
+    """Return True when the audience spans a school the sender does not work in."""
+    schools = criteria.get("school_ids") or [school_id]
+    if not isinstance(schools, list) or not all(_is_id(school) for school in schools):
+        return True
+    seen = set(db.session.scalars(visible_school_ids(sender).where(School.id.in_(schools))))
+    return not set(schools) <= seen
+
+
+def check_criteria(criteria: dict, *, school_id: int, sender: User) -> None:
     """Refuse a filter that would silently reach nobody: an id (section, program, student,
     event) of no record of the audience's schools, a grade level no school has, or "no answer
     yet" to an event that asks families no answers (a conference); and any value no choice
     of its field offers (a need kind, a language the schools do not offer, a risk level, a
-    rate beyond 0–100)."""
+    rate beyond 0–100). First, a school the sender does not work in: refused saying nothing of
+    it (its families are not counted)."""
+    if _unseen_schools(criteria, school_id, sender):
+        raise AudienceNotUsable(_("That choice is not available."), field="school_id")
     schools = audience_schools(criteria, school_id)
     out_of_domain = _out_of_domain(criteria, schools)
     if out_of_domain is not None:

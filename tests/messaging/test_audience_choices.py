@@ -46,7 +46,7 @@ def test_a_typed_choice_is_refused_next_to_its_field(world, login_as, key, value
 def test_offered_choices_are_kept(world, login_as):
     check_criteria({"need_kinds": ["health"], "languages": ["es"], "risk_levels": ["high"],
                     "attendance_below": 90.0, "portal_activated": "no", "grade_levels": [9]},
-                   school_id=world.school.id)
+                   school_id=world.school.id, sender=world.admin)
     count = login_as(world.admin).get("/messaging/audience/count",
                                       query_string={"languages": "en", "need_kinds": "health"})
     assert count.status_code == 200
@@ -65,7 +65,7 @@ def test_offered_choices_are_kept(world, login_as):
 ])
 def test_a_value_out_of_its_domain_is_refused_by_the_service(world, key, value):
     with pytest.raises(AudienceNotUsable) as refusal:
-        check_criteria({key: value}, school_id=world.school.id)
+        check_criteria({key: value}, school_id=world.school.id, sender=world.admin)
     assert refusal.value.field == key
 
 

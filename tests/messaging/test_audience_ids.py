@@ -51,7 +51,7 @@ def test_another_schools_id_is_refused_next_to_its_field(schools, login_as, key)
         save_segment(school=south.school, author=south.admin, name="Picked",
                      criteria={key: value})
     assert refusal.value.field == key
-    check_criteria(_ids(north), school_id=north.school.id)  # north's own: kept
+    check_criteria(_ids(north), school_id=north.school.id, sender=north.admin)  # north's own: kept
 
 
 @pytest.mark.parametrize("key", ["section_ids", "program_ids", "student_ids",
@@ -60,13 +60,14 @@ def test_an_id_of_nothing_is_refused(schools, key):
     north = schools["north"]
     value = 999_999 if key == "event_without_rsvp" else [999_999]
     with pytest.raises(AudienceNotUsable, match="999999") as refusal:
-        check_criteria({key: value}, school_id=north.school.id)
+        check_criteria({key: value}, school_id=north.school.id, sender=north.admin)
     assert refusal.value.field == key
 
 
 def test_a_grade_level_no_school_has_is_refused_by_the_service(schools):
     with pytest.raises(AudienceNotUsable) as refusal:
-        check_criteria({"grade_levels": [40]}, school_id=schools["north"].school.id)
+        check_criteria({"grade_levels": [40]}, school_id=schools["north"].school.id,
+                       sender=schools["north"].admin)
     assert refusal.value.field == "grade_levels"
 
 
