@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
@@ -298,6 +299,37 @@ def release_guardian_bookings(*, actor: User | None,
                            & (ConferenceSlot.student_id == student_id)
                            for guardian_id, student_id in links))
     return _release(actor, named & ~still_linked, "unlinked")
+
+
+def release_merge_clashes(*, actor: User, loser_id: int, survivor_id: int) -> list[int]:
+    """Before two records of a child are merged: release the duplicate's future bookings
+    with a teacher the kept child already has in that conference (the family is told), and
+    return the ids of the others, which move to the kept child with the rest of the record."""
+    kept = aliased(ConferenceSlot)
+    clash = select(kept.id).where(kept.student_id == survivor_id,
+                                  kept.event_id == ConferenceSlot.event_id,
+                                  kept.staff_id == ConferenceSlot.staff_id).exists()
+    _release(actor, (ConferenceSlot.student_id == loser_id) & clash, "cancelled")
+    return list(db.session.scalars(select(ConferenceSlot.id).where(
+        ConferenceSlot.student_id == loser_id, ConferenceSlot.status == SlotStatus.BOOKED,
+        ConferenceSlot.starts_at > utcnow())))
+
+
+def release_unbookable(*, actor: User, student: Student,
+                       slot_ids: list[int]) -> list[ConferenceSlot]:
+    """After a merge: release the bookings moved to the kept child that they could not book
+    now (left the school: as release_bookings; not invited, not taught by that teacher,
+    guardian not linked: cancelled, the family told)."""
+    released = release_bookings(actor=actor, student_ids=[student.id])
+    unbookable = []
+    for slot in db.session.scalars(select(ConferenceSlot).where(
+            ConferenceSlot.id.in_(slot_ids), ConferenceSlot.status == SlotStatus.BOOKED)):
+        try:
+            _check_booking(slot, db.session.get(Event, slot.event_id), actor=actor,
+                           student=student, guardian=db.session.get(Guardian, slot.guardian_id))
+        except DomainError:
+            unbookable.append(slot.id)
+    return released + _release(actor, ConferenceSlot.id.in_(unbookable), "cancelled")
 
 
 def block_slot(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:

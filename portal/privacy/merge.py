@@ -8,6 +8,7 @@ from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
+from portal.events.conferences import release_merge_clashes, release_unbookable
 from portal.extensions import db
 from portal.people.models import Guardian, Student
 from portal.privacy.schema import references_to
@@ -77,12 +78,18 @@ def merge_people(*, survivor: Student | Guardian, loser: Student | Guardian,
     if isinstance(loser, Guardian):
         _move_account(loser=loser, survivor=survivor)
     db.session.flush()
+    # A child's future bookings move with them (the family keeps the appointment), unless the
+    # kept record may not have one: then the slot is given back and the family told.
+    bookings = release_merge_clashes(actor=actor, loser_id=loser.id, survivor_id=survivor.id) \
+        if isinstance(loser, Student) else []
     moved = movereferences_to(type(loser), loser_id=loser.id, survivor_id=survivor.id)
     loser.is_active = False
     loser.inactive_since = utcnow().date()
     loser.inactive_reason = _("Merged into #%(id)s", id=survivor.id)
     db.session.flush()
     db.session.expire_all()
+    if bookings:
+        release_unbookable(actor=actor, student=survivor, slot_ids=bookings)
     kind = "student" if isinstance(survivor, Student) else "guardian"
     record_changed.send(actor, action="merge", object_type=kind, object_id=survivor.id,
                         student_id=survivor.id if kind == "student" else None,
