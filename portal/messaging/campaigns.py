@@ -41,7 +41,6 @@ from portal.messaging.segments import (
     audience_links,
     check_criteria,
     resolve_recipients,
-    unanswerable_event,
 )
 from portal.messaging.services import (
     count_not_emailed,
@@ -113,13 +112,7 @@ def choose_audience(*, school: School, sender: User, segment_id: int | None,
         raise AudienceMismatch(_("The filters below are not the saved audience "
                                  "“%(name)s”: clear them, or choose no saved audience.",
                                  name=segment.name), field="segment_id")
-    event = unanswerable_event(segment.criteria)
-    if event is not None:  # saved before check_criteria: it would reach nobody
-        raise AudienceNotUsable(_("The saved audience “%(name)s” picks the families with no "
-                                  "answer yet to “%(title)s”, which does not ask families to "
-                                  "answer: choose the families with the filters below instead.",
-                                  name=segment.name, title=event.title), field="segment_id")
-    try:
+    try:  # its schools and ids first: a record of another school is never named
         check_criteria(segment.criteria, school_id=school.id, sender=sender)
     except AudienceNotUsable as problem:  # saved before, or what it names is gone since
         raise AudienceNotUsable(_("The saved audience “%(name)s” cannot be used: %(reason)s",

@@ -91,3 +91,23 @@ def test_a_saved_audience_naming_another_schools_program_is_refused(schools, log
     page = refused.get_data(as_text=True)
     assert 'id="segment_id-error"' in page and "“Tutored” cannot be used" in page
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
+def test_a_saved_audience_naming_another_schools_conference_does_not_name_it(schools,
+                                                                             login_as):
+    """Another school's event that asks no answers: refused as not found, its title unsaid."""
+    north, south = schools["north"], schools["south"]
+    secret = add_event(north, kind="conference", title="Private review night")
+    segment = Segment(school_id=south.school.id, name="Waiting",
+                      criteria={"event_without_rsvp": secret.id})
+    db.session.add(segment)
+    db.session.commit()
+    client = login_as(south.admin)
+    refused = client.post("/messaging/campaigns/new", data={
+        **COMPOSE, "segment_name": "", "segment_id": segment.id})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Not found at the school of this audience" in page
+    assert "Private review night" not in page
+    count = client.get("/messaging/audience/count", query_string={"segment_id": segment.id})
+    assert count.status_code == 400 and "Private review night" not in count.get_data(True)
