@@ -15,6 +15,7 @@ from portal.core.errors import Conflict, DomainError, Forbidden
 from portal.core.formats import format_number
 from portal.core.time import utcnow
 from portal.extensions import db
+from portal.messaging.criteria_checks import check_criteria
 from portal.messaging.dose import count_with_limit, families_over_limit, mark_held_back
 from portal.messaging.merge import SAMPLE_FIELDS, merge_fields
 from portal.messaging.models import (
@@ -39,7 +40,6 @@ from portal.messaging.segments import (
     AudienceNotUsable,
     Recipient,
     audience_links,
-    check_criteria,
     resolve_recipients,
 )
 from portal.messaging.services import (

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.messaging.criteria_checks import check_criteria
 from portal.messaging.models import Campaign, Segment
-from portal.messaging.segments import AudienceNotUsable, check_criteria
+from portal.messaging.segments import AudienceNotUsable
 from tests.events.helpers import school_with_families
 
 COMPOSE = {"title": "Hello", "kind": "general", "subject_en": "Hello",

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.messaging.campaigns import save_segment
+from portal.messaging.criteria_checks import check_criteria
 from portal.messaging.models import Campaign, Segment
-from portal.messaging.segments import AudienceNotUsable, check_criteria
+from portal.messaging.segments import AudienceNotUsable
 from portal.outcomes.models import Program
 from tests.events.helpers import add_event, school_with_families
 

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.messaging.campaigns import save_segment
+from portal.messaging.criteria_checks import check_criteria
 from portal.messaging.models import Campaign, Segment
-from portal.messaging.segments import AudienceNotUsable, check_criteria
+from portal.messaging.segments import AudienceNotUsable
 from tests.people.helpers import district
 
 COMPOSE = {"title": "Hello", "kind": "general", "subject_en": "Hello",
