@@ -28,7 +28,7 @@ _ID_CRITERIA = {
 }
 
 
-def _foreign_ids(key: str, criteria: dict, schools: list[int]) -> list[int]:
+def _foreign_ids(key: str, criteria: dict, schools: list[int]) -> list[str]:
     """Return the ids a criterion names that are no record of the audience's schools."""
     value = criteria.get(key)
     named = [item for item in (value if isinstance(value, list) else [value]) if item]

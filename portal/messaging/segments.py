@@ -116,7 +116,8 @@ def _guardian_filters(criteria: dict) -> list:
 
 
 class AudienceNotUsable(DomainError):
-    """A filter that would pick every family invited to an event asking no answers."""
+    """An audience refused (criteria_checks): it would silently reach nobody, or reach past
+    the schools its sender works in."""
 
     status = 422
 
