@@ -5,9 +5,8 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, false, or_, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
 from portal.core.errors import Conflict, DomainError
@@ -142,8 +141,9 @@ def booking_closes_at(event: Event) -> datetime:
     return event.booking_closes_at or event.starts_at
 
 
-def _check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: Student,
-                   guardian: Guardian) -> None:
+def check_booking(slot: ConferenceSlot, event: Event, *, actor: User, student: Student,
+                  guardian: Guardian) -> None:
+    """Refuse a booking this guardian may not make for this child with this slot's teacher."""
     if event.status == "cancelled":
         raise DomainError(_("This conference is cancelled."))
     if actor.is_guardian and utcnow() >= booking_closes_at(event):
@@ -184,7 +184,7 @@ def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
     The same booking asked for again (a double click, a second tab) is the booking made:
     nothing changes and nobody is told twice."""
     event = db.session.get(Event, slot.event_id)
-    _check_booking(slot, event, actor=actor, student=student, guardian=guardian)
+    check_booking(slot, event, actor=actor, student=student, guardian=guardian)
     try:
         with db.session.begin_nested():
             taken = db.session.execute(
@@ -202,11 +202,13 @@ def book_slot(*, actor: User, slot: ConferenceSlot, student: Student,
         raise SlotTaken(_("Sorry, this time was just taken. Please choose another one."))
     tell_about_slot(slot, guardian=guardian, sender=None if actor.is_guardian else actor,
                     what="booked")
-    _changed(actor, slot, "book")
+    note_slot_change(actor, slot, "book")
     return slot
 
 
-def _changed(actor: User, slot: ConferenceSlot, what: str, student_id: int | None = None) -> None:
+def note_slot_change(actor: User | None, slot: ConferenceSlot, what: str,
+                     student_id: int | None = None) -> None:
+    """Record a change to a slot's booking for the audit trail (`student_id`: as it was)."""
     record_changed.send(actor, action="update", object_type="conference_slot", object_id=slot.id,
                         student_id=student_id or slot.student_id, school_id=None,
                         changes={"status": [None, slot.status], "what": what})
@@ -217,7 +219,8 @@ def _freed(status: str) -> dict:
             "booked_by_id": None}
 
 
-def _free(slot: ConferenceSlot, status: str) -> tuple[Guardian | None, int | None]:
+def free_slot(slot: ConferenceSlot, status: str) -> tuple[Guardian | None, int | None]:
+    """Empty a slot's booking into `status`; return the guardian and child it had."""
     guardian = db.session.get(Guardian, slot.guardian_id) if slot.guardian_id else None
     student_id = slot.student_id
     for name, value in _freed(status).items():
@@ -257,79 +260,8 @@ def cancel_booking(*, actor: User, slot: ConferenceSlot,
     tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id),  # as it was
                     sender=None if actor.is_guardian else actor, what="cancelled")
     db.session.refresh(slot)
-    _changed(actor, slot, "cancel", student_id)
+    note_slot_change(actor, slot, "cancel", student_id)
     return slot
-
-
-def _release(actor: User | None, condition: ColumnElement[bool], what: str) -> list[ConferenceSlot]:
-    """Open again the future booked slots matching `condition`; tell each family that still
-    has an address (not an erased guardian) with the calendar's cancellation."""
-    slots = db.session.scalars(
-        select(ConferenceSlot).join(Student, Student.id == ConferenceSlot.student_id)
-        .where(condition, ConferenceSlot.status == SlotStatus.BOOKED,
-               ConferenceSlot.starts_at > utcnow())
-        .with_for_update(of=ConferenceSlot)).all()
-    for slot in slots:
-        guardian = db.session.get(Guardian, slot.guardian_id)
-        if guardian is not None and guardian.erased_at is None:
-            tell_about_slot(slot, guardian=guardian, sender=actor, what=what)
-        _guardian, student_id = _free(slot, SlotStatus.OPEN)
-        db.session.flush()
-        _changed(actor, slot, "release", student_id)
-    return slots
-
-
-def release_bookings(*, actor: User | None, student_ids: list[int]) -> list[ConferenceSlot]:
-    """Give back the future bookings of children who left the school or were erased: each
-    slot is open again and its family gets the calendar's cancellation (naming no child)."""
-    return _release(actor, ConferenceSlot.student_id.in_(student_ids) & ~at_school_condition(),
-                    "released")
-
-
-def release_guardian_bookings(*, actor: User | None,
-                              links: list[tuple[int, int | None]]) -> list[ConferenceSlot]:
-    """Give back the future bookings a guardian made for a child they are no longer linked to
-    (links: guardian id and child id, or None for all their children, as when erased)."""
-    still_linked = select(StudentGuardian.id).where(
-        StudentGuardian.guardian_id == ConferenceSlot.guardian_id,
-        StudentGuardian.student_id == ConferenceSlot.student_id,
-        informed_link_condition()).exists()
-    named = or_(false(), *(ConferenceSlot.guardian_id == guardian_id if student_id is None
-                           else (ConferenceSlot.guardian_id == guardian_id)
-                           & (ConferenceSlot.student_id == student_id)
-                           for guardian_id, student_id in links))
-    return _release(actor, named & ~still_linked, "unlinked")
-
-
-def release_merge_clashes(*, actor: User, loser_id: int, survivor_id: int) -> list[int]:
-    """Before two records of a child are merged: release the duplicate's future bookings
-    with a teacher the kept child already has in that conference (the family is told), and
-    return the ids of the others, which move to the kept child with the rest of the record."""
-    kept = aliased(ConferenceSlot)
-    clash = select(kept.id).where(kept.student_id == survivor_id,
-                                  kept.event_id == ConferenceSlot.event_id,
-                                  kept.staff_id == ConferenceSlot.staff_id).exists()
-    _release(actor, (ConferenceSlot.student_id == loser_id) & clash, "cancelled")
-    return list(db.session.scalars(select(ConferenceSlot.id).where(
-        ConferenceSlot.student_id == loser_id, ConferenceSlot.status == SlotStatus.BOOKED,
-        ConferenceSlot.starts_at > utcnow())))
-
-
-def release_unbookable(*, actor: User, student: Student,
-                       slot_ids: list[int]) -> list[ConferenceSlot]:
-    """After a merge: release the bookings moved to the kept child that they could not book
-    now (left the school: as release_bookings; not invited, not taught by that teacher,
-    guardian not linked: cancelled, the family told)."""
-    released = release_bookings(actor=actor, student_ids=[student.id])
-    unbookable = []
-    for slot in db.session.scalars(select(ConferenceSlot).where(
-            ConferenceSlot.id.in_(slot_ids), ConferenceSlot.status == SlotStatus.BOOKED)):
-        try:
-            _check_booking(slot, db.session.get(Event, slot.event_id), actor=actor,
-                           student=student, guardian=db.session.get(Guardian, slot.guardian_id))
-        except DomainError:
-            unbookable.append(slot.id)
-    return released + _release(actor, ConferenceSlot.id.in_(unbookable), "cancelled")
 
 
 def block_slot(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:
@@ -339,9 +271,9 @@ def block_slot(*, actor: User, slot: ConferenceSlot) -> ConferenceSlot:
     if slot.status == SlotStatus.BOOKED:
         tell_about_slot(slot, guardian=db.session.get(Guardian, slot.guardian_id), sender=actor,
                         what="cancelled")
-    _guardian, student_id = _free(slot, SlotStatus.BLOCKED)
+    _guardian, student_id = free_slot(slot, SlotStatus.BLOCKED)
     db.session.flush()
-    _changed(actor, slot, "block", student_id)
+    note_slot_change(actor, slot, "block", student_id)
     return slot
 
 
@@ -361,7 +293,7 @@ def move_booking(*, actor: User, slot: ConferenceSlot, to_slot: ConferenceSlot) 
         raise DomainError(_("Choose another open slot of the same conference."), field="to_slot_id")
     student_id, guardian_id, booked_by_id = slot.student_id, slot.guardian_id, slot.booked_by_id
     old_entry = calendar_file(slot, cancelled=True)  # names the booking: made before it is freed
-    _free(slot, SlotStatus.OPEN)
+    free_slot(slot, SlotStatus.OPEN)
     db.session.flush()
     taken = db.session.execute(
         update(ConferenceSlot)
@@ -374,7 +306,7 @@ def move_booking(*, actor: User, slot: ConferenceSlot, to_slot: ConferenceSlot) 
     db.session.refresh(to_slot)
     tell_about_slot(to_slot, guardian=db.session.get(Guardian, guardian_id), sender=actor,
                     what="moved", replaced=old_entry)
-    _changed(actor, to_slot, "move")
+    note_slot_change(actor, to_slot, "move")
     return to_slot
 
 

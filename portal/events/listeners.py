@@ -6,14 +6,14 @@ from portal.core.signals import guardian_links_ended, students_left
 
 def on_students_left(actor, *, student_ids: list[int], **_extra) -> None:
     """Release the children's future conference bookings (the families are told)."""
-    from portal.events.conferences import release_bookings
+    from portal.events.booking_releases import release_bookings
 
     release_bookings(actor=actor, student_ids=student_ids)
 
 
 def on_guardian_links_ended(actor, *, links: list[tuple[int, int | None]], **_extra) -> None:
     """Release the future bookings the guardians made for those children (they are told)."""
-    from portal.events.conferences import release_guardian_bookings
+    from portal.events.booking_releases import release_guardian_bookings
 
     release_guardian_bookings(actor=actor, links=links)
 

@@ -8,7 +8,7 @@ from portal.auth.models import User
 from portal.core.errors import DomainError
 from portal.core.signals import record_changed
 from portal.core.time import utcnow
-from portal.events.conferences import release_merge_clashes, release_unbookable
+from portal.events.booking_releases import release_merge_clashes, release_unbookable
 from portal.extensions import db
 from portal.people.models import Guardian, Student
 from portal.privacy.schema import references_to
