@@ -25,6 +25,6 @@ students_flagged = portal_signals.signal("students-flagged")
 students_left = portal_signals.signal("students-left")
 # sender: the acting user (or None); kwargs: links — (guardian_id, student_id) pairs whose
 # link ended just now (custody changed: by hand or by an import), student_id None for all the
-# guardian's children (the guardian was erased), so features let go of what the guardian held
-# for those children (a conference booking)
+# guardian's children (the guardian was erased or marked inactive), so features let go of what
+# the guardian held for those children (a conference booking)
 guardian_links_ended = portal_signals.signal("guardian-links-ended")

@@ -41,8 +41,8 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
     """Tell a guardian their conference slot was booked, moved or cancelled, with its .ics
     (call it before a cancelled booking is freed: the cancellation names the booking); a
     moved booking's email also takes the old time out of their calendar (`replaced`). A
-    booking released (the child left or was erased, or the guardian's link to them ended) is
-    cancelled naming no child."""
+    booking released (the child left or was erased, the guardian's link to them ended or the
+    guardian left) is cancelled naming no child."""
     event = db.session.get(Event, slot.event_id)
     school = db.session.get(School, event.school_id)
     staff = db.session.get(User, slot.staff_id)
@@ -73,7 +73,7 @@ def tell_about_slot(slot: ConferenceSlot, *, guardian: Guardian, sender: User | 
              *([replaced] if replaced else [])]
     notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subjects[what],
                     body_text=body, student=student, sender=sender, attachments=files,
-                    always_send=True, their_own=True)
+                    always_send=True, their_own=True, even_if_inactive=released)
 
 
 def calendar_file(slot: ConferenceSlot, *, cancelled: bool = False) -> dict:

@@ -58,7 +58,8 @@ def apply_roster(roster: Roster, *, progress: Callable[[str, int, int], None] | 
     if ctx.left_student_ids:
         students_left.send(None, student_ids=sorted(ctx.left_student_ids))
     if ctx.ended_links:
-        guardian_links_ended.send(None, links=sorted(ctx.ended_links))
+        guardian_links_ended.send(None, links=sorted(ctx.ended_links,
+                                                     key=lambda link: (link[0], link[1] or 0)))
     return ctx.summary
 
 

@@ -166,7 +166,8 @@ class Context:
         self.erased = erased_students | erased_guardians
         self.erased_listed: set[str] = set()  # erased people the roster still lists
         self.left_student_ids: set[int] = set()  # stored students this run marks inactive
-        self.ended_links: set[tuple[int, int]] = set()  # stored links this run ends
+        # stored links this run ends; (guardian, None): all of a guardian it marks inactive
+        self.ended_links: set[tuple[int, int | None]] = set()
         accounts = load_rows(User.__table__)
         self.staff = by_key(accounts, "user", named)
         self.accounts = {user["email"]: user for user in accounts}
@@ -197,6 +198,8 @@ class Context:
                 self.left_student_ids.add(item["id"])
             elif kind == "guardian links":
                 self.ended_links.add((item["guardian_id"], item["student_id"]))
+            elif kind == "guardians":
+                self.ended_links.add((item["id"], None))
         if changed and item.get("id") is not None:
             *scope, value = RENUMBERED.get(TABLES[kind].name, ("",))
             moved = {value: item[value]} if changed.keys() & set(scope) else {}

@@ -85,7 +85,8 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
                     headers: dict | None = None, attachments: list | None = None,
                     not_before=None, language: str | None = None,
                     thread_id: int | None = None, short_text: str | None = None,
-                    always_send: bool = False, their_own: bool = False) -> Message | None:
+                    always_send: bool = False, their_own: bool = False,
+                    even_if_inactive: bool = False) -> Message | None:
     """Put a message in the guardian's inbox; queue its email, push and SMS (see can_email
     and can_text).
 
@@ -97,8 +98,12 @@ def notify_guardian(*, guardian: Guardian, kind: str, subject: str, body_text: s
     Non-urgent email, push and SMS wait for the school's sending window in the guardian's zone;
     past the family's weekly limit they are held back (see dose.py) unless `always_send`.
     SMS and push carry `short_text` when given (the gist of a long message).
+    `even_if_inactive`: a message about no child reaches a guardian marked inactive (not
+    erased) too — the cancellation of a booking they can no longer manage.
     """
-    if not guardian_may_be_told(guardian.id, student.id if student else None):
+    still_reachable = even_if_inactive and student is None and guardian.erased_at is None
+    if not still_reachable and not guardian_may_be_told(guardian.id,
+                                                        student.id if student else None):
         return None
     wanted = their_own or wants_update(guardian, kind)
     over_limit = {} if always_send else families_over_limit([guardian], kind=kind, now=utcnow())

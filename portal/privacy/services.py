@@ -48,6 +48,8 @@ def deactivate(*, record: Student | Guardian | StudentGuardian, actor: User, rea
         students_left.send(actor, student_ids=[record.id])
     elif isinstance(record, StudentGuardian):
         guardian_links_ended.send(actor, links=[(record.guardian_id, record.student_id)])
+    else:  # a guardian who left can manage none of their bookings: as if every link ended
+        guardian_links_ended.send(actor, links=[(record.id, None)])
 
 
 def reactivate(*, record: Student | Guardian | StudentGuardian, actor: User) -> None:

@@ -80,14 +80,16 @@ def test_a_child_who_leaves_gives_back_their_booking_and_the_family_is_told(app,
     assert "Cleo Diaz" not in schedule.get_data(as_text=True)  # the teacher sees it free
 
 
-def test_a_past_booking_stays_as_it_was(app):
-    """What happened stays in the history: only future bookings are given back."""
+@pytest.mark.parametrize("who", ["cleo", "diaz"])
+def test_a_past_booking_stays_as_it_was(app, who):
+    """What happened stays in the history: only future bookings are given back, whether the
+    child or the guardian who booked left."""
     world = school_with_families()
     _event, slots = _conference(world)
     book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
     slots[0].starts_at = slots[0].starts_at.replace(year=2000)
     db.session.commit()
-    _take_away(world, world.cleo, "left")
+    _take_away(world, getattr(world, who), "left")
     assert db.session.scalar(select(ConferenceSlot.student_id).where(
         ConferenceSlot.id == slots[0].id)) == world.cleo.id
 
@@ -153,5 +155,40 @@ def test_a_link_the_roster_no_longer_lists_gives_back_its_booking(app, tmp_path)
     result = run_import(app, write_set(tmp_path / "delta", delta, modes={"users": "delta"}))
     assert result.exit_code == 0, result.stderr
     assert not _link(bjorn, petra).is_active
+    slot = db.session.get(ConferenceSlot, slot.id)
+    assert (slot.status, slot.guardian_id) == (SlotStatus.OPEN, None)
+
+
+def test_a_guardian_marked_inactive_gives_back_their_bookings_and_is_told(app, smtp_server):
+    """They left (not erased): the booking stayed and they could no longer manage it; they
+    still have an address, so they get the cancellation, naming no child."""
+    world = school_with_families()
+    _event, slots = _conference(world)
+    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
+    book_slot(actor=world.teacher, slot=slots[1], student=world.ann, guardian=world.marta)
+    db.session.commit()
+    drain()
+    smtp_server.messages.clear()
+    deactivate(record=world.diaz, actor=world.admin, reason="Moved away")
+    db.session.commit()
+    freed, kept = (db.session.get(ConferenceSlot, slot.id) for slot in slots[:2])
+    assert (freed.status, freed.student_id, freed.guardian_id) == (SlotStatus.OPEN, None, None)
+    assert (kept.status, kept.student_id) == (SlotStatus.BOOKED, world.ann.id)
+    email = _cancellation_to(smtp_server, world.diaz.email)
+    attachment = next(part for part in email.walk()
+                      if part.get_filename() == "conference-cancelled.ics")
+    assert str(Calendar.from_ical(attachment.get_payload(decode=True))["method"]) == "CANCEL"
+    text = text_part(email)
+    assert "no longer lists you" in text and "Cleo" not in text
+
+
+def test_a_guardian_the_roster_no_longer_lists_gives_back_their_booking(app, tmp_path):
+    """An import marks the guardian inactive in bulk: the same rule releases their booking."""
+    slot, _bjorn, petra = _imported_booking(app, tmp_path)
+    delta = {"users": [{"sourcedId": "g1", "status": "tobedeleted", "orgSourcedIds": "d1",
+                        "role": "parent", "givenName": "Petra", "familyName": "Novák"}]}
+    result = run_import(app, write_set(tmp_path / "delta", delta, modes={"users": "delta"}))
+    assert result.exit_code == 0, result.stderr
+    assert not db.session.get(Guardian, petra.id).is_active
     slot = db.session.get(ConferenceSlot, slot.id)
     assert (slot.status, slot.guardian_id) == (SlotStatus.OPEN, None)
