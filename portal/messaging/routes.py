@@ -27,6 +27,7 @@ from portal.messaging.audience import (
     campaign_as_form_data,
     criteria_as_form_data,
     fill_choices,
+    saved_segment_or_404,
     saved_segments,
     saved_templates,
     template_as_form_data,
@@ -131,8 +132,9 @@ def _picking_school() -> bool:
 def _starting_point(school: School) -> dict:
     """Prefill from a saved audience and/or an earlier message of this school."""
     data = {}
-    segment = db.session.get(Segment, query_int("segment_id", 0))
-    if segment is not None and segment.school_id == school.id:
+    segment_id = query_int("segment_id", 0)
+    if segment_id:  # another school's, or a district's audience past the user's schools: 404
+        segment = saved_segment_or_404(current_user, segment_id)
         data.update(criteria_as_form_data(segment.criteria), segment_id=segment.id)
     template_id = query_int("template_id", 0)
     if template_id:
