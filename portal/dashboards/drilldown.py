@@ -2,9 +2,11 @@
 
 from datetime import date, datetime, timedelta
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, case, func, select
 
+from portal.core.formats import format_number
 from portal.dashboards.queries import grade_band
 from portal.extensions import db
 from portal.outcomes.models import AttendanceStatus, BehaviourIncident, DailyAttendance, Grade
@@ -74,4 +76,6 @@ def at_level_on(student_ids: Select, day: date, level: str) -> list[tuple[Studen
         select(Student, RiskAssessment.score)
         .join(RiskAssessment, RiskAssessment.student_id == Student.id)
         .where(RiskAssessment.id.in_(last), RiskAssessment.level == level))
-    return [(student, _("score %(score)s", score=f"{score:g}")) for student, score in rows]
+    locale = get_locale()
+    return [(student, _("score %(score)s", score=format_number(score, locale)))
+            for student, score in rows]

@@ -184,3 +184,17 @@ def test_a_program_without_comparable_students_says_who_was_left_out(app, login_
         f"/dashboards/programs?program_id={built.program.id}").get_data(True)
     assert "12 enrolled; 7 analysed; 5 had no comparable student with enough data" in page
     assert "Too few students to estimate" in page and "95 %" not in page
+
+
+def test_a_risk_drill_down_writes_each_score_in_the_readers_language(app, login_as):
+    built = build_school(12)
+    assess_students(school=built.school, today=TODAY)
+    assessment = db.session.scalars(select(RiskAssessment).order_by(RiskAssessment.id)).first()
+    assessment.score = 12.5
+    built.admin.preferred_language = "de"
+    db.session.commit()
+    page = login_as(built.admin).get(
+        f"/dashboards/students?chart=risk&day={assessment.computed_at.date().isoformat()}"
+        f"&level={assessment.level}").get_data(True)
+    assert f'href="/students/{assessment.student_id}"' in page
+    assert "12,5" in page and "12.5" not in page
