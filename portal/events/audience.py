@@ -10,7 +10,7 @@ from portal.core.time import utcnow
 from portal.events.models import Event
 from portal.extensions import db
 from portal.messaging.models import Segment
-from portal.messaging.segments import audience_links
+from portal.messaging.segments import audience_links, within_reach
 from portal.outcomes.models import Program
 from portal.outcomes.queries import program_participant_ids
 from portal.people.models import (
@@ -88,9 +88,9 @@ def check_audience(*, actor: User, school_id: int, audience: dict) -> None:
             Program.id == program_id, Program.school_id == school_id)) is None:
         raise DomainError(_("The chosen program is not a program of this school."),
                           field="program_id")
-    segment_id = audience.get("segment_id")
-    if segment_id and db.session.scalar(select(Segment.id).where(
-            Segment.id == segment_id, Segment.school_id == school_id)) is None:
+    segment = db.session.get(Segment, audience.get("segment_id") or 0)
+    if audience.get("segment_id") and (segment is None or segment.school_id != school_id
+                                       or not within_reach(actor, segment)):
         raise DomainError(_("The chosen saved audience is not one of this school."),
                           field="segment_id")
     if actor.role != Role.ADMINISTRATOR:

@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.messaging.forms import AudienceForm
 from portal.messaging.models import Campaign, MessageTemplate, Segment, TemplateVariant
 from portal.messaging.queries import campaigns_for
+from portal.messaging.segments import spans_only, within_reach
 from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.labels import student_label
@@ -98,27 +99,19 @@ def _home(user: User) -> int | None:
     return school.id if school else None
 
 
-def _spans_only(segment: Segment, schools: set[int]) -> bool:
-    """True when every school the saved audience spans is one of these."""
-    spanned = segment.criteria.get("school_ids") or [segment.school_id]
-    return isinstance(spanned, list) and all(
-        isinstance(school, int) and school in schools for school in spanned)
-
-
 def saved_segments(user: User) -> list[Segment]:
     """Return the saved audiences the user could choose: of the school their campaigns are
     filed under, spanning only schools they work in (not a district's audience of several)."""
     schools = set(db.session.scalars(visible_school_ids(user)))
     return [segment for segment in db.session.scalars(
         select(Segment).where(Segment.school_id == _home(user)).order_by(Segment.name))
-        if _spans_only(segment, schools)]
+        if spans_only(segment, schools)]
 
 
 def saved_segment_or_404(user: User, segment_id: int) -> Segment:
     """Return a saved audience the user could choose (saved_segments); any other is 404."""
     segment = db.session.get(Segment, segment_id)
-    if segment is None or segment.school_id != _home(user) or not _spans_only(
-            segment, set(db.session.scalars(visible_school_ids(user)))):
+    if segment is None or segment.school_id != _home(user) or not within_reach(user, segment):
         abort(404)
     return segment
 

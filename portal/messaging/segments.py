@@ -15,10 +15,15 @@ from sqlalchemy import Select, case, func, select, true
 
 from portal.auth.models import User
 from portal.core.errors import DomainError
-from portal.core.permissions import informed_link_condition, visible_student_ids
+from portal.core.permissions import (
+    informed_link_condition,
+    visible_school_ids,
+    visible_student_ids,
+)
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
+from portal.messaging.models import Segment
 from portal.needs.models import Need, NeedStatus
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
 from portal.outcomes.queries import program_participant_ids
@@ -132,6 +137,19 @@ def audience_schools(criteria: dict, school_id: int) -> list[int]:
     """Return the schools an audience spans: those a district's administrator chose (all of
     the district, or one), else the campaign's own school."""
     return list(criteria.get("school_ids") or [school_id])
+
+
+def spans_only(segment: Segment, schools: set[int]) -> bool:
+    """True when every school the saved audience spans is one of these."""
+    spanned = segment.criteria.get("school_ids") or [segment.school_id]
+    return isinstance(spanned, list) and all(
+        isinstance(school, int) and school in schools for school in spanned)
+
+
+def within_reach(user: User, segment: Segment) -> bool:
+    """True when every school the saved audience spans is one the user works in (a school's
+    staff cannot use a district administrator's audience of several schools)."""
+    return spans_only(segment, set(db.session.scalars(visible_school_ids(user))))
 
 
 def audience_links(*, criteria: dict, school_id: int, sender: User) -> Select:

@@ -77,3 +77,18 @@ def test_a_teacher_cannot_invite_a_saved_audience(app, login_as):
     assert response.status_code == 400
     assert 'id="segment_id-error"' in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+
+
+def test_a_saved_audience_spanning_a_school_the_sender_does_not_work_in_is_refused(
+        app, login_as):
+    """A district administrator's audience of two schools, filed under this one: a hand-made
+    post by this school's administrator is refused, not sent to this school's part of it."""
+    world, segment, *_ = _robotics_world()
+    elsewhere = make_school()
+    segment.criteria = {**segment.criteria, "school_ids": [world.school.id, elsewhere.id]}
+    db.session.commit()
+    response = login_as(world.admin).post("/events/new", data={**FORM, "segment_id": segment.id})
+    assert response.status_code == 400
+    assert "not one of this school" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Event)) == 0
+    assert db.session.scalar(select(func.count()).select_from(EventInvitation)) == 0
