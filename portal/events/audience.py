@@ -90,7 +90,8 @@ def check_audience(*, actor: User, school_id: int, audience: dict) -> None:
                           field="program_id")
     segment = db.session.get(Segment, audience.get("segment_id") or 0)
     if audience.get("segment_id") and (segment is None or segment.school_id != school_id
-                                       or not within_reach(actor, segment)):
+                                       or not within_reach(actor, segment.criteria,
+                                                           segment.school_id)):
         raise DomainError(_("The chosen saved audience is not one of this school."),
                           field="segment_id")
     if actor.role != Role.ADMINISTRATOR:

@@ -105,13 +105,14 @@ def saved_segments(user: User) -> list[Segment]:
     schools = set(db.session.scalars(visible_school_ids(user)))
     return [segment for segment in db.session.scalars(
         select(Segment).where(Segment.school_id == _home(user)).order_by(Segment.name))
-        if spans_only(segment, schools)]
+        if spans_only(segment.criteria, segment.school_id, schools)]
 
 
 def saved_segment_or_404(user: User, segment_id: int) -> Segment:
     """Return a saved audience the user could choose (saved_segments); any other is 404."""
     segment = db.session.get(Segment, segment_id)
-    if segment is None or segment.school_id != _home(user) or not within_reach(user, segment):
+    if segment is None or segment.school_id != _home(user) or not within_reach(
+            user, segment.criteria, segment.school_id):
         abort(404)
     return segment
 

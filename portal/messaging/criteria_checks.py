@@ -8,10 +8,14 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.fields import HIGHEST_GRADE, LOWEST_GRADE, in_id_range, is_finite
-from portal.core.permissions import visible_school_ids
 from portal.events.models import Event
 from portal.extensions import db
-from portal.messaging.segments import AudienceNotUsable, audience_schools, unanswerable_event
+from portal.messaging.segments import (
+    AudienceNotUsable,
+    audience_schools,
+    unanswerable_event,
+    within_reach,
+)
 from portal.needs.models import NeedKind
 from portal.outcomes.models import Program
 from portal.people.models import AcademicTerm, School, Section, Student
@@ -85,15 +89,6 @@ _DOMAIN_MESSAGES = {
 }
 
 
-def _unseen_schools(criteria: dict, school_id: int, sender: User) -> bool:
-    """Return True when the audience spans a school the sender does not work in."""
-    schools = criteria.get("school_ids") or [school_id]
-    if not isinstance(schools, list) or not all(_is_id(school) for school in schools):
-        return True
-    seen = set(db.session.scalars(visible_school_ids(sender).where(School.id.in_(schools))))
-    return not set(schools) <= seen
-
-
 def check_criteria(criteria: dict, *, school_id: int, sender: User) -> None:
     """Refuse a filter that would silently reach nobody: an id (section, program, student,
     event) of no record of the audience's schools, a grade level no school has, or "no answer
@@ -101,7 +96,7 @@ def check_criteria(criteria: dict, *, school_id: int, sender: User) -> None:
     of its field offers (a need kind, a language the schools do not offer, a risk level, a
     rate beyond 0–100). First, a school the sender does not work in: refused saying nothing of
     it (its families are not counted)."""
-    if _unseen_schools(criteria, school_id, sender):
+    if not within_reach(sender, criteria, school_id):
         raise AudienceNotUsable(_("That choice is not available."), field="school_id")
     schools = audience_schools(criteria, school_id)
     out_of_domain = _out_of_domain(criteria, schools)

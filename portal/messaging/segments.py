@@ -23,7 +23,6 @@ from portal.core.permissions import (
 from portal.core.time import utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
-from portal.messaging.models import Segment
 from portal.needs.models import Need, NeedStatus
 from portal.outcomes.models import AttendanceStatus, DailyAttendance
 from portal.outcomes.queries import program_participant_ids
@@ -139,17 +138,19 @@ def audience_schools(criteria: dict, school_id: int) -> list[int]:
     return list(criteria.get("school_ids") or [school_id])
 
 
-def spans_only(segment: Segment, schools: set[int]) -> bool:
-    """True when every school the saved audience spans is one of these."""
-    spanned = segment.criteria.get("school_ids") or [segment.school_id]
+def spans_only(criteria: dict, school_id: int, schools: set[int]) -> bool:
+    """True when every school an audience spans (its criteria's schools, else the school it is
+    filed under) is one of these."""
+    spanned = criteria.get("school_ids") or [school_id]
     return isinstance(spanned, list) and all(
-        isinstance(school, int) and school in schools for school in spanned)
+        isinstance(school, int) and not isinstance(school, bool) and school in schools
+        for school in spanned)
 
 
-def within_reach(user: User, segment: Segment) -> bool:
-    """True when every school the saved audience spans is one the user works in (a school's
-    staff cannot use a district administrator's audience of several schools)."""
-    return spans_only(segment, set(db.session.scalars(visible_school_ids(user))))
+def within_reach(user: User, criteria: dict, school_id: int) -> bool:
+    """True when every school an audience spans is one the user works in (a school's staff
+    cannot use a district administrator's audience of several schools)."""
+    return spans_only(criteria, school_id, set(db.session.scalars(visible_school_ids(user))))
 
 
 def audience_links(*, criteria: dict, school_id: int, sender: User) -> Select:
