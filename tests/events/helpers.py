@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from portal.auth.models import Role, User
 from portal.events.services import EventDetails, create_event
 from portal.extensions import db
+from portal.privacy.services import deactivate, erase_person
 from tests.factories import (
     link,
     make_guardian,
@@ -73,3 +74,12 @@ def add_event(world: SimpleNamespace, actor=None, **fields):
     event = create_event(actor=actor or world.admin, school=world.school, details=details(**fields))
     db.session.commit()
     return event
+
+
+def take_away(world, student, how: str) -> None:
+    """Let the student leave the school ("left"), or erase them; commit."""
+    if how == "left":
+        deactivate(record=student, actor=world.admin, reason="Moved away")
+    else:
+        erase_person(person=student, actor=world.admin, reason="Asked by the family")
+    db.session.commit()

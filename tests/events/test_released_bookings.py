@@ -14,19 +14,36 @@ from portal.extensions import db
 from portal.messaging.worker import drain
 from portal.people.models import Guardian, Student, StudentGuardian
 from portal.privacy.services import deactivate, erase_person
-from tests.events.helpers import school_with_families
+from tests.events.helpers import school_with_families, take_away
 from tests.family.test_events import _conference
 from tests.imports.oneroster_set import realistic, write_set
 from tests.imports.test_oneroster_import import by_sid, run_import
 from tests.messaging.helpers import text_part
 
 
-def _take_away(world, student, how: str) -> None:
-    if how == "left":
-        deactivate(record=student, actor=world.admin, reason="Moved away")
-    else:
-        erase_person(person=student, actor=world.admin, reason="Asked by the family")
+def _booked(world, smtp_server, *, both: bool = True) -> list[ConferenceSlot]:
+    """Book Cleo's conference with Diaz (and, with `both`, Ann's with Marta); forget the
+    confirmations sent."""
+    _event, slots = _conference(world)
+    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
+    if both:
+        book_slot(actor=world.teacher, slot=slots[1], student=world.ann, guardian=world.marta)
     db.session.commit()
+    drain()
+    smtp_server.messages.clear()
+    return slots
+
+
+def _only_cleos_given_back(world, slots) -> None:
+    freed, kept = (db.session.get(ConferenceSlot, slot.id) for slot in slots[:2])
+    assert (freed.status, freed.student_id, freed.guardian_id) == (SlotStatus.OPEN, None, None)
+    assert (kept.status, kept.student_id) == (SlotStatus.BOOKED, world.ann.id)
+
+
+def _calendar_method(email) -> str:
+    attachment = next(part for part in email.walk()
+                      if part.get_filename() == "conference-cancelled.ics")
+    return str(Calendar.from_ical(attachment.get_payload(decode=True))["method"])
 
 
 def _cancellation_to(smtp_server, address: str):
@@ -59,24 +76,14 @@ def test_a_child_who_leaves_gives_back_their_booking_and_the_family_is_told(app,
                                                                             login_as, how):
     """The booking stayed, and the family could no longer cancel it (404)."""
     world = school_with_families()
-    event, slots = _conference(world)
-    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
-    book_slot(actor=world.teacher, slot=slots[1], student=world.ann, guardian=world.marta)
-    db.session.commit()
-    drain()
-    smtp_server.messages.clear()
-    _take_away(world, world.cleo, how)
-    freed, kept = (db.session.get(ConferenceSlot, slot.id) for slot in slots[:2])
-    assert (freed.status, freed.student_id, freed.guardian_id) == (SlotStatus.OPEN, None, None)
-    assert (kept.status, kept.student_id) == (SlotStatus.BOOKED, world.ann.id)
+    slots = _booked(world, smtp_server)
+    take_away(world, world.cleo, how)
+    _only_cleos_given_back(world, slots)
     email = _cancellation_to(smtp_server, world.diaz.email)
-    attachment = next(part for part in email.walk()
-                      if part.get_filename() == "conference-cancelled.ics")
-    calendar = Calendar.from_ical(attachment.get_payload(decode=True))
-    assert str(calendar["method"]) == "CANCEL"
+    assert _calendar_method(email) == "CANCEL"
     text = text_part(email)
     assert "no longer at the school" in text and "Cleo" not in text and "Erased" not in text
-    schedule = login_as(world.teacher).get(f"/events/{event.id}/conference")
+    schedule = login_as(world.teacher).get(f"/events/{slots[0].event_id}/conference")
     assert "Cleo Diaz" not in schedule.get_data(as_text=True)  # the teacher sees it free
 
 
@@ -89,7 +96,7 @@ def test_a_past_booking_stays_as_it_was(app, who):
     book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
     slots[0].starts_at = slots[0].starts_at.replace(year=2000)
     db.session.commit()
-    _take_away(world, getattr(world, who), "left")
+    take_away(world, getattr(world, who), "left")
     assert db.session.scalar(select(ConferenceSlot.student_id).where(
         ConferenceSlot.id == slots[0].id)) == world.cleo.id
 
@@ -113,17 +120,10 @@ def _link(student, guardian) -> StudentGuardian:
 def test_a_guardian_whose_link_ends_gives_back_their_booking_and_is_told(app, smtp_server):
     """Custody changed: the booking stayed, and the guardian could no longer cancel it."""
     world = school_with_families()
-    _event, slots = _conference(world)
-    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
-    book_slot(actor=world.teacher, slot=slots[1], student=world.ann, guardian=world.marta)
-    db.session.commit()
-    drain()
-    smtp_server.messages.clear()
+    slots = _booked(world, smtp_server)
     deactivate(record=_link(world.cleo, world.diaz), actor=world.admin, reason="Custody changed")
     db.session.commit()
-    freed, kept = (db.session.get(ConferenceSlot, slot.id) for slot in slots[:2])
-    assert (freed.status, freed.student_id, freed.guardian_id) == (SlotStatus.OPEN, None, None)
-    assert (kept.status, kept.student_id) == (SlotStatus.BOOKED, world.ann.id)
+    _only_cleos_given_back(world, slots)
     email = _cancellation_to(smtp_server, world.diaz.email)
     assert any(part.get_filename() == "conference-cancelled.ics" for part in email.walk())
     text = text_part(email)
@@ -133,11 +133,7 @@ def test_a_guardian_whose_link_ends_gives_back_their_booking_and_is_told(app, sm
 def test_an_erased_guardian_gives_back_all_their_bookings_untold(app, smtp_server):
     """They have no address any more: the slots open again, nobody is written to."""
     world = school_with_families()
-    _event, slots = _conference(world)
-    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
-    db.session.commit()
-    drain()
-    smtp_server.messages.clear()
+    slots = _booked(world, smtp_server, both=False)
     erase_person(person=world.diaz, actor=world.admin, reason="Asked by the guardian")
     db.session.commit()
     freed = db.session.get(ConferenceSlot, slots[0].id)
@@ -163,21 +159,12 @@ def test_a_guardian_marked_inactive_gives_back_their_bookings_and_is_told(app, s
     """They left (not erased): the booking stayed and they could no longer manage it; they
     still have an address, so they get the cancellation, naming no child."""
     world = school_with_families()
-    _event, slots = _conference(world)
-    book_slot(actor=world.teacher, slot=slots[0], student=world.cleo, guardian=world.diaz)
-    book_slot(actor=world.teacher, slot=slots[1], student=world.ann, guardian=world.marta)
-    db.session.commit()
-    drain()
-    smtp_server.messages.clear()
+    slots = _booked(world, smtp_server)
     deactivate(record=world.diaz, actor=world.admin, reason="Moved away")
     db.session.commit()
-    freed, kept = (db.session.get(ConferenceSlot, slot.id) for slot in slots[:2])
-    assert (freed.status, freed.student_id, freed.guardian_id) == (SlotStatus.OPEN, None, None)
-    assert (kept.status, kept.student_id) == (SlotStatus.BOOKED, world.ann.id)
+    _only_cleos_given_back(world, slots)
     email = _cancellation_to(smtp_server, world.diaz.email)
-    attachment = next(part for part in email.walk()
-                      if part.get_filename() == "conference-cancelled.ics")
-    assert str(Calendar.from_ical(attachment.get_payload(decode=True))["method"]) == "CANCEL"
+    assert _calendar_method(email) == "CANCEL"
     text = text_part(email)
     assert "no longer lists you" in text and "Cleo" not in text
 

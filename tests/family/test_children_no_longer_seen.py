@@ -21,8 +21,7 @@ from portal.messaging.inbox import reply_to_message
 from portal.messaging.services import notify_guardian
 from portal.messaging.worker import drain
 from portal.needs.models import Feedback, FeedbackReply
-from portal.privacy.services import deactivate, erase_person
-from tests.events.helpers import add_event, school_with_families
+from tests.events.helpers import add_event, school_with_families, take_away
 from tests.family.test_events import _conference, _feed_token
 from tests.family.test_settings import _download
 from tests.messaging.helpers import text_part
@@ -33,15 +32,6 @@ def _soon(world, days: int) -> dict:
     starts = to_local(utcnow(), world.school.timezone).replace(
         hour=18, minute=0, second=0, microsecond=0, tzinfo=None) + timedelta(days=days)
     return {"starts_local": starts, "ends_local": starts + timedelta(hours=2)}
-
-
-def _take_away(world, student, how: str) -> None:
-    """Let the student leave the school, or erase them."""
-    if how == "left":
-        deactivate(record=student, actor=world.admin, reason="Moved away")
-    else:
-        erase_person(person=student, actor=world.admin, reason="Asked by the family")
-    db.session.commit()
 
 
 @pytest.fixture(params=["left", "erased"])
@@ -55,7 +45,7 @@ def ben_gone(request, app):
     world.about_ben = notify_guardian(guardian=world.marta, kind="general",
                                       subject="The class trip", body_text="Bring lunch.",
                                       student=world.ben)
-    _take_away(world, world.ben, request.param)
+    take_away(world, world.ben, request.param)
     return world
 
 
@@ -76,7 +66,7 @@ def test_the_family_sees_only_the_child_still_at_school(ben_gone, login_as, url,
 
 def test_a_guardian_whose_only_child_left_sees_no_child(app, login_as):
     world = school_with_families()
-    _take_away(world, world.cleo, "left")
+    take_away(world, world.cleo, "left")
     client = login_as(world.diaz_user)
     assert "No children are linked" in client.get("/family/").get_data(as_text=True)
     assert client.get(f"/family/children/{world.cleo.id}").status_code == 404
@@ -184,7 +174,7 @@ def ben_gone_after_writing(request, app):
                              body_text="Bring lunch.", student=world.ben)
     reply_to_message(guardian=world.marta, author=world.marta_user, thread=thread,
                      body="Ben Novak will bring lunch.", student=world.ben)
-    _take_away(world, world.ben, request.param)
+    take_away(world, world.ben, request.param)
     world.how = request.param
     return world
 
