@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.numbers import NumberPattern, parse_pattern
 
 from portal.core.time import to_local
@@ -60,6 +61,12 @@ def format_percentage(points: float, locale: Locale, digits: int | None = None) 
 def locale_of(code: str) -> Locale:
     """Return the Babel locale of a portal language code (fr, zh_Hans), parsed once."""
     return Locale.parse(code)
+
+
+def format_names(names: list[str], locale: Locale) -> str:
+    """Write a list the way the language does ("Ana, Ben and Cleo", "Ana, Ben y Cleo",
+    "Ana、Ben和Cleo"); "" for none."""
+    return format_list(list(names), style="standard", locale=locale) if names else ""
 
 
 def format_day(day: date, locale: Locale) -> str:

@@ -160,8 +160,9 @@ def _remind_tomorrow(invitation: EventInvitation, event: Event, starts: datetime
         hour = format_time(starts, "short", locale=language)  # starts is already local
         subject = _("Reminder: %(title)s tomorrow at %(time)s", title=event.title, time=hour)
         body = _("Dear %(guardian)s,\n\nA reminder that %(title)s is tomorrow, %(day)s, "
-                 "at %(time)s%(place)s.", guardian=guardian.display_name, title=event.title,
-                 day=format_date(starts.date(), "long", locale=language), time=hour,
-                 place=f", {event.location}" if event.location else "")
+                 "at %(time)s.", guardian=guardian.display_name, title=event.title,
+                 day=format_date(starts.date(), "long", locale=language), time=hour)
+        if event.location:  # its own line: no comma of one language in another's sentence
+            body += "\n" + _("Where: %(place)s", place=event.location)
     return notify_guardian(guardian=guardian, kind=UpdateKind.EVENTS, subject=subject,
                            body_text=body, student=student) is not None

@@ -15,7 +15,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from portal.core.formats import format_day, format_moment, format_number
+from portal.core.formats import format_day, format_moment, format_names, format_number
 from portal.core.models import Visibility
 from portal.core.permissions import family_child_condition
 from portal.core.time import to_local, to_utc, utcnow
@@ -83,7 +83,8 @@ def _digest_parts(guardian: Guardian, children: list[Student], school: School,
 
 
 def _names(children: list[Student]) -> str:
-    return ", ".join(child.display_name for child in children)
+    """The children's names as a list in the current language ("Ana and Ben")."""
+    return format_names([child.display_name for child in children], get_locale())
 
 
 def digest_for(guardian: Guardian, children: list[Student], school: School,

@@ -3,19 +3,13 @@
 from babel import Locale
 from sqlalchemy import select
 
-from portal.core.formats import format_moment, format_percentage, locale_of
+from portal.core.formats import format_moment, format_names, format_percentage, locale_of
 from portal.core.time import utcnow
 from portal.core.urls import portal_url
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
 from portal.outcomes.queries import attendance_summary, latest_grades
 from portal.people.models import Guardian, School, Student
-
-
-def _join_names(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " & " + names[-1]
 
 
 def next_event_for(guardian: Guardian, school: School, locale: Locale) -> str:
@@ -37,9 +31,9 @@ def _child_fields(student: Student, wanted: set[str], locale: Locale) -> dict:
         rate = attendance_summary(student)["rate"]
         fields["attendance_rate"] = format_percentage(rate, locale, 1) if rate is not None else ""
     if wanted & {"children", "latest_grades"}:
-        fields["latest_grades"] = ", ".join(
-            f"{row['course']} {format_percentage(row['grade'].percent, locale, 0)}"
-            for row in latest_grades(student, 3))
+        fields["latest_grades"] = format_names(
+            [f"{row['course']} {format_percentage(row['grade'].percent, locale, 0)}"
+             for row in latest_grades(student, 3)], locale)
     return fields
 
 
@@ -62,7 +56,7 @@ def merge_fields(*, guardian: Guardian, students: list[Student], school: School,
     children = [_child_fields(student, wanted, locale) for student in students]
     return {
         "guardian_name": guardian.display_name,
-        "student_name": _join_names([child["name"] for child in children]),
+        "student_name": format_names([child["name"] for child in children], locale),
         "children": children,
         "attendance_rate": _per_child(children, "attendance_rate") if children else "",
         "latest_grades": _per_child(children, "latest_grades") if children else "",

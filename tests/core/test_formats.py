@@ -6,7 +6,7 @@ import pytest
 from babel import Locale
 from flask_babel import force_locale
 
-from portal.core.formats import format_number, format_percentage
+from portal.core.formats import format_names, format_number, format_percentage
 from portal.dashboards.plotly_locale import plotly_locale
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -24,6 +24,20 @@ def test_numbers_and_percentages_follow_the_language(language, percentage, numbe
     locale = Locale.parse(language)
     assert format_percentage(98.4, locale) == percentage
     assert format_number(1234.5, locale) == number
+
+
+@pytest.mark.parametrize(("language", "three", "two"), [
+    ("en", "Ana, Ben, and Cleo", "Ana and Ben"),
+    ("es", "Ana, Ben y Cleo", "Ana y Ben"),
+    ("de", "Ana, Ben und Cleo", "Ana und Ben"),
+    ("fa", "Ana،\u200f Ben، و Cleo", "Ana و Ben"),
+    ("zh_Hans", "Ana、Ben和Cleo", "Ana和Ben"),
+])
+def test_names_are_listed_the_way_the_language_lists_them(language, three, two):
+    locale = Locale.parse(language)
+    assert format_names(["Ana", "Ben", "Cleo"], locale) == three
+    assert format_names(["Ana", "Ben"], locale) == two
+    assert format_names(["Ana"], locale) == "Ana" and format_names([], locale) == ""
 
 
 def test_percentages_show_a_decimal_only_when_there_is_one():

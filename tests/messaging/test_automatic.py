@@ -2,6 +2,8 @@
 
 from datetime import date, datetime, timedelta
 
+import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from portal.auth.models import Role
@@ -121,6 +123,30 @@ def test_event_reminder_goes_the_day_before_once_and_not_to_those_who_declined(a
     assert reminder.guardian_id == world.mum.id and "Science fair" in reminder.subject
 
 
+@pytest.mark.parametrize(("language", "sentence"), [
+    ("en", "is tomorrow, November 24, 2026, at 3:00\u202fPM."),
+    ("zh_Hans", "将于明天（2026年11月24日）15:00 举行。"),
+    ("fa", "ساعت"),
+])
+def test_event_reminder_says_where_on_a_line_of_its_own_in_the_familys_language(
+        app, language, sentence):
+    """The place was glued on with a Latin comma inside each language's sentence ("举行,
+    Hall 2。"): it is now the translated "Where:" line, and the sentence ends as written."""
+    world = school_with_families()
+    world.mum.preferred_language = language
+    now = datetime(2026, 11, 23, 15, 0)
+    event = _event(world, now + timedelta(days=1))
+    event.location = "Hall 2"
+    db.session.add(EventInvitation(event_id=event.id, guardian_id=world.mum.id,
+                                   student_id=world.ana.id, invited_at=now))
+    db.session.flush()
+    assert send_event_reminders(now) == 1
+    body = db.session.scalar(select(Message)).body_text
+    assert sentence in body and ", Hall 2" not in body and "،Hall 2" not in body
+    with force_locale(language):
+        assert body.endswith("\n" + gettext("Where: %(place)s", place="Hall 2"))
+
+
 def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp_server):
     world = school_with_families()
     term = f.make_term(world.school)
@@ -142,6 +168,9 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
     mum = by_address["mum@example.org"]
     assert all(name in mum for name in ("Ana Lopez", "Ben Lopez", "Cara Lopez"))
     assert "88 %" in mum and "Reading every day" in mum and "Staff-only plan" not in mum
+    # Maria reads Spanish: her children are listed as Spanish lists them.
+    subjects = {message["To"]: message["Subject"] for message in smtp_server.messages}
+    assert subjects["mum@example.org"].endswith("Ana Lopez, Ben Lopez y Cara Lopez")
 
 
 def test_reminders_and_digest_are_registered_periodic_jobs(app):

@@ -29,7 +29,7 @@ def test_compose_review_confirm_send_and_report(app, login_as, smtp_server):
     review = client.get(response.location).get_data(as_text=True)
     assert "2 guardians will receive this message." in review
     assert "Yes, send to all 2 guardians" in review
-    assert "Trip for Ana Lopez, Ben Lopez &amp; Cara Lopez" in review  # preview, first family
+    assert "Trip for Ana Lopez, Ben Lopez, and Cara Lopez" in review  # preview, first family
     unconfirmed = client.post(f"/messaging/campaigns/{campaign.id}/send", follow_redirects=True)
     assert "Please confirm that this goes to 2 guardians." in unconfirmed.get_data(as_text=True)
     assert db.session.scalar(select(Delivery)) is None
