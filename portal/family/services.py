@@ -99,21 +99,25 @@ def child_of_reply(*, author: User, thread: Message, feedback: Feedback | None,
         return _named_child(author, named)
     if not chosen_child_id:
         return None
-    student = db.session.scalar(visible_students(author).where(Student.id == chosen_child_id))
-    if student is not None:
-        return student
-    raise Forbidden(_("You can no longer write about this child. Choose another child, or "
-                      "the school in general."), field="student_id")
+    return _visible_child(author, chosen_child_id, Forbidden(
+        _("You can no longer write about this child. Choose another child, or the school in "
+          "general."), field="student_id"))
 
 
 def _named_child(author: User, student_id: int) -> Student:
     """Return the child a message or request names, or refuse (403) one the guardian may no
     longer see: their words stay theirs, but are no longer answered about that child."""
+    return _visible_child(author, student_id, Forbidden(
+        _("This message is about a child you can no longer see, so it can no longer be "
+          "answered about them. You can still write to the school in general with a new "
+          "request.")))
+
+
+def _visible_child(author: User, student_id: int, refusal: Forbidden) -> Student:
+    """Return the child if the guardian may see them now, else raise the refusal."""
     student = db.session.scalar(visible_students(author).where(Student.id == student_id))
     if student is None:
-        raise Forbidden(_("This message is about a child you can no longer see, so it can no "
-                          "longer be answered about them. You can still write to the school "
-                          "in general with a new request."))
+        raise refusal
     return student
 
 
