@@ -42,9 +42,14 @@ class EventDetails:
     # A value given for a field this kind does not use (from an old form or a hand-made
     # one) is ignored, not refused, and the page says so (not_kept_notes).
     @property
+    def booked_by_slot(self) -> bool:
+        """True for a kind of event families book a slot of (a conference)."""
+        return self.kind in EventKind.BOOKED_BY_SLOT
+
+    @property
     def rsvp_not_kept(self) -> bool:
         """True when answers are asked of an event booked by slot (a conference)."""
-        return self.rsvp_requested and self.kind in EventKind.BOOKED_BY_SLOT
+        return self.rsvp_requested and self.booked_by_slot
 
     @property
     def capacity_not_kept(self) -> bool:
@@ -60,8 +65,7 @@ class EventDetails:
     @property
     def booking_close_not_kept(self) -> bool:
         """True when a booking close is given for an event that is not booked by slot."""
-        return (self.booking_closes_local is not None
-                and self.kind not in EventKind.BOOKED_BY_SLOT)
+        return self.booking_closes_local is not None and not self.booked_by_slot
 
 
 def not_kept_notes(details: EventDetails) -> list[str]:
