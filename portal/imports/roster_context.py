@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import Table, select
 
 from portal.auth.models import User
 from portal.core.time import utcnow
+from portal.core.urls import MAX_INTEGER
 from portal.extensions import db
-from portal.imports.bulk import delete_rows, insert_rows, load_rows, update_rows
+from portal.imports.bulk import CHUNK, delete_rows, insert_rows, load_rows, update_rows
 from portal.imports.csvfiles import ImportFailed, RowError
 from portal.imports.roster_records import Record, Roster
 from portal.people.models import (
@@ -113,11 +114,17 @@ def by_key(rows: list[dict], kind: str, named: set[str]) -> dict:
 
 
 def _stored(table: Table, kind: str, named: set[str]) -> list[tuple[str, dict]]:
-    """_keyed over the table, reading only the rows with a sourcedId or named by the roster."""
-    ids = [int(key.rsplit("-", 1)[1]) for key in named
-           if key.startswith(f"portal-{kind}-") and key.rsplit("-", 1)[1].isdecimal()]
-    return _keyed(load_rows(table, or_(table.c.sourced_id.is_not(None), table.c.id.in_(ids))),
-                  kind, named)
+    """_keyed over the table, reading only the rows with a sourcedId or named by the roster
+    (the portal's own export of a district names tens of thousands: read CHUNK at a time,
+    within every database's limit of parameters a statement)."""
+    numbers = (key.rsplit("-", 1)[1] for key in named if key.startswith(f"portal-{kind}-"))
+    ids = sorted({int(number) for number in numbers
+                  if number.isdecimal() and 0 < int(number) <= MAX_INTEGER})
+    rows = load_rows(table, table.c.sourced_id.is_not(None))
+    for start in range(0, len(ids), CHUNK):
+        rows += load_rows(table, table.c.sourced_id.is_(None),
+                          table.c.id.in_(ids[start:start + CHUNK]))
+    return _keyed(rows, kind, named)
 
 
 def _by_sourced_id(table: Table, kind: str, named: set[str]) -> dict:

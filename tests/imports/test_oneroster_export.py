@@ -1,5 +1,6 @@
 """`flask export oneroster DIR`: a valid 1.1 set; import → export → import gives the same data."""
 
+import pytest
 from sqlalchemy import func, select
 
 from portal.auth.models import Role, User
@@ -69,11 +70,15 @@ def _counts() -> dict:
             for model in (School, Student, Guardian, StudentGuardian, Section, Enrollment, User)}
 
 
+@pytest.mark.parametrize("chunk", [5_000, 1])
 def test_a_school_typed_in_by_hand_exported_and_imported_back_is_updated_not_copied(
-        app, tmp_path):
+        app, tmp_path, monkeypatch, chunk):
     """The export names hand-typed records `portal-<kind>-<id>`; importing it back (after an
     edit in a spreadsheet) updates those records. It made a second school with every
-    student again and moved the staff into it."""
+    student again and moved the staff into it. The records it names are read a chunk at a
+    time (a district's 72,856 guardians in one statement were more parameters than
+    PostgreSQL takes, and the import failed): with chunks of one, every chunk is read."""
+    monkeypatch.setattr("portal.imports.roster_context.CHUNK", chunk)
     room = classroom()
     db.session.commit()
     before = _counts()
@@ -87,3 +92,23 @@ def test_a_school_typed_in_by_hand_exported_and_imported_back_is_updated_not_cop
     assert db.session.get(Student, room.student.id).first_name == "Tomas"
     assert db.session.get(User, room.teacher.id).school_id == room.school.id
     assert db.session.get(User, room.admin.id).school_id == room.school.id
+
+
+def test_a_portal_id_out_of_any_range_is_a_new_record_not_a_crash(app, tmp_path):
+    """`portal-student-99999999999999999999` is no record of the portal (no id is that
+    large): the roster's row is a new student, as any other unknown sourcedId."""
+    classroom()
+    db.session.commit()
+    assert cli(app, "export", "oneroster", str(tmp_path / "out")).exit_code == 0
+    users = tmp_path / "out" / "users.csv"
+    lines = users.read_text().splitlines()
+    student = next(line for line in lines if line.startswith("portal-student-"))
+    _, rest = student.split(",", 1)
+    fields = rest.split(",")
+    fields[7], fields[10] = "Huge", "S999999"  # givenName, identifier
+    lines.append(",".join(["portal-student-99999999999999999999", *fields]))
+    users.write_text("\n".join(lines) + "\n")
+    result = cli(app, "import", "oneroster", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    huge = db.session.scalar(select(Student).where(Student.first_name == "Huge"))
+    assert huge.sourced_id == "portal-student-99999999999999999999"
