@@ -1,5 +1,6 @@
 """Automatic updates: same-day absence notice, new risk flag notice, event reminders."""
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
 from babel.dates import format_date, format_time
@@ -11,6 +12,7 @@ from portal.auth.models import User
 from portal.core.bulk import among
 from portal.core.codes import word_of
 from portal.core.formats import format_day
+from portal.core.jobs import checkpointed
 from portal.core.locale import language_of
 from portal.core.permissions import informed_link_condition
 from portal.core.time import to_local, to_utc, today_in, utcnow
@@ -127,9 +129,12 @@ def _tell_family_of_flag(student: Student) -> None:
                         body_text=body, student=student)
 
 
-def send_event_reminders(now: datetime | None = None) -> int:
+def send_event_reminders(now: datetime | None = None, *,
+                         checkpoint: Callable[[], object] | None = None) -> int:
     """Remind invited guardians with a place (not those who declined or wait for one) of
-    events starting tomorrow, once each: the invitation's reminded_at records it."""
+    events starting tomorrow, once each: the invitation's reminded_at records it.
+    `checkpoint` (the job's commit) is called every few hundred invitations (a district's
+    evening invites every family)."""
     now = now or utcnow()
     rows = db.session.execute(
         select(EventInvitation, Event, School)
@@ -140,7 +145,7 @@ def send_event_reminders(now: datetime | None = None) -> int:
                EventInvitation.rsvp.is_(None) | EventInvitation.rsvp.in_(("yes", "maybe")))
     ).all()
     sent = 0
-    for invitation, event, school in rows:
+    for invitation, event, school in checkpointed(rows, checkpoint):
         starts = to_local(event.starts_at, school.timezone)
         day_before = starts.date() - timedelta(days=1)
         if day_before != to_local(now, school.timezone).date() or (

@@ -67,7 +67,7 @@ def mail_sink(port: int | None) -> None:
 @with_appcontext
 def weekly_alert(any_day: bool) -> None:
     """Queue the weekly family message (the alert, joined with the digest)."""
-    sent = send_weekly_digests(any_day=any_day)
+    sent = send_weekly_digests(any_day=any_day, checkpoint=db.session.commit)
     db.session.commit()
     click.echo(f"weekly alert: queued {sent} messages")
 

@@ -8,6 +8,7 @@ second message: when a child has something to act on, the message opens with the
 family who turned the digest off still gets the alert, and the reverse.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from portal.core.formats import format_day, format_moment, format_names, format_number
+from portal.core.jobs import checkpointed
 from portal.core.models import Visibility
 from portal.core.permissions import family_child_condition
 from portal.core.time import to_local, to_utc, utcnow
@@ -129,16 +131,19 @@ def weekly_message_for(guardian: Guardian, children: list[Student], school: Scho
 DIGEST_WEEKDAY, DIGEST_HOUR = 4, 16  # Friday, 16:00
 
 
-def _digest_due(guardian: Guardian, school: School, now: datetime, *, any_day: bool) -> bool:
+def _weekly_time(school: School, now: datetime, *, any_day: bool) -> bool:
+    """Whether the school's weekly message time has come (any time with `any_day`)."""
     local = to_local(now, school.timezone)
-    if not any_day and (local.weekday() != DIGEST_WEEKDAY or local.hour < DIGEST_HOUR):
-        return False
-    already = db.session.scalar(select(Message.id).where(
-        Message.guardian_id == guardian.id,
+    return any_day or (local.weekday() == DIGEST_WEEKDAY and local.hour >= DIGEST_HOUR)
+
+
+def _had_this_week(now: datetime) -> set[int]:
+    """The guardians who had a weekly message (alert or digest) in the last six days: one
+    query for the run, not one a family."""
+    return set(db.session.scalars(select(Message.guardian_id).distinct().where(
         Message.kind.in_((UpdateKind.PROGRESS, UpdateKind.ALERT)),
         Message.campaign_id.is_(None), Message.sender_user_id.is_(None),
-        Message.created_at >= now - timedelta(days=6)).limit(1))
-    return already is None
+        Message.created_at >= now - timedelta(days=6))))
 
 
 def digest_families(guardian_id: int | None = None) -> list[tuple[Guardian, list[Student]]]:
@@ -181,16 +186,30 @@ def preview_digest(guardian: Guardian, now: datetime | None = None) -> tuple | N
     return (when, message.subject, message.body) if message else None
 
 
-def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False) -> int:
+def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False,
+                        checkpoint: Callable[[], object] | None = None) -> int:
     """Queue this week's message for every guardian whose school's weekly time has come
-    (or, with `any_day`, every guardian who has had none in the last six days)."""
-    now = now or utcnow()
-    families = digest_families()
+    (or, with `any_day`, every guardian who has had none in the last six days).
+
+    `checkpoint` (the job's commit) is called every few hundred families (checkpointed):
+    a district's Friday is tens of thousands of messages.
+    """
+    return queue_weekly_messages(digest_families(), now or utcnow(), any_day=any_day,
+                                 checkpoint=checkpoint)
+
+
+def queue_weekly_messages(families: list[tuple[Guardian, list[Student]]], now: datetime, *,
+                          any_day: bool = False,
+                          checkpoint: Callable[[], object] | None = None) -> int:
+    """send_weekly_digests for these families (digest_families'); return how many were
+    queued."""
+    had = _had_this_week(now)
+    schools = {school.id: school for school in db.session.scalars(select(School))}
     alerted: dict[int, set[int]] = {}
     sent = 0
-    for guardian, children in families:
-        school = db.session.get(School, guardian.school_id)
-        if not _digest_due(guardian, school, now, any_day=any_day):
+    for guardian, children in checkpointed(families, checkpoint):
+        school = schools[guardian.school_id]
+        if guardian.id in had or not _weekly_time(school, now, any_day=any_day):
             continue
         if school.id not in alerted:
             alerted[school.id] = _alert_guardian_ids(school, families)

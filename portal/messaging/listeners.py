@@ -19,14 +19,15 @@ def _on_students_flagged(sender, assessments=(), **extra) -> None:
 
 
 def run_event_reminders() -> None:
-    """Send tomorrow's event reminders and commit them."""
-    send_event_reminders()
+    """Send tomorrow's event reminders, committing them a batch at a time."""
+    send_event_reminders(checkpoint=db.session.commit)
     db.session.commit()
 
 
 def run_weekly_digests() -> None:
-    """Queue the weekly messages (alert and digest) whose time has come and commit them."""
-    send_weekly_digests()
+    """Queue the weekly messages (alert and digest) whose time has come, committing them a
+    batch at a time."""
+    send_weekly_digests(checkpoint=db.session.commit)
     db.session.commit()
 
 

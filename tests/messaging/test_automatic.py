@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.auth.models import Role
 from portal.core.jobs import registered_jobs
@@ -13,6 +13,8 @@ from portal.core.signals import attendance_recorded, students_flagged
 from portal.core.time import today_in, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
+from portal.messaging import automatic as automatic_module
+from portal.messaging import digest as digest_module
 from portal.messaging.automatic import send_event_reminders
 from portal.messaging.digest import send_weekly_digests
 from portal.messaging.models import Delivery, Message, NotificationPreference
@@ -171,6 +173,65 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
     # Maria reads Spanish: her children are listed as Spanish lists them.
     subjects = {message["To"]: message["Subject"] for message in smtp_server.messages}
     assert subjects["mum@example.org"].endswith("Ana Lopez, Ben Lopez y Cara Lopez")
+
+
+def test_a_weekly_run_that_fails_halfway_keeps_the_families_done_and_the_next_run_ends_it(
+        app, monkeypatch):
+    """The job commits a batch of families at a time (a district's Friday is 72,000): a
+    failure loses only the batch it was in, and the next hourly run sends the others, none
+    twice. Batches of one here."""
+    world = school_with_families()
+    db.session.commit()
+    monkeypatch.setattr("portal.core.jobs.CHECKPOINT_EVERY", 1)
+    real = digest_module.notify_guardian
+    failing = _fails_at_second_call(real)
+    monkeypatch.setattr(digest_module, "notify_guardian", failing)
+    friday_afternoon = datetime(2026, 11, 27, 17)
+    with pytest.raises(RuntimeError):
+        send_weekly_digests(friday_afternoon, checkpoint=db.session.commit)
+    db.session.rollback()
+    first = set(db.session.scalars(select(Message.guardian_id)))
+    assert first == {failing.calls[0]}  # the family done before the failure kept its message
+    monkeypatch.setattr(digest_module, "notify_guardian", real)
+    assert send_weekly_digests(friday_afternoon + timedelta(hours=1),
+                               checkpoint=db.session.commit) == 1
+    db.session.commit()
+    received = list(db.session.scalars(select(Message.guardian_id)))
+    assert sorted(received) == sorted({world.mum.id, world.gran.id})  # each once
+
+
+def test_reminders_that_fail_halfway_keep_those_sent_and_the_next_run_sends_the_rest(
+        app, monkeypatch):
+    world = school_with_families()
+    now = datetime(2026, 11, 23, 15, 0)
+    event = _event(world, now + timedelta(days=1))
+    for guardian in (world.mum, world.gran):
+        db.session.add(EventInvitation(event_id=event.id, guardian_id=guardian.id,
+                                       invited_at=now))
+    db.session.commit()
+    monkeypatch.setattr("portal.core.jobs.CHECKPOINT_EVERY", 1)
+    real = automatic_module.notify_guardian
+    monkeypatch.setattr(automatic_module, "notify_guardian", _fails_at_second_call(real))
+    with pytest.raises(RuntimeError):
+        send_event_reminders(now, checkpoint=db.session.commit)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 1
+    monkeypatch.setattr(automatic_module, "notify_guardian", real)
+    assert send_event_reminders(now + timedelta(hours=1), checkpoint=db.session.commit) == 1
+    assert sorted(db.session.scalars(select(Message.guardian_id))) == sorted(
+        [world.mum.id, world.gran.id])
+
+
+def _fails_at_second_call(real):
+    calls = []
+
+    def notify(**kwargs):
+        calls.append(kwargs["guardian"].id)
+        if len(calls) == 2:
+            raise RuntimeError("the mail queue is down")
+        return real(**kwargs)
+    notify.calls = calls
+    return notify
 
 
 def test_reminders_and_digest_are_registered_periodic_jobs(app):
