@@ -54,6 +54,13 @@ def _rows(run: dict) -> list[tuple[str, str, str]]:
                      f"{retention['people']:,} people in {retention['seconds']} s "
                      f"({retention['ms_per_person']} ms each; one erasure on request "
                      f"{retention['one_erasure_seconds']} s)", ""))
+    if "weekly_digest" in run:  # results written before the twenty-first session have none
+        digest = run["weekly_digest"]
+        rows.append(("Weekly message (alert and digest), sampled families",
+                     f"{digest['sampled']:,} in {digest['seconds']} s ({digest['ms_per_family']} "
+                     f"ms and {digest['queries_per_family']} statements each); all "
+                     f"{digest['families']:,} ≈ {digest['projected_all_families_minutes']} min",
+                     ""))
     return rows
 
 

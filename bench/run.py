@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from bench.delivery import measure_campaign
+from bench.digest import measure_weekly_digest
 from bench.district import (
     fresh_database,
     keep_district,
@@ -87,6 +88,8 @@ def measure_size(students: int, url: str, args: argparse.Namespace) -> dict:
                                               args.workers)
         print("  retention…", flush=True)
         result["retention"] = measure_retention(max(2, students // LEAVERS_PER))
+        print("  weekly messages…", flush=True)
+        result["weekly_digest"] = measure_weekly_digest(min(args.digest_sample, students))
         db.session.remove()
     print("  OneRoster import…", flush=True)
     import_url = _import_url(url)
@@ -108,6 +111,8 @@ def main() -> None:
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2, 4],
                         help="Worker processes of each delivery run.")
     parser.add_argument("--requests", type=int, default=20, help="Requests per page.")
+    parser.add_argument("--digest-sample", type=int, default=2000,
+                        help="Families whose weekly message is queued and timed.")
     parser.add_argument("--output", default="bench/results.json")
     parser.add_argument("--keep", action="store_true",
                         help="Keep each generated district as a template database "

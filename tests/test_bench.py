@@ -31,7 +31,7 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
     output = tmp_path / "results.json"
     monkeypatch.setattr("sys.argv", [
         "bench", "--sizes", "12", "--database-url", f"sqlite:///{tmp_path / 'bench.db'}",
-        "--delivery-sample", "6", "--workers", "1", "--requests", "3",
+        "--delivery-sample", "6", "--workers", "1", "--requests", "3", "--digest-sample", "5",
         "--output", str(output)])
     run.main()
     results = json.loads(output.read_text())
@@ -104,6 +104,11 @@ def test_the_benchmark_measures_a_tiny_district_and_writes_the_results(tmp_path,
             f"THEN 1 ELSE 0 END) FROM deliveries WHERE campaign_id NOT IN (SELECT id {kept})"))
         emailed, untouched = newsletters.one()
         assert emailed > 6 and untouched == emailed
+    # The weekly message of a sample of families, queued as the job does, and the projection.
+    digest = measured["weekly_digest"]
+    assert digest["sampled"] == min(5, digest["families"]) and digest["families"] > 5
+    assert digest["queued"] >= 1 and digest["queries_per_family"] > 1
+    assert digest["projected_all_families_minutes"] >= 0
     # The retention run erases the leavers and their families but the one erased on request.
     retention = measured["retention"]
     assert retention["failed"] == 0 and retention["people"] >= 1 and retention["seconds"] > 0
