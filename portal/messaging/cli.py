@@ -76,7 +76,7 @@ def weekly_alert(any_day: bool) -> None:
 @with_appcontext
 def attendance_nudges() -> None:
     """Send the attendance nudges that are due (the worker also runs this daily)."""
-    nudged = send_attendance_nudges()
+    nudged = send_attendance_nudges(checkpoint=db.session.commit)
     db.session.commit()
     click.echo(f"attendance nudges: {nudged} students' families told")
 

@@ -32,8 +32,8 @@ def run_weekly_digests() -> None:
 
 
 def run_attendance_nudges() -> None:
-    """Send the attendance nudges that are due and commit them."""
-    send_attendance_nudges()
+    """Send the attendance nudges that are due, committing them a school at a time."""
+    send_attendance_nudges(checkpoint=db.session.commit)
     db.session.commit()
 
 

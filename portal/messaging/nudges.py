@@ -8,6 +8,7 @@ hears at most one nudge (of either level) per `nudge_repeat_days`. The daily job
 `send_attendance_nudges()`; messages wait for the sending window like any update.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from statistics import median
 
@@ -15,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, true
 
+from portal.core.jobs import checkpointed
 from portal.core.time import today_in, utcnow
 from portal.extensions import db
 from portal.messaging.automatic import informed_guardians
@@ -132,9 +134,11 @@ def nudge_school(school: School, now: datetime) -> int:
     return nudged
 
 
-def send_attendance_nudges(now: datetime | None = None) -> int:
-    """Nudge every school's families whose child passed a threshold; return how many students."""
+def send_attendance_nudges(now: datetime | None = None, *,
+                           checkpoint: Callable[[], object] | None = None) -> int:
+    """Nudge every school's families whose child passed a threshold; return how many students.
+    `checkpoint` (the job's commit) is called after each school (checkpointed)."""
     now = now or utcnow()
     schools = db.session.scalars(select(School).where(
-        School.attendance_nudges_enabled.is_(true())).order_by(School.id))
-    return sum(nudge_school(school, now) for school in schools)
+        School.attendance_nudges_enabled.is_(true())).order_by(School.id)).all()
+    return sum(nudge_school(school, now) for school in checkpointed(schools, checkpoint, 1))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.auth.models import Role
 from portal.core.jobs import registered_jobs
 from portal.extensions import db
+from portal.messaging import nudges as nudges_module
 from portal.messaging.models import AttendanceNudge, Message, NotificationPreference
 from portal.messaging.nudge_texts import TEXTS, nudge_text
 from portal.messaging.nudges import eligible_families, send_attendance_nudges
@@ -145,3 +146,26 @@ def test_every_nudge_is_short_plain_and_says_the_family_can_help(level, language
     assert not readability.too_long, readability
     if language == "en":
         assert readability.grade <= 5 and "You can help." in body
+
+
+def test_a_run_that_fails_at_a_later_school_keeps_the_nudges_of_the_schools_before(
+        app, monkeypatch):
+    """The daily job commits a school at a time: a failure at the second school keeps the
+    first's nudges (the next day's run carries on where it failed, nobody nudged twice)."""
+    world = family_world()
+    _days(world, world.jaden, total=40, absent=3)
+    later = f.make_school()
+    db.session.commit()
+    real = nudges_module.nudge_school
+
+    def failing_later(school, now):
+        if school.id == later.id:
+            raise RuntimeError("the database went away")
+        return real(school, now)
+
+    monkeypatch.setattr(nudges_module, "nudge_school", failing_later)
+    with pytest.raises(RuntimeError):
+        send_attendance_nudges(NOW, checkpoint=db.session.commit)
+    db.session.rollback()
+    assert [nudge.student_id for nudge in db.session.scalars(select(AttendanceNudge))] == [
+        world.jaden.id]
