@@ -40,6 +40,27 @@ def test_persian_family_pages_are_right_to_left_with_persian_numbers(app, login_
     assert "۷۳%" in child or "۸۱%" in child  # grades in Persian digits
 
 
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def test_persian_pages_count_in_persian_digits_and_isolate_what_the_school_typed(
+        app, login_as):
+    """Counts and grade levels were written in Latin digits beside Persian percentages; text
+    typed by staff in another script (an absence's reason in English) ran into the Persian
+    around it (its full stop at the wrong end): it is isolated, its direction its own."""
+    families = _persian_family()
+    client = login_as(families.parent)
+    grade = str(families.child.grade_level).translate(PERSIAN_DIGITS)
+    home = client.get("/family/").get_data(as_text=True)
+    assert f"پایه {grade}" in home and f"پایه {families.child.grade_level}" not in home
+    child = client.get(f"/family/children/{families.child.id}").get_data(as_text=True)
+    absences = sum(1 for offset in range(0, 30, 7)
+                   if (families.term.starts_on + timedelta(days=offset)).weekday() < 5)
+    assert f"<dd>{str(absences).translate(PERSIAN_DIGITS)}</dd>" in child
+    assert "<bdi>A medical appointment at the hospital across town</bdi>" in child
+    assert "<bdi>Lincoln High</bdi>" in child
+
+
 def test_stylesheets_use_start_and_end_not_left_and_right():
     sheets = [path for path in (ROOT / "static" / "css").glob("*.css")
               if path.name != "plotly-rules.css"]  # Plotly's own rules, positioned by Plotly

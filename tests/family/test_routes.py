@@ -108,10 +108,10 @@ def test_child_page_shows_grades_per_subject_and_period(app, login_as):
     db.session.commit()
     html = login_as(families.parent).get(f"/family/children/{families.child.id}").get_data(
         as_text=True)
-    assert "<td>Mathematics</td><td>Q1</td><td>75%" in html
+    assert '<td dir="auto">Mathematics</td><td dir="auto">Q1</td><td>75%' in html
     assert "average of 2 marks" in html
-    assert "<td>Mathematics</td><td>Q2</td><td>91%" in html
-    assert "<td>Science</td><td>Q1</td><td>64%" in html
+    assert '<td dir="auto">Mathematics</td><td dir="auto">Q2</td><td>91%' in html
+    assert '<td dir="auto">Science</td><td dir="auto">Q1</td><td>64%' in html
     assert "12%" not in html
 
 
