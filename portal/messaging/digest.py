@@ -20,6 +20,7 @@ from portal.core.formats import format_day, format_moment, format_names, format_
 from portal.core.jobs import checkpointed
 from portal.core.models import Visibility
 from portal.core.permissions import family_child_condition
+from portal.core.templating import number
 from portal.core.time import to_local, to_utc, utcnow
 from portal.events.models import Event, EventInvitation
 from portal.extensions import db
@@ -40,7 +41,8 @@ def _child_section(student: Student, since) -> list[str]:
     """The child's lines, numbers and dates written in the current locale's way."""
     locale = get_locale()
     week = attendance_summary(student, since=since)
-    lines = [_("%(name)s (grade %(level)s)", name=student.display_name, level=student.grade_level)]
+    lines = [_("%(name)s (grade %(level)s)", name=student.display_name,
+               level=number(student.grade_level))]
     if week["days"]:
         lines.append(_("Attendance this week: %(rate)s %% (%(absences)d absences)",
                        rate=format_number(week["rate"], locale, 1), absences=week["absences"]))

@@ -175,6 +175,16 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
     assert subjects["mum@example.org"].endswith("Ana Lopez, Ben Lopez y Cara Lopez")
 
 
+def test_a_persian_familys_digest_writes_each_childs_grade_in_persian_digits(app):
+    world = school_with_families()
+    world.mum.preferred_language = "fa"
+    assert send_weekly_digests(datetime(2026, 11, 27, 17)) == 2
+    body = db.session.scalar(select(Message.body_text).where(Message.guardian_id == world.mum.id))
+    with force_locale("fa"):
+        line = gettext("%(name)s (grade %(level)s)", name="Ana Lopez", level="۹")
+    assert line in body and "(grade 9)" not in body and " 9)" not in body
+
+
 def test_a_weekly_run_that_fails_halfway_keeps_the_families_done_and_the_next_run_ends_it(
         app, monkeypatch):
     """The job commits a batch of families at a time (a district's Friday is 72,000): a
