@@ -56,7 +56,10 @@ def test_persian_pages_count_in_persian_digits_and_isolate_what_the_school_typed
     child = client.get(f"/family/children/{families.child.id}").get_data(as_text=True)
     absences = sum(1 for offset in range(0, 30, 7)
                    if (families.term.starts_on + timedelta(days=offset)).weekday() < 5)
+    days = sum(1 for offset in range(30)
+               if (families.term.starts_on + timedelta(days=offset)).weekday() < 5)
     assert f"<dd>{str(absences).translate(PERSIAN_DIGITS)}</dd>" in child
+    assert f"<dd>{str(days).translate(PERSIAN_DIGITS)}</dd>" in child  # school days
     assert "<bdi>A medical appointment at the hospital across town</bdi>" in child
     assert "<bdi>Lincoln High</bdi>" in child
 
