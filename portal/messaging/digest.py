@@ -196,7 +196,11 @@ def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False,
     `checkpoint` (the job's commit) is called every few hundred families (checkpointed):
     a district's Friday is tens of thousands of messages.
     """
-    return queue_weekly_messages(digest_families(), now or utcnow(), any_day=any_day,
+    now = now or utcnow()
+    if not any_day and not any(_weekly_time(school, now, any_day=False)
+                               for school in db.session.scalars(select(School))):
+        return 0  # the hourly job, on any other hour of the week: no family read
+    return queue_weekly_messages(digest_families(), now, any_day=any_day,
                                  checkpoint=checkpoint)
 
 

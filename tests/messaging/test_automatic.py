@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
+from sqlalchemy import event as sql_event
 from sqlalchemy import func, select
 
 from portal.auth.models import Role
@@ -160,7 +161,18 @@ def test_weekly_digest_is_one_email_per_guardian_covering_all_children(app, smtp
     db.session.add(Intervention(student_id=world.cara.id, reason="r", goal="Staff-only plan",
                                 opened_on=utcnow().date()))
     thursday, friday_afternoon = datetime(2026, 11, 26, 17), datetime(2026, 11, 27, 17)
-    assert send_weekly_digests(thursday) == 0
+    statements = []
+
+    def seen(*args):
+        statements.append(args)
+
+    db.session.flush()
+    sql_event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert send_weekly_digests(thursday) == 0
+    finally:
+        sql_event.remove(db.engine, "before_cursor_execute", seen)
+    assert len(statements) == 1  # the schools' time zones; no family read on a Thursday
     assert send_weekly_digests(friday_afternoon) == 2
     assert send_weekly_digests(friday_afternoon + timedelta(hours=1)) == 0
     db.session.commit()
