@@ -8,6 +8,7 @@ second message: when a child has something to act on, the message opens with the
 family who turned the digest off still gets the alert, and the reverse.
 """
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -208,19 +209,23 @@ def queue_weekly_messages(families: list[tuple[Guardian, list[Student]]], now: d
                           any_day: bool = False,
                           checkpoint: Callable[[], object] | None = None) -> int:
     """send_weekly_digests for these families (digest_families'); return how many were
-    queued."""
+    queued. Who is due, and whom each school's alert goes to, is worked out before the first
+    checkpoint: a commit expires the families read, and going over them all again for each
+    school would read every one of them back (72,000 statements a school)."""
     had = _had_this_week(now)
     schools = {school.id: school for school in db.session.scalars(select(School))}
-    alerted: dict[int, set[int]] = {}
+    due = [(guardian, children) for guardian, children in families if guardian.id not in had
+           and _weekly_time(schools[guardian.school_id], now, any_day=any_day)]
+    by_school = defaultdict(list)
+    for guardian, children in due:
+        by_school[guardian.school_id].append((guardian, children))
+    alerted = {guardian_id for school_id, members in by_school.items()
+               for guardian_id in _alert_guardian_ids(schools[school_id], members)}
     sent = 0
-    for guardian, children in checkpointed(families, checkpoint):
+    for guardian, children in checkpointed(due, checkpoint):
         school = schools[guardian.school_id]
-        if guardian.id in had or not _weekly_time(school, now, any_day=any_day):
-            continue
-        if school.id not in alerted:
-            alerted[school.id] = _alert_guardian_ids(school, families)
         message = weekly_message_for(guardian, children, school, now,
-                                     with_alert=guardian.id in alerted[school.id])
+                                     with_alert=guardian.id in alerted)
         if message is None:
             continue
         only_child = children[0] if len(children) == 1 else None
