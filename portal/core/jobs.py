@@ -5,7 +5,7 @@ run is kept in the database and claimed with a conditional update, so several wo
 never run the same job twice for the same slot.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -32,6 +32,14 @@ def checkpointed(items: Iterable[T], checkpoint: Callable[[], object] | None,
         yield item
         if checkpoint is not None and number % every == 0:
             checkpoint()
+
+
+def batches(items: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]]:
+    """Yield the items `size` (CHECKPOINT_EVERY) at a time, for a job that reads each batch's
+    records when it starts and commits when it ends."""
+    size = size or CHECKPOINT_EVERY
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 class JobRun(db.Model):

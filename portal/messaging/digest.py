@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from portal.core.formats import format_day, format_moment, format_names, format_number
-from portal.core.jobs import checkpointed
+from portal.core.jobs import batches
 from portal.core.models import Visibility
 from portal.core.permissions import family_child_condition
 from portal.core.templating import number
@@ -149,19 +149,29 @@ def _had_this_week(now: datetime) -> set[int]:
         Message.created_at >= now - timedelta(days=6))))
 
 
-def digest_families(guardian_id: int | None = None) -> list[tuple[Guardian, list[Student]]]:
-    """Return each guardian (or only this one) with the children their digest covers."""
+def digest_families(guardian_ids: list[int] | None = None) -> list[tuple[Guardian, list[Student]]]:
+    """Return each guardian (or only these) with the children their digest covers."""
     stmt = (select(Guardian, Student)
             .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
             .join(Student, Student.id == StudentGuardian.student_id)
             .where(family_child_condition())
             .order_by(Guardian.id, Student.first_name))
-    if guardian_id is not None:
-        stmt = stmt.where(Guardian.id == guardian_id)
+    if guardian_ids is not None:
+        stmt = stmt.where(Guardian.id.in_(guardian_ids))
     families: dict[int, tuple[Guardian, list[Student]]] = {}
     for guardian, student in db.session.execute(stmt).all():
         families.setdefault(guardian.id, (guardian, []))[1].append(student)
     return list(families.values())
+
+
+def weekly_family_ids() -> list[tuple[int, int]]:
+    """(guardian id, school id) of every guardian digest_families covers, by id: a
+    district's 72,000 families as numbers, their records read a batch at a time."""
+    return [(guardian_id, school_id) for guardian_id, school_id in db.session.execute(
+        select(Guardian.id, Guardian.school_id).distinct()
+        .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+        .join(Student, Student.id == StudentGuardian.student_id)
+        .where(family_child_condition()).order_by(Guardian.id))]
 
 
 def next_digest_time(school: School, now: datetime) -> datetime:
@@ -179,7 +189,7 @@ def _alert_guardian_ids(school: School, families: list) -> set[int]:
 
 def preview_digest(guardian: Guardian, now: datetime | None = None) -> tuple | None:
     """Return (when, subject, text) of the guardian's next weekly message, or None if none."""
-    families = digest_families(guardian.id)
+    families = digest_families([guardian.id])
     if not families:
         return None
     school = db.session.get(School, guardian.school_id)
@@ -194,37 +204,48 @@ def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False,
     """Queue this week's message for every guardian whose school's weekly time has come
     (or, with `any_day`, every guardian who has had none in the last six days).
 
-    `checkpoint` (the job's commit) is called every few hundred families (checkpointed):
-    a district's Friday is tens of thousands of messages.
+    `checkpoint` (the job's commit) is called after every batch of a few hundred families
+    (queue_weekly_messages): a district's Friday is tens of thousands of messages.
     """
     now = now or utcnow()
-    if not any_day and not any(_weekly_time(school, now, any_day=False)
-                               for school in db.session.scalars(select(School))):
-        return 0  # the hourly job, on any other hour of the week: no family read
-    return queue_weekly_messages(digest_families(), now, any_day=any_day,
-                                 checkpoint=checkpoint)
-
-
-def queue_weekly_messages(families: list[tuple[Guardian, list[Student]]], now: datetime, *,
-                          any_day: bool = False,
-                          checkpoint: Callable[[], object] | None = None) -> int:
-    """send_weekly_digests for these families (digest_families'); return how many were
-    queued. Who is due, and whom each school's alert goes to, is worked out before the first
-    checkpoint: a commit expires the families read, and going over them all again for each
-    school would read every one of them back (72,000 statements a school)."""
-    had = _had_this_week(now)
     schools = {school.id: school for school in db.session.scalars(select(School))}
-    due = [(guardian, children) for guardian, children in families if guardian.id not in had
-           and _weekly_time(schools[guardian.school_id], now, any_day=any_day)]
+    if not any_day and not any(_weekly_time(school, now, any_day=False)
+                               for school in schools.values()):
+        return 0  # the hourly job, on any other hour of the week: no family read
+    had = _had_this_week(now)
+    due = [guardian_id for guardian_id, school_id in weekly_family_ids()
+           if guardian_id not in had and _weekly_time(schools[school_id], now, any_day=any_day)]
+    return queue_weekly_messages(due, now, checkpoint=checkpoint)
+
+
+def queue_weekly_messages(guardian_ids: list[int], now: datetime, *,
+                          checkpoint: Callable[[], object] | None = None) -> int:
+    """Queue the weekly message of these guardians; return how many were queued.
+
+    They go a batch at a time (core.jobs.batches): each batch's families are read when it
+    starts and `checkpoint` (the job's commit) is called when it ends, so a district's
+    72,000 families are never all in memory, a failure loses one batch, and nothing is read
+    back after a commit (a commit expires what the session read).
+    """
+    sent = 0
+    for batch in batches(guardian_ids):
+        sent += _queue_batch(digest_families(list(batch)), now)
+        if checkpoint is not None:
+            checkpoint()
+    return sent
+
+
+def _queue_batch(families: list[tuple[Guardian, list[Student]]], now: datetime) -> int:
+    """Queue the weekly message of these families (one batch); return how many."""
     by_school = defaultdict(list)
-    for guardian, children in due:
+    for guardian, children in families:
         by_school[guardian.school_id].append((guardian, children))
+    schools = {school_id: db.session.get(School, school_id) for school_id in by_school}
     alerted = {guardian_id for school_id, members in by_school.items()
                for guardian_id in _alert_guardian_ids(schools[school_id], members)}
     sent = 0
-    for guardian, children in checkpointed(due, checkpoint):
-        school = schools[guardian.school_id]
-        message = weekly_message_for(guardian, children, school, now,
+    for guardian, children in families:
+        message = weekly_message_for(guardian, children, schools[guardian.school_id], now,
                                      with_alert=guardian.id in alerted)
         if message is None:
             continue
