@@ -140,13 +140,16 @@ def _weekly_time(school: School, now: datetime, *, any_day: bool) -> bool:
     return any_day or (local.weekday() == DIGEST_WEEKDAY and local.hour >= DIGEST_HOUR)
 
 
-def _had_this_week(now: datetime) -> set[int]:
-    """The guardians who had a weekly message (alert or digest) in the last six days: one
-    query for the run, not one a family."""
-    return set(db.session.scalars(select(Message.guardian_id).distinct().where(
+def _had_this_week(now: datetime, guardian_ids: list[int] | None = None) -> set[int]:
+    """The guardians (of these, if given) who had a weekly message (alert or digest) in the
+    last six days: one query for the run or the batch, not one a family."""
+    statement = select(Message.guardian_id).distinct().where(
         Message.kind.in_((UpdateKind.PROGRESS, UpdateKind.ALERT)),
         Message.campaign_id.is_(None), Message.sender_user_id.is_(None),
-        Message.created_at >= now - timedelta(days=6))))
+        Message.created_at >= now - timedelta(days=6))
+    if guardian_ids is not None:
+        statement = statement.where(Message.guardian_id.in_(guardian_ids))
+    return set(db.session.scalars(statement))
 
 
 def digest_families(guardian_ids: list[int] | None = None) -> list[tuple[Guardian, list[Student]]]:
@@ -220,7 +223,8 @@ def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False,
 
 def queue_weekly_messages(guardian_ids: list[int], now: datetime, *,
                           checkpoint: Callable[[], object] | None = None) -> int:
-    """Queue the weekly message of these guardians; return how many were queued.
+    """Queue the weekly message of these guardians (but those who had this week's); return
+    how many were queued.
 
     They go a batch at a time (core.jobs.batches): each batch's families are read when it
     starts and `checkpoint` (the job's commit) is called when it ends, so a district's
@@ -229,7 +233,11 @@ def queue_weekly_messages(guardian_ids: list[int], now: datetime, *,
     """
     sent = 0
     for batch in batches(guardian_ids):
-        sent += _queue_batch(digest_families(list(batch)), now)
+        # Who had theirs is read again for each batch: a run that overlaps another (one
+        # longer than the job's hour, or the command beside the job) skips what it sent.
+        had = _had_this_week(now, list(batch))
+        sent += _queue_batch([family for family in digest_families(list(batch))
+                              if family[0].id not in had], now)
         if checkpoint is not None:
             checkpoint()
     return sent

@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.messaging import automatic as automatic_module
 from portal.messaging import digest as digest_module
 from portal.messaging.automatic import send_event_reminders
-from portal.messaging.digest import send_weekly_digests
+from portal.messaging.digest import queue_weekly_messages, send_weekly_digests
 from portal.messaging.models import Delivery, Message, NotificationPreference
 from portal.messaging.worker import drain
 from portal.outcomes.models import DailyAttendance, Grade, Intervention
@@ -221,6 +221,17 @@ def test_a_weekly_run_reads_each_family_back_at_most_once_after_its_commits(app,
     assert sent == 4  # Maria and Gisele, and the other school's two families
     assert len(read_back) <= sent
     assert world.mum.id in set(db.session.scalars(select(Message.guardian_id)))
+
+
+def test_a_batch_skips_the_families_another_run_sent_to_meanwhile(app):
+    """Two runs that overlap (one longer than the job's hour, or the command beside the job)
+    each read who had this week's message at every batch: the second sends nobody twice."""
+    world = school_with_families()
+    friday_afternoon = datetime(2026, 11, 27, 17)
+    both = [world.mum.id, world.gran.id]
+    assert queue_weekly_messages([world.mum.id], friday_afternoon) == 1  # the other run
+    assert queue_weekly_messages(both, friday_afternoon) == 1
+    assert sorted(db.session.scalars(select(Message.guardian_id))) == sorted(both)
 
 
 def test_a_weekly_run_that_fails_halfway_keeps_the_families_done_and_the_next_run_ends_it(
