@@ -8,6 +8,7 @@ chunks. Ids come from the caller (`reserve_ids`, or a generator's own range).
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 import psycopg
 from sqlalchemy import ARRAY, ColumnElement, Table, any_, bindparam, func, insert, select, text
@@ -16,6 +17,13 @@ from sqlalchemy.exc import DataError, IntegrityError
 from portal.extensions import db
 
 CHUNK = 20_000  # rows per executemany outside PostgreSQL
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Yield the items `size` at a time (a statement's rows or ids, a job's batch)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def reserve_ids(table: Table, count: int) -> list[int]:

@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlalchemy import String, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.core.bulk import chunks
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -37,9 +38,7 @@ def checkpointed(items: Iterable[T], checkpoint: Callable[[], object] | None,
 def batches(items: Sequence[T], size: int | None = None) -> Iterator[Sequence[T]]:
     """Yield the items `size` (CHECKPOINT_EVERY) at a time, for a job that reads each batch's
     records when it starts and commits when it ends."""
-    size = size or CHECKPOINT_EVERY
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+    return chunks(items, size or CHECKPOINT_EVERY)
 
 
 class JobRun(db.Model):

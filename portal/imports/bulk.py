@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Table, bindparam, delete, select, update
 
-from portal.core.bulk import copy_rows, insert_returning_ids, reserve_ids
+from portal.core.bulk import chunks, copy_rows, insert_returning_ids, reserve_ids
 from portal.extensions import db
 
 CHUNK = 5_000  # ids per DELETE … IN, rows per executemany
@@ -81,9 +81,8 @@ def update_rows(table: Table, changes: dict[int, dict]) -> None:
 
 def delete_rows(table: Table, ids: Iterable[int]) -> None:
     """Delete the rows with these ids."""
-    ids = sorted(ids)
-    for start in range(0, len(ids), CHUNK):
-        db.session.execute(delete(table).where(table.c.id.in_(ids[start:start + CHUNK])))
+    for some in chunks(sorted(ids), CHUNK):
+        db.session.execute(delete(table).where(table.c.id.in_(some)))
 
 
 def load_rows(table: Table, *conditions) -> list[dict]:

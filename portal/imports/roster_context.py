@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from sqlalchemy import Table, select
 
 from portal.auth.models import User
+from portal.core.bulk import chunks
 from portal.core.time import utcnow
 from portal.core.urls import MAX_INTEGER
 from portal.extensions import db
@@ -121,9 +122,8 @@ def _stored(table: Table, kind: str, named: set[str]) -> list[tuple[str, dict]]:
     ids = sorted({int(number) for number in numbers
                   if number.isdecimal() and 0 < int(number) <= MAX_INTEGER})
     rows = load_rows(table, table.c.sourced_id.is_not(None))
-    for start in range(0, len(ids), CHUNK):
-        rows += load_rows(table, table.c.sourced_id.is_(None),
-                          table.c.id.in_(ids[start:start + CHUNK]))
+    for some in chunks(ids, CHUNK):
+        rows += load_rows(table, table.c.sourced_id.is_(None), table.c.id.in_(some))
     return _keyed(rows, kind, named)
 
 
