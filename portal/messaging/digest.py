@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from portal.core.formats import format_day, format_moment, format_names, format_number
 from portal.core.jobs import batches
@@ -140,25 +140,27 @@ def _weekly_time(school: School, now: datetime, *, any_day: bool) -> bool:
     return any_day or (local.weekday() == DIGEST_WEEKDAY and local.hour >= DIGEST_HOUR)
 
 
-def _had_this_week(now: datetime, guardian_ids: list[int] | None = None) -> set[int]:
-    """The guardians (of these, if given) who had a weekly message (alert or digest) in the
-    last six days: one query for the run or the batch, not one a family."""
-    statement = select(Message.guardian_id).distinct().where(
+def _had_this_week(now: datetime, guardian_ids: list[int]) -> set[int]:
+    """Those of these guardians who had a weekly message (alert or digest) in the last six
+    days: one query a batch, not one a family."""
+    return set(db.session.scalars(select(Message.guardian_id).distinct().where(
+        Message.guardian_id.in_(guardian_ids),
         Message.kind.in_((UpdateKind.PROGRESS, UpdateKind.ALERT)),
         Message.campaign_id.is_(None), Message.sender_user_id.is_(None),
-        Message.created_at >= now - timedelta(days=6))
-    if guardian_ids is not None:
-        statement = statement.where(Message.guardian_id.in_(guardian_ids))
-    return set(db.session.scalars(statement))
+        Message.created_at >= now - timedelta(days=6))))
+
+
+def _covered(*columns) -> Select:
+    """Select these columns over each guardian and child a weekly message covers."""
+    return (select(*columns)
+            .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
+            .join(Student, Student.id == StudentGuardian.student_id)
+            .where(family_child_condition()))
 
 
 def digest_families(guardian_ids: list[int] | None = None) -> list[tuple[Guardian, list[Student]]]:
     """Return each guardian (or only these) with the children their digest covers."""
-    stmt = (select(Guardian, Student)
-            .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
-            .join(Student, Student.id == StudentGuardian.student_id)
-            .where(family_child_condition())
-            .order_by(Guardian.id, Student.first_name))
+    stmt = _covered(Guardian, Student).order_by(Guardian.id, Student.first_name)
     if guardian_ids is not None:
         stmt = stmt.where(Guardian.id.in_(guardian_ids))
     families: dict[int, tuple[Guardian, list[Student]]] = {}
@@ -171,10 +173,7 @@ def weekly_family_ids() -> list[tuple[int, int]]:
     """(guardian id, school id) of every guardian digest_families covers, by id: a
     district's 72,000 families as numbers, their records read a batch at a time."""
     return [(guardian_id, school_id) for guardian_id, school_id in db.session.execute(
-        select(Guardian.id, Guardian.school_id).distinct()
-        .join(StudentGuardian, StudentGuardian.guardian_id == Guardian.id)
-        .join(Student, Student.id == StudentGuardian.student_id)
-        .where(family_child_condition()).order_by(Guardian.id))]
+        _covered(Guardian.id, Guardian.school_id).distinct().order_by(Guardian.id))]
 
 
 def next_digest_time(school: School, now: datetime) -> datetime:
@@ -215,9 +214,8 @@ def send_weekly_digests(now: datetime | None = None, *, any_day: bool = False,
     if not any_day and not any(_weekly_time(school, now, any_day=False)
                                for school in schools.values()):
         return 0  # the hourly job, on any other hour of the week: no family read
-    had = _had_this_week(now)
     due = [guardian_id for guardian_id, school_id in weekly_family_ids()
-           if guardian_id not in had and _weekly_time(schools[school_id], now, any_day=any_day)]
+           if _weekly_time(schools[school_id], now, any_day=any_day)]
     return queue_weekly_messages(due, now, checkpoint=checkpoint)
 
 
@@ -233,11 +231,13 @@ def queue_weekly_messages(guardian_ids: list[int], now: datetime, *,
     """
     sent = 0
     for batch in batches(guardian_ids):
-        # Who had theirs is read again for each batch: a run that overlaps another (one
-        # longer than the job's hour, or the command beside the job) skips what it sent.
+        # Who had theirs is read at each batch, before its families: a run that overlaps
+        # another (one longer than the job's hour, or the command beside the job) skips what
+        # the other sent, and a later hour's run reads no family twice.
         had = _had_this_week(now, list(batch))
-        sent += _queue_batch([family for family in digest_families(list(batch))
-                              if family[0].id not in had], now)
+        waiting = [guardian_id for guardian_id in batch if guardian_id not in had]
+        if waiting:
+            sent += _queue_batch(digest_families(waiting), now)
         if checkpoint is not None:
             checkpoint()
     return sent
